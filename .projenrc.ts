@@ -1,0 +1,83 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-staged-rollouts',
+  description: 'Typed cdk8s constructs for ZooKeeper, Kafka and node agents with staged StatefulSet/DaemonSet rollouts, plus the kubectl-stage runtime and an in-process Kubernetes sandbox.',
+  author: 'cdk8s-staged-rollouts maintainers',
+  authorAddress: 'maintainers@users.noreply.cdk8s-staged-rollouts.example',
+  repositoryUrl: 'https://github.com/cdk8s-staged-rollouts/cdk8s-staged-rollouts.git',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  keywords: ['cdk8s', 'kubernetes', 'statefulset', 'daemonset', 'rollout', 'kafka', 'zookeeper', 'canary'],
+
+  // Toolchain pins (see ../shared/reference/ecosystem-anchors.md): TypeScript 7 has no compiler API,
+  // and pinning it makes projen ask for @types/node@ts6.0 unless minNodeVersion is set.
+  cdk8sVersion: '2.70.106',
+  constructsVersion: '10.4.2',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.0',
+  minNodeVersion: '20.19.0',
+
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // Runtime and CLI dependencies are not jsii types, so they are bundled; none appears in src/index.ts.
+  bundledDeps: ['@kubernetes/client-node@^1.4.0', 'commander@^14', 'yaml@^2'],
+  devDeps: ['kubernetes-models@4.5.1', 'fast-check@^4'],
+  bin: { 'kubectl-stage': 'lib/cli/main.js' },
+
+  // Snapshot tests must be able to fail: projen's default runs `jest --updateSnapshot`.
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/lib/'],
+      coverageReporters: ['text-summary', 'lcov'],
+    },
+  },
+
+  github: false,
+  release: false,
+  integrationTestAutoDiscover: false,
+});
+
+// client-node 1.x is ESM-only: the runtime loads it with `await import()`, which jest supports on Node 20
+// only with the VM-modules flag.
+project.testTask.env('NODE_OPTIONS', '--experimental-vm-modules');
+project.tasks.tryFind('test:watch')?.env('NODE_OPTIONS', '--experimental-vm-modules');
+project.tasks.tryFind('test:update')?.env('NODE_OPTIONS', '--experimental-vm-modules');
+
+// Subpath exports: only the constructs are the jsii API; runtime and sandbox are plain Node entry points.
+project.package.addField('exports', {
+  '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+  './runtime': { types: './lib/runtime/index.d.ts', default: './lib/runtime/index.js' },
+  './sandbox': { types: './lib/sandbox/index.d.ts', default: './lib/sandbox/index.js' },
+  './.jsii': './.jsii',
+  './package.json': './package.json',
+});
+
+// examples/: type-checked and linted like the rest, never published.
+project.npmignore?.exclude('/examples/', '/bench/', '/.ci/');
+project.tsconfigDev.addInclude('../examples/**/*.ts');
+project.tsconfigDev.addInclude('../bench/**/*.ts');
+new javascript.TypescriptConfig(project, {
+  fileName: 'examples/tsconfig.json',
+  extends: javascript.TypescriptConfigExtends.fromTypescriptConfigs([project.tsconfig!]),
+  include: ['**/*.ts', '../bench/**/*.ts'],
+  compilerOptions: { noEmit: true, rootDir: '..' },
+});
+project.eslint?.addLintPattern('examples');
+project.eslint?.addLintPattern('bench');
+project.gitignore.exclude('/dist/');
+
+// The main job: synthesize every example app to dist/examples and rehearse a staged rollout in the sandbox.
+project.addTask('example', {
+  description: 'Synthesize every app under examples/ to YAML under dist/examples and rehearse a staged rollout in the sandbox',
+  exec: 'ts-node --project examples/tsconfig.json examples/run-all.ts',
+});
+
+// Benchmarks are never part of `npm test`.
+project.addTask('bench', {
+  description: 'Run the benchmarks and write bench/results.md',
+  exec: 'ts-node --project examples/tsconfig.json bench/run.ts',
+});
+
+project.synth();
