@@ -68,6 +68,11 @@ project.eslint?.addLintPattern('examples');
 project.eslint?.addLintPattern('bench');
 project.gitignore.exclude('/dist/');
 
+// The registry we install from serves unrs-resolver 1.13.0 (via jest and eslint-import-resolver-typescript)
+// but only its Linux bindings, so a lock file written here lacks the other platforms' optional bindings
+// and `npm ci` rejects it. 1.12.2 has every binding published.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
 // The main job: synthesize every example app to dist/examples and rehearse a staged rollout in the sandbox.
 project.addTask('example', {
   description: 'Synthesize every app under examples/ to YAML under dist/examples and rehearse a staged rollout in the sandbox',
