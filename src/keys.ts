@@ -1,0 +1,40 @@
+/**
+ * Every label and annotation key the project writes or reads, defined once so the constructs and the
+ * runtime cannot drift apart. jsii cannot export top-level constants, hence a class of static members.
+ *
+ * @example
+ * import { RolloutKeys } from 'cdk8s-staged-rollouts';
+ * const plan = workload.metadata.getAnnotation(RolloutKeys.PLAN_ANNOTATION);
+ */
+export class RolloutKeys {
+  /** Annotation holding a staged StatefulSet's partition plan in its string form. */
+  public static readonly PLAN_ANNOTATION = 'staged-rollouts.io/plan';
+  /** Annotation holding the runtime's promotion state (JSON). */
+  public static readonly STATE_ANNOTATION = 'staged-rollouts.io/state';
+  /** Annotation holding a DaemonSet's strategy before a canary replaced it (JSON). */
+  public static readonly ORIGINAL_STRATEGY_ANNOTATION = 'staged-rollouts.io/original-strategy';
+  /** Upstream annotation describing why a workload changed (the replacement for `kubectl --record`). */
+  public static readonly CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
+  /** Recommended label: the application's name. */
+  public static readonly NAME_LABEL = 'app.kubernetes.io/name';
+  /** Recommended label: a unique name identifying this instance of the application. */
+  public static readonly INSTANCE_LABEL = 'app.kubernetes.io/instance';
+  /** Recommended label: the component within the architecture. */
+  public static readonly COMPONENT_LABEL = 'app.kubernetes.io/component';
+  /** Recommended label: the higher-level application this is part of. */
+  public static readonly PART_OF_LABEL = 'app.kubernetes.io/part-of';
+  /** Recommended label: the tool managing the application. */
+  public static readonly MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+  /** Recommended label: the application's version. */
+  public static readonly VERSION_LABEL = 'app.kubernetes.io/version';
+  /** Upstream pod label naming the controller revision a pod was created from. */
+  public static readonly CONTROLLER_REVISION_HASH_LABEL = 'controller-revision-hash';
+  /** Upstream StatefulSet pod label carrying the pod's name. */
+  public static readonly STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
+  /** Upstream StatefulSet pod label carrying the pod's ordinal (Kubernetes 1.28+). */
+  public static readonly POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
+  /** Upstream DaemonSet pod label carrying the template generation a pod was created from. */
+  public static readonly POD_TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
+
+  private constructor() {}
+}

@@ -1,0 +1,65 @@
+import { RuntimeError } from './runtime-error';
+
+const UNIT_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+// Go's time.ParseDuration syntax (what kubectl's --timeout accepts): one or more "<number><unit>" terms.
+const TERM = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
+
+/**
+ * Parses a duration the way kubectl's flags do (Go's `time.ParseDuration`): `30s`, `5m`, `1h30m`, `1.5h`, `500ms`,
+ * or `0`. Returns milliseconds.
+ *
+ * @param text the flag value
+ * @param flag the flag name, for the error message (e.g. `--soak`)
+ * @throws RuntimeError (`bad-input`) naming the flag, the value and the valid form
+ */
+export function parseDuration(text: string, flag: string): number {
+  const trimmed = text.trim();
+  if (trimmed === '0') {
+    return 0;
+  }
+  let total = 0;
+  let consumed = 0;
+  TERM.lastIndex = 0;
+  for (let match = TERM.exec(trimmed); match; match = TERM.exec(trimmed)) {
+    total += Number(match[1]) * UNIT_MS[match[2]];
+    consumed = TERM.lastIndex;
+  }
+  if (trimmed.length === 0 || consumed !== trimmed.length) {
+    throw new RuntimeError('bad-input',
+      `invalid duration "${text}" for ${flag}: use a number with a unit (ms, s, m, h), for example 30s, 5m or 1h30m`);
+  }
+  return Math.round(total);
+}
+
+/**
+ * Formats milliseconds the way Go prints a `time.Duration` rounded to whole seconds (`1h2m3s`, `5m0s`, `45s`),
+ * or in milliseconds below one second (`250ms`).
+ */
+export function formatDuration(ms: number): string {
+  if (ms < 0) {
+    return `-${formatDuration(-ms)}`;
+  }
+  if (ms < 1000) {
+    return `${Math.round(ms)}ms`;
+  }
+  const totalSeconds = Math.round(ms / 1000);
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+  if (hours > 0) {
+    return `${hours}h${minutes}m${seconds}s`;
+  }
+  if (minutes > 0) {
+    return `${minutes}m${seconds}s`;
+  }
+  return `${seconds}s`;
+}

@@ -1,0 +1,209 @@
+/**
+ * The sandbox API server's in-process contract: the object model, the resource types it serves and the operations
+ * controllers, the HTTP layer and tests call. Every operation is synchronous and returns copies.
+ */
+
+/** Standard object metadata (the subset of `metav1.ObjectMeta` the sandbox keeps). */
+export interface ObjectMeta {
+  /** Unique name within the namespace. */
+  name?: string;
+  /** Prefix of a server-generated name, used when `name` is empty. */
+  generateName?: string;
+  /** Namespace of a namespaced object. */
+  namespace?: string;
+  /** Server-assigned unique id. */
+  uid?: string;
+  /** Opaque version for optimistic concurrency and watches. */
+  resourceVersion?: string;
+  /** Sequence number of spec changes. */
+  generation?: number;
+  /** RFC 3339 creation time. */
+  creationTimestamp?: string;
+  /** RFC 3339 time at which graceful deletion was requested. */
+  deletionTimestamp?: string;
+  /** Grace period of a pending graceful deletion. */
+  deletionGracePeriodSeconds?: number;
+  /** Labels. */
+  labels?: Record<string, string>;
+  /** Annotations. */
+  annotations?: Record<string, string>;
+  /** Owners, for garbage collection. */
+  ownerReferences?: OwnerReference[];
+  /** Finalizers that keep a deleted object until they are removed. */
+  finalizers?: string[];
+}
+
+/** A reference from a dependent object to its owner. */
+export interface OwnerReference {
+  /** API version of the owner. */
+  apiVersion: string;
+  /** Kind of the owner. */
+  kind: string;
+  /** Name of the owner. */
+  name: string;
+  /** UID of the owner. */
+  uid: string;
+  /** Whether the owner is the managing controller. */
+  controller?: boolean;
+  /** Whether foreground deletion of the owner waits for this dependent. */
+  blockOwnerDeletion?: boolean;
+}
+
+/** Any Kubernetes object as JSON. */
+export interface KubeObject {
+  /** `group/version`, or `v1` for the core group. */
+  apiVersion: string;
+  /** The object's kind. */
+  kind: string;
+  /** The object's metadata. */
+  metadata: ObjectMeta;
+  /** Kind-specific fields (spec, status, data ...). */
+  [field: string]: any;
+}
+
+/** One resource the API server serves. */
+export interface ResourceType {
+  /** API group; empty for the core group. */
+  readonly group: string;
+  /** API version within the group. */
+  readonly version: string;
+  /** Plural resource name used in URLs. */
+  readonly resource: string;
+  /** Singular lower-case name used in discovery. */
+  readonly singular: string;
+  /** Kind of the objects. */
+  readonly kind: string;
+  /** Whether objects live in a namespace. */
+  readonly namespaced: boolean;
+  /** Short names kubectl accepts (`po`, `sts`, `ds` ...). */
+  readonly shortNames: readonly string[];
+  /** Whether the resource has a `status` subresource (so updates ignore status and status updates ignore the rest). */
+  readonly hasStatus: boolean;
+  /** Whether the resource has a `scale` subresource. */
+  readonly hasScale: boolean;
+}
+
+function resource(group: string, version: string, plural: string, kind: string, namespaced: boolean,
+  extra: { shortNames?: string[]; hasStatus?: boolean; hasScale?: boolean } = {}): ResourceType {
+  return Object.freeze({
+    group,
+    version,
+    resource: plural,
+    singular: kind.toLowerCase(),
+    kind,
+    namespaced,
+    shortNames: Object.freeze(extra.shortNames ?? []),
+    hasStatus: extra.hasStatus ?? false,
+    hasScale: extra.hasScale ?? false,
+  });
+}
+
+/** Every resource the sandbox serves, by a camel-case name. */
+export const RESOURCES = {
+  namespaces: resource('', 'v1', 'namespaces', 'Namespace', false, { shortNames: ['ns'], hasStatus: true }),
+  nodes: resource('', 'v1', 'nodes', 'Node', false, { shortNames: ['no'], hasStatus: true }),
+  pods: resource('', 'v1', 'pods', 'Pod', true, { shortNames: ['po'], hasStatus: true }),
+  services: resource('', 'v1', 'services', 'Service', true, { shortNames: ['svc'], hasStatus: true }),
+  persistentVolumeClaims: resource('', 'v1', 'persistentvolumeclaims', 'PersistentVolumeClaim', true, { shortNames: ['pvc'], hasStatus: true }),
+  configMaps: resource('', 'v1', 'configmaps', 'ConfigMap', true, { shortNames: ['cm'] }),
+  secrets: resource('', 'v1', 'secrets', 'Secret', true),
+  serviceAccounts: resource('', 'v1', 'serviceaccounts', 'ServiceAccount', true, { shortNames: ['sa'] }),
+  events: resource('', 'v1', 'events', 'Event', true, { shortNames: ['ev'] }),
+  statefulSets: resource('apps', 'v1', 'statefulsets', 'StatefulSet', true, { shortNames: ['sts'], hasStatus: true, hasScale: true }),
+  daemonSets: resource('apps', 'v1', 'daemonsets', 'DaemonSet', true, { shortNames: ['ds'], hasStatus: true }),
+  controllerRevisions: resource('apps', 'v1', 'controllerrevisions', 'ControllerRevision', true),
+  podDisruptionBudgets: resource('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, { shortNames: ['pdb'], hasStatus: true }),
+  leases: resource('coordination.k8s.io', 'v1', 'leases', 'Lease', true),
+  roles: resource('rbac.authorization.k8s.io', 'v1', 'roles', 'Role', true),
+  roleBindings: resource('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', true),
+  clusterRoles: resource('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false),
+  clusterRoleBindings: resource('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false),
+} as const;
+
+/** Filters of a list or watch. */
+export interface ListOptions {
+  /**
+   * Namespace to restrict to.
+   * @default all namespaces
+   */
+  namespace?: string;
+  /**
+   * Label selector in `kubectl -l` syntax.
+   * @default everything
+   */
+  labelSelector?: string;
+  /**
+   * Field selector (`metadata.name=x,spec.nodeName=y`).
+   * @default everything
+   */
+  fieldSelector?: string;
+}
+
+/** A change delivered to watchers. */
+export interface ApiEvent {
+  /** What happened. */
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  /** A copy of the object after the change (its last state for DELETED). */
+  object: KubeObject;
+  /** The resourceVersion of the change. */
+  resourceVersion: string;
+}
+
+/** An API failure with its HTTP code and Kubernetes Status reason. */
+export class ApiError extends Error {
+  /**
+   * @param code HTTP status code (404, 409, 410, 422 ...)
+   * @param reason Kubernetes Status reason (NotFound, AlreadyExists, Conflict, Expired, Invalid ...)
+   * @param message human-readable message, as upstream words it
+   * @param details Status details (name, group, kind, causes)
+   */
+  constructor(
+    public readonly code: number,
+    public readonly reason: string,
+    message: string,
+    public readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Options of a delete. */
+export interface DeleteOptions {
+  /**
+   * Grace period; 0 deletes at once.
+   * @default the object's own (pods: spec.terminationGracePeriodSeconds)
+   */
+  gracePeriodSeconds?: number;
+  /**
+   * Conditions the stored object must meet, else 409 Conflict.
+   * @default none
+   */
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/** The in-process API server. */
+export interface SandboxApi {
+  /** Creates an object after upstream defaulting and validation; assigns uid, resourceVersion, creationTimestamp, generation and generated names. */
+  create(type: ResourceType, obj: KubeObject): KubeObject;
+  /** The object, or undefined when it does not exist. */
+  get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined;
+  /** The matching objects and the store's resourceVersion at the time of the list. */
+  list(type: ResourceType, options?: ListOptions): { items: KubeObject[]; resourceVersion: string };
+  /** Replaces an object; 409 Conflict on a stale resourceVersion; spec changes bump generation; status is ignored when the type has a status subresource. */
+  update(type: ResourceType, obj: KubeObject): KubeObject;
+  /** Replaces only the status of an object. */
+  updateStatus(type: ResourceType, obj: KubeObject): KubeObject;
+  /** Binds a pending pod to a node (the `pods/binding` subresource). */
+  bind(namespace: string, name: string, nodeName: string): KubeObject;
+  /**
+   * Deletes an object. Pods bound to a node with a grace period > 0 and objects with finalizers are only marked
+   * (deletionTimestamp); returns the marked or deleted object, or undefined when it did not exist.
+   */
+  delete(type: ResourceType, namespace: string | undefined, name: string, options?: DeleteOptions): KubeObject | undefined;
+  /**
+   * Calls `listener` synchronously after each committed change that matches; from a resourceVersion it first replays
+   * the retained history, or throws ApiError 410 (Expired) when that version is too old. Returns a function that stops the watch.
+   */
+  watch(type: ResourceType, options: ListOptions & { resourceVersion?: string }, listener: (event: ApiEvent) => void): () => void;
+}
