@@ -1,0 +1,112 @@
+import { formatDuration } from './duration';
+import { KubePod, KubeStatefulSet } from './kube-types';
+import {
+  formatProblem, isPodAvailable, isPodReady, isPodTerminating, podName, podProblems, PodProblem, podReadySince, podRevision,
+} from './pod-facts';
+import {
+  isGenerationObserved, logicalPartition, ordinalsToUpdate, podsByOrdinal,
+} from './statefulset-facts';
+
+/** A pod that keeps a step from completing, and why. */
+export interface BlockingPod {
+  /** The pod's name (`kafka-2`), or the name it will have when it does not exist yet. */
+  readonly pod: string;
+  /** The StatefulSet ordinal, or undefined for a DaemonSet pod. */
+  readonly ordinal?: number;
+  /** The node, for a DaemonSet pod. */
+  readonly node?: string;
+  /** One sentence: `not Ready`, `on revision kafka-5d8f, waiting to be replaced by kafka-7b9c`, ... */
+  readonly reason: string;
+  /** Kubelet or scheduler problems seen on the pod (ImagePullBackOff, CrashLoopBackOff, Unschedulable ...). */
+  readonly problems: readonly PodProblem[];
+}
+
+/** The result of the built-in gate of one promotion step. */
+export interface StepGateResult {
+  /** Whether every pod the step moved runs the update revision and is Ready and Available. */
+  readonly passed: boolean;
+  /** The logical partition the gate checked against. */
+  readonly partition: number;
+  /** The ordinals the partition moves to the update revision, highest first. */
+  readonly ordinals: readonly number[];
+  /** Set while the controller has not yet observed the latest spec. */
+  readonly waitingForController?: string;
+  /** The pods still in the way. */
+  readonly blocking: readonly BlockingPod[];
+  /**
+   * The earliest time (ms since the epoch) at which a Ready pod becomes Available through `minReadySeconds` alone:
+   * no watch event marks that moment, so the engine sets a timer for it instead of polling.
+   */
+  readonly recheckAt?: number;
+}
+
+/**
+ * The built-in gate between promotion steps: the controller has observed the spec (`observedGeneration`), and every
+ * pod at or above the partition exists, runs `status.updateRevision` (by its `controller-revision-hash` label), is
+ * Ready, and is Available after `minReadySeconds`. Unlike `kubectl rollout status`, Ready pods of another revision
+ * never count.
+ */
+export function evaluateStepGate(sts: KubeStatefulSet, pods: readonly KubePod[], now: number): StepGateResult {
+  const partition = logicalPartition(sts);
+  const ordinals = ordinalsToUpdate(sts, partition);
+  if (!isGenerationObserved(sts)) {
+    return {
+      passed: false,
+      partition,
+      ordinals,
+      blocking: [],
+      waitingForController: `the StatefulSet controller has not observed generation ${sts.metadata.generation ?? 0} yet `
+        + `(observedGeneration ${sts.status?.observedGeneration ?? 0})`,
+    };
+  }
+  const updateRevision = sts.status?.updateRevision;
+  if (!updateRevision) {
+    return { passed: false, partition, ordinals, blocking: [], waitingForController: 'the StatefulSet has no status.updateRevision yet' };
+  }
+  const minReadySeconds = sts.spec.minReadySeconds ?? 0;
+  const byOrdinal = podsByOrdinal(sts, pods);
+  const blocking: BlockingPod[] = [];
+  let recheckAt: number | undefined;
+  for (const ordinal of ordinals) {
+    const pod = byOrdinal.get(ordinal);
+    const name = `${sts.metadata.name}-${ordinal}`;
+    if (!pod) {
+      blocking.push({ pod: name, ordinal, reason: 'not created yet', problems: [] });
+      continue;
+    }
+    const problems = podProblems(pod);
+    const reason = blockingReason(pod, updateRevision, minReadySeconds, now, problems);
+    if (reason) {
+      blocking.push({ pod: podName(pod), ordinal, reason, problems });
+    }
+    const readySince = podReadySince(pod);
+    if (reason && readySince !== undefined && podRevision(pod) === updateRevision && minReadySeconds > 0) {
+      // IsPodAvailable needs lastTransitionTime + minReadySeconds strictly before now, hence the extra millisecond.
+      const availableAt = readySince + minReadySeconds * 1000 + 1;
+      recheckAt = recheckAt === undefined ? availableAt : Math.min(recheckAt, availableAt);
+    }
+  }
+  return { passed: blocking.length === 0, partition, ordinals, blocking, recheckAt };
+}
+
+/** Why a pod that should run `updateRevision` does not count yet, or undefined when it counts. */
+export function blockingReason(
+  pod: KubePod, updateRevision: string, minReadySeconds: number, now: number, problems: readonly PodProblem[] = podProblems(pod),
+): string | undefined {
+  const detail = problems.length > 0 ? ` (${problems.map(formatProblem).join('; ')})` : '';
+  if (isPodTerminating(pod)) {
+    return 'terminating';
+  }
+  const revision = podRevision(pod);
+  if (revision !== updateRevision) {
+    return `on revision ${revision ?? '<none>'}, waiting to be replaced by ${updateRevision}${detail}`;
+  }
+  if (!isPodReady(pod)) {
+    return `not Ready${detail}`;
+  }
+  if (!isPodAvailable(pod, minReadySeconds, now)) {
+    const readyFor = now - (podReadySince(pod) ?? now);
+    return `Ready for ${formatDuration(readyFor)}, not yet Available (minReadySeconds ${minReadySeconds})`;
+  }
+  return undefined;
+}

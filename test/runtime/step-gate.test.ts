@@ -1,0 +1,92 @@
+import { NOW, pod, PodShape, statefulSet } from './kube-fixtures';
+import { PartitionPlan } from '../../src/partition-plan';
+import { blockingReason, evaluateStepGate } from '../../src/runtime/step-gate';
+
+const updated = (ordinal: number, shape: PodShape = {}) =>
+  pod({ name: `web-${ordinal}`, revision: 'web-new', readyForSeconds: 60, ...shape });
+const old = (ordinal: number, shape: PodShape = {}) =>
+  pod({ name: `web-${ordinal}`, revision: 'web-old', readyForSeconds: 600, ...shape });
+
+describe('evaluateStepGate', () => {
+  test('passes when every pod at or above the partition is updated, Ready and Available', () => {
+    const result = evaluateStepGate(statefulSet({ replicas: 3, partition: 1, minReadySeconds: 30 }), [old(0), updated(1), updated(2)], NOW);
+    expect(result).toEqual({ passed: true, partition: 1, ordinals: [2, 1], blocking: [], recheckAt: undefined });
+  });
+
+  test('a staged StatefulSet (pinned partition) moves no ordinal and passes', () => {
+    const result = evaluateStepGate(statefulSet({ replicas: 3, partition: PartitionPlan.STAGED_PARTITION }), [old(0), old(1), old(2)], NOW);
+    expect(result.passed).toBe(true);
+    expect(result.partition).toBe(3);
+    expect(result.ordinals).toEqual([]);
+  });
+
+  test('waits for the controller to observe the spec', () => {
+    const result = evaluateStepGate(statefulSet({ partition: 1, generation: 5, observedGeneration: 4 }), [], NOW);
+    expect(result.passed).toBe(false);
+    expect(result.waitingForController)
+      .toBe('the StatefulSet controller has not observed generation 5 yet (observedGeneration 4)');
+  });
+
+  test('waits for status.updateRevision', () => {
+    const sts = statefulSet({ partition: 1 });
+    const result = evaluateStepGate({ ...sts, status: { ...sts.status, updateRevision: undefined } }, [], NOW);
+    expect(result.passed).toBe(false);
+    expect(result.waitingForController).toBe('the StatefulSet has no status.updateRevision yet');
+  });
+
+  test('Ready pods of the old revision do not count (unlike kubectl rollout status)', () => {
+    const result = evaluateStepGate(statefulSet({ replicas: 3, partition: 1 }), [old(0), old(1), updated(2)], NOW);
+    expect(result.passed).toBe(false);
+    expect(result.blocking).toEqual([
+      { pod: 'web-1', ordinal: 1, reason: 'on revision web-old, waiting to be replaced by web-new', problems: [] },
+    ]);
+  });
+
+  test('names missing, not Ready and not yet Available pods, with their problems', () => {
+    const pods = [
+      old(0),
+      updated(1, { readyForSeconds: undefined, waiting: { reason: 'CrashLoopBackOff', message: 'back-off 10s' } }),
+      updated(2, { readyForSeconds: 5 }),
+    ];
+    const result = evaluateStepGate(statefulSet({ replicas: 4, partition: 1, minReadySeconds: 30 }), pods, NOW);
+    expect(result.passed).toBe(false);
+    expect(result.blocking).toEqual([
+      { pod: 'web-3', ordinal: 3, reason: 'not created yet', problems: [] },
+      { pod: 'web-2', ordinal: 2, reason: 'Ready for 5s, not yet Available (minReadySeconds 30)', problems: [] },
+      {
+        pod: 'web-1',
+        ordinal: 1,
+        reason: 'not Ready (CrashLoopBackOff - back-off 10s)',
+        problems: [{ reason: 'CrashLoopBackOff', message: 'back-off 10s', container: 'app' }],
+      },
+    ]);
+    // web-2 became Ready 5 s ago; Available needs strictly more than 30 s.
+    expect(result.recheckAt).toBe(NOW - 5000 + 30_000 + 1);
+  });
+
+  test('recheckAt is the earliest moment a Ready pod turns Available', () => {
+    const pods = [updated(1, { readyForSeconds: 5 }), updated(2, { readyForSeconds: 20 })];
+    const result = evaluateStepGate(statefulSet({ replicas: 3, partition: 1, minReadySeconds: 30 }), pods, NOW);
+    expect(result.recheckAt).toBe(NOW - 20_000 + 30_001);
+  });
+});
+
+describe('blockingReason', () => {
+  test('a pod that counts has no reason', () => {
+    expect(blockingReason(updated(1), 'web-new', 0, NOW)).toBeUndefined();
+  });
+
+  test('terminating comes first', () => {
+    expect(blockingReason(updated(1, { terminating: true }), 'web-new', 0, NOW)).toBe('terminating');
+  });
+
+  test('a pod without a revision label', () => {
+    expect(blockingReason(pod({ name: 'web-1', readyForSeconds: 1 }), 'web-new', 0, NOW))
+      .toBe('on revision <none>, waiting to be replaced by web-new');
+  });
+
+  test('an old pod stuck behind a problem shows the problem', () => {
+    expect(blockingReason(old(1, { unschedulable: '0/3 nodes are available' }), 'web-new', 0, NOW))
+      .toBe('on revision web-old, waiting to be replaced by web-new (Unschedulable - 0/3 nodes are available)');
+  });
+});
