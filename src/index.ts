@@ -2,3 +2,17 @@
 // exported through package.json subpaths (`cdk8s-staged-rollouts/runtime`, `cdk8s-staged-rollouts/sandbox`).
 export * from './keys';
 export * from './partition-plan';
+export * from './workload-options';
+export * from './headless-service';
+export * from './disruption-budget';
+export * from './stateful-service';
+export * from './zookeeper-ensemble';
+export * from './node-agent';
+export * from './node-exporter';
+export * from './log-collector';
+export * from './kafka-cluster';
+export * from './percent-or-count';
+export * from './rollout-budget';
+export * from './statefulset-rollout';
+export * from './daemonset-rollout';
+export * from './change-cause';

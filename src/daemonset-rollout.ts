@@ -1,0 +1,136 @@
+import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { PercentOrCount } from './percent-or-count';
+import { RolloutBudget } from './rollout-budget';
+
+/** Options every DaemonSet rollout accepts. */
+export interface DaemonSetRolloutOptions {
+  /**
+   * How long a new pod must be ready, without any container crashing, before it counts as available.
+   * @default - not written; the construct applies its own default
+   */
+  readonly minReady?: Duration;
+  /**
+   * How many old ControllerRevisions the DaemonSet keeps for `kubectl rollout undo`.
+   * @default - not written; the construct applies its own default
+   */
+  readonly revisionHistoryLimit?: number;
+}
+
+/** Options of a DaemonSet `RollingUpdate`. */
+export interface DaemonSetRollingUpdateOptions extends DaemonSetRolloutOptions {
+  /**
+   * Nodes whose pod may be unavailable during the update (a percentage rounds up).
+   * @default - not written; upstream uses 1
+   */
+  readonly maxUnavailable?: PercentOrCount;
+  /**
+   * Nodes that may run a new pod beside the old one during the update (a percentage rounds up). Not possible
+   * for pods that bind a hostPort.
+   * @default - not written; upstream uses 0
+   */
+  readonly maxSurge?: PercentOrCount;
+}
+
+/** The parts of a DaemonSet's `spec` a rollout decides, in Kubernetes JSON shape. */
+export interface DaemonSetRolloutSpec {
+  /** `spec.updateStrategy`. */
+  readonly updateStrategy: k8s.DaemonSetUpdateStrategy;
+  /**
+   * `spec.minReadySeconds`.
+   * @default - not set by the rollout
+   */
+  readonly minReadySeconds?: number;
+  /**
+   * `spec.revisionHistoryLimit`.
+   * @default - not set by the rollout
+   */
+  readonly revisionHistoryLimit?: number;
+}
+
+/**
+ * How a DaemonSet rolls out a new pod template: upstream's `RollingUpdate` (node by node, within a
+ * maxUnavailable / maxSurge budget) or `OnDelete`.
+ *
+ * @example
+ * DaemonSetRollout.rollingUpdate({ maxUnavailable: PercentOrCount.percent(25) });
+ * DaemonSetRollout.onDelete({ revisionHistoryLimit: 5 });
+ */
+export class DaemonSetRollout {
+  /**
+   * Upstream's `RollingUpdate`.
+   * @param options the rolling update's options
+   */
+  public static rollingUpdate(options: DaemonSetRollingUpdateOptions = {}): DaemonSetRollout {
+    // Building the budget applies upstream's rules at once: not both 0, none above 100%.
+    const budget = RolloutBudget.daemonSet({ maxSurge: options.maxSurge, maxUnavailable: options.maxUnavailable });
+    return new DaemonSetRollout('RollingUpdate', options, budget);
+  }
+
+  /**
+   * Upstream's `OnDelete`: a node's pod moves to the new template only when someone deletes it.
+   * @param options the rollout's options
+   */
+  public static onDelete(options: DaemonSetRolloutOptions = {}): DaemonSetRollout {
+    return new DaemonSetRollout('OnDelete', options);
+  }
+
+  /** `RollingUpdate` or `OnDelete`. */
+  public readonly type: string;
+  /** The configured maxUnavailable, when set. */
+  public readonly maxUnavailable?: PercentOrCount;
+  /** The configured maxSurge, when set. */
+  public readonly maxSurge?: PercentOrCount;
+  /** A rolling update's budget with upstream's defaults (maxUnavailable 1, maxSurge 0) where none was set. */
+  public readonly budget?: RolloutBudget;
+  private readonly options: DaemonSetRolloutOptions;
+
+  private constructor(type: string, options: DaemonSetRollingUpdateOptions, budget?: RolloutBudget) {
+    const limit = options.revisionHistoryLimit;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+      throw new Error(`DaemonSetRollout: invalid revisionHistoryLimit ${limit}: use a non-negative integer`);
+    }
+    this.type = type;
+    this.options = options;
+    this.maxUnavailable = options.maxUnavailable;
+    this.maxSurge = options.maxSurge;
+    this.budget = budget;
+  }
+
+  /**
+   * The `spec` fields this rollout decides; fields the user did not set are left out so the construct can
+   * apply its own defaults.
+   * @internal
+   */
+  public _toSpec(): DaemonSetRolloutSpec {
+    return {
+      updateStrategy: this.updateStrategy(),
+      ...(this.options.minReady === undefined ? {} : { minReadySeconds: this.options.minReady.toSeconds() }),
+      ...(this.options.revisionHistoryLimit === undefined ? {} : { revisionHistoryLimit: this.options.revisionHistoryLimit }),
+    };
+  }
+
+  /**
+   * Problems with this rollout for a DaemonSet whose pods do (or do not) bind a hostPort.
+   * @internal
+   */
+  public _validate(usesHostPort: boolean): string[] {
+    if (usesHostPort && this.maxSurge !== undefined && !this.maxSurge.isZero) {
+      return [`DaemonSetRollout: maxSurge ${this.maxSurge} is not possible for pods that bind a hostPort: the new pod cannot bind the port while the old pod on the same node holds it; use maxSurge 0 and maxUnavailable instead`];
+    }
+    return [];
+  }
+
+  private updateStrategy(): k8s.DaemonSetUpdateStrategy {
+    if (this.type === 'OnDelete' || (this.maxUnavailable === undefined && this.maxSurge === undefined)) {
+      return { type: this.type };
+    }
+    return {
+      type: this.type,
+      rollingUpdate: {
+        ...(this.maxUnavailable === undefined ? {} : { maxUnavailable: this.maxUnavailable._toKube() }),
+        ...(this.maxSurge === undefined ? {} : { maxSurge: this.maxSurge._toKube() }),
+      },
+    };
+  }
+}

@@ -1,0 +1,219 @@
+import { Duration } from 'cdk8s';
+import { k8s, PodManagementPolicy } from 'cdk8s-plus-28';
+import { RolloutKeys } from './keys';
+import { PartitionPlan } from './partition-plan';
+import { PercentOrCount } from './percent-or-count';
+import { RolloutBudget } from './rollout-budget';
+
+/** What happens to a StatefulSet's PersistentVolumeClaims. */
+export enum PvcRetention {
+  /** Keep the claims (and their data). */
+  RETAIN = 'Retain',
+  /** Delete the claims. */
+  DELETE = 'Delete',
+}
+
+/** Whether a StatefulSet's PersistentVolumeClaims outlive it or its scale-down. */
+export interface PersistentVolumeClaimRetentionPolicy {
+  /**
+   * What happens to the claims when the StatefulSet is deleted.
+   * @default PvcRetention.RETAIN
+   */
+  readonly whenDeleted?: PvcRetention;
+  /**
+   * What happens to the claims of pods removed by a scale-down.
+   * @default PvcRetention.RETAIN
+   */
+  readonly whenScaled?: PvcRetention;
+}
+
+/** Options every StatefulSet rollout accepts. */
+export interface StatefulSetRolloutOptions {
+  /**
+   * Whether pods start and stop one at a time in ordinal order, or all at once.
+   * @default - not written; the construct applies its own default
+   */
+  readonly podManagementPolicy?: PodManagementPolicy;
+  /**
+   * How long a new pod must be ready, without any container crashing, before it counts as available.
+   * @default - not written; the construct applies its own default
+   */
+  readonly minReady?: Duration;
+  /**
+   * How many old ControllerRevisions the StatefulSet keeps for `kubectl rollout undo`.
+   * @default - not written; the construct applies its own default
+   */
+  readonly revisionHistoryLimit?: number;
+  /**
+   * Whether PersistentVolumeClaims are deleted with the StatefulSet or on scale-down.
+   * @default - not written; the construct applies its own default
+   */
+  readonly persistentVolumeClaimRetentionPolicy?: PersistentVolumeClaimRetentionPolicy;
+}
+
+/** Options of a StatefulSet `RollingUpdate`. */
+export interface StatefulSetRollingUpdateOptions extends StatefulSetRolloutOptions {
+  /**
+   * Pods with an ordinal below the partition stay on the current revision. A partition above the replica count
+   * updates no pod.
+   * @default 0
+   */
+  readonly partition?: number;
+  /**
+   * Pods that may be unavailable during the update. Honoured only where the MaxUnavailableStatefulSet feature
+   * gate is on: off by default in Kubernetes 1.24-1.34 (alpha), 1.35.4+ and 1.36; on by default in 1.35.0-1.35.3
+   * and from 1.37 (see docs/rollout-model.md). Elsewhere the StatefulSet updates one pod at a time.
+   * @default - not written; upstream updates one pod at a time
+   */
+  readonly maxUnavailable?: PercentOrCount;
+}
+
+/** The parts of a StatefulSet's `spec` a rollout decides, in Kubernetes JSON shape. */
+export interface StatefulSetRolloutSpec {
+  /** `spec.updateStrategy`. */
+  readonly updateStrategy: k8s.StatefulSetUpdateStrategy;
+  /**
+   * `spec.podManagementPolicy`.
+   * @default - not set by the rollout
+   */
+  readonly podManagementPolicy?: string;
+  /**
+   * `spec.minReadySeconds`.
+   * @default - not set by the rollout
+   */
+  readonly minReadySeconds?: number;
+  /**
+   * `spec.revisionHistoryLimit`.
+   * @default - not set by the rollout
+   */
+  readonly revisionHistoryLimit?: number;
+  /**
+   * `spec.persistentVolumeClaimRetentionPolicy`.
+   * @default - not set by the rollout
+   */
+  readonly persistentVolumeClaimRetentionPolicy?: k8s.StatefulSetPersistentVolumeClaimRetentionPolicy;
+}
+
+/** How a StatefulSet replaces pods; private to this file so the factories stay the only way in. */
+type StatefulSetStrategy =
+  | { readonly type: 'RollingUpdate'; readonly partition?: number; readonly budget?: RolloutBudget }
+  | { readonly type: 'OnDelete' }
+  | { readonly type: 'Staged'; readonly plan: PartitionPlan };
+
+/**
+ * How a StatefulSet rolls out a new pod template: a plain rolling update, `OnDelete`, or a staged update that
+ * waits at a pinned partition and is promoted phase by phase along a `PartitionPlan`.
+ *
+ * @example
+ * StatefulSetRollout.staged(PartitionPlan.canary(), { minReady: Duration.seconds(30) });
+ * StatefulSetRollout.rollingUpdate({ partition: 2 });
+ */
+export class StatefulSetRollout {
+  /**
+   * Upstream's `RollingUpdate`: highest ordinal first, one pod at a time (or `maxUnavailable` at a time),
+   * sparing ordinals below `partition`.
+   * @param options the rolling update's options
+   */
+  public static rollingUpdate(options: StatefulSetRollingUpdateOptions = {}): StatefulSetRollout {
+    if (options.partition !== undefined && (!Number.isInteger(options.partition) || options.partition < 0)) {
+      throw new Error(`StatefulSetRollout.rollingUpdate: invalid partition ${options.partition}: use a non-negative integer (0 updates every pod)`);
+    }
+    const budget = options.maxUnavailable === undefined
+      ? undefined
+      : RolloutBudget.statefulSet({ maxUnavailable: options.maxUnavailable });
+    return new StatefulSetRollout({ type: 'RollingUpdate', partition: options.partition, budget }, options);
+  }
+
+  /**
+   * Upstream's `OnDelete`: a pod moves to the new template only when someone deletes it.
+   * @param options the rollout's options
+   */
+  public static onDelete(options: StatefulSetRolloutOptions = {}): StatefulSetRollout {
+    return new StatefulSetRollout({ type: 'OnDelete' }, options);
+  }
+
+  /**
+   * A staged update: the manifest pins the partition at `PartitionPlan.STAGED_PARTITION`, so no pod (not even
+   * one added by a scale-up) moves until `kubectl-stage promote` walks the plan. The plan is written to the
+   * `staged-rollouts.io/plan` annotation.
+   * @param plan the partitions the promotion walks through
+   * @param options the rollout's options
+   */
+  public static staged(plan: PartitionPlan, options: StatefulSetRolloutOptions = {}): StatefulSetRollout {
+    return new StatefulSetRollout({ type: 'Staged', plan }, options);
+  }
+
+  /** The partition plan of a staged rollout. */
+  public readonly plan?: PartitionPlan;
+  /** The pod management policy, when set. */
+  public readonly podManagementPolicy?: PodManagementPolicy;
+  private readonly strategy: StatefulSetStrategy;
+  private readonly options: StatefulSetRolloutOptions;
+
+  private constructor(strategy: StatefulSetStrategy, options: StatefulSetRolloutOptions) {
+    const limit = options.revisionHistoryLimit;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+      throw new Error(`StatefulSetRollout: invalid revisionHistoryLimit ${limit}: use a non-negative integer`);
+    }
+    this.strategy = strategy;
+    this.options = options;
+    this.plan = strategy.type === 'Staged' ? strategy.plan : undefined;
+    this.podManagementPolicy = options.podManagementPolicy;
+  }
+
+  /**
+   * The `spec` fields this rollout decides for a StatefulSet of `replicas`; fields the user did not set are
+   * left out so the construct can apply its own defaults.
+   * @internal
+   */
+  public _toSpec(replicas: number): StatefulSetRolloutSpec {
+    const retention = this.options.persistentVolumeClaimRetentionPolicy;
+    return {
+      updateStrategy: this.updateStrategy(replicas),
+      ...(this.options.podManagementPolicy === undefined ? {} : { podManagementPolicy: this.options.podManagementPolicy }),
+      ...(this.options.minReady === undefined ? {} : { minReadySeconds: this.options.minReady.toSeconds() }),
+      ...(this.options.revisionHistoryLimit === undefined ? {} : { revisionHistoryLimit: this.options.revisionHistoryLimit }),
+      ...(retention === undefined ? {} : {
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: retention.whenDeleted, whenScaled: retention.whenScaled },
+      }),
+    };
+  }
+
+  /**
+   * Problems with this rollout for a StatefulSet of `replicas` (empty when it fits).
+   * @internal
+   */
+  public _validate(replicas: number): string[] {
+    return this.plan === undefined ? [] : this.plan.validateFor(replicas);
+  }
+
+  /**
+   * Annotations the workload must carry for this rollout: the plan of a staged rollout.
+   * @internal
+   */
+  public _annotations(): Record<string, string> {
+    return this.plan === undefined ? {} : { [RolloutKeys.PLAN_ANNOTATION]: this.plan.toString() };
+  }
+
+  private updateStrategy(replicas: number): k8s.StatefulSetUpdateStrategy {
+    switch (this.strategy.type) {
+      case 'OnDelete':
+        return { type: 'OnDelete' };
+      case 'Staged':
+        return { type: 'RollingUpdate', rollingUpdate: { partition: PartitionPlan.toPhysicalPartition(replicas, replicas) } };
+      case 'RollingUpdate': {
+        const { partition, budget } = this.strategy;
+        if (partition === undefined && budget === undefined) {
+          return { type: 'RollingUpdate' };
+        }
+        return {
+          type: 'RollingUpdate',
+          rollingUpdate: {
+            ...(partition === undefined ? {} : { partition }),
+            ...(budget === undefined ? {} : { maxUnavailable: budget.maxUnavailable._toKube() }),
+          },
+        };
+      }
+    }
+  }
+}
