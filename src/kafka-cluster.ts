@@ -1,0 +1,341 @@
+import { createHash } from 'crypto';
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { StatefulService } from './stateful-service';
+import {
+  annotateWorkload, invalidProp, requireReplicas, resourceRequirements, secureContainerSecurityContext, securePodSpec,
+  volumeClaimTemplate, workloadLabels,
+} from './workload-defaults';
+import { PodAntiAffinity, StatefulWorkloadOptions } from './workload-options';
+import { ZooKeeperEnsemble } from './zookeeper-ensemble';
+
+/** Props of {@link KafkaCluster}. */
+export interface KafkaClusterProps extends StatefulWorkloadOptions {
+  /**
+   * Name of the broker StatefulSet; its headless Service is `<name>-hs`, its budget `<name>-pdb`, and a
+   * separate controller pool is `<name>-controller`.
+   * @default 'kafka'
+   */
+  readonly name?: string;
+  /**
+   * Container image. ZooKeeper mode needs Kafka 3.x (Kafka 4 removed it).
+   * @default - 'apache/kafka:4.1.0' in KRaft mode, 'apache/kafka:3.9.1' in ZooKeeper mode
+   */
+  readonly image?: string;
+  /**
+   * Run in ZooKeeper mode against this ensemble (`zookeeper.connect` is its client Service).
+   * @default - KRaft mode
+   */
+  readonly zooKeeper?: ZooKeeperEnsemble;
+  /**
+   * ZooKeeper chroot path for this cluster, e.g. `/kafka` (ZooKeeper mode only).
+   * @default - the root
+   */
+  readonly zooKeeperChroot?: string;
+  /**
+   * KRaft only: run this many dedicated controllers in a separate StatefulSet (3 or 5 recommended) instead
+   * of giving every broker the controller role too.
+   * @default - combined broker and controller roles
+   */
+  readonly controllers?: number;
+  /**
+   * KRaft cluster id (22 characters of base64url, as `kafka-storage.sh random-uuid` prints).
+   * @default - derived from the namespace and name, so it is stable across synths
+   */
+  readonly clusterId?: string;
+  /**
+   * `default.replication.factor`.
+   * @default - 3, or the broker count when smaller
+   */
+  readonly replicationFactor?: number;
+  /**
+   * `min.insync.replicas`; must be below the replication factor so one replica may be down.
+   * @default - 2, or 1 when the replication factor is below 3
+   */
+  readonly minInsyncReplicas?: number;
+  /**
+   * `offsets.topic.replication.factor`.
+   * @default - the replication factor
+   */
+  readonly offsetsTopicReplicationFactor?: number;
+  /**
+   * `transaction.state.log.replication.factor`.
+   * @default - the replication factor
+   */
+  readonly transactionStateLogReplicationFactor?: number;
+  /**
+   * JVM heap (`-Xms` and `-Xmx`).
+   * @default Size.gibibytes(1)
+   */
+  readonly heap?: Size;
+  /**
+   * Time a broker gets for a controlled shutdown.
+   * @default Duration.minutes(5)
+   */
+  readonly terminationGracePeriod?: Duration;
+  /**
+   * Brokers the PodDisruptionBudget lets be down at once.
+   * @default 1
+   */
+  readonly maxUnavailable?: number;
+}
+
+/** The listener ports, shared by the containers, the Services and the configuration. */
+enum KafkaPort {
+  CLIENT = 9092,
+  CONTROLLER = 9093,
+}
+
+/** In ZooKeeper mode the seed serves its single listener on 9093. */
+const ZOOKEEPER_MODE_CLIENT_PORT = 9093;
+/** Node ids of brokers in a cluster with separate controllers start here, after the controllers' ids. */
+const BROKER_ID_OFFSET = 100;
+const DATA_DIR = '/var/lib/kafka';
+const CONFIG_DIR = '/opt/kafka/config';
+
+/** One StatefulSet of the cluster: its role and how its pods are named and numbered. */
+interface KafkaPool {
+  readonly name: string;
+  readonly component: string;
+  readonly replicas: number;
+  readonly roles?: string;
+  readonly nodeIdOffset: number;
+  readonly quorum: boolean;
+}
+
+/**
+ * A Kafka cluster on the official `apache/kafka` image: a StatefulSet of brokers with per-broker storage,
+ * a headless Service (`publishNotReadyAddresses`) giving each broker a stable advertised address, and a
+ * PodDisruptionBudget.
+ *
+ * KRaft mode (default, `apache/kafka:4.1.0`): every broker is also a controller, or `controllers` adds a
+ * separate controller StatefulSet; `node.id` is the pod ordinal (plus 100 for brokers next to separate
+ * controllers); `controller.quorum.voters` is computed from the DNS names; the cluster id is stable.
+ * ZooKeeper mode (`zooKeeper`, `apache/kafka:3.9.1`): `broker.id` is the ordinal and `zookeeper.connect`
+ * the ensemble's client Service. Replication settings are validated against the broker count.
+ *
+ * @example
+ * const zk = new ZooKeeperEnsemble(chart, 'zk', { name: 'zk' });
+ * const kafka = new KafkaCluster(chart, 'kafka', { name: 'kafka', replicas: 3, zooKeeper: zk });
+ * kafka.bootstrapServers; // kafka-0.kafka-hs.default.svc.cluster.local:9093,...
+ */
+export class KafkaCluster extends Construct {
+  /** Name of the broker StatefulSet. */
+  public readonly name: string;
+  /** Namespace of the cluster. */
+  public readonly namespace: string;
+  /** Number of brokers. */
+  public readonly brokers: number;
+  /** The port clients connect to. */
+  public readonly clientPort: number;
+  /** `host:port` of every broker, comma-separated, for clients' `bootstrap.servers`. */
+  public readonly bootstrapServers: string;
+  /** The KRaft cluster id (undefined in ZooKeeper mode). */
+  public readonly clusterId?: string;
+  /** KRaft `controller.quorum.voters` (undefined in ZooKeeper mode). */
+  public readonly quorumVoters?: string;
+  /** The brokers' StatefulSet, headless Service and budget. */
+  public readonly brokerService: StatefulService;
+  /** The separate controllers' StatefulSet, headless Service and budget, when `controllers` is set. */
+  public readonly controllerService?: StatefulService;
+
+  private readonly props: KafkaClusterProps;
+  private readonly clusterDomain: string;
+
+  constructor(scope: Construct, id: string, props: KafkaClusterProps = {}) {
+    super(scope, id);
+    this.props = props;
+    this.name = props.name ?? 'kafka';
+    this.namespace = props.namespace ?? 'default';
+    this.clusterDomain = props.clusterDomain ?? 'cluster.local';
+    this.brokers = requireReplicas(this, 'replicas', props.replicas ?? 3);
+    const zooKeeperMode = props.zooKeeper !== undefined;
+    if (zooKeeperMode && props.controllers !== undefined) {
+      throw new Error(invalidProp(this, 'controllers', props.controllers, 'controllers are a KRaft setting; drop it or drop zooKeeper'));
+    }
+    this.clientPort = zooKeeperMode ? ZOOKEEPER_MODE_CLIENT_PORT : KafkaPort.CLIENT;
+
+    const brokerPool: KafkaPool = props.controllers === undefined
+      ? { name: this.name, component: 'broker', replicas: this.brokers, roles: zooKeeperMode ? undefined : 'broker,controller', nodeIdOffset: 0, quorum: !zooKeeperMode }
+      : { name: this.name, component: 'broker', replicas: this.brokers, roles: 'broker', nodeIdOffset: BROKER_ID_OFFSET, quorum: false };
+    const controllerPool: KafkaPool | undefined = props.controllers === undefined ? undefined
+      : { name: `${this.name}-controller`, component: 'controller', replicas: requireReplicas(this, 'controllers', props.controllers), roles: 'controller', nodeIdOffset: 0, quorum: true };
+
+    if (!zooKeeperMode) {
+      this.clusterId = props.clusterId ?? stableClusterId(`${this.namespace}/${this.name}`);
+      if (!/^[A-Za-z0-9_-]{22}$/.test(this.clusterId)) {
+        throw new Error(invalidProp(this, 'clusterId', this.clusterId, 'use 22 base64url characters, as `kafka-storage.sh random-uuid` prints'));
+      }
+      const voters = controllerPool ?? brokerPool;
+      this.quorumVoters = Array.from({ length: voters.replicas }, (_, ordinal) =>
+        `${voters.nodeIdOffset + ordinal}@${this.podHost(voters.name, ordinal)}:${KafkaPort.CONTROLLER}`).join(',');
+    }
+    this.bootstrapServers = Array.from({ length: this.brokers }, (_, ordinal) => `${this.podHost(this.name, ordinal)}:${this.clientPort}`).join(',');
+    this.node.addValidation({ validate: () => this.validateReplication() });
+
+    if (controllerPool) {
+      this.controllerService = this.statefulService('Controllers', controllerPool);
+    }
+    this.brokerService = this.statefulService('Brokers', brokerPool);
+  }
+
+  private get replicationFactor(): number {
+    return this.props.replicationFactor ?? Math.min(3, this.brokers);
+  }
+
+  private validateReplication(): string[] {
+    const errors: string[] = [];
+    // The internal topics' factors default to the replication factor: only report them when set.
+    const factors: Array<[string, number | undefined]> = [
+      ['replicationFactor', this.replicationFactor],
+      ['offsetsTopicReplicationFactor', this.props.offsetsTopicReplicationFactor],
+      ['transactionStateLogReplicationFactor', this.props.transactionStateLogReplicationFactor],
+    ];
+    for (const [property, factor] of factors) {
+      if (factor !== undefined && (!Number.isInteger(factor) || factor < 1 || factor > this.brokers)) {
+        errors.push(invalidProp(this, property, factor, `use 1 to ${this.brokers} (the broker count)`));
+      }
+    }
+    const minIsr = this.minInsyncReplicas;
+    if (!Number.isInteger(minIsr) || minIsr < 1 || (minIsr >= this.replicationFactor && this.replicationFactor > 1)) {
+      errors.push(invalidProp(this, 'minInsyncReplicas', minIsr,
+        `use 1 to ${Math.max(1, this.replicationFactor - 1)}, below the replication factor ${this.replicationFactor} so a replica may be down`));
+    }
+    return errors;
+  }
+
+  private get minInsyncReplicas(): number {
+    return this.props.minInsyncReplicas ?? (this.replicationFactor >= 3 ? 2 : 1);
+  }
+
+  private podHost(statefulSet: string, ordinal: number): string {
+    return `${statefulSet}-${ordinal}.${statefulSet}-hs.${this.namespace}.svc.${this.clusterDomain}`;
+  }
+
+  private statefulService(id: string, pool: KafkaPool): StatefulService {
+    const props = this.props;
+    const labels = workloadLabels('kafka', this.name, pool.component, props.labels);
+    const isBroker = pool.roles !== 'controller';
+    const ports: kplus.ServicePort[] = [
+      ...isBroker ? [{ name: 'client', port: this.clientPort }] : [],
+      ...pool.roles?.includes('controller') ? [{ name: 'controller', port: KafkaPort.CONTROLLER }] : [],
+    ];
+    const image = props.image ?? (props.zooKeeper ? 'apache/kafka:3.9.1' : 'apache/kafka:4.1.0');
+    const uid = 1000;
+    const service = new StatefulService(this, id, {
+      name: pool.name,
+      namespace: this.namespace,
+      replicas: pool.replicas,
+      selector: labels.selector,
+      labels: labels.all,
+      clusterDomain: this.clusterDomain,
+      rollout: props.rollout,
+      quorum: pool.quorum,
+      maxUnavailable: props.maxUnavailable,
+      peerPorts: ports,
+      volumeClaimTemplates: [volumeClaimTemplate(this, 'datadir', props.storageSize ?? Size.gibibytes(10), props.storageClassName)],
+      podSpec: {
+        ...securePodSpec({
+          uid,
+          selector: labels.selector,
+          options: props,
+          antiAffinity: props.antiAffinity ?? PodAntiAffinity.REQUIRED,
+          topologySpreadKey: props.topologySpreadKey,
+          terminationGracePeriodSeconds: (props.terminationGracePeriod ?? Duration.minutes(5)).toSeconds(),
+          containers: [this.container(pool, image, ports, uid)],
+          volumes: [{ name: 'config', emptyDir: {} }, { name: 'logs', emptyDir: {} }, { name: 'tmp', emptyDir: {} }],
+        }),
+        // The image writes server.properties into its config dir at start; a non-root init container copies
+        // the image's defaults (log4j configuration) into the writable emptyDir that replaces it.
+        initContainers: [{
+          name: 'config',
+          image,
+          command: ['sh', '-c', `cp -r ${CONFIG_DIR}/. /mnt/config/`],
+          securityContext: secureContainerSecurityContext(uid),
+          volumeMounts: [{ name: 'config', mountPath: '/mnt/config' }],
+        }],
+      },
+    });
+    annotateWorkload(service.apiObject, props);
+    return service;
+  }
+
+  private container(pool: KafkaPool, image: string, ports: kplus.ServicePort[], uid: number): kplus.k8s.Container {
+    const props = this.props;
+    const heap = `${(props.heap ?? Size.gibibytes(1)).toMebibytes()}m`;
+    const domain = `${pool.name}-hs.${this.namespace}.svc.${this.clusterDomain}`;
+    const isBroker = pool.roles !== 'controller';
+    const env: Record<string, string> = {
+      KAFKA_LOG_DIRS: `${DATA_DIR}/data`,
+      KAFKA_HEAP_OPTS: `-Xms${heap} -Xmx${heap}`,
+    };
+    if (isBroker) {
+      const transactionStateLogFactor = props.transactionStateLogReplicationFactor ?? this.replicationFactor;
+      Object.assign(env, {
+        KAFKA_DEFAULT_REPLICATION_FACTOR: `${this.replicationFactor}`,
+        KAFKA_MIN_INSYNC_REPLICAS: `${this.minInsyncReplicas}`,
+        KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: `${props.offsetsTopicReplicationFactor ?? this.replicationFactor}`,
+        KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: `${transactionStateLogFactor}`,
+        KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: `${Math.min(this.minInsyncReplicas, transactionStateLogFactor)}`,
+        KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE: 'false',
+      });
+    }
+    // Per-pod values come from the host name (<statefulset>-<ordinal>) in a small wrapper around the image's run script.
+    const perPod: string[] = [];
+    if (props.zooKeeper) {
+      Object.assign(env, {
+        KAFKA_ZOOKEEPER_CONNECT: `${props.zooKeeper.connectString}${props.zooKeeperChroot ?? ''}`,
+        KAFKA_LISTENERS: `PLAINTEXT://:${this.clientPort}`,
+      });
+      perPod.push('export KAFKA_BROKER_ID=${HOSTNAME##*-}');
+    } else {
+      const listeners = [
+        ...isBroker ? [`PLAINTEXT://:${KafkaPort.CLIENT}`] : [],
+        ...pool.roles?.includes('controller') ? [`CONTROLLER://:${KafkaPort.CONTROLLER}`] : [],
+      ];
+      Object.assign(env, {
+        CLUSTER_ID: this.clusterId!,
+        KAFKA_PROCESS_ROLES: pool.roles!,
+        KAFKA_CONTROLLER_QUORUM_VOTERS: this.quorumVoters!,
+        KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+        KAFKA_LISTENERS: listeners.join(','),
+        KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      });
+      if (isBroker) {
+        env.KAFKA_INTER_BROKER_LISTENER_NAME = 'PLAINTEXT';
+      }
+      perPod.push(`export KAFKA_NODE_ID=$((\${HOSTNAME##*-} + ${pool.nodeIdOffset}))`);
+    }
+    if (isBroker) {
+      // Controller-only nodes must not advertise listeners (the image rejects it).
+      perPod.push(`export KAFKA_ADVERTISED_LISTENERS=PLAINTEXT://\${HOSTNAME}.${domain}:${this.clientPort}`);
+    }
+    const probePort = kplus.k8s.IntOrString.fromString(isBroker ? 'client' : 'controller');
+    return {
+      name: 'kafka',
+      image,
+      command: ['sh', '-c', [...perPod, 'exec /etc/kafka/docker/run'].join(' && ')],
+      env: Object.entries(env).map(([name, value]) => ({ name, value })),
+      ports: ports.map((port) => ({ name: port.name, containerPort: port.port })),
+      resources: resourceRequirements(this, props.resources ?? {
+        cpu: { request: kplus.Cpu.millis(500) },
+        memory: { request: Size.gibibytes(2), limit: Size.gibibytes(2) },
+      }),
+      readinessProbe: { tcpSocket: { port: probePort }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+      livenessProbe: { tcpSocket: { port: probePort }, initialDelaySeconds: 60, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+      securityContext: secureContainerSecurityContext(uid),
+      volumeMounts: [
+        { name: 'datadir', mountPath: DATA_DIR },
+        { name: 'config', mountPath: CONFIG_DIR },
+        { name: 'logs', mountPath: '/opt/kafka/logs' },
+        { name: 'tmp', mountPath: '/tmp' },
+      ],
+    };
+  }
+}
+
+/** A KRaft cluster id (16 bytes, base64url) derived from `seed`, so every synth produces the same one. */
+function stableClusterId(seed: string): string {
+  return createHash('sha256').update(seed).digest().subarray(0, 16).toString('base64url');
+}

@@ -1,0 +1,107 @@
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { DaemonSetRollout } from './daemonset-rollout';
+import { StatefulSetRollout } from './statefulset-rollout';
+
+/** How strictly the pods of one workload are kept on different nodes. */
+export enum PodAntiAffinity {
+  /** Never schedule two pods on the same node (`requiredDuringScheduling…`); a pod stays Pending rather than share. */
+  REQUIRED = 'REQUIRED',
+  /** Prefer different nodes (`preferredDuringScheduling…`, weight 100) but share one when no other fits. */
+  PREFERRED = 'PREFERRED',
+  /** No anti-affinity. */
+  NONE = 'NONE',
+}
+
+/** Options every workload construct of this library accepts. */
+export interface WorkloadOptions {
+  /**
+   * Namespace of every object the construct creates; also part of the DNS names the construct computes.
+   * @default 'default'
+   */
+  readonly namespace?: string;
+  /**
+   * Extra labels for every object and pod (the `app.kubernetes.io/*` labels are always set and cannot be overridden).
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Extra annotations for the workload object.
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+  /**
+   * Resource requests and limits of the main container.
+   * @default - the construct's documented defaults
+   */
+  readonly resources?: kplus.ContainerResources;
+  /**
+   * Node labels the pods must match (`nodeSelector`).
+   * @default - none
+   */
+  readonly nodeSelector?: { [key: string]: string };
+  /**
+   * Tolerations of the pods.
+   * @default - none
+   */
+  readonly tolerations?: kplus.k8s.Toleration[];
+  /**
+   * `priorityClassName` of the pods.
+   * @default - none
+   */
+  readonly priorityClassName?: string;
+  /**
+   * `kubernetes.io/change-cause` annotation written on the workload (what `kubectl rollout history` shows).
+   * @default - none
+   */
+  readonly changeCause?: string;
+}
+
+/** Options of the workloads that keep one persistent volume per pod. */
+export interface StatefulWorkloadOptions extends WorkloadOptions {
+  /**
+   * Number of pods.
+   * @default 3
+   */
+  readonly replicas?: number;
+  /**
+   * Storage class of the per-pod volumes.
+   * @default - the cluster's default storage class
+   */
+  readonly storageClassName?: string;
+  /**
+   * Size of each pod's volume.
+   * @default Size.gibibytes(10)
+   */
+  readonly storageSize?: Size;
+  /**
+   * Keeping pods on different nodes.
+   * @default PodAntiAffinity.REQUIRED
+   */
+  readonly antiAffinity?: PodAntiAffinity;
+  /**
+   * Spread the pods evenly over this topology key (for instance `topology.kubernetes.io/zone`), at most one apart.
+   * @default - no topology spread constraint
+   */
+  readonly topologySpreadKey?: string;
+  /**
+   * How a new pod template rolls out; a staged rollout writes its partition plan annotation.
+   * @default StatefulSetRollout.rollingUpdate() with Parallel pod management
+   */
+  readonly rollout?: StatefulSetRollout;
+  /**
+   * Cluster DNS domain used in the per-pod host names.
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+}
+
+/** Options of the workloads that run one pod per node. */
+export interface DaemonWorkloadOptions extends WorkloadOptions {
+  /**
+   * How a new pod template rolls out over the nodes. A maxSurge above 0 is rejected for agents that bind
+   * host ports (the new pod could never start next to the old one).
+   * @default DaemonSetRollout.rollingUpdate({ maxUnavailable: PercentOrCount.count(1) })
+   */
+  readonly rollout?: DaemonSetRollout;
+}

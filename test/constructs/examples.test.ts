@@ -1,0 +1,72 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing } from 'cdk8s';
+import { find, Manifest, validateAll } from './manifest';
+import { EXAMPLE_APPS, synthesizeExamples } from '../../examples/run-all';
+import { PartitionPlan } from '../../src/partition-plan';
+
+function synthApp(name: string): Manifest[] {
+  const example = EXAMPLE_APPS.find((candidate) => candidate.name === name)!;
+  const app = example.build(path.join(os.tmpdir(), 'unused'));
+  const objects = app.charts.flatMap((chart) => Testing.synth(chart) as Manifest[]);
+  validateAll(objects);
+  return objects;
+}
+
+describe('examples', () => {
+  test.each(EXAMPLE_APPS.map((example) => example.name))('%s synthesizes schema-valid objects', (name) => {
+    expect(synthApp(name)).toMatchSnapshot();
+  });
+
+  test('zookeeper: the seed names, Parallel, three servers and a one-server budget', () => {
+    const objects = synthApp('zookeeper');
+    const sts = find(objects, 'StatefulSet', 'zk');
+    expect(sts.spec).toMatchObject({ replicas: 3, podManagementPolicy: 'Parallel', serviceName: 'zk-hs' });
+    expect(find(objects, 'Service', 'zk-cs').spec.ports[0].port).toBe(2181);
+    expect(find(objects, 'PodDisruptionBudget', 'zk-pdb').spec.maxUnavailable).toBe(1);
+  });
+
+  test('blog-app: the seed\'s zk, kafka (ZooKeeper mode) and node-exporter', () => {
+    const objects = synthApp('blog-app');
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'DaemonSet/node-exporter', 'PodDisruptionBudget/kafka-pdb', 'PodDisruptionBudget/zk-pdb',
+      'Service/kafka-hs', 'Service/zk-cs', 'Service/zk-hs', 'StatefulSet/kafka', 'StatefulSet/zk',
+    ]);
+    for (const name of ['zk', 'kafka']) {
+      expect(find(objects, 'StatefulSet', name).spec.podManagementPolicy).toBe('Parallel');
+    }
+    const kafkaEnv = find(objects, 'StatefulSet', 'kafka').spec.template.spec.containers[0].env;
+    expect(kafkaEnv).toContainEqual({ name: 'KAFKA_ZOOKEEPER_CONNECT', value: 'zk-cs.default.svc.cluster.local:2181' });
+    const exporter = find(objects, 'DaemonSet', 'node-exporter');
+    expect(exporter.spec.updateStrategy.type).toBe('RollingUpdate');
+    expect(exporter.spec.template.spec.containers[0].ports[0]).toEqual({ name: 'scrape', containerPort: 9100, hostPort: 9100 });
+  });
+
+  test('kafka-kraft: separate controllers in the streaming namespace', () => {
+    const objects = synthApp('kafka-kraft');
+    expect(find(objects, 'StatefulSet', 'events-controller').spec.replicas).toBe(3);
+    const brokers = find(objects, 'StatefulSet', 'events');
+    expect(brokers.metadata.namespace).toBe('streaming');
+    expect(brokers.metadata.annotations).toMatchObject({ 'staged-rollouts.io/plan': PartitionPlan.canary().toString(), 'kubernetes.io/change-cause': 'events: Kafka 4.1.0' });
+    expect(brokers.spec.updateStrategy.rollingUpdate.partition).toBe(PartitionPlan.STAGED_PARTITION);
+  });
+
+  test('log-collector: fluentd with the node logs', () => {
+    const ds = find(synthApp('log-collector'), 'DaemonSet', 'fluentd');
+    expect(ds.spec.template.spec.containers[0].volumeMounts.map((m: Manifest) => m.mountPath)).toContain('/var/log');
+  });
+
+  test('run-all writes one YAML directory per example', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'examples-'));
+    try {
+      const written = synthesizeExamples(root);
+      expect(written.length).toBeGreaterThanOrEqual(EXAMPLE_APPS.length);
+      for (const example of EXAMPLE_APPS) {
+        expect(fs.readdirSync(path.join(root, example.name)).some((file) => file.endsWith('.yaml'))).toBe(true);
+      }
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

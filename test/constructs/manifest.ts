@@ -1,0 +1,58 @@
+// Test helpers shared by the construct tests: synthesize a chart, validate every object against the
+// Kubernetes 1.28 schema (kubernetes-models), and look objects up by kind and name.
+import { Chart, Testing } from 'cdk8s';
+import { IConstruct } from 'constructs';
+// kubernetes-models is CommonJS without a single entry type for every kind; require keeps the lookup table small.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const MODELS: Record<string, new (data: unknown) => { validate(): void }> = {
+  StatefulSet: require('kubernetes-models/apps/v1').StatefulSet,
+  DaemonSet: require('kubernetes-models/apps/v1').DaemonSet,
+  Service: require('kubernetes-models/v1').Service,
+  PodDisruptionBudget: require('kubernetes-models/policy/v1').PodDisruptionBudget,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** A synthesized Kubernetes object (loosely typed: tests read arbitrary paths). */
+export type Manifest = Record<string, any>;
+
+/** A fresh chart in a testing app. */
+export function testChart(): Chart {
+  return new Chart(Testing.app(), 'test');
+}
+
+/** Validates every object against the 1.28 schema; throws on an unknown kind so nothing goes unchecked. */
+export function validateAll(objects: Manifest[]): void {
+  for (const object of objects) {
+    const Model = MODELS[object.kind];
+    if (!Model) {
+      throw new Error(`no schema model for kind ${object.kind}`);
+    }
+    new Model(object).validate();
+  }
+}
+
+/** Synthesizes the chart and validates every object. */
+export function synthValid(chart: Chart): Manifest[] {
+  const objects = Testing.synth(chart) as Manifest[];
+  validateAll(objects);
+  return objects;
+}
+
+/** The single object of `kind` named `name`. */
+export function find(objects: Manifest[], kind: string, name: string): Manifest {
+  const matches = objects.filter((object) => object.kind === kind && object.metadata?.name === name);
+  if (matches.length !== 1) {
+    throw new Error(`expected one ${kind} named ${name}, found ${matches.length}`);
+  }
+  return matches[0];
+}
+
+/** Whether every matchLabels entry of `selector` is among `labels`. */
+export function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  return Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => labels[key] === value);
+}
+
+/** The validation errors of a construct tree (what synth would report), flattened. */
+export function validationErrors(root: IConstruct): string[] {
+  return root.node.findAll().flatMap((construct) => construct.node.validate());
+}
