@@ -180,6 +180,13 @@ export interface DeleteOptions {
    * @default none
    */
   preconditions?: { uid?: string; resourceVersion?: string };
+  /**
+   * What happens to dependents: `Orphan` and `Foreground` mark the object with the `orphan` or `foregroundDeletion`
+   * finalizer for the garbage collector to act on; `Background` deletes the object now and lets the collector
+   * delete the dependents afterwards.
+   * @default 'Background'
+   */
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
 }
 
 /** The in-process API server. */
@@ -203,7 +210,9 @@ export interface SandboxApi {
   delete(type: ResourceType, namespace: string | undefined, name: string, options?: DeleteOptions): KubeObject | undefined;
   /**
    * Calls `listener` synchronously after each committed change that matches; from a resourceVersion it first replays
-   * the retained history, or throws ApiError 410 (Expired) when that version is too old. Returns a function that stops the watch.
+   * the retained history, or throws ApiError 410 (Expired) when that version is too old. Without a resourceVersion (or
+   * with "0") it first sends the current matching objects as ADDED, as upstream does. Objects entering or leaving the
+   * selection arrive as ADDED or DELETED. Returns a function that stops the watch.
    */
   watch(type: ResourceType, options: ListOptions & { resourceVersion?: string }, listener: (event: ApiEvent) => void): () => void;
 }

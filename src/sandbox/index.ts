@@ -1,0 +1,5 @@
+// The sandbox's public entry point (`cdk8s-staged-rollouts/sandbox`): the in-process API server, its contract and clocks.
+export * from './api';
+export * from './clock';
+export { createSandboxApi, SandboxStore } from './store';
+export type { SandboxApiOptions } from './store';
