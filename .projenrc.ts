@@ -58,12 +58,15 @@ project.package.addField('exports', {
 project.npmignore?.exclude('/examples/', '/bench/', '/.ci/');
 project.tsconfigDev.addInclude('../examples/**/*.ts');
 project.tsconfigDev.addInclude('../bench/**/*.ts');
-new javascript.TypescriptConfig(project, {
-  fileName: 'examples/tsconfig.json',
-  extends: javascript.TypescriptConfigExtends.fromTypescriptConfigs([project.tsconfig!]),
-  include: ['**/*.ts', '../bench/**/*.ts'],
-  compilerOptions: { noEmit: true, rootDir: '..' },
-});
+// eslint's project service picks the nearest tsconfig.json, so examples/ and bench/ each need their own.
+for (const dir of ['examples', 'bench']) {
+  new javascript.TypescriptConfig(project, {
+    fileName: `${dir}/tsconfig.json`,
+    extends: javascript.TypescriptConfigExtends.fromTypescriptConfigs([project.tsconfig!]),
+    include: ['**/*.ts'],
+    compilerOptions: { noEmit: true, rootDir: '..' },
+  });
+}
 project.eslint?.addLintPattern('examples');
 project.eslint?.addLintPattern('bench');
 project.gitignore.exclude('/dist/');
@@ -82,7 +85,7 @@ project.addTask('example', {
 // Benchmarks are never part of `npm test`.
 project.addTask('bench', {
   description: 'Run the benchmarks and write bench/results.md',
-  exec: 'ts-node --project examples/tsconfig.json bench/run.ts',
+  exec: 'ts-node --project bench/tsconfig.json bench/run.ts',
 });
 
 project.synth();

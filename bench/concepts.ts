@@ -1,0 +1,48 @@
+// The workloads the benchmark synthesizes: for each concept, how to add instance `i` with our construct.
+import { Chart } from 'cdk8s';
+import { KafkaCluster } from '../src/kafka-cluster';
+import { NodeExporter } from '../src/node-exporter';
+import { ZooKeeperEnsemble } from '../src/zookeeper-ensemble';
+
+/** One benchmarked concept: a name and how our construct adds its `index`-th instance to a chart. */
+export interface BenchConcept {
+  /** Short name used on the command line and in the results table. */
+  readonly name: string;
+  /** Adds instance `index` (its own name and namespace) to `chart` using our construct. */
+  addOurs(chart: Chart, index: number): void;
+}
+
+/** Name of instance `index`; every object of the instance carries it, so the baseline can rename a template. */
+export function instanceName(concept: string, index: number): string {
+  return `${concept}-bench-${index}`;
+}
+
+/** Namespace of instance `index`; distinct per instance so node-exporter's fixed names do not collide. */
+export function instanceNamespace(index: number): string {
+  return `bench-ns-${index}`;
+}
+
+/** The three constructs issue 6 benchmarks. */
+export const CONCEPTS: readonly BenchConcept[] = [
+  {
+    name: 'kafka',
+    addOurs: (chart, i) => new KafkaCluster(chart, `kafka-${i}`, { name: instanceName('kafka', i), namespace: instanceNamespace(i) }),
+  },
+  {
+    name: 'zookeeper',
+    addOurs: (chart, i) => new ZooKeeperEnsemble(chart, `zookeeper-${i}`, { name: instanceName('zookeeper', i), namespace: instanceNamespace(i) }),
+  },
+  {
+    name: 'node-exporter',
+    addOurs: (chart, i) => new NodeExporter(chart, `node-exporter-${i}`, { name: instanceName('node-exporter', i), namespace: instanceNamespace(i), scrapeService: true }),
+  },
+];
+
+/** Looks a concept up by name; the error lists the valid names. */
+export function conceptNamed(name: string): BenchConcept {
+  const concept = CONCEPTS.find((c) => c.name === name);
+  if (!concept) {
+    throw new Error(`concept '${name}' is unknown; valid: ${CONCEPTS.map((c) => c.name).join(', ')}`);
+  }
+  return concept;
+}

@@ -1,0 +1,39 @@
+// Timing statistics and child-process isolation: every (concept, variant, size) runs in a fresh Node process
+// so one case's heap and JIT state do not leak into the next, and its peak RSS is its own.
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+
+/** What one child process reports for one (concept, variant, size) case. */
+export interface CaseMeasurement {
+  /** Wall time of each timed run, in milliseconds. */
+  readonly runMs: number[];
+  /** Objects one app synthesizes. */
+  readonly objects: number;
+  /** Kinds of the synthesized objects with their counts, `Kind=n` sorted. */
+  readonly kinds: string;
+  /** Peak resident set size of the child process, in MiB. */
+  readonly peakRssMiB: number;
+}
+
+/** The median of `values` (mean of the middle two for even counts). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Spread as (max - min) / median, in percent: how far apart the runs are. */
+export function spreadPercent(values: number[]): number {
+  const m = median(values);
+  return m === 0 ? 0 : ((Math.max(...values) - Math.min(...values)) / m) * 100;
+}
+
+/** Runs `bench/synth-cost.ts` for one case in a fresh transpile-only ts-node process and parses its JSON line. */
+export function measureInChild(concept: string, variant: string, size: number, runs: number): CaseMeasurement {
+  const script = path.join(__dirname, 'synth-cost.ts');
+  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', script, concept, variant, String(size), String(runs)], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
