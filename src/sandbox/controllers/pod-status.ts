@@ -1,0 +1,51 @@
+// Pod state predicates shared by the controllers (k8s.io/kubernetes/pkg/api/v1/pod and the
+// StatefulSet controller's helpers).
+import type { KubeObject } from '../api';
+import { parseTimestamp } from './timestamps';
+
+/** The pod's Ready condition, if it has one. */
+export function podReadyCondition(pod: KubeObject): any | undefined {
+  return (pod.status?.conditions ?? []).find((condition: any) => condition.type === 'Ready');
+}
+
+/** Whether the pod's Ready condition is True. */
+export function isPodReady(pod: KubeObject): boolean {
+  return podReadyCondition(pod)?.status === 'True';
+}
+
+/**
+ * Whether the pod has been Ready for at least `minReadySeconds` at `nowMs` (`podutil.IsPodAvailable`;
+ * the comparison is strict, on the condition's second-precision lastTransitionTime).
+ */
+export function isPodAvailable(pod: KubeObject, minReadySeconds: number, nowMs: number): boolean {
+  const ready = podReadyCondition(pod);
+  if (ready?.status !== 'True') {
+    return false;
+  }
+  if (!minReadySeconds) {
+    return true;
+  }
+  const since = parseTimestamp(ready.lastTransitionTime);
+  return since !== undefined && since + minReadySeconds * 1000 < nowMs;
+}
+
+/** Whether the pod is in phase Running with a True Ready condition. */
+export function isRunningAndReady(pod: KubeObject): boolean {
+  return pod.status?.phase === 'Running' && isPodReady(pod);
+}
+
+/** Whether the pod has been marked for deletion. */
+export function isTerminating(pod: KubeObject): boolean {
+  return pod.metadata.deletionTimestamp !== undefined && pod.metadata.deletionTimestamp !== null;
+}
+
+/** Whether the pod reached a terminal phase (Failed or Succeeded). */
+export function isPodTerminal(pod: KubeObject): boolean {
+  const phase = pod.status?.phase;
+  return phase === 'Failed' || phase === 'Succeeded';
+}
+
+/** The pod's phase, or the empty string before anything reported one. */
+export function podPhase(pod: KubeObject): string {
+  return pod.status?.phase ?? '';
+}

@@ -1,0 +1,132 @@
+// What the scheduler knows about a node (the scheduler framework's NodeInfo): its pods and the
+// resources and host ports they take.
+import type { KubeObject } from '../../api';
+import { milliCpu, quantityValue } from '../quantity';
+
+/** Requested resources. */
+export interface Resources {
+  /** CPU in millicores. */
+  milliCpu: number;
+  /** Memory in bytes. */
+  memory: number;
+}
+
+/** A node with the pods assigned to it. */
+export interface NodeInfo {
+  /** The node. */
+  readonly node: KubeObject;
+  /** Non-terminal pods assigned to the node. */
+  readonly pods: readonly KubeObject[];
+  /** The sum of the pods' requests. */
+  readonly requested: Resources;
+  /** The sum of the pods' requests with upstream's non-zero defaults for scoring (100m CPU, 200Mi memory). */
+  readonly nonZeroRequested: Resources;
+  /** Host ports in use, as `protocol/hostIP/port`. */
+  readonly usedPorts: ReadonlySet<string>;
+}
+
+/** Scoring counts a container without requests as asking for this much (`schedutil.DefaultMilliCPURequest`). */
+export const DEFAULT_MILLI_CPU_REQUEST = 100;
+/** Scoring counts a container without requests as asking for this much (`schedutil.DefaultMemoryRequest`). */
+export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
+
+/** Builds the NodeInfo of a node from its assigned pods. */
+export function buildNodeInfo(node: KubeObject, pods: Iterable<KubeObject>): NodeInfo {
+  const assigned: KubeObject[] = [];
+  const requested: Resources = { milliCpu: 0, memory: 0 };
+  const nonZeroRequested: Resources = { milliCpu: 0, memory: 0 };
+  const usedPorts = new Set<string>();
+  for (const pod of pods) {
+    const phase = pod.status?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') {
+      continue;
+    }
+    assigned.push(pod);
+    const request = podRequests(pod, false);
+    requested.milliCpu += request.milliCpu;
+    requested.memory += request.memory;
+    const nonZero = podRequests(pod, true);
+    nonZeroRequested.milliCpu += nonZero.milliCpu;
+    nonZeroRequested.memory += nonZero.memory;
+    for (const port of hostPorts(pod)) {
+      usedPorts.add(port);
+    }
+  }
+  return { node, pods: assigned, requested, nonZeroRequested, usedPorts };
+}
+
+/**
+ * A pod's effective requests (`computePodResourceRequest`): the sum over containers, at least the
+ * largest init container, plus the pod overhead. Requests default to limits, as the API defaults them.
+ */
+export function podRequests(pod: KubeObject, nonZero: boolean): Resources {
+  const containerRequests = (container: any): Resources => {
+    const requests = container.resources?.requests ?? {};
+    const limits = container.resources?.limits ?? {};
+    const cpu = requests.cpu ?? limits.cpu;
+    const memory = requests.memory ?? limits.memory;
+    return {
+      milliCpu: cpu !== undefined ? milliCpu(cpu) : nonZero ? DEFAULT_MILLI_CPU_REQUEST : 0,
+      memory: memory !== undefined ? quantityValue(memory) : nonZero ? DEFAULT_MEMORY_REQUEST : 0,
+    };
+  };
+  const total: Resources = { milliCpu: 0, memory: 0 };
+  for (const container of pod.spec?.containers ?? []) {
+    const request = containerRequests(container);
+    total.milliCpu += request.milliCpu;
+    total.memory += request.memory;
+  }
+  for (const container of pod.spec?.initContainers ?? []) {
+    const request = containerRequests(container);
+    total.milliCpu = Math.max(total.milliCpu, request.milliCpu);
+    total.memory = Math.max(total.memory, request.memory);
+  }
+  const overhead = pod.spec?.overhead ?? {};
+  if (overhead.cpu !== undefined) {
+    total.milliCpu += milliCpu(overhead.cpu);
+  }
+  if (overhead.memory !== undefined) {
+    total.memory += quantityValue(overhead.memory);
+  }
+  return total;
+}
+
+/** The host ports a pod takes, as `protocol/hostIP/port` (host-network pods take their container ports). */
+export function hostPorts(pod: KubeObject): string[] {
+  const ports: string[] = [];
+  const hostNetwork = pod.spec?.hostNetwork === true;
+  for (const container of [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])]) {
+    for (const port of container.ports ?? []) {
+      const hostPort = port.hostPort ?? (hostNetwork ? port.containerPort : undefined);
+      if (hostPort) {
+        ports.push(`${port.protocol ?? 'TCP'}/${port.hostIP || '0.0.0.0'}/${hostPort}`);
+      }
+    }
+  }
+  return ports;
+}
+
+/** Whether a wanted host port conflicts with one in use (same protocol and port, overlapping IP). */
+export function portConflicts(wanted: string, used: ReadonlySet<string>): boolean {
+  if (used.has(wanted)) {
+    return true;
+  }
+  const [protocol, ip, port] = wanted.split('/');
+  for (const taken of used) {
+    const [takenProtocol, takenIp, takenPort] = taken.split('/');
+    if (takenProtocol === protocol && takenPort === port && (ip === '0.0.0.0' || takenIp === '0.0.0.0' || ip === takenIp)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The node's allocatable CPU (millicores), memory (bytes) and pod count. */
+export function allocatable(node: KubeObject): Resources & { pods: number } {
+  const resources = node.status?.allocatable ?? node.status?.capacity ?? {};
+  return {
+    milliCpu: resources.cpu !== undefined ? milliCpu(resources.cpu) : 0,
+    memory: resources.memory !== undefined ? quantityValue(resources.memory) : 0,
+    pods: resources.pods !== undefined ? quantityValue(resources.pods) : 0,
+  };
+}

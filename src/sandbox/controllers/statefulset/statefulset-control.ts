@@ -1,0 +1,338 @@
+// The StatefulSet update algorithm (stateful_set_control.go `UpdateStatefulSet`), step for step:
+// resolve the current and update revisions, create missing pods at the right revision, enforce the
+// identity invariants, scale down from the highest ordinal, then replace pods that are not at the
+// update revision from the highest ordinal down to the partition. Under OrderedReady ("monotonic")
+// every step waits for the previous pods to be Running, Ready and Available, which is also what
+// makes a broken update block forever even after the template is reverted (kubernetes#67250).
+import { scaledValueFromIntOrPercent } from '../../../internal/int-or-percent';
+import { ApiError, RESOURCES } from '../../api';
+import type { KubeObject, SandboxApi } from '../../api';
+import type { SandboxClock } from '../../clock';
+import { templateOfRevision } from '../controller-revision';
+import { isPodAvailable, isRunningAndReady, isTerminating, podPhase } from '../pod-status';
+import type { StatefulSetHistory, StatefulSetRevisions } from './statefulset-history';
+import {
+  identityMatches,
+  newVersionedStatefulSetPod,
+  ordinalOf,
+  podInOrdinalRange,
+  podRevision,
+  replicasOf,
+  startOrdinal,
+  storageMatches,
+} from './statefulset-identity';
+import type { StatefulPodControl } from './statefulset-pod-control';
+import { completeRollingUpdate, countReplicas, inconsistentStatus, isCreated, StatefulSetStatus } from './statefulset-status';
+
+/** Behaviour switches that differ between Kubernetes versions. */
+export interface StatefulSetControlOptions {
+  /**
+   * Whether `spec.updateStrategy.rollingUpdate.maxUnavailable` is honoured (the
+   * MaxUnavailableStatefulSet feature gate, on by default in Kubernetes 1.37). When off, rolling
+   * updates replace one pod at a time whatever the field says.
+   * @default true
+   */
+  readonly maxUnavailableStatefulSet?: boolean;
+}
+
+/** The pods of a set arranged by ordinal, as one sync sees them. */
+interface ArrangedPods {
+  /** Index i holds the pod for ordinal start + i (a not-yet-created one where none exists). */
+  readonly replicas: KubeObject[];
+  /** Pods outside the ordinal range, highest ordinal first. */
+  readonly condemned: KubeObject[];
+  /** The lowest-ordinal pod that is not healthy, replicas before condemned. */
+  readonly firstUnhealthy: KubeObject | undefined;
+}
+
+/** Runs one StatefulSet sync against the API. */
+export class StatefulSetControl {
+  constructor(
+    private readonly api: SandboxApi,
+    private readonly clock: SandboxClock,
+    private readonly history: StatefulSetHistory,
+    private readonly podControl: StatefulPodControl,
+    private readonly options: StatefulSetControlOptions = {},
+  ) {}
+
+  /** Syncs `set` given the pods it owns; returns the status it recorded. */
+  public sync(set: KubeObject, pods: readonly KubeObject[]): StatefulSetStatus {
+    const sorted = this.history.list(set);
+    let revisions: StatefulSetRevisions | undefined;
+    try {
+      revisions = this.history.resolve(set, sorted);
+      return this.performUpdate(set, pods, revisions);
+    } finally {
+      this.history.truncate(set, pods, sorted, [revisions?.current, revisions?.update]);
+    }
+  }
+
+  private performUpdate(set: KubeObject, pods: readonly KubeObject[], revisions: StatefulSetRevisions): StatefulSetStatus {
+    const status = this.newStatus(set, revisions);
+    try {
+      this.updateStatefulSet(set, revisions, pods, status);
+    } finally {
+      this.writeStatus(set, status);
+    }
+    return status;
+  }
+
+  private newStatus(set: KubeObject, revisions: StatefulSetRevisions): StatefulSetStatus {
+    return {
+      observedGeneration: set.metadata.generation ?? 0,
+      replicas: 0,
+      readyReplicas: 0,
+      availableReplicas: 0,
+      currentReplicas: 0,
+      updatedReplicas: 0,
+      currentRevision: revisions.current.metadata.name!,
+      updateRevision: revisions.update.metadata.name!,
+      collisionCount: revisions.collisionCount,
+    };
+  }
+
+  // `updateStatefulSet`: mutates `status` as it goes, like upstream, so that the status written
+  // afterwards reflects the pods deleted in this sync.
+  private updateStatefulSet(set: KubeObject, revisions: StatefulSetRevisions, pods: readonly KubeObject[], status: StatefulSetStatus): void {
+    const currentSet = withTemplate(set, templateOfRevision(revisions.current));
+    const updateSet = withTemplate(set, templateOfRevision(revisions.update));
+    const minReadySeconds = set.spec?.minReadySeconds ?? 0;
+    const now = this.clock.now();
+    countReplicas(status, minReadySeconds, now, pods);
+
+    const { replicas, condemned, firstUnhealthy } = this.arrange(set, currentSet, updateSet, revisions, pods);
+    if (set.metadata.deletionTimestamp) {
+      return;
+    }
+    const monotonic = set.spec?.podManagementPolicy !== 'Parallel';
+    const recount = () => countReplicas(status, minReadySeconds, now, replicas, condemned);
+
+    if (runForAll(replicas.length, (i) => this.processReplica(set, updateSet, monotonic, replicas, i, now), monotonic, recount)) {
+      return;
+    }
+    if (runForAll(condemned.length, (i) => this.fixCondemnedClaims(updateSet, condemned[i]), monotonic, recount)) {
+      return;
+    }
+    if (runForAll(condemned.length, (i) => this.processCondemned(set, firstUnhealthy, monotonic, condemned[i], now), monotonic, recount)) {
+      return;
+    }
+    recount();
+
+    // OnDelete: pods are only replaced when someone deletes them.
+    if (set.spec?.updateStrategy?.type === 'OnDelete') {
+      return;
+    }
+    if (this.options.maxUnavailableStatefulSet ?? true) {
+      this.rollWithinMaxUnavailable(set, replicas, revisions.update, status, now);
+      return;
+    }
+    this.rollOneAtATime(set, replicas, revisions.update, status);
+  }
+
+  private arrange(
+    set: KubeObject, currentSet: KubeObject, updateSet: KubeObject, revisions: StatefulSetRevisions, pods: readonly KubeObject[],
+  ): ArrangedPods {
+    const start = startOrdinal(set);
+    const replicas: KubeObject[] = new Array(replicasOf(set));
+    const condemned: KubeObject[] = [];
+    for (const pod of pods) {
+      if (podInOrdinalRange(pod, set)) {
+        replicas[ordinalOf(pod) - start] = pod;
+      } else if (ordinalOf(pod) >= 0) {
+        condemned.push(pod);
+      }
+    }
+    for (let i = 0; i < replicas.length; i++) {
+      replicas[i] ??= newVersionedStatefulSetPod(currentSet, updateSet, revisions.current.metadata.name!, revisions.update.metadata.name!, start + i);
+    }
+    condemned.sort((a, b) => ordinalOf(b) - ordinalOf(a));
+    const firstUnhealthy = replicas.find((pod) => !isHealthy(pod))
+      ?? [...condemned].reverse().find((pod) => !isHealthy(pod));
+    return { replicas, condemned, firstUnhealthy };
+  }
+
+  // `processReplica`: returns true when a monotonic sync must stop here.
+  private processReplica(set: KubeObject, updateSet: KubeObject, monotonic: boolean, replicas: KubeObject[], i: number, now: number): boolean {
+    const pod = replicas[i];
+    // Failed and Succeeded pods are deleted; the next sync, after the pod is gone, recreates them.
+    const phase = podPhase(pod);
+    if (phase === 'Failed' || phase === 'Succeeded') {
+      if (!isTerminating(pod)) {
+        this.podControl.deleteStatefulPod(set, pod);
+      }
+      return true;
+    }
+    if (!isCreated(pod)) {
+      this.podControl.createStatefulPod(set, pod);
+      if (monotonic) {
+        return true;
+      }
+    }
+    if (phase === 'Pending') {
+      this.podControl.createMissingClaims(set, pod);
+    }
+    // A terminating pod must be gone before its replacement is created.
+    if (isTerminating(pod) && monotonic) {
+      return true;
+    }
+    if (!isRunningAndReady(pod) && monotonic) {
+      return true;
+    }
+    if (!isPodAvailable(pod, set.spec?.minReadySeconds ?? 0, now) && monotonic) {
+      return true;
+    }
+    if (!isCreated(pod)) {
+      return false;
+    }
+    if (identityMatches(set, pod) && storageMatches(set, pod) && this.podControl.claimsMatchRetentionPolicy(updateSet, pod)) {
+      return false;
+    }
+    this.podControl.updateStatefulPod(updateSet, pod);
+    return false;
+  }
+
+  private fixCondemnedClaims(updateSet: KubeObject, pod: KubeObject): boolean {
+    this.podControl.updateClaimsForRetentionPolicy(updateSet, pod);
+    return false;
+  }
+
+  // `processCondemned`: scale down from the highest ordinal; monotonic syncs delete one pod at a time
+  // and only once every other pod is healthy.
+  private processCondemned(set: KubeObject, firstUnhealthy: KubeObject | undefined, monotonic: boolean, pod: KubeObject, now: number): boolean {
+    if (isTerminating(pod)) {
+      return monotonic;
+    }
+    if (monotonic && pod !== firstUnhealthy) {
+      if (!isRunningAndReady(pod) || !isPodAvailable(pod, set.spec?.minReadySeconds ?? 0, now)) {
+        return true;
+      }
+    }
+    this.podControl.deleteStatefulPod(set, pod);
+    return true;
+  }
+
+  // The rolling update with the MaxUnavailableStatefulSet gate (`updateStatefulSetAfterInvariantEstablished`,
+  // including the Parallel fix for kubernetes#137409): delete pods not at the update revision, from
+  // the highest ordinal down to the partition, while no more than maxUnavailable pods are unavailable.
+  private rollWithinMaxUnavailable(set: KubeObject, replicas: KubeObject[], update: KubeObject, status: StatefulSetStatus, now: number): void {
+    const rollingUpdate = set.spec?.updateStrategy?.rollingUpdate;
+    const updateMin = rollingUpdate?.partition ?? 0;
+    const maxUnavailable = rollingUpdate ? statefulSetMaxUnavailable(rollingUpdate.maxUnavailable, replicas.length) : 1;
+    const minReadySeconds = set.spec?.minReadySeconds ?? 0;
+    const parallel = set.spec?.podManagementPolicy === 'Parallel';
+    const outdated = (pod: KubeObject) => podRevision(pod) !== update.metadata.name && !isTerminating(pod);
+    const available = (pod: KubeObject) => isHealthy(pod) && isPodAvailable(pod, minReadySeconds, now);
+
+    let unavailable = 0;
+    let unavailableNeedingUpdate = 0;
+    for (const pod of replicas) {
+      if (!available(pod)) {
+        unavailable++;
+        if (parallel && outdated(pod)) {
+          unavailableNeedingUpdate++;
+        }
+      }
+    }
+    if (unavailable >= maxUnavailable && unavailableNeedingUpdate === 0) {
+      return;
+    }
+    const deleteForUpdate = (pod: KubeObject) => {
+      this.podControl.deleteStatefulPod(set, pod);
+      status.currentReplicas--;
+    };
+    if (parallel) {
+      // Replace outdated pods that are already unavailable first: they cost no extra disruption.
+      for (let target = replicas.length - 1; target >= updateMin; target--) {
+        if (outdated(replicas[target]) && !available(replicas[target])) {
+          deleteForUpdate(replicas[target]);
+        }
+      }
+      let budget = maxUnavailable - unavailable;
+      for (let target = replicas.length - 1; target >= updateMin && budget > 0; target--) {
+        if (outdated(replicas[target]) && available(replicas[target])) {
+          deleteForUpdate(replicas[target]);
+          budget--;
+        }
+      }
+      return;
+    }
+    let remaining = maxUnavailable - unavailable;
+    for (let target = replicas.length - 1; target >= updateMin && remaining > 0; target--) {
+      if (outdated(replicas[target])) {
+        deleteForUpdate(replicas[target]);
+        remaining--;
+      }
+    }
+  }
+
+  // The rolling update without the gate: replace the highest-ordinal outdated pod, then wait for it.
+  private rollOneAtATime(set: KubeObject, replicas: KubeObject[], update: KubeObject, status: StatefulSetStatus): void {
+    const updateMin = set.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
+    for (let target = replicas.length - 1; target >= updateMin; target--) {
+      const pod = replicas[target];
+      if (podRevision(pod) !== update.metadata.name && !isTerminating(pod)) {
+        this.podControl.deleteStatefulPod(set, pod);
+        status.currentReplicas--;
+        return;
+      }
+      if (!isHealthy(pod)) {
+        return;
+      }
+    }
+  }
+
+  // `updateStatefulSetStatus`: complete a finished rolling update, then write the status if it changed.
+  private writeStatus(set: KubeObject, status: StatefulSetStatus): void {
+    completeRollingUpdate(set, status);
+    if (!inconsistentStatus(set, status)) {
+      return;
+    }
+    try {
+      this.api.updateStatus(RESOURCES.statefulSets, { ...set, status: { ...(set.status ?? {}), ...status } });
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === 409)) {
+        throw error;
+      }
+      const latest = this.api.get(RESOURCES.statefulSets, set.metadata.namespace, set.metadata.name!);
+      if (latest && latest.metadata.uid === set.metadata.uid) {
+        this.api.updateStatus(RESOURCES.statefulSets, { ...latest, status: { ...(latest.status ?? {}), ...status } });
+      }
+    }
+  }
+}
+
+/**
+ * `getStatefulSetMaxUnavailable`: an int or a percentage of the replicas rounded down, at least 1.
+ */
+export function statefulSetMaxUnavailable(maxUnavailable: number | string | undefined, replicas: number): number {
+  const resolved = scaledValueFromIntOrPercent('spec.updateStrategy.rollingUpdate.maxUnavailable', maxUnavailable ?? 1, replicas, false);
+  return Math.max(1, resolved);
+}
+
+/** Running, Ready and not terminating (`isHealthy`). */
+function isHealthy(pod: KubeObject): boolean {
+  return isRunningAndReady(pod) && !isTerminating(pod);
+}
+
+function withTemplate(set: KubeObject, template: unknown): KubeObject {
+  return { ...set, spec: { ...set.spec, template } };
+}
+
+/**
+ * `runForAll`: monotonic syncs stop at the first step that asks to; burst (Parallel) syncs run every
+ * step. On a stop or an error the status is recounted first. Returns whether the sync must stop.
+ */
+function runForAll(count: number, step: (i: number) => boolean, monotonic: boolean, recount: () => void): boolean {
+  try {
+    for (let i = 0; i < count; i++) {
+      if (step(i) && monotonic) {
+        recount();
+        return true;
+      }
+    }
+  } catch (error) {
+    recount();
+    throw error;
+  }
+  return false;
+}

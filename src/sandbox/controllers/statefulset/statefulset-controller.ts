@@ -1,0 +1,138 @@
+// The StatefulSet controller (stateful_set.go): it watches StatefulSets and their pods, claims the
+// pods that belong to a set (adopting orphans that match, releasing pods that no longer match), and
+// runs one sync per set through a de-duplicating work queue.
+import { labelSelectorMatches } from '../../../internal/label-selector';
+import { RESOURCES } from '../../api';
+import type { KubeObject, SandboxApi } from '../../api';
+import type { SandboxClock } from '../../clock';
+import type { EventRecorder } from '../event-recorder';
+import type { CacheEvent, CacheSet, ObjectCache } from '../object-cache';
+import { addOwnerIndexes, CONTROLLER_INDEX, ORPHAN_INDEX } from '../owner-indexes';
+import { controllerRefOf, keyOf, newControllerRef, splitKey } from '../owner-references';
+import { WorkQueue } from '../work-queue';
+import { StatefulSetControl, StatefulSetControlOptions } from './statefulset-control';
+import { StatefulSetHistory } from './statefulset-history';
+import { isMemberOf, replicasOf } from './statefulset-identity';
+import { StatefulPodControl } from './statefulset-pod-control';
+
+/** What the StatefulSet controller needs from its host. */
+export interface StatefulSetControllerOptions extends StatefulSetControlOptions {
+  /** The API to write through. */
+  readonly api: SandboxApi;
+  /** The clock that runs the work queue and measures minReadySeconds. */
+  readonly clock: SandboxClock;
+  /** The shared caches. */
+  readonly caches: CacheSet;
+  /** The recorder for `statefulset-controller` events. */
+  readonly recorder: EventRecorder;
+  /** Decides whether a failed sync is retried. */
+  readonly isRetryable: (error: unknown) => boolean;
+}
+
+/** Reconciles StatefulSets. */
+export class StatefulSetController {
+  private readonly sets: ObjectCache;
+  private readonly pods: ObjectCache;
+  private readonly queue: WorkQueue;
+  private readonly control: StatefulSetControl;
+  private readonly history: StatefulSetHistory;
+
+  constructor(private readonly options: StatefulSetControllerOptions) {
+    const { api, caches } = options;
+    this.sets = caches.of(RESOURCES.statefulSets);
+    this.pods = caches.of(RESOURCES.pods);
+    const revisions = caches.of(RESOURCES.controllerRevisions);
+    addOwnerIndexes(this.pods);
+    addOwnerIndexes(revisions);
+    this.history = new StatefulSetHistory(api, revisions);
+    const podControl = new StatefulPodControl(api, caches.of(RESOURCES.persistentVolumeClaims), options.recorder);
+    this.control = new StatefulSetControl(api, options.clock, this.history, podControl, options);
+    this.queue = new WorkQueue({ clock: options.clock, reconcile: (key) => this.sync(key), isRetryable: options.isRetryable });
+    this.sets.addListener((event) => this.queue.add(keyOf(event.object)));
+    this.pods.addListener((event) => this.onPodEvent(event));
+  }
+
+  /** Stops processing. */
+  public stop(): void {
+    this.queue.stop();
+  }
+
+  private onPodEvent(event: CacheEvent): void {
+    const ref = controllerRefOf(event.object);
+    if (ref) {
+      if (ref.kind === 'StatefulSet') {
+        this.enqueueOwner(event.object.metadata.namespace, ref.name, ref.uid);
+      }
+      // A pod released by a set (or re-parented) must be looked at by its former owner too.
+      const previousRef = event.previous && controllerRefOf(event.previous);
+      if (previousRef && previousRef.kind === 'StatefulSet' && previousRef.uid !== ref.uid) {
+        this.enqueueOwner(event.object.metadata.namespace, previousRef.name, previousRef.uid);
+      }
+      return;
+    }
+    if (event.type === 'DELETED') {
+      return;
+    }
+    // An orphan: every set whose selector matches may adopt it.
+    for (const set of this.sets.all()) {
+      if (set.metadata.namespace === event.object.metadata.namespace && labelSelectorMatches(set.spec?.selector, event.object.metadata.labels)) {
+        this.queue.add(keyOf(set));
+      }
+    }
+  }
+
+  private enqueueOwner(namespace: string | undefined, name: string, uid: string): void {
+    const set = this.sets.get(namespace, name);
+    if (set && set.metadata.uid === uid) {
+      this.queue.add(keyOf(set));
+    }
+  }
+
+  private sync(key: string): void {
+    const { namespace, name } = splitKey(key);
+    const set = this.sets.get(namespace, name);
+    if (!set) {
+      return;
+    }
+    if (!set.metadata.deletionTimestamp) {
+      this.history.adoptOrphans(set);
+    }
+    const pods = this.claimPods(set);
+    const status = this.control.sync(set, pods);
+    // Availability changes with time alone, so look again once minReadySeconds may have passed.
+    const minReadySeconds = set.spec?.minReadySeconds ?? 0;
+    if (minReadySeconds > 0 && status.availableReplicas !== replicasOf(set)) {
+      this.queue.addAfter(key, minReadySeconds * 1000);
+    }
+  }
+
+  // `getPodsForStatefulSet` with the ControllerRefManager: owned pods that still match stay, owned
+  // pods that no longer match are released, matching orphans are adopted (unless the set is going away).
+  private claimPods(set: KubeObject): KubeObject[] {
+    const claimed: KubeObject[] = [];
+    for (const pod of this.pods.byIndex(CONTROLLER_INDEX, set.metadata.uid ?? '').values()) {
+      if (!isMemberOf(set, pod)) {
+        continue;
+      }
+      if (labelSelectorMatches(set.spec?.selector, pod.metadata.labels) || set.metadata.deletionTimestamp) {
+        claimed.push(pod);
+      } else {
+        this.options.api.update(RESOURCES.pods, {
+          ...pod,
+          metadata: { ...pod.metadata, ownerReferences: (pod.metadata.ownerReferences ?? []).filter((ref) => ref.uid !== set.metadata.uid) },
+        });
+      }
+    }
+    if (!set.metadata.deletionTimestamp) {
+      for (const pod of [...this.pods.byIndex(ORPHAN_INDEX, set.metadata.namespace ?? '').values()]) {
+        if (isMemberOf(set, pod) && !pod.metadata.deletionTimestamp && labelSelectorMatches(set.spec?.selector, pod.metadata.labels)) {
+          claimed.push(this.options.api.update(RESOURCES.pods, {
+            ...pod,
+            metadata: { ...pod.metadata, ownerReferences: [...(pod.metadata.ownerReferences ?? []), newControllerRef(set)] },
+          }));
+        }
+      }
+    }
+    return claimed;
+  }
+}

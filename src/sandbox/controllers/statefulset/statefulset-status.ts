@@ -1,0 +1,98 @@
+// StatefulSet status arithmetic (stateful_set_control.go: computeReplicaStatus, updateStatus;
+// stateful_set_utils.go: completeRollingUpdate, inconsistentStatus).
+import type { KubeObject } from '../../api';
+import { isPodAvailable, isRunningAndReady, isTerminating, podPhase } from '../pod-status';
+import { podRevision, replicasOf } from './statefulset-identity';
+
+/** The fields of `status` the StatefulSet controller owns. */
+export interface StatefulSetStatus {
+  /** The set's generation this status was computed for. */
+  observedGeneration: number;
+  /** Pods created (phase reported), terminating ones included. */
+  replicas: number;
+  /** Running pods with a True Ready condition. */
+  readyReplicas: number;
+  /** Ready pods that have been ready for minReadySeconds. */
+  availableReplicas: number;
+  /** Created, non-terminating pods at the current revision. */
+  currentReplicas: number;
+  /** Created, non-terminating pods at the update revision. */
+  updatedReplicas: number;
+  /** The name of the current revision. */
+  currentRevision: string;
+  /** The name of the update revision. */
+  updateRevision: string;
+  /** Name collisions seen while creating revisions. */
+  collisionCount: number;
+}
+
+/**
+ * Whether the pod exists: the API reports phase Pending from creation on (`isCreated`); a pod the
+ * sync only planned has neither a phase nor a uid.
+ */
+export function isCreated(pod: KubeObject): boolean {
+  return podPhase(pod) !== '' || pod.metadata.uid !== undefined;
+}
+
+/** Recomputes the replica counts of `status` from the given pod lists (`updateStatus`). */
+export function countReplicas(
+  status: StatefulSetStatus, minReadySeconds: number, nowMs: number, ...podLists: readonly (readonly KubeObject[])[]
+): void {
+  status.replicas = 0;
+  status.readyReplicas = 0;
+  status.availableReplicas = 0;
+  status.currentReplicas = 0;
+  status.updatedReplicas = 0;
+  for (const pods of podLists) {
+    for (const pod of pods) {
+      if (isCreated(pod)) {
+        status.replicas++;
+      }
+      if (isRunningAndReady(pod)) {
+        status.readyReplicas++;
+        if (isPodAvailable(pod, minReadySeconds, nowMs)) {
+          status.availableReplicas++;
+        }
+      }
+      if (isCreated(pod) && !isTerminating(pod)) {
+        const revision = podRevision(pod);
+        if (revision === status.currentRevision) {
+          status.currentReplicas++;
+        }
+        if (revision === status.updateRevision) {
+          status.updatedReplicas++;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Marks a finished RollingUpdate: when every replica is updated and ready, the update revision
+ * becomes the current one (`completeRollingUpdate`). Never under OnDelete, hence a stale
+ * `currentRevision` there.
+ */
+export function completeRollingUpdate(set: KubeObject, status: StatefulSetStatus): void {
+  const replicas = replicasOf(set);
+  if (set.spec?.updateStrategy?.type === 'RollingUpdate'
+    && status.updatedReplicas === replicas
+    && status.readyReplicas === replicas
+    && status.replicas === replicas) {
+    status.currentReplicas = status.updatedReplicas;
+    status.currentRevision = status.updateRevision;
+  }
+}
+
+/** Whether `status` differs from the set's recorded status (`inconsistentStatus`, plus the collision count). */
+export function inconsistentStatus(set: KubeObject, status: StatefulSetStatus): boolean {
+  const recorded = set.status ?? {};
+  return status.observedGeneration > (recorded.observedGeneration ?? 0)
+    || status.replicas !== (recorded.replicas ?? 0)
+    || status.currentReplicas !== (recorded.currentReplicas ?? 0)
+    || status.readyReplicas !== (recorded.readyReplicas ?? 0)
+    || status.updatedReplicas !== (recorded.updatedReplicas ?? 0)
+    || status.currentRevision !== (recorded.currentRevision ?? '')
+    || status.availableReplicas !== (recorded.availableReplicas ?? 0)
+    || status.updateRevision !== (recorded.updateRevision ?? '')
+    || status.collisionCount !== (recorded.collisionCount ?? 0);
+}
