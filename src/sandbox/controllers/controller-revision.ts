@@ -11,12 +11,6 @@ import { newControllerRef } from './owner-references';
 /** The label carrying a StatefulSet revision's hash (`history.ControllerRevisionHashLabel`). */
 export const CONTROLLER_REVISION_HASH_LABEL = 'controller.kubernetes.io/hash';
 
-/**
- * The label carrying the revision hash on pods of both kinds and on DaemonSet revisions
- * (`apps.ControllerRevisionHashLabelKey`, `apps.DefaultDaemonSetUniqueLabelKey`).
- */
-export const POD_REVISION_HASH_LABEL = 'controller-revision-hash';
-
 // Upstream truncates the owner name so that `<prefix>-<hash>` stays a valid object name.
 const MAX_REVISION_NAME_PREFIX = 223;
 

@@ -2,10 +2,10 @@
 // update bounded by maxUnavailable/maxSurge or OnDelete, revision history, and the status kubectl reads.
 // Node changes (a node added, labelled or tainted) trigger a sync of every DaemonSet.
 import { labelSelectorMatches } from '../../../internal/label-selector';
+import { RolloutKeys } from '../../../keys';
 import { ApiError, RESOURCES } from '../../api';
 import type { KubeObject, SandboxApi } from '../../api';
 import type { SandboxClock } from '../../clock';
-import { POD_REVISION_HASH_LABEL } from '../controller-revision';
 import type { EventRecorder } from '../event-recorder';
 import type { CacheEvent, CacheSet, ObjectCache } from '../object-cache';
 import { addOwnerIndexes, CONTROLLER_INDEX, ORPHAN_INDEX } from '../owner-indexes';
@@ -14,7 +14,7 @@ import { isPodAvailable, isPodReady, isPodTerminal } from '../pod-status';
 import { WorkQueue } from '../work-queue';
 import { DaemonSetHistory } from './daemonset-history';
 import { nodeShouldRunDaemonPod, pinnedToNode, targetNodeName, withDaemonPodTolerations } from './daemonset-placement';
-import { allowsSurge, compareByCreationAndPhase, POD_TEMPLATE_GENERATION_LABEL, surgeCount, templateGeneration, unavailableCount } from './daemonset-pods';
+import { allowsSurge, compareByCreationAndPhase, surgeCount, templateGeneration, unavailableCount } from './daemonset-pods';
 import { planRollingUpdate } from './daemonset-rolling-update';
 import { countDaemonSet, DaemonSetCounts } from './daemonset-status';
 
@@ -111,7 +111,7 @@ export class DaemonSetController {
     }
     const nodes = [...this.nodes.all()].sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
     const { current, old } = this.history.construct(ds);
-    const hash = current.metadata.labels?.[POD_REVISION_HASH_LABEL] ?? '';
+    const hash = current.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] ?? '';
     this.manage(ds, nodes, hash);
     if (ds.spec?.updateStrategy?.type === 'RollingUpdate') {
       this.rollingUpdate(ds, nodes, hash);
@@ -193,7 +193,7 @@ export class DaemonSetController {
     let oldestNew: KubeObject | undefined;
     let oldestOld: KubeObject | undefined;
     for (const pod of running) {
-      if (pod.metadata.labels?.[POD_REVISION_HASH_LABEL] === hash) {
+      if (pod.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] === hash) {
         if (!oldestNew) {
           oldestNew = pod;
           continue;
@@ -264,10 +264,10 @@ export class DaemonSetController {
     const template = ds.spec?.template ?? {};
     const labels: Record<string, string> = { ...(template.metadata?.labels ?? {}) };
     if (generation !== undefined) {
-      labels[POD_TEMPLATE_GENERATION_LABEL] = generation;
+      labels[RolloutKeys.POD_TEMPLATE_GENERATION_LABEL] = generation;
     }
     if (hash) {
-      labels[POD_REVISION_HASH_LABEL] = hash;
+      labels[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] = hash;
     }
     const spec = withDaemonPodTolerations(template.spec ?? {});
     for (const nodeName of nodesNeedingPods.slice(0, BURST_REPLICAS)) {

@@ -1,15 +1,10 @@
 // StatefulSet pod identity (stateful_set_utils.go): ordinals parsed from pod names, stable names and
 // hostnames, the pod-name and pod-index labels, PVC-backed volumes, and the revision a new pod is
 // created at (`newVersionedStatefulSetPod`, which carries the partition and scale-up rules).
+import { RolloutKeys } from '../../../keys';
 import type { KubeObject } from '../../api';
-import { POD_REVISION_HASH_LABEL } from '../controller-revision';
 import { newControllerRef } from '../owner-references';
 
-/** The label holding a StatefulSet pod's own name (`apps.StatefulSetPodNameLabel`). */
-export const STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
-
-/** The label holding a StatefulSet pod's ordinal (`apps.PodIndexLabel`). */
-export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 
 const STATEFUL_POD_NAME = /^(.*)-([0-9]+)$/;
 
@@ -66,7 +61,7 @@ export function isMemberOf(set: KubeObject, pod: KubeObject): boolean {
 
 /** The `controller-revision-hash` label of a pod, or ''. */
 export function podRevision(pod: KubeObject): string {
-  return pod.metadata.labels?.[POD_REVISION_HASH_LABEL] ?? '';
+  return pod.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] ?? '';
 }
 
 /** Whether the pod has the name, namespace and pod-name label of a member of the set. */
@@ -76,7 +71,7 @@ export function identityMatches(set: KubeObject, pod: KubeObject): boolean {
     && parent === set.metadata.name
     && pod.metadata.name === statefulPodName(set, ordinal)
     && pod.metadata.namespace === set.metadata.namespace
-    && pod.metadata.labels?.[STATEFULSET_POD_NAME_LABEL] === pod.metadata.name;
+    && pod.metadata.labels?.[RolloutKeys.STATEFULSET_POD_NAME_LABEL] === pod.metadata.name;
 }
 
 /** Whether the pod mounts every claim of the set's volumeClaimTemplates under the template's name. */
@@ -102,7 +97,7 @@ export function withIdentity(set: KubeObject, pod: KubeObject): KubeObject {
       ...pod.metadata,
       name,
       namespace: set.metadata.namespace,
-      labels: { ...(pod.metadata.labels ?? {}), [STATEFULSET_POD_NAME_LABEL]: name, [POD_INDEX_LABEL]: String(ordinal) },
+      labels: { ...(pod.metadata.labels ?? {}), [RolloutKeys.STATEFULSET_POD_NAME_LABEL]: name, [RolloutKeys.POD_INDEX_LABEL]: String(ordinal) },
     },
   };
 }
@@ -162,6 +157,6 @@ export function newVersionedStatefulSetPod(
   const atCurrentRevision = (strategy.type === 'RollingUpdate' && rollingUpdate == null && ordinal < start + (currentSet.status?.currentReplicas ?? 0))
     || (rollingUpdate != null && ordinal < start + (rollingUpdate.partition ?? 0));
   const pod = newStatefulSetPod(atCurrentRevision ? currentSet : updateSet, ordinal);
-  pod.metadata.labels![POD_REVISION_HASH_LABEL] = atCurrentRevision ? currentRevision : updateRevision;
+  pod.metadata.labels![RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] = atCurrentRevision ? currentRevision : updateRevision;
   return pod;
 }
