@@ -5,7 +5,7 @@
 import type { KubeObject } from './api';
 import { scaledQuantity } from './controllers/quantity';
 import type { Taint } from './controllers/taints';
-import { rfc3339 } from './controllers/timestamps';
+import { rfc3339 } from './timestamps';
 
 /** The label marking a control-plane node. */
 export const CONTROL_PLANE_LABEL = 'node-role.kubernetes.io/control-plane';

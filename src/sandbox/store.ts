@@ -4,10 +4,10 @@ import {
   ApiError, ApiEvent, DeleteOptions, KubeObject, ListOptions, RESOURCES, ResourceType, SandboxApi,
 } from './api';
 import type { SandboxClock } from './clock';
-import { rfc3339 } from './controllers/timestamps';
 import { applyDefaults, initialStatus } from './defaulting';
 import { assignGenerations } from './generations';
 import { compileFilter, ObjectFilter } from './selectors';
+import { rfc3339 } from './timestamps';
 import { deepEqual, validateObject } from './validation';
 
 /** Options of {@link createSandboxApi}. */

@@ -5,7 +5,7 @@
 import { ApiError, RESOURCES } from '../api';
 import type { KubeObject, SandboxApi } from '../api';
 import type { SandboxClock } from '../clock';
-import { rfc3339 } from './timestamps';
+import { rfc3339 } from '../timestamps';
 
 /** Normal or Warning. */
 export enum EventType {

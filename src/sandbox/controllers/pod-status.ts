@@ -1,7 +1,7 @@
 // Pod state predicates shared by the controllers (k8s.io/kubernetes/pkg/api/v1/pod and the
 // StatefulSet controller's helpers).
 import type { KubeObject } from '../api';
-import { parseTimestamp } from './timestamps';
+import { parseTimestamp } from '../timestamps';
 
 /** The pod's Ready condition, if it has one. */
 export function podReadyCondition(pod: KubeObject): any | undefined {

@@ -1,9 +1,9 @@
 // The simulated kubelet's view of one pod and its containers, and the pod status it reports
 // (phase, conditions and container statuses as the real kubelet computes them).
-import type { TimerHandle } from '../../clock';
-import { fnv32a, utf8 } from '../fnv-hash';
-import { rfc3339 } from '../timestamps';
 import type { ContainerFailure } from './failure-rules';
+import type { TimerHandle } from '../../clock';
+import { rfc3339 } from '../../timestamps';
+import { fnv32a, utf8 } from '../fnv-hash';
 
 /** Where a container is in its life. */
 export enum ContainerPhase {

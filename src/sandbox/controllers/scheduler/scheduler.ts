@@ -6,11 +6,11 @@
 import type { KubeObject, SandboxApi } from '../../api';
 import { RESOURCES } from '../../api';
 import type { SandboxClock } from '../../clock';
+import { rfc3339 } from '../../timestamps';
 import type { EventRecorder } from '../event-recorder';
 import type { CacheEvent, CacheSet, ObjectCache } from '../object-cache';
 import { keyOf, splitKey } from '../owner-references';
 import { isPodTerminal } from '../pod-status';
-import { rfc3339 } from '../timestamps';
 import { WorkQueue } from '../work-queue';
 import { AntiAffinityPod, ClusterSnapshot, DEFAULT_FILTERS, requiredTerms, runFilters } from './filters';
 import { fitErrorMessage } from './fit-error';
