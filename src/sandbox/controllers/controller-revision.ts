@@ -5,7 +5,7 @@
 // same patch computed from the live object to print "skipped rollback".
 import type { KubeObject } from '../api';
 import { fnv32, fnv32a, safeEncodeString, utf8 } from './fnv-hash';
-import { goJson } from './go-json';
+import { goJson } from '../../internal/go-json';
 import { newControllerRef } from './owner-references';
 
 /** The label carrying a StatefulSet revision's hash (`history.ControllerRevisionHashLabel`). */

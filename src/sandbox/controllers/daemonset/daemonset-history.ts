@@ -9,7 +9,7 @@ import { RolloutKeys } from '../../../keys';
 import { ApiError, RESOURCES } from '../../api';
 import type { KubeObject, SandboxApi } from '../../api';
 import { computeTemplateHash, newControllerRevision, revisionData, templatePatch } from '../controller-revision';
-import { goJson } from '../go-json';
+import { goJson } from '../../../internal/go-json';
 import type { ObjectCache } from '../object-cache';
 import { CONTROLLER_INDEX, ORPHAN_INDEX } from '../owner-indexes';
 import { newControllerRef } from '../owner-references';
