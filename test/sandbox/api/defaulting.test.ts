@@ -1,6 +1,6 @@
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { Pod } from 'kubernetes-models/v1/Pod';
-import { newStore, pod, zookeeperStatefulSet } from './fixtures';
+import { newStore, nodeExporterDaemonSet, pod, zookeeperStatefulSet } from './fixtures';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { imagePullPolicyFor } from '../../../src/sandbox/defaulting';
 
@@ -49,15 +49,7 @@ describe('upstream defaulting', () => {
 
   test('DaemonSet: RollingUpdate with maxUnavailable 1 and maxSurge 0', () => {
     const { store } = newStore();
-    const ds = store.create(RESOURCES.daemonSets, {
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      metadata: { name: 'node-exporter' },
-      spec: {
-        selector: { matchLabels: { app: 'node-exporter' } },
-        template: { metadata: { labels: { app: 'node-exporter' } }, spec: { containers: [{ name: 'node-exporter', image: 'prom/node-exporter' }] } },
-      },
-    });
+    const ds = store.create(RESOURCES.daemonSets, nodeExporterDaemonSet());
     expect(ds.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
     expect(ds.spec.revisionHistoryLimit).toBe(10);
     expect(ds.spec.template.spec.containers[0].imagePullPolicy).toBe('Always');

@@ -30,6 +30,19 @@ export function zookeeperStatefulSet(overrides: Record<string, any> = {}): KubeO
   };
 }
 
+/** A DaemonSet as the seed's `node-exporter` manifest declares it (no defaults filled), running `image`. */
+export function nodeExporterDaemonSet(image = 'prom/node-exporter'): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'node-exporter' },
+    spec: {
+      selector: { matchLabels: { app: 'node-exporter' } },
+      template: { metadata: { labels: { app: 'node-exporter' } }, spec: { containers: [{ name: 'node-exporter', image }] } },
+    },
+  };
+}
+
 /** A pod with one container. */
 export function pod(name: string, labels: Record<string, string> = {}, namespace = 'default'): KubeObject {
   return {

@@ -1,19 +1,11 @@
-import { newStore } from './fixtures';
+import { newStore, nodeExporterDaemonSet } from './fixtures';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { DAEMONSET_TEMPLATE_GENERATION_ANNOTATION } from '../../../src/sandbox/generations';
 
 describe('generations', () => {
   test('a DaemonSet counts spec changes in generation and template changes in its template-generation annotation', () => {
     const { store } = newStore();
-    const ds = store.create(RESOURCES.daemonSets, {
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      metadata: { name: 'node-exporter' },
-      spec: {
-        selector: { matchLabels: { app: 'ne' } },
-        template: { metadata: { labels: { app: 'ne' } }, spec: { containers: [{ name: 'ne', image: 'ne:1' }] } },
-      },
-    });
+    const ds = store.create(RESOURCES.daemonSets, nodeExporterDaemonSet('ne:1'));
     expect(ds.metadata.generation).toBe(1);
     expect(ds.metadata.annotations).toEqual({ [DAEMONSET_TEMPLATE_GENERATION_ANNOTATION]: '1' });
     const slower = store.update(RESOURCES.daemonSets, { ...ds, spec: { ...ds.spec, minReadySeconds: 10 } });
