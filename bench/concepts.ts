@@ -1,18 +1,24 @@
-// The workloads the benchmark synthesizes: for each concept, how to add instance `i` with our construct.
+// The workloads the benchmark synthesizes: for each concept, how to add instance `i` with our construct and
+// with the hand-written cdk8s-plus-28 baseline that produces the same objects.
 import { Chart } from 'cdk8s';
+import { addKafkaBaseline } from './baselines/kafka-baseline';
+import { addNodeExporterBaseline } from './baselines/node-exporter-baseline';
+import { addZooKeeperBaseline } from './baselines/zookeeper-baseline';
 import { KafkaCluster } from '../src/kafka-cluster';
 import { NodeExporter } from '../src/node-exporter';
 import { ZooKeeperEnsemble } from '../src/zookeeper-ensemble';
 
-/** One benchmarked concept: a name and how our construct adds its `index`-th instance to a chart. */
+/** One benchmarked concept: a name and how each side adds its `index`-th instance to a chart. */
 export interface BenchConcept {
   /** Short name used on the command line and in the results table. */
   readonly name: string;
   /** Adds instance `index` (its own name and namespace) to `chart` using our construct. */
   addOurs(chart: Chart, index: number): void;
+  /** Adds instance `index` to `chart` as a user without this library would write it (cdk8s-plus-28 and L1). */
+  addBaseline(chart: Chart, index: number): void;
 }
 
-/** Name of instance `index`; every object of the instance carries it, so the baseline can rename a template. */
+/** Name of instance `index`: the name of its workload, and the prefix of its other objects' names. */
 export function instanceName(concept: string, index: number): string {
   return `${concept}-bench-${index}`;
 }
@@ -27,14 +33,17 @@ export const CONCEPTS: readonly BenchConcept[] = [
   {
     name: 'kafka',
     addOurs: (chart, i) => new KafkaCluster(chart, `kafka-${i}`, { name: instanceName('kafka', i), namespace: instanceNamespace(i) }),
+    addBaseline: (chart, i) => addKafkaBaseline(chart, `kafka-${i}`, instanceName('kafka', i), instanceNamespace(i)),
   },
   {
     name: 'zookeeper',
     addOurs: (chart, i) => new ZooKeeperEnsemble(chart, `zookeeper-${i}`, { name: instanceName('zookeeper', i), namespace: instanceNamespace(i) }),
+    addBaseline: (chart, i) => addZooKeeperBaseline(chart, `zookeeper-${i}`, instanceName('zookeeper', i), instanceNamespace(i)),
   },
   {
     name: 'node-exporter',
     addOurs: (chart, i) => new NodeExporter(chart, `node-exporter-${i}`, { name: instanceName('node-exporter', i), namespace: instanceNamespace(i), scrapeService: true }),
+    addBaseline: (chart, i) => addNodeExporterBaseline(chart, `node-exporter-${i}`, instanceName('node-exporter', i), instanceNamespace(i)),
   },
 ];
 
