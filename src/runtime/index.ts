@@ -2,6 +2,7 @@
 export * from './clock';
 export * from './duration';
 export * from './external-gates';
+export * from './forced-rollback-trap';
 export * from './gate-spec';
 export * from './infant-mortality';
 export * from './kube-types';
@@ -10,7 +11,9 @@ export * from './plan-source';
 export * from './pod-facts';
 export * from './promotion-state';
 export * from './promotion-target';
+export * from './revision-history';
 export * from './runtime-error';
 export * from './statefulset-facts';
 export * from './step-gate';
+export * from './undo';
 export * from './workload-ref';
