@@ -12,6 +12,7 @@ export * from './pod-facts';
 export * from './promotion-state';
 export * from './promotion-target';
 export * from './revision-history';
+export * from './rollout-report';
 export * from './runtime-error';
 export * from './statefulset-facts';
 export * from './step-gate';

@@ -1,0 +1,354 @@
+// `kubectl-stage status`: where a rollout stands, decided by which revision each pod runs (its
+// `controller-revision-hash`), never by Ready counts alone or by `status.currentRevision`, which upstream never moves
+// under OnDelete. kubectl calls a staged StatefulSet complete; this report calls it staged and says what would move it.
+import { RolloutKeys } from '../keys';
+import { KubeControllerRevision, KubeDaemonSet, KubePod, KubeStatefulSet } from './kube-types';
+import { kubectlDaemonSetStatus, kubectlStatefulSetStatus, KubectlRolloutStatus } from './kubectl-rollout-status';
+import { resolvePartitionPlan } from './plan-source';
+import {
+  isPodAvailable, isPodReady, isPodTerminating, podName, podNodeName, podProblems, PodProblem, podRestartCount, podRevision,
+  statefulSetPodOrdinal,
+} from './pod-facts';
+import { decodePromotionState, PromotionState } from './promotion-state';
+import { liveRevision, revisionHash } from './revision-history';
+import { RuntimeError } from './runtime-error';
+import {
+  isGenerationObserved, isOnDelete, logicalPartition, ordinalsToUpdate, statefulSetReplicas,
+} from './statefulset-facts';
+import { BlockingPod, blockingReason, evaluateStepGate } from './step-gate';
+import { WorkloadKind } from './workload-ref';
+
+/**
+ * Where a rollout stands.
+ *
+ * - `observing`: the controller has not observed the latest spec (or recorded its revision) yet.
+ * - `staged`: a new revision exists but no pod is meant to run it yet (partition pinned, or OnDelete with no pod deleted).
+ * - `rolling`: pods that should run the new revision do not, or are not Ready and Available yet.
+ * - `step-complete`: every pod of the current step runs the new revision, Ready and Available; the rest wait for a promotion.
+ * - `complete`: every pod runs the update revision, Ready and Available.
+ */
+export type RolloutPhase = 'observing' | 'staged' | 'rolling' | 'step-complete' | 'complete';
+
+/** One pod as the report shows it. */
+export interface ReportedPod {
+  readonly name: string;
+  /** The StatefulSet ordinal. */
+  readonly ordinal?: number;
+  /** The node (DaemonSet pods, and StatefulSet pods once scheduled). */
+  readonly node?: string;
+  readonly ready: boolean;
+  readonly available: boolean;
+  readonly terminating: boolean;
+  readonly restarts: number;
+  readonly problems: readonly PodProblem[];
+}
+
+/** The pods running one revision. */
+export interface RevisionGroup {
+  /** The `controller-revision-hash` value (`<none>` for pods without one). */
+  readonly revision: string;
+  /** `update` for the revision being rolled out, `current` for the one it replaces, `other` for anything older. */
+  readonly role: 'update' | 'current' | 'other';
+  readonly pods: readonly ReportedPod[];
+}
+
+/** Where the workload is in its plan. */
+export interface PlanPosition {
+  /** The plan in its string form. */
+  readonly plan: string;
+  /** The index of the step the workload is at (0 = staged). */
+  readonly step: number;
+  /** The number of steps after staging. */
+  readonly steps: number;
+}
+
+/** The report `status` prints (as text) or emits (as one NDJSON object per observation). */
+export interface RolloutReport {
+  readonly kind: WorkloadKind;
+  readonly namespace: string;
+  readonly name: string;
+  readonly phase: RolloutPhase;
+  /** Whether nothing will change without someone acting (staged, step complete, complete): `status --watch` stops. */
+  readonly settled: boolean;
+  /** One line saying where the rollout stands and what it waits for. */
+  readonly message: string;
+  /** The revision being rolled out (`status.updateRevision`; the DaemonSet's live revision hash). */
+  readonly updateRevision?: string;
+  /** The revision the pods ran before (`status.currentRevision`; unset for DaemonSets and for OnDelete, where upstream never moves it). */
+  readonly currentRevision?: string;
+  /** Desired pods (`spec.replicas`, `status.desiredNumberScheduled`). */
+  readonly desired: number;
+  /** Pods on the update revision (not terminating). */
+  readonly updated: number;
+  /** Of those, how many are Ready and Available. */
+  readonly updatedAvailable: number;
+  /** The logical partition (StatefulSets under RollingUpdate). */
+  readonly partition?: number;
+  /** The position in the plan, when the workload has one (state or plan annotation) and the partition is on it. */
+  readonly position?: PlanPosition;
+  /** The promotion recorded in the state annotation, if any. */
+  readonly promotion?: PromotionState;
+  /** Why the state annotation could not be read, if it could not. */
+  readonly promotionError?: string;
+  /** The pods, grouped by revision: update revision first, then current, then the rest. */
+  readonly revisions: readonly RevisionGroup[];
+  /** The pods keeping the rollout from its next state, and why. */
+  readonly blocking: readonly BlockingPod[];
+  /** What `kubectl rollout status` would say about the same object. */
+  readonly kubectl: KubectlRolloutStatus;
+}
+
+/** Reports a StatefulSet's rollout from the object and its pods. */
+export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[], now: number): RolloutReport {
+  const name = sts.metadata.name ?? '';
+  const where = `statefulset/${name}`;
+  const replicas = statefulSetReplicas(sts);
+  const { promotion, promotionError } = readPromotion(sts.metadata.annotations, where);
+  const kubectl = kubectlStatefulSetStatus(sts);
+  const onDelete = isOnDelete(sts);
+  const updateRevision = sts.status?.updateRevision;
+  const currentRevision = onDelete ? undefined : sts.status?.currentRevision;
+  const owned = pods.filter((pod) => statefulSetPodOrdinal(pod, name) !== undefined);
+  const minReadySeconds = sts.spec.minReadySeconds ?? 0;
+  const base = {
+    kind: 'StatefulSet' as const,
+    namespace: sts.metadata.namespace ?? '',
+    name,
+    updateRevision,
+    currentRevision,
+    desired: replicas,
+    promotion,
+    promotionError,
+    kubectl,
+    revisions: groupByRevision(owned, updateRevision, currentRevision, minReadySeconds, now, name),
+    ...countUpdated(owned, updateRevision, minReadySeconds, now),
+  };
+  if (!isGenerationObserved(sts) || !updateRevision) {
+    return { ...base, phase: 'observing', settled: false, blocking: [], message: `${where}: ${waitingForController(sts)}` };
+  }
+  const allOrdinals = ordinalsToUpdate(sts, 0);
+  const everyPod = blockingPods(sts, owned, allOrdinals, updateRevision, minReadySeconds, now);
+  const onRevision = `${base.updated} of ${replicas} pods on revision ${updateRevision}`;
+  if (everyPod.length === 0) {
+    return { ...base, phase: 'complete', settled: true, blocking: [], message: `${where}: rollout complete: ${onRevision}, Ready and Available` };
+  }
+  if (onDelete) {
+    const staged = base.updated === 0;
+    return {
+      ...base,
+      phase: staged ? 'staged' : 'rolling',
+      settled: staged,
+      blocking: staged ? [] : everyPod,
+      message: `${where}: ${staged ? 'update staged' : 'rolling'} (OnDelete: pods move to ${updateRevision} only when deleted): `
+        + `${onRevision}${staged ? '' : `; waiting for ${describeBlocking(everyPod)}`}`,
+    };
+  }
+  const partition = logicalPartition(sts);
+  const position = planPosition(sts, promotion, partition, replicas);
+  const at = position ? `step ${position.step} of ${position.steps}` : `partition ${partition}`;
+  if (partition >= replicas) {
+    return {
+      ...base,
+      partition,
+      position,
+      phase: 'staged',
+      settled: true,
+      blocking: [],
+      message: `${where}: update staged (${at}): ${onRevision}; promote to roll it out`,
+    };
+  }
+  const gate = evaluateStepGate(sts, owned, now);
+  if (gate.passed) {
+    return {
+      ...base,
+      partition,
+      position,
+      phase: 'step-complete',
+      settled: true,
+      blocking: [],
+      message: `${where}: ${at} complete: ${onRevision}, Ready and Available; ${everyPod.length} to go, promote to continue`,
+    };
+  }
+  return {
+    ...base,
+    partition,
+    position,
+    phase: 'rolling',
+    settled: false,
+    blocking: gate.blocking,
+    message: `${where}: rolling (${at}): ${onRevision}; waiting for ${describeBlocking(gate.blocking)}`,
+  };
+}
+
+/**
+ * Reports a DaemonSet's rollout from the object, its ControllerRevisions (to find the revision hash of the live
+ * template, which DaemonSet status does not carry) and its pods.
+ */
+export function daemonSetReport(
+  ds: KubeDaemonSet, revisions: readonly KubeControllerRevision[], pods: readonly KubePod[], now: number,
+): RolloutReport {
+  const name = ds.metadata.name ?? '';
+  const where = `daemonset/${name}`;
+  const { promotion, promotionError } = readPromotion(ds.metadata.annotations, where);
+  const live = liveRevision(ds, revisions);
+  const updateRevision = live ? revisionHash('DaemonSet', live) : undefined;
+  const minReadySeconds = ds.spec.minReadySeconds ?? 0;
+  const desired = ds.status?.desiredNumberScheduled ?? 0;
+  const base = {
+    kind: 'DaemonSet' as const,
+    namespace: ds.metadata.namespace ?? '',
+    name,
+    updateRevision,
+    desired,
+    promotion,
+    promotionError,
+    kubectl: kubectlDaemonSetStatus(ds),
+    revisions: groupByRevision(pods, updateRevision, undefined, minReadySeconds, now),
+    ...countUpdated(pods, updateRevision, minReadySeconds, now),
+  };
+  const observed = (ds.status?.observedGeneration ?? 0) >= (ds.metadata.generation ?? 0);
+  if (!observed || !updateRevision) {
+    const why = observed ? 'the controller has not recorded a revision for the current template yet'
+      : `the DaemonSet controller has not observed generation ${ds.metadata.generation ?? 0} yet `
+        + `(observedGeneration ${ds.status?.observedGeneration ?? 0})`;
+    return { ...base, phase: 'observing', settled: false, blocking: [], message: `${where}: ${why}` };
+  }
+  const blocking: BlockingPod[] = [];
+  for (const pod of [...pods].sort((a, b) => (podNodeName(a) ?? '').localeCompare(podNodeName(b) ?? ''))) {
+    const reason = blockingReason(pod, updateRevision, minReadySeconds, now);
+    if (reason) {
+      blocking.push({ pod: podName(pod), node: podNodeName(pod), reason, problems: podProblems(pod) });
+    }
+  }
+  const onRevision = `${base.updated} of ${desired} pods on revision ${updateRevision}`;
+  const missing = Math.max(0, desired - base.updatedAvailable - blocking.length);
+  if (blocking.length === 0 && missing === 0) {
+    return { ...base, phase: 'complete', settled: true, blocking, message: `${where}: rollout complete: ${onRevision}, Ready and Available` };
+  }
+  const onDelete = ds.spec.updateStrategy?.type === 'OnDelete';
+  const stepped = promotion ? `step ${promotion.step}` : undefined;
+  const updatedBlocking = blocking.filter((entry) => pods.some((pod) => podName(pod) === entry.pod && podRevision(pod) === updateRevision));
+  if (onDelete && base.updated === 0) {
+    return {
+      ...base,
+      phase: 'staged',
+      settled: true,
+      blocking: [],
+      message: `${where}: update staged (OnDelete: pods move to ${updateRevision} only when deleted): ${onRevision}`,
+    };
+  }
+  if (onDelete && updatedBlocking.length === 0 && missing === 0) {
+    return {
+      ...base,
+      phase: 'step-complete',
+      settled: true,
+      blocking: [],
+      message: `${where}: ${stepped ?? 'canary'} complete: ${onRevision}, Ready and Available; ${blocking.length} to go`,
+    };
+  }
+  const waiting = onDelete ? updatedBlocking : blocking;
+  const nodesWithoutPod = missing > 0 ? `${missing} node${missing === 1 ? '' : 's'} without a pod yet` : '';
+  return {
+    ...base,
+    phase: 'rolling',
+    settled: false,
+    blocking: waiting,
+    message: `${where}: rolling${stepped ? ` (${stepped})` : ''}: ${onRevision}; waiting for `
+      + [describeBlocking(waiting), nodesWithoutPod].filter((part) => part !== '').join(', '),
+  };
+}
+
+function readPromotion(annotations: Record<string, string> | undefined, where: string): { promotion?: PromotionState; promotionError?: string } {
+  try {
+    return { promotion: decodePromotionState(annotations?.[RolloutKeys.STATE_ANNOTATION], where) };
+  } catch (error) {
+    if (RuntimeError.is(error)) {
+      return { promotionError: error.message };
+    }
+    throw error;
+  }
+}
+
+function waitingForController(sts: KubeStatefulSet): string {
+  if (!isGenerationObserved(sts)) {
+    return `the StatefulSet controller has not observed generation ${sts.metadata.generation ?? 0} yet `
+      + `(observedGeneration ${sts.status?.observedGeneration ?? 0})`;
+  }
+  return 'the StatefulSet has no status.updateRevision yet';
+}
+
+// The plan step the partition sits on; undefined without a plan or when the partition is off the plan (moved by hand).
+function planPosition(sts: KubeStatefulSet, promotion: PromotionState | undefined, partition: number, replicas: number): PlanPosition | undefined {
+  const text = promotion?.kind === 'StatefulSet' ? promotion.plan : sts.metadata.annotations?.[RolloutKeys.PLAN_ANNOTATION];
+  if (!text) {
+    return undefined;
+  }
+  try {
+    const resolved = resolvePartitionPlan({ annotation: text, replicas, where: `statefulset/${sts.metadata.name ?? ''}` });
+    const step = resolved.partitions.indexOf(partition);
+    return step < 0 ? undefined : { plan: resolved.plan.toString(), step, steps: resolved.partitions.length - 1 };
+  } catch (error) {
+    if (RuntimeError.is(error, 'bad-input')) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+function blockingPods(
+  sts: KubeStatefulSet, pods: readonly KubePod[], ordinals: readonly number[], updateRevision: string, minReadySeconds: number, now: number,
+): BlockingPod[] {
+  const name = sts.metadata.name ?? '';
+  const blocking: BlockingPod[] = [];
+  for (const ordinal of [...ordinals].sort((a, b) => a - b)) {
+    const pod = pods.find((candidate) => statefulSetPodOrdinal(candidate, name) === ordinal);
+    if (!pod) {
+      blocking.push({ pod: `${name}-${ordinal}`, ordinal, reason: 'not created yet', problems: [] });
+      continue;
+    }
+    const reason = blockingReason(pod, updateRevision, minReadySeconds, now);
+    if (reason) {
+      blocking.push({ pod: podName(pod), ordinal, reason, problems: podProblems(pod) });
+    }
+  }
+  return blocking;
+}
+
+function describeBlocking(blocking: readonly BlockingPod[]): string {
+  return blocking.map((entry) => `${entry.pod} (${entry.reason})`).join(', ');
+}
+
+function countUpdated(pods: readonly KubePod[], updateRevision: string | undefined, minReadySeconds: number, now: number) {
+  const updated = pods.filter((pod) => !isPodTerminating(pod) && updateRevision !== undefined && podRevision(pod) === updateRevision);
+  return { updated: updated.length, updatedAvailable: updated.filter((pod) => isPodAvailable(pod, minReadySeconds, now)).length };
+}
+
+function groupByRevision(
+  pods: readonly KubePod[], updateRevision: string | undefined, currentRevision: string | undefined, minReadySeconds: number, now: number,
+  setName?: string,
+): RevisionGroup[] {
+  const groups = new Map<string, ReportedPod[]>();
+  const sorted = [...pods].sort((a, b) => setName !== undefined
+    ? (statefulSetPodOrdinal(a, setName) ?? 0) - (statefulSetPodOrdinal(b, setName) ?? 0)
+    : (podNodeName(a) ?? podName(a)).localeCompare(podNodeName(b) ?? podName(b)));
+  for (const pod of sorted) {
+    const revision = podRevision(pod) ?? '<none>';
+    const group = groups.get(revision) ?? [];
+    group.push({
+      name: podName(pod),
+      ordinal: setName !== undefined ? statefulSetPodOrdinal(pod, setName) : undefined,
+      node: podNodeName(pod),
+      ready: isPodReady(pod),
+      available: isPodAvailable(pod, minReadySeconds, now),
+      terminating: isPodTerminating(pod),
+      restarts: podRestartCount(pod),
+      problems: podProblems(pod),
+    });
+    groups.set(revision, group);
+  }
+  const role = (revision: string): RevisionGroup['role'] => revision === updateRevision ? 'update' : revision === currentRevision ? 'current' : 'other';
+  const rank = { update: 0, current: 1, other: 2 };
+  return [...groups].map(([revision, groupPods]) => ({ revision, role: role(revision), pods: groupPods }))
+    .sort((a, b) => rank[a.role] - rank[b.role] || a.revision.localeCompare(b.revision));
+}
+

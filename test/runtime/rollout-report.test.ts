@@ -1,0 +1,161 @@
+import { daemonSet, NOW, pod, statefulSet } from './kube-fixtures';
+import { revision, withTemplate } from './revision-fixtures';
+import { RolloutKeys } from '../../src/keys';
+import { KubeDaemonSet, KubeStatefulSet } from '../../src/runtime/kube-types';
+import { encodePromotionState } from '../../src/runtime/promotion-state';
+import { daemonSetReport, statefulSetReport } from '../../src/runtime/rollout-report';
+
+function annotate<T extends KubeStatefulSet | KubeDaemonSet>(workload: T, annotations: Record<string, string>): T {
+  return { ...workload, metadata: { ...workload.metadata, annotations } };
+}
+
+const old = (name: string) => pod({ name, revision: 'web-old', readyForSeconds: 600 });
+const updated = (name: string) => pod({ name, revision: 'web-new', readyForSeconds: 600 });
+
+describe('statefulSetReport', () => {
+  test('a staged update is staged, not complete as kubectl says, with its plan step', () => {
+    const sts = annotate(statefulSet({ partition: 32767 }), { [RolloutKeys.PLAN_ANNOTATION]: 'canary' });
+    const report = statefulSetReport(sts, [old('web-0'), old('web-1'), old('web-2')], NOW);
+    expect(report.phase).toBe('staged');
+    expect(report.settled).toBe(true);
+    expect(report.position).toEqual({ plan: 'canary', step: 0, steps: 2 });
+    expect(report.message).toBe('statefulset/web: update staged (step 0 of 2): 0 of 3 pods on revision web-new; promote to roll it out');
+    expect(report.kubectl).toEqual({ message: 'partitioned roll out complete: 0 new pods have been updated...', done: true });
+    expect(report.revisions.map((group) => [group.revision, group.role, group.pods.map((p) => p.name)]))
+      .toEqual([['web-old', 'current', ['web-0', 'web-1', 'web-2']]]);
+  });
+
+  test('a step whose pods are on the new revision, Ready and Available, is complete; the plan says which', () => {
+    const sts = annotate(statefulSet({ partition: 2, updatedReplicas: 1 }), { [RolloutKeys.PLAN_ANNOTATION]: 'canary' });
+    const report = statefulSetReport(sts, [old('web-0'), old('web-1'), updated('web-2')], NOW);
+    expect(report.phase).toBe('step-complete');
+    expect(report.message).toBe('statefulset/web: step 1 of 2 complete: 1 of 3 pods on revision web-new, Ready and Available; '
+      + '2 to go, promote to continue');
+    expect(report.revisions.map((group) => group.role)).toEqual(['update', 'current']);
+  });
+
+  test('Ready pods of the old revision never count: the step is rolling and names the blocking pod and why', () => {
+    const sts = statefulSet({ partition: 2 });
+    const report = statefulSetReport(sts, [old('web-0'), old('web-1'),
+      pod({ name: 'web-2', revision: 'web-new', waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "app:2"' } })], NOW);
+    expect(report.phase).toBe('rolling');
+    expect(report.settled).toBe(false);
+    expect(report.message).toBe('statefulset/web: rolling (partition 2): 1 of 3 pods on revision web-new; waiting for web-2 '
+      + '(not Ready (ImagePullBackOff - Back-off pulling image "app:2"))');
+    expect(report.blocking.map((entry) => entry.pod)).toEqual(['web-2']);
+    expect(report.updated).toBe(1);
+    expect(report.updatedAvailable).toBe(0);
+  });
+
+  test('unschedulable and old-revision pods in the step are blocking', () => {
+    const report = statefulSetReport(statefulSet({ partition: 1 }), [old('web-0'), old('web-1'),
+      pod({ name: 'web-2', revision: 'web-new', unschedulable: '0/3 nodes are available: 3 Insufficient cpu.' })], NOW);
+    expect(report.blocking.map((entry) => [entry.pod, entry.reason])).toEqual([
+      ['web-2', 'not Ready (Unschedulable - 0/3 nodes are available: 3 Insufficient cpu.)'],
+      ['web-1', 'on revision web-old, waiting to be replaced by web-new'],
+    ]);
+  });
+
+  test('complete only when every pod runs the update revision, Ready and Available after minReadySeconds', () => {
+    const sts = statefulSet({ partition: 0, minReadySeconds: 30 });
+    const fresh = pod({ name: 'web-0', revision: 'web-new', readyForSeconds: 10 });
+    expect(statefulSetReport(sts, [fresh, updated('web-1'), updated('web-2')], NOW).phase).toBe('rolling');
+    const report = statefulSetReport(sts, [updated('web-0'), updated('web-1'), updated('web-2')], NOW);
+    expect(report.phase).toBe('complete');
+    expect(report.message).toBe('statefulset/web: rollout complete: 3 of 3 pods on revision web-new, Ready and Available');
+  });
+
+  test('a missing pod keeps the rollout from complete', () => {
+    const report = statefulSetReport(statefulSet({ partition: 0 }), [updated('web-0'), updated('web-1')], NOW);
+    expect(report.phase).toBe('rolling');
+    expect(report.blocking).toEqual([{ pod: 'web-2', ordinal: 2, reason: 'not created yet', problems: [] }]);
+  });
+
+  test('OnDelete: judged by pod revisions, currentRevision (never updated upstream) is not reported', () => {
+    const sts = statefulSet({ strategy: 'OnDelete', currentRevision: 'web-old', updateRevision: 'web-new' });
+    const staged = statefulSetReport(sts, [old('web-0'), old('web-1'), old('web-2')], NOW);
+    expect(staged.phase).toBe('staged');
+    expect(staged.currentRevision).toBeUndefined();
+    expect(staged.message).toBe('statefulset/web: update staged (OnDelete: pods move to web-new only when deleted): 0 of 3 pods on revision web-new');
+    const rolling = statefulSetReport(sts, [old('web-0'), old('web-1'), updated('web-2')], NOW);
+    expect(rolling.phase).toBe('rolling');
+    expect(rolling.blocking.map((entry) => entry.pod)).toEqual(['web-0', 'web-1']);
+    const done = statefulSetReport({ ...sts, status: { ...sts.status, currentRevision: 'web-old' } },
+      [updated('web-0'), updated('web-1'), updated('web-2')], NOW);
+    expect(done.phase).toBe('complete');
+    expect(done.kubectl.error).toBe('rollout status is only available for RollingUpdate strategy type');
+  });
+
+  test('an unobserved spec is reported as such', () => {
+    const report = statefulSetReport(statefulSet({ generation: 3, observedGeneration: 2 }), [], NOW);
+    expect(report.phase).toBe('observing');
+    expect(report.message).toBe('statefulset/web: the StatefulSet controller has not observed generation 3 yet (observedGeneration 2)');
+  });
+
+  test('the promotion state gives the plan and is reported; a broken one is reported, not thrown', () => {
+    const state = {
+      version: 1,
+      kind: 'StatefulSet' as const,
+      plan: '100,99,90,50,0',
+      step: 1,
+      targetStep: 4,
+      phase: 'progressing' as const,
+      paused: false,
+      abortRequested: false,
+      updateRevision: 'web-new',
+      startedAt: '2026-01-01T00:00:00Z',
+      stepStartedAt: '2026-01-01T00:00:00Z',
+      gates: [],
+    };
+    const sts = annotate(statefulSet({ replicas: 100, partition: 99 }), { [RolloutKeys.STATE_ANNOTATION]: encodePromotionState(state) });
+    const pods = Array.from({ length: 100 }, (_, i) => (i === 99 ? updated : old)(`web-${i}`));
+    const report = statefulSetReport(sts, pods, NOW);
+    expect(report.promotion?.phase).toBe('progressing');
+    expect(report.position).toEqual({ plan: '100,99,90,50,0', step: 1, steps: 4 });
+    const broken = statefulSetReport(annotate(statefulSet(), { [RolloutKeys.STATE_ANNOTATION]: '{' }), [], NOW);
+    expect(broken.promotionError).toMatch(/^annotation staged-rollouts.io\/state on statefulset\/web is not valid JSON/);
+  });
+});
+
+describe('daemonSetReport', () => {
+  const ds = withTemplate({ ...daemonSet(), metadata: { ...daemonSet().metadata, name: 'web' } }, 'app:2');
+  const revisions = [revision({ revision: 1, image: 'app:1' }), revision({ revision: 2, image: 'app:2' })];
+  const onNode = (node: string, rev: string, ready = true) => pod({ name: `web-${node}`, revision: rev, node, readyForSeconds: ready ? 600 : undefined });
+
+  test('the update revision is the hash of the revision matching the template; complete by pod revisions', () => {
+    const report = daemonSetReport(ds, revisions, [onNode('node-1', 'h2'), onNode('node-2', 'h2'), onNode('node-3', 'h2')], NOW);
+    expect(report.updateRevision).toBe('h2');
+    expect(report.phase).toBe('complete');
+    expect(report.message).toBe('daemonset/web: rollout complete: 3 of 3 pods on revision h2, Ready and Available');
+  });
+
+  test('a rolling update names the old and the unready pods, by node', () => {
+    const report = daemonSetReport(ds, revisions, [onNode('node-2', 'h1'), onNode('node-1', 'h2', false), onNode('node-3', 'h2')], NOW);
+    expect(report.phase).toBe('rolling');
+    expect(report.blocking.map((entry) => [entry.node, entry.reason])).toEqual([
+      ['node-1', 'not Ready'], ['node-2', 'on revision h1, waiting to be replaced by h2'],
+    ]);
+    expect(report.revisions.map((group) => [group.revision, group.role])).toEqual([['h2', 'update'], ['h1', 'other']]);
+  });
+
+  test('an OnDelete node canary: staged, then a complete canary step, then rolling', () => {
+    const onDelete: KubeDaemonSet = { ...ds, spec: { ...ds.spec, updateStrategy: { type: 'OnDelete' } } };
+    expect(daemonSetReport(onDelete, revisions, [onNode('node-1', 'h1'), onNode('node-2', 'h1'), onNode('node-3', 'h1')], NOW).phase)
+      .toBe('staged');
+    const canary = daemonSetReport(onDelete, revisions, [onNode('node-1', 'h2'), onNode('node-2', 'h1'), onNode('node-3', 'h1')], NOW);
+    expect(canary.phase).toBe('step-complete');
+    expect(canary.message).toBe('daemonset/web: canary complete: 1 of 3 pods on revision h2, Ready and Available; 2 to go');
+    const rolling = daemonSetReport(onDelete, revisions, [onNode('node-1', 'h2', false), onNode('node-2', 'h1'), onNode('node-3', 'h1')], NOW);
+    expect(rolling.phase).toBe('rolling');
+    expect(rolling.blocking.map((entry) => entry.pod)).toEqual(['web-node-1']);
+  });
+
+  test('nodes without a pod keep it rolling; an unrecorded revision is observing', () => {
+    const report = daemonSetReport(ds, revisions, [onNode('node-1', 'h2'), onNode('node-2', 'h2')], NOW);
+    expect(report.phase).toBe('rolling');
+    expect(report.message).toBe('daemonset/web: rolling: 2 of 3 pods on revision h2; waiting for 1 node without a pod yet');
+    const unrecorded = daemonSetReport(withTemplate(ds, 'app:3'), revisions, [], NOW);
+    expect(unrecorded.phase).toBe('observing');
+    expect(unrecorded.message).toBe('daemonset/web: the controller has not recorded a revision for the current template yet');
+  });
+});
