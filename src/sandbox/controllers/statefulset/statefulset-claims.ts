@@ -47,12 +47,14 @@ export function claimsForPod(set: KubeObject, pod: KubeObject): KubeObject[] {
  */
 export function desiredClaimOwnerRefs(claim: KubeObject, set: KubeObject, pod: KubeObject): OwnerReference[] | undefined {
   const refs = claim.metadata.ownerReferences ?? [];
-  const isRefTo = (ref: OwnerReference, owner: KubeObject) =>
-    ref.kind === owner.kind && ref.name === owner.metadata.name && ref.apiVersion === owner.apiVersion;
-  if (refs.some((ref) => (isRefTo(ref, set) && ref.uid !== set.metadata.uid) || (isRefTo(ref, pod) && ref.uid !== pod.metadata.uid))) {
+  if (hasStaleOwnerRef(claim, set) || hasStaleOwnerRef(claim, pod)) {
     return undefined;
   }
   const kept = refs.filter((ref) => !isRefTo(ref, set) && !isRefTo(ref, pod));
+  // Another controller manages the claim: our references are scrubbed and none are added.
+  if (hasUnexpectedController(claim, set, pod)) {
+    return kept;
+  }
   const policy = claimRetentionPolicy(set);
   const scaledDown = !podInOrdinalRange(pod, set);
   const desired = [...kept];
@@ -69,4 +71,44 @@ export function desiredClaimOwnerRefs(claim: KubeObject, set: KubeObject, pod: K
 export function sameOwnerRefs(left: readonly OwnerReference[], right: readonly OwnerReference[]): boolean {
   const describe = (refs: readonly OwnerReference[]) => refs.map((ref) => `${ref.uid}:${ref.controller === true}`).sort().join(',');
   return describe(left) === describe(right);
+}
+
+/**
+ * Whether a claim that already exists must not be reused by `pod`, which is about to be created
+ * (`PodClaimIsStale`): under whenScaled=Delete a claim still owned by an earlier incarnation of the
+ * pod is about to be garbage collected with it.
+ */
+export function claimIsStale(claim: KubeObject, set: KubeObject, pod: KubeObject): boolean {
+  return claimRetentionPolicy(set).whenScaled !== ClaimRetention.RETAIN && hasStaleOwnerRef(claim, pod);
+}
+
+/**
+ * Whether, under a retention policy that is not Retain/Retain, the claim has a controller other
+ * than the set or the pod (`hasUnexpectedController`); the policy is then ignored for the claim.
+ */
+export function hasUnexpectedController(claim: KubeObject, set: KubeObject, pod: KubeObject): boolean {
+  const policy = claimRetentionPolicy(set);
+  if (policy.whenScaled === ClaimRetention.RETAIN && policy.whenDeleted === ClaimRetention.RETAIN) {
+    return false;
+  }
+  return (claim.metadata.ownerReferences ?? []).some((ref) => {
+    if (isRefTo(ref, set)) {
+      return ref.uid !== set.metadata.uid;
+    }
+    if (isRefTo(ref, pod)) {
+      return ref.uid !== pod.metadata.uid;
+    }
+    return ref.controller === true;
+  });
+}
+
+/** `matchesRef`: the reference names `owner` by API version, kind and name (whatever its uid). */
+function isRefTo(ref: OwnerReference, owner: KubeObject): boolean {
+  return ref.kind === owner.kind && ref.name === owner.metadata.name && ref.apiVersion === owner.apiVersion;
+}
+
+/** `hasStaleOwnerRef`: the first reference naming `owner` carries another uid (an earlier incarnation, or a pod not yet created). */
+function hasStaleOwnerRef(claim: KubeObject, owner: KubeObject): boolean {
+  const ref = (claim.metadata.ownerReferences ?? []).find((candidate) => isRefTo(candidate, owner));
+  return ref !== undefined && ref.uid !== owner.metadata.uid;
 }

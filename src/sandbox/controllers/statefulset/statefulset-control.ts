@@ -4,12 +4,6 @@
 // update revision from the highest ordinal down to the partition. Under OrderedReady ("monotonic")
 // every step waits for the previous pods to be Running, Ready and Available, which is also what
 // makes a broken update block forever even after the template is reverted (kubernetes#67250).
-import { scaledValueFromIntOrPercent } from '../../../internal/int-or-percent';
-import { ApiError, RESOURCES } from '../../api';
-import type { KubeObject, SandboxApi } from '../../api';
-import type { SandboxClock } from '../../clock';
-import { templateOfRevision } from '../controller-revision';
-import { isPodAvailable, isRunningAndReady, isTerminating, podPhase } from '../pod-status';
 import type { StatefulSetHistory, StatefulSetRevisions } from './statefulset-history';
 import {
   identityMatches,
@@ -23,6 +17,13 @@ import {
 } from './statefulset-identity';
 import type { StatefulPodControl } from './statefulset-pod-control';
 import { completeRollingUpdate, countReplicas, inconsistentStatus, isCreated, StatefulSetStatus } from './statefulset-status';
+import { scaledValueFromIntOrPercent } from '../../../internal/int-or-percent';
+import { ApiError, RESOURCES } from '../../api';
+import type { KubeObject, SandboxApi } from '../../api';
+import type { SandboxClock } from '../../clock';
+import { templateOfRevision } from '../controller-revision';
+import { isPodAvailable, isRunningAndReady, isTerminating, podPhase } from '../pod-status';
+import { RetryableError } from '../work-queue';
 
 /** Behaviour switches that differ between Kubernetes versions. */
 export interface StatefulSetControlOptions {
@@ -41,8 +42,8 @@ interface ArrangedPods {
   readonly replicas: KubeObject[];
   /** Pods outside the ordinal range, highest ordinal first. */
   readonly condemned: KubeObject[];
-  /** The lowest-ordinal pod that is not healthy, replicas before condemned. */
-  readonly firstUnhealthy: KubeObject | undefined;
+  /** The lowest-ordinal pod that is unavailable (minReadySeconds counted), replicas before condemned. */
+  readonly firstUnavailable: KubeObject | undefined;
 }
 
 /** Runs one StatefulSet sync against the API. */
@@ -100,7 +101,7 @@ export class StatefulSetControl {
     const now = this.clock.now();
     countReplicas(status, minReadySeconds, now, pods);
 
-    const { replicas, condemned, firstUnhealthy } = this.arrange(set, currentSet, updateSet, revisions, pods);
+    const { replicas, condemned, firstUnavailable } = this.arrange(set, currentSet, updateSet, revisions, pods, now);
     if (set.metadata.deletionTimestamp) {
       return;
     }
@@ -113,7 +114,7 @@ export class StatefulSetControl {
     if (runForAll(condemned.length, (i) => this.fixCondemnedClaims(updateSet, condemned[i]), monotonic, recount)) {
       return;
     }
-    if (runForAll(condemned.length, (i) => this.processCondemned(set, firstUnhealthy, monotonic, condemned[i], now), monotonic, recount)) {
+    if (runForAll(condemned.length, (i) => this.processCondemned(set, firstUnavailable, monotonic, condemned[i], now), monotonic, recount)) {
       return;
     }
     recount();
@@ -126,11 +127,11 @@ export class StatefulSetControl {
       this.rollWithinMaxUnavailable(set, replicas, revisions.update, status, now);
       return;
     }
-    this.rollOneAtATime(set, replicas, revisions.update, status);
+    this.rollOneAtATime(set, replicas, revisions.update, status, now);
   }
 
   private arrange(
-    set: KubeObject, currentSet: KubeObject, updateSet: KubeObject, revisions: StatefulSetRevisions, pods: readonly KubeObject[],
+    set: KubeObject, currentSet: KubeObject, updateSet: KubeObject, revisions: StatefulSetRevisions, pods: readonly KubeObject[], now: number,
   ): ArrangedPods {
     const start = startOrdinal(set);
     const replicas: KubeObject[] = new Array(replicasOf(set));
@@ -146,9 +147,10 @@ export class StatefulSetControl {
       replicas[i] ??= newVersionedStatefulSetPod(currentSet, updateSet, revisions.current.metadata.name!, revisions.update.metadata.name!, start + i);
     }
     condemned.sort((a, b) => ordinalOf(b) - ordinalOf(a));
-    const firstUnhealthy = replicas.find((pod) => !isHealthy(pod))
-      ?? [...condemned].reverse().find((pod) => !isHealthy(pod));
-    return { replicas, condemned, firstUnhealthy };
+    const minReadySeconds = set.spec?.minReadySeconds ?? 0;
+    const firstUnavailable = replicas.find((pod) => isUnavailable(pod, minReadySeconds, now))
+      ?? [...condemned].reverse().find((pod) => isUnavailable(pod, minReadySeconds, now));
+    return { replicas, condemned, firstUnavailable };
   }
 
   // `processReplica`: returns true when a monotonic sync must stop here.
@@ -163,6 +165,11 @@ export class StatefulSetControl {
       return true;
     }
     if (!isCreated(pod)) {
+      // A claim still owned by the pod's previous incarnation is about to be garbage collected. Upstream
+      // stops here until a later sync; the sandbox retries with back-off so no resync period is needed.
+      if (this.podControl.podClaimIsStale(set, pod)) {
+        throw new RetryableError(`StatefulSet ${set.metadata.name}: a claim of pod ${pod.metadata.name} is stale`);
+      }
       this.podControl.createStatefulPod(set, pod);
       if (monotonic) {
         return true;
@@ -197,12 +204,12 @@ export class StatefulSetControl {
   }
 
   // `processCondemned`: scale down from the highest ordinal; monotonic syncs delete one pod at a time
-  // and only once every other pod is healthy.
-  private processCondemned(set: KubeObject, firstUnhealthy: KubeObject | undefined, monotonic: boolean, pod: KubeObject, now: number): boolean {
+  // and only once every other pod is available (the lowest unavailable one may go).
+  private processCondemned(set: KubeObject, firstUnavailable: KubeObject | undefined, monotonic: boolean, pod: KubeObject, now: number): boolean {
     if (isTerminating(pod)) {
       return monotonic;
     }
-    if (monotonic && pod !== firstUnhealthy) {
+    if (monotonic && pod !== firstUnavailable) {
       if (!isRunningAndReady(pod) || !isPodAvailable(pod, set.spec?.minReadySeconds ?? 0, now)) {
         return true;
       }
@@ -221,7 +228,7 @@ export class StatefulSetControl {
     const minReadySeconds = set.spec?.minReadySeconds ?? 0;
     const parallel = set.spec?.podManagementPolicy === 'Parallel';
     const outdated = (pod: KubeObject) => podRevision(pod) !== update.metadata.name && !isTerminating(pod);
-    const available = (pod: KubeObject) => isHealthy(pod) && isPodAvailable(pod, minReadySeconds, now);
+    const available = (pod: KubeObject) => !isUnavailable(pod, minReadySeconds, now);
 
     let unavailable = 0;
     let unavailableNeedingUpdate = 0;
@@ -266,8 +273,9 @@ export class StatefulSetControl {
   }
 
   // The rolling update without the gate: replace the highest-ordinal outdated pod, then wait for it.
-  private rollOneAtATime(set: KubeObject, replicas: KubeObject[], update: KubeObject, status: StatefulSetStatus): void {
+  private rollOneAtATime(set: KubeObject, replicas: KubeObject[], update: KubeObject, status: StatefulSetStatus, now: number): void {
     const updateMin = set.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
+    const minReadySeconds = set.spec?.minReadySeconds ?? 0;
     for (let target = replicas.length - 1; target >= updateMin; target--) {
       const pod = replicas[target];
       if (podRevision(pod) !== update.metadata.name && !isTerminating(pod)) {
@@ -275,7 +283,7 @@ export class StatefulSetControl {
         status.currentReplicas--;
         return;
       }
-      if (!isHealthy(pod)) {
+      if (isUnavailable(pod, minReadySeconds, now)) {
         return;
       }
     }
@@ -309,9 +317,9 @@ export function statefulSetMaxUnavailable(maxUnavailable: number | string | unde
   return Math.max(1, resolved);
 }
 
-/** Running, Ready and not terminating (`isHealthy`). */
-function isHealthy(pod: KubeObject): boolean {
-  return isRunningAndReady(pod) && !isTerminating(pod);
+/** Not Ready for minReadySeconds yet, or terminating (`isUnavailable`). */
+function isUnavailable(pod: KubeObject, minReadySeconds: number, now: number): boolean {
+  return !isPodAvailable(pod, minReadySeconds, now) || isTerminating(pod);
 }
 
 function withTemplate(set: KubeObject, template: unknown): KubeObject {

@@ -6,7 +6,7 @@ import type { KubeObject, OwnerReference, SandboxApi } from '../../api';
 import type { EventRecorder } from '../event-recorder';
 import type { ObjectCache } from '../object-cache';
 import { RetryableError } from '../work-queue';
-import { claimsForPod, desiredClaimOwnerRefs, sameOwnerRefs } from './statefulset-claims';
+import { claimIsStale, claimsForPod, desiredClaimOwnerRefs, hasUnexpectedController, sameOwnerRefs } from './statefulset-claims';
 import { identityMatches, storageMatches, withIdentity, withStorage } from './statefulset-identity';
 
 /** Creates, updates and deletes StatefulSet pods and their claims. */
@@ -17,11 +17,20 @@ export class StatefulPodControl {
     private readonly recorder: EventRecorder,
   ) {}
 
-  /** Creates the pod's missing claims, then the pod. */
+  /**
+   * Creates the pod's missing claims, then the pod, then gives the claims the owner references the
+   * retention policy asks for (which may name the pod, so only once it has a uid).
+   */
   public createStatefulPod(set: KubeObject, pod: KubeObject): void {
-    this.createMissingClaims(set, pod, 'create');
     try {
-      this.api.create(RESOURCES.pods, pod);
+      this.createClaims(set, pod);
+    } catch (error) {
+      this.recordPodEvent('create', set, pod, error);
+      throw error;
+    }
+    let created: KubeObject;
+    try {
+      created = this.api.create(RESOURCES.pods, pod);
     } catch (error) {
       // An existing pod is not news: the next sync sees it in the cache.
       if (error instanceof ApiError && error.reason === 'AlreadyExists') {
@@ -30,7 +39,24 @@ export class StatefulPodControl {
       this.recordPodEvent('create', set, pod, error);
       throw error;
     }
+    try {
+      this.updateClaimsForRetentionPolicy(set, created);
+    } catch (error) {
+      this.recordPodEvent('update', set, pod, error);
+      throw error;
+    }
     this.recordPodEvent('create', set, pod);
+  }
+
+  /**
+   * Whether an existing claim of a pod about to be created still belongs to an earlier incarnation of
+   * the pod under whenScaled=Delete (`PodClaimIsStale`).
+   */
+  public podClaimIsStale(set: KubeObject, pod: KubeObject): boolean {
+    return claimsForPod(set, pod).some((wanted) => {
+      const claim = this.claims.get(wanted.metadata.namespace, wanted.metadata.name!);
+      return claim !== undefined && claimIsStale(claim, set, pod);
+    });
   }
 
   /**
@@ -45,7 +71,7 @@ export class StatefulPodControl {
     try {
       if (!storageMatches(set, updated)) {
         updated = withStorage(set, updated);
-        this.createMissingClaims(set, updated, 'update');
+        this.createClaims(set, updated);
       }
       const claimFixes = this.claimsToFix(set, updated);
       for (const { claim, refs } of claimFixes) {
@@ -78,28 +104,17 @@ export class StatefulPodControl {
     this.recordPodEvent('delete', set, pod);
   }
 
-  /** Creates the claims of a pod that are missing, e.g. after someone deleted them while the pod was Pending. */
-  public createMissingClaims(set: KubeObject, pod: KubeObject, verb: 'create' | 'update' = 'create'): void {
-    for (const claim of claimsForPod(set, pod)) {
-      const existing = this.claims.get(claim.metadata.namespace, claim.metadata.name!);
-      if (existing) {
-        if (existing.metadata.deletionTimestamp) {
-          throw new RetryableError(`pvc ${claim.metadata.name} is being deleted`);
-        }
-        continue;
-      }
-      const refs = desiredClaimOwnerRefs(claim, set, pod) ?? [];
-      const toCreate = refs.length > 0 ? { ...claim, metadata: { ...claim.metadata, ownerReferences: refs } } : claim;
-      try {
-        this.api.create(RESOURCES.persistentVolumeClaims, toCreate);
-      } catch (error) {
-        if (error instanceof ApiError && error.reason === 'AlreadyExists') {
-          continue;
-        }
-        this.recorder.warning(set, 'FailedCreate', `${verb} Claim ${claim.metadata.name} for Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${(error as Error).message}`);
-        throw error;
-      }
-      this.recorder.normal(set, 'SuccessfulCreate', `${verb} Claim ${claim.metadata.name} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} success`);
+  /**
+   * Creates the claims of a Pending pod that are missing, e.g. after someone deleted them, and conforms
+   * their owner references to the retention policy (`createMissingPersistentVolumeClaims`).
+   */
+  public createMissingClaims(set: KubeObject, pod: KubeObject): void {
+    this.createClaims(set, pod);
+    try {
+      this.updateClaimsForRetentionPolicy(set, pod);
+    } catch (error) {
+      this.recordPodEvent('update', set, pod, error);
+      throw error;
     }
   }
 
@@ -108,10 +123,44 @@ export class StatefulPodControl {
     return this.claimsToFix(set, pod).length === 0;
   }
 
-  /** Rewrites the owner references of the pod's claims to match the retention policy. */
+  /**
+   * Rewrites the owner references of the pod's claims to match the retention policy, warning about
+   * claims another controller manages (`UpdatePodClaimForRetentionPolicy`).
+   */
   public updateClaimsForRetentionPolicy(set: KubeObject, pod: KubeObject): void {
+    for (const wanted of claimsForPod(set, pod)) {
+      const claim = this.claims.get(wanted.metadata.namespace, wanted.metadata.name!);
+      if (claim && hasUnexpectedController(claim, set, pod)) {
+        this.recorder.warning(set, 'ConflictingController', `PersistentVolumeClaim ${claim.metadata.name} has a conflicting OwnerReference that acts as a manging controller, the retention policy is ignored for this claim`);
+      }
+    }
     for (const { claim, refs } of this.claimsToFix(set, pod)) {
       this.api.update(RESOURCES.persistentVolumeClaims, { ...claim, metadata: { ...claim.metadata, ownerReferences: refs } });
+    }
+  }
+
+  // `createPersistentVolumeClaims`: claims are created without owner references; the retention
+  // policy's references are added once the pod exists. Upstream words the events "create" whether a
+  // pod is being created or updated.
+  private createClaims(set: KubeObject, pod: KubeObject): void {
+    for (const claim of claimsForPod(set, pod)) {
+      const existing = this.claims.get(claim.metadata.namespace, claim.metadata.name!);
+      if (existing) {
+        if (existing.metadata.deletionTimestamp) {
+          throw new RetryableError(`pvc ${claim.metadata.name} is being deleted`);
+        }
+        continue;
+      }
+      try {
+        this.api.create(RESOURCES.persistentVolumeClaims, claim);
+      } catch (error) {
+        if (error instanceof ApiError && error.reason === 'AlreadyExists') {
+          continue;
+        }
+        this.recorder.warning(set, 'FailedCreate', `create Claim ${claim.metadata.name} for Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${(error as Error).message}`);
+        throw error;
+      }
+      this.recorder.normal(set, 'SuccessfulCreate', `create Claim ${claim.metadata.name} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} success`);
     }
   }
 

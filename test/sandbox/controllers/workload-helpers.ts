@@ -1,0 +1,111 @@
+// Helpers shared by the StatefulSet and DaemonSet rule tests: manifests, reads, updates and a
+// recorder of pod/claim watch events, all against an in-process TestSandbox.
+import { TestSandbox } from './sandbox-fixture';
+import { ApiEvent, KubeObject, RESOURCES, ResourceType } from '../../../src/sandbox/api';
+
+/** A StatefulSet `name` selecting `app=<name>`, 3 replicas, image `<name>:1`, with `spec` merged in. */
+export function statefulSetManifest(name: string, spec: Record<string, unknown> = {}): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      replicas: 3,
+      serviceName: name,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name, image: `${name}:1` }] },
+      },
+      ...spec,
+    },
+  };
+}
+
+/** A DaemonSet `name` selecting `app=<name>`, image `<name>:1`, with `spec` merged in. */
+export function daemonSetManifest(name: string, spec: Record<string, unknown> = {}): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name, image: `${name}:1` }] },
+      },
+      ...spec,
+    },
+  };
+}
+
+/** The object, which must exist. */
+export function getObject(sandbox: TestSandbox, type: ResourceType, name: string): KubeObject {
+  const object = sandbox.api.get(type, 'default', name);
+  if (!object) {
+    throw new Error(`${type.resource} ${name} does not exist`);
+  }
+  return object;
+}
+
+/** Reads the latest object, lets `mutate` change it, and writes it back. */
+export function updateObject(sandbox: TestSandbox, type: ResourceType, name: string, mutate: (object: KubeObject) => void): KubeObject {
+  const object = getObject(sandbox, type, name);
+  mutate(object);
+  return sandbox.api.update(type, object);
+}
+
+/** Names of the default namespace's objects of `type` matching `labelSelector`, sorted. */
+export function names(sandbox: TestSandbox, type: ResourceType, labelSelector?: string): string[] {
+  return sandbox.api.list(type, { namespace: 'default', labelSelector }).items.map((object) => object.metadata.name!).sort();
+}
+
+/** Image of the first container of each named pod, in the order given. */
+export function images(sandbox: TestSandbox, podNames: readonly string[]): string[] {
+  return podNames.map((name) => getObject(sandbox, RESOURCES.pods, name).spec.containers[0].image);
+}
+
+/** Whether the StatefulSet's status reflects its generation and a finished rollout of all replicas. */
+export function statefulSetRolledOut(sandbox: TestSandbox, name: string): boolean {
+  const set = getObject(sandbox, RESOURCES.statefulSets, name);
+  const status = set.status ?? {};
+  const replicas = set.spec.replicas;
+  return status.observedGeneration === set.metadata.generation && status.currentRevision === status.updateRevision
+    && status.replicas === replicas && status.updatedReplicas === replicas && status.readyReplicas === replicas
+    && status.availableReplicas === replicas;
+}
+
+/** Records the watch events of one resource type from now on; `stop()` ends the watch. */
+export class EventLog {
+  /** Events seen so far, oldest first. */
+  public readonly events: ApiEvent[] = [];
+  private readonly unwatch: () => void;
+
+  constructor(sandbox: TestSandbox, type: ResourceType) {
+    const { resourceVersion } = sandbox.api.list(type, { namespace: 'default' });
+    this.unwatch = sandbox.api.watch(type, { namespace: 'default', resourceVersion }, (event) => this.events.push(event));
+  }
+
+  /** Names of the objects that were marked for deletion (or removed outright), in that order, each once. */
+  public deletions(): string[] {
+    const seen: string[] = [];
+    for (const event of this.events) {
+      const name = event.object.metadata.name!;
+      const deleting = event.type === 'DELETED' || (event.type === 'MODIFIED' && event.object.metadata.deletionTimestamp);
+      if (deleting && !seen.includes(name)) {
+        seen.push(name);
+      }
+    }
+    return seen;
+  }
+
+  /** Names of the objects that were added, in order. */
+  public additions(): string[] {
+    return this.events.filter((event) => event.type === 'ADDED').map((event) => event.object.metadata.name!);
+  }
+
+  /** Stops watching. */
+  public stop(): void {
+    this.unwatch();
+  }
+}
