@@ -79,11 +79,8 @@ export function evaluateStepGate(sts: KubeStatefulSet, pods: readonly KubePod[],
     if (reason) {
       blocking.push({ pod: podName(pod), ordinal, reason, problems });
     }
-    const readySince = podReadySince(pod);
-    if (reason && readySince !== undefined && podRevision(pod) === updateRevision && minReadySeconds > 0) {
-      // IsPodAvailable needs lastTransitionTime + minReadySeconds strictly before now, hence the extra millisecond.
-      const availableAt = readySince + minReadySeconds * 1000 + 1;
-      recheckAt = recheckAt === undefined ? availableAt : Math.min(recheckAt, availableAt);
+    if (reason && podRevision(pod) === updateRevision) {
+      recheckAt = earliest(recheckAt, podAvailableAt(pod, minReadySeconds));
     }
   }
   return { passed: blocking.length === 0, partition, ordinals, blocking, recheckAt };
@@ -101,6 +98,21 @@ export function blockingReason(
   if (revision !== updateRevision) {
     return `on revision ${revision ?? '<none>'}, waiting to be replaced by ${updateRevision}${detail}`;
   }
+  return unavailableReason(pod, minReadySeconds, now, problems);
+}
+
+/**
+ * Why a pod already on the update revision does not count yet (not Ready, or Ready but not yet Available), or
+ * undefined when it counts. Shared by the StatefulSet gate and the DaemonSet canary, which decide "on the update
+ * revision" differently (DaemonSet pods also match by template generation).
+ */
+export function unavailableReason(
+  pod: KubePod, minReadySeconds: number, now: number, problems: readonly PodProblem[] = podProblems(pod),
+): string | undefined {
+  const detail = problems.length > 0 ? ` (${problems.map(formatProblem).join('; ')})` : '';
+  if (isPodTerminating(pod)) {
+    return 'terminating';
+  }
   if (!isPodReady(pod)) {
     return `not Ready${detail}`;
   }
@@ -109,4 +121,22 @@ export function blockingReason(
     return `Ready for ${formatDuration(readyFor)}, not yet Available (minReadySeconds ${minReadySeconds})`;
   }
   return undefined;
+}
+
+/**
+ * When a Ready pod becomes Available through `minReadySeconds` alone (ms since the epoch), or undefined when it is
+ * not Ready or `minReadySeconds` is 0: no watch event marks that moment, so callers set a timer for it.
+ */
+export function podAvailableAt(pod: KubePod, minReadySeconds: number): number | undefined {
+  const readySince = podReadySince(pod);
+  if (readySince === undefined || minReadySeconds <= 0) {
+    return undefined;
+  }
+  // IsPodAvailable needs lastTransitionTime + minReadySeconds strictly before now, hence the extra millisecond.
+  return readySince + minReadySeconds * 1000 + 1;
+}
+
+/** The earlier of two optional times. */
+export function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
