@@ -1,0 +1,392 @@
+// The promotion loop's brain: one pure function from (observed cluster, stored state, request, now) to the next
+// action. The engine (promotion-engine.ts) only performs what this returns and calls it again on every change, so
+// a crash at any point is recovered by reading the cluster and deciding again.
+import { PartitionPlan } from '../partition-plan';
+import { formatDuration } from './duration';
+import { detectForcedRollbackTrap, StuckPod } from './forced-rollback-trap';
+import { detectFailedStart, detectInfantMortality, InfantMortalitySign, soakBaseline } from './infant-mortality';
+import { KubePod, KubeStatefulSet } from './kube-types';
+import { GateRecord, PROMOTION_STATE_VERSION, PromotionState, TERMINAL_PHASES } from './promotion-state';
+import { PromotionTargetSpec, resolveTargetStep } from './promotion-target';
+import {
+  isGenerationObserved, isOnDelete, logicalPartition, physicalPartition, podsByOrdinal,
+  statefulSetReplicas,
+} from './statefulset-facts';
+import { BlockingPod, evaluateStepGate } from './step-gate';
+
+/** What the engine has observed of the workload. */
+export interface ObservedPromotion {
+  /** The StatefulSet, or undefined when it does not exist. */
+  readonly sts: KubeStatefulSet | undefined;
+  /** The StatefulSet's pods (selected by its selector). */
+  readonly pods: readonly KubePod[];
+  /** Whether this promoter holds the workload's Lease. */
+  readonly lockHeld: boolean;
+}
+
+/** What the person asked for, with every flag already parsed. */
+export interface PromotionRequest {
+  /** `statefulset/kafka`, for messages. */
+  readonly where: string;
+  /** The plan's string form, stored in the state. */
+  readonly plan: string;
+  /** The plan's logical partitions for the workload's replicas (`[replicas, ..., 0]`). */
+  readonly partitions: readonly number[];
+  /** The step the promotion stops at (see {@link promotionTargetStep}). */
+  readonly targetStep: number;
+  /** How long the pods of a step are watched for infant mortality after they pass the gate; 0 skips the soak. */
+  readonly soakMs: number;
+  /** How long a step (or the rollback) may wait for its pods. @default no limit */
+  readonly timeoutMs?: number;
+  /** The extra gates (`http=...`, `prom=...`, `exec=...`) as written, run after the soak of every step. */
+  readonly gates: readonly string[];
+  /** Whether every step after the first waits for an approval (`kubectl-stage resume`). */
+  readonly approveEach: boolean;
+  /** Whether a failed step restores the previous revision. */
+  readonly autoRollback: boolean;
+  /** The identity written into the state (the Lease holder). */
+  readonly holder: string;
+}
+
+/** Why a promotion failed. */
+export type PromotionFailureKind = 'gate-failed' | 'timed-out';
+
+/** The next thing the engine does. Actions carrying `state` write it (with any patch) in one request. */
+export type PromotionAction =
+  /** The request cannot be carried out; nothing is changed. */
+  | { readonly type: 'validate-failed'; readonly message: string }
+  /** Take the workload's Lease before writing anything. */
+  | { readonly type: 'acquire' }
+  /** Nothing to promote and nothing to write: the outcome is final. */
+  | { readonly type: 'done'; readonly phase: 'complete'; readonly message: string }
+  /** Write the partition of `step` together with the state. */
+  | { readonly type: 'set-partition'; readonly step: number; readonly partition: number; readonly physical: number; readonly state: PromotionState }
+  /** Wait for the pods of `step` (or of the rollback); re-decide on the next change or at `until`. */
+  | { readonly type: 'wait-gate'; readonly step: number; readonly blocking: readonly BlockingPod[]; readonly waitingForController?: string; readonly until?: number }
+  /** Watch the step's pods for infant mortality until `until`; `state` is set when the soak begins. */
+  | { readonly type: 'soak'; readonly step: number; readonly until: number; readonly state?: PromotionState }
+  /** Run these extra gates for `step` and record their results. */
+  | { readonly type: 'run-gates'; readonly step: number; readonly gates: readonly string[] }
+  /** Wait for an approval of the next step; `state` is set when the wait begins. */
+  | { readonly type: 'await-approval'; readonly step: number; readonly state?: PromotionState }
+  /** `kubectl-stage pause` holds the promotion before its next step. */
+  | { readonly type: 'paused'; readonly step: number }
+  /** The target step passed: write the final state. */
+  | { readonly type: 'complete'; readonly step: number; readonly state: PromotionState }
+  /** The step failed; `state` is `failed`, or `rolling-back` when a rollback was requested. */
+  | { readonly type: 'fail'; readonly kind: PromotionFailureKind; readonly message: string; readonly state: PromotionState }
+  /** Restore the template of `revision` (a ControllerRevision) together with the state. */
+  | { readonly type: 'rollback'; readonly revision: string; readonly state: PromotionState }
+  /** Delete these pods, stuck on the bad revision (kubernetes/kubernetes#67250), so the rollback can proceed. */
+  | { readonly type: 'delete-stuck-pods'; readonly pods: readonly StuckPod[]; readonly reason: string }
+  /** Every pod is back on the previous revision: write the final state (and re-pin the partition). */
+  | { readonly type: 'rolled-back'; readonly physical: number; readonly state: PromotionState }
+  /** `kubectl-stage abort` was requested: write the final state, leave pods where they are. */
+  | { readonly type: 'abort'; readonly state: PromotionState };
+
+/**
+ * The step the cluster is at: the last plan step whose partition is at or above the StatefulSet's partition (every
+ * pod that step moves has been sent to the update revision).
+ */
+export function currentPlanStep(partitions: readonly number[], logical: number): number {
+  let step = 0;
+  partitions.forEach((partition, index) => {
+    if (partition >= logical) {
+      step = index;
+    }
+  });
+  return step;
+}
+
+/**
+ * The step a promotion stops at. A rerun of `--step` while a promotion is in progress resumes toward the step the
+ * interrupted run was going to, instead of adding another one; `--to` and `--all` are resolved afresh.
+ */
+export function promotionTargetStep(spec: PromotionTargetSpec, partitions: readonly number[], replicas: number,
+  sts: KubeStatefulSet, state: PromotionState | undefined): number {
+  const inProgress = state !== undefined && !TERMINAL_PHASES.includes(state.phase);
+  if (inProgress && spec.kind === 'step') {
+    return Math.min(state.targetStep, partitions.length - 1);
+  }
+  const current = inProgress ? state.step : currentPlanStep(partitions, logicalPartition(sts));
+  return resolveTargetStep(spec, partitions.map((partition) => replicas - partition), current);
+}
+
+/**
+ * Decides the next action of a StatefulSet promotion. Level-triggered: it reads only its arguments, so calling it
+ * again after any crash, conflict or restart picks up where the cluster is.
+ */
+export function nextPromotionAction(observed: ObservedPromotion, state: PromotionState | undefined,
+  request: PromotionRequest, now: number): PromotionAction {
+  const sts = observed.sts;
+  if (!sts) {
+    return { type: 'validate-failed', message: `${request.where} not found` };
+  }
+  const inProgress = state !== undefined && !TERMINAL_PHASES.includes(state.phase);
+  if (!inProgress) {
+    const invalid = validateStart(sts, request);
+    if (invalid) {
+      return { type: 'validate-failed', message: invalid };
+    }
+  }
+  if (!observed.lockHeld) {
+    return { type: 'acquire' };
+  }
+  if (!inProgress) {
+    return begin(sts, state, request, now);
+  }
+  if (state.abortRequested) {
+    return {
+      type: 'abort',
+      state: { ...state, phase: 'aborted', abortRequested: false, message: `aborted at step ${state.step} of ${lastStep(request)}; pods stay where they are` },
+    };
+  }
+  if (state.phase === 'rolling-back') {
+    return rollingBack(sts, observed.pods, state, request, now);
+  }
+  if (isGenerationObserved(sts) && sts.status?.updateRevision && sts.status.updateRevision !== state.updateRevision) {
+    return failure(state, now, 'gate-failed',
+      `the template of ${request.where} changed during the promotion (revision ${state.updateRevision} -> `
+      + `${sts.status.updateRevision}); run promote again to promote the new revision`, false);
+  }
+  const step = state.step;
+  const partition = request.partitions[step];
+  const physical = PartitionPlan.toPhysicalPartition(partition, statefulSetReplicas(sts));
+  if (state.phase === 'progressing' && physicalPartition(sts) !== physical) {
+    return { type: 'set-partition', step, partition, physical, state };
+  }
+  if (state.phase === 'progressing') {
+    return progressing(sts, observed.pods, state, request, now);
+  }
+  if (state.phase === 'soaking') {
+    const signs = detectInfantMortality(state.soakBaseline ?? {}, observed.pods);
+    if (signs.length > 0) {
+      return failure(state, now, 'gate-failed', infantMortalityMessage(step, signs), request.autoRollback, 'soak');
+    }
+    const until = Date.parse(state.soakStartedAt ?? state.stepStartedAt) + request.soakMs;
+    if (now < until) {
+      return { type: 'soak', step, until };
+    }
+  }
+  return afterSoak(sts, state, request, now);
+}
+
+// Start (or restart after a terminal phase) a promotion: record where the cluster is and what is being promoted.
+function begin(sts: KubeStatefulSet, previous: PromotionState | undefined, request: PromotionRequest, now: number): PromotionAction {
+  if (!isGenerationObserved(sts) || !sts.status?.updateRevision) {
+    const gate = evaluateStepGate(sts, [], now);
+    return { type: 'wait-gate', step: 0, blocking: [], waitingForController: gate.waitingForController };
+  }
+  const updateRevision = sts.status.updateRevision;
+  const currentRevision = sts.status.currentRevision ?? updateRevision;
+  if (currentRevision === updateRevision) {
+    return { type: 'done', phase: 'complete', message: `nothing to promote: every pod of ${request.where} is on revision ${updateRevision}` };
+  }
+  const step = Math.min(currentPlanStep(request.partitions, logicalPartition(sts)), request.targetStep);
+  const at = new Date(now).toISOString();
+  const sameRevision = previous?.updateRevision === updateRevision;
+  const state: PromotionState = {
+    version: PROMOTION_STATE_VERSION,
+    kind: 'StatefulSet',
+    plan: request.plan,
+    step,
+    targetStep: request.targetStep,
+    phase: 'progressing',
+    paused: false,
+    abortRequested: false,
+    updateRevision,
+    previousRevision: sameRevision ? previous.previousRevision ?? currentRevision : currentRevision,
+    startedAt: sameRevision ? previous.startedAt : at,
+    stepStartedAt: at,
+    gates: sameRevision ? previous.gates : [],
+    holder: request.holder,
+  };
+  const partition = request.partitions[step];
+  return { type: 'set-partition', step, partition, physical: PartitionPlan.toPhysicalPartition(partition, statefulSetReplicas(sts)), state };
+}
+
+function validateStart(sts: KubeStatefulSet, request: PromotionRequest): string | undefined {
+  if (isOnDelete(sts)) {
+    return `${request.where} uses the OnDelete update strategy, which has no partition, so a partition plan cannot drive it; `
+      + 'set spec.updateStrategy.type to RollingUpdate (for example with StatefulSetRollout.staged()) and promote again';
+  }
+  const replicas = statefulSetReplicas(sts);
+  if (request.partitions[0] !== replicas) {
+    return `plan "${request.plan}" was resolved for ${request.partitions[0]} replicas, but ${request.where} has ${replicas}`;
+  }
+  return undefined;
+}
+
+function progressing(sts: KubeStatefulSet, pods: readonly KubePod[], state: PromotionState, request: PromotionRequest, now: number): PromotionAction {
+  const step = state.step;
+  const gate = evaluateStepGate(sts, pods, now);
+  const updateRevision = sts.status?.updateRevision ?? state.updateRevision;
+  const stepPods = podsOfOrdinals(sts, pods, gate.ordinals);
+  const failedStart = detectFailedStart(stepPods, updateRevision);
+  if (failedStart.length > 0) {
+    return failure(state, now, 'gate-failed',
+      `step ${step} failed: ${failedStart.map((sign) => sign.message).join('; ')}`, request.autoRollback);
+  }
+  if (!gate.passed) {
+    const deadline = stepDeadline(state, request);
+    if (deadline !== undefined && now >= deadline) {
+      const blocking = gate.waitingForController ?? gate.blocking.map((pod) => `${pod.pod} ${pod.reason}`).join('; ');
+      return failure(state, now, 'timed-out',
+        `step ${step} timed out after ${formatDuration(request.timeoutMs ?? 0)} waiting for ${blocking}`, request.autoRollback);
+    }
+    const until = [gate.recheckAt, deadline].filter((time): time is number => time !== undefined);
+    return {
+      type: 'wait-gate',
+      step,
+      blocking: gate.blocking,
+      waitingForController: gate.waitingForController,
+      until: until.length > 0 ? Math.min(...until) : undefined,
+    };
+  }
+  const passed = withRecord(state, { step, gate: 'built-in', passed: true, message: gateMessage(gate.ordinals.length, updateRevision), at: iso(now) });
+  if (step > 0 && request.soakMs > 0) {
+    return {
+      type: 'soak',
+      step,
+      until: now + request.soakMs,
+      state: { ...passed, phase: 'soaking', soakStartedAt: iso(now), soakBaseline: soakBaseline(stepPods) },
+    };
+  }
+  return afterSoak(sts, passed, request, now);
+}
+
+// The soak is over (or there is none): extra gates, approval, pause, then the next step or the end.
+function afterSoak(sts: KubeStatefulSet, state: PromotionState, request: PromotionRequest, now: number): PromotionAction {
+  const step = state.step;
+  let passed = state;
+  if (step > 0 && request.soakMs > 0 && !recordsOf(state, step).some((record) => record.gate === 'soak')) {
+    passed = withRecord(state, { step, gate: 'soak', passed: true, message: `no infant mortality in ${formatDuration(request.soakMs)}`, at: iso(now) });
+  }
+  if (step > 0) {
+    const records = recordsOf(passed, step);
+    const failed = records.find((record) => !record.passed && request.gates.includes(record.gate));
+    if (failed) {
+      return failure(passed, now, 'gate-failed', `step ${step} failed gate ${failed.message}`, request.autoRollback, failed.gate);
+    }
+    const missing = request.gates.filter((gate) => !records.some((record) => record.gate === gate));
+    if (missing.length > 0) {
+      return { type: 'run-gates', step, gates: missing };
+    }
+  }
+  if (step >= request.targetStep) {
+    const last = step === lastStep(request);
+    return {
+      type: 'complete',
+      step,
+      state: {
+        ...passed,
+        phase: 'complete',
+        soakBaseline: undefined,
+        soakStartedAt: undefined,
+        message: last ? `every pod of ${request.where} is on revision ${state.updateRevision}` : `step ${step} of ${lastStep(request)} complete`,
+      },
+    };
+  }
+  if (request.approveEach && step > 0 && !recordsOf(passed, step).some((record) => record.gate === 'approval' && record.passed)) {
+    return state.phase === 'awaiting-approval'
+      ? { type: 'await-approval', step }
+      : { type: 'await-approval', step, state: { ...passed, phase: 'awaiting-approval', soakBaseline: undefined, soakStartedAt: undefined } };
+  }
+  if (state.paused) {
+    return { type: 'paused', step };
+  }
+  const next = step + 1;
+  const partition = request.partitions[next];
+  return {
+    type: 'set-partition',
+    step: next,
+    partition,
+    physical: PartitionPlan.toPhysicalPartition(partition, statefulSetReplicas(sts)),
+    state: { ...passed, step: next, phase: 'progressing', stepStartedAt: iso(now), soakBaseline: undefined, soakStartedAt: undefined },
+  };
+}
+
+function rollingBack(sts: KubeStatefulSet, pods: readonly KubePod[], state: PromotionState, request: PromotionRequest, now: number): PromotionAction {
+  const previous = state.previousRevision;
+  if (!previous) {
+    return { type: 'fail', kind: 'gate-failed', message: `cannot roll back ${request.where}: the state records no previous revision`, state: { ...state, phase: 'failed' } };
+  }
+  if (!isGenerationObserved(sts)) {
+    return { type: 'wait-gate', step: state.step, blocking: [], waitingForController: evaluateStepGate(sts, pods, now).waitingForController };
+  }
+  if (sts.status?.updateRevision !== previous) {
+    return { type: 'rollback', revision: previous, state };
+  }
+  const gate = evaluateStepGate(sts, pods, now);
+  if (gate.passed) {
+    return {
+      type: 'rolled-back',
+      physical: PartitionPlan.toPhysicalPartition(request.partitions[0], statefulSetReplicas(sts)),
+      state: { ...state, phase: 'rolled-back', soakBaseline: undefined, soakStartedAt: undefined },
+    };
+  }
+  const trap = detectForcedRollbackTrap(sts, pods);
+  if (trap.trapped) {
+    return { type: 'delete-stuck-pods', pods: trap.podsToDelete, reason: trap.message };
+  }
+  const deadline = stepDeadline(state, request);
+  if (deadline !== undefined && now >= deadline) {
+    return {
+      type: 'fail',
+      kind: 'timed-out',
+      message: `rollback of ${request.where} to revision ${previous} timed out after ${formatDuration(request.timeoutMs ?? 0)}`,
+      state: { ...state, phase: 'failed', message: `rollback to revision ${previous} timed out` },
+    };
+  }
+  const until = [gate.recheckAt, deadline].filter((time): time is number => time !== undefined);
+  return {
+    type: 'wait-gate',
+    step: state.step,
+    blocking: gate.blocking,
+    waitingForController: gate.waitingForController,
+    until: until.length > 0 ? Math.min(...until) : undefined,
+  };
+}
+
+function failure(state: PromotionState, now: number, kind: PromotionFailureKind, message: string,
+  rollback: boolean, gate = kind === 'timed-out' ? 'timeout' : 'built-in'): PromotionAction {
+  const recorded = withRecord(state, { step: state.step, gate, passed: false, message, at: iso(now) });
+  const next: PromotionState = rollback
+    ? { ...recorded, phase: 'rolling-back', stepStartedAt: iso(now), soakBaseline: undefined, soakStartedAt: undefined, message }
+    : { ...recorded, phase: 'failed', soakBaseline: undefined, soakStartedAt: undefined, message };
+  return { type: 'fail', kind, message, state: next };
+}
+
+function podsOfOrdinals(sts: KubeStatefulSet, pods: readonly KubePod[], ordinals: readonly number[]): KubePod[] {
+  const byOrdinal = podsByOrdinal(sts, pods);
+  return ordinals.map((ordinal) => byOrdinal.get(ordinal)).filter((pod): pod is KubePod => pod !== undefined);
+}
+
+function infantMortalityMessage(step: number, signs: readonly InfantMortalitySign[]): string {
+  return `infant mortality during the soak of step ${step}: ${signs.map((sign) => sign.message).join('; ')}`;
+}
+
+function gateMessage(pods: number, revision: string): string {
+  return pods === 0 ? 'no pod to update' : `${pods} pod${pods === 1 ? '' : 's'} on revision ${revision}, Ready and Available`;
+}
+
+function recordsOf(state: PromotionState, step: number): GateRecord[] {
+  const since = Date.parse(state.stepStartedAt);
+  return state.gates.filter((record) => record.step === step && Date.parse(record.at) >= since);
+}
+
+function withRecord(state: PromotionState, record: GateRecord): PromotionState {
+  return { ...state, gates: [...state.gates, record] };
+}
+
+function stepDeadline(state: PromotionState, request: PromotionRequest): number | undefined {
+  return request.timeoutMs === undefined ? undefined : Date.parse(state.stepStartedAt) + request.timeoutMs;
+}
+
+function lastStep(request: PromotionRequest): number {
+  return request.partitions.length - 1;
+}
+
+function iso(now: number): string {
+  return new Date(now).toISOString();
+}

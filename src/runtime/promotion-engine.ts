@@ -1,0 +1,444 @@
+// The promotion loop: validate, lock, then observe -> decide (promotion-decision.ts) -> act, until the decision is
+// final. Every write carries the resourceVersion it was decided on, and the state the next run needs travels in the
+// same request as the partition it explains, so killing the process at any point leaves a workload that a rerun
+// (or `kubectl-stage status`) can read.
+import { RolloutKeys } from '../keys';
+import { RuntimeClock } from './clock';
+import { Cluster, ClusterError } from './cluster';
+import { CountingCluster } from './counting-cluster';
+import { GateIo, GateResult, runGate } from './external-gates';
+import { GateSpec } from './gate-spec';
+import { KubeControllerRevision, KubeStatefulSet } from './kube-types';
+import { resolvePartitionPlan } from './plan-source';
+import {
+  currentPlanStep, nextPromotionAction, ObservedPromotion, PromotionAction, PromotionFailureKind, promotionTargetStep, PromotionRequest,
+} from './promotion-decision';
+import { PromotionLock } from './promotion-lock';
+import { decodePromotionState, encodePromotionState, PromotionPhase, PromotionState, TERMINAL_PHASES } from './promotion-state';
+import { PromotionTargetSpec } from './promotion-target';
+import { revisionTemplate } from './revision-history';
+import { RuntimeError } from './runtime-error';
+import { logicalPartition, ordinalsToUpdate, statefulSetReplicas } from './statefulset-facts';
+import { BlockingPod } from './step-gate';
+import { WorkloadObserver } from './workload-observer';
+import { describeRef, WorkloadRef } from './workload-ref';
+
+/** Something the engine did or saw, for the CLI to render (a line, a live view, or NDJSON). */
+export type PromotionEvent =
+  | { readonly type: 'started'; readonly at: number; readonly plan: string; readonly partitions: readonly number[]; readonly step: number; readonly targetStep: number; readonly resumed: boolean }
+  | { readonly type: 'step-started'; readonly at: number; readonly step: number; readonly partition: number; readonly ordinals: readonly number[] }
+  | { readonly type: 'waiting'; readonly at: number; readonly step: number; readonly blocking: readonly BlockingPod[]; readonly waitingForController?: string }
+  | { readonly type: 'soak-started'; readonly at: number; readonly step: number; readonly until: number }
+  | { readonly type: 'gate-result'; readonly at: number; readonly step: number; readonly gate: string; readonly passed: boolean; readonly message: string }
+  | { readonly type: 'awaiting-approval'; readonly at: number; readonly step: number }
+  | { readonly type: 'paused'; readonly at: number; readonly step: number }
+  | { readonly type: 'failed'; readonly at: number; readonly step: number; readonly kind: PromotionFailureKind; readonly message: string }
+  | { readonly type: 'rolling-back'; readonly at: number; readonly revision: string }
+  | { readonly type: 'deleting-stuck-pods'; readonly at: number; readonly pods: readonly string[]; readonly reason: string }
+  | { readonly type: 'conflict'; readonly at: number; readonly message: string }
+  | { readonly type: 'finished'; readonly at: number; readonly phase: PromotionPhase; readonly message: string };
+
+/** Options of {@link promoteStatefulSet}. */
+export interface PromotionOptions {
+  /** The cluster (wrap it in a RetryingCluster to ride out throttling and server errors). */
+  readonly cluster: Cluster;
+  readonly clock: RuntimeClock;
+  /** The StatefulSet. */
+  readonly workload: WorkloadRef;
+  /** `--plan`; otherwise the plan of the promotion in progress, then the workload's plan annotation. @default none */
+  readonly plan?: string;
+  /** How far to go. @default all */
+  readonly target?: PromotionTargetSpec;
+  /** Soak time per step, in ms. @default 0 */
+  readonly soakMs?: number;
+  /** How long one step (or the rollback) may wait for its pods, in ms. @default no limit */
+  readonly timeoutMs?: number;
+  /** Extra gates run after each step's soak. @default none */
+  readonly gates?: readonly GateSpec[];
+  /** The I/O of the extra gates. Required when `gates` is not empty. */
+  readonly gateIo?: GateIo;
+  /** The Prometheus server of `prom=` gates. @default none */
+  readonly prometheusUrl?: string;
+  /** How long one extra gate may run, in ms. @default 30000 */
+  readonly gateTimeoutMs?: number;
+  /** Wait for an approval before each step after the first. @default false */
+  readonly approveEach?: boolean;
+  /**
+   * Asked once per step when `approveEach` is set; resolving `true` approves (as `kubectl-stage resume` does).
+   * @default approvals come only from `kubectl-stage resume`
+   */
+  readonly approve?: (step: number) => Promise<boolean>;
+  /** Restore the previous revision when a step fails. @default false */
+  readonly autoRollback?: boolean;
+  /** Who is promoting, written into the Lease and the state. */
+  readonly holder: string;
+  /** The Lease duration in seconds. @default 30 */
+  readonly leaseDurationSeconds?: number;
+  /** Receives progress events. @default none */
+  readonly onEvent?: (event: PromotionEvent) => void;
+  /** Stops the promotion where it is (state kept for a rerun, lock released). @default never */
+  readonly signal?: AbortSignal;
+}
+
+/** How a promotion ended. */
+export interface PromotionOutcome {
+  /** `complete`, `failed`, `rolled-back`, `aborted`, or `interrupted` when `signal` stopped it. */
+  readonly phase: 'complete' | 'failed' | 'rolled-back' | 'aborted' | 'interrupted';
+  /** For `failed`: why. */
+  readonly failure?: PromotionFailureKind;
+  readonly message: string;
+  /** The last step written. */
+  readonly step: number;
+  /** API requests the promotion made (retries included). */
+  readonly apiRequests: number;
+}
+
+/**
+ * Promotes a staged StatefulSet along its partition plan. Safe to run again after a crash or `Ctrl-C`: it resumes from
+ * the state annotation and the cluster.
+ *
+ * @throws RuntimeError `bad-input` (before any change), `lock-held`, or `api`
+ */
+export async function promoteStatefulSet(options: PromotionOptions): Promise<PromotionOutcome> {
+  const counting = new CountingCluster(options.cluster);
+  const run = new PromotionRun({ ...options, cluster: counting }, () => counting.requests().total);
+  return run.execute();
+}
+
+// One execution of the loop; owns the observer and the lock for its lifetime.
+class PromotionRun {
+  private readonly cluster: Cluster;
+  private readonly where: string;
+  private readonly observer: WorkloadObserver;
+  private readonly lock: PromotionLock;
+  private lastWaiting = '';
+  private approvalAsked = -1;
+  private approvedStep = -1;
+
+  public constructor(private readonly options: PromotionOptions, private readonly requests: () => number) {
+    this.cluster = options.cluster;
+    this.where = describeRef(options.workload);
+    const { namespace, name } = options.workload;
+    this.observer = new WorkloadObserver({ cluster: this.cluster, clock: options.clock, namespace, name });
+    this.lock = new PromotionLock({
+      cluster: this.cluster,
+      clock: options.clock,
+      workload: options.workload,
+      holder: options.holder,
+      leaseDurationSeconds: options.leaseDurationSeconds,
+      onLost: () => this.observer.notify(),
+    });
+  }
+
+  public async execute(): Promise<PromotionOutcome> {
+    const request = await this.validate();
+    try {
+      await this.observer.start();
+      return await this.loop(request);
+    } finally {
+      await this.observer.stop();
+      await this.lock.release().catch(() => undefined);
+    }
+  }
+
+  // Everything that can be checked before the first write: the object, its strategy, the plan, the gates.
+  private async validate(): Promise<PromotionRequest> {
+    const { workload } = this.options;
+    if (workload.kind !== 'StatefulSet') {
+      throw new RuntimeError('bad-input', `${this.where}: partition promotion applies to StatefulSets only`);
+    }
+    const sts = await this.cluster.get<KubeStatefulSet>('StatefulSet', workload.namespace, workload.name);
+    if (!sts) {
+      throw new RuntimeError('bad-input', `statefulsets.apps "${workload.name}" not found in namespace "${workload.namespace}"`);
+    }
+    if ((this.options.gates ?? []).length > 0 && !this.options.gateIo) {
+      throw new RuntimeError('bad-input', 'extra gates need a GateIo to run them');
+    }
+    const state = decodePromotionState(sts.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], this.where);
+    const inProgress = state !== undefined && !TERMINAL_PHASES.includes(state.phase);
+    const replicas = statefulSetReplicas(sts);
+    const resolved = resolvePartitionPlan({
+      flag: this.options.plan,
+      statePlan: inProgress ? state.plan : undefined,
+      annotation: sts.metadata.annotations?.[RolloutKeys.PLAN_ANNOTATION],
+      replicas,
+      where: this.where,
+    });
+    const partitions = resolved.partitions;
+    const request: PromotionRequest = {
+      where: this.where,
+      plan: resolved.plan.toString(),
+      partitions,
+      targetStep: promotionTargetStep(this.options.target ?? { kind: 'all' }, partitions, replicas, sts, state),
+      soakMs: this.options.soakMs ?? 0,
+      timeoutMs: this.options.timeoutMs,
+      gates: (this.options.gates ?? []).map((gate) => gate.text),
+      approveEach: this.options.approveEach ?? false,
+      autoRollback: this.options.autoRollback ?? false,
+      holder: this.options.holder,
+    };
+    // The decision's own validation, on the object as read, before the lock or any write.
+    const first = nextPromotionAction({ sts, pods: [], lockHeld: false }, state, request, this.options.clock.now());
+    if (first.type === 'validate-failed') {
+      throw new RuntimeError('bad-input', first.message);
+    }
+    this.emit({
+      type: 'started',
+      at: this.options.clock.now(),
+      plan: request.plan,
+      partitions,
+      step: inProgress ? state.step : currentPlanStep(partitions, logicalPartition(sts)),
+      targetStep: request.targetStep,
+      resumed: inProgress,
+    });
+    return request;
+  }
+
+  private async loop(request: PromotionRequest): Promise<PromotionOutcome> {
+    const { clock, signal } = this.options;
+    for (;;) {
+      if (signal?.aborted) {
+        const state = this.state();
+        return this.outcome('interrupted', `stopped at step ${state?.step ?? 0}; run the same command again to resume`, state?.step ?? 0);
+      }
+      const snapshot = this.observer.snapshot();
+      const observed: ObservedPromotion = { ...snapshot, lockHeld: this.lock.held };
+      const action = nextPromotionAction(observed, this.state(), request, clock.now());
+      const outcome = await this.act(action, snapshot.sts, request);
+      if (outcome) {
+        return outcome;
+      }
+    }
+  }
+
+  // Performs one action; returns the outcome when the promotion is over.
+  private async act(action: PromotionAction, sts: KubeStatefulSet | undefined, request: PromotionRequest): Promise<PromotionOutcome | undefined> {
+    const now = this.options.clock.now();
+    switch (action.type) {
+      case 'validate-failed':
+        throw new RuntimeError('bad-input', action.message);
+      case 'acquire':
+        await this.lock.acquire();
+        return undefined;
+      case 'done':
+        this.emit({ type: 'finished', at: now, phase: 'complete', message: action.message });
+        return this.outcome('complete', action.message, this.state()?.step ?? 0);
+      case 'set-partition':
+        if (await this.write(sts!, action.state, { spec: { updateStrategy: { rollingUpdate: { partition: action.physical } } } })) {
+          this.emit({ type: 'step-started', at: now, step: action.step, partition: action.partition, ordinals: ordinalsToUpdate(sts!, action.partition) });
+        }
+        return undefined;
+      case 'wait-gate':
+        this.emitWaiting(action.step, action.blocking, action.waitingForController);
+        await this.waitForChange(action.until);
+        return undefined;
+      case 'soak':
+        if (action.state) {
+          if (await this.write(sts!, action.state)) {
+            this.emit({ type: 'soak-started', at: now, step: action.step, until: action.until });
+          }
+          return undefined;
+        }
+        await this.waitForChange(action.until);
+        return undefined;
+      case 'run-gates':
+        await this.runGates(sts!, action.step, action.gates);
+        return undefined;
+      case 'await-approval':
+        if (action.state) {
+          if (await this.write(sts!, action.state)) {
+            this.emit({ type: 'awaiting-approval', at: now, step: action.step });
+          }
+          return undefined;
+        }
+        await this.awaitApproval(sts!, action.step);
+        return undefined;
+      case 'paused':
+        this.emitOnce('paused', { type: 'paused', at: now, step: action.step });
+        await this.waitForChange();
+        return undefined;
+      case 'complete':
+        if (await this.write(sts!, action.state)) {
+          this.emit({ type: 'finished', at: now, phase: 'complete', message: action.state.message ?? '' });
+          return this.outcome('complete', action.state.message ?? '', action.step);
+        }
+        return undefined;
+      case 'fail':
+        if (await this.write(sts!, action.state)) {
+          this.emit({ type: 'failed', at: now, step: action.state.step, kind: action.kind, message: action.message });
+          if (action.state.phase !== 'rolling-back') {
+            this.emit({ type: 'finished', at: now, phase: 'failed', message: action.message });
+            return this.outcome('failed', action.message, action.state.step, action.kind);
+          }
+        }
+        return undefined;
+      case 'rollback':
+        await this.rollback(sts!, action.revision, action.state);
+        return undefined;
+      case 'delete-stuck-pods':
+        await this.deleteStuckPods(action.pods.map((pod) => ({ name: pod.pod, uid: pod.uid })), action.reason);
+        return undefined;
+      case 'rolled-back':
+        if (await this.write(sts!, action.state, { spec: { updateStrategy: { rollingUpdate: { partition: action.physical } } } })) {
+          const message = `rolled back to revision ${action.state.previousRevision}: ${action.state.message ?? ''}`;
+          this.emit({ type: 'finished', at: now, phase: 'rolled-back', message });
+          return this.outcome('rolled-back', message, action.state.step);
+        }
+        return undefined;
+      case 'abort':
+        if (await this.write(sts!, action.state)) {
+          this.emit({ type: 'finished', at: now, phase: 'aborted', message: action.state.message ?? '' });
+          return this.outcome('aborted', action.state.message ?? '', action.state.step);
+        }
+        return undefined;
+    }
+  }
+
+  /**
+   * Writes the state (and `patch`) as one merge patch preconditioned on the resourceVersion the decision read. On a
+   * conflict the object is read again and false is returned: the caller decides again on fresh data.
+   */
+  private async write(sts: KubeStatefulSet, state: PromotionState, patch: { spec?: unknown } = {}): Promise<boolean> {
+    const { workload } = this.options;
+    const body = {
+      ...patch,
+      metadata: {
+        resourceVersion: sts.metadata.resourceVersion,
+        annotations: { [RolloutKeys.STATE_ANNOTATION]: encodePromotionState({ ...state, holder: this.options.holder }) },
+      },
+    };
+    return this.patchFresh(() => this.cluster.patch<KubeStatefulSet>('StatefulSet', workload.namespace, workload.name, body, 'merge'));
+  }
+
+  private async patchFresh(send: () => Promise<KubeStatefulSet>): Promise<boolean> {
+    try {
+      this.observer.observe(await send());
+      return true;
+    } catch (error) {
+      if (!ClusterError.is(error, 409)) {
+        throw error;
+      }
+      this.emit({ type: 'conflict', at: this.options.clock.now(), message: error.message });
+      const { workload } = this.options;
+      const fresh = await this.cluster.get<KubeStatefulSet>('StatefulSet', workload.namespace, workload.name);
+      if (fresh) {
+        this.observer.observe(fresh);
+      }
+      return false;
+    }
+  }
+
+  // Restores the previous revision's template the way kubectl rollout undo does (its ControllerRevision data as a
+  // strategic merge patch, `$patch: replace` on the template), with the state in the same request.
+  private async rollback(sts: KubeStatefulSet, revisionName: string, state: PromotionState): Promise<void> {
+    const { workload } = this.options;
+    const revision = await this.cluster.get<KubeControllerRevision>('ControllerRevision', workload.namespace, revisionName);
+    if (!revision) {
+      throw new RuntimeError('api', `cannot roll back ${this.where}: ControllerRevision ${workload.namespace}/${revisionName} no longer exists`);
+    }
+    this.emit({ type: 'rolling-back', at: this.options.clock.now(), revision: revisionName });
+    const body = {
+      metadata: {
+        resourceVersion: sts.metadata.resourceVersion,
+        annotations: { [RolloutKeys.STATE_ANNOTATION]: encodePromotionState({ ...state, holder: this.options.holder }) },
+      },
+      spec: { template: { ...revisionTemplate(revision), $patch: 'replace' } },
+    };
+    await this.patchFresh(() => this.cluster.patch<KubeStatefulSet>('StatefulSet', workload.namespace, workload.name, body, 'strategic'));
+  }
+
+  private async deleteStuckPods(pods: readonly { name: string; uid?: string }[], reason: string): Promise<void> {
+    this.emit({ type: 'deleting-stuck-pods', at: this.options.clock.now(), pods: pods.map((pod) => pod.name), reason });
+    for (const pod of pods) {
+      try {
+        await this.cluster.delete('Pod', this.options.workload.namespace, pod.name, { preconditions: pod.uid ? { uid: pod.uid } : undefined });
+      } catch (error) {
+        // Already gone or already replaced (uid precondition): either way the controller can move on.
+        if (!ClusterError.is(error, 404) && !ClusterError.is(error, 409)) {
+          throw error;
+        }
+      }
+    }
+    await this.waitForChange();
+  }
+
+  private async runGates(sts: KubeStatefulSet, step: number, texts: readonly string[]): Promise<void> {
+    const specs = (this.options.gates ?? []).filter((gate) => texts.includes(gate.text));
+    const results: GateResult[] = await Promise.all(specs.map((spec) => runGate(spec, this.options.gateIo!, {
+      prometheusUrl: this.options.prometheusUrl,
+      timeoutMs: this.options.gateTimeoutMs ?? 30_000,
+    })));
+    const at = new Date(this.options.clock.now()).toISOString();
+    const state = this.state()!;
+    const records = results.map((result) => ({ step, gate: result.gate, passed: result.passed, message: result.message, at }));
+    if (await this.write(sts, { ...state, gates: [...state.gates, ...records] })) {
+      results.forEach((result) => this.emit({ type: 'gate-result', at: this.options.clock.now(), step, ...result }));
+    }
+  }
+
+  // Waits for `kubectl-stage resume` (seen through the watch) or the approval callback, whichever comes first.
+  private async awaitApproval(sts: KubeStatefulSet, step: number): Promise<void> {
+    const approve = this.options.approve;
+    if (approve && this.approvalAsked !== step) {
+      this.approvalAsked = step;
+      approve(step).then((approved) => {
+        this.approvedStep = approved ? step : this.approvedStep;
+        this.observer.notify();
+      }, () => undefined);
+    }
+    if (this.approvedStep !== step) {
+      await this.waitForChange();
+      return;
+    }
+    const state = this.state()!;
+    const record = { step, gate: 'approval', passed: true, message: `approved by ${this.options.holder}`, at: new Date(this.options.clock.now()).toISOString() };
+    await this.write(sts, { ...state, gates: [...state.gates, record] });
+  }
+
+  // Resolves on the next change the observer sees, at `until` (a soak end, a minReadySeconds boundary, a deadline),
+  // or when the run is interrupted.
+  private async waitForChange(until?: number): Promise<void> {
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    this.options.signal?.addEventListener('abort', onAbort, { once: true });
+    const waits = [this.observer.nextChange(stop.signal)];
+    if (until !== undefined) {
+      waits.push(this.options.clock.sleep(Math.max(0, until - this.options.clock.now()), stop.signal));
+    }
+    try {
+      await Promise.race(waits);
+    } finally {
+      stop.abort();
+      this.options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private state(): PromotionState | undefined {
+    const sts = this.observer.snapshot().sts;
+    return decodePromotionState(sts?.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], this.where);
+  }
+
+  private emitWaiting(step: number, blocking: readonly BlockingPod[], waitingForController?: string): void {
+    this.emitOnce(JSON.stringify([step, blocking.map((pod) => [pod.pod, pod.reason]), waitingForController]),
+      { type: 'waiting', at: this.options.clock.now(), step, blocking, waitingForController });
+  }
+
+  // Waiting events repeat on every change; only a different wait is news.
+  private emitOnce(key: string, event: PromotionEvent): void {
+    if (key !== this.lastWaiting) {
+      this.lastWaiting = key;
+      this.emit(event);
+    }
+  }
+
+  private emit(event: PromotionEvent): void {
+    if (event.type !== 'waiting' && event.type !== 'paused') {
+      this.lastWaiting = '';
+    }
+    this.options.onEvent?.(event);
+  }
+
+  private outcome(phase: PromotionOutcome['phase'], message: string, step: number, failure?: PromotionFailureKind): PromotionOutcome {
+    return { phase, message, step, failure, apiRequests: this.requests() };
+  }
+}
