@@ -29,6 +29,26 @@ export function isPodAvailable(pod: KubeObject, minReadySeconds: number, nowMs: 
   return since !== undefined && since + minReadySeconds * 1000 < nowMs;
 }
 
+/**
+ * Milliseconds until the first of `pods` that is Ready but not yet available becomes available, or
+ * undefined when none is waiting. Upstream controllers look again after minReadySeconds and real
+ * latency carries them past the strict boundary; the virtual clock has no latency, so the sandbox
+ * wakes up 1 ms past it instead.
+ */
+export function msUntilNextAvailable(pods: Iterable<KubeObject>, minReadySeconds: number, nowMs: number): number | undefined {
+  let soonest: number | undefined;
+  for (const pod of pods) {
+    const ready = podReadyCondition(pod);
+    if (!minReadySeconds || ready?.status !== 'True' || isPodAvailable(pod, minReadySeconds, nowMs)) {
+      continue;
+    }
+    const since = parseTimestamp(ready.lastTransitionTime) ?? nowMs;
+    const wait = since + minReadySeconds * 1000 + 1 - nowMs;
+    soonest = soonest === undefined ? wait : Math.min(soonest, wait);
+  }
+  return soonest;
+}
+
 /** Whether the pod is in phase Running with a True Ready condition. */
 export function isRunningAndReady(pod: KubeObject): boolean {
   return pod.status?.phase === 'Running' && isPodReady(pod);

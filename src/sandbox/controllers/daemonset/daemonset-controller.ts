@@ -10,7 +10,7 @@ import type { EventRecorder } from '../event-recorder';
 import type { CacheEvent, CacheSet, ObjectCache } from '../object-cache';
 import { addOwnerIndexes, CONTROLLER_INDEX, ORPHAN_INDEX } from '../owner-indexes';
 import { controllerRefOf, keyOf, newControllerRef, splitKey } from '../owner-references';
-import { isPodAvailable, isPodReady, isPodTerminal } from '../pod-status';
+import { isPodAvailable, isPodReady, isPodTerminal, msUntilNextAvailable } from '../pod-status';
 import { WorkQueue } from '../work-queue';
 import { DaemonSetHistory } from './daemonset-history';
 import { nodeShouldRunDaemonPod, pinnedToNode, targetNodeName, withDaemonPodTolerations } from './daemonset-placement';
@@ -117,10 +117,12 @@ export class DaemonSetController {
       this.rollingUpdate(ds, nodes, hash);
     }
     this.history.cleanup(ds, old);
-    const counts = this.writeStatus(ds, nodes, hash);
-    const minReadySeconds = ds.spec?.minReadySeconds ?? 0;
-    if (minReadySeconds > 0 && counts.numberReady !== counts.numberAvailable) {
-      this.queue.addAfter(key, minReadySeconds * 1000);
+    this.writeStatus(ds, nodes, hash);
+    // Availability changes with time alone, so look again when the next Ready pod becomes available.
+    const pods = this.pods.byIndex(CONTROLLER_INDEX, ds.metadata.uid ?? '').values();
+    const wait = msUntilNextAvailable(pods, ds.spec?.minReadySeconds ?? 0, this.options.clock.now());
+    if (wait !== undefined) {
+      this.queue.addAfter(key, wait);
     }
   }
 
@@ -351,7 +353,7 @@ export class DaemonSetController {
     return byNode;
   }
 
-  private writeStatus(ds: KubeObject, nodes: readonly KubeObject[], hash: string): DaemonSetCounts {
+  private writeStatus(ds: KubeObject, nodes: readonly KubeObject[], hash: string): void {
     const counts = countDaemonSet({
       nodes,
       nodeToDaemonPods: this.nodeToDaemonPods(ds),
@@ -371,7 +373,6 @@ export class DaemonSetController {
         status: { ...status, observedGeneration: latest.metadata.generation, ...counts },
       });
     }
-    return counts;
   }
 }
 

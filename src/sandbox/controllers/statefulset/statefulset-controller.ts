@@ -9,10 +9,11 @@ import type { EventRecorder } from '../event-recorder';
 import type { CacheEvent, CacheSet, ObjectCache } from '../object-cache';
 import { addOwnerIndexes, CONTROLLER_INDEX, ORPHAN_INDEX } from '../owner-indexes';
 import { controllerRefOf, keyOf, newControllerRef, splitKey } from '../owner-references';
+import { msUntilNextAvailable } from '../pod-status';
 import { WorkQueue } from '../work-queue';
 import { StatefulSetControl, StatefulSetControlOptions } from './statefulset-control';
 import { StatefulSetHistory } from './statefulset-history';
-import { isMemberOf, replicasOf } from './statefulset-identity';
+import { isMemberOf } from './statefulset-identity';
 import { StatefulPodControl } from './statefulset-pod-control';
 
 /** What the StatefulSet controller needs from its host. */
@@ -98,11 +99,11 @@ export class StatefulSetController {
       this.history.adoptOrphans(set);
     }
     const pods = this.claimPods(set);
-    const status = this.control.sync(set, pods);
-    // Availability changes with time alone, so look again once minReadySeconds may have passed.
-    const minReadySeconds = set.spec?.minReadySeconds ?? 0;
-    if (minReadySeconds > 0 && status.availableReplicas !== replicasOf(set)) {
-      this.queue.addAfter(key, minReadySeconds * 1000);
+    this.control.sync(set, pods);
+    // Availability changes with time alone, so look again when the next Ready pod becomes available.
+    const wait = msUntilNextAvailable(pods, set.spec?.minReadySeconds ?? 0, this.options.clock.now());
+    if (wait !== undefined) {
+      this.queue.addAfter(key, wait);
     }
   }
 
