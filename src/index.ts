@@ -16,3 +16,4 @@ export * from './rollout-budget';
 export * from './statefulset-rollout';
 export * from './daemonset-rollout';
 export * from './change-cause';
+export * from './staged-rollout-runner';

@@ -1,0 +1,264 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { RolloutKeys } from './keys';
+import {
+  invalidProp, MANAGED_BY, resourceRequirements, secureContainerSecurityContext, securePodSecurityContext,
+} from './workload-defaults';
+
+/** What the promotion Job runs: `kubectl-stage promote <workload> [flags]`. */
+export interface PromotionJobOptions {
+  /** Image that provides `kubectl-stage`, with tag or digest. */
+  readonly image: string;
+  /** The workload to promote, as `sts/NAME` or `ds/NAME`, in the runner's namespace. */
+  readonly workload: string;
+  /**
+   * `--plan`: a partition plan (`canary`, `100,99,90,50,0`) for a StatefulSet, a node canary plan (`canary,50%`) for a DaemonSet.
+   * @default - the plan annotation the workload's construct wrote
+   */
+  readonly plan?: string;
+  /**
+   * `--soak`: how long each step's pods are watched for infant mortality.
+   * @default - no soak
+   */
+  readonly soak?: Duration;
+  /**
+   * `--timeout`: how long one step may wait for its pods.
+   * @default - no limit
+   */
+  readonly timeout?: Duration;
+  /**
+   * `--auto-rollback`: restore the previous revision when a step fails. Needs `allowUndo`, since a rollback may
+   * delete pods stuck on the bad revision (kubernetes/kubernetes#67250).
+   * @default false
+   */
+  readonly autoRollback?: boolean;
+  /**
+   * More arguments after the ones above, e.g. `['--gate', 'http=http://svc/healthz']`.
+   * @default - none
+   */
+  readonly extraArgs?: string[];
+  /**
+   * The command that starts the CLI in the image.
+   * @default ['kubectl-stage']
+   */
+  readonly command?: string[];
+  /**
+   * Annotations of the Job, e.g. `{ 'argocd.argoproj.io/hook': 'PostSync' }` to run it after a GitOps sync.
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+  /**
+   * Retries of a failed Job. A failed promotion ends in a recorded state (failed or rolled back) that a retry would
+   * restart, so the default is none.
+   * @default 0
+   */
+  readonly backoffLimit?: number;
+  /**
+   * How long the Job may run in all (`activeDeadlineSeconds`).
+   * @default - no limit
+   */
+  readonly activeDeadline?: Duration;
+  /**
+   * How long a finished Job is kept (`ttlSecondsAfterFinished`).
+   * @default - kept until deleted
+   */
+  readonly ttlAfterFinished?: Duration;
+  /**
+   * Resource requests and limits of the container.
+   * @default - requests 50m CPU and 64Mi memory, limit 256Mi memory
+   */
+  readonly resources?: kplus.ContainerResources;
+  /**
+   * Numeric user (and group) the CLI runs as.
+   * @default 65532
+   */
+  readonly runAsUser?: number;
+}
+
+/** Props of {@link StagedRolloutRunner}. */
+export interface StagedRolloutRunnerProps {
+  /**
+   * Name of the ServiceAccount, Role, RoleBinding (and ClusterRole, ClusterRoleBinding, Job when created).
+   * @default 'kubectl-stage'
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the workloads the runner promotes, and of its own objects.
+   * @default 'default'
+   */
+  readonly namespace?: string;
+  /**
+   * Extra labels for every object.
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Allow `kubectl-stage undo` and automatic rollback: grants `delete` on pods, to free pods stuck on a bad revision
+   * (kubernetes/kubernetes#67250).
+   * @default false
+   */
+  readonly allowUndo?: boolean;
+  /**
+   * Allow DaemonSet node canaries (`promote ds/NAME`): grants `delete` on pods (a canary moves a node by deleting its
+   * pod) and, cluster-wide, `get`/`list` on nodes (`nodes=<selector>` steps read node labels).
+   * @default false
+   */
+  readonly allowDaemonSetCanary?: boolean;
+  /**
+   * A Job that runs one promotion in the cluster, e.g. as a GitOps post-sync hook.
+   * @default - no Job
+   */
+  readonly promotionJob?: PromotionJobOptions;
+}
+
+const WORKLOAD = /^(sts|statefulset|statefulsets|ds|daemonset|daemonsets)\/([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
+
+/**
+ * The least-privilege identity `kubectl-stage` needs inside a cluster, and optionally a Job that runs a promotion with
+ * it. The Role grants, in one namespace: get/list/watch/patch on StatefulSets and DaemonSets, get/list/watch on
+ * ControllerRevisions and pods, get/create/update on Leases (the promotion lock) and list on events; `delete` on pods
+ * only when undo or DaemonSet canaries are allowed; node reads (a ClusterRole) only for DaemonSet canaries.
+ *
+ * @example
+ * new StagedRolloutRunner(chart, 'runner', {
+ *   namespace: 'kafka',
+ *   allowUndo: true,
+ *   promotionJob: { image: 'ghcr.io/example/kubectl-stage:1.0.0', workload: 'sts/kafka', plan: 'canary', autoRollback: true },
+ * });
+ */
+export class StagedRolloutRunner extends Construct {
+  /** Name of the ServiceAccount, Role and RoleBinding. */
+  public readonly name: string;
+  /** Namespace of the runner's objects. */
+  public readonly namespace: string;
+  /** Whether the Role may delete pods. */
+  public readonly canDeletePods: boolean;
+  /** The ServiceAccount the CLI runs as. */
+  public readonly serviceAccount: kplus.k8s.KubeServiceAccount;
+  /** The namespaced Role. */
+  public readonly role: kplus.k8s.KubeRole;
+  /** The promotion Job, when `promotionJob` is set. */
+  public readonly job?: kplus.k8s.KubeJob;
+
+  constructor(scope: Construct, id: string, props: StagedRolloutRunnerProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? 'kubectl-stage';
+    this.namespace = props.namespace ?? 'default';
+    const labels = { ...props.labels, [RolloutKeys.NAME_LABEL]: 'kubectl-stage', [RolloutKeys.INSTANCE_LABEL]: this.name, [RolloutKeys.MANAGED_BY_LABEL]: MANAGED_BY };
+    const metadata = { name: this.name, namespace: this.namespace, labels };
+    const allowUndo = props.allowUndo ?? false;
+    const allowDaemonSetCanary = props.allowDaemonSetCanary ?? false;
+    if (props.promotionJob) {
+      this.validateJob(props.promotionJob, allowUndo, allowDaemonSetCanary);
+    }
+    this.canDeletePods = allowUndo || allowDaemonSetCanary;
+
+    // The Job's pod opts in to the token; nothing else that borrows this account gets API credentials by accident.
+    this.serviceAccount = new kplus.k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
+    this.role = new kplus.k8s.KubeRole(this, 'Role', {
+      metadata,
+      rules: [
+        { apiGroups: ['apps'], resources: ['statefulsets', 'daemonsets'], verbs: ['get', 'list', 'watch', 'patch'] },
+        { apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', ...(this.canDeletePods ? ['delete'] : [])] },
+        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+        { apiGroups: [''], resources: ['events'], verbs: ['list'] },
+      ],
+    });
+    const subjects = [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }];
+    new kplus.k8s.KubeRoleBinding(this, 'RoleBinding', {
+      metadata,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
+      subjects,
+    });
+    if (allowDaemonSetCanary) {
+      // Nodes are cluster-scoped: a Role cannot grant them. Read-only, and only the fields any pod's scheduler sees.
+      const clusterName = `${this.namespace}-${this.name}-nodes`;
+      new kplus.k8s.KubeClusterRole(this, 'NodeReader', {
+        metadata: { name: clusterName, labels },
+        rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] }],
+      });
+      new kplus.k8s.KubeClusterRoleBinding(this, 'NodeReaderBinding', {
+        metadata: { name: clusterName, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
+        subjects,
+      });
+    }
+    if (props.promotionJob) {
+      this.job = this.promotionJob(props.promotionJob, labels);
+    }
+  }
+
+  private promotionJob(options: PromotionJobOptions, labels: Record<string, string>): kplus.k8s.KubeJob {
+    const uid = options.runAsUser ?? 65532;
+    const args = [
+      'promote', options.workload, '--namespace', this.namespace,
+      ...(options.plan !== undefined ? ['--plan', options.plan] : []),
+      ...(options.soak !== undefined ? ['--soak', `${options.soak.toSeconds()}s`] : []),
+      ...(options.timeout !== undefined ? ['--timeout', `${options.timeout.toSeconds()}s`] : []),
+      ...(options.autoRollback ? ['--auto-rollback'] : []),
+      ...options.extraArgs ?? [],
+    ];
+    const resources = options.resources ?? {
+      cpu: { request: kplus.Cpu.millis(50) },
+      memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
+    };
+    return new kplus.k8s.KubeJob(this, 'PromotionJob', {
+      metadata: { name: `${this.name}-promote`, namespace: this.namespace, labels, annotations: options.annotations },
+      spec: {
+        backoffLimit: options.backoffLimit ?? 0,
+        activeDeadlineSeconds: options.activeDeadline?.toSeconds(),
+        ttlSecondsAfterFinished: options.ttlAfterFinished?.toSeconds(),
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: this.name,
+            automountServiceAccountToken: true,
+            enableServiceLinks: false,
+            restartPolicy: 'Never',
+            securityContext: securePodSecurityContext(uid),
+            containers: [{
+              name: 'kubectl-stage',
+              image: options.image,
+              command: options.command ?? ['kubectl-stage'],
+              args,
+              resources: resourceRequirements(this, resources),
+              securityContext: secureContainerSecurityContext(uid),
+              // The root file system is read-only; client libraries may still want a writable temp directory.
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            }],
+            volumes: [{ name: 'tmp', emptyDir: {} }],
+          },
+        },
+      },
+    });
+  }
+
+  private validateJob(options: PromotionJobOptions, allowUndo: boolean, allowDaemonSetCanary: boolean): void {
+    if (options.image.trim() === '') {
+      throw new Error(invalidProp(this, 'promotionJob.image', options.image, 'name the image that provides kubectl-stage, e.g. "ghcr.io/example/kubectl-stage:1.0.0"'));
+    }
+    const match = WORKLOAD.exec(options.workload);
+    if (!match) {
+      throw new Error(invalidProp(this, 'promotionJob.workload', options.workload, 'use sts/NAME or ds/NAME, e.g. "sts/kafka"'));
+    }
+    if (match[1].startsWith('d') && !allowDaemonSetCanary) {
+      throw new Error(invalidProp(this, 'promotionJob.workload', options.workload,
+        'promoting a DaemonSet deletes its pods node by node: set allowDaemonSetCanary: true'));
+    }
+    if (options.autoRollback && !allowUndo) {
+      throw new Error(invalidProp(this, 'promotionJob.autoRollback', true,
+        'a rollback may delete pods stuck on the bad revision: set allowUndo: true, or leave autoRollback off'));
+    }
+    const backoffLimit = options.backoffLimit;
+    if (backoffLimit !== undefined && (!Number.isInteger(backoffLimit) || backoffLimit < 0)) {
+      throw new Error(invalidProp(this, 'promotionJob.backoffLimit', backoffLimit, 'use a whole number of 0 or more'));
+    }
+    for (const [prop, duration] of [['soak', options.soak], ['timeout', options.timeout]] as const) {
+      if (duration !== undefined && duration.toMilliseconds() % 1000 !== 0) {
+        throw new Error(invalidProp(this, `promotionJob.${prop}`, `${duration.toMilliseconds()}ms`, 'use whole seconds, e.g. Duration.minutes(5)'));
+      }
+    }
+  }
+}
