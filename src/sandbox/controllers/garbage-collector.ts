@@ -36,7 +36,7 @@ export interface GarbageCollectorOptions {
 /** Deletes and orphans dependents according to owner references. */
 export class GarbageCollector {
   private readonly caches: ObjectCache[];
-  private readonly byUid = new Map<string, { cache: ObjectCache; key: string }>();
+  private readonly byUid = new Map<string, { cacheIndex: number; key: string }>();
   private readonly queue: WorkQueue;
 
   constructor(private readonly options: GarbageCollectorOptions) {
@@ -61,13 +61,22 @@ export class GarbageCollector {
     if (event.type === 'DELETED') {
       this.byUid.delete(uid);
     } else {
-      this.byUid.set(uid, { cache: this.caches[cacheIndex], key: keyOf(event.object) });
+      this.byUid.set(uid, { cacheIndex, key: keyOf(event.object) });
     }
     // The object itself: its owners may already be gone (or a finalizer may need handling).
     this.queue.add(`${cacheIndex}|${keyOf(event.object)}`);
     // Its dependents, when it goes away or starts being deleted.
     if (event.type === 'DELETED' || event.object.metadata.deletionTimestamp) {
       this.enqueueDependents(uid);
+    }
+    // Its owners in foreground deletion, whose finalizer may go once this dependent is gone or released
+    // (`processGraphChanges` re-queues owners that are deleting dependents).
+    const refs = [...(event.previous?.metadata.ownerReferences ?? []), ...(event.object.metadata.ownerReferences ?? [])];
+    for (const ref of refs) {
+      const owner = this.byUid.get(ref.uid);
+      if (owner && this.isInForegroundDeletion(ref)) {
+        this.queue.add(`${owner.cacheIndex}|${owner.key}`);
+      }
     }
   }
 
@@ -176,7 +185,7 @@ export class GarbageCollector {
 
   private isInForegroundDeletion(ref: OwnerReference): boolean {
     const location = this.byUid.get(ref.uid);
-    const owner = location?.cache.getByKey(location.key);
+    const owner = location && this.caches[location.cacheIndex].getByKey(location.key);
     return (owner?.metadata.finalizers ?? []).includes(FOREGROUND_FINALIZER);
   }
 
