@@ -114,6 +114,8 @@ class PromotionRun {
   private lastWaiting = '';
   private approvalAsked = -1;
   private approvedStep = -1;
+  // Whether the last decision saw this promotion in progress.
+  private running = false;
 
   public constructor(private readonly options: PromotionOptions, private readonly requests: () => number) {
     this.cluster = options.cluster;
@@ -202,8 +204,14 @@ class PromotionRun {
         return this.outcome('interrupted', `stopped at step ${state?.step ?? 0}; run the same command again to resume`, state?.step ?? 0);
       }
       const snapshot = this.observer.snapshot();
+      const state = this.state();
+      if (this.running && state && TERMINAL_PHASES.includes(state.phase)) {
+        // Someone else ended this promotion (kubectl-stage abort without a reachable promoter): stop, do not restart.
+        return this.outcome(state.phase as PromotionOutcome['phase'], state.message ?? `promotion ${state.phase}`, state.step);
+      }
+      this.running = state !== undefined && !TERMINAL_PHASES.includes(state.phase);
       const observed: ObservedPromotion = { ...snapshot, lockHeld: this.lock.held };
-      const action = nextPromotionAction(observed, this.state(), request, clock.now());
+      const action = nextPromotionAction(observed, state, request, clock.now());
       const outcome = await this.act(action, snapshot.sts, request);
       if (outcome) {
         return outcome;

@@ -1,0 +1,89 @@
+// `kubectl-stage pause | resume | abort`: they only edit the state annotation (with the read resourceVersion as the
+// precondition); a running promoter sees the edit through its watch and acts on it. Without a live promoter, abort
+// ends the promotion itself so the workload never shows a promotion nobody is running.
+import { RolloutKeys } from '../keys';
+import { RuntimeClock } from './clock';
+import { Cluster, ClusterError } from './cluster';
+import { KubeLease, KubeStatefulSet } from './kube-types';
+import { leaseExpiresAt, leaseNameFor } from './promotion-lock';
+import { decodePromotionState, encodePromotionState, PromotionState, TERMINAL_PHASES } from './promotion-state';
+import { RuntimeError } from './runtime-error';
+import { describeRef, shortRef, WorkloadRef } from './workload-ref';
+
+/** A request to a promotion in progress. */
+export type PromotionCommand = 'pause' | 'resume' | 'abort';
+
+/** What a pause, resume or abort did. */
+export interface PromotionControlResult {
+  /** The state as written. */
+  readonly state: PromotionState;
+  /** One line for the person: `statefulset/kafka paused at step 1 of 2`. */
+  readonly message: string;
+}
+
+/**
+ * The state after `command` (pure). `resume` clears a pause and, when the promotion waits for an approval, approves
+ * the step it waits at. `abort` asks the live promoter to stop (`promoterAlive`), or ends the promotion at once.
+ *
+ * @throws RuntimeError (`bad-input`) when no promotion is in progress, naming what to run instead
+ */
+export function applyPromotionCommand(command: PromotionCommand, state: PromotionState | undefined, ref: WorkloadRef,
+  options: { readonly now: number; readonly by: string; readonly promoterAlive: boolean }): PromotionControlResult {
+  const where = describeRef(ref);
+  if (!state || TERMINAL_PHASES.includes(state.phase)) {
+    const ended = state ? ` (the last one ended ${state.phase} at step ${state.step})` : '';
+    throw new RuntimeError('bad-input', `no promotion of ${where} is in progress${ended}; start one with "kubectl-stage promote ${shortRef(ref)}"`);
+  }
+  const at = new Date(options.now).toISOString();
+  switch (command) {
+    case 'pause':
+      return { state: { ...state, paused: true }, message: `${where} paused at step ${state.step}` };
+    case 'resume': {
+      const approval = state.phase === 'awaiting-approval'
+        ? [{ step: state.step, gate: 'approval', passed: true, message: `approved by ${options.by}`, at }]
+        : [];
+      return {
+        state: { ...state, paused: false, gates: [...state.gates, ...approval] },
+        message: approval.length > 0 ? `${where} step ${state.step} approved` : `${where} resumed at step ${state.step}`,
+      };
+    }
+    case 'abort':
+      return options.promoterAlive
+        ? { state: { ...state, abortRequested: true }, message: `${where}: abort requested; the promoter stops at step ${state.step}` }
+        : {
+          state: { ...state, phase: 'aborted', abortRequested: false, message: `aborted by ${options.by} at step ${state.step}; pods stay where they are` },
+          message: `${where} promotion aborted at step ${state.step}`,
+        };
+  }
+}
+
+/**
+ * Applies `command` to the promotion of a StatefulSet: reads the workload and its Lease, writes the state with the
+ * read resourceVersion as the precondition, and on a conflict reads and decides again.
+ */
+export async function controlPromotion(cluster: Cluster, clock: RuntimeClock, ref: WorkloadRef, command: PromotionCommand,
+  by: string): Promise<PromotionControlResult> {
+  const where = describeRef(ref);
+  for (;;) {
+    const sts = await cluster.get<KubeStatefulSet>(ref.kind, ref.namespace, ref.name);
+    if (!sts) {
+      const resource = ref.kind === 'StatefulSet' ? 'statefulsets' : 'daemonsets';
+      throw new RuntimeError('bad-input', `${resource}.apps "${ref.name}" not found in namespace "${ref.namespace}"`);
+    }
+    const lease = await cluster.get<KubeLease>('Lease', ref.namespace, leaseNameFor(ref));
+    // Whoever holds a live Lease (even under our own name, from another terminal) is running the promotion.
+    const promoterAlive = Boolean(lease?.spec?.holderIdentity) && leaseExpiresAt(lease!) > clock.now();
+    const state = decodePromotionState(sts.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], where);
+    const result = applyPromotionCommand(command, state, ref, { now: clock.now(), by, promoterAlive });
+    try {
+      await cluster.patch(ref.kind, ref.namespace, ref.name, {
+        metadata: { resourceVersion: sts.metadata.resourceVersion, annotations: { [RolloutKeys.STATE_ANNOTATION]: encodePromotionState(result.state) } },
+      }, 'merge');
+      return result;
+    } catch (error) {
+      if (!ClusterError.is(error, 409)) {
+        throw error;
+      }
+    }
+  }
+}
