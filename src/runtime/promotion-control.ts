@@ -76,9 +76,8 @@ export async function controlPromotion(cluster: Cluster, clock: RuntimeClock, re
     const state = decodePromotionState(sts.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], where);
     const result = applyPromotionCommand(command, state, ref, { now: clock.now(), by, promoterAlive });
     try {
-      await cluster.patch(ref.kind, ref.namespace, ref.name, {
-        metadata: { resourceVersion: sts.metadata.resourceVersion, annotations: { [RolloutKeys.STATE_ANNOTATION]: encodePromotionState(result.state) } },
-      }, 'merge');
+      const annotations = { [RolloutKeys.STATE_ANNOTATION]: encodePromotionState(result.state) };
+      await cluster.patch(ref.kind, ref.namespace, ref.name, { metadata: { resourceVersion: sts.metadata.resourceVersion, annotations } }, 'merge');
       return result;
     } catch (error) {
       if (!ClusterError.is(error, 409)) {
