@@ -48,6 +48,12 @@ export interface PromotionRequest {
   readonly holder: string;
 }
 
+/**
+ * The parts of a request that the walk after a step's gate reads (soak, extra gates, approval, pause, next step or the
+ * end). StatefulSet promotions and DaemonSet node canaries share that walk.
+ */
+export type StepWalkRequest = Pick<PromotionRequest, 'where' | 'targetStep' | 'soakMs' | 'timeoutMs' | 'gates' | 'approveEach' | 'autoRollback'>;
+
 /** Why a promotion failed. */
 export type PromotionFailureKind = 'gate-failed' | 'timed-out';
 
@@ -145,7 +151,7 @@ export function nextPromotionAction(observed: ObservedPromotion, state: Promotio
     return rollingBack(sts, observed.pods, state, request, now);
   }
   if (isGenerationObserved(sts) && sts.status?.updateRevision && sts.status.updateRevision !== state.updateRevision) {
-    return failure(state, now, 'gate-failed',
+    return stepFailure(state, now, 'gate-failed',
       `the template of ${request.where} changed during the promotion (revision ${state.updateRevision} -> `
       + `${sts.status.updateRevision}); run promote again to promote the new revision`, false);
   }
@@ -159,16 +165,25 @@ export function nextPromotionAction(observed: ObservedPromotion, state: Promotio
     return progressing(sts, observed.pods, state, request, now);
   }
   if (state.phase === 'soaking') {
-    const signs = detectInfantMortality(state.soakBaseline ?? {}, observed.pods);
-    if (signs.length > 0) {
-      return failure(state, now, 'gate-failed', infantMortalityMessage(step, signs), request.autoRollback, 'soak');
-    }
-    const until = Date.parse(state.soakStartedAt ?? state.stepStartedAt) + request.soakMs;
-    if (now < until) {
-      return { type: 'soak', step, until };
+    const soak = soakAction(state, request, observed.pods, now);
+    if (soak) {
+      return soak;
     }
   }
   return afterSoak(sts, state, request, now);
+}
+
+/**
+ * During a soak: a failure when the watched pods show infant mortality, a wait until the soak ends, or undefined once
+ * it is over.
+ */
+export function soakAction(state: PromotionState, request: StepWalkRequest, pods: readonly KubePod[], now: number): PromotionAction | undefined {
+  const signs = detectInfantMortality(state.soakBaseline ?? {}, pods);
+  if (signs.length > 0) {
+    return stepFailure(state, now, 'gate-failed', infantMortalityMessage(state.step, signs), request.autoRollback, 'soak');
+  }
+  const until = Date.parse(state.soakStartedAt ?? state.stepStartedAt) + request.soakMs;
+  return now < until ? { type: 'soak', step: state.step, until } : undefined;
 }
 
 // Start (or restart after a terminal phase) a promotion: record where the cluster is and what is being promoted.
@@ -224,14 +239,14 @@ function progressing(sts: KubeStatefulSet, pods: readonly KubePod[], state: Prom
   const stepPods = podsOfOrdinals(sts, pods, gate.ordinals);
   const failedStart = detectFailedStart(stepPods, updateRevision);
   if (failedStart.length > 0) {
-    return failure(state, now, 'gate-failed',
+    return stepFailure(state, now, 'gate-failed',
       `step ${step} failed: ${failedStart.map((sign) => sign.message).join('; ')}`, request.autoRollback);
   }
   if (!gate.passed) {
     const deadline = stepDeadline(state, request);
     if (deadline !== undefined && now >= deadline) {
       const blocking = gate.waitingForController ?? gate.blocking.map((pod) => `${pod.pod} ${pod.reason}`).join('; ');
-      return failure(state, now, 'timed-out',
+      return stepFailure(state, now, 'timed-out',
         `step ${step} timed out after ${formatDuration(request.timeoutMs ?? 0)} waiting for ${blocking}`, request.autoRollback);
     }
     const until = [gate.recheckAt, deadline].filter((time): time is number => time !== undefined);
@@ -255,8 +270,29 @@ function progressing(sts: KubeStatefulSet, pods: readonly KubePod[], state: Prom
   return afterSoak(sts, passed, request, now);
 }
 
-// The soak is over (or there is none): extra gates, approval, pause, then the next step or the end.
 function afterSoak(sts: KubeStatefulSet, state: PromotionState, request: PromotionRequest, now: number): PromotionAction {
+  return afterStepGate(state, request, lastStep(request), now, (next) => {
+    const partition = request.partitions[next.step];
+    return {
+      type: 'set-partition',
+      step: next.step,
+      partition,
+      physical: PartitionPlan.toPhysicalPartition(partition, statefulSetReplicas(sts)),
+      state: next,
+    };
+  });
+}
+
+/**
+ * The step's gate passed and its soak is over (or there is none): extra gates, approval, pause, then the end or the
+ * next step, whose action `advance` builds from the next state (a partition for a StatefulSet, pod deletions for a
+ * DaemonSet canary).
+ *
+ * @param lastStep the index of the plan's last step
+ */
+export function afterStepGate<A>(
+  state: PromotionState, request: StepWalkRequest, lastStep: number, now: number, advance: (next: PromotionState) => A,
+): PromotionAction | A {
   const step = state.step;
   let passed = state;
   if (step > 0 && request.soakMs > 0 && !recordsOf(state, step).some((record) => record.gate === 'soak')) {
@@ -266,7 +302,7 @@ function afterSoak(sts: KubeStatefulSet, state: PromotionState, request: Promoti
     const records = recordsOf(passed, step);
     const failed = records.find((record) => !record.passed && request.gates.includes(record.gate));
     if (failed) {
-      return failure(passed, now, 'gate-failed', `step ${step} failed gate ${failed.message}`, request.autoRollback, failed.gate);
+      return stepFailure(passed, now, 'gate-failed', `step ${step} failed gate ${failed.message}`, request.autoRollback, failed.gate);
     }
     const missing = request.gates.filter((gate) => !records.some((record) => record.gate === gate));
     if (missing.length > 0) {
@@ -274,7 +310,7 @@ function afterSoak(sts: KubeStatefulSet, state: PromotionState, request: Promoti
     }
   }
   if (step >= request.targetStep) {
-    const last = step === lastStep(request);
+    const last = step === lastStep;
     return {
       type: 'complete',
       step,
@@ -283,7 +319,7 @@ function afterSoak(sts: KubeStatefulSet, state: PromotionState, request: Promoti
         phase: 'complete',
         soakBaseline: undefined,
         soakStartedAt: undefined,
-        message: last ? `every pod of ${request.where} is on revision ${state.updateRevision}` : `step ${step} of ${lastStep(request)} complete`,
+        message: last ? `every pod of ${request.where} is on revision ${state.updateRevision}` : `step ${step} of ${lastStep} complete`,
       },
     };
   }
@@ -295,15 +331,7 @@ function afterSoak(sts: KubeStatefulSet, state: PromotionState, request: Promoti
   if (state.paused) {
     return { type: 'paused', step };
   }
-  const next = step + 1;
-  const partition = request.partitions[next];
-  return {
-    type: 'set-partition',
-    step: next,
-    partition,
-    physical: PartitionPlan.toPhysicalPartition(partition, statefulSetReplicas(sts)),
-    state: { ...passed, step: next, phase: 'progressing', stepStartedAt: iso(now), soakBaseline: undefined, soakStartedAt: undefined },
-  };
+  return advance({ ...passed, step: step + 1, phase: 'progressing', stepStartedAt: iso(now), soakBaseline: undefined, soakStartedAt: undefined });
 }
 
 function rollingBack(sts: KubeStatefulSet, pods: readonly KubePod[], state: PromotionState, request: PromotionRequest, now: number): PromotionAction {
@@ -348,7 +376,10 @@ function rollingBack(sts: KubeStatefulSet, pods: readonly KubePod[], state: Prom
   };
 }
 
-function failure(state: PromotionState, now: number, kind: PromotionFailureKind, message: string,
+/**
+ * A failed step, recorded as a gate result: the state becomes `failed`, or `rolling-back` when a rollback was requested.
+ */
+export function stepFailure(state: PromotionState, now: number, kind: PromotionFailureKind, message: string,
   rollback: boolean, gate = kind === 'timed-out' ? 'timeout' : 'built-in'): PromotionAction {
   const recorded = withRecord(state, { step: state.step, gate, passed: false, message, at: iso(now) });
   const next: PromotionState = rollback
