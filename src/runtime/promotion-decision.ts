@@ -288,10 +288,10 @@ function afterSoak(sts: KubeStatefulSet, state: PromotionState, request: Promoti
  * next step, whose action `advance` builds from the next state (a partition for a StatefulSet, pod deletions for a
  * DaemonSet canary).
  *
- * @param lastStep the index of the plan's last step
+ * @param finalStep the index of the plan's last step
  */
 export function afterStepGate<A>(
-  state: PromotionState, request: StepWalkRequest, lastStep: number, now: number, advance: (next: PromotionState) => A,
+  state: PromotionState, request: StepWalkRequest, finalStep: number, now: number, advance: (next: PromotionState) => A,
 ): PromotionAction | A {
   const step = state.step;
   let passed = state;
@@ -310,7 +310,7 @@ export function afterStepGate<A>(
     }
   }
   if (step >= request.targetStep) {
-    const last = step === lastStep;
+    const last = step === finalStep;
     return {
       type: 'complete',
       step,
@@ -319,7 +319,7 @@ export function afterStepGate<A>(
         phase: 'complete',
         soakBaseline: undefined,
         soakStartedAt: undefined,
-        message: last ? `every pod of ${request.where} is on revision ${state.updateRevision}` : `step ${step} of ${lastStep} complete`,
+        message: last ? `every pod of ${request.where} is on revision ${state.updateRevision}` : `step ${step} of ${finalStep} complete`,
       },
     };
   }
