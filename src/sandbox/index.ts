@@ -3,3 +3,5 @@ export * from './api';
 export * from './clock';
 export { createSandboxApi, SandboxStore } from './store';
 export type { SandboxApiOptions } from './store';
+export * from './start-sandbox';
+export * from './kubeconfig';

@@ -1,0 +1,268 @@
+// The sandbox's HTTP listener on 127.0.0.1: reads each request, routes it to discovery, OpenAPI or a resource
+// handler, applies injected faults, and answers JSON (or a watch stream). It counts the requests being worked on so
+// the virtual clock can wait for HTTP clients to settle before moving time.
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SandboxApi } from '../api';
+import type { SandboxClock } from '../clock';
+import { handleDelete } from './delete-handler';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
+import { injectedFault } from './fault-status';
+import { FaultInjector } from './faults';
+import { openapiV3GroupVersion, openapiV3Root } from './openapi';
+import { handlePatch } from './patch-handler';
+import { handleGet } from './read-handler';
+import { ApiRequest, ApiResponse, isWatch } from './request';
+import { DocumentRoute, parseRoute, ResourceRoute } from './routes';
+import { methodNotAllowed, notServed, statusOfError } from './status';
+import { openWatchStream, WatchStream } from './watch-stream';
+import { handleCreate, handleUpdate } from './write-handler';
+
+/** Options of {@link ApiServer.listen}. */
+export interface ApiServerOptions {
+  /** The store to serve. */
+  readonly api: SandboxApi;
+  /** The store's current resourceVersion (watch bookmarks carry it). */
+  readonly currentResourceVersion: () => string;
+  /** The sandbox clock: fault latency, bookmarks, watch timeouts and Table ages run on it. */
+  readonly clock: SandboxClock;
+  /** The fault policy in force; read per request so it can be replaced while the server runs. */
+  readonly faults: () => FaultInjector;
+  /**
+   * TCP port on 127.0.0.1; 0 picks a free one.
+   * @default 0
+   */
+  readonly port?: number;
+}
+
+/** The sandbox's HTTP API server. */
+export class ApiServer {
+  /** Starts listening on 127.0.0.1. */
+  public static async listen(options: ApiServerOptions): Promise<ApiServer> {
+    const server = new ApiServer(options);
+    await server.start(options.port ?? 0);
+    return server;
+  }
+
+  private server: Server | undefined;
+  private boundPort = 0;
+  private busy = 0;
+  private readonly watches = new Set<WatchStream>();
+
+  private constructor(private readonly options: ApiServerOptions) {}
+
+  /** `http://127.0.0.1:PORT`. */
+  public get url(): string {
+    return `http://127.0.0.1:${this.boundPort}`;
+  }
+
+  /** The port listened on. */
+  public get port(): number {
+    return this.boundPort;
+  }
+
+  /** Requests being read or worked on (not those waiting on the sandbox clock, nor open watch streams). */
+  public get requestsInFlight(): number {
+    return this.busy;
+  }
+
+  /** Ends every watch stream and stops listening; open keep-alive connections are closed. */
+  public async close(): Promise<void> {
+    for (const watch of [...this.watches]) {
+      watch.close();
+    }
+    const server = this.server;
+    this.server = undefined;
+    if (!server) {
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    });
+  }
+
+  /** Closes (ending every watch) and listens again on the same port; the store keeps its state. */
+  public async restart(): Promise<void> {
+    await this.close();
+    await this.start(this.boundPort);
+  }
+
+  private async start(port: number): Promise<void> {
+    const server = createServer((request, response) => this.serve(request, response));
+    server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.removeListener('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.boundPort = (server.address() as AddressInfo).port;
+  }
+
+  private serve(request: IncomingMessage, response: ServerResponse): void {
+    const tracker = this.track();
+    response.on('close', () => tracker.release());
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      this.route(request, Buffer.concat(chunks).toString('utf8'), response, tracker)
+        .catch((error) => send(response, statusOfError(error).code, statusOfError(error)))
+        .finally(() => tracker.release());
+    });
+  }
+
+  private async route(request: IncomingMessage, body: string, response: ServerResponse, tracker: InFlightTracker): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://sandbox');
+    const route = parseRoute(url.pathname);
+    if (route.kind === 'unknown') {
+      throw notServed();
+    }
+    if (route.kind !== 'resource') {
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        throw methodNotAllowed();
+      }
+      send(response, 200, this.document(route, request));
+      return;
+    }
+    const apiRequest: ApiRequest = {
+      method: request.method ?? 'GET',
+      route,
+      query: url.searchParams,
+      accept: request.headers.accept ?? '',
+      contentType: request.headers['content-type'] ?? '',
+      body,
+    };
+    const watch = apiRequest.method === 'GET' && isWatch(apiRequest);
+    const decision = this.options.faults().decide(verbOf(apiRequest, watch), faultResource(route));
+    if (decision.delayMs > 0) {
+      // Time spent waiting on the sandbox clock is not "in flight": a virtual clock must be free to advance to it.
+      tracker.release();
+      await new Promise<void>((resolve) => this.options.clock.setTimer(decision.delayMs, resolve));
+      if (response.destroyed) {
+        return;
+      }
+      tracker.acquire();
+    }
+    if (decision.status) {
+      const error = injectedFault(decision.status, route);
+      send(response, decision.status, statusOfError(error), decision.status === 429 ? { 'Retry-After': '1' } : {});
+      return;
+    }
+    if (watch) {
+      const stream = openWatchStream({
+        api: this.options.api,
+        clock: this.options.clock,
+        currentResourceVersion: this.options.currentResourceVersion,
+        shouldDrop: (sent) => this.options.faults().shouldDropWatch(sent),
+      }, apiRequest, response, () => this.watches.delete(stream));
+      this.watches.add(stream);
+      if (response.writableEnded) {
+        this.watches.delete(stream);
+      }
+      tracker.release();
+      return;
+    }
+    const result = this.handle(apiRequest);
+    send(response, result.status, result.body);
+  }
+
+  // Counts one request as in flight until released; acquire() counts it again after a wait on the clock.
+  private track(): InFlightTracker {
+    let counted = false;
+    const tracker = {
+      acquire: () => {
+        if (!counted) {
+          counted = true;
+          this.busy++;
+        }
+      },
+      release: () => {
+        if (counted) {
+          counted = false;
+          this.busy--;
+        }
+      },
+    };
+    tracker.acquire();
+    return tracker;
+  }
+
+  private handle(request: ApiRequest): ApiResponse {
+    const { api, clock } = this.options;
+    switch (request.method) {
+      case 'GET':
+        return handleGet({ api, now: () => clock.now() }, request);
+      case 'POST':
+        return handleCreate(api, request);
+      case 'PUT':
+        return handleUpdate(api, request);
+      case 'PATCH':
+        return handlePatch(api, request);
+      case 'DELETE':
+        return handleDelete(api, request);
+      default:
+        throw methodNotAllowed();
+    }
+  }
+
+  private document(route: DocumentRoute, request: IncomingMessage): unknown {
+    switch (route.kind) {
+      case 'version':
+        return versionInfo();
+      case 'apiVersions':
+        return apiVersions(request.headers.host ?? `127.0.0.1:${this.boundPort}`);
+      case 'groupList':
+        return apiGroupList();
+      case 'group':
+        return apiGroup(route.group!);
+      case 'resourceList':
+        return apiResourceList(route.group!, route.version!);
+      case 'openapiV3Root':
+        return openapiV3Root();
+      case 'openapiV3GroupVersion':
+        return openapiV3GroupVersion(route.group!, route.version!);
+      case 'openapiV2':
+        throw notServed();
+    }
+  }
+}
+
+interface InFlightTracker {
+  acquire(): void;
+  release(): void;
+}
+
+// The authorization verb of a request, as the fault policy names them.
+function verbOf(request: ApiRequest, watch: boolean): string {
+  switch (request.method) {
+    case 'GET':
+      return watch ? 'watch' : request.route.name === undefined ? 'list' : 'get';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return request.route.name === undefined ? 'deletecollection' : 'delete';
+    default:
+      return request.method.toLowerCase();
+  }
+}
+
+function faultResource(route: ResourceRoute): string {
+  return route.subresource ? `${route.type.resource}/${route.subresource}` : route.type.resource;
+}
+
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (response.headersSent) {
+    response.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  response.end(text);
+}

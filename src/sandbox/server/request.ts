@@ -1,0 +1,139 @@
+// One parsed API request as the handlers see it, and the reading of its query parameters and body.
+import { ApiError, KubeObject, ListOptions } from '../api';
+import { apiVersionOf, ResourceRoute } from './routes';
+import { badRequest } from './status';
+
+/** A request to a resource path, read in full. */
+export interface ApiRequest {
+  /** HTTP method. */
+  readonly method: string;
+  /** The resource addressed. */
+  readonly route: ResourceRoute;
+  /** Query parameters. */
+  readonly query: URLSearchParams;
+  /** The Accept header ('' when absent). */
+  readonly accept: string;
+  /** The Content-Type header ('' when absent). */
+  readonly contentType: string;
+  /** The raw body ('' when absent). */
+  readonly body: string;
+}
+
+/** What a handler answers: a status code and a JSON body. */
+export interface ApiResponse {
+  /** HTTP status code. */
+  readonly status: number;
+  /** The body, serialized as JSON. */
+  readonly body: unknown;
+}
+
+/** The list/watch filters of a request: the path's namespace and the labelSelector and fieldSelector parameters. */
+export function listOptionsOf(request: ApiRequest): ListOptions {
+  const { route, query } = request;
+  return {
+    namespace: route.type.namespaced ? route.namespace : undefined,
+    labelSelector: query.get('labelSelector') || undefined,
+    fieldSelector: query.get('fieldSelector') || undefined,
+  };
+}
+
+/** Whether the client asked for a meta.k8s.io/v1 Table (kubectl get does). */
+export function wantsTable(accept: string): boolean {
+  return accept.split(',').some((part) => {
+    const params = part.split(';').map((param) => param.trim());
+    return params.includes('as=Table') && params.includes('g=meta.k8s.io') && params.includes('v=v1');
+  });
+}
+
+/** The `includeObject` parameter of a Table request (kubectl asks for Object when it needs the rows' objects). */
+export function includeObjectOf(query: URLSearchParams): 'None' | 'Metadata' | 'Object' | undefined {
+  const value = query.get('includeObject');
+  if (value === null || value === '') {
+    return undefined;
+  }
+  if (value !== 'None' && value !== 'Metadata' && value !== 'Object') {
+    throw badRequest(`includeObject: Unsupported value: "${value}": supported values: "None", "Metadata", "Object"`);
+  }
+  return value;
+}
+
+/** Whether the query has `watch=true` or `watch=1` (or the path used the legacy /watch/ prefix). */
+export function isWatch(request: ApiRequest): boolean {
+  const watch = request.query.get('watch');
+  return request.route.legacyWatch || watch === 'true' || watch === '1';
+}
+
+/**
+ * Rejects server-side dry runs clearly: the sandbox commits every accepted write, so pretending to honour
+ * `dryRun=All` would change state the client expects untouched.
+ */
+export function rejectDryRun(query: URLSearchParams): void {
+  const values = query.getAll('dryRun').filter((value) => value !== '');
+  if (values.length === 0) {
+    return;
+  }
+  if (values.some((value) => value !== 'All')) {
+    throw badRequest(`dryRun: Unsupported value: "${values.find((value) => value !== 'All')}": supported values: "All"`);
+  }
+  throw badRequest('dryRun=All is not supported by the sandbox: every accepted write is committed; run the command without --dry-run=server');
+}
+
+/** The JSON object of a create or update body, with apiVersion and kind defaulted from the path as upstream decodes. */
+export function objectBody(request: ApiRequest): KubeObject {
+  const parsed = parseJsonBody(request);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw badRequest('the body of the request was not a JSON object');
+  }
+  const obj = parsed as KubeObject;
+  obj.apiVersion ||= apiVersionOf(request.route.type);
+  obj.kind ||= request.route.type.kind;
+  obj.metadata ??= {};
+  return obj;
+}
+
+/** The parsed JSON body, or undefined when the body is empty. */
+export function parseJsonBody(request: ApiRequest): unknown {
+  if (request.body.trim() === '') {
+    return undefined;
+  }
+  const mediaType = request.contentType.split(';')[0].trim();
+  if (mediaType !== '' && mediaType !== 'application/json' && mediaType !== '*/*') {
+    throw unsupportedMediaType(mediaType);
+  }
+  try {
+    return JSON.parse(request.body);
+  } catch (error) {
+    throw badRequest(`the body of the request could not be decoded: ${(error as Error).message}`);
+  }
+}
+
+/** 415 for a body the server cannot decode, as upstream words it. */
+export function unsupportedMediaType(mediaType: string): ApiError {
+  return new ApiError(415, 'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json (got ${mediaType})`);
+}
+
+/** Checks the body's namespace against the path's, and fills it in when absent (upstream's rest.EnsureObjectNamespaceMatchesRequestNamespace). */
+export function ensureNamespaceMatches(request: ApiRequest, obj: KubeObject): void {
+  const { route } = request;
+  if (!route.type.namespaced) {
+    return;
+  }
+  const namespace = route.namespace;
+  if (!namespace) {
+    throw badRequest('the server could not find the requested resource: a namespaced object must be written under /namespaces/<namespace>/');
+  }
+  if (obj.metadata.namespace && obj.metadata.namespace !== namespace) {
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  obj.metadata.namespace = namespace;
+}
+
+/** Checks the body's name against the path's (upstream's update handler). */
+export function ensureNameMatches(request: ApiRequest, obj: KubeObject): void {
+  const name = request.route.name!;
+  if (obj.metadata.name && obj.metadata.name !== name) {
+    throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+  }
+  obj.metadata.name = name;
+}

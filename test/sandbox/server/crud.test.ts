@@ -1,0 +1,212 @@
+import { http, kubectl } from './sandbox-clients';
+import { RESOURCES } from '../../../src/sandbox/api';
+import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
+
+// Each test runs the real kubectl a few times (about half a second per run).
+jest.setTimeout(60_000);
+
+const configMap = (name: string, data: Record<string, string>) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+
+const statefulSet = (image: string, extra: Record<string, unknown> = {}) => JSON.stringify({
+  apiVersion: 'apps/v1',
+  kind: 'StatefulSet',
+  metadata: { name: 'web', labels: { app: 'web' } },
+  spec: {
+    replicas: 2,
+    serviceName: 'web',
+    selector: { matchLabels: { app: 'web' } },
+    template: {
+      metadata: { labels: { app: 'web' } },
+      spec: { containers: [{ name: 'nginx', image, env: [{ name: 'A', value: '1' }] }, { name: 'sidecar', image: 'busybox:1' }] },
+    },
+    ...extra,
+  },
+});
+
+describe('CRUD through kubectl', () => {
+  let sandbox: Sandbox;
+  beforeEach(async () => {
+    sandbox = await startSandbox({ clock: 'virtual', nodes: 1 });
+  });
+  afterEach(() => sandbox.stop());
+
+  test('create -f, then create again is AlreadyExists as kubectl prints it', async () => {
+    const created = await kubectl(sandbox, ['create', '-f', '-'], configMap('settings', { a: '1' }));
+    expect(created).toMatchObject({ code: 0, stdout: 'configmap/settings created\n' });
+    const again = await kubectl(sandbox, ['create', '-f', '-'], configMap('settings', { a: '1' }));
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe('Error from server (AlreadyExists): error when creating "STDIN": configmaps "settings" already exists\n');
+    expect(sandbox.api.get(RESOURCES.configMaps, 'default', 'settings')?.data).toEqual({ a: '1' });
+  });
+
+  test('apply creates with the last-applied annotation, then patches only what changed', async () => {
+    expect((await kubectl(sandbox, ['apply', '-f', '-'], statefulSet('nginx:1.25'))).stdout).toBe('statefulset.apps/web created\n');
+    const first = sandbox.api.get(RESOURCES.statefulSets, 'default', 'web')!;
+    expect(JSON.parse(first.metadata.annotations!['kubectl.kubernetes.io/last-applied-configuration']).spec.template.spec.containers[0].image).toBe('nginx:1.25');
+
+    // A field set by someone else (not in the applied manifest) survives a re-apply: the patch is three-way.
+    sandbox.api.update(RESOURCES.statefulSets, { ...first, spec: { ...first.spec, minReadySeconds: 7 } });
+    const applied = await kubectl(sandbox, ['apply', '-f', '-'], statefulSet('nginx:1.26'));
+    expect(applied).toMatchObject({ code: 0, stderr: '', stdout: 'statefulset.apps/web configured\n' });
+    const second = sandbox.api.get(RESOURCES.statefulSets, 'default', 'web')!;
+    expect(second.spec.template.spec.containers.map((container: any) => container.image)).toEqual(['nginx:1.26', 'busybox:1']);
+    expect(second.spec.template.spec.containers[0].env).toEqual([{ name: 'A', value: '1' }]);
+    expect(second.spec.minReadySeconds).toBe(7);
+    expect(second.metadata.generation).toBe(3);
+
+    const unchanged = await kubectl(sandbox, ['apply', '-f', '-'], statefulSet('nginx:1.26'));
+    expect(unchanged.stdout).toBe('statefulset.apps/web unchanged\n');
+  });
+
+  test('patch in the three flavours, and scale through the scale subresource', async () => {
+    await kubectl(sandbox, ['apply', '-f', '-'], statefulSet('nginx:1.25'));
+    const strategic = await kubectl(sandbox, ['patch', 'sts', 'web', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"busybox:2"}]}}}}']);
+    expect(strategic.stdout).toBe('statefulset.apps/web patched\n');
+    const merge = await kubectl(sandbox, ['patch', 'sts', 'web', '--type=merge', '-p', '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":1}}}}']);
+    expect(merge.code).toBe(0);
+    const json = await kubectl(sandbox, ['patch', 'sts', 'web', '--type=json', '-p', '[{"op":"replace","path":"/spec/replicas","value":3}]']);
+    expect(json.code).toBe(0);
+    const scaled = await kubectl(sandbox, ['scale', 'sts', 'web', '--replicas=5']);
+    expect(scaled.stdout).toBe('statefulset.apps/web scaled\n');
+    const sts = sandbox.api.get(RESOURCES.statefulSets, 'default', 'web')!;
+    expect(sts.spec.template.spec.containers.map((container: any) => container.image)).toEqual(['nginx:1.25', 'busybox:2']);
+    expect(sts.spec.updateStrategy.rollingUpdate.partition).toBe(1);
+    expect(sts.spec.replicas).toBe(5);
+  });
+
+  test('a failed JSON patch test is reported, and leaves the object alone', async () => {
+    await kubectl(sandbox, ['create', '-f', '-'], configMap('settings', { a: '1' }));
+    const failed = await kubectl(sandbox, ['patch', 'cm', 'settings', '--type=json', '-p', '[{"op":"test","path":"/data/a","value":"2"},{"op":"remove","path":"/data/a"}]']);
+    expect(failed.code).toBe(1);
+    // Upstream answers a failed test operation with a generic 422 (NewGenericServerResponse), which kubectl prints so.
+    expect(failed.stderr).toBe('The request is invalid: the server rejected our request due to an error in our request\n');
+    expect(sandbox.api.get(RESOURCES.configMaps, 'default', 'settings')!.data).toEqual({ a: '1' });
+  });
+
+  test('get and delete of a missing object print upstream NotFound errors', async () => {
+    const get = await kubectl(sandbox, ['get', 'sts', 'nope']);
+    expect(get).toMatchObject({ code: 1, stderr: 'Error from server (NotFound): statefulsets.apps "nope" not found\n' });
+    const del = await kubectl(sandbox, ['delete', 'cm', 'nope']);
+    expect(del).toMatchObject({ code: 1, stderr: 'Error from server (NotFound): configmaps "nope" not found\n' });
+  });
+
+  test('an invalid object is a 422 that kubectl prints with the field', async () => {
+    const invalid = JSON.stringify({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'bad' }, spec: { replicas: -1, selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } });
+    const created = await kubectl(sandbox, ['create', '-f', '-'], invalid);
+    expect(created.code).toBe(1);
+    expect(created.stderr).toContain('The StatefulSet "bad" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0');
+  });
+
+  test('delete of a StatefulSet answers Success and removes it', async () => {
+    await kubectl(sandbox, ['apply', '-f', '-'], statefulSet('nginx:1.25'));
+    const deleted = await kubectl(sandbox, ['delete', 'sts', 'web']);
+    expect(deleted.stdout).toBe('statefulset.apps "web" deleted\n');
+    expect(sandbox.api.get(RESOURCES.statefulSets, 'default', 'web')).toBeUndefined();
+  });
+});
+
+describe('writes over HTTP', () => {
+  let sandbox: Sandbox;
+  beforeEach(async () => {
+    sandbox = await startSandbox({ clock: 'virtual', nodes: 1 });
+  });
+  afterEach(() => sandbox.stop());
+
+  const path = '/api/v1/namespaces/default/configmaps';
+
+  test('a stale PUT is a 409 Conflict with upstream\'s message', async () => {
+    const created = await http(sandbox, 'POST', path, JSON.parse(configMap('settings', { a: '1' })));
+    expect(created.status).toBe(201);
+    const stale = created.body;
+    expect((await http(sandbox, 'PUT', `${path}/settings`, { ...stale, data: { a: '2' } })).status).toBe(200);
+    const conflict = await http(sandbox, 'PUT', `${path}/settings`, { ...stale, data: { a: '3' } });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'Conflict',
+      code: 409,
+      message: 'Operation cannot be fulfilled on configmaps "settings": the object has been modified; please apply your changes to the latest version and try again',
+    });
+  });
+
+  test('the body\'s namespace and name must match the path', async () => {
+    const otherNamespace = await http(sandbox, 'POST', path, { ...JSON.parse(configMap('x', {})), metadata: { name: 'x', namespace: 'kube-system' } });
+    expect(otherNamespace.status).toBe(400);
+    expect(otherNamespace.body.message).toBe('the namespace of the provided object does not match the namespace sent on the request');
+    await http(sandbox, 'POST', path, JSON.parse(configMap('x', {})));
+    const otherName = await http(sandbox, 'PUT', `${path}/x`, JSON.parse(configMap('y', {})));
+    expect(otherName.status).toBe(400);
+    expect(otherName.body.message).toBe('the name of the object (y) does not match the name on the URL (x)');
+  });
+
+  test('a patch without a resourceVersion is retried past a concurrent write; one with a stale resourceVersion is a 409', async () => {
+    const created = (await http(sandbox, 'POST', path, JSON.parse(configMap('settings', { a: '1' })))).body;
+    sandbox.api.update(RESOURCES.configMaps, { ...created, data: { a: '2' } });
+    const merged = await http(sandbox, 'PATCH', `${path}/settings`, { data: { b: '1' } }, { 'Content-Type': 'application/merge-patch+json' });
+    expect(merged.status).toBe(200);
+    expect(merged.body.data).toEqual({ a: '2', b: '1' });
+    const stale = await http(sandbox, 'PATCH', `${path}/settings`, { metadata: { resourceVersion: created.metadata.resourceVersion }, data: { c: '1' } },
+      { 'Content-Type': 'application/merge-patch+json' });
+    expect(stale.status).toBe(409);
+    expect(stale.body.reason).toBe('Conflict');
+  });
+
+  test('dryRun=All is rejected clearly rather than committed', async () => {
+    const dryRun = await http(sandbox, 'POST', `${path}?dryRun=All`, JSON.parse(configMap('settings', {})));
+    expect(dryRun.status).toBe(400);
+    expect(dryRun.body.message).toContain('dryRun=All is not supported by the sandbox');
+    expect(sandbox.api.get(RESOURCES.configMaps, 'default', 'settings')).toBeUndefined();
+  });
+
+  test('DELETE honours DeleteOptions: a pod bound to a node terminates gracefully (202), a zero grace period deletes at once (200 with the pod)', async () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'i' }] } };
+    await http(sandbox, 'POST', '/api/v1/namespaces/default/pods', pod);
+    const graceful = await http(sandbox, 'DELETE', '/api/v1/namespaces/default/pods/p', { propagationPolicy: 'Background' });
+    expect(graceful.status).toBe(202);
+    expect(graceful.body.metadata.deletionTimestamp).toBeDefined();
+    const now = await http(sandbox, 'DELETE', '/api/v1/namespaces/default/pods/p?gracePeriodSeconds=0');
+    expect(now.status).toBe(200);
+    expect(now.body.kind).toBe('Pod');
+    expect(sandbox.api.get(RESOURCES.pods, 'default', 'p')).toBeUndefined();
+  });
+
+  test('DELETE with a failing precondition is a 409; an unknown propagationPolicy is a 422', async () => {
+    await http(sandbox, 'POST', path, JSON.parse(configMap('settings', {})));
+    const precondition = await http(sandbox, 'DELETE', `${path}/settings`, { preconditions: { uid: 'other' } });
+    expect(precondition.status).toBe(409);
+    const policy = await http(sandbox, 'DELETE', `${path}/settings`, { propagationPolicy: 'Sideways' });
+    expect(policy.status).toBe(422);
+    expect(policy.body.message).toBe('DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"');
+    const deleted = await http(sandbox, 'DELETE', `${path}/settings`);
+    expect(deleted.body).toMatchObject({ kind: 'Status', status: 'Success', details: { name: 'settings', kind: 'configmaps' } });
+  });
+
+  test('a collection DELETE removes the selected objects only', async () => {
+    await http(sandbox, 'POST', path, { ...JSON.parse(configMap('a', {})), metadata: { name: 'a', labels: { team: 'x' } } });
+    await http(sandbox, 'POST', path, JSON.parse(configMap('b', {})));
+    const deleted = await http(sandbox, 'DELETE', `${path}?labelSelector=team%3Dx`);
+    expect(deleted.body.items.map((item: any) => item.metadata.name)).toEqual(['a']);
+    expect(sandbox.api.list(RESOURCES.configMaps, { namespace: 'default' }).items.map((item) => item.metadata.name)).toEqual(['b']);
+  });
+
+  test('the scale subresource reads and writes replicas as an autoscaling/v1 Scale', async () => {
+    await http(sandbox, 'POST', '/apis/apps/v1/namespaces/default/statefulsets', JSON.parse(statefulSet('nginx:1')));
+    const scale = await http(sandbox, 'GET', '/apis/apps/v1/namespaces/default/statefulsets/web/scale');
+    expect(scale.body).toMatchObject({ apiVersion: 'autoscaling/v1', kind: 'Scale', spec: { replicas: 2 }, status: { selector: 'app=web' } });
+    const put = await http(sandbox, 'PUT', '/apis/apps/v1/namespaces/default/statefulsets/web/scale', { ...scale.body, spec: { replicas: 4 } });
+    expect(put.body.spec.replicas).toBe(4);
+    const invalid = await http(sandbox, 'PUT', '/apis/apps/v1/namespaces/default/statefulsets/web/scale', { ...put.body, spec: { replicas: -2 } });
+    expect(invalid.status).toBe(422);
+    expect(sandbox.api.get(RESOURCES.statefulSets, 'default', 'web')!.spec.replicas).toBe(4);
+  });
+
+  test('status is written only through the status subresource', async () => {
+    const created = (await http(sandbox, 'POST', '/apis/apps/v1/namespaces/default/statefulsets', JSON.parse(statefulSet('nginx:1')))).body;
+    const status = await http(sandbox, 'PATCH', '/apis/apps/v1/namespaces/default/statefulsets/web/status', { status: { availableReplicas: 9 } },
+      { 'Content-Type': 'application/merge-patch+json' });
+    expect(status.body.status.availableReplicas).toBe(9);
+    const main = await http(sandbox, 'PUT', '/apis/apps/v1/namespaces/default/statefulsets/web', { ...created, metadata: { ...created.metadata, resourceVersion: undefined }, status: { availableReplicas: 1 } });
+    expect(main.body.status.availableReplicas).toBe(9);
+  });
+});

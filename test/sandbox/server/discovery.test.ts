@@ -1,0 +1,110 @@
+import { http, kubectl } from './sandbox-clients';
+import { RESOURCES } from '../../../src/sandbox/api';
+import { apiResourceList } from '../../../src/sandbox/server/discovery';
+import { parseRoute } from '../../../src/sandbox/server/routes';
+import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
+
+// Each test runs the real kubectl a few times (about half a second per run).
+jest.setTimeout(60_000);
+
+describe('routes', () => {
+  test('namespaced objects, subresources and collections', () => {
+    expect(parseRoute('/apis/apps/v1/namespaces/ns/statefulsets/web/scale')).toEqual({
+      kind: 'resource', type: RESOURCES.statefulSets, namespace: 'ns', name: 'web', subresource: 'scale', legacyWatch: false,
+    });
+    expect(parseRoute('/api/v1/pods')).toEqual({ kind: 'resource', type: RESOURCES.pods, name: undefined, subresource: undefined, legacyWatch: false });
+    expect(parseRoute('/api/v1/watch/namespaces/default/pods')).toMatchObject({ kind: 'resource', type: RESOURCES.pods, namespace: 'default', legacyWatch: true });
+  });
+
+  test('namespaces/<name> and its status are the namespace itself, not a namespaced collection', () => {
+    expect(parseRoute('/api/v1/namespaces/team')).toMatchObject({ type: RESOURCES.namespaces, name: 'team', subresource: undefined });
+    expect(parseRoute('/api/v1/namespaces/team/status')).toMatchObject({ type: RESOURCES.namespaces, name: 'team', subresource: 'status' });
+  });
+
+  test('unknown groups, versions, resources and cluster-scoped kinds under a namespace are unknown', () => {
+    expect(parseRoute('/apis/batch/v1/jobs')).toEqual({ kind: 'unknown' });
+    expect(parseRoute('/apis/apps/v2/statefulsets')).toEqual({ kind: 'unknown' });
+    expect(parseRoute('/api/v1/namespaces/default/widgets')).toEqual({ kind: 'unknown' });
+    expect(parseRoute('/api/v1/namespaces/default/nodes')).toEqual({ kind: 'unknown' });
+    expect(parseRoute('/healthz')).toEqual({ kind: 'unknown' });
+  });
+
+  test('discovery documents and OpenAPI', () => {
+    expect(parseRoute('/version')).toEqual({ kind: 'version' });
+    expect(parseRoute('/apis/apps')).toEqual({ kind: 'group', group: 'apps' });
+    expect(parseRoute('/apis/apps/v1')).toEqual({ kind: 'resourceList', group: 'apps', version: 'v1' });
+    expect(parseRoute('/openapi/v3/apis/apps/v1')).toEqual({ kind: 'openapiV3GroupVersion', group: 'apps', version: 'v1' });
+    expect(parseRoute('/openapi/v3/api/v1')).toEqual({ kind: 'openapiV3GroupVersion', group: '', version: 'v1' });
+  });
+});
+
+describe('resource lists', () => {
+  test('statefulsets have status and an autoscaling/v1 Scale subresource', () => {
+    const list = apiResourceList('apps', 'v1') as { resources: Array<Record<string, unknown>> };
+    expect(list.resources.filter((entry) => String(entry.name).startsWith('statefulsets'))).toEqual([
+      expect.objectContaining({ name: 'statefulsets', singularName: 'statefulset', kind: 'StatefulSet', namespaced: true, shortNames: ['sts'], categories: ['all'] }),
+      expect.objectContaining({ name: 'statefulsets/status', kind: 'StatefulSet', verbs: ['get', 'patch', 'update'] }),
+      expect.objectContaining({ name: 'statefulsets/scale', group: 'autoscaling', version: 'v1', kind: 'Scale' }),
+    ]);
+  });
+});
+
+describe('discovery over HTTP', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ clock: 'virtual', nodes: 1 });
+  });
+  afterAll(() => sandbox.stop());
+
+  test('/version names a release kubectl\'s dispatcher maps to its newest kubectl', async () => {
+    const { body } = await http(sandbox, 'GET', '/version');
+    expect(body).toMatchObject({ major: '1', minor: '33', gitVersion: 'v1.33.0' });
+    const version = await kubectl(sandbox, ['version', '-o', 'json']);
+    expect(JSON.parse(version.stdout).clientVersion.minor).toBe('33');
+  });
+
+  test('an aggregated-discovery request gets the legacy document as plain application/json', async () => {
+    const accept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json';
+    const { headers, body } = await http(sandbox, 'GET', '/apis', undefined, { Accept: accept });
+    expect(headers['content-type']).toBe('application/json');
+    expect(body.kind).toBe('APIGroupList');
+    expect(body.groups.map((group: any) => group.name)).toEqual(['apps', 'policy', 'coordination.k8s.io', 'rbac.authorization.k8s.io']);
+  });
+
+  test('kubectl api-resources lists every resource with its short names, scope and kind', async () => {
+    const { stdout, code } = await kubectl(sandbox, ['api-resources', '--no-headers']);
+    expect(code).toBe(0);
+    const rows = stdout.trim().split('\n').map((line) => line.trim().split(/\s+/));
+    expect(rows).toHaveLength(Object.keys(RESOURCES).length);
+    expect(rows).toContainEqual(['statefulsets', 'sts', 'apps/v1', 'true', 'StatefulSet']);
+    expect(rows).toContainEqual(['nodes', 'no', 'v1', 'false', 'Node']);
+    expect(rows).toContainEqual(['leases', 'coordination.k8s.io/v1', 'true', 'Lease']);
+  });
+
+  test('kubectl api-resources --verbs and --categories read the verbs and categories', async () => {
+    const all = await kubectl(sandbox, ['api-resources', '--categories=all', '-o', 'name']);
+    expect(all.stdout.trim().split('\n').sort()).toEqual(['daemonsets.apps', 'pods', 'services', 'statefulsets.apps']);
+    const deletable = await kubectl(sandbox, ['api-resources', '--verbs=deletecollection', '-o', 'name']);
+    expect(deletable.stdout).not.toContain('namespaces');
+    expect(deletable.stdout).toContain('pods');
+  });
+
+  test('client-node discovers groups and lists namespaces and nodes', async () => {
+    const k8s = await import('@kubernetes/client-node');
+    const config = new k8s.KubeConfig();
+    config.loadFromFile(sandbox.kubeconfigPath);
+    const groups = await config.makeApiClient(k8s.ApisApi).getAPIVersions();
+    expect(groups.groups.map((group) => group.name)).toContain('apps');
+    const core = config.makeApiClient(k8s.CoreV1Api);
+    const namespaces = await core.listNamespace();
+    expect(namespaces.items.map((ns) => ns.metadata!.name)).toEqual(['default', 'kube-system']);
+    const nodes = await core.listNode();
+    expect(nodes.items.map((node) => node.metadata!.name)).toEqual(['node-1']);
+  });
+
+  test('an unknown path answers a NotFound Status', async () => {
+    const { status, body } = await http(sandbox, 'GET', '/apis/batch/v1/jobs');
+    expect(status).toBe(404);
+    expect(body).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'NotFound', code: 404 });
+  });
+});
