@@ -119,7 +119,9 @@ describe('DaemonSet RollingUpdate with maxSurge', () => {
       message: "0/3 nodes are available: 1 node(s) didn't have free ports for the requested pod ports, 2 node(s) didn't match Pod's node affinity/selector.",
     })]);
     expect(pods().filter((pod) => pod.spec.containers[0].image === 'agent:1' && isReady(pod))).toHaveLength(3);
-    expect(ds().status).toEqual(expect.objectContaining({ desiredNumberScheduled: 3, updatedNumberScheduled: 0, numberAvailable: 3, numberUnavailable: 0 }));
+    expect(ds().status).toEqual(expect.objectContaining({
+      desiredNumberScheduled: 3, updatedNumberScheduled: 0, numberAvailable: 3, numberUnavailable: 0,
+    }));
   });
 });
 
@@ -171,7 +173,9 @@ describe('DaemonSet nodes changing mid-rollout', () => {
     setTaints(tainted, [{ key: 'dedicated', value: 'infra', effect: 'NoExecute' }]);
     sandbox.advanceUntil(() => imageOn(tainted).length === 0 && ds().status?.desiredNumberScheduled === 2);
     sandbox.advanceUntil(settled);
-    expect(ds().status).toEqual(expect.objectContaining({ desiredNumberScheduled: 2, currentNumberScheduled: 2, updatedNumberScheduled: 2, numberMisscheduled: 0 }));
+    expect(ds().status).toEqual(expect.objectContaining({
+      desiredNumberScheduled: 2, currentNumberScheduled: 2, updatedNumberScheduled: 2, numberMisscheduled: 0,
+    }));
 
     const [node4] = makeNodes([{ name: 'node-1' }, { name: 'node-2' }, { name: 'node-3' }, { name: 'node-4' }], sandbox.clock.now()).slice(3);
     sandbox.api.create(RESOURCES.nodes, node4);
@@ -204,7 +208,9 @@ describe('DaemonSet nodes changing mid-rollout', () => {
     expect(imageOn('node-3')).toEqual([]);
     expect(log.additions().map((name) => targetNode(log.events.find((event) => event.object.metadata.name === name)!.object)).sort())
       .toEqual(['node-1', 'node-2']);
-    expect(ds().status).toEqual(expect.objectContaining({ desiredNumberScheduled: 2, currentNumberScheduled: 2, updatedNumberScheduled: 2, numberMisscheduled: 0 }));
+    expect(ds().status).toEqual(expect.objectContaining({
+      desiredNumberScheduled: 2, currentNumberScheduled: 2, updatedNumberScheduled: 2, numberMisscheduled: 0,
+    }));
   });
 });
 
@@ -214,7 +220,13 @@ describe('DaemonSet status counts', () => {
     sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('agent', { minReadySeconds: 30, ...rollingUpdate({ maxUnavailable: 1 }) }));
     sandbox.advanceUntil(() => ds().status?.numberReady === 3);
     expect(ds().status).toEqual(expect.objectContaining({
-      observedGeneration: 1, desiredNumberScheduled: 3, currentNumberScheduled: 3, updatedNumberScheduled: 3, numberReady: 3, numberAvailable: 0, numberUnavailable: 3,
+      observedGeneration: 1,
+      desiredNumberScheduled: 3,
+      currentNumberScheduled: 3,
+      updatedNumberScheduled: 3,
+      numberReady: 3,
+      numberAvailable: 0,
+      numberUnavailable: 3,
     }));
     const readyAt = sandbox.clock.now();
     sandbox.advanceUntil(() => ds().status?.numberAvailable === 3);
