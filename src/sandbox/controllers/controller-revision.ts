@@ -5,8 +5,8 @@
 // same patch computed from the live object to print "skipped rollback".
 import type { KubeObject } from '../api';
 import { fnv32, fnv32a, safeEncodeString, utf8 } from './fnv-hash';
-import { goJson } from '../../internal/go-json';
 import { newControllerRef } from './owner-references';
+import { goJson } from '../../internal/go-json';
 
 /** The label carrying a StatefulSet revision's hash (`history.ControllerRevisionHashLabel`). */
 export const CONTROLLER_REVISION_HASH_LABEL = 'controller.kubernetes.io/hash';

@@ -4,12 +4,12 @@
 // renumbered to one past the highest other revision, so history reads 1, 3, 4 afterwards. Revisions
 // copy the DaemonSet's annotations when created, which is how `kubernetes.io/change-cause` reaches
 // `kubectl rollout history`.
+import { goJson } from '../../../internal/go-json';
 import { labelSelectorMatches } from '../../../internal/label-selector';
 import { RolloutKeys } from '../../../keys';
 import { ApiError, RESOURCES } from '../../api';
 import type { KubeObject, SandboxApi } from '../../api';
 import { computeTemplateHash, newControllerRevision, revisionData, templatePatch } from '../controller-revision';
-import { goJson } from '../../../internal/go-json';
 import type { ObjectCache } from '../object-cache';
 import { CONTROLLER_INDEX, ORPHAN_INDEX } from '../owner-indexes';
 import { newControllerRef } from '../owner-references';
