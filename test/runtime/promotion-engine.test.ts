@@ -1,21 +1,297 @@
-import { imagesOf, startPromotion, startPromotionSandbox } from './promotion-fixture';
+// The engine end to end against the in-process sandbox (real store, controllers and kubelets on a VirtualClock).
+import { InProcessCluster } from './in-process-cluster';
+import { FAST_KUBELET, imagesOf, PromotionSandbox, startPromotion, startPromotionSandbox } from './promotion-fixture';
+import { PartitionPlan } from '../../src/partition-plan';
+import {
+  Cluster, ClusterDeleteOptions, ClusterKind, ClusterList, ClusterWatchEvent, ClusterWatchOptions, ListSelector, PatchType,
+} from '../../src/runtime/cluster';
+import { controlPromotion } from '../../src/runtime/promotion-control';
+import { leaseNameFor } from '../../src/runtime/promotion-lock';
+import { RetryingCluster } from '../../src/runtime/retrying-cluster';
+import { RuntimeError } from '../../src/runtime/runtime-error';
+import { RESOURCES } from '../../src/sandbox/api';
+import { PodFailureMode, POD_FAILURE_ANNOTATION } from '../../src/sandbox/controllers';
 
-describe('promoteStatefulSet (in-process sandbox)', () => {
-  test('walks the Kafka seed with --plan canary: stage, kafka-2, then kafka-1 and kafka-0', async () => {
-    const sandbox = startPromotionSandbox();
-    try {
-      await sandbox.createStaged('kafka', 3);
-      sandbox.stageImage('kafka', 'kafka:2');
-      await sandbox.runUntil(() => sandbox.sts('kafka').status?.updateRevision !== sandbox.sts('kafka').status?.currentRevision);
-      const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary' });
-      await sandbox.runUntil(promotion.settled);
-      const outcome = await promotion.result();
-      expect(outcome.phase).toBe('complete');
-      expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:2', 'kafka-1': 'kafka:2', 'kafka-2': 'kafka:2' });
-      expect(promotion.events.filter((event) => event.type === 'step-started').map((event) => (event as any).partition)).toEqual([3, 2, 0]);
-      console.log(promotion.events.map((e) => JSON.stringify(e)).join('\n'), outcome);
-    } finally {
-      sandbox.stop();
-    }
+const KAFKA = { kind: 'StatefulSet' as const, namespace: 'default', name: 'kafka' };
+
+let sandbox: PromotionSandbox;
+afterEach(() => sandbox?.stop());
+
+async function stagedKafka(replicas = 3, image = 'kafka:2', podAnnotations?: Record<string, string>): Promise<void> {
+  await sandbox.createStaged('kafka', replicas);
+  sandbox.stageImage('kafka', image, podAnnotations);
+  await sandbox.runUntil(() => sandbox.sts('kafka').status?.observedGeneration === sandbox.sts('kafka').metadata.generation);
+}
+
+const partitionsWritten = (events: readonly { type: string }[]) =>
+  events.filter((event) => event.type === 'step-started').map((event) => (event as { partition: number }).partition);
+
+describe('promoteStatefulSet', () => {
+  test('the seed\'s Kafka walk with --plan canary: stage, kafka-2, then kafka-1 and kafka-0', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka();
+    const oldRevision = sandbox.sts('kafka').status!.currentRevision;
+    const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 30_000 });
+    await sandbox.runUntil(promotion.settled);
+    const outcome = await promotion.result();
+    expect(outcome).toMatchObject({ phase: 'complete', step: 2, message: `every pod of statefulset/kafka is on revision ${sandbox.sts('kafka').status!.updateRevision}` });
+    expect(partitionsWritten(promotion.events)).toEqual([3, 2, 0]);
+    expect(promotion.events.filter((event) => event.type === 'soak-started').map((event) => (event as { step: number }).step)).toEqual([1, 2]);
+    expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:2', 'kafka-1': 'kafka:2', 'kafka-2': 'kafka:2' });
+    expect(sandbox.state('kafka')).toMatchObject({ phase: 'complete', step: 2, plan: 'canary', previousRevision: oldRevision });
+    expect(sandbox.state('kafka')!.gates.map((record) => `${record.step}:${record.gate}:${record.passed}`))
+      .toEqual(['0:built-in:true', '1:built-in:true', '1:soak:true', '2:built-in:true', '2:soak:true']);
+    // The Lease is released for the next promoter.
+    expect(sandbox.api.get(RESOURCES.leases, 'default', leaseNameFor(KAFKA))?.spec.holderIdentity).toBe('');
+  });
+
+  test('a bad-image canary fails its step and is rolled back, escaping the forced-rollback trap', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka(3, 'kafka:bad');
+    const previous = sandbox.sts('kafka').status!.currentRevision;
+    const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 60_000, timeoutMs: 600_000, autoRollback: true });
+    await sandbox.runUntil(promotion.settled);
+    const outcome = await promotion.result();
+    expect(outcome.phase).toBe('rolled-back');
+    expect(outcome.message).toMatch(/^rolled back to revision kafka-\w+: step 1 failed: pod kafka-2: ImagePullBackOff - Back-off pulling image "kafka:bad"$/);
+    const failed = promotion.events.find((event) => event.type === 'failed');
+    expect(failed).toMatchObject({ step: 1, kind: 'gate-failed' });
+    expect(promotion.events.find((event) => event.type === 'deleting-stuck-pods')).toMatchObject({ pods: ['kafka-2'] });
+    expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:1', 'kafka-1': 'kafka:1', 'kafka-2': 'kafka:1' });
+    expect(sandbox.pods('kafka').map((pod) => pod.metadata.labels?.['controller-revision-hash'])).toEqual([previous, previous, previous]);
+    expect(sandbox.sts('kafka').spec.updateStrategy?.rollingUpdate?.partition).toBe(PartitionPlan.STAGED_PARTITION);
+    expect(sandbox.state('kafka')).toMatchObject({ phase: 'rolled-back', previousRevision: previous });
+  });
+
+  test('a crash-looping canary is detected before it is Ready and rolled back', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka(3, 'kafka:2', { [POD_FAILURE_ANNOTATION]: PodFailureMode.CRASH_LOOP });
+    const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 60_000, autoRollback: true });
+    await sandbox.runUntil(promotion.settled);
+    const outcome = await promotion.result();
+    expect(outcome.phase).toBe('rolled-back');
+    expect(outcome.message).toContain('step 1 failed: pod kafka-2: CrashLoopBackOff - back-off');
+    expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:1', 'kafka-1': 'kafka:1', 'kafka-2': 'kafka:1' });
+  });
+
+  test('a canary that loses readiness during the soak (infant mortality) is rolled back', async () => {
+    sandbox = startPromotionSandbox(3, {
+      ...FAST_KUBELET,
+      failureRules: [{ mode: PodFailureMode.FLAPPING_READINESS, image: 'kafka:2', readyForMs: 20_000, unreadyForMs: 10_000 }],
+    });
+    await stagedKafka();
+    const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 120_000, autoRollback: true });
+    await sandbox.runUntil(promotion.settled);
+    const outcome = await promotion.result();
+    expect(promotion.events.map((event) => event.type)).toContain('soak-started');
+    expect(outcome.phase).toBe('rolled-back');
+    expect(outcome.message).toContain('infant mortality during the soak of step 1: pod kafka-2 lost readiness during the soak');
+    expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:1', 'kafka-1': 'kafka:1', 'kafka-2': 'kafka:1' });
+  });
+
+  test('without --auto-rollback a failed step stops where it is', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka(3, 'kafka:bad');
+    const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary' });
+    await sandbox.runUntil(promotion.settled);
+    expect(await promotion.result()).toMatchObject({ phase: 'failed', failure: 'gate-failed', step: 1 });
+    expect(sandbox.sts('kafka').spec.updateStrategy?.rollingUpdate?.partition).toBe(2);
+    expect(sandbox.state('kafka')).toMatchObject({ phase: 'failed', step: 1 });
+  });
+
+  test('a step that never becomes Ready times out', async () => {
+    sandbox = startPromotionSandbox(3, { ...FAST_KUBELET, failureRules: [{ mode: PodFailureMode.NEVER_READY, image: 'kafka:2' }] });
+    await stagedKafka();
+    const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', timeoutMs: 120_000 });
+    await sandbox.runUntil(promotion.settled);
+    expect(await promotion.result()).toMatchObject({
+      phase: 'failed', failure: 'timed-out', message: 'step 1 timed out after 2m0s waiting for kafka-2 not Ready',
+    });
+  });
+
+  test('bad input fails before any change', async () => {
+    sandbox = startPromotionSandbox();
+    await sandbox.createStaged('kafka', 3);
+    const before = sandbox.sts('kafka').metadata.resourceVersion;
+    await expect(startPromotion(sandbox, { name: 'kafka', plan: '5,2,0' }).result()).rejects.toThrow(
+      'plan "5,2,0" from --plan does not fit statefulset/kafka with 3 replicas: PartitionPlan "5,2,0": partition 5 is above the 3 replicas (valid: 0 to 3)');
+    await expect(startPromotion(sandbox, { name: 'zookeeper', plan: 'canary' }).result()).rejects.toThrow(
+      'statefulsets.apps "zookeeper" not found in namespace "default"');
+    await expect(startPromotion(sandbox, { name: 'kafka' }).result()).rejects.toThrow(/has no partition plan: pass --plan/);
+    expect(sandbox.sts('kafka').metadata.resourceVersion).toBe(before);
+    expect(sandbox.cluster.calls.filter((call) => /^(patch|create|replace|delete)/.test(call))).toEqual([]);
+  });
+});
+
+/** A cluster that can be "killed": from then on no call answers and no watch event arrives, as for a dead process. */
+class KillableCluster implements Cluster {
+  private dead = false;
+  public constructor(private readonly inner: Cluster) {}
+  public kill(): void {
+    this.dead = true;
+  }
+  public get<T>(kind: ClusterKind, namespace: string | undefined, name: string): Promise<T | undefined> {
+    return this.guard(() => this.inner.get<T>(kind, namespace, name));
+  }
+  public list<T>(kind: ClusterKind, namespace: string | undefined, selector?: ListSelector): Promise<ClusterList<T>> {
+    return this.guard(() => this.inner.list<T>(kind, namespace, selector));
+  }
+  public create<T>(kind: ClusterKind, namespace: string, body: T): Promise<T> {
+    return this.guard(() => this.inner.create(kind, namespace, body));
+  }
+  public replace<T>(kind: ClusterKind, namespace: string, body: T): Promise<T> {
+    return this.guard(() => this.inner.replace(kind, namespace, body));
+  }
+  public patch<T>(kind: ClusterKind, namespace: string, name: string, patch: unknown, type: PatchType): Promise<T> {
+    return this.guard(() => this.inner.patch<T>(kind, namespace, name, patch, type));
+  }
+  public delete(kind: ClusterKind, namespace: string, name: string, options?: ClusterDeleteOptions): Promise<void> {
+    return this.guard(() => this.inner.delete(kind, namespace, name, options));
+  }
+  public watch<T>(kind: ClusterKind, namespace: string | undefined, options: ClusterWatchOptions,
+    onEvent: (event: ClusterWatchEvent<T>) => void, signal: AbortSignal): Promise<void> {
+    return this.guard(() => this.inner.watch<T>(kind, namespace, options, (event) => {
+      if (!this.dead) {
+        onEvent(event);
+      }
+    }, signal));
+  }
+  private guard<T>(call: () => Promise<T>): Promise<T> {
+    return this.dead ? new Promise<T>(() => undefined) : call();
+  }
+}
+
+describe('promoteStatefulSet: crashes, concurrency and faults', () => {
+  test('a promotion killed mid-step resumes from the state annotation when run again', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka();
+    const doomed = new KillableCluster(sandbox.cluster);
+    const first = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 60_000, cluster: doomed, holder: 'runner/100' });
+    await sandbox.runUntil(() => sandbox.state('kafka')?.phase === 'soaking');
+    doomed.kill();
+    expect(first.settled()).toBe(false);
+    // The dead promoter's Lease still stands: a new process is refused until it expires, then takes over.
+    await expect(startPromotion(sandbox, { name: 'kafka', holder: 'runner/200' }).result()).rejects.toThrow(
+      /^statefulset\/kafka is being promoted by runner\/100 \(lease default\/statefulset-kafka-stage expires at .*\); wait for it to finish/);
+    sandbox.clock.advance(30_000);
+    const second = startPromotion(sandbox, { name: 'kafka', soakMs: 60_000, holder: 'runner/200' });
+    await sandbox.runUntil(second.settled);
+    const outcome = await second.result();
+    expect(outcome.phase).toBe('complete');
+    expect(second.events[0]).toMatchObject({ type: 'started', plan: 'canary', step: 1, resumed: true });
+    // Resumed in the soak of step 1: no partition was written again for steps 0 and 1.
+    expect(partitionsWritten(second.events)).toEqual([0]);
+    expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:2', 'kafka-1': 'kafka:2', 'kafka-2': 'kafka:2' });
+    expect(sandbox.api.get(RESOURCES.leases, 'default', leaseNameFor(KAFKA))?.spec.leaseTransitions).toBe(1);
+  });
+
+  test('two promoters at once: the second is refused with lock-held, the first completes', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka();
+    const first = startPromotion(sandbox, { name: 'kafka', plan: 'canary', holder: 'alice/1' });
+    await sandbox.runUntil(() => sandbox.state('kafka') !== undefined);
+    const second = startPromotion(sandbox, { name: 'kafka', plan: 'canary', holder: 'bob/2' });
+    const refusal = second.result().catch((error) => error);
+    await sandbox.runUntil(second.settled);
+    const error = await refusal;
+    expect(RuntimeError.is(error, 'lock-held')).toBe(true);
+    expect(error.message).toMatch(/^statefulset\/kafka is being promoted by alice\/1 /);
+    await sandbox.runUntil(first.settled);
+    expect((await first.result()).phase).toBe('complete');
+  });
+
+  test('injected 409s, 500s and dropped watches: re-read, retried, resumed, and still correct', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka();
+    const cluster: InProcessCluster = sandbox.cluster;
+    cluster.inject({ verb: 'patch', kind: 'StatefulSet', code: 409, times: 2 });
+    cluster.inject({ verb: 'get', code: 500, times: 2 });
+    cluster.inject({ verb: 'list', code: 500, times: 1 });
+    cluster.inject({ verb: 'patch', kind: 'StatefulSet', code: 503, times: 1 });
+    const retrying = new RetryingCluster(cluster, sandbox.runtimeClock);
+    const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 20_000, cluster: retrying });
+    await sandbox.runUntil(() => sandbox.state('kafka')?.step === 1);
+    cluster.dropWatches();
+    cluster.inject({ verb: 'watch', code: 410, times: 1 });
+    await sandbox.runUntil(() => sandbox.state('kafka')?.phase === 'soaking');
+    cluster.dropWatches();
+    await sandbox.runUntil(promotion.settled);
+    expect((await promotion.result()).phase).toBe('complete');
+    expect(promotion.events.filter((event) => event.type === 'conflict')).toHaveLength(2);
+    expect(partitionsWritten(promotion.events)).toEqual([3, 2, 0]);
+    expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:2', 'kafka-1': 'kafka:2', 'kafka-2': 'kafka:2' });
+  });
+});
+
+describe('pause, resume, abort and --approve-each', () => {
+  test('--approve-each waits for kubectl-stage resume before each step after the first', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka();
+    const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', approveEach: true });
+    await sandbox.runUntil(() => sandbox.state('kafka')?.phase === 'awaiting-approval');
+    expect(sandbox.sts('kafka').spec.updateStrategy?.rollingUpdate?.partition).toBe(2);
+    sandbox.clock.advance(600_000);
+    expect(sandbox.state('kafka')?.phase).toBe('awaiting-approval');
+    const resumed = controlPromotion(sandbox.cluster, sandbox.runtimeClock, KAFKA, 'resume', 'carol');
+    await sandbox.runUntil(promotion.settled);
+    expect((await resumed).message).toBe('statefulset/kafka step 1 approved');
+    expect((await promotion.result()).phase).toBe('complete');
+  });
+
+  test('the approval callback approves like resume', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka();
+    const asked: number[] = [];
+    const promotion = startPromotion(sandbox, {
+      name: 'kafka', plan: 'linear:1', approveEach: true, approve: async (step) => { asked.push(step); return true; },
+    });
+    await sandbox.runUntil(promotion.settled);
+    expect((await promotion.result()).phase).toBe('complete');
+    expect(asked).toEqual([1, 2]);
+  });
+
+  test('pause holds the next step until resume', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka();
+    const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 60_000 });
+    await sandbox.runUntil(() => sandbox.state('kafka')?.phase === 'soaking');
+    const paused = controlPromotion(sandbox.cluster, sandbox.runtimeClock, KAFKA, 'pause', 'carol');
+    await sandbox.runUntil(() => promotion.events.some((event) => event.type === 'paused'));
+    expect((await paused).message).toBe('statefulset/kafka paused at step 1');
+    sandbox.clock.advance(600_000);
+    expect(sandbox.sts('kafka').spec.updateStrategy?.rollingUpdate?.partition).toBe(2);
+    const resumed = controlPromotion(sandbox.cluster, sandbox.runtimeClock, KAFKA, 'resume', 'carol');
+    await sandbox.runUntil(promotion.settled);
+    expect((await resumed).message).toBe('statefulset/kafka resumed at step 1');
+    expect((await promotion.result()).phase).toBe('complete');
+  });
+
+  test('abort asks the running promoter to stop; pods stay where they are', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka();
+    const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 60_000 });
+    await sandbox.runUntil(() => sandbox.state('kafka')?.phase === 'soaking');
+    const aborted = controlPromotion(sandbox.cluster, sandbox.runtimeClock, KAFKA, 'abort', 'carol');
+    await sandbox.runUntil(promotion.settled);
+    expect((await aborted).message).toBe('statefulset/kafka: abort requested; the promoter stops at step 1');
+    expect(await promotion.result()).toMatchObject({ phase: 'aborted', message: 'aborted at step 1 of 2; pods stay where they are' });
+    expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:1', 'kafka-1': 'kafka:1', 'kafka-2': 'kafka:2' });
+  });
+
+  test('without a live promoter abort ends the promotion itself; with none in progress it says so', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka();
+    await expect(controlPromotion(sandbox.cluster, sandbox.runtimeClock, KAFKA, 'pause', 'carol')).rejects.toThrow(
+      'no promotion of statefulset/kafka is in progress; start one with "kubectl-stage promote sts/kafka"');
+    const doomed = new KillableCluster(sandbox.cluster);
+    startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 60_000, cluster: doomed });
+    await sandbox.runUntil(() => sandbox.state('kafka')?.phase === 'soaking');
+    doomed.kill();
+    sandbox.clock.advance(30_000);
+    const result = await controlPromotion(sandbox.cluster, sandbox.runtimeClock, KAFKA, 'abort', 'carol');
+    expect(result.message).toBe('statefulset/kafka promotion aborted at step 1');
+    expect(sandbox.state('kafka')).toMatchObject({ phase: 'aborted', message: 'aborted by carol at step 1; pods stay where they are' });
+    await expect(controlPromotion(sandbox.cluster, sandbox.runtimeClock, KAFKA, 'resume', 'carol')).rejects.toThrow(
+      'no promotion of statefulset/kafka is in progress (the last one ended aborted at step 1); start one with "kubectl-stage promote sts/kafka"');
   });
 });
