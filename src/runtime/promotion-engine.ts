@@ -210,9 +210,9 @@ class PromotionRun {
         return this.outcome(state.phase as PromotionOutcome['phase'], state.message ?? `promotion ${state.phase}`, state.step);
       }
       this.running = state !== undefined && !TERMINAL_PHASES.includes(state.phase);
-      const observed: ObservedPromotion = { ...snapshot, lockHeld: this.lock.held };
+      const observed: ObservedPromotion = { sts: snapshot.workload, pods: snapshot.pods, lockHeld: this.lock.held };
       const action = nextPromotionAction(observed, state, request, clock.now());
-      const outcome = await this.act(action, snapshot.sts, request);
+      const outcome = await this.act(action, snapshot.workload, request);
       if (outcome) {
         return outcome;
       }
@@ -422,7 +422,7 @@ class PromotionRun {
   }
 
   private state(): PromotionState | undefined {
-    const sts = this.observer.snapshot().sts;
+    const sts = this.observer.snapshot().workload;
     return decodePromotionState(sts?.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], this.where);
   }
 

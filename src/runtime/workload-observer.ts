@@ -1,15 +1,16 @@
-// The engine's eyes: a list+watch cache of one StatefulSet and its pods, like a client-go informer reduced to what a
-// promotion needs. The engine awaits `nextChange()` instead of polling, so it reacts within one watch round trip.
+// The engine's eyes: a list+watch cache of one workload (a StatefulSet, or a DaemonSet for a node canary) and its pods,
+// like a client-go informer reduced to what a promotion needs. The engine awaits `nextChange()` instead of polling, so it reacts within one watch round trip.
 import { RuntimeClock } from './clock';
 import { Cluster, ClusterError, ClusterKind, ClusterWatchEvent, ListSelector } from './cluster';
-import { KubeObjectMeta, KubePod, KubeStatefulSet } from './kube-types';
+import { KubeObjectMeta, KubePod, KubeStatefulSet, KubeWorkload } from './kube-types';
+import { WorkloadKind } from './workload-ref';
 import { labelSelectorToString } from '../internal/label-selector';
 
 /** What the observer has seen. */
-export interface WorkloadSnapshot {
-  /** The StatefulSet, or undefined when it does not exist. */
-  readonly sts: KubeStatefulSet | undefined;
-  /** Its pods, by the StatefulSet's selector, sorted by name. */
+export interface WorkloadSnapshot<W extends KubeWorkload = KubeStatefulSet> {
+  /** The workload, or undefined when it does not exist. */
+  readonly workload: W | undefined;
+  /** Its pods, by the workload's selector, sorted by name. */
   readonly pods: readonly KubePod[];
 }
 
@@ -18,7 +19,9 @@ export interface WorkloadObserverOptions {
   readonly cluster: Cluster;
   readonly clock: RuntimeClock;
   readonly namespace: string;
-  /** The StatefulSet's name. */
+  /** The workload's kind. @default 'StatefulSet' */
+  readonly kind?: WorkloadKind;
+  /** The workload's name. */
   readonly name: string;
   /** The pause before re-opening a watch that failed or ended without events. @default 1000 */
   readonly rewatchDelayMs?: number;
@@ -42,9 +45,9 @@ export function isNewerVersion(candidate: Named, known: Named | undefined): bool
   return /^\d+$/.test(a) && /^\d+$/.test(b) ? BigInt(a) > BigInt(b) : a !== b;
 }
 
-/** A list+watch cache of a StatefulSet and its pods. */
-export class WorkloadObserver {
-  private sts: KubeStatefulSet | undefined;
+/** A list+watch cache of a workload and its pods. */
+export class WorkloadObserver<W extends KubeWorkload = KubeStatefulSet> {
+  private workload: W | undefined;
   private readonly pods = new Map<string, KubePod>();
   private waiters: (() => void)[] = [];
   private readonly stopping = new AbortController();
@@ -53,28 +56,28 @@ export class WorkloadObserver {
 
   public constructor(private readonly options: WorkloadObserverOptions) {}
 
-  /** Lists the StatefulSet and its pods and starts watching both. */
+  /** Lists the workload and its pods and starts watching both. */
   public async start(): Promise<void> {
-    const stsRv = await this.listStatefulSet();
-    this.loops.push(this.watchLoop('StatefulSet', { fieldSelector: `metadata.name=${this.options.name}` }, stsRv,
-      (event) => this.applyStatefulSet(event), () => this.listStatefulSet()));
+    const workloadRv = await this.listWorkload();
+    this.loops.push(this.watchLoop(this.kind, { fieldSelector: `metadata.name=${this.options.name}` }, workloadRv,
+      (event) => this.applyWorkload(event), () => this.listWorkload()));
     await this.startPods();
   }
 
   /** The current view. */
-  public snapshot(): WorkloadSnapshot {
-    return { sts: this.sts, pods: [...this.pods.values()].sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '')) };
+  public snapshot(): WorkloadSnapshot<W> {
+    return { workload: this.workload, pods: [...this.pods.values()].sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '')) };
   }
 
   /** Feeds the answer of our own write, so the next decision does not wait for the watch to echo it. */
-  public observe(sts: KubeStatefulSet): void {
-    if (isNewerVersion(sts, this.sts)) {
-      this.sts = sts;
+  public observe(workload: W): void {
+    if (isNewerVersion(workload, this.workload)) {
+      this.workload = workload;
       this.notify();
     }
   }
 
-  /** Resolves at the next change of the StatefulSet or its pods, or when `signal` aborts. */
+  /** Resolves at the next change of the workload or its pods, or when `signal` aborts. */
   public nextChange(signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       if (signal?.aborted) {
@@ -105,18 +108,22 @@ export class WorkloadObserver {
   }
 
   private async startPods(): Promise<void> {
-    if (this.podSelector || !this.sts) {
+    if (this.podSelector || !this.workload) {
       return;
     }
-    this.podSelector = { labelSelector: labelSelectorToString(this.sts.spec.selector) };
+    this.podSelector = { labelSelector: labelSelectorToString(this.workload.spec.selector) };
     const podRv = await this.listPods();
     this.loops.push(this.watchLoop('Pod', this.podSelector, podRv, (event) => this.applyPod(event), () => this.listPods()));
   }
 
-  private async listStatefulSet(): Promise<string> {
-    const list = await this.options.cluster.list<KubeStatefulSet>('StatefulSet', this.options.namespace,
+  private get kind(): WorkloadKind {
+    return this.options.kind ?? 'StatefulSet';
+  }
+
+  private async listWorkload(): Promise<string> {
+    const list = await this.options.cluster.list<W>(this.kind, this.options.namespace,
       { fieldSelector: `metadata.name=${this.options.name}` });
-    this.sts = list.items[0];
+    this.workload = list.items[0];
     this.notify();
     return list.resourceVersion;
   }
@@ -129,14 +136,14 @@ export class WorkloadObserver {
     return list.resourceVersion;
   }
 
-  private applyStatefulSet(event: ClusterWatchEvent<KubeStatefulSet>): void {
+  private applyWorkload(event: ClusterWatchEvent<W>): void {
     if (event.type === 'DELETED') {
-      this.sts = undefined;
-    } else if (isNewerVersion(event.object, this.sts)) {
-      this.sts = event.object;
+      this.workload = undefined;
+    } else if (isNewerVersion(event.object, this.workload)) {
+      this.workload = event.object;
     }
     this.notify();
-    // A StatefulSet created after we started: now its pods can be selected.
+    // A workload created after we started: now its pods can be selected.
     void this.startPods().catch(() => undefined);
   }
 
