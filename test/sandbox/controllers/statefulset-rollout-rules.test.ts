@@ -111,6 +111,33 @@ describe('maxUnavailable (MaxUnavailableStatefulSet)', () => {
     expect(deletions.batches).toEqual([['web-3', 'web-2'], ['web-1', 'web-0']]);
   });
 
+  test('Parallel replaces an outdated pod that is already unavailable first, even with the budget spent (kubernetes#137409)', () => {
+    start();
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', {
+      replicas: 4,
+      podManagementPolicy: 'Parallel',
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
+    }));
+    sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
+    sandbox.controllers.kubelet.addFailureRule({ mode: PodFailureMode.NEVER_READY, podName: 'web-0' });
+    sandbox.api.delete(RESOURCES.pods, 'default', 'web-0');
+    sandbox.advanceUntil(() => {
+      const pod = sandbox.api.get(RESOURCES.pods, 'default', 'web-0');
+      return pod?.status?.phase === 'Running' && !pod.metadata.deletionTimestamp;
+    });
+    sandbox.clock.advance(60_000);
+    expect(set().status.readyReplicas).toBe(3);
+
+    const pods = new EventLog(sandbox, RESOURCES.pods);
+    setImage('web:2');
+    sandbox.clock.advance(0);
+    expect(pods.deletions()).toEqual(['web-0']);
+    sandbox.controllers.kubelet.clearFailureRules();
+    sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
+    pods.stop();
+    expect(pods.deletions()).toEqual(['web-0', 'web-3', 'web-2', 'web-1']);
+  });
+
   test('with the feature gate off, maxUnavailable is ignored and pods go one at a time', () => {
     start({ maxUnavailableStatefulSet: false });
     sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', {
