@@ -2,17 +2,25 @@
 // so one case's heap and JIT state do not leak into the next, and its peak RSS is its own.
 import { execFileSync } from 'child_process';
 import * as path from 'path';
+import { HotSpots } from './hot-spots';
 
 /** What one child process reports for one (concept, variant, size) case. */
 export interface CaseMeasurement {
   /** Wall time of each timed run, in milliseconds. */
   readonly runMs: number[];
+  /** CPU time (user + system, all threads, so the garbage collector's helpers too) of each timed run, in ms. */
+  readonly runCpuMs: number[];
   /** Objects one app synthesizes. */
   readonly objects: number;
   /** Kinds of the synthesized objects with their counts, `Kind=n` sorted. */
   readonly kinds: string;
   /** Peak resident set size of the child process, in MiB. */
   readonly peakRssMiB: number;
+  /**
+   * Where one extra, profiled run spent its CPU time.
+   * @default - not profiled
+   */
+  readonly hotSpots?: HotSpots;
 }
 
 /** The median of `values` (mean of the middle two for even counts). */
@@ -28,12 +36,22 @@ export function spreadPercent(values: number[]): number {
   return m === 0 ? 0 : ((Math.max(...values) - Math.min(...values)) / m) * 100;
 }
 
-/** Runs `bench/synth-cost.ts` for one case in a fresh transpile-only ts-node process and parses its JSON line. */
-export function measureInChild(concept: string, variant: string, size: number, runs: number): CaseMeasurement {
-  const script = path.join(__dirname, 'synth-cost.ts');
-  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', script, concept, variant, String(size), String(runs)], {
+/**
+ * Runs the bench script `script` (a file name in bench/) with `args` in a fresh transpile-only ts-node process
+ * and parses the JSON of the last line it prints.
+ */
+export function runChild<T>(script: string, args: readonly string[]): T {
+  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, script), ...args], {
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
   });
   return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+/**
+ * Runs `bench/synth-cost.ts` for one case in a fresh process and returns its measurement; with `profile`, the
+ * child also profiles one extra run.
+ */
+export function measureInChild(concept: string, variant: string, size: number, runs: number, profile = false): CaseMeasurement {
+  return runChild('synth-cost.ts', [concept, variant, String(size), String(runs), ...profile ? ['--profile'] : []]);
 }

@@ -1,66 +1,58 @@
-// Synth-cost benchmark (issue 6): apps of 10, 100 and 1,000 instances of each construct against an app of the same
-// objects written as plain cdk8s ApiObjects. `--quick` runs fewer sizes and runs and does not write results.md.
+// `npm run bench` (issue 6): runs every benchmark, prints the results and writes bench/results.md.
+// `--quick` runs fewer sizes and repetitions and does not write results.md; `--only=<name>[,<name>]` runs
+// just those benchmarks (results.md is then not written either, so it always holds a complete run).
 import * as fs from 'fs';
 import * as path from 'path';
-import { CONCEPTS } from './concepts';
-import { measureInChild, median } from './measure';
-import { ComparedCase, machineDescription, missedTargets, OVERHEAD_TARGET, resultsTable, THOUSAND_TARGET_MS } from './report';
+import { loadAverage, machineDescription } from './machine';
+import { sandboxRolloutSection } from './sandbox-rollout-section';
+import { BenchSection, SectionResult, TargetVerdict } from './section';
+import { synthCostSection } from './synth-cost-section';
 
-/** Timed runs per size; fewer for large apps to keep the whole benchmark within a few minutes on 2 cores. */
-const FULL_PLAN: ReadonlyArray<[size: number, runs: number]> = [[10, 15], [100, 9], [1000, 5]];
-const QUICK_PLAN: ReadonlyArray<[size: number, runs: number]> = [[10, 3], [100, 2]];
+/** Every benchmark, in the order results.md lists them. */
+const SECTIONS: readonly BenchSection[] = [synthCostSection, sandboxRolloutSection];
 
-function run(quick: boolean): void {
-  const cases: ComparedCase[] = [];
-  for (const concept of CONCEPTS) {
-    for (const [size, runs] of quick ? QUICK_PLAN : FULL_PLAN) {
-      const ours = measureInChild(concept.name, 'ours', size, runs);
-      const baseline = measureInChild(concept.name, 'baseline', size, runs);
-      if (ours.objects !== baseline.objects || ours.kinds !== baseline.kinds) {
-        throw new Error(`${concept.name} × ${size}: ours synthesizes ${ours.kinds} but the baseline ${baseline.kinds}; the comparison would be unfair`);
-      }
-      cases.push({ concept: concept.name, size, ours, baseline });
-      process.stderr.write(`${concept.name} × ${size} done\n`);
-    }
-  }
-  const table = resultsTable(cases);
-  const missed = missedTargets(cases);
-  process.stdout.write(`${table}\n\n${missed.length ? `Missed targets:\n${missed.join('\n')}` : 'All targets met.'}\n`);
-  if (!quick) {
-    fs.writeFileSync(path.join(__dirname, 'results.md'), resultsMarkdown(table, missed, Math.max(...cases.filter((c) => c.size === 1000).map((c) => median(c.ours.runMs)))));
-  }
+function verdictLines(verdicts: readonly TargetVerdict[]): string {
+  return verdicts.map((v) => `- ${v.met ? 'Met' : 'Missed'}: ${v.text}`).join('\n');
 }
 
-function resultsMarkdown(table: string, missed: string[], slowestThousandMs: number): string {
-  const thousand = `- Slowest 1,000-instance app (ours): ${(slowestThousandMs / 1000).toFixed(2)} s median`
-    + ` (${slowestThousandMs < THOUSAND_TARGET_MS ? 'meets' : 'misses'} the < ${THOUSAND_TARGET_MS / 1000} s target).`;
-  return `# Synth-cost benchmark results
+function resultsMarkdown(results: readonly SectionResult[], startedAt: Date, loadAtStart: string, seconds: number): string {
+  const verdicts = results.flatMap((r) => r.verdicts);
+  return `# Benchmark results (issue 6)
 
-- Machine: ${machineDescription()}
-- Date: ${new Date().toISOString()}
-- Reproduce: \`npm run bench\` (or \`npx ts-node --project bench/tsconfig.json bench/run.ts\`; add \`--quick\` for a smoke run)
-- Method: each (concept, variant, size) runs in a fresh Node process (ts-node transpile-only): one untimed warm-up,
-  then the timed runs of "build the app + \`chart.toJson()\`". Median and spread ((max - min) / median) over the
-  timed runs; objects/s = objects / median; peak RSS = the child's \`maxRSS\` (whole process, Node baseline included).
-- Ours: \`KafkaCluster\` (KRaft, defaults), \`ZooKeeperEnsemble\` (defaults), \`NodeExporter\` (\`scrapeService: true\`),
-  one per namespace. Baseline: the same objects as plain cdk8s \`ApiObject\`s (L1), copied from instance 0's manifest
-  and renamed per instance; the run fails unless both apps synthesize the same object count per kind.
-- Targets: ours/baseline <= ${OVERHEAD_TARGET}x; 1,000 instances < ${THOUSAND_TARGET_MS / 1000} s.
-
-${table}
+- Machine: ${machineDescription()}; load average ${loadAtStart} at the start and ${loadAverage()} at the end (1/5/15 min)
+- Date: ${startedAt.toISOString()}; the whole run took ${seconds.toFixed(0)} s
+- Reproduce: \`npm run bench\` (or \`npx ts-node --project bench/tsconfig.json bench/run.ts\`; \`--quick\` for a smoke
+  run, \`--only=synth-cost,sandbox-rollout\` for some benchmarks; neither writes this file)
 
 ## Targets
 
-${missed.length ? missed.map((m) => `- Missed: ${m}`).join('\n') : '- All targets met.'}
-${thousand}
-${missed.length ? `
-Why the overhead target is missed: the baseline is a lower bound, not an equivalent program. It only constructs
-\`ApiObject\`s from finished literals, while our constructs build cdk8s-plus-28 L2 objects (each with its own child
-constructs, selectors, probes and volume mounts), generate the per-pod start command (Kafka, ZooKeeper), validate
-their props, and only then render to the same L1 objects; that work is what the ratio measures. Sizes of 10
-synthesize in a few milliseconds, so their spread is large and their ratio is noise-dominated; on a machine
-shared with other processes (see the load average above) every spread widens, so compare medians, not single runs.
-` : ''}`;
+${verdictLines(verdicts)}
+
+${results.map((r) => r.markdown.trim()).join('\n\n')}
+`;
 }
 
-run(process.argv.includes('--quick'));
+async function main(argv: string[]): Promise<void> {
+  const quick = argv.includes('--quick');
+  const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const unknown = only?.filter((name) => !SECTIONS.some((s) => s.name === name)) ?? [];
+  if (unknown.length > 0) {
+    throw new Error(`--only: ${unknown.join(', ')} is not a benchmark; valid: ${SECTIONS.map((s) => s.name).join(', ')}`);
+  }
+  const startedAt = new Date();
+  const loadAtStart = loadAverage();
+  const results: SectionResult[] = [];
+  for (const section of SECTIONS.filter((s) => !only || only.includes(s.name))) {
+    results.push(await section.run({ quick }));
+  }
+  const markdown = resultsMarkdown(results, startedAt, loadAtStart, (Date.now() - startedAt.getTime()) / 1000);
+  process.stdout.write(markdown);
+  if (!quick && !only) {
+    fs.writeFileSync(path.join(__dirname, 'results.md'), markdown);
+  }
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exitCode = 1;
+});
