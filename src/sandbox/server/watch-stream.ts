@@ -77,6 +77,9 @@ export function openWatchStream(context: WatchContext, request: ApiRequest, resp
   response.statusCode = 200;
   response.setHeader('Content-Type', 'application/json');
   response.setHeader('Cache-Control', 'no-cache, private');
+  // A watch's connection is not reused: when the server ends streams (restart, drop), a client must not pick the
+  // ended connection from its keep-alive pool just as the server closes it.
+  response.setHeader('Connection', 'close');
   response.on('close', close);
   try {
     const watchOptions = { ...listOptionsOf(request), resourceVersion: query.get('resourceVersion') || undefined };

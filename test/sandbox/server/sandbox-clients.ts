@@ -57,20 +57,30 @@ export function http(sandbox: Sandbox, method: string, path: string, body?: unkn
   });
 }
 
-/** An open watch stream: the events received so far, and whether the server ended it. */
+/** An open watch stream: the events received so far, and promises for more. */
 export interface WatchClient {
+  /** Every event received, in order. */
   readonly events: Array<{ type: string; object: any }>;
-  readonly ended: () => boolean;
+  /** The response's status code. */
   readonly status: number;
+  /** Whether the server has ended the stream. */
+  ended(): boolean;
+  /** Resolves once `count` events have arrived in total; rejects if the stream ends first. */
+  received(count: number): Promise<Array<{ type: string; object: any }>>;
+  /** Resolves when the server ends the stream. */
+  end(): Promise<void>;
+  /** Closes the connection from the client side. */
   close(): void;
 }
 
-/** Opens a watch (GET with watch=1) and collects its newline-delimited events. */
+/** Opens a watch (a GET with watch=1 in `path`) and collects its newline-delimited events. */
 export function openWatch(sandbox: Sandbox, path: string, headers: Record<string, string> = {}): Promise<WatchClient> {
   return new Promise((resolve, reject) => {
     const events: Array<{ type: string; object: any }> = [];
+    const waiters: Array<() => void> = [];
     let ended = false;
     let buffered = '';
+    const notify = () => waiters.splice(0).forEach((waiter) => waiter());
     const req = httpRequest(sandbox.url + path, { headers }, (res) => {
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
@@ -79,10 +89,36 @@ export function openWatch(sandbox: Sandbox, path: string, headers: Record<string
           events.push(JSON.parse(buffered.slice(0, newline)));
           buffered = buffered.slice(newline + 1);
         }
+        notify();
       });
-      res.on('end', () => { ended = true; });
-      res.on('close', () => { ended = true; });
-      resolve({ events, ended: () => ended, status: res.statusCode!, close: () => req.destroy() });
+      const onEnd = () => {
+        ended = true;
+        notify();
+      };
+      res.on('end', onEnd);
+      res.on('close', onEnd);
+      resolve({
+        events,
+        status: res.statusCode!,
+        ended: () => ended,
+        received: (count) => new Promise((resolveCount, rejectCount) => {
+          const check = () => {
+            if (events.length >= count) {
+              resolveCount(events.slice(0, count));
+            } else if (ended) {
+              rejectCount(new Error(`watch ended after ${events.length} events, expected ${count}: ${JSON.stringify(events.map((event) => event.type))}`));
+            } else {
+              waiters.push(check);
+            }
+          };
+          check();
+        }),
+        end: () => new Promise((resolveEnd) => {
+          const check = () => (ended ? resolveEnd() : waiters.push(check));
+          check();
+        }),
+        close: () => req.destroy(),
+      });
     });
     req.on('error', (error) => {
       if (!ended) {
