@@ -53,20 +53,6 @@ function setTaints(nodeName: string, taints: unknown[]): void {
   });
 }
 
-/** Deleted pods' target nodes, grouped by the virtual instant of their deletion. */
-function deletionBatches(log: EventLog): string[][] {
-  const batches = new Map<string, string[]>();
-  const seen = new Set<string>();
-  for (const event of log.events) {
-    if (event.type === 'MODIFIED' && event.object.metadata.deletionTimestamp && !seen.has(event.object.metadata.name!)) {
-      seen.add(event.object.metadata.name!);
-      const at = event.object.metadata.deletionTimestamp;
-      batches.set(at, [...(batches.get(at) ?? []), targetNode(event.object)]);
-    }
-  }
-  return [...batches.values()].map((nodes) => nodes.sort());
-}
-
 describe('DaemonSet RollingUpdate with maxSurge', () => {
   test('a new pod starts next to the old one, which goes only once the new one is available; never more than maxSurge extra', () => {
     sandbox = startTestSandbox(3);
@@ -134,7 +120,7 @@ describe('DaemonSet RollingUpdate with maxUnavailable', () => {
     setImage('agent:2');
     sandbox.advanceUntil(settled);
     log.stop();
-    const batches = deletionBatches(log);
+    const batches = log.deletionBatches(targetNode).map((nodes) => nodes.sort());
     expect(batches.map((batch) => batch.length)).toEqual([2, 2]);
     expect(batches.flat().sort()).toEqual(['node-1', 'node-2', 'node-3', 'node-4']);
   });

@@ -35,35 +35,6 @@ function scale(replicas: number): void {
   });
 }
 
-/** Pod deletions (deletionTimestamp set) grouped by the virtual instant they happened at. */
-class DeletionBatches {
-  public readonly batches: string[][] = [];
-  private lastAt = -1;
-  private readonly log: EventLog;
-
-  constructor() {
-    this.log = new EventLog(sandbox, RESOURCES.pods);
-    const push = this.log.events.push.bind(this.log.events);
-    this.log.events.push = (...events) => {
-      for (const event of events) {
-        const seen = this.batches.flat();
-        if (event.type === 'MODIFIED' && event.object.metadata.deletionTimestamp && !seen.includes(event.object.metadata.name!)) {
-          if (sandbox.clock.now() !== this.lastAt) {
-            this.batches.push([]);
-            this.lastAt = sandbox.clock.now();
-          }
-          this.batches[this.batches.length - 1].push(event.object.metadata.name!);
-        }
-      }
-      return push(...events);
-    };
-  }
-
-  public stop(): void {
-    this.log.stop();
-  }
-}
-
 function readySince(podName: string): number {
   const ready = getObject(sandbox, RESOURCES.pods, podName).status.conditions.find((condition: any) => condition.type === 'Ready');
   return parseTimestamp(ready.lastTransitionTime)!;
@@ -85,13 +56,13 @@ describe('maxUnavailable (MaxUnavailableStatefulSet)', () => {
         .filter((pod) => isReady(pod) && !pod.metadata.deletionTimestamp).length;
       mostUnavailable = Math.max(mostUnavailable, 5 - available);
     });
-    const deletions = new DeletionBatches();
+    const deletions = new EventLog(sandbox, RESOURCES.pods);
     setImage('web:2');
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
     deletions.stop();
     unwatch();
 
-    expect(deletions.batches).toEqual([['web-4', 'web-3'], ['web-2', 'web-1'], ['web-0']]);
+    expect(deletions.deletionBatches()).toEqual([['web-4', 'web-3'], ['web-2', 'web-1'], ['web-0']]);
     expect(mostUnavailable).toBe(2);
     expect(images(sandbox, podNames())).toEqual(['web:2', 'web:2', 'web:2', 'web:2', 'web:2']);
   });
@@ -104,11 +75,11 @@ describe('maxUnavailable (MaxUnavailableStatefulSet)', () => {
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '50%' } },
     }));
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
-    const deletions = new DeletionBatches();
+    const deletions = new EventLog(sandbox, RESOURCES.pods);
     setImage('web:2');
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
     deletions.stop();
-    expect(deletions.batches).toEqual([['web-3', 'web-2'], ['web-1', 'web-0']]);
+    expect(deletions.deletionBatches()).toEqual([['web-3', 'web-2'], ['web-1', 'web-0']]);
   });
 
   test('Parallel replaces an outdated pod that is already unavailable first, even with the budget spent (kubernetes#137409)', () => {
@@ -146,11 +117,11 @@ describe('maxUnavailable (MaxUnavailableStatefulSet)', () => {
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 3 } },
     }));
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
-    const deletions = new DeletionBatches();
+    const deletions = new EventLog(sandbox, RESOURCES.pods);
     setImage('web:2');
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
     deletions.stop();
-    expect(deletions.batches).toEqual([['web-2'], ['web-1'], ['web-0']]);
+    expect(deletions.deletionBatches()).toEqual([['web-2'], ['web-1'], ['web-0']]);
   });
 });
 
@@ -225,11 +196,11 @@ describe('scale-down', () => {
     start();
     sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { replicas: 4, podManagementPolicy: 'Parallel' }));
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
-    const deletions = new DeletionBatches();
+    const deletions = new EventLog(sandbox, RESOURCES.pods);
     scale(1);
     sandbox.advanceUntil(() => podNames().length === 1);
     deletions.stop();
-    expect(deletions.batches).toEqual([['web-3', 'web-2', 'web-1']]);
+    expect(deletions.deletionBatches()).toEqual([['web-3', 'web-2', 'web-1']]);
   });
 
   test('OrderedReady does not scale down while a remaining pod is unhealthy', () => {

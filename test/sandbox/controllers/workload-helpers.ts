@@ -75,33 +75,53 @@ export function statefulSetRolledOut(sandbox: TestSandbox, name: string): boolea
     && status.availableReplicas === replicas;
 }
 
+/** A watch event and the virtual time it was delivered at. */
+export interface LoggedEvent extends ApiEvent {
+  /** Virtual epoch milliseconds. */
+  readonly at: number;
+}
+
 /** Records the watch events of one resource type from now on; `stop()` ends the watch. */
 export class EventLog {
   /** Events seen so far, oldest first. */
-  public readonly events: ApiEvent[] = [];
+  public readonly events: LoggedEvent[] = [];
   private readonly unwatch: () => void;
 
   constructor(sandbox: TestSandbox, type: ResourceType) {
     const { resourceVersion } = sandbox.api.list(type, { namespace: 'default' });
-    this.unwatch = sandbox.api.watch(type, { namespace: 'default', resourceVersion }, (event) => this.events.push(event));
+    this.unwatch = sandbox.api.watch(type, { namespace: 'default', resourceVersion }, (event) => this.events.push({ ...event, at: sandbox.clock.now() }));
   }
 
   /** Names of the objects that were marked for deletion (or removed outright), in that order, each once. */
   public deletions(): string[] {
-    const seen: string[] = [];
-    for (const event of this.events) {
-      const name = event.object.metadata.name!;
-      const deleting = event.type === 'DELETED' || (event.type === 'MODIFIED' && event.object.metadata.deletionTimestamp);
-      if (deleting && !seen.includes(name)) {
-        seen.push(name);
-      }
+    return this.deletionEvents().map((event) => event.object.metadata.name!);
+  }
+
+  /** The first deletion event of each object, grouped by the virtual instant it happened at, each group mapped through `label`. */
+  public deletionBatches(label: (object: KubeObject) => string = (object) => object.metadata.name!): string[][] {
+    const batches = new Map<number, string[]>();
+    for (const event of this.deletionEvents()) {
+      batches.set(event.at, [...(batches.get(event.at) ?? []), label(event.object)]);
     }
-    return seen;
+    return [...batches.values()];
   }
 
   /** Names of the objects that were added, in order. */
   public additions(): string[] {
     return this.events.filter((event) => event.type === 'ADDED').map((event) => event.object.metadata.name!);
+  }
+
+  private deletionEvents(): LoggedEvent[] {
+    const seen = new Set<string>();
+    return this.events.filter((event) => {
+      const name = event.object.metadata.name!;
+      const deleting = event.type === 'DELETED' || (event.type === 'MODIFIED' && event.object.metadata.deletionTimestamp);
+      if (!deleting || seen.has(name)) {
+        return false;
+      }
+      seen.add(name);
+      return true;
+    });
   }
 
   /** Stops watching. */
