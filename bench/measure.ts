@@ -30,6 +30,12 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** The `p`-th percentile of `values` by the nearest-rank method (p99 of fewer than 100 values is the maximum). */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
 /** Spread as (max - min) / median, in percent: how far apart the runs are. */
 export function spreadPercent(values: number[]): number {
   const m = median(values);

@@ -3,13 +3,14 @@
 // just those benchmarks (results.md is then not written either, so it always holds a complete run).
 import * as fs from 'fs';
 import * as path from 'path';
+import { kubectlGetSection } from './kubectl-get-section';
 import { loadAverage, machineDescription } from './machine';
 import { sandboxRolloutSection } from './sandbox-rollout-section';
 import { BenchSection, SectionResult, TargetVerdict } from './section';
 import { synthCostSection } from './synth-cost-section';
 
 /** Every benchmark, in the order results.md lists them. */
-const SECTIONS: readonly BenchSection[] = [synthCostSection, sandboxRolloutSection];
+const SECTIONS: readonly BenchSection[] = [synthCostSection, kubectlGetSection, sandboxRolloutSection];
 
 function verdictLines(verdicts: readonly TargetVerdict[]): string {
   return verdicts.map((v) => `- ${v.met ? 'Met' : 'Missed'}: ${v.text}`).join('\n');
