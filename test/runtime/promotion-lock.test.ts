@@ -1,0 +1,100 @@
+import { InProcessCluster, runtimeClockOf } from './in-process-cluster';
+import { KubeLease } from '../../src/runtime/kube-types';
+import { decideLease, formatMicroTime, leaseExpiresAt, leaseNameFor, PromotionLock } from '../../src/runtime/promotion-lock';
+import { RuntimeError } from '../../src/runtime/runtime-error';
+import { RESOURCES } from '../../src/sandbox/api';
+import { VirtualClock } from '../../src/sandbox/clock';
+import { createSandboxApi } from '../../src/sandbox/store';
+
+const KAFKA = { kind: 'StatefulSet' as const, namespace: 'default', name: 'kafka' };
+const T0 = Date.UTC(2026, 0, 1);
+
+function lease(holder: string, renewedSecondsAgo: number, duration = 30): KubeLease {
+  return {
+    metadata: { name: 'statefulset-kafka-stage', namespace: 'default' },
+    spec: { holderIdentity: holder, leaseDurationSeconds: duration, renewTime: new Date(T0 - renewedSecondsAgo * 1000).toISOString() },
+  };
+}
+
+describe('decideLease', () => {
+  test.each([
+    ['no Lease', undefined, { type: 'create' }],
+    ['our own Lease (a rerun of the same promoter)', lease('me', 5), { type: 'renew' }],
+    ['a released Lease (empty holder)', lease('', 1), { type: 'take-over' }],
+    ['an expired Lease', lease('other', 31), { type: 'take-over' }],
+    ['a Lease that expires exactly now', lease('other', 30), { type: 'take-over' }],
+    ['a live Lease of another holder', lease('other', 10), { type: 'held', holder: 'other', expiresAt: T0 + 20_000 }],
+  ])('%s', (_name, current, expected) => {
+    expect(decideLease(current, 'me', T0)).toEqual(expected);
+  });
+
+  test('expiry falls back to acquireTime, then to "expired"', () => {
+    expect(leaseExpiresAt({ metadata: {}, spec: { acquireTime: new Date(T0).toISOString(), leaseDurationSeconds: 15 } })).toBe(T0 + 15_000);
+    expect(leaseExpiresAt({ metadata: {}, spec: {} })).toBe(0);
+  });
+
+  test('names and times', () => {
+    expect(leaseNameFor(KAFKA)).toBe('statefulset-kafka-stage');
+    expect(leaseNameFor({ kind: 'DaemonSet', namespace: 'x', name: 'node-exporter' })).toBe('daemonset-node-exporter-stage');
+    expect(formatMicroTime(Date.UTC(2026, 0, 1, 12, 30, 15, 123))).toBe('2026-01-01T12:30:15.123000Z');
+  });
+});
+
+describe('PromotionLock', () => {
+  function setup() {
+    const clock = new VirtualClock(T0);
+    const api = createSandboxApi({ clock });
+    const cluster = new InProcessCluster(api);
+    const lost: string[] = [];
+    const lockFor = (holder: string) => new PromotionLock({
+      cluster, clock: runtimeClockOf(clock), workload: KAFKA, holder, onLost: (reason) => lost.push(`${holder}: ${reason}`),
+    });
+    const stored = () => api.get(RESOURCES.leases, 'default', 'statefulset-kafka-stage')?.spec;
+    return { clock, api, cluster, lost, lockFor, stored };
+  }
+
+  test('acquires, renews on the clock, and releases with an empty holder', async () => {
+    const { clock, lockFor, stored } = setup();
+    const lock = lockFor('alice/1');
+    await lock.acquire();
+    expect(lock.held).toBe(true);
+    expect(stored()).toMatchObject({ holderIdentity: 'alice/1', leaseDurationSeconds: 30, leaseTransitions: 0, renewTime: '2026-01-01T00:00:00.000000Z' });
+    await clock.runUntil(() => stored()?.renewTime !== '2026-01-01T00:00:00.000000Z');
+    expect(stored()?.renewTime).toBe('2026-01-01T00:00:10.000000Z');
+    expect(lock.held).toBe(true);
+    await lock.release();
+    expect(lock.held).toBe(false);
+    expect(stored()).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1 });
+  });
+
+  test('a second promoter is refused with lock-held, naming the holder and the expiry', async () => {
+    const { lockFor } = setup();
+    await lockFor('alice/1').acquire();
+    const refusal = await lockFor('bob/2').acquire().catch((error) => error);
+    expect(RuntimeError.is(refusal, 'lock-held')).toBe(true);
+    expect(refusal.message).toBe('statefulset/kafka is being promoted by alice/1 (lease default/statefulset-kafka-stage expires at '
+      + '2026-01-01T00:00:30.000Z, in 30s); wait for it to finish, or ask it to stop with "kubectl-stage abort sts/kafka"');
+  });
+
+  test('an expired Lease (its promoter died) is taken over as a new transition, and the old holder learns it lost', async () => {
+    const { clock, cluster, lockFor, stored, lost } = setup();
+    const dead = lockFor('alice/1');
+    await dead.acquire();
+    // alice stops answering: every renewal fails until her Lease has expired.
+    cluster.inject({ verb: 'get', kind: 'Lease', code: 500 });
+    clock.advance(31_000);
+    await clock.runUntil(() => lost.length > 0);
+    expect(lost[0]).toMatch(/^alice\/1: could not renew lease default\/statefulset-kafka-stage before it expired/);
+    const taker = lockFor('bob/2');
+    await taker.acquire();
+    expect(stored()).toMatchObject({ holderIdentity: 'bob/2', leaseTransitions: 1 });
+  });
+
+  test('a conflict while acquiring is re-read and decided again', async () => {
+    const { cluster, lockFor, stored } = setup();
+    cluster.inject({ verb: 'create', kind: 'Lease', code: 409 });
+    await lockFor('alice/1').acquire();
+    expect(stored()?.holderIdentity).toBe('alice/1');
+    expect(cluster.calls.filter((call) => call.includes('Lease'))).toEqual(['get Lease statefulset-kafka-stage', 'create Lease', 'get Lease statefulset-kafka-stage', 'create Lease']);
+  });
+});
