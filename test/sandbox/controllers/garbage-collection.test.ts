@@ -55,7 +55,6 @@ describe.each(WORKLOADS)('deleting a $kind', (workload) => {
 
   test('Foreground: the owner stays, marked, until every pod is gone; no pod is recreated meanwhile', () => {
     createAndSettle(workload);
-    const podUids = pods().map((pod) => pod.metadata.uid);
     let podsLeftWhenOwnerRemoved: number | undefined;
     const { resourceVersion } = sandbox.api.list(workload.type, { namespace: 'default' });
     const unwatch = sandbox.api.watch(workload.type, { namespace: 'default', resourceVersion }, (event) => {
@@ -79,7 +78,6 @@ describe.each(WORKLOADS)('deleting a $kind', (workload) => {
     expect(podsLeftWhenOwnerRemoved).toBe(0);
     expect(added.additions()).toEqual([]);
     expect(revisions()).toEqual([]);
-    expect(podUids).toHaveLength(3);
   });
 
   test('Orphan: pods and revisions stay without owner references, and a new owner adopts them without restarting pods', () => {
