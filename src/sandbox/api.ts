@@ -197,6 +197,12 @@ export interface SandboxApi {
   get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined;
   /** The matching objects and the store's resourceVersion at the time of the list. */
   list(type: ResourceType, options?: ListOptions): { items: KubeObject[]; resourceVersion: string };
+  /**
+   * The same as `list`, but the stored objects themselves rather than copies, for callers that only read or serialize
+   * them (the HTTP layer answering a list of 1,000 pods). Committed objects are never changed in place, so the view
+   * stays consistent; callers must not mutate it.
+   */
+  listView(type: ResourceType, options?: ListOptions): { items: readonly KubeObject[]; resourceVersion: string };
   /** Replaces an object; 409 Conflict on a stale resourceVersion; spec changes bump generation; status is ignored when the type has a status subresource. */
   update(type: ResourceType, obj: KubeObject): KubeObject;
   /** Replaces only the status of an object. */

@@ -119,12 +119,18 @@ export class SandboxStore implements SandboxApi {
 
   /** @inheritdoc */
   public list(type: ResourceType, options: ListOptions = {}): { items: KubeObject[]; resourceVersion: string } {
+    const view = this.listView(type, options);
+    return { items: view.items.map(copy), resourceVersion: view.resourceVersion };
+  }
+
+  /** @inheritdoc */
+  public listView(type: ResourceType, options: ListOptions = {}): { items: readonly KubeObject[]; resourceVersion: string } {
     const filter = compileFilter(type, options);
     const items: KubeObject[] = [];
     for (const bucket of this.bucketsFor(type, filter.namespace)) {
       for (const obj of bucket.values()) {
         if (filter.matches(obj)) {
-          items.push(copy(obj));
+          items.push(obj);
         }
       }
     }

@@ -125,6 +125,16 @@ describe('SandboxStore objects', () => {
     expect(store.get(RESOURCES.statefulSets, 'default', 'zk')?.spec.replicas).toBe(3);
   });
 
+  test('listView returns what list returns, and a view taken before a write keeps the old state', () => {
+    const { store } = newStore();
+    const created = store.create(RESOURCES.statefulSets, zookeeperStatefulSet());
+    const view = store.listView(RESOURCES.statefulSets, { namespace: 'default' });
+    expect(view).toEqual(store.list(RESOURCES.statefulSets, { namespace: 'default' }));
+    store.update(RESOURCES.statefulSets, { ...created, spec: { ...created.spec, replicas: 5 } });
+    expect(view.items[0].spec.replicas).toBe(3);
+    expect(store.listView(RESOURCES.statefulSets).items[0].spec.replicas).toBe(5);
+  });
+
   test('bind sets spec.nodeName and PodScheduled, and refuses a second binding', () => {
     const { store } = newStore();
     store.create(RESOURCES.pods, pod('a'));
