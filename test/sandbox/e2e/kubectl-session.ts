@@ -17,12 +17,12 @@ export interface CommandResult {
 
 /** A command left running (a watch or `rollout status`) whose output is read while it runs. */
 export interface BackgroundCommand {
+  /** Settles when the command exits by itself. */
+  readonly done: Promise<CommandResult>;
   /** Everything it printed to stdout so far. */
   stdout(): string;
   /** Resolves once the output so far satisfies `predicate` (checked on every chunk); rejects if the command exits first. */
   waitForOutput(predicate: (stdout: string) => boolean): Promise<void>;
-  /** Settles when the command exits by itself. */
-  readonly done: Promise<CommandResult>;
   /** Ends the command (SIGINT, as ^C in the post) and returns what it printed. */
   interrupt(): Promise<CommandResult>;
 }

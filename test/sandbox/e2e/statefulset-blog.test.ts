@@ -26,7 +26,8 @@ const kafka = () => sandbox.api.get(RESOURCES.statefulSets, 'default', 'kafka')!
 const isReady = (object: KubeObject) => (object.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
 const cpuOf = (object: KubeObject | undefined) => object?.spec.containers[0].resources.requests.cpu;
 const revisionOf = (object: KubeObject | undefined) => object?.metadata.labels?.['controller-revision-hash'];
-const allReady = (app: string, count: number) => () => pods(app).length === count && pods(app).every((p) => isReady(p) && !p.metadata.deletionTimestamp);
+const allReady = (app: string, count: number) => () =>
+  pods(app).length === count && pods(app).every((p) => isReady(p) && !p.metadata.deletionTimestamp);
 const rolledOut = (sts: KubeObject, updated: number) => sts.status?.observedGeneration === sts.metadata.generation
   && sts.status?.updatedReplicas === updated && sts.status?.readyReplicas === sts.spec.replicas;
 
