@@ -72,7 +72,7 @@ export async function connectCluster(options: ConnectOptions = {}): Promise<Conn
       for (const file of files.slice(1).filter((candidate) => fs.existsSync(candidate))) {
         const next = new client.KubeConfig();
         next.loadFromFile(file);
-        kc.mergeConfig(next, true);
+        mergeFirstWins(kc, next);
       }
     } else if (fs.existsSync(home)) {
       kc.loadFromFile(home);
@@ -99,6 +99,21 @@ export async function connectCluster(options: ConnectOptions = {}): Promise<Conn
   }
   const namespace = options.namespace || kc.getContextObject(kc.getCurrentContext())?.namespace || 'default';
   return { cluster: await kubeCluster(kc), namespace };
+}
+
+/**
+ * Merges `next` into `kc` as kubectl merges KUBECONFIG files: the first file to define a cluster, user or context name
+ * wins, and the current-context is the first one set (client-node's mergeConfig refuses duplicate names instead).
+ */
+function mergeFirstWins(kc: k8s.KubeConfig, next: k8s.KubeConfig): void {
+  const missing = <T extends { name: string }>(mine: readonly T[], theirs: readonly T[]) =>
+    [...mine, ...theirs.filter((item) => !mine.some((own) => own.name === item.name))];
+  kc.loadFromOptions({
+    clusters: missing(kc.clusters, next.clusters),
+    users: missing(kc.users, next.users),
+    contexts: missing(kc.contexts, next.contexts),
+    currentContext: kc.currentContext || next.currentContext,
+  });
 }
 
 /** A Cluster over an already loaded KubeConfig. */
