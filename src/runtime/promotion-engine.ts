@@ -4,29 +4,32 @@
 // (or `kubectl-stage status`) can read.
 import { RolloutKeys } from '../keys';
 import { RuntimeClock } from './clock';
-import { Cluster, ClusterError } from './cluster';
+import { Cluster } from './cluster';
 import { CountingCluster } from './counting-cluster';
-import { GateIo, GateResult, runGate } from './external-gates';
+import { GateIo } from './external-gates';
 import { GateSpec } from './gate-spec';
 import { KubeControllerRevision, KubeStatefulSet } from './kube-types';
 import { resolvePartitionPlan } from './plan-source';
 import {
   currentPlanStep, nextPromotionAction, ObservedPromotion, PromotionAction, PromotionFailureKind, promotionTargetStep, PromotionRequest,
 } from './promotion-decision';
-import { PromotionLock } from './promotion-lock';
+import { PromotionSession } from './promotion-session';
 import { decodePromotionState, encodePromotionState, PromotionPhase, PromotionState, TERMINAL_PHASES } from './promotion-state';
 import { PromotionTargetSpec } from './promotion-target';
 import { revisionTemplate } from './revision-history';
 import { RuntimeError } from './runtime-error';
 import { logicalPartition, ordinalsToUpdate, statefulSetReplicas } from './statefulset-facts';
 import { BlockingPod } from './step-gate';
-import { WorkloadObserver } from './workload-observer';
-import { describeRef, WorkloadRef } from './workload-ref';
+import { WorkloadRef } from './workload-ref';
 
 /** Something the engine did or saw, for the CLI to render (a line, a live view, or NDJSON). */
 export type PromotionEvent =
   | { readonly type: 'started'; readonly at: number; readonly plan: string; readonly partitions: readonly number[]; readonly step: number; readonly targetStep: number; readonly resumed: boolean }
   | { readonly type: 'step-started'; readonly at: number; readonly step: number; readonly partition: number; readonly ordinals: readonly number[] }
+  /** A DaemonSet node canary started a step: these nodes move to the update revision. */
+  | { readonly type: 'canary-step-started'; readonly at: number; readonly step: number; readonly nodes: readonly string[] }
+  /** A DaemonSet node canary deleted these old pods; the controller recreates them from the update revision. */
+  | { readonly type: 'pods-deleted'; readonly at: number; readonly step: number; readonly pods: readonly { readonly pod: string; readonly node: string }[] }
   | { readonly type: 'waiting'; readonly at: number; readonly step: number; readonly blocking: readonly BlockingPod[]; readonly waitingForController?: string }
   | { readonly type: 'soak-started'; readonly at: number; readonly step: number; readonly until: number }
   | { readonly type: 'gate-result'; readonly at: number; readonly step: number; readonly gate: string; readonly passed: boolean; readonly message: string }
@@ -109,38 +112,17 @@ export async function promoteStatefulSet(options: PromotionOptions): Promise<Pro
 class PromotionRun {
   private readonly cluster: Cluster;
   private readonly where: string;
-  private readonly observer: WorkloadObserver;
-  private readonly lock: PromotionLock;
-  private lastWaiting = '';
-  private approvalAsked = -1;
-  private approvedStep = -1;
-  // Whether the last decision saw this promotion in progress.
-  private running = false;
+  private readonly session: PromotionSession<KubeStatefulSet>;
 
-  public constructor(private readonly options: PromotionOptions, private readonly requests: () => number) {
-    this.cluster = options.cluster;
-    this.where = describeRef(options.workload);
-    const { namespace, name } = options.workload;
-    this.observer = new WorkloadObserver({ cluster: this.cluster, clock: options.clock, namespace, name });
-    this.lock = new PromotionLock({
-      cluster: this.cluster,
-      clock: options.clock,
-      workload: options.workload,
-      holder: options.holder,
-      leaseDurationSeconds: options.leaseDurationSeconds,
-      onLost: () => this.observer.notify(),
-    });
+  public constructor(private readonly options: PromotionOptions, requests: () => number) {
+    this.session = new PromotionSession(options, requests);
+    this.cluster = this.session.cluster;
+    this.where = this.session.where;
   }
 
   public async execute(): Promise<PromotionOutcome> {
     const request = await this.validate();
-    try {
-      await this.observer.start();
-      return await this.loop(request);
-    } finally {
-      await this.observer.stop();
-      await this.lock.release().catch(() => undefined);
-    }
+    return this.session.run(() => this.loop(request));
   }
 
   // Everything that can be checked before the first write: the object, its strategy, the plan, the gates.
@@ -184,7 +166,7 @@ class PromotionRun {
     if (first.type === 'validate-failed') {
       throw new RuntimeError('bad-input', first.message);
     }
-    this.emit({
+    this.session.emit({
       type: 'started',
       at: this.options.clock.now(),
       plan: request.plan,
@@ -197,22 +179,17 @@ class PromotionRun {
   }
 
   private async loop(request: PromotionRequest): Promise<PromotionOutcome> {
-    const { clock, signal } = this.options;
+    const { clock } = this.options;
     for (;;) {
-      if (signal?.aborted) {
-        const state = this.state();
-        return this.outcome('interrupted', `stopped at step ${state?.step ?? 0}; run the same command again to resume`, state?.step ?? 0);
+      const stop = this.session.stopReason();
+      if (stop) {
+        return stop;
       }
-      const snapshot = this.observer.snapshot();
-      const state = this.state();
-      if (this.running && state && TERMINAL_PHASES.includes(state.phase)) {
-        // Someone else ended this promotion (kubectl-stage abort without a reachable promoter): stop, do not restart.
-        return this.outcome(state.phase as PromotionOutcome['phase'], state.message ?? `promotion ${state.phase}`, state.step);
-      }
-      this.running = state !== undefined && !TERMINAL_PHASES.includes(state.phase);
-      const observed: ObservedPromotion = { sts: snapshot.workload, pods: snapshot.pods, lockHeld: this.lock.held };
+      const snapshot = this.session.observer.snapshot();
+      const state = this.session.state();
+      const observed: ObservedPromotion = { sts: snapshot.workload, pods: snapshot.pods, lockHeld: this.session.lock.held };
       const action = nextPromotionAction(observed, state, request, clock.now());
-      const outcome = await this.act(action, snapshot.workload, request);
+      const outcome = await this.act(action, snapshot.workload);
       if (outcome) {
         return outcome;
       }
@@ -220,63 +197,63 @@ class PromotionRun {
   }
 
   // Performs one action; returns the outcome when the promotion is over.
-  private async act(action: PromotionAction, sts: KubeStatefulSet | undefined, request: PromotionRequest): Promise<PromotionOutcome | undefined> {
+  private async act(action: PromotionAction, sts: KubeStatefulSet | undefined): Promise<PromotionOutcome | undefined> {
     const now = this.options.clock.now();
     switch (action.type) {
       case 'validate-failed':
         throw new RuntimeError('bad-input', action.message);
       case 'acquire':
-        await this.lock.acquire();
+        await this.session.lock.acquire();
         return undefined;
       case 'done':
-        this.emit({ type: 'finished', at: now, phase: 'complete', message: action.message });
-        return this.outcome('complete', action.message, this.state()?.step ?? 0);
+        this.session.emit({ type: 'finished', at: now, phase: 'complete', message: action.message });
+        return this.session.outcome('complete', action.message, this.session.state()?.step ?? 0);
       case 'set-partition':
-        if (await this.write(sts!, action.state, { spec: { updateStrategy: { rollingUpdate: { partition: action.physical } } } })) {
-          this.emit({ type: 'step-started', at: now, step: action.step, partition: action.partition, ordinals: ordinalsToUpdate(sts!, action.partition) });
+        if (await this.session.write(sts!, action.state, { spec: { updateStrategy: { rollingUpdate: { partition: action.physical } } } })) {
+          this.session.emit({ type: 'step-started', at: now, step: action.step, partition: action.partition, ordinals: ordinalsToUpdate(sts!, action.partition) });
         }
         return undefined;
       case 'wait-gate':
-        this.emitWaiting(action.step, action.blocking, action.waitingForController);
-        await this.waitForChange(action.until);
+        this.session.emitWaiting(action.step, action.blocking, action.waitingForController);
+        await this.session.waitForChange(action.until);
         return undefined;
       case 'soak':
         if (action.state) {
-          if (await this.write(sts!, action.state)) {
-            this.emit({ type: 'soak-started', at: now, step: action.step, until: action.until });
+          if (await this.session.write(sts!, action.state)) {
+            this.session.emit({ type: 'soak-started', at: now, step: action.step, until: action.until });
           }
           return undefined;
         }
-        await this.waitForChange(action.until);
+        await this.session.waitForChange(action.until);
         return undefined;
       case 'run-gates':
-        await this.runGates(sts!, action.step, action.gates);
+        await this.session.runGates(sts!, action.step, action.gates);
         return undefined;
       case 'await-approval':
         if (action.state) {
-          if (await this.write(sts!, action.state)) {
-            this.emit({ type: 'awaiting-approval', at: now, step: action.step });
+          if (await this.session.write(sts!, action.state)) {
+            this.session.emit({ type: 'awaiting-approval', at: now, step: action.step });
           }
           return undefined;
         }
-        await this.awaitApproval(sts!, action.step);
+        await this.session.awaitApproval(sts!, action.step);
         return undefined;
       case 'paused':
-        this.emitOnce('paused', { type: 'paused', at: now, step: action.step });
-        await this.waitForChange();
+        this.session.emitOnce('paused', { type: 'paused', at: now, step: action.step });
+        await this.session.waitForChange();
         return undefined;
       case 'complete':
-        if (await this.write(sts!, action.state)) {
-          this.emit({ type: 'finished', at: now, phase: 'complete', message: action.state.message ?? '' });
-          return this.outcome('complete', action.state.message ?? '', action.step);
+        if (await this.session.write(sts!, action.state)) {
+          this.session.emit({ type: 'finished', at: now, phase: 'complete', message: action.state.message ?? '' });
+          return this.session.outcome('complete', action.state.message ?? '', action.step);
         }
         return undefined;
       case 'fail':
-        if (await this.write(sts!, action.state)) {
-          this.emit({ type: 'failed', at: now, step: action.state.step, kind: action.kind, message: action.message });
+        if (await this.session.write(sts!, action.state)) {
+          this.session.emit({ type: 'failed', at: now, step: action.state.step, kind: action.kind, message: action.message });
           if (action.state.phase !== 'rolling-back') {
-            this.emit({ type: 'finished', at: now, phase: 'failed', message: action.message });
-            return this.outcome('failed', action.message, action.state.step, action.kind);
+            this.session.emit({ type: 'finished', at: now, phase: 'failed', message: action.message });
+            return this.session.outcome('failed', action.message, action.state.step, action.kind);
           }
         }
         return undefined;
@@ -287,52 +264,18 @@ class PromotionRun {
         await this.deleteStuckPods(action.pods.map((pod) => ({ name: pod.pod, uid: pod.uid })), action.reason);
         return undefined;
       case 'rolled-back':
-        if (await this.write(sts!, action.state, { spec: { updateStrategy: { rollingUpdate: { partition: action.physical } } } })) {
+        if (await this.session.write(sts!, action.state, { spec: { updateStrategy: { rollingUpdate: { partition: action.physical } } } })) {
           const message = `rolled back to revision ${action.state.previousRevision}: ${action.state.message ?? ''}`;
-          this.emit({ type: 'finished', at: now, phase: 'rolled-back', message });
-          return this.outcome('rolled-back', message, action.state.step);
+          this.session.emit({ type: 'finished', at: now, phase: 'rolled-back', message });
+          return this.session.outcome('rolled-back', message, action.state.step);
         }
         return undefined;
       case 'abort':
-        if (await this.write(sts!, action.state)) {
-          this.emit({ type: 'finished', at: now, phase: 'aborted', message: action.state.message ?? '' });
-          return this.outcome('aborted', action.state.message ?? '', action.state.step);
+        if (await this.session.write(sts!, action.state)) {
+          this.session.emit({ type: 'finished', at: now, phase: 'aborted', message: action.state.message ?? '' });
+          return this.session.outcome('aborted', action.state.message ?? '', action.state.step);
         }
         return undefined;
-    }
-  }
-
-  /**
-   * Writes the state (and `patch`) as one merge patch preconditioned on the resourceVersion the decision read. On a
-   * conflict the object is read again and false is returned: the caller decides again on fresh data.
-   */
-  private async write(sts: KubeStatefulSet, state: PromotionState, patch: { spec?: unknown } = {}): Promise<boolean> {
-    const { workload } = this.options;
-    const body = {
-      ...patch,
-      metadata: {
-        resourceVersion: sts.metadata.resourceVersion,
-        annotations: { [RolloutKeys.STATE_ANNOTATION]: encodePromotionState({ ...state, holder: this.options.holder }) },
-      },
-    };
-    return this.patchFresh(() => this.cluster.patch<KubeStatefulSet>('StatefulSet', workload.namespace, workload.name, body, 'merge'));
-  }
-
-  private async patchFresh(send: () => Promise<KubeStatefulSet>): Promise<boolean> {
-    try {
-      this.observer.observe(await send());
-      return true;
-    } catch (error) {
-      if (!ClusterError.is(error, 409)) {
-        throw error;
-      }
-      this.emit({ type: 'conflict', at: this.options.clock.now(), message: error.message });
-      const { workload } = this.options;
-      const fresh = await this.cluster.get<KubeStatefulSet>('StatefulSet', workload.namespace, workload.name);
-      if (fresh) {
-        this.observer.observe(fresh);
-      }
-      return false;
     }
   }
 
@@ -344,7 +287,7 @@ class PromotionRun {
     if (!revision) {
       throw new RuntimeError('api', `cannot roll back ${this.where}: ControllerRevision ${workload.namespace}/${revisionName} no longer exists`);
     }
-    this.emit({ type: 'rolling-back', at: this.options.clock.now(), revision: revisionName });
+    this.session.emit({ type: 'rolling-back', at: this.options.clock.now(), revision: revisionName });
     const body = {
       metadata: {
         resourceVersion: sts.metadata.resourceVersion,
@@ -352,101 +295,12 @@ class PromotionRun {
       },
       spec: { template: { ...revisionTemplate(revision), $patch: 'replace' } },
     };
-    await this.patchFresh(() => this.cluster.patch<KubeStatefulSet>('StatefulSet', workload.namespace, workload.name, body, 'strategic'));
+    await this.session.patchFresh(() => this.cluster.patch<KubeStatefulSet>('StatefulSet', workload.namespace, workload.name, body, 'strategic'));
   }
 
   private async deleteStuckPods(pods: readonly { name: string; uid?: string }[], reason: string): Promise<void> {
-    this.emit({ type: 'deleting-stuck-pods', at: this.options.clock.now(), pods: pods.map((pod) => pod.name), reason });
-    for (const pod of pods) {
-      try {
-        await this.cluster.delete('Pod', this.options.workload.namespace, pod.name, { preconditions: pod.uid ? { uid: pod.uid } : undefined });
-      } catch (error) {
-        // Already gone or already replaced (uid precondition): either way the controller can move on.
-        if (!ClusterError.is(error, 404) && !ClusterError.is(error, 409)) {
-          throw error;
-        }
-      }
-    }
-    await this.waitForChange();
-  }
-
-  private async runGates(sts: KubeStatefulSet, step: number, texts: readonly string[]): Promise<void> {
-    const specs = (this.options.gates ?? []).filter((gate) => texts.includes(gate.text));
-    const results: GateResult[] = await Promise.all(specs.map((spec) => runGate(spec, this.options.gateIo!, {
-      prometheusUrl: this.options.prometheusUrl,
-      timeoutMs: this.options.gateTimeoutMs ?? 30_000,
-    })));
-    const at = new Date(this.options.clock.now()).toISOString();
-    const state = this.state()!;
-    const records = results.map((result) => ({ step, gate: result.gate, passed: result.passed, message: result.message, at }));
-    if (await this.write(sts, { ...state, gates: [...state.gates, ...records] })) {
-      results.forEach((result) => this.emit({ type: 'gate-result', at: this.options.clock.now(), step, ...result }));
-    }
-  }
-
-  // Waits for `kubectl-stage resume` (seen through the watch) or the approval callback, whichever comes first.
-  private async awaitApproval(sts: KubeStatefulSet, step: number): Promise<void> {
-    const approve = this.options.approve;
-    if (approve && this.approvalAsked !== step) {
-      this.approvalAsked = step;
-      approve(step).then((approved) => {
-        this.approvedStep = approved ? step : this.approvedStep;
-        this.observer.notify();
-      }, () => undefined);
-    }
-    if (this.approvedStep !== step) {
-      await this.waitForChange();
-      return;
-    }
-    const state = this.state()!;
-    const record = { step, gate: 'approval', passed: true, message: `approved by ${this.options.holder}`, at: new Date(this.options.clock.now()).toISOString() };
-    await this.write(sts, { ...state, gates: [...state.gates, record] });
-  }
-
-  // Resolves on the next change the observer sees, at `until` (a soak end, a minReadySeconds boundary, a deadline),
-  // or when the run is interrupted.
-  private async waitForChange(until?: number): Promise<void> {
-    const stop = new AbortController();
-    const onAbort = () => stop.abort();
-    this.options.signal?.addEventListener('abort', onAbort, { once: true });
-    const waits = [this.observer.nextChange(stop.signal)];
-    if (until !== undefined) {
-      waits.push(this.options.clock.sleep(Math.max(0, until - this.options.clock.now()), stop.signal));
-    }
-    try {
-      await Promise.race(waits);
-    } finally {
-      stop.abort();
-      this.options.signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
-  private state(): PromotionState | undefined {
-    const sts = this.observer.snapshot().workload;
-    return decodePromotionState(sts?.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], this.where);
-  }
-
-  private emitWaiting(step: number, blocking: readonly BlockingPod[], waitingForController?: string): void {
-    this.emitOnce(JSON.stringify([step, blocking.map((pod) => [pod.pod, pod.reason]), waitingForController]),
-      { type: 'waiting', at: this.options.clock.now(), step, blocking, waitingForController });
-  }
-
-  // Waiting events repeat on every change; only a different wait is news.
-  private emitOnce(key: string, event: PromotionEvent): void {
-    if (key !== this.lastWaiting) {
-      this.lastWaiting = key;
-      this.emit(event);
-    }
-  }
-
-  private emit(event: PromotionEvent): void {
-    if (event.type !== 'waiting' && event.type !== 'paused') {
-      this.lastWaiting = '';
-    }
-    this.options.onEvent?.(event);
-  }
-
-  private outcome(phase: PromotionOutcome['phase'], message: string, step: number, failure?: PromotionFailureKind): PromotionOutcome {
-    return { phase, message, step, failure, apiRequests: this.requests() };
+    this.session.emit({ type: 'deleting-stuck-pods', at: this.options.clock.now(), pods: pods.map((pod) => pod.name), reason });
+    await this.session.deletePods(pods);
+    await this.session.waitForChange();
   }
 }

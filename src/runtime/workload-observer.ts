@@ -59,7 +59,7 @@ export class WorkloadObserver<W extends KubeWorkload = KubeStatefulSet> {
   /** Lists the workload and its pods and starts watching both. */
   public async start(): Promise<void> {
     const workloadRv = await this.listWorkload();
-    this.loops.push(this.watchLoop(this.kind, { fieldSelector: `metadata.name=${this.options.name}` }, workloadRv,
+    this.loops.push(this.watchLoop<W>(this.kind, { fieldSelector: `metadata.name=${this.options.name}` }, workloadRv,
       (event) => this.applyWorkload(event), () => this.listWorkload()));
     await this.startPods();
   }
