@@ -15,7 +15,7 @@ import { RuntimeError } from './runtime-error';
 import {
   isGenerationObserved, isOnDelete, logicalPartition, ordinalsToUpdate, statefulSetReplicas,
 } from './statefulset-facts';
-import { BlockingPod, blockingReason, evaluateStepGate } from './step-gate';
+import { BlockingPod, blockingReason, earliest, evaluateStepGate, podAvailableAt } from './step-gate';
 import { WorkloadKind } from './workload-ref';
 
 /**
@@ -96,6 +96,11 @@ export interface RolloutReport {
   readonly blocking: readonly BlockingPod[];
   /** What `kubectl rollout status` would say about the same object. */
   readonly kubectl: KubectlRolloutStatus;
+  /**
+   * When a Ready pod on the update revision becomes Available through `minReadySeconds` alone (ms since the epoch):
+   * no watch event marks that moment, so a watcher sets a timer for it.
+   */
+  readonly recheckAt?: number;
 }
 
 /** Reports a StatefulSet's rollout from the object and its pods. */
@@ -320,7 +325,10 @@ function describeBlocking(blocking: readonly BlockingPod[]): string {
 
 function countUpdated(pods: readonly KubePod[], updateRevision: string | undefined, minReadySeconds: number, now: number) {
   const updated = pods.filter((pod) => !isPodTerminating(pod) && updateRevision !== undefined && podRevision(pod) === updateRevision);
-  return { updated: updated.length, updatedAvailable: updated.filter((pod) => isPodAvailable(pod, minReadySeconds, now)).length };
+  const available = updated.filter((pod) => isPodAvailable(pod, minReadySeconds, now));
+  const recheckAt = updated.filter((pod) => !available.includes(pod))
+    .reduce<number | undefined>((soonest, pod) => earliest(soonest, podAvailableAt(pod, minReadySeconds)), undefined);
+  return { updated: updated.length, updatedAvailable: available.length, recheckAt };
 }
 
 function groupByRevision(

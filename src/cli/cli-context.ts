@@ -1,0 +1,74 @@
+// What every command shares: the process (CliIo), the clock, the connection built from kubectl's global flags, and
+// the one place where errors become `error: ...` lines and exit codes.
+import { Command } from 'commander';
+import { CliIo } from './cli-io';
+import { ExitCode, exitCodeForError } from './exit-codes';
+import { RuntimeClock, SystemClock } from '../runtime/clock';
+import { Cluster, ClusterError } from '../runtime/cluster';
+import { connectCluster } from '../runtime/kube-cluster';
+import { RuntimeError } from '../runtime/runtime-error';
+
+/** kubectl's connection flags, as every command accepts them. */
+export interface ConnectionFlags {
+  /** `--kubeconfig`. */
+  readonly kubeconfig?: string;
+  /** `--context`. */
+  readonly context?: string;
+  /** `-n/--namespace`. */
+  readonly namespace?: string;
+}
+
+/** A cluster and the namespace commands act in (the flag, else the context's, else `default`). */
+export interface ClusterConnection {
+  readonly cluster: Cluster;
+  readonly namespace: string;
+}
+
+/** Opens a connection from the flags. */
+export type ClusterConnector = (flags: ConnectionFlags) => Promise<ClusterConnection>;
+
+/** Shared by the command registrations. */
+export class CliContext {
+  /** The clock of every wait, timeout and timestamp. */
+  public readonly clock: RuntimeClock;
+  /** The exit code the last action returned. */
+  public exitCode: number = ExitCode.SUCCESS;
+
+  /**
+   * @param io the process around the run
+   * @param connector how to reach a cluster @default connectCluster (kubectl's kubeconfig rules)
+   */
+  public constructor(public readonly io: CliIo, private readonly connector: ClusterConnector = connectCluster) {
+    this.clock = io.clock ?? new SystemClock();
+  }
+
+  /** Connects with the global flags of `command` (`--kubeconfig`, `--context`, `-n/--namespace`). */
+  public async connect(command: Command): Promise<ClusterConnection> {
+    const flags = command.optsWithGlobals() as ConnectionFlags;
+    return this.connector({ kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace });
+  }
+
+  /**
+   * Wraps a command action: its resolved number is the exit code; a thrown error is printed as kubectl prints errors
+   * (`error: <message>`) and mapped to its exit code.
+   */
+  public action<A extends unknown[]>(fn: (...args: A) => Promise<number>): (...args: A) => Promise<void> {
+    return async (...args: A) => {
+      try {
+        this.exitCode = await fn(...args);
+      } catch (error) {
+        this.exitCode = this.report(error);
+      }
+    };
+  }
+
+  /** Prints an error and returns its exit code. */
+  public report(error: unknown): number {
+    if (RuntimeError.is(error) || ClusterError.is(error)) {
+      this.io.stderr(`error: ${error.message}\n`);
+    } else {
+      this.io.stderr(`error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    }
+    return exitCodeForError(error);
+  }
+}

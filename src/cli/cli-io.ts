@@ -1,0 +1,37 @@
+// Everything the CLI touches outside itself, passed in so tests run commands in-process against a sandbox.
+import { RuntimeClock, SystemClock } from '../runtime/clock';
+
+/** The process around a CLI run. */
+export interface CliIo {
+  /** Writes to standard output (text is written as given; lines carry their own newline). */
+  stdout: (text: string) => void;
+  /** Writes to standard error. */
+  stderr: (text: string) => void;
+  /** Whether standard output is a terminal (live views instead of plain lines). */
+  isTTY: boolean;
+  /** The environment (`KUBECONFIG`, `NO_COLOR`...). */
+  env: Record<string, string | undefined>;
+  /** The clock every wait and timeout uses. @default the wall clock */
+  clock?: RuntimeClock;
+  /** Aborts on Ctrl-C: watches and waits stop and the command returns. @default never */
+  signal?: AbortSignal;
+  /** The terminal width, for live views. @default 80 */
+  columns?: number;
+}
+
+/** The real process: stdout, stderr, the environment, the wall clock, and an abort on SIGINT/SIGTERM. */
+export function processIo(): CliIo {
+  const interrupted = new AbortController();
+  const stop = () => interrupted.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    isTTY: Boolean(process.stdout.isTTY),
+    env: process.env,
+    clock: new SystemClock(),
+    signal: interrupted.signal,
+    columns: process.stdout.columns,
+  };
+}

@@ -1,0 +1,46 @@
+// `kubectl-stage history sts/NAME|ds/NAME [--revision N]`: the revisions with change-cause, images and where they run;
+// `--revision N` prints the revision's pod template exactly as `kubectl rollout history --revision N` does.
+import { Command } from 'commander';
+import {
+  NO_ROLLOUT_HISTORY, revisionRows, revisionTemplate, selectHistoryRevision,
+} from '../../runtime/revision-history';
+import { parseWorkloadRef } from '../../runtime/workload-ref';
+import { readRolloutSnapshot } from '../../runtime/rollout-snapshot';
+import { CliContext } from '../cli-context';
+import { ExitCode } from '../exit-codes';
+import { parseOutputFormat } from './output-format';
+import { parseInteger } from './parse-integer';
+import { kubectlObjectName, renderHistory } from '../render/history-text';
+import { describePodTemplate } from '../render/pod-template-description';
+
+/** Registers `history`. */
+export function registerHistoryCommand(program: Command, context: CliContext): void {
+  program.command('history')
+    .description('List the revisions of a StatefulSet or DaemonSet with change-cause, images and the ordinals or nodes running each')
+    .argument('<workload>', 'sts/NAME or ds/NAME')
+    .option('--revision <n>', 'show the pod template of this revision, as kubectl rollout history --revision does', '0')
+    .option('-o, --output <format>', 'text or json')
+    .action(context.action(async (workload: string, options: { revision: string; output?: string }, command: Command) => {
+      const format = parseOutputFormat(options.output);
+      const wanted = parseInteger(options.revision, '--revision');
+      const { cluster, namespace } = await context.connect(command);
+      const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
+      const snapshot = await readRolloutSnapshot(cluster, ref);
+      const name = kubectlObjectName(ref);
+      if (snapshot.revisions.length === 0) {
+        context.io.stdout(format === 'json' ? '[]\n' : `${name} \n${NO_ROLLOUT_HISTORY}\n`);
+        return ExitCode.SUCCESS;
+      }
+      const selected = selectHistoryRevision(ref.kind, snapshot.revisions, wanted);
+      if (selected) {
+        const template = revisionTemplate(selected);
+        context.io.stdout(format === 'json' ? `${JSON.stringify(template)}\n`
+          : `${name}${wanted > 0 ? ` with revision #${wanted}` : ' '}\n${describePodTemplate(template)}\n`);
+        return ExitCode.SUCCESS;
+      }
+      const rows = revisionRows(ref.kind, snapshot.workload, snapshot.revisions, snapshot.pods);
+      context.io.stdout(format === 'json' ? `${JSON.stringify(rows)}\n` : renderHistory(ref, rows));
+      return ExitCode.SUCCESS;
+    }));
+}
+

@@ -1,0 +1,52 @@
+// `kubectl-stage plan sts/NAME [--plan P]`: the partitions of the plan and the ordinals each step moves; reads only.
+import { Command } from 'commander';
+import { parseOutputFormat } from './output-format';
+import { RolloutKeys } from '../../keys';
+import { KubeStatefulSet } from '../../runtime/kube-types';
+import { previewPlan } from '../../runtime/plan-preview';
+import { resolvePartitionPlan } from '../../runtime/plan-source';
+import { decodePromotionState } from '../../runtime/promotion-state';
+import { statefulSetReplicas } from '../../runtime/statefulset-facts';
+import { describeRef, parseWorkloadRef } from '../../runtime/workload-ref';
+import { readWorkload } from '../../runtime/rollout-snapshot';
+import { CliContext } from '../cli-context';
+import { ExitCode } from '../exit-codes';
+import { alignTabs } from '../render/tab-writer';
+
+const SOURCES = { flag: '--plan', state: 'the promotion in progress', annotation: `annotation ${RolloutKeys.PLAN_ANNOTATION}` };
+
+/** Registers `plan`. */
+export function registerPlanCommand(program: Command, context: CliContext): void {
+  program.command('plan')
+    .description('Show the partitions of a StatefulSet\'s plan and which ordinals each step moves (changes nothing)')
+    .argument('<workload>', 'sts/NAME')
+    .option('--plan <plan>', 'the plan (canary, linear:N, exponential:F, 100,99,90,50,0, canary,10%,50%,100%); default: the promotion in progress, then the plan annotation')
+    .option('-o, --output <format>', 'text or json')
+    .action(context.action(async (workload: string, options: { plan?: string; output?: string }, command: Command) => {
+      const format = parseOutputFormat(options.output);
+      const { cluster, namespace } = await context.connect(command);
+      const ref = parseWorkloadRef(workload, namespace, ['StatefulSet']);
+      const sts = await readWorkload(cluster, ref) as KubeStatefulSet;
+      const where = describeRef(ref);
+      const replicas = statefulSetReplicas(sts);
+      const state = decodePromotionState(sts.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], where);
+      const resolved = resolvePartitionPlan({
+        flag: options.plan, statePlan: state?.plan, annotation: sts.metadata.annotations?.[RolloutKeys.PLAN_ANNOTATION], replicas, where,
+      });
+      const steps = previewPlan(sts, resolved);
+      if (format === 'json') {
+        context.io.stdout(`${JSON.stringify({ workload: where, plan: resolved.plan.toString(), source: resolved.source, replicas, steps })}\n`);
+        return ExitCode.SUCCESS;
+      }
+      const name = ref.name;
+      const table = ['STEP\tPARTITION\tUPDATED\tMOVES'];
+      for (const step of steps) {
+        const partition = step.physicalPartition === step.partition ? `${step.partition}` : `${step.partition} (pinned ${step.physicalPartition})`;
+        const moves = step.step === 0 ? 'staged: no pod moves' : step.moves.map((ordinal) => `${name}-${ordinal}`).join(' ') || '-';
+        table.push(`${step.step}\t${partition}\t${step.updatedPods}/${replicas}\t${moves}`);
+      }
+      context.io.stdout(`${where}: plan ${resolved.plan.toString()} (from ${SOURCES[resolved.source]}), ${replicas} replicas\n`
+        + `${alignTabs(table.join('\n'))}\n`);
+      return ExitCode.SUCCESS;
+    }));
+}

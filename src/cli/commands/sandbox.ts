@@ -1,0 +1,85 @@
+// `kubectl-stage sandbox`: an in-process Kubernetes API server with simulated nodes, for trying the runtime and kubectl
+// without a cluster. Prints the kubeconfig to export and serves until Ctrl-C.
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { parseAllDocuments } from 'yaml';
+import { RuntimeError } from '../../runtime/runtime-error';
+import { KubeObject, RESOURCES, ResourceType } from '../../sandbox/api';
+import { startSandbox } from '../../sandbox/start-sandbox';
+import { CliContext } from '../cli-context';
+import { ExitCode } from '../exit-codes';
+import { parseInteger } from './parse-integer';
+
+interface SandboxOptions {
+  readonly nodes: string;
+  readonly port: string;
+  readonly apply?: string[];
+}
+
+/** Registers `sandbox`. */
+export function registerSandboxCommand(program: Command, context: CliContext): void {
+  program.command('sandbox')
+    .description('Run an in-process Kubernetes API server with simulated nodes and controllers until Ctrl-C')
+    .option('--nodes <n>', 'simulated nodes (node-1..node-N)', '3')
+    .option('--port <port>', 'TCP port on 127.0.0.1 (0 picks a free one)', '0')
+    .option('--apply <file...>', 'YAML manifests to create once it is up (cdk8s synth output, for example)')
+    .option('--write-kubeconfig <path>', 'where to write the kubeconfig (default: a temporary file)')
+    .action(context.action(async (options: SandboxOptions & { writeKubeconfig?: string }) => {
+      const nodes = parseInteger(options.nodes, '--nodes', 1);
+      const port = parseInteger(options.port, '--port', 0);
+      const manifests = (options.apply ?? []).flatMap(readManifests);
+      const sandbox = await startSandbox({ clock: 'real', nodes, port, kubeconfigPath: options.writeKubeconfig });
+      try {
+        for (const { object, type } of manifests) {
+          sandbox.api.create(type, object);
+          context.io.stdout(`${type.kind.toLowerCase()}${type.group ? `.${type.group}` : ''}/${object.metadata.name} created\n`);
+        }
+        context.io.stdout(`sandbox API server on ${sandbox.url} with ${nodes} nodes\nexport KUBECONFIG=${sandbox.kubeconfigPath}\n`);
+        await untilAborted(context.io.signal);
+      } finally {
+        await sandbox.stop();
+      }
+      return ExitCode.SUCCESS;
+    }));
+}
+
+// Every object of the YAML files, with the sandbox resource it belongs to; fails before the sandbox starts.
+function readManifests(file: string): { object: KubeObject; type: ResourceType }[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new RuntimeError('bad-input', `--apply ${file}: ${(error as Error).message}`);
+  }
+  const types = Object.values(RESOURCES) as ResourceType[];
+  return parseAllDocuments(text).flatMap((document, index) => {
+    if (document.errors.length > 0) {
+      throw new RuntimeError('bad-input', `--apply ${file}: document ${index + 1} is not valid YAML: ${document.errors[0].message}`);
+    }
+    const object = document.toJS() as KubeObject | null;
+    if (object === null) {
+      return [];
+    }
+    const type = types.find((candidate) => candidate.kind === object.kind
+      && (candidate.group ? `${candidate.group}/${candidate.version}` : candidate.version) === object.apiVersion);
+    if (!type) {
+      throw new RuntimeError('bad-input', `--apply ${file}: document ${index + 1} is ${object.apiVersion}/${object.kind}, which the sandbox `
+        + `does not serve (it serves ${types.map((candidate) => candidate.kind).join(', ')})`);
+    }
+    const namespaced = type.namespaced ? { ...object, metadata: { namespace: 'default', ...object.metadata } } : object;
+    return [{ object: namespaced, type }];
+  });
+}
+
+function untilAborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!signal) {
+      return; // nothing can stop it: serve until the process is killed
+    }
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}

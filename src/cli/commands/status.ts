@@ -1,0 +1,70 @@
+// `kubectl-stage status sts/NAME|ds/NAME [--watch] [-o json]`: where the rollout stands by revision. Once, or until it
+// settles with --watch: a live view on a terminal, one line per change otherwise, one JSON object per change with -o json.
+import { Command } from 'commander';
+import { OutputFormat, parseOutputFormat } from './output-format';
+import { parseDuration } from '../../runtime/duration';
+import { RolloutReport } from '../../runtime/rollout-report';
+import { reportSnapshot, watchRollout } from '../../runtime/rollout-watch';
+import { RuntimeError } from '../../runtime/runtime-error';
+import { describeRef, parseWorkloadRef } from '../../runtime/workload-ref';
+import { readRolloutSnapshot } from '../../runtime/rollout-snapshot';
+import { CliContext } from '../cli-context';
+import { ExitCode } from '../exit-codes';
+import { LiveView } from '../render/live-view';
+import { renderReport } from '../render/report-text';
+
+interface StatusOptions {
+  readonly watch?: boolean;
+  readonly output?: string;
+  readonly timeout?: string;
+}
+
+/** Registers `status`. */
+export function registerStatusCommand(program: Command, context: CliContext): void {
+  program.command('status')
+    .description('Show where a rollout stands by revision: staged, step k of n, or complete, and the pods in the way')
+    .argument('<workload>', 'sts/NAME or ds/NAME')
+    .option('-w, --watch', 'keep reporting until the rollout settles (staged, step complete, or complete)')
+    .option('--timeout <duration>', 'with --watch: give up after this long (exit code 3), e.g. 10m')
+    .option('-o, --output <format>', 'text, or json (one object per line)')
+    .action(context.action(async (workload: string, options: StatusOptions, command: Command) => {
+      const format = parseOutputFormat(options.output);
+      const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout, '--timeout');
+      const { cluster, namespace } = await context.connect(command);
+      const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
+      const print = reportPrinter(context, format);
+      if (!options.watch) {
+        print(reportSnapshot(await readRolloutSnapshot(cluster, ref), context.clock.now()));
+        return ExitCode.SUCCESS;
+      }
+      const end = await watchRollout({ cluster, clock: context.clock, ref, timeoutMs, signal: context.io.signal, onReport: print });
+      if (end === 'timed-out') {
+        throw new RuntimeError('timed-out', `timed out waiting for ${describeRef(ref)} to settle after ${options.timeout}`);
+      }
+      return ExitCode.SUCCESS;
+    }));
+}
+
+// Prints each report that differs from the previous one: NDJSON, a redrawn view on a terminal, or the message line.
+function reportPrinter(context: CliContext, format: OutputFormat): (report: RolloutReport) => void {
+  const { io } = context;
+  let last = '';
+  const live = format === 'text' && io.isTTY ? new LiveView(io.stdout) : undefined;
+  let first = true;
+  return (report) => {
+    const text = format === 'json' ? `${JSON.stringify({ at: new Date(context.clock.now()).toISOString(), ...report })}\n` : renderReport(report);
+    const key = format === 'json' ? JSON.stringify(report) : text;
+    if (key === last) {
+      return;
+    }
+    last = key;
+    if (format === 'json') {
+      io.stdout(text);
+    } else if (live) {
+      live.draw(text);
+    } else {
+      io.stdout(first ? text : `${report.message}\n`);
+    }
+    first = false;
+  };
+}

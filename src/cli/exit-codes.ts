@@ -1,0 +1,44 @@
+// The exit codes of kubectl-stage, one per outcome a script may branch on (documented in docs/runtime.md).
+import { ClusterError } from '../runtime/cluster';
+import { RuntimeError } from '../runtime/runtime-error';
+
+/** The process exit codes of `kubectl-stage`. */
+export const ExitCode = {
+  /** The command did what was asked. */
+  SUCCESS: 0,
+  /** A promotion step failed its gate (built-in, soak or external) and nothing was rolled back. */
+  GATE_FAILED: 1,
+  /** A step failed and the previous revision was restored (`--auto-rollback`). */
+  ROLLED_BACK: 2,
+  /** A deadline passed (`--timeout`). */
+  TIMED_OUT: 3,
+  /** The command line, the plan or the object does not allow the request; nothing was changed. */
+  BAD_INPUT: 4,
+  /** Another promoter holds the workload's Lease. */
+  LOCK_HELD: 5,
+  /** The API server failed or could not be reached. */
+  API_ERROR: 6,
+} as const;
+
+/** One of {@link ExitCode}'s values. */
+export type ExitCodeValue = typeof ExitCode[keyof typeof ExitCode];
+
+/** The exit code for an error a command threw. */
+export function exitCodeForError(error: unknown): ExitCodeValue {
+  if (RuntimeError.is(error)) {
+    switch (error.kind) {
+      case 'bad-input':
+        return ExitCode.BAD_INPUT;
+      case 'lock-held':
+        return ExitCode.LOCK_HELD;
+      case 'timed-out':
+        return ExitCode.TIMED_OUT;
+      case 'api':
+        return ExitCode.API_ERROR;
+    }
+  }
+  if (ClusterError.is(error)) {
+    return ExitCode.API_ERROR;
+  }
+  return ExitCode.API_ERROR;
+}

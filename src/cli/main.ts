@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// kubectl-stage: staged StatefulSet and DaemonSet rollouts from the command line (also `kubectl stage` when on PATH).
+import { Command, CommanderError } from 'commander';
+import { CliContext, ClusterConnector } from './cli-context';
+import { CliIo, processIo } from './cli-io';
+import { registerHistoryCommand } from './commands/history';
+import { registerPlanCommand } from './commands/plan';
+import { registerSandboxCommand } from './commands/sandbox';
+import { registerStageCommand } from './commands/stage';
+import { registerStatusCommand } from './commands/status';
+import { registerUndoCommand } from './commands/undo';
+import { ExitCode } from './exit-codes';
+
+export { CliIo } from './cli-io';
+
+/**
+ * Runs kubectl-stage with `argv` (without the node and script paths) and returns the exit code; never exits the process.
+ *
+ * @param connector how to reach a cluster @default kubectl's kubeconfig rules (connectCluster)
+ */
+export async function run(argv: string[], io: CliIo, connector?: ClusterConnector): Promise<number> {
+  const context = new CliContext(io, connector);
+  const program = new Command('kubectl-stage')
+    .description('Staged StatefulSet and DaemonSet rollouts: plan, stage, promote, status, history, undo')
+    .option('--kubeconfig <path>', 'path to the kubeconfig file (default: KUBECONFIG, then ~/.kube/config, then in-cluster)')
+    .option('--context <name>', 'the kubeconfig context to use')
+    .option('-n, --namespace <namespace>', 'the namespace (default: the context\'s, then "default")')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showSuggestionAfterError();
+  registerPlanCommand(program, context);
+  registerStageCommand(program, context);
+  registerStatusCommand(program, context);
+  registerHistoryCommand(program, context);
+  registerUndoCommand(program, context);
+  registerSandboxCommand(program, context);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successes; anything else commander refused (unknown option, missing argument) is bad input.
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? ExitCode.SUCCESS : ExitCode.BAD_INPUT;
+    }
+    return context.report(error);
+  }
+  return context.exitCode;
+}
+
+if (require.main === module) {
+  void run(process.argv.slice(2), processIo()).then((code) => {
+    process.exitCode = code;
+  });
+}

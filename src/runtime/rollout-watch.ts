@@ -1,0 +1,109 @@
+// `status --watch`: report, wait for the next change of the workload or its pods, report again. Level-triggered: each
+// round re-reads everything and starts its watches at the resourceVersions it just read, so no change is missed and a
+// dropped or expired watch costs only one extra read.
+import { RuntimeClock } from './clock';
+import { Cluster } from './cluster';
+import { KubeDaemonSet, KubeStatefulSet } from './kube-types';
+import { daemonSetReport, RolloutReport, statefulSetReport } from './rollout-report';
+import { WorkloadRef } from './workload-ref';
+import { readRolloutSnapshot, RolloutSnapshot } from './rollout-snapshot';
+import { labelSelectorToString } from '../internal/label-selector';
+
+/** The report of one snapshot. */
+export function reportSnapshot(snapshot: RolloutSnapshot, now: number): RolloutReport {
+  return snapshot.ref.kind === 'StatefulSet'
+    ? statefulSetReport(snapshot.workload as KubeStatefulSet, snapshot.pods, now)
+    : daemonSetReport(snapshot.workload as KubeDaemonSet, snapshot.revisions, snapshot.pods, now);
+}
+
+/** Options of {@link watchRollout}. */
+export interface WatchRolloutOptions {
+  readonly cluster: Cluster;
+  readonly clock: RuntimeClock;
+  readonly ref: WorkloadRef;
+  /** Receives every report (the first at once, then one per observed change). */
+  readonly onReport: (report: RolloutReport) => void;
+  /** Stop once a report is settled (staged, step complete, complete). @default true */
+  readonly untilSettled?: boolean;
+  /** Give up after this many ms. @default no limit */
+  readonly timeoutMs?: number;
+  /** Stops the watch. @default never */
+  readonly signal?: AbortSignal;
+  /** The pause before watching again after a watch failed without any event. @default 1000 */
+  readonly rewatchDelayMs?: number;
+}
+
+/** How a watch ended. */
+export type WatchRolloutEnd = 'settled' | 'timed-out' | 'interrupted';
+
+/** Reports the rollout now and after every change until it settles, times out or is interrupted. */
+export async function watchRollout(options: WatchRolloutOptions): Promise<WatchRolloutEnd> {
+  const { cluster, clock, ref } = options;
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let timedOut = false;
+  if (options.timeoutMs !== undefined) {
+    void clock.sleep(options.timeoutMs, stop.signal).then(() => {
+      if (!stop.signal.aborted) {
+        timedOut = true;
+        stop.abort();
+      }
+    });
+  }
+  try {
+    while (!stop.signal.aborted) {
+      const snapshot = await readRolloutSnapshot(cluster, ref);
+      const report = reportSnapshot(snapshot, clock.now());
+      options.onReport(report);
+      if (report.settled && (options.untilSettled ?? true)) {
+        return 'settled';
+      }
+      const changed = await nextChange(cluster, clock, snapshot, stop.signal, report.recheckAt);
+      if (!changed && !stop.signal.aborted) {
+        await clock.sleep(options.rewatchDelayMs ?? 1000, stop.signal);
+      }
+    }
+    return timedOut ? 'timed-out' : 'interrupted';
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    stop.abort();
+  }
+}
+
+// Resolves true at the first event on the workload or its pods after the snapshot, or when `recheckAt` (a pod turning
+// Available through minReadySeconds, which no event marks) has come; false when a watch ended without an event
+// (dropped stream, 410 Gone, error). The caller re-reads either way.
+async function nextChange(
+  cluster: Cluster, clock: RuntimeClock, snapshot: RolloutSnapshot, signal: AbortSignal, recheckAt: number | undefined,
+): Promise<boolean> {
+  const round = new AbortController();
+  const onAbort = () => round.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  let changed = false;
+  const onEvent = (event: { type: string }) => {
+    if (event.type !== 'BOOKMARK') {
+      changed = true;
+      round.abort();
+    }
+  };
+  if (recheckAt !== undefined) {
+    void clock.sleep(Math.max(0, recheckAt - clock.now()), round.signal).then(() => {
+      if (!round.signal.aborted) {
+        changed = true;
+        round.abort();
+      }
+    });
+  }
+  const { ref, workload } = snapshot;
+  const watches = [
+    cluster.watch(ref.kind, ref.namespace, { fieldSelector: `metadata.name=${ref.name}`, resourceVersion: snapshot.workloadResourceVersion },
+      onEvent, round.signal),
+    cluster.watch('Pod', ref.namespace, { labelSelector: labelSelectorToString(workload.spec.selector), resourceVersion: snapshot.podsResourceVersion },
+      onEvent, round.signal),
+  ];
+  // Either watch ending (a change, a dropped stream, an error) ends the round, so the other cannot hide changes.
+  await Promise.all(watches.map((watch) => watch.catch(() => undefined).finally(() => round.abort())));
+  signal.removeEventListener('abort', onAbort);
+  return changed;
+}

@@ -1,0 +1,151 @@
+// `kubectl-stage undo`: kubectl's rollback (decideUndo), then, for an OrderedReady StatefulSet, the way out of the
+// forced-rollback trap (#67250): once the controller has observed the restored template, the pods stuck unready on
+// the abandoned revision are named and deleted (only those, each with its uid as precondition) so the controller can
+// recreate them at the restored revision.
+import { RuntimeClock } from './clock';
+import { Cluster, ClusterError } from './cluster';
+import { detectForcedRollbackTrap, ForcedRollbackTrap } from './forced-rollback-trap';
+import { KubePod, KubeStatefulSet } from './kube-types';
+import { RuntimeError } from './runtime-error';
+import { isGenerationObserved, isOrderedReady } from './statefulset-facts';
+import { decideUndo, UndoDecision, UndoMode } from './undo';
+import { WorkloadRef } from './workload-ref';
+import { readRolloutSnapshot } from './rollout-snapshot';
+import { labelSelectorToString } from '../internal/label-selector';
+
+/** Something undo did, for the CLI to print as it happens. */
+export type UndoEvent =
+  /** The decision (kubectl's message: `rolled back`, `skipped rollback (...)`). */
+  | { readonly type: 'decided'; readonly decision: UndoDecision }
+  /** The trap was found: `message` names the pods about to be deleted. */
+  | { readonly type: 'trap'; readonly trap: ForcedRollbackTrap }
+  /** One stuck pod was deleted. */
+  | { readonly type: 'pod-deleted'; readonly pod: string };
+
+/** Options of {@link undoWorkload}. */
+export interface UndoWorkloadOptions {
+  readonly cluster: Cluster;
+  readonly clock: RuntimeClock;
+  readonly ref: WorkloadRef;
+  /** `--to-revision`; 0 for the previous revision. @default 0 */
+  readonly toRevision?: number;
+  /** How a StatefulSet's pods go back. @default 'all-at-once' */
+  readonly mode?: UndoMode;
+  /** Delete the pods stuck by the forced-rollback trap. @default true */
+  readonly escapeTrap?: boolean;
+  /** How long to wait for the controller to observe the restored template before checking the trap, in ms. @default 30000 */
+  readonly observeTimeoutMs?: number;
+  /** Receives progress. @default none */
+  readonly onEvent?: (event: UndoEvent) => void;
+  /** Stops the wait. @default never */
+  readonly signal?: AbortSignal;
+}
+
+/** What undo did. */
+export interface UndoOutcome {
+  readonly decision: UndoDecision;
+  /** The trap check, when one ran (StatefulSets under OrderedReady after a restore). */
+  readonly trap?: ForcedRollbackTrap;
+  /** The pods deleted to escape the trap. */
+  readonly deletedPods: readonly string[];
+}
+
+/**
+ * Restores a revision with kubectl's semantics and escapes the forced-rollback trap.
+ *
+ * @throws RuntimeError (`bad-input`) with kubectl's messages; (`timed-out`) when the controller never observes the
+ * restored template; ClusterError when the API server fails
+ */
+export async function undoWorkload(options: UndoWorkloadOptions): Promise<UndoOutcome> {
+  const { cluster, ref } = options;
+  const emit = options.onEvent ?? (() => undefined);
+  const snapshot = await readRolloutSnapshot(cluster, ref);
+  const decision = decideUndo(ref.kind, snapshot.workload, snapshot.revisions, options.toRevision ?? 0, options.mode);
+  if (decision.action === 'patch') {
+    try {
+      await cluster.patch(ref.kind, ref.namespace, ref.name, decision.patch, 'strategic');
+    } catch (error) {
+      if (ClusterError.is(error)) {
+        // kubectl's wording for a rejected restore.
+        throw new ClusterError(error.code, `failed restoring revision ${options.toRevision ?? 0}: ${error.message}`, { reason: error.reason });
+      }
+      throw error;
+    }
+  }
+  emit({ type: 'decided', decision });
+  const sts = snapshot.workload as KubeStatefulSet;
+  if (ref.kind !== 'StatefulSet' || !isOrderedReady(sts) || options.escapeTrap === false) {
+    return { decision, deletedPods: [] };
+  }
+  // A skipped rollback can still be trapped: the template was reverted by hand, and the broken pods stayed.
+  const observed = await observedStatefulSet(options);
+  const pods = await cluster.list<KubePod>('Pod', ref.namespace, { labelSelector: labelSelectorToString(observed.spec.selector) });
+  const trap = detectForcedRollbackTrap(observed, pods.items);
+  if (!trap.trapped) {
+    return { decision, trap, deletedPods: [] };
+  }
+  emit({ type: 'trap', trap });
+  const deletedPods: string[] = [];
+  for (const stuck of trap.podsToDelete) {
+    try {
+      await cluster.delete('Pod', ref.namespace, stuck.pod, { preconditions: stuck.uid ? { uid: stuck.uid } : undefined });
+    } catch (error) {
+      // Gone already, or replaced (uid precondition failed): the controller is moving, which is what we wanted.
+      if (ClusterError.is(error, 404) || ClusterError.is(error, 409)) {
+        continue;
+      }
+      throw error;
+    }
+    deletedPods.push(stuck.pod);
+    emit({ type: 'pod-deleted', pod: stuck.pod });
+  }
+  return { decision, trap, deletedPods };
+}
+
+// The StatefulSet once its controller has observed the latest generation (the restored template and its revision).
+async function observedStatefulSet(options: UndoWorkloadOptions): Promise<KubeStatefulSet> {
+  const { cluster, clock, ref } = options;
+  const deadline = clock.now() + (options.observeTimeoutMs ?? 30_000);
+  for (;;) {
+    const list = await cluster.list<KubeStatefulSet>('StatefulSet', ref.namespace, { fieldSelector: `metadata.name=${ref.name}` });
+    const sts = list.items[0];
+    if (!sts) {
+      throw new RuntimeError('bad-input', `statefulsets.apps "${ref.name}" not found`);
+    }
+    if (isGenerationObserved(sts)) {
+      return sts;
+    }
+    const remaining = deadline - clock.now();
+    if (remaining <= 0 || options.signal?.aborted) {
+      throw new RuntimeError('timed-out', `the StatefulSet controller did not observe statefulset/${ref.name} generation `
+        + `${sts.metadata.generation ?? 0} within ${options.observeTimeoutMs ?? 30_000}ms; check the controller manager, then run undo again`);
+    }
+    await waitForChange(cluster, ref, list.resourceVersion, clock, remaining, options.signal);
+  }
+}
+
+// Resolves at the next event on the StatefulSet or after `ms`; a watch that ends without an event (dropped, failed)
+// is retried after a second, so a failing API server is not hammered.
+async function waitForChange(
+  cluster: Cluster, ref: WorkloadRef, resourceVersion: string, clock: RuntimeClock, ms: number, signal?: AbortSignal,
+): Promise<void> {
+  const round = new AbortController();
+  const onAbort = () => round.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  void clock.sleep(ms, round.signal).then(() => round.abort());
+  let changed = false;
+  await cluster.watch('StatefulSet', ref.namespace, { fieldSelector: `metadata.name=${ref.name}`, resourceVersion },
+    (event) => {
+      if (event.type !== 'BOOKMARK') {
+        changed = true;
+        round.abort();
+      }
+    }, round.signal).catch(() => undefined);
+  if (!changed && !round.signal.aborted) {
+    await clock.sleep(Math.min(ms, REWATCH_DELAY_MS), round.signal);
+  }
+  round.abort();
+  signal?.removeEventListener('abort', onAbort);
+}
+
+const REWATCH_DELAY_MS = 1000;

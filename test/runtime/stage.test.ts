@@ -1,0 +1,51 @@
+import { statefulSet } from './kube-fixtures';
+import { RolloutKeys } from '../../src/keys';
+import { KubeStatefulSet } from '../../src/runtime/kube-types';
+import { decideStage } from '../../src/runtime/stage';
+
+function withState(sts: KubeStatefulSet, phase: string): KubeStatefulSet {
+  const state = {
+    version: 1,
+    kind: 'StatefulSet',
+    plan: 'canary',
+    step: 1,
+    targetStep: 2,
+    phase,
+    paused: false,
+    abortRequested: false,
+    updateRevision: 'web-new',
+    startedAt: '2026-01-01T00:00:00Z',
+    stepStartedAt: '2026-01-01T00:00:00Z',
+    gates: [],
+  };
+  return { ...sts, metadata: { ...sts.metadata, annotations: { [RolloutKeys.STATE_ANNOTATION]: JSON.stringify(state) } } };
+}
+
+describe('decideStage', () => {
+  test('pins the partition with the read resourceVersion as precondition', () => {
+    const sts = statefulSet({ currentRevision: 'web-new', updateRevision: 'web-new' });
+    const decision = decideStage({ ...sts, metadata: { ...sts.metadata, resourceVersion: '42' } });
+    expect(decision).toEqual({
+      action: 'patch',
+      patch: { metadata: { resourceVersion: '42' }, spec: { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 32767 } } } },
+      message: 'staged (partition 32767): template changes roll no pod until promoted',
+    });
+  });
+
+  test('says when it freezes a rollout in progress', () => {
+    expect(decideStage(statefulSet({ updatedReplicas: 1 })).message)
+      .toBe('staged (partition 32767): template changes roll no pod until promoted; the rollout in progress stops where it is (1 pods on revision web-new)');
+  });
+
+  test('does nothing when already pinned', () => {
+    expect(decideStage(statefulSet({ partition: 32767 }))).toEqual({ action: 'already-staged', message: 'already staged (partition 32767)' });
+  });
+
+  test('refuses OnDelete and a promotion in progress, but not a finished one', () => {
+    expect(() => decideStage(statefulSet({ strategy: 'OnDelete' }))).toThrow('statefulset/web uses the OnDelete update strategy, '
+      + 'which has no partition to pin: set spec.updateStrategy.type to RollingUpdate (StatefulSetRollout.staged() does) to stage updates');
+    expect(() => decideStage(withState(statefulSet(), 'soaking'))).toThrow('a promotion of statefulset/web is in progress (phase soaking, step 1): '
+      + 'staging now would fight it; pause it with "kubectl-stage pause sts/web" or end it with "kubectl-stage abort sts/web"');
+    expect(decideStage(withState(statefulSet(), 'complete')).action).toBe('patch');
+  });
+});
