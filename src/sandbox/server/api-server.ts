@@ -9,7 +9,7 @@ import { handleDelete } from './delete-handler';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
 import { injectedFault } from './fault-status';
 import { FaultInjector } from './faults';
-import { openapiV3GroupVersion, openapiV3Root } from './openapi';
+import { openapiV2, openapiV3GroupVersion, openapiV3Root } from './openapi';
 import { handlePatch } from './patch-handler';
 import { handleGet } from './read-handler';
 import { ApiRequest, ApiResponse, isWatch } from './request';
@@ -124,6 +124,12 @@ export class ApiServer {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         throw methodNotAllowed();
       }
+      if (route.kind === 'openapiV2') {
+        const { contentType, body: document } = openapiV2(request.headers.accept ?? '');
+        response.writeHead(200, { 'Content-Type': contentType, 'Content-Length': document.length });
+        response.end(document);
+        return;
+      }
       send(response, 200, this.document(route, request));
       return;
     }
@@ -225,7 +231,7 @@ export class ApiServer {
       case 'openapiV3GroupVersion':
         return openapiV3GroupVersion(route.group!, route.version!);
       case 'openapiV2':
-        throw notServed();
+        throw new Error('the OpenAPI v2 document is not JSON-only; it is answered before document()');
     }
   }
 }

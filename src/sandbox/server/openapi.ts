@@ -2,13 +2,16 @@
 // - kubectl validates manifests by default (--validate=strict). It first asks the OpenAPI v3 document of the
 //   object's group-version whether the PATCH operation tagged with the object's group-version-kind
 //   (`x-kubernetes-group-version-kind`) takes the `fieldValidation` query parameter (QueryParamVerifierV3). When it
-//   does, kubectl leaves validation to the server and needs no schema at all; without it kubectl would download the
-//   full v2 schema to validate client-side, or fail with "failed to download openapi".
+//   does, kubectl leaves validation to the server and needs no schema at all.
+// - For a `kind: List` (which has no PATCH operation) kubectl validates client-side against the OpenAPI v2 schema,
+//   and skips any kind the schema does not define; without a v2 document it fails with "error validating data".
+//   So /openapi/v2 is served with no definitions: in protobuf (the only form kubectl asks for) that is a Document
+//   carrying just `swagger: "2.0"`.
 // - `kubectl apply` computes its three-way strategic merge patch from the OpenAPI v3 schema only when the PATCH
-//   operation declares an `application/strategic-merge-patch+json` request body; these operations declare none, so
-//   kubectl uses the patch metadata compiled into it for the built-in kinds (the same merge keys upstream's schema
-//   carries), and /openapi/v2 answers 404, which kubectl's apply treats as "no schema".
-// So each group-version document lists, per resource, the PATCH and PUT operations with their GVK and query
+//   operation declares an `application/strategic-merge-patch+json` request body, and from the v2 schema only when it
+//   defines the kind; neither does here, so kubectl uses the patch metadata compiled into it for the built-in kinds
+//   (the same merge keys upstream's schema carries).
+// So each v3 group-version document lists, per resource, the PATCH and PUT operations with their GVK and query
 // parameters, and no schemas.
 import { RESOURCES, ResourceType } from '../api';
 import { SERVER_VERSION } from './discovery';
@@ -56,4 +59,19 @@ export function openapiV3GroupVersion(group: string, version: string): Record<st
 
 function groupVersionPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
+}
+
+/** The media type kubectl asks /openapi/v2 for. */
+export const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+// What upstream's kube-openapi answers it with: Go's mime parser rejects the '@' of the requested form.
+const OPENAPI_V2_PROTOBUF_RESPONSE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+
+/** The body of GET /openapi/v2: a Swagger 2.0 document without definitions, as protobuf or JSON per `accept`. */
+export function openapiV2(accept: string): { contentType: string; body: Buffer } {
+  if (accept.includes(OPENAPI_V2_PROTOBUF)) {
+    // gnostic's openapi_v2.Document with field 1 (swagger, a string) = "2.0": tag 0x0a, length 3.
+    return { contentType: OPENAPI_V2_PROTOBUF_RESPONSE, body: Buffer.from([0x0a, 0x03, ...Buffer.from('2.0')]) };
+  }
+  const document = { swagger: '2.0', info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion }, paths: {}, definitions: {} };
+  return { contentType: 'application/json', body: Buffer.from(JSON.stringify(document)) };
 }

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { http, kubectl } from './sandbox-clients';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { apiResourceList } from '../../../src/sandbox/server/discovery';
@@ -100,6 +101,34 @@ describe('discovery over HTTP', () => {
     expect(namespaces.items.map((ns) => ns.metadata!.name)).toEqual(['default', 'kube-system']);
     const nodes = await core.listNode();
     expect(nodes.items.map((node) => node.metadata!.name)).toEqual(['node-1']);
+  });
+
+  test('OpenAPI v3 tells kubectl that PATCH takes fieldValidation, so kubectl validates nothing client-side', async () => {
+    const root = await http(sandbox, 'GET', '/openapi/v3');
+    const url = root.body.paths['apis/apps/v1'].serverRelativeURL;
+    const { body } = await http(sandbox, 'GET', url);
+    const patch = body.paths['/apis/apps/v1/namespaces/{namespace}/statefulsets/{name}'].patch;
+    expect(patch['x-kubernetes-group-version-kind']).toEqual({ group: 'apps', version: 'v1', kind: 'StatefulSet' });
+    expect(patch.parameters.map((parameter: any) => parameter.name)).toContain('fieldValidation');
+    const created = await kubectl(sandbox, ['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'validated' } }));
+    expect(created.stdout).toBe('configmap/validated created\n');
+  });
+
+  test('OpenAPI v2 is a schema without definitions, in the protobuf kubectl asks for', async () => {
+    const proto = await new Promise<{ type: string; bytes: number[] }>((resolve, reject) => {
+      request(`${sandbox.url}/openapi/v2`, { headers: { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ type: res.headers['content-type']!, bytes: [...Buffer.concat(chunks)] }));
+      }).on('error', reject).end();
+    });
+    expect(proto).toEqual({ type: 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', bytes: [0x0a, 0x03, 0x32, 0x2e, 0x30] });
+    const json = await http(sandbox, 'GET', '/openapi/v2', undefined, { Accept: 'application/json' });
+    expect(json.body).toMatchObject({ swagger: '2.0', definitions: {} });
+    // A List has no PATCH operation, so kubectl validates it against v2, which skips kinds it does not define.
+    const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'in-a-list' } }] });
+    const applied = await kubectl(sandbox, ['apply', '-f', '-'], list);
+    expect(applied).toMatchObject({ code: 0, stdout: 'configmap/in-a-list created\n' });
   });
 
   test('an unknown path answers a NotFound Status', async () => {
