@@ -39,14 +39,18 @@ export class KubectlSession {
     cpSync(FIXTURES, this.directory, { recursive: true });
   }
 
-  /** Runs a command line to completion (with the sandbox clock standing still) and returns its output. */
+  /** Runs a command line (pipes and redirections included) to completion and returns its output. */
   run(command: string): Promise<CommandResult> {
-    return this.start(command).done;
+    return this.spawn(command).done;
   }
 
-  /** Starts a command line; `exec` makes the shell become the command, so interrupting reaches kubectl itself. */
+  /** Starts a single command; `exec` makes the shell become the command, so interrupting reaches kubectl itself. */
   start(command: string): BackgroundCommand {
-    const child: ChildProcess = spawn('sh', ['-c', `exec ${command}`], {
+    return this.spawn(`exec ${command}`);
+  }
+
+  private spawn(command: string): BackgroundCommand {
+    const child: ChildProcess = spawn('sh', ['-c', command], {
       cwd: this.directory,
       env: {
         PATH: process.env.PATH,
