@@ -1,6 +1,6 @@
 // The engine end to end against the in-process sandbox (real store, controllers and kubelets on a VirtualClock).
 import { InProcessCluster } from './in-process-cluster';
-import { FAST_KUBELET, imagesOf, PromotionSandbox, startPromotion, startPromotionSandbox } from './promotion-fixture';
+import { FAST_KUBELET, imagesOf, isReady, PromotionSandbox, startPromotion, startPromotionSandbox } from './promotion-fixture';
 import { PartitionPlan } from '../../src/partition-plan';
 import {
   Cluster, ClusterDeleteOptions, ClusterKind, ClusterList, ClusterWatchEvent, ClusterWatchOptions, ListSelector, PatchType,
@@ -43,6 +43,26 @@ describe('promoteStatefulSet', () => {
       .toEqual(['0:built-in:true', '1:built-in:true', '1:soak:true', '2:built-in:true', '2:soak:true']);
     // The Lease is released for the next promoter.
     expect(sandbox.api.get(RESOURCES.leases, 'default', leaseNameFor(KAFKA))?.spec.holderIdentity).toBe('');
+  });
+
+  test('watch-driven: the next partition is written at the virtual instant the API server shows the last gating pod Ready', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka();
+    const updateRevision = sandbox.sts('kafka').status!.updateRevision;
+    let canaryReadyAt: number | undefined;
+    const stopWatching = sandbox.api.watch(RESOURCES.pods, { namespace: 'default' }, (event) => {
+      const pod = event.object;
+      if (canaryReadyAt === undefined && pod.metadata.name === 'kafka-2' && pod.metadata.labels?.['controller-revision-hash'] === updateRevision
+        && isReady(pod as never)) {
+        canaryReadyAt = sandbox.clock.now();
+      }
+    });
+    const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary' });
+    await sandbox.runUntil(promotion.settled);
+    stopWatching();
+    expect((await promotion.result()).phase).toBe('complete');
+    const nextStep = promotion.events.find((event) => event.type === 'step-started' && event.step === 2)!;
+    expect(nextStep.at).toBe(canaryReadyAt);
   });
 
   test('a bad-image canary fails its step and is rolled back, escaping the forced-rollback trap', async () => {

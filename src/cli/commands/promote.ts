@@ -1,0 +1,144 @@
+// `kubectl-stage promote | pause | resume | abort`: flags in, the runtime's promotion engine and control functions
+// out, events rendered as lines (or NDJSON with -o json), outcomes mapped to the documented exit codes.
+import * as os from 'node:os';
+import { Command, Option } from 'commander';
+import { parseOutputFormat } from './output-format';
+import { parseDuration } from '../../runtime/duration';
+import { execInShell } from '../../runtime/external-gates';
+import { parseGate } from '../../runtime/gate-spec';
+import { controlPromotion, PromotionCommand } from '../../runtime/promotion-control';
+import { PromotionOutcome, promoteStatefulSet } from '../../runtime/promotion-engine';
+import { PromotionTargetSpec } from '../../runtime/promotion-target';
+import { RetryingCluster } from '../../runtime/retrying-cluster';
+import { RuntimeError } from '../../runtime/runtime-error';
+import { parseWorkloadRef } from '../../runtime/workload-ref';
+import { CliContext } from '../cli-context';
+import { ExitCode } from '../exit-codes';
+import { promotionEventLine } from '../render/promotion-text';
+
+/** The exit code of an `interrupted` promotion (Ctrl-C): 128 + SIGINT, as shells report it. */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+/** Flags of `promote`, as commander parses them. */
+interface PromoteFlags {
+  readonly plan?: string;
+  readonly step?: boolean;
+  readonly to?: string;
+  readonly all?: boolean;
+  readonly soak?: string;
+  readonly timeout?: string;
+  readonly gateTimeout?: string;
+  readonly approveEach?: boolean;
+  readonly gate: string[];
+  readonly prometheus?: string;
+  readonly promCondition?: string;
+  readonly autoRollback?: boolean;
+  readonly output?: string;
+}
+
+/** The exit code of a promotion's outcome (documented in docs/promotion.md). */
+export function exitCodeForOutcome(outcome: PromotionOutcome): number {
+  switch (outcome.phase) {
+    case 'complete':
+      return ExitCode.SUCCESS;
+    case 'rolled-back':
+      return ExitCode.ROLLED_BACK;
+    case 'failed':
+      return outcome.failure === 'timed-out' ? ExitCode.TIMED_OUT : ExitCode.GATE_FAILED;
+    case 'aborted':
+      return ExitCode.GATE_FAILED;
+    case 'interrupted':
+      return INTERRUPTED_EXIT_CODE;
+  }
+}
+
+/** `--step`, `--to` and `--all` are alternatives; none means `--all`. */
+export function targetFromFlags(flags: Pick<PromoteFlags, 'step' | 'to' | 'all'>): PromotionTargetSpec {
+  const given = [flags.step ? '--step' : undefined, flags.to !== undefined ? '--to' : undefined, flags.all ? '--all' : undefined]
+    .filter((flag): flag is string => flag !== undefined);
+  if (given.length > 1) {
+    throw new RuntimeError('bad-input', `${given.join(' and ')} cannot be combined: pass one of --step, --to or --all`);
+  }
+  if (flags.step) {
+    return { kind: 'step' };
+  }
+  return flags.to !== undefined ? { kind: 'to', value: flags.to } : { kind: 'all' };
+}
+
+/** Who is promoting, as the Lease and the state record it: `host/pid`. */
+export function promoterIdentity(): string {
+  return `${os.hostname()}/${process.pid}`;
+}
+
+/** Registers `promote`, `pause`, `resume` and `abort`. */
+export function registerPromoteCommands(program: Command, context: CliContext): void {
+  program.command('promote')
+    .description('Walk a staged StatefulSet through its partition plan, gating every step, with optional automatic rollback')
+    .argument('<workload>', 'sts/NAME')
+    .option('--plan <plan>', 'the plan: canary, linear:N, exponential:F, 10%,50%,100% or 100,99,90,50,0 (default: the workload\'s)')
+    .option('--step', 'promote one step of the plan')
+    .option('--to <target>', 'promote until this share (50%) or number (3) of pods runs the new revision')
+    .option('--all', 'promote to the end of the plan (the default)')
+    .option('--soak <duration>', 'watch each step\'s pods for infant mortality this long after they pass the gate', '0')
+    .option('--timeout <duration>', 'how long a step (or the rollback) may wait for its pods (default: no limit)')
+    .addOption(new Option('--gate <gate>', 'an extra gate after each soak: http=URL, prom=QUERY, exec=COMMAND (repeatable)')
+      .argParser((value: string, previous: string[]) => [...previous, value]).default([]))
+    .option('--prometheus <url>', 'the Prometheus server prom= gates query')
+    .option('--prom-condition <condition>', 'the success condition of prom= gates whose query has none, e.g. ">=3"')
+    .option('--gate-timeout <duration>', 'how long one extra gate may run', '30s')
+    .option('--approve-each', 'wait for "kubectl-stage resume" before each step after the first')
+    .option('--auto-rollback', 'restore the previous revision when a step fails')
+    .option('-o, --output <format>', 'text (one line per event) or json (NDJSON events)')
+    .action(context.action(async (workload: string, flags: PromoteFlags, command: Command) => {
+      // Every flag is checked before the cluster is contacted.
+      const format = parseOutputFormat(flags.output);
+      const target = targetFromFlags(flags);
+      const soakMs = parseDuration(flags.soak ?? '0', '--soak');
+      const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
+      const gateTimeoutMs = parseDuration(flags.gateTimeout ?? '30s', '--gate-timeout');
+      const gates = flags.gate.map((text) => parseGate(text, { promCondition: flags.promCondition, prometheusUrl: flags.prometheus }));
+      const { cluster, namespace } = await context.connect(command);
+      const ref = parseWorkloadRef(workload, namespace, ['StatefulSet']);
+      const outcome = await promoteStatefulSet({
+        cluster: new RetryingCluster(cluster, context.clock),
+        clock: context.clock,
+        workload: ref,
+        plan: flags.plan,
+        target,
+        soakMs,
+        timeoutMs,
+        gates,
+        gateIo: { fetch: (url, init) => fetch(url, init), exec: execInShell, clock: context.clock },
+        prometheusUrl: flags.prometheus,
+        gateTimeoutMs,
+        approveEach: flags.approveEach ?? false,
+        autoRollback: flags.autoRollback ?? false,
+        holder: promoterIdentity(),
+        signal: context.io.signal,
+        onEvent: (event) => {
+          const line = format === 'json' ? JSON.stringify(event) : promotionEventLine(event, ref);
+          if (line !== undefined) {
+            context.io.stdout(`${line}\n`);
+          }
+        },
+      });
+      if (outcome.phase === 'interrupted') {
+        context.io.stderr(`${outcome.message}\n`);
+      }
+      return exitCodeForOutcome(outcome);
+    }));
+
+  const control = (name: PromotionCommand, description: string) => program.command(name)
+    .description(description)
+    .argument('<workload>', 'sts/NAME')
+    .action(context.action(async (workload: string, _flags: unknown, command: Command) => {
+      const { cluster, namespace } = await context.connect(command);
+      const ref = parseWorkloadRef(workload, namespace, ['StatefulSet']);
+      const result = await controlPromotion(new RetryingCluster(cluster, context.clock), context.clock, ref, name, promoterIdentity());
+      context.io.stdout(`${result.message}\n`);
+      return ExitCode.SUCCESS;
+    }));
+  control('pause', 'Hold a promotion in progress before its next step');
+  control('resume', 'Continue a paused promotion, or approve the step an --approve-each promotion waits at');
+  control('abort', 'End a promotion in progress; pods stay where they are (use undo to go back)');
+}

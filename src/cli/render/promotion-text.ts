@@ -1,0 +1,43 @@
+// One line per promotion event, for people and CI logs. `-o json` prints the events themselves instead.
+import { formatDuration } from '../../runtime/duration';
+import { PromotionEvent } from '../../runtime/promotion-engine';
+import { shortRef, WorkloadRef } from '../../runtime/workload-ref';
+
+/**
+ * The line for one event, without the newline, or undefined for events that are not news to a person (a conflict the
+ * engine re-reads and retries on its own).
+ *
+ * @param ref the workload, for pod names and the commands suggested
+ */
+export function promotionEventLine(event: PromotionEvent, ref: WorkloadRef): string | undefined {
+  const resume = `kubectl-stage resume ${shortRef(ref)}`;
+  switch (event.type) {
+    case 'started':
+      return `${event.resumed ? 'resuming' : 'promoting'} ${shortRef(ref)} with plan ${event.plan} `
+        + `(partitions ${event.partitions.join(', ')}): step ${event.step} -> ${event.targetStep}`;
+    case 'step-started':
+      return `step ${event.step}: partition ${event.partition}`
+        + (event.ordinals.length > 0 ? ` (${event.ordinals.map((ordinal) => `${ref.name}-${ordinal}`).join(', ')} on the new revision)` : ' (staged)');
+    case 'waiting':
+      return `step ${event.step}: waiting for `
+        + (event.waitingForController ?? event.blocking.map((pod) => `${pod.pod} (${pod.reason})`).join(', '));
+    case 'soak-started':
+      return `step ${event.step}: gate passed; soaking for ${formatDuration(event.until - event.at)} (until ${new Date(event.until).toISOString()})`;
+    case 'gate-result':
+      return `step ${event.step}: gate ${event.gate} ${event.passed ? 'passed' : 'failed'}: ${event.message}`;
+    case 'awaiting-approval':
+      return `step ${event.step} passed; waiting for approval: run "${resume}"`;
+    case 'paused':
+      return `paused after step ${event.step}; run "${resume}" to continue`;
+    case 'failed':
+      return `step ${event.step} ${event.kind === 'timed-out' ? 'timed out' : 'failed'}: ${event.message}`;
+    case 'rolling-back':
+      return `rolling back to revision ${event.revision}`;
+    case 'deleting-stuck-pods':
+      return `deleting ${event.pods.join(', ')}: ${event.reason}`;
+    case 'conflict':
+      return undefined;
+    case 'finished':
+      return `${event.phase === 'complete' ? 'promotion complete' : event.phase}: ${event.message}`;
+  }
+}

@@ -1,0 +1,96 @@
+// `kubectl-stage promote | pause | resume | abort` in-process against the sandbox over HTTP: output and exit codes.
+import { CliSandbox, startCliSandbox } from './cli-sandbox';
+import { formatMicroTime } from '../../src/runtime/promotion-lock';
+import { RESOURCES } from '../../src/sandbox/api';
+
+jest.setTimeout(30_000);
+
+let cli: CliSandbox;
+afterEach(async () => {
+  await cli?.sandbox.stop();
+});
+
+async function stagedKafka(image: string): Promise<void> {
+  await cli.createStatefulSet('kafka', 3, 'kafka:1');
+  expect((await cli.stage(['stage', 'sts/kafka'])).code).toBe(0);
+  cli.setImage('statefulSets', 'kafka', image);
+}
+
+const images = () => cli.pods('kafka').map((pod) => pod.spec?.containers?.[0]?.image);
+
+test('promote --plan canary walks the plan and exits 0, one line per event', async () => {
+  cli = await startCliSandbox();
+  await stagedKafka('kafka:2');
+  const result = await cli.stage(['promote', 'sts/kafka', '--plan', 'canary', '--soak', '10s']);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  const lines = result.stdout.trimEnd().split('\n');
+  expect(lines[0]).toBe('promoting sts/kafka with plan canary (partitions 3, 2, 0): step 0 -> 2');
+  expect(lines).toContain('step 0: partition 3 (staged)');
+  expect(lines).toContain('step 1: partition 2 (kafka-2 on the new revision)');
+  expect(lines).toContain('step 2: partition 0 (kafka-2, kafka-1, kafka-0 on the new revision)');
+  expect(lines.filter((line) => /^step \d: gate passed; soaking for 10s/.test(line))).toHaveLength(2);
+  expect(lines[lines.length - 1]).toMatch(/^promotion complete: every pod of statefulset\/kafka is on revision kafka-\w+$/);
+  expect(images()).toEqual(['kafka:2', 'kafka:2', 'kafka:2']);
+});
+
+test('-o json prints the engine\'s events as NDJSON', async () => {
+  cli = await startCliSandbox();
+  await stagedKafka('kafka:2');
+  const result = await cli.stage(['promote', 'sts/kafka', '--plan', 'canary', '--step', '-o', 'json']);
+  expect(result.code).toBe(0);
+  const events = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+  expect(events[0]).toMatchObject({ type: 'started', plan: 'canary', step: 0, targetStep: 1 });
+  expect(events[events.length - 1]).toMatchObject({ type: 'finished', phase: 'complete', message: 'step 1 of 2 complete' });
+  expect(images()).toEqual(['kafka:1', 'kafka:1', 'kafka:2']);
+});
+
+test('a failed canary with --auto-rollback exits 2 with every pod back on the old image', async () => {
+  cli = await startCliSandbox();
+  await stagedKafka('kafka:bad');
+  const result = await cli.stage(['promote', 'sts/kafka', '--plan', 'canary', '--auto-rollback', '--timeout', '5m']);
+  expect(result.code).toBe(2);
+  expect(result.stdout).toContain('step 1 failed: step 1 failed: pod kafka-2: ImagePullBackOff - Back-off pulling image "kafka:bad"');
+  expect(result.stdout).toMatch(/\nrolled-back: rolled back to revision kafka-\w+: /);
+  expect(images()).toEqual(['kafka:1', 'kafka:1', 'kafka:1']);
+});
+
+test('bad flags exit 4 before the cluster is touched', async () => {
+  cli = await startCliSandbox();
+  await stagedKafka('kafka:2');
+  expect(await cli.stage(['promote', 'sts/kafka', '--step', '--all'])).toEqual({
+    stdout: '', stderr: 'error: --step and --all cannot be combined: pass one of --step, --to or --all\n', code: 4,
+  });
+  expect(await cli.stage(['promote', 'sts/kafka', '--soak', '5x'])).toEqual({
+    stdout: '', stderr: 'error: invalid duration "5x" for --soak: use a number with a unit (ms, s, m, h), for example 30s, 5m or 1h30m\n', code: 4,
+  });
+  expect((await cli.stage(['promote', 'sts/kafka', '--gate', 'ftp=x'])).stderr)
+    .toBe('error: invalid gate "ftp=x": expected http=URL, prom=QUERY (with a condition such as >=3) or exec=COMMAND\n');
+  expect((await cli.stage(['promote', 'ds/kafka'])).code).toBe(4);
+  expect(images()).toEqual(['kafka:1', 'kafka:1', 'kafka:1']);
+});
+
+test('a Lease held by another promoter exits 5 naming it', async () => {
+  cli = await startCliSandbox();
+  await stagedKafka('kafka:2');
+  const now = formatMicroTime(cli.sandbox.clock.now());
+  cli.sandbox.api.create(RESOURCES.leases, {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name: 'statefulset-kafka-stage', namespace: 'default' },
+    spec: { holderIdentity: 'ci-runner/42', leaseDurationSeconds: 3600, acquireTime: now, renewTime: now },
+  });
+  const result = await cli.stage(['promote', 'sts/kafka', '--plan', 'canary']);
+  expect(result.code).toBe(5);
+  expect(result.stderr).toMatch(/^error: statefulset\/kafka is being promoted by ci-runner\/42 \(lease default\/statefulset-kafka-stage expires at .*, in \d+m\d+s\); wait for it to finish, or ask it to stop with "kubectl-stage abort sts\/kafka"\n$/);
+});
+
+test('pause, resume and abort without a promotion in progress exit 4', async () => {
+  cli = await startCliSandbox();
+  await stagedKafka('kafka:2');
+  for (const command of ['pause', 'resume', 'abort']) {
+    expect(await cli.stage([command, 'sts/kafka'])).toEqual({
+      stdout: '', stderr: 'error: no promotion of statefulset/kafka is in progress; start one with "kubectl-stage promote sts/kafka"\n', code: 4,
+    });
+  }
+});

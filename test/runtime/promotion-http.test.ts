@@ -1,0 +1,37 @@
+// The engine over real HTTP: @kubernetes/client-node 1.x (kube-cluster.ts) against the sandbox's API server.
+import { HttpPromotionSandbox, startHttpPromotionSandbox } from './http-promotion-fixture';
+import { imagesOf } from './promotion-fixture';
+import { PartitionPlan } from '../../src/partition-plan';
+
+let fixture: HttpPromotionSandbox;
+beforeEach(async () => {
+  fixture = await startHttpPromotionSandbox();
+});
+afterEach(async () => {
+  await fixture.sandbox.stop();
+});
+
+const partitionsWritten = (events: readonly { type: string }[]) =>
+  events.filter((event) => event.type === 'step-started').map((event) => (event as { partition: number }).partition);
+
+test('the seed\'s Kafka walk with --plan canary: stage, kafka-2, then kafka-1 and kafka-0', async () => {
+  await fixture.stage('kafka', 3, 'kafka:2');
+  const { outcome, events } = await fixture.promote({ name: 'kafka', plan: 'canary', soakMs: 10_000 });
+  expect(outcome).toMatchObject({ phase: 'complete', step: 2 });
+  expect(partitionsWritten(events)).toEqual([3, 2, 0]);
+  expect(imagesOf(fixture.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:2', 'kafka-1': 'kafka:2', 'kafka-2': 'kafka:2' });
+  // list+watch, not polling: a handful of requests per step, whatever the virtual time spent.
+  expect(outcome.apiRequests).toBeLessThan(40);
+});
+
+test('a bad-image canary is rolled back over HTTP (strategic merge patch of the ControllerRevision), every pod on the old revision', async () => {
+  await fixture.stage('kafka', 3, 'kafka:bad');
+  const previous = fixture.sts('kafka').status?.currentRevision;
+  const { outcome, events } = await fixture.promote({ name: 'kafka', plan: 'canary', soakMs: 30_000, autoRollback: true });
+  expect(outcome.phase).toBe('rolled-back');
+  expect(events.find((event) => event.type === 'deleting-stuck-pods')).toMatchObject({ pods: ['kafka-2'] });
+  expect(imagesOf(fixture.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:1', 'kafka-1': 'kafka:1', 'kafka-2': 'kafka:1' });
+  expect(fixture.pods('kafka').map((pod) => pod.metadata.labels?.['controller-revision-hash'])).toEqual([previous, previous, previous]);
+  expect(fixture.sts('kafka').spec.updateStrategy?.rollingUpdate?.partition).toBe(PartitionPlan.STAGED_PARTITION);
+  expect(fixture.sts('kafka').status?.updateRevision).toBe(previous);
+});
