@@ -65,7 +65,11 @@ export function revisionTemplate(revision: KubeControllerRevision): KubePodTempl
  * (`getStatefulSetPatch` / `getDaemonSetPatch`): the template with `"$patch":"replace"`, under `spec`, as Go writes JSON.
  */
 export function templatePatchBytes(workload: KubeWorkload): string {
-  return goJson({ spec: { template: { ...workload.spec.template, $patch: 'replace' } } });
+  const template = workload.spec.template;
+  // kubectl decodes the object into Go structs and encodes it again, and Go always writes the template's
+  // `metadata.creationTimestamp` (a struct, so `omitempty` does not drop it): as null when unset.
+  const metadata = { ...template.metadata, creationTimestamp: template.metadata?.creationTimestamp ?? null };
+  return goJson({ spec: { template: { ...template, metadata, $patch: 'replace' } } });
 }
 
 /** Whether the workload's live template is the one `revision` stores, byte for byte as kubectl decides it. */

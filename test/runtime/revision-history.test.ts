@@ -43,6 +43,10 @@ describe('templates and their bytes', () => {
     expect(templateMatchesRevision(sts, revision({ revision: 2, image: 'app:2' }))).toBe(true);
     expect(templateMatchesRevision(sts, revision({ revision: 1, image: 'app:1' }))).toBe(false);
     const defaulted = { ...sts, spec: { ...sts.spec, template: template('app:2', { dnsPolicy: 'ClusterFirst' }) } };
+    // An API server that leaves out the null creationTimestamp still matches, as kubectl's Go round trip adds it back.
+    const { creationTimestamp: _unset, ...bare } = sts.spec.template.metadata!;
+    expect(templateMatchesRevision({ ...sts, spec: { ...sts.spec, template: { ...sts.spec.template, metadata: bare } } },
+      revision({ revision: 2, image: 'app:2' }))).toBe(true);
     expect(templateMatchesRevision(defaulted, revision({ revision: 2, image: 'app:2' }))).toBe(false);
   });
 });
