@@ -5,6 +5,7 @@ import { CliContext, ClusterConnector } from './cli-context';
 import { CliIo, processIo } from './cli-io';
 import { registerHistoryCommand } from './commands/history';
 import { registerPlanCommand } from './commands/plan';
+import { registerPromoteCommands } from './commands/promote';
 import { registerSandboxCommand } from './commands/sandbox';
 import { registerStageCommand } from './commands/stage';
 import { registerStatusCommand } from './commands/status';
@@ -30,6 +31,7 @@ export async function run(argv: string[], io: CliIo, connector?: ClusterConnecto
     .showSuggestionAfterError();
   registerPlanCommand(program, context);
   registerStageCommand(program, context);
+  registerPromoteCommands(program, context);
   registerStatusCommand(program, context);
   registerHistoryCommand(program, context);
   registerUndoCommand(program, context);

@@ -13,11 +13,16 @@ export function promotionEventLine(event: PromotionEvent, ref: WorkloadRef): str
   const resume = `kubectl-stage resume ${shortRef(ref)}`;
   switch (event.type) {
     case 'started':
+      // A DaemonSet canary's steps are node counts, a StatefulSet's are partitions.
       return `${event.resumed ? 'resuming' : 'promoting'} ${shortRef(ref)} with plan ${event.plan} `
-        + `(partitions ${event.partitions.join(', ')}): step ${event.step} -> ${event.targetStep}`;
+        + `(${ref.kind === 'DaemonSet' ? 'nodes' : 'partitions'} ${event.partitions.join(', ')}): step ${event.step} -> ${event.targetStep}`;
     case 'step-started':
       return `step ${event.step}: partition ${event.partition}`
         + (event.ordinals.length > 0 ? ` (${event.ordinals.map((ordinal) => `${ref.name}-${ordinal}`).join(', ')} on the new revision)` : ' (staged)');
+    case 'canary-step-started':
+      return `step ${event.step}: ${event.nodes.length} node(s) to the new revision (${event.nodes.join(', ')})`;
+    case 'pods-deleted':
+      return `step ${event.step}: deleted ${event.pods.map((pod) => `${pod.pod} on ${pod.node}`).join(', ')}`;
     case 'waiting':
       return `step ${event.step}: waiting for `
         + (event.waitingForController ?? event.blocking.map((pod) => `${pod.pod} (${pod.reason})`).join(', '));
