@@ -60,9 +60,11 @@ export function applyPromotionCommand(command: PromotionCommand, state: Promotio
 /**
  * Applies `command` to the promotion of a StatefulSet: reads the workload and its Lease, writes the state with the
  * read resourceVersion as the precondition, and on a conflict reads and decides again.
+ *
+ * @param holderGone whether a Lease holder is known to be dead before its Lease expires @default none is
  */
 export async function controlPromotion(cluster: Cluster, clock: RuntimeClock, ref: WorkloadRef, command: PromotionCommand,
-  by: string): Promise<PromotionControlResult> {
+  by: string, holderGone: (holder: string) => boolean = () => false): Promise<PromotionControlResult> {
   const where = describeRef(ref);
   for (;;) {
     const sts = await cluster.get<KubeStatefulSet>(ref.kind, ref.namespace, ref.name);
@@ -72,7 +74,8 @@ export async function controlPromotion(cluster: Cluster, clock: RuntimeClock, re
     }
     const lease = await cluster.get<KubeLease>('Lease', ref.namespace, leaseNameFor(ref));
     // Whoever holds a live Lease (even under our own name, from another terminal) is running the promotion.
-    const promoterAlive = Boolean(lease?.spec?.holderIdentity) && leaseExpiresAt(lease!) > clock.now();
+    const holder = lease?.spec?.holderIdentity ?? '';
+    const promoterAlive = holder !== '' && leaseExpiresAt(lease!) > clock.now() && !holderGone(holder);
     const state = decodePromotionState(sts.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], where);
     const result = applyPromotionCommand(command, state, ref, { now: clock.now(), by, promoterAlive });
     try {

@@ -75,6 +75,11 @@ export interface PromotionOptions {
   readonly autoRollback?: boolean;
   /** Who is promoting, written into the Lease and the state. */
   readonly holder: string;
+  /**
+   * Whether a Lease holder is known to be dead before its Lease expires (see `PromotionLock`).
+   * @default no holder is known dead: a killed promoter's Lease is waited out
+   */
+  readonly holderGone?: (holder: string) => boolean;
   /** The Lease duration in seconds. @default 30 */
   readonly leaseDurationSeconds?: number;
   /** Receives progress events. @default none */

@@ -27,8 +27,14 @@ export function leaseExpiresAt(lease: KubeLease): number {
   return (Number.isNaN(renewed) ? 0 : renewed) + (lease.spec?.leaseDurationSeconds ?? 0) * 1000;
 }
 
-/** Decides how `holder` can hold `lease` at `now` (pure). */
-export function decideLease(lease: KubeLease | undefined, holder: string, now: number): LeaseDecision {
+/**
+ * Decides how `holder` can hold `lease` at `now` (pure).
+ *
+ * @param holderGone whether the current holder is known to be dead (a promoter of this host whose process is gone), so
+ *   its Lease need not be waited out @default none is
+ */
+export function decideLease(lease: KubeLease | undefined, holder: string, now: number,
+  holderGone: (holder: string) => boolean = () => false): LeaseDecision {
   if (!lease) {
     return { type: 'create' };
   }
@@ -37,7 +43,7 @@ export function decideLease(lease: KubeLease | undefined, holder: string, now: n
     return { type: 'renew' };
   }
   const expiresAt = leaseExpiresAt(lease);
-  if (current === '' || expiresAt <= now) {
+  if (current === '' || expiresAt <= now || holderGone(current)) {
     return { type: 'take-over' };
   }
   return { type: 'held', holder: current, expiresAt };
@@ -63,6 +69,11 @@ export interface PromotionLockOptions {
   readonly leaseDurationSeconds?: number;
   /** How often the holder renews. @default a third of the lease duration */
   readonly renewIntervalMs?: number;
+  /**
+   * Whether a holder is known to be dead before its Lease expires (a killed `kubectl-stage` on this host), so a rerun
+   * resumes at once instead of waiting the Lease out. @default no holder is known dead
+   */
+  readonly holderGone?: (holder: string) => boolean;
   /** Called once when the lock is lost (another holder took it, or renewals failed until it expired). @default none */
   readonly onLost?: (reason: string) => void;
 }
@@ -95,7 +106,7 @@ export class PromotionLock {
     for (;;) {
       const lease = await cluster.get<KubeLease>('Lease', workload.namespace, this.name);
       const now = clock.now();
-      const decision = decideLease(lease, holder, now);
+      const decision = decideLease(lease, holder, now, this.options.holderGone);
       if (decision.type === 'held') {
         throw new RuntimeError('lock-held',
           `${describeRef(workload)} is being promoted by ${decision.holder} (lease ${workload.namespace}/${this.name} expires at `

@@ -40,6 +40,7 @@ export class PromotionSession<W extends KubeWorkload> {
       workload: options.workload,
       holder: options.holder,
       leaseDurationSeconds: options.leaseDurationSeconds,
+      holderGone: options.holderGone,
       onLost: () => this.observer.notify(),
     });
   }

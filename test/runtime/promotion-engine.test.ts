@@ -205,6 +205,19 @@ describe('promoteStatefulSet: crashes, concurrency and faults', () => {
     expect(sandbox.api.get(RESOURCES.leases, 'default', leaseNameFor(KAFKA))?.spec.leaseTransitions).toBe(1);
   });
 
+  test('a rerun takes over at once when the killed promoter is known gone (same host, process exited)', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka();
+    const doomed = new KillableCluster(sandbox.cluster);
+    startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 60_000, cluster: doomed, holder: 'runner/100' });
+    await sandbox.runUntil(() => sandbox.state('kafka')?.phase === 'soaking');
+    doomed.kill();
+    const rerun = startPromotion(sandbox, { name: 'kafka', holder: 'runner/200', holderGone: (holder) => holder === 'runner/100' });
+    await sandbox.runUntil(rerun.settled);
+    expect(await rerun.result()).toMatchObject({ phase: 'complete' });
+    expect(rerun.events[0]).toMatchObject({ type: 'started', step: 1, resumed: true });
+  });
+
   test('two promoters at once: the second is refused with lock-held, the first completes', async () => {
     sandbox = startPromotionSandbox();
     await stagedKafka();

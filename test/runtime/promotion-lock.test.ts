@@ -28,6 +28,11 @@ describe('decideLease', () => {
     expect(decideLease(current, 'me', T0)).toEqual(expected);
   });
 
+  test('a live Lease whose holder is known dead is taken over without waiting', () => {
+    expect(decideLease(lease('host/123', 5), 'me', T0, (holder) => holder === 'host/123')).toEqual({ type: 'take-over' });
+    expect(decideLease(lease('host/124', 5), 'me', T0, (holder) => holder === 'host/123')).toMatchObject({ type: 'held' });
+  });
+
   test('expiry falls back to acquireTime, then to "expired"', () => {
     expect(leaseExpiresAt({ metadata: {}, spec: { acquireTime: new Date(T0).toISOString(), leaseDurationSeconds: 15 } })).toBe(T0 + 15_000);
     expect(leaseExpiresAt({ metadata: {}, spec: {} })).toBe(0);

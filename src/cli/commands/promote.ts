@@ -1,6 +1,5 @@
 // `kubectl-stage promote | pause | resume | abort`: flags in, the runtime's promotion engine and control functions
 // out, events rendered as lines (or NDJSON with -o json), outcomes mapped to the documented exit codes.
-import * as os from 'node:os';
 import { Command, Option } from 'commander';
 import { parseOutputFormat } from './output-format';
 import { parseDuration } from '../../runtime/duration';
@@ -14,6 +13,7 @@ import { RuntimeError } from '../../runtime/runtime-error';
 import { parseWorkloadRef } from '../../runtime/workload-ref';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
+import { localPromoterGone, promoterIdentity } from '../promoter-identity';
 import { promotionEventLine } from '../render/promotion-text';
 
 /** The exit code of an `interrupted` promotion (Ctrl-C): 128 + SIGINT, as shells report it. */
@@ -65,11 +65,6 @@ export function targetFromFlags(flags: Pick<PromoteFlags, 'step' | 'to' | 'all'>
   return flags.to !== undefined ? { kind: 'to', value: flags.to } : { kind: 'all' };
 }
 
-/** Who is promoting, as the Lease and the state record it: `host/pid`. */
-export function promoterIdentity(): string {
-  return `${os.hostname()}/${process.pid}`;
-}
-
 /** Registers `promote`, `pause`, `resume` and `abort`. */
 export function registerPromoteCommands(program: Command, context: CliContext): void {
   program.command('promote')
@@ -114,6 +109,7 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
         approveEach: flags.approveEach ?? false,
         autoRollback: flags.autoRollback ?? false,
         holder: promoterIdentity(),
+        holderGone: localPromoterGone,
         signal: context.io.signal,
         onEvent: (event) => {
           const line = format === 'json' ? JSON.stringify(event) : promotionEventLine(event, ref);
@@ -134,7 +130,8 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
     .action(context.action(async (workload: string, _flags: unknown, command: Command) => {
       const { cluster, namespace } = await context.connect(command);
       const ref = parseWorkloadRef(workload, namespace, ['StatefulSet']);
-      const result = await controlPromotion(new RetryingCluster(cluster, context.clock), context.clock, ref, name, promoterIdentity());
+      const retrying = new RetryingCluster(cluster, context.clock);
+      const result = await controlPromotion(retrying, context.clock, ref, name, promoterIdentity(), localPromoterGone);
       context.io.stdout(`${result.message}\n`);
       return ExitCode.SUCCESS;
     }));
