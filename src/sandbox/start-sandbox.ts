@@ -41,6 +41,13 @@ export interface SandboxOptions {
    */
   readonly faults?: FaultOptions;
   /**
+   * Virtual clock only: how many consecutive event-loop turns without an HTTP request in flight count as "clients
+   * have settled" before time moves. In-process clients (client-node) take a few turns between receiving a response
+   * or watch event and sending their next request; raise this when a client does more asynchronous work in between.
+   * @default 20
+   */
+  readonly idleTurns?: number;
+  /**
    * Where to write the kubeconfig file.
    * @default `kubeconfig` in a fresh temporary directory (removed by stop())
    */
@@ -91,7 +98,7 @@ export interface Sandbox {
 }
 
 // Consecutive event-loop turns without a request in flight that count as "HTTP has settled".
-const IDLE_TURNS = 5;
+const DEFAULT_IDLE_TURNS = 20;
 // Real time to wait for an out-of-process client (kubectl) when the virtual clock has nothing left to run.
 const EXTERNAL_CLIENT_POLL_MS = 5;
 
@@ -127,8 +134,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     return clock;
   };
+  const idleTurns = options.idleTurns ?? DEFAULT_IDLE_TURNS;
+  if (!Number.isInteger(idleTurns) || idleTurns < 1) {
+    throw new Error(`startSandbox: idleTurns must be an integer >= 1, got ${idleTurns}`);
+  }
   const settle = async () => {
-    for (let quiet = 0; quiet < IDLE_TURNS;) {
+    for (let quiet = 0; quiet < idleTurns;) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       quiet = server.requestsInFlight === 0 ? quiet + 1 : 0;
     }

@@ -66,6 +66,34 @@ describe('startSandbox', () => {
     await expect(sandbox.runUntil(() => false, { maxVirtualMs: 5_000 })).rejects.toThrow(/condition still false after 5000 ms of virtual time/);
   });
 
+  test('runUntil lets an in-process client-node watcher react before time moves on', async () => {
+    sandbox = await startSandbox({ clock: 'virtual', nodes: 0 });
+    const k8s = await import('@kubernetes/client-node');
+    const config = new k8s.KubeConfig();
+    config.loadFromFile(sandbox.kubeconfigPath);
+    const core = config.makeApiClient(k8s.CoreV1Api);
+    const reactions: string[] = [];
+    const watching = await new k8s.Watch(config).watch('/api/v1/namespaces/default/configmaps',
+      { resourceVersion: sandbox.api.list(RESOURCES.configMaps).resourceVersion },
+      (type: string, obj: any) => {
+        if (type === 'ADDED' && obj.metadata.name.startsWith('trigger-')) {
+          // The reaction reads, then writes: two round trips the clock must wait for.
+          void core.readNamespacedConfigMap({ namespace: 'default', name: obj.metadata.name })
+            .then(() => core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: `reaction-${obj.metadata.name}` } } }))
+            .then((created) => reactions.push(`${created.metadata!.name}@${sandbox.clock.now() - start}`))
+            .catch((error: Error) => reactions.push(`failed: ${error.message}`));
+        }
+      }, () => undefined);
+    const start = sandbox.clock.now();
+    const trigger = (name: string) => sandbox.api.create(RESOURCES.configMaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' } });
+    sandbox.clock.setTimer(10_000, () => trigger('trigger-1'));
+    sandbox.clock.setTimer(10_001, () => trigger('trigger-2'));
+    sandbox.clock.setTimer(60_000, () => undefined);
+    await sandbox.runUntil(() => reactions.length === 2);
+    watching.abort();
+    expect(reactions).toEqual(['reaction-trigger-1@10000', 'reaction-trigger-2@10001']);
+  });
+
   test('advance moves exactly the given virtual time', async () => {
     sandbox = await startSandbox({ clock: 'virtual', nodes: 1 });
     const start = sandbox.clock.now();
