@@ -190,6 +190,31 @@ describe('writes over HTTP', () => {
     expect(sandbox.api.list(RESOURCES.configMaps, { namespace: 'default' }).items.map((item) => item.metadata.name)).toEqual(['b']);
   });
 
+  test('pods/binding assigns a pending pod to a node; a binding without a target is a 400', async () => {
+    await http(sandbox, 'POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { schedulerName: 'other', containers: [{ name: 'c', image: 'i' }] } });
+    const missing = await http(sandbox, 'POST', '/api/v1/namespaces/default/pods/p/binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'p' } });
+    expect(missing.status).toBe(400);
+    const bound = await http(sandbox, 'POST', '/api/v1/namespaces/default/pods/p/binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'p' }, target: { kind: 'Node', name: 'node-1' } });
+    expect(bound).toMatchObject({ status: 201, body: { kind: 'Status', status: 'Success', code: 201 } });
+    expect(sandbox.api.get(RESOURCES.pods, 'default', 'p')!.spec.nodeName).toBe('node-1');
+  });
+
+  test('verbs a path does not serve are 405, unknown subresources 404', async () => {
+    await http(sandbox, 'POST', path, JSON.parse(configMap('x', {})));
+    expect((await http(sandbox, 'POST', `${path}/x`, JSON.parse(configMap('x', {})))).status).toBe(405);
+    expect((await http(sandbox, 'PUT', path, JSON.parse(configMap('x', {})))).status).toBe(405);
+    expect((await http(sandbox, 'GET', `${path}/x/status`)).body).toMatchObject({ code: 404, message: 'the server could not find the requested resource' });
+    expect((await http(sandbox, 'POST', '/version', {})).status).toBe(405);
+  });
+
+  test('a body that is not JSON is a 400, another media type a 415', async () => {
+    const garbled = await http(sandbox, 'POST', path, '{"kind":');
+    expect(garbled.status).toBe(400);
+    expect(garbled.body.message).toMatch(/^the body of the request could not be decoded/);
+    const yaml = await http(sandbox, 'POST', path, 'kind: ConfigMap', { 'Content-Type': 'application/xml' });
+    expect(yaml).toMatchObject({ status: 415, body: { reason: 'UnsupportedMediaType' } });
+  });
+
   test('the scale subresource reads and writes replicas as an autoscaling/v1 Scale', async () => {
     await http(sandbox, 'POST', '/apis/apps/v1/namespaces/default/statefulsets', JSON.parse(statefulSet('nginx:1')));
     const scale = await http(sandbox, 'GET', '/apis/apps/v1/namespaces/default/statefulsets/web/scale');
