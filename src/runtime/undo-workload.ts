@@ -6,12 +6,15 @@ import { RuntimeClock } from './clock';
 import { Cluster, ClusterError } from './cluster';
 import { detectForcedRollbackTrap, ForcedRollbackTrap } from './forced-rollback-trap';
 import { KubePod, KubeStatefulSet } from './kube-types';
-import { RuntimeError } from './runtime-error';
-import { isGenerationObserved, isOrderedReady } from './statefulset-facts';
-import { decideUndo, UndoDecision, UndoMode } from './undo';
-import { WorkloadRef } from './workload-ref';
+import { resolvePartitionPlan } from './plan-source';
+import { decodePromotionState, TERMINAL_PHASES } from './promotion-state';
 import { readRolloutSnapshot } from './rollout-snapshot';
+import { RuntimeError } from './runtime-error';
+import { isGenerationObserved, isOrderedReady, statefulSetReplicas } from './statefulset-facts';
+import { decideUndo, UndoDecision, UndoMode } from './undo';
+import { describeRef, WorkloadRef } from './workload-ref';
 import { labelSelectorToString } from '../internal/label-selector';
+import { RolloutKeys } from '../keys';
 
 /** Something undo did, for the CLI to print as it happens. */
 export type UndoEvent =
@@ -31,6 +34,11 @@ export interface UndoWorkloadOptions {
   readonly toRevision?: number;
   /** How a StatefulSet's pods go back. @default 'all-at-once' */
   readonly mode?: UndoMode;
+  /**
+   * With `through-plan`: the `--plan` the promotion will walk, checked (with the state and annotation fallbacks) before
+   * anything changes. @default the promotion state's plan, then the plan annotation
+   */
+  readonly plan?: string;
   /** Delete the pods stuck by the forced-rollback trap. @default true */
   readonly escapeTrap?: boolean;
   /** How long to wait for the controller to observe the restored template before checking the trap, in ms. @default 30000 */
@@ -61,6 +69,20 @@ export async function undoWorkload(options: UndoWorkloadOptions): Promise<UndoOu
   const emit = options.onEvent ?? (() => undefined);
   const snapshot = await readRolloutSnapshot(cluster, ref);
   const decision = decideUndo(ref.kind, snapshot.workload, snapshot.revisions, options.toRevision ?? 0, options.mode);
+  if (options.mode === 'through-plan') {
+    // The promotion that follows needs a plan that fits: refuse now rather than leave the rollback staged.
+    const sts = snapshot.workload as KubeStatefulSet;
+    const annotations = sts.metadata.annotations ?? {};
+    const state = decodePromotionState(annotations[RolloutKeys.STATE_ANNOTATION], describeRef(ref));
+    resolvePartitionPlan({
+      flag: options.plan,
+      // As the engine: only a promotion still in progress lends its plan.
+      statePlan: state && !TERMINAL_PHASES.includes(state.phase) ? state.plan : undefined,
+      annotation: annotations[RolloutKeys.PLAN_ANNOTATION],
+      replicas: statefulSetReplicas(sts),
+      where: describeRef(ref),
+    });
+  }
   if (decision.action === 'patch') {
     try {
       await cluster.patch(ref.kind, ref.namespace, ref.name, decision.patch, 'strategic');

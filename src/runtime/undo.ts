@@ -101,6 +101,6 @@ export function decideUndo(
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: PartitionPlan.STAGED_PARTITION } },
       },
     },
-    message: `${ROLLED_BACK} (staged: revision ${revision.revision} is the update revision, no pod moved yet)`,
+    message: `${ROLLED_BACK} (staged: the template of revision ${revision.revision} is the update revision, no pod moved yet)`,
   };
 }

@@ -60,7 +60,7 @@ describe('decideUndo', () => {
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: PartitionPlan.STAGED_PARTITION } },
       },
     });
-    expect(decision.message).toBe('rolled back (staged: revision 1 is the update revision, no pod moved yet)');
+    expect(decision.message).toBe('rolled back (staged: the template of revision 1 is the update revision, no pod moved yet)');
   });
 
   test('through the plan is refused for OnDelete StatefulSets and DaemonSets', () => {

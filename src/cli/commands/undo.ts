@@ -55,13 +55,14 @@ export function registerUndoCommand(program: Command, context: CliContext): void
         toRevision,
         mode: options.throughPlan ? 'through-plan' : 'all-at-once',
         escapeTrap: options.escapeTrap,
+        plan: options.plan,
         onEvent: print,
         signal: context.io.signal,
       });
       if (!options.throughPlan || outcome.decision.action === 'skip') {
         return ExitCode.SUCCESS;
       }
-      context.io.stdout(`promoting revision ${outcome.decision.revision.revision} of ${shortRef(ref)} down the plan\n`);
+      context.io.stdout(`promoting ${shortRef(ref)} back to the template of revision ${outcome.decision.revision.revision}, step by step\n`);
       const promotion = await promoteStatefulSet({
         cluster,
         clock: context.clock,
