@@ -25,8 +25,26 @@ export function isPodAvailable(pod: KubeObject, minReadySeconds: number, nowMs: 
   if (!minReadySeconds) {
     return true;
   }
-  const since = parseTimestamp(ready.lastTransitionTime);
+  const since = transitionMs(ready.lastTransitionTime);
   return since !== undefined && since + minReadySeconds * 1000 < nowMs;
+}
+
+// Controllers ask every pod's availability on every sync; second-precision timestamps repeat a lot,
+// so their parses are remembered (and forgotten wholesale past a bound).
+const TRANSITIONS_LIMIT = 10_000;
+const transitions = new Map<string, number | undefined>();
+
+function transitionMs(timestamp: string | undefined): number | undefined {
+  if (timestamp === undefined) {
+    return undefined;
+  }
+  if (!transitions.has(timestamp)) {
+    if (transitions.size >= TRANSITIONS_LIMIT) {
+      transitions.clear();
+    }
+    transitions.set(timestamp, parseTimestamp(timestamp));
+  }
+  return transitions.get(timestamp);
 }
 
 /**
@@ -42,7 +60,7 @@ export function msUntilNextAvailable(pods: Iterable<KubeObject>, minReadySeconds
     if (!minReadySeconds || ready?.status !== 'True' || isPodAvailable(pod, minReadySeconds, nowMs)) {
       continue;
     }
-    const since = parseTimestamp(ready.lastTransitionTime) ?? nowMs;
+    const since = transitionMs(ready.lastTransitionTime) ?? nowMs;
     const wait = since + minReadySeconds * 1000 + 1 - nowMs;
     soonest = soonest === undefined ? wait : Math.min(soonest, wait);
   }

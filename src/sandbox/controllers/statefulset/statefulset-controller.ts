@@ -1,7 +1,7 @@
 // The StatefulSet controller (stateful_set.go): it watches StatefulSets and their pods, claims the
 // pods that belong to a set (adopting orphans that match, releasing pods that no longer match), and
 // runs one sync per set through a de-duplicating work queue.
-import { labelSelectorMatches } from '../../../internal/label-selector';
+import { labelSelectorMatches, matchesRequirements, selectorRequirements } from '../../../internal/label-selector';
 import { RESOURCES } from '../../api';
 import type { KubeObject, SandboxApi } from '../../api';
 import type { SandboxClock } from '../../clock';
@@ -111,11 +111,14 @@ export class StatefulSetController {
   // pods that no longer match are released, matching orphans are adopted (unless the set is going away).
   private claimPods(set: KubeObject): KubeObject[] {
     const claimed: KubeObject[] = [];
+    // Compiled once per sync: the loop below runs for every pod of the set on every sync.
+    const requirements = set.spec?.selector ? selectorRequirements(set.spec.selector) : undefined;
+    const selected = (pod: KubeObject) => requirements !== undefined && matchesRequirements(requirements, pod.metadata.labels);
     for (const pod of this.pods.byIndex(CONTROLLER_INDEX, set.metadata.uid ?? '').values()) {
       if (!isMemberOf(set, pod)) {
         continue;
       }
-      if (labelSelectorMatches(set.spec?.selector, pod.metadata.labels) || set.metadata.deletionTimestamp) {
+      if (selected(pod) || set.metadata.deletionTimestamp) {
         claimed.push(pod);
       } else {
         this.options.api.update(RESOURCES.pods, {
@@ -126,7 +129,7 @@ export class StatefulSetController {
     }
     if (!set.metadata.deletionTimestamp) {
       for (const pod of [...this.pods.byIndex(ORPHAN_INDEX, set.metadata.namespace ?? '').values()]) {
-        if (isMemberOf(set, pod) && !pod.metadata.deletionTimestamp && labelSelectorMatches(set.spec?.selector, pod.metadata.labels)) {
+        if (isMemberOf(set, pod) && !pod.metadata.deletionTimestamp && selected(pod)) {
           claimed.push(this.options.api.update(RESOURCES.pods, {
             ...pod,
             metadata: { ...pod.metadata, ownerReferences: [...(pod.metadata.ownerReferences ?? []), newControllerRef(set)] },

@@ -8,14 +8,24 @@ import { newControllerRef } from '../owner-references';
 
 const STATEFUL_POD_NAME = /^(.*)-([0-9]+)$/;
 
+// Every sync parses the name of every pod of the set several times; names repeat across syncs, so the
+// parses are remembered (and forgotten wholesale past a bound, so the map cannot grow without limit).
+const PARSED_NAMES_LIMIT = 100_000;
+const parsedNames = new Map<string, { readonly parent: string; readonly ordinal: number }>();
+
 /** The parent StatefulSet name and ordinal encoded in a pod name, or ordinal -1 when there is none. */
-export function parentNameAndOrdinal(podName: string): { parent: string; ordinal: number } {
-  const match = STATEFUL_POD_NAME.exec(podName);
-  if (!match) {
-    return { parent: '', ordinal: -1 };
+export function parentNameAndOrdinal(podName: string): { readonly parent: string; readonly ordinal: number } {
+  let parsed = parsedNames.get(podName);
+  if (parsed === undefined) {
+    const match = STATEFUL_POD_NAME.exec(podName);
+    const ordinal = match ? Number(match[2]) : -1;
+    parsed = match ? { parent: match[1], ordinal: ordinal <= 2 ** 31 - 1 ? ordinal : -1 } : { parent: '', ordinal: -1 };
+    if (parsedNames.size >= PARSED_NAMES_LIMIT) {
+      parsedNames.clear();
+    }
+    parsedNames.set(podName, parsed);
   }
-  const ordinal = Number(match[2]);
-  return { parent: match[1], ordinal: ordinal <= 2 ** 31 - 1 ? ordinal : -1 };
+  return parsed;
 }
 
 /** The pod's ordinal, or -1. */
@@ -80,8 +90,12 @@ export function storageMatches(set: KubeObject, pod: KubeObject): boolean {
   if (ordinal < 0) {
     return false;
   }
+  const templates: readonly KubeObject[] = set.spec?.volumeClaimTemplates ?? [];
+  if (templates.length === 0) {
+    return true;
+  }
   const volumes = new Map<string, any>((pod.spec?.volumes ?? []).map((volume: any) => [volume.name, volume]));
-  return (set.spec?.volumeClaimTemplates ?? []).every((claim: KubeObject) => {
+  return templates.every((claim) => {
     const volume = volumes.get(claim.metadata?.name ?? '');
     return volume?.persistentVolumeClaim?.claimName === persistentVolumeClaimName(set, claim, ordinal);
   });
