@@ -14,7 +14,7 @@ import {
   currentPlanStep, nextPromotionAction, ObservedPromotion, PromotionAction, PromotionFailureKind, promotionTargetStep, PromotionRequest,
 } from './promotion-decision';
 import { PromotionSession } from './promotion-session';
-import { decodePromotionState, encodePromotionState, PromotionPhase, PromotionState, TERMINAL_PHASES } from './promotion-state';
+import { decodePromotionState, PromotionPhase, PromotionState, TERMINAL_PHASES } from './promotion-state';
 import { PromotionTargetSpec } from './promotion-target';
 import { revisionTemplate } from './revision-history';
 import { RuntimeError } from './runtime-error';
@@ -293,14 +293,13 @@ class PromotionRun {
       throw new RuntimeError('api', `cannot roll back ${this.where}: ControllerRevision ${workload.namespace}/${revisionName} no longer exists`);
     }
     this.session.emit({ type: 'rolling-back', at: this.options.clock.now(), revision: revisionName });
-    const body = {
-      metadata: {
-        resourceVersion: sts.metadata.resourceVersion,
-        annotations: { [RolloutKeys.STATE_ANNOTATION]: encodePromotionState({ ...state, holder: this.options.holder }) },
-      },
-      spec: { template: { ...revisionTemplate(revision), $patch: 'replace' } },
-    };
-    await this.session.patchFresh(() => this.cluster.patch<KubeStatefulSet>('StatefulSet', workload.namespace, workload.name, body, 'strategic'));
+    const template = { ...revisionTemplate(revision), $patch: 'replace' };
+    if (await this.session.write(sts, state, { spec: { template } }, 'strategic')
+      && this.session.observer.snapshot().workload?.metadata.generation === sts.metadata.generation) {
+      // The template already was that revision's: the controller has nothing left to change, so wait for its status
+      // instead of patching again.
+      await this.session.waitForChange();
+    }
   }
 
   private async deleteStuckPods(pods: readonly { name: string; uid?: string }[], reason: string): Promise<void> {
