@@ -54,10 +54,13 @@ function transitionMs(timestamp: string | undefined): number | undefined {
  * wakes up 1 ms past it instead.
  */
 export function msUntilNextAvailable(pods: Iterable<KubeObject>, minReadySeconds: number, nowMs: number): number | undefined {
+  if (!minReadySeconds) {
+    return undefined;
+  }
   let soonest: number | undefined;
   for (const pod of pods) {
     const ready = podReadyCondition(pod);
-    if (!minReadySeconds || ready?.status !== 'True' || isPodAvailable(pod, minReadySeconds, nowMs)) {
+    if (ready?.status !== 'True' || isPodAvailable(pod, minReadySeconds, nowMs)) {
       continue;
     }
     const since = transitionMs(ready.lastTransitionTime) ?? nowMs;
