@@ -84,20 +84,25 @@ describe('seed 000: ZooKeeper and Kafka StatefulSets', () => {
     ]);
   });
 
-  test('kubectl apply -f kafka_mini.yaml creates the brokers in parallel too', async () => {
+  test('kubectl get po -lapp=kafka -w shows the brokers created in parallel, all Pending before any runs', async () => {
+    const watch = session.start('kubectl get po -lapp=kafka -w');
+    await Promise.race([whenWatched(sandbox, RESOURCES.pods, (options) => options.labelSelector === 'app=kafka'), watch.done]);
     const recording = recordPods('kafka');
     const applied = await session.run('kubectl apply -f kafka_mini.yaml');
     expect(applied.stdout).toBe('service/kafka-hs created\npoddisruptionbudget.policy/kafka-pdb created\nstatefulset.apps/kafka created\n');
-
-    await sandbox.runUntil(() => pods('kafka').length === 3);
-    const creating = await session.run('kubectl get po -lapp=kafka');
-    expect(tableRows(creating.stdout).map((row) => row[0])).toEqual(['kafka-0', 'kafka-1', 'kafka-2']);
-    expect(tableRows(creating.stdout).every((row) => row[1] === '0/1')).toBe(true);
 
     await sandbox.runUntil(allReady('kafka', 3));
     recording.stop();
     const order = creationOrder(recording.events, 3);
     expect(order.allCreated).toBeLessThan(order.firstRunning);
+
+    const readyLines = (text: string) => tableRows(text).filter((row) => row[1] === '1/1').length;
+    await watch.waitForOutput((text) => readyLines(text) === 3);
+    const rows = tableRows((await watch.interrupt()).stdout);
+    const firstRunning = rows.findIndex((row) => row[2] === 'Running');
+    expect(new Set(rows.slice(0, firstRunning).map((row) => row[0]))).toEqual(new Set(['kafka-0', 'kafka-1', 'kafka-2']));
+    expect(rows.slice(0, 3).map((row) => row.slice(1, 4))).toEqual(Array(3).fill(['0/1', 'Pending', '0']));
+    expect(rows.filter((row) => row[2] === 'ContainerCreating').map((row) => row[0]).sort()).toEqual(['kafka-0', 'kafka-1', 'kafka-2']);
   });
 
   test('a template patch updates kafka-2, kafka-1 and kafka-0 in that order, each after the previous is Running and Ready', async () => {
