@@ -2,6 +2,7 @@
 // it: into a plain buffer, so the tabs stay tabs. It covers the fields our workloads and common pod templates use;
 // a volume type it does not know is printed as kubectl prints one it does not know, `<unknown>`.
 import { KubePodTemplate } from '../../runtime/kube-types';
+import { milliCpu, quantityValue } from '../../sandbox/controllers/quantity';
 
 // kubectl's maxAnnotationLen and skipAnnotations.
 const MAX_ANNOTATION_LENGTH = 140;
@@ -167,7 +168,7 @@ function writeEnv(write: Write, container: Json): void {
       // kubectl resolves field references only for a live pod; for a template the value is empty.
       write(3, `${variable.name}:\t (${from.fieldRef.apiVersion ?? ''}:${from.fieldRef.fieldPath})\n`);
     } else if (from.resourceFieldRef) {
-      write(3, `${variable.name}:\t${resourceFieldValue(container, from.resourceFieldRef.resource)} (${from.resourceFieldRef.resource})\n`);
+      write(3, `${variable.name}:\t${resourceFieldValue(container, from.resourceFieldRef)} (${from.resourceFieldRef.resource})\n`);
     } else if (from.secretKeyRef) {
       write(3, `${variable.name}:\t<set to the key '${from.secretKeyRef.key}' in secret '${from.secretKeyRef.name}'>\t`
         + `Optional: ${from.secretKeyRef.optional === true}\n`);
@@ -178,14 +179,17 @@ function writeEnv(write: Write, container: Json): void {
   }
 }
 
-// ExtractContainerResourceValue for the four resources a template can name; an unset limit is the node's allocatable.
-function resourceFieldValue(container: Json, resource: string): string {
+// ExtractContainerResourceValue: the quantity divided by the divisor (default 1) and rounded up, CPU in cores from
+// millicores; a zero limit shows as the node's allocatable, as describe does.
+function resourceFieldValue(container: Json, selector: Json): string {
+  const resource: string = selector.resource;
   const [kind, name] = resource.split('.');
-  const value = container.resources?.[kind]?.[name];
-  if (value !== undefined) {
-    return String(value);
-  }
-  return kind === 'limits' ? 'node allocatable' : '0';
+  const quantity: string | number = container.resources?.[kind]?.[name] ?? 0;
+  const divisor: string | number = selector.divisor ?? 1;
+  const value = name === 'cpu'
+    ? Math.ceil(milliCpu(quantity) / milliCpu(divisor))
+    : Math.ceil(quantityValue(quantity) / quantityValue(divisor));
+  return value === 0 && (resource === 'limits.cpu' || resource === 'limits.memory') ? 'node allocatable' : String(value);
 }
 
 function writeMounts(write: Write, container: Json): void {
