@@ -46,6 +46,8 @@ export interface PromotionRequest {
   readonly autoRollback: boolean;
   /** The identity written into the state (the Lease holder). */
   readonly holder: string;
+  /** When this run started (ms): the deadline base of waits before any state exists. @default such waits have no deadline */
+  readonly startedAt?: number;
 }
 
 /**
@@ -64,7 +66,7 @@ export type PromotionAction =
   /** Take the workload's Lease before writing anything. */
   | { readonly type: 'acquire' }
   /** Nothing to promote and nothing to write: the outcome is final. */
-  | { readonly type: 'done'; readonly phase: 'complete'; readonly message: string }
+  | { readonly type: 'done'; readonly phase: 'complete' | 'failed'; readonly failure?: PromotionFailureKind; readonly message: string }
   /** Write the partition of `step` together with the state. */
   | { readonly type: 'set-partition'; readonly step: number; readonly partition: number; readonly physical: number; readonly state: PromotionState }
   /** Wait for the pods of `step` (or of the rollback); re-decide on the next change or at `until`. */
@@ -139,7 +141,7 @@ export function nextPromotionAction(observed: ObservedPromotion, state: Promotio
     return { type: 'acquire' };
   }
   if (!inProgress) {
-    return begin(sts, state, request, now);
+    return begin(sts, observed.pods, state, request, now);
   }
   if (state.abortRequested) {
     return {
@@ -187,7 +189,8 @@ export function soakAction(state: PromotionState, request: StepWalkRequest, pods
 }
 
 // Start (or restart after a terminal phase) a promotion: record where the cluster is and what is being promoted.
-function begin(sts: KubeStatefulSet, previous: PromotionState | undefined, request: PromotionRequest, now: number): PromotionAction {
+function begin(sts: KubeStatefulSet, pods: readonly KubePod[], previous: PromotionState | undefined, request: PromotionRequest,
+  now: number): PromotionAction {
   if (!isGenerationObserved(sts) || !sts.status?.updateRevision) {
     const gate = evaluateStepGate(sts, [], now);
     return { type: 'wait-gate', step: 0, blocking: [], waitingForController: gate.waitingForController };
@@ -195,7 +198,7 @@ function begin(sts: KubeStatefulSet, previous: PromotionState | undefined, reque
   const updateRevision = sts.status.updateRevision;
   const currentRevision = sts.status.currentRevision ?? updateRevision;
   if (currentRevision === updateRevision) {
-    return { type: 'done', phase: 'complete', message: `nothing to promote: every pod of ${request.where} is on revision ${updateRevision}` };
+    return nothingToPromote(sts, pods, request, now);
   }
   const step = Math.min(currentPlanStep(request.partitions, logicalPartition(sts)), request.targetStep);
   const at = new Date(now).toISOString();
@@ -218,6 +221,30 @@ function begin(sts: KubeStatefulSet, previous: PromotionState | undefined, reque
   };
   const partition = request.partitions[step];
   return { type: 'set-partition', step, partition, physical: PartitionPlan.toPhysicalPartition(partition, statefulSetReplicas(sts)), state };
+}
+
+// No revision is pending. The promotion is complete once every ordinal exists on that revision and is Ready (a pod
+// deleted by an undo may still be on its way back); waiting for it is bounded by the run's timeout.
+function nothingToPromote(sts: KubeStatefulSet, pods: readonly KubePod[], request: PromotionRequest, now: number): PromotionAction {
+  const revision = sts.status?.updateRevision ?? '';
+  // Every ordinal counts, as if the partition were 0.
+  const everyOrdinal: KubeStatefulSet = { ...sts, spec: { ...sts.spec, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } } } };
+  const gate = evaluateStepGate(everyOrdinal, pods, now);
+  if (gate.passed) {
+    return { type: 'done', phase: 'complete', message: `nothing to promote: every pod of ${request.where} is on revision ${revision}` };
+  }
+  const deadline = request.startedAt !== undefined && request.timeoutMs !== undefined ? request.startedAt + request.timeoutMs : undefined;
+  if (deadline !== undefined && now >= deadline) {
+    return {
+      type: 'done',
+      phase: 'failed',
+      failure: 'timed-out',
+      message: `nothing to promote on ${request.where} (revision ${revision}), but after ${formatDuration(request.timeoutMs ?? 0)} `
+        + `${gate.blocking.map((pod) => `${pod.pod} is ${pod.reason}`).join(', ')}`,
+    };
+  }
+  const until = [gate.recheckAt, deadline].filter((time): time is number => time !== undefined);
+  return { type: 'wait-gate', step: 0, blocking: gate.blocking, until: until.length > 0 ? Math.min(...until) : undefined };
 }
 
 function validateStart(sts: KubeStatefulSet, request: PromotionRequest): string | undefined {

@@ -165,6 +165,7 @@ class PromotionRun {
       approveEach: this.options.approveEach ?? false,
       autoRollback: this.options.autoRollback ?? false,
       holder: this.options.holder,
+      startedAt: this.options.clock.now(),
     };
     // The decision's own validation, on the object as read, before the lock or any write.
     const first = nextPromotionAction({ sts, pods: [], lockHeld: false }, state, request, this.options.clock.now());
@@ -211,8 +212,8 @@ class PromotionRun {
         await this.session.lock.acquire();
         return undefined;
       case 'done':
-        this.session.emit({ type: 'finished', at: now, phase: 'complete', message: action.message });
-        return this.session.outcome('complete', action.message, this.session.state()?.step ?? 0);
+        this.session.emit({ type: 'finished', at: now, phase: action.phase, message: action.message });
+        return this.session.outcome(action.phase, action.message, this.session.state()?.step ?? 0, action.failure);
       case 'set-partition':
         if (await this.session.write(sts!, action.state, { spec: { updateStrategy: { rollingUpdate: { partition: action.physical } } } })) {
           this.session.emit({ type: 'step-started', at: now, step: action.step, partition: action.partition, ordinals: ordinalsToUpdate(sts!, action.partition) });

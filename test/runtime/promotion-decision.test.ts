@@ -77,8 +77,23 @@ describe('nextPromotionAction: validation and start', () => {
   });
 
   test('nothing staged: every pod already runs the update revision', () => {
-    expect(decide(observe({ partition: STAGED, currentRevision: 'web-new', updateRevision: 'web-new' }), undefined)).toEqual({
+    const sts: StatefulSetShape = { partition: STAGED, currentRevision: 'web-new', updateRevision: 'web-new' };
+    expect(decide(observe(sts, [updated(0), updated(1), updated(2)]), undefined)).toEqual({
       type: 'done', phase: 'complete', message: 'nothing to promote: every pod of statefulset/web is on revision web-new',
+    });
+  });
+
+  test('nothing staged but a pod is still missing (an undo deleted it): wait for it, within the timeout', () => {
+    const sts: StatefulSetShape = { partition: STAGED, currentRevision: 'web-new', updateRevision: 'web-new' };
+    const startedAt = NOW - 60_000;
+    expect(decide(observe(sts, [updated(0), updated(1)]), undefined, { startedAt, timeoutMs: 120_000 })).toEqual({
+      type: 'wait-gate', step: 0, until: startedAt + 120_000, blocking: [{ pod: 'web-2', ordinal: 2, reason: 'not created yet', problems: [] }],
+    });
+    expect(decide(observe(sts, [updated(0), updated(1)]), undefined, { startedAt, timeoutMs: 30_000 })).toEqual({
+      type: 'done',
+      phase: 'failed',
+      failure: 'timed-out',
+      message: 'nothing to promote on statefulset/web (revision web-new), but after 30s web-2 is not created yet',
     });
   });
 
