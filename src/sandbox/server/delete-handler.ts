@@ -21,6 +21,9 @@ export function handleDelete(api: SandboxApi, request: ApiRequest): ApiResponse 
   }
   const options = deleteOptionsOf(request);
   if (route.name === undefined) {
+    if (route.type.namespaced && !route.namespace) {
+      throw methodNotAllowed();
+    }
     const items = api.list(route.type, listOptionsOf(request)).items
       .map((item) => api.delete(route.type, item.metadata.namespace, item.metadata.name!, options))
       .filter((item): item is KubeObject => item !== undefined);

@@ -1,7 +1,7 @@
 // One parsed API request as the handlers see it, and the reading of its query parameters and body.
 import { ApiError, KubeObject, ListOptions } from '../api';
 import { apiVersionOf, ResourceRoute } from './routes';
-import { badRequest } from './status';
+import { badRequest, methodNotAllowed } from './status';
 
 /** A request to a resource path, read in full. */
 export interface ApiRequest {
@@ -121,7 +121,8 @@ export function ensureNamespaceMatches(request: ApiRequest, obj: KubeObject): vo
   }
   const namespace = route.namespace;
   if (!namespace) {
-    throw badRequest('the server could not find the requested resource: a namespaced object must be written under /namespaces/<namespace>/');
+    // Upstream serves only list and watch on /<resource> of a namespaced resource.
+    throw methodNotAllowed();
   }
   if (obj.metadata.namespace && obj.metadata.namespace !== namespace) {
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');

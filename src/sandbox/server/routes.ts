@@ -136,7 +136,8 @@ function groupVersionRoute(group: string, version: string, rest: string[]): Rout
     return { kind: 'resource', type, namespace: path[1], name: path[3], subresource: path[4], legacyWatch };
   }
   const type = findResourceType(group, version, path[0]);
-  if (!type || path.length > 3) {
+  // A namespaced resource is served across namespaces only as a collection (list and watch).
+  if (!type || path.length > 3 || (type.namespaced && path.length > 1)) {
     return UNKNOWN;
   }
   return { kind: 'resource', type, name: path[1], subresource: path[2], legacyWatch };

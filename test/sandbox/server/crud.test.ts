@@ -203,6 +203,11 @@ describe('writes over HTTP', () => {
     await http(sandbox, 'POST', path, JSON.parse(configMap('x', {})));
     expect((await http(sandbox, 'POST', `${path}/x`, JSON.parse(configMap('x', {})))).status).toBe(405);
     expect((await http(sandbox, 'PUT', path, JSON.parse(configMap('x', {})))).status).toBe(405);
+    // Across namespaces a namespaced resource is only listed and watched.
+    expect((await http(sandbox, 'POST', '/api/v1/configmaps', JSON.parse(configMap('y', {})))).status).toBe(405);
+    expect((await http(sandbox, 'DELETE', '/api/v1/configmaps')).status).toBe(405);
+    expect((await http(sandbox, 'GET', '/api/v1/configmaps/x')).status).toBe(404);
+    expect((await http(sandbox, 'GET', '/api/v1/configmaps')).body.items.map((item: any) => item.metadata.name)).toEqual(['x']);
     expect((await http(sandbox, 'GET', `${path}/x/status`)).body).toMatchObject({ code: 404, message: 'the server could not find the requested resource' });
     expect((await http(sandbox, 'POST', '/version', {})).status).toBe(405);
   });
