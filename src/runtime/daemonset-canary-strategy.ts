@@ -39,41 +39,32 @@ export function recordedOriginalStrategy(ds: KubeDaemonSet, where: string): Kube
 }
 
 /**
- * The merge patch that hands the DaemonSet to the canary: `OnDelete`, the original strategy recorded (unless an earlier
- * run already recorded it: the live strategy is then the canary's own OnDelete) and the promotion state, all in one
- * write guarded by the DaemonSet's resourceVersion.
+ * The merge patch that hands the DaemonSet to the canary: `OnDelete`, with the original strategy recorded (unless an
+ * earlier run already recorded it: the live strategy is then the canary's own OnDelete). The executor sends it with the
+ * promotion state in one write guarded by the DaemonSet's resourceVersion.
  */
-export function switchToOnDeletePatch(ds: KubeDaemonSet, stateAnnotation: string): Record<string, unknown> {
+export function switchToOnDeletePatch(ds: KubeDaemonSet): Record<string, unknown> {
   const recorded = ds.metadata.annotations?.[RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION];
   return {
-    metadata: {
-      resourceVersion: ds.metadata.resourceVersion,
-      annotations: {
-        [RolloutKeys.STATE_ANNOTATION]: stateAnnotation,
-        ...(recorded ? {} : { [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: JSON.stringify(daemonSetStrategy(ds)) }),
-      },
-    },
+    ...(recorded ? {} : { metadata: { annotations: { [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: JSON.stringify(daemonSetStrategy(ds)) } } }),
     spec: { updateStrategy: { type: 'OnDelete', rollingUpdate: null } },
   };
 }
 
 /**
- * The merge patch that gives the DaemonSet its original strategy back, drops the record of it and writes the final
- * state, guarded by the resourceVersion. Only safe once no pod would move under the original strategy (every pod on
+ * The merge patch that gives the DaemonSet its original strategy back and drops the record of it (sent with the final
+ * state, guarded by the resourceVersion). Only safe once no pod would move under the original strategy (every pod on
  * the live template), else a RollingUpdate would carry on the rollout the canary stopped.
  *
  * @throws RuntimeError (`bad-input`) when no original strategy is recorded
  */
-export function restoreStrategyPatch(ds: KubeDaemonSet, stateAnnotation: string, where: string): Record<string, unknown> {
+export function restoreStrategyPatch(ds: KubeDaemonSet, where: string): Record<string, unknown> {
   const original = recordedOriginalStrategy(ds, where);
   if (!original) {
     throw new RuntimeError('bad-input', `${where} has no annotation ${RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION}: no strategy to restore`);
   }
   return {
-    metadata: {
-      resourceVersion: ds.metadata.resourceVersion,
-      annotations: { [RolloutKeys.STATE_ANNOTATION]: stateAnnotation, [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: null },
-    },
+    metadata: { annotations: { [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: null } },
     // OnDelete has no rollingUpdate; a merge patch of the whole original strategy therefore restores it exactly.
     spec: { updateStrategy: original },
   };
@@ -99,4 +90,28 @@ export function canaryUnavailableBudget(strategy: KubeDaemonSetUpdateStrategy, d
   }
   const maxUnavailable = strategy.rollingUpdate?.maxUnavailable ?? 1;
   return Math.max(1, scaledValueFromIntOrPercent('spec.updateStrategy.rollingUpdate.maxUnavailable', maxUnavailable, desiredNodes, true));
+}
+
+/** What staging a DaemonSet does. */
+export type DaemonSetStageDecision =
+  | { readonly action: 'already-staged'; readonly message: string }
+  | { readonly action: 'patch'; readonly patch: Record<string, unknown>; readonly message: string };
+
+/**
+ * Decides how to stage a DaemonSet (`kubectl-stage stage ds/NAME`): switch it to OnDelete with its strategy recorded, so
+ * the next template change moves no pod until a node canary promotes it. The patch carries the read resourceVersion
+ * as precondition, so a concurrent change is never overwritten.
+ */
+export function decideStageDaemonSet(ds: KubeDaemonSet): DaemonSetStageDecision {
+  const where = `daemonset/${ds.metadata.name ?? ''}`;
+  if (recordedOriginalStrategy(ds, where) !== undefined && daemonSetStrategy(ds).type === 'OnDelete') {
+    return { action: 'already-staged', message: 'already staged (OnDelete, original strategy recorded)' };
+  }
+  const patch = switchToOnDeletePatch(ds);
+  return {
+    action: 'patch',
+    patch: { ...patch, metadata: { ...(patch.metadata as object | undefined), resourceVersion: ds.metadata.resourceVersion } },
+    message: `staged (OnDelete; ${daemonSetStrategy(ds).type} recorded in ${RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION}): `
+      + 'template changes roll no pod until promoted',
+  };
 }

@@ -51,7 +51,8 @@ function revision(number: number, hash: string, image: string): KubeControllerRe
       ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: UID, controller: true }],
     },
     revision: number,
-    data: { spec: { template: { ...template(image), $patch: 'replace' } } },
+    // As the controller stores it: Go writes the template's null creationTimestamp.
+    data: { spec: { template: { ...template(image), metadata: { ...template(image).metadata, creationTimestamp: null }, $patch: 'replace' } } },
   };
 }
 
@@ -172,19 +173,17 @@ describe('daemon pod facts', () => {
 describe('strategy hand-over', () => {
   const rolling: KubeDaemonSet = { ...daemonSet(), spec: { ...daemonSet().spec, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: 0 } } } };
 
-  test('switching records the original strategy once, with the state, under the resourceVersion', () => {
-    expect(switchToOnDeletePatch(rolling, '{"v":1}')).toEqual({
+  test('switching records the original strategy once', () => {
+    expect(switchToOnDeletePatch(rolling)).toEqual({
       metadata: {
-        resourceVersion: '42',
         annotations: {
-          [RolloutKeys.STATE_ANNOTATION]: '{"v":1}',
           [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: '{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":"25%","maxSurge":0}}',
         },
       },
       spec: { updateStrategy: { type: 'OnDelete', rollingUpdate: null } },
     });
     const switched: KubeDaemonSet = { ...daemonSet(), metadata: { ...daemonSet().metadata, annotations: { [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: '{"type":"RollingUpdate"}' } } };
-    expect((switchToOnDeletePatch(switched, 's').metadata as any).annotations).toEqual({ [RolloutKeys.STATE_ANNOTATION]: 's' });
+    expect(switchToOnDeletePatch(switched)).toEqual({ spec: { updateStrategy: { type: 'OnDelete', rollingUpdate: null } } });
   });
 
   test('restoring puts the recorded strategy back and drops the record', () => {
@@ -192,11 +191,11 @@ describe('strategy hand-over', () => {
       ...daemonSet(),
       metadata: { ...daemonSet().metadata, annotations: { [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: '{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":1}}' } },
     };
-    expect(restoreStrategyPatch(switched, 'done', 'daemonset/agent')).toEqual({
-      metadata: { resourceVersion: '42', annotations: { [RolloutKeys.STATE_ANNOTATION]: 'done', [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: null } },
+    expect(restoreStrategyPatch(switched, 'daemonset/agent')).toEqual({
+      metadata: { annotations: { [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: null } },
       spec: { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } } },
     });
-    expect(() => restoreStrategyPatch(daemonSet(), 'done', 'daemonset/agent'))
+    expect(() => restoreStrategyPatch(daemonSet(), 'daemonset/agent'))
       .toThrow('daemonset/agent has no annotation staged-rollouts.io/original-strategy: no strategy to restore');
     expect(restoreStrategyCommand('daemonset/agent', { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } })).toBe(
       'kubectl patch daemonset/agent --type merge -p \'{"metadata":{"annotations":{"staged-rollouts.io/original-strategy":null}},"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":1}}}}\'');

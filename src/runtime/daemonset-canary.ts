@@ -1,0 +1,250 @@
+// The DaemonSet node canary's loop: validate, lock, then observe -> decide (daemonset-canary-decision.ts) -> act, until
+// the decision is final. It drives a PromotionSession like the StatefulSet engine, so state writes, waits, gates,
+// approvals, the Lease and interruption behave the same for both kinds. Every write carries the resourceVersion it was
+// decided on and the state travels with the change it explains, so a rerun after a kill resumes from the cluster.
+import { CountingCluster } from './counting-cluster';
+import { CanaryAction, CanaryRequest, nextCanaryAction } from './daemonset-canary-decision';
+import { NodeCanaryPlan, parseNodeCanaryPlan, resolveNodeCanarySteps } from './daemonset-canary-plan';
+import { canaryNodes, DaemonSetObservation, daemonSetUpdateRevision } from './daemonset-canary-step';
+import { restoreStrategyPatch, switchToOnDeletePatch } from './daemonset-canary-strategy';
+import { KubeControllerRevision, KubeDaemonSet, KubeNode, KubePod } from './kube-types';
+import type { PromotionOptions, PromotionOutcome } from './promotion-engine';
+import { PromotionSession } from './promotion-session';
+import { decodePromotionState, TERMINAL_PHASES } from './promotion-state';
+import { revisionTemplate } from './revision-history';
+import { RuntimeError } from './runtime-error';
+import { labelSelectorToString } from '../internal/label-selector';
+import { RolloutKeys } from '../keys';
+
+/**
+ * Promotes a DaemonSet by a node canary: switches it to OnDelete (recording its strategy), deletes the old pods of each
+ * step's nodes within the unavailability budget so the controller recreates them from the new template, gates each
+ * step like a StatefulSet step (every covered node Ready and Available on the update revision, soak with infant
+ * mortality detection, extra gates, approvals), and gives the original strategy back at the end or after a rollback.
+ * Safe to run again after a crash or `Ctrl-C`: it resumes from the state annotation and the cluster.
+ *
+ * @param options as for `promoteStatefulSet`; `workload` is a DaemonSet and `plan` a node canary plan
+ *   (`canary`, `1,25%,100%`, `nodes=topology.kubernetes.io/zone=a`; see `parseNodeCanaryPlan`)
+ * @throws RuntimeError `bad-input` (before any change), `lock-held`, or `api`
+ */
+export async function promoteDaemonSet(options: PromotionOptions): Promise<PromotionOutcome> {
+  const counting = new CountingCluster(options.cluster);
+  const run = new CanaryRun({ ...options, cluster: counting }, () => counting.requests().total);
+  return run.execute();
+}
+
+// One execution of the loop. Besides the session's watched DaemonSet and pods it keeps the DaemonSet's
+// ControllerRevisions (listed again whenever the controller has observed a new generation, the only time they change)
+// and, for plans that select nodes by label, the nodes (listed again at every step).
+class CanaryRun {
+  private readonly session: PromotionSession<KubeDaemonSet>;
+  private readonly where: string;
+  private revisions: KubeControllerRevision[] = [];
+  private revisionsFor = '';
+  private nodes: KubeNode[] = [];
+
+  public constructor(private readonly options: PromotionOptions, requests: () => number) {
+    this.session = new PromotionSession(options, requests);
+    this.where = this.session.where;
+  }
+
+  public async execute(): Promise<PromotionOutcome> {
+    const request = await this.validate();
+    return this.session.run(() => this.loop(request));
+  }
+
+  // Everything that can be checked before the first write: the object, the plan, the gates.
+  private async validate(): Promise<CanaryRequest> {
+    const { workload } = this.options;
+    if (workload.kind !== 'DaemonSet') {
+      throw new RuntimeError('bad-input', `${this.where}: a node canary applies to DaemonSets only`);
+    }
+    const ds = await this.session.cluster.get<KubeDaemonSet>('DaemonSet', workload.namespace, workload.name);
+    if (!ds) {
+      throw new RuntimeError('bad-input', `daemonsets.apps "${workload.name}" not found in namespace "${workload.namespace}"`);
+    }
+    if ((this.options.gates ?? []).length > 0 && !this.options.gateIo) {
+      throw new RuntimeError('bad-input', 'extra gates need a GateIo to run them');
+    }
+    const state = decodePromotionState(ds.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], this.where);
+    const inProgress = state !== undefined && state.kind === 'DaemonSet' && !TERMINAL_PHASES.includes(state.phase);
+    const request: CanaryRequest = {
+      where: this.where,
+      plan: this.plan(ds, inProgress ? state.plan : undefined),
+      target: this.options.target ?? { kind: 'all' },
+      soakMs: this.options.soakMs ?? 0,
+      timeoutMs: this.options.timeoutMs,
+      gates: (this.options.gates ?? []).map((gate) => gate.text),
+      approveEach: this.options.approveEach ?? false,
+      autoRollback: this.options.autoRollback ?? false,
+      holder: this.options.holder,
+    };
+    // The decision's own validation, on the object as read, before the lock or any write.
+    if (request.plan.steps.some((step) => step.kind === 'nodes')) {
+      await this.refreshNodes();
+    }
+    const pods = await this.session.cluster.list<KubePod>('Pod', workload.namespace, { labelSelector: labelSelectorToString(ds.spec.selector) });
+    const observation = await this.observe(ds, pods.items);
+    const first = nextCanaryAction({ observation, lockHeld: false }, state, request, this.options.clock.now());
+    if (first.type === 'validate-failed') {
+      throw new RuntimeError('bad-input', first.message);
+    }
+    const steps = resolveNodeCanarySteps(request.plan, canaryNodes(observation, daemonSetUpdateRevision(observation)));
+    this.session.emit({
+      type: 'started',
+      at: this.options.clock.now(),
+      plan: request.plan.text,
+      partitions: steps.map((nodes) => nodes.length),
+      step: inProgress ? state.step : 0,
+      targetStep: inProgress ? state.targetStep : steps.length - 1,
+      resumed: inProgress,
+    });
+    return request;
+  }
+
+  // `--plan` first, then the plan of the promotion in progress (so a rerun resumes with it), then the plan annotation.
+  private plan(ds: KubeDaemonSet, statePlan: string | undefined): NodeCanaryPlan {
+    const candidates: [string | undefined, string][] = [
+      [this.options.plan, '--plan'],
+      [statePlan, `the promotion state (${RolloutKeys.STATE_ANNOTATION})`],
+      [ds.metadata.annotations?.[RolloutKeys.PLAN_ANNOTATION], `annotation ${RolloutKeys.PLAN_ANNOTATION}`],
+    ];
+    const chosen = candidates.find(([text]) => text !== undefined && text.trim() !== '');
+    if (!chosen) {
+      throw new RuntimeError('bad-input',
+        `${this.where} has no node canary plan: pass --plan (for example --plan canary, --plan 1,25%,100% or `
+        + `--plan nodes=topology.kubernetes.io/zone=a), or write it in annotation ${RolloutKeys.PLAN_ANNOTATION}`);
+    }
+    return parseNodeCanaryPlan(chosen[0]!, chosen[1]);
+  }
+
+  private async loop(request: CanaryRequest): Promise<PromotionOutcome> {
+    for (;;) {
+      const stop = this.session.stopReason();
+      if (stop) {
+        return stop;
+      }
+      const snapshot = this.session.observer.snapshot();
+      const ds = snapshot.workload;
+      const observation = ds ? await this.observe(ds, snapshot.pods) : undefined;
+      const action = nextCanaryAction({ observation, lockHeld: this.session.lock.held }, this.session.state(), request, this.options.clock.now());
+      const outcome = await this.act(action, observation, request);
+      if (outcome) {
+        return outcome;
+      }
+    }
+  }
+
+  // The DaemonSet with its pods, its revisions (listed again when the controller has observed a new generation) and nodes.
+  private async observe(ds: KubeDaemonSet, pods: readonly KubePod[]): Promise<DaemonSetObservation> {
+    const generations = `${ds.metadata.uid}/${ds.metadata.generation}/${ds.status?.observedGeneration}`;
+    if (generations !== this.revisionsFor) {
+      const selector = { labelSelector: labelSelectorToString(ds.spec.selector) };
+      this.revisions = (await this.session.cluster.list<KubeControllerRevision>('ControllerRevision', this.options.workload.namespace, selector)).items;
+      this.revisionsFor = generations;
+    }
+    return { ds, pods, revisions: this.revisions, nodes: this.nodes };
+  }
+
+  private async refreshNodes(): Promise<void> {
+    this.nodes = (await this.session.cluster.list<KubeNode>('Node', undefined)).items;
+  }
+
+  // Performs one action; returns the outcome when the canary is over.
+  private async act(
+    action: CanaryAction, observation: DaemonSetObservation | undefined, request: CanaryRequest,
+  ): Promise<PromotionOutcome | undefined> {
+    const { session } = this;
+    const now = this.options.clock.now();
+    const ds = observation?.ds;
+    switch (action.type) {
+      case 'validate-failed':
+        throw new RuntimeError('bad-input', action.message);
+      case 'acquire':
+        await session.lock.acquire();
+        return undefined;
+      case 'done':
+        session.emit({ type: 'finished', at: now, phase: 'complete', message: action.message });
+        return session.outcome('complete', action.message, session.state()?.step ?? 0);
+      case 'begin':
+        if (await session.write(ds!, action.state, switchToOnDeletePatch(ds!))) {
+          session.emit({ type: 'canary-step-started', at: now, step: action.state.step, nodes: [] });
+        }
+        return undefined;
+      case 'start-step':
+        if (request.plan.steps.some((step) => step.kind === 'nodes')) {
+          await this.refreshNodes();
+        }
+        if (await session.write(ds!, action.state)) {
+          const nodes = resolveNodeCanarySteps(request.plan, canaryNodes(observation!, daemonSetUpdateRevision(observation!)));
+          session.emit({ type: 'canary-step-started', at: now, step: action.state.step, nodes: nodes[Math.min(action.state.step, nodes.length - 1)] });
+        }
+        return undefined;
+      case 'delete-pods':
+        session.emit({ type: 'pods-deleted', at: now, step: action.step, pods: action.pods.map(({ pod, node }) => ({ pod, node })) });
+        await session.deletePods(action.pods.map(({ pod, uid }) => ({ name: pod, uid })));
+        await session.waitForChange();
+        return undefined;
+      case 'wait-gate':
+        session.emitWaiting(action.step, action.blocking, action.waitingForController);
+        await session.waitForChange(action.until);
+        return undefined;
+      case 'soak':
+        if (action.state) {
+          if (await session.write(ds!, action.state)) {
+            session.emit({ type: 'soak-started', at: now, step: action.step, until: action.until });
+          }
+          return undefined;
+        }
+        await session.waitForChange(action.until);
+        return undefined;
+      case 'run-gates':
+        await session.runGates(ds!, action.step, action.gates);
+        return undefined;
+      case 'await-approval':
+        if (action.state) {
+          if (await session.write(ds!, action.state)) {
+            session.emit({ type: 'awaiting-approval', at: now, step: action.step });
+          }
+          return undefined;
+        }
+        await session.awaitApproval(ds!, action.step);
+        return undefined;
+      case 'paused':
+        session.emitOnce('paused', { type: 'paused', at: now, step: action.step });
+        await session.waitForChange();
+        return undefined;
+      case 'fail':
+        // Only a failure that rolls back reaches here; the others end through restore-strategy or finish-on-delete.
+        if (await session.write(ds!, action.state)) {
+          session.emit({ type: 'failed', at: now, step: action.state.step, kind: action.kind, message: action.message });
+        }
+        return undefined;
+      case 'restore-template':
+        session.emit({ type: 'rolling-back', at: now, revision: String(action.revision.revision) });
+        await session.write(ds!, action.state, { spec: { template: { ...revisionTemplate(action.revision), $patch: 'replace' } } }, 'strategic');
+        return undefined;
+      case 'restore-strategy':
+        return this.finish(action, await session.write(ds!, action.state, restoreStrategyPatch(ds!, this.where)));
+      case 'finish-on-delete':
+        return this.finish(action, await session.write(ds!, action.state));
+      default:
+        throw new RuntimeError('api', `internal error: a DaemonSet node canary does not perform "${action.type}"`);
+    }
+  }
+
+  private finish(action: Extract<CanaryAction, { type: 'restore-strategy' | 'finish-on-delete' }>, written: boolean): PromotionOutcome | undefined {
+    if (!written) {
+      return undefined;
+    }
+    const now = this.options.clock.now();
+    const message = action.phase === 'rolled-back'
+      ? `rolled back to revision ${action.state.previousRevision}: ${action.state.message ?? ''}`
+      : action.state.message ?? '';
+    if (action.phase === 'failed') {
+      this.session.emit({ type: 'failed', at: now, step: action.state.step, kind: action.failure ?? 'gate-failed', message });
+    }
+    this.session.emit({ type: 'finished', at: now, phase: action.phase, message });
+    return this.session.outcome(action.phase, message, action.state.step, action.failure);
+  }
+}
