@@ -82,7 +82,7 @@ test('a Lease held by another promoter exits 5 naming it', async () => {
   });
   const result = await cli.stage(['promote', 'sts/kafka', '--plan', 'canary']);
   expect(result.code).toBe(5);
-  expect(result.stderr).toMatch(/^error: statefulset\/kafka is being promoted by ci-runner\/42 \(lease default\/statefulset-kafka-stage expires at .*, in \d+m\d+s\); wait for it to finish, or ask it to stop with "kubectl-stage abort sts\/kafka"\n$/);
+  expect(result.stderr).toMatch(/^error: statefulset\/kafka is being promoted by ci-runner\/42 \(lease default\/statefulset-kafka-stage expires at .*, in (\d+h)?\d+m\d+s\); wait for it to finish, or ask it to stop with "kubectl-stage abort sts\/kafka"\n$/);
 });
 
 test('pause, resume and abort without a promotion in progress exit 4', async () => {
