@@ -5,6 +5,7 @@ import { ApiError, KubeObject, SandboxApi } from '../api';
 import { applyPatch } from '../patch';
 import { notFound } from '../store';
 import { ApiRequest, ApiResponse, rejectDryRun } from './request';
+import { apiVersionOf } from './routes';
 import { scaleOf, withScale } from './scale';
 import { methodNotAllowed, notServed } from './status';
 
@@ -22,6 +23,9 @@ export function handlePatch(api: SandboxApi, request: ApiRequest): ApiResponse {
   for (let attempt = 0; ; attempt++) {
     const current = api.get(route.type, route.namespace, route.name);
     if (!current) {
+      if (route.subresource === undefined && isServerSideApply(request.contentType)) {
+        return { status: 201, body: applyToCreate(api, request) };
+      }
       throw notFound(route.type, route.name);
     }
     const view = target.view(current);
@@ -38,6 +42,17 @@ export function handlePatch(api: SandboxApi, request: ApiRequest): ApiResponse {
       }
     }
   }
+}
+
+// Server-side apply of an object that does not exist creates it (upstream's patcher with createOnUpdate).
+function isServerSideApply(contentType: string): boolean {
+  return contentType.split(';')[0].trim().toLowerCase() === 'application/apply-patch+yaml';
+}
+
+function applyToCreate(api: SandboxApi, request: ApiRequest): KubeObject {
+  const { type, namespace, name } = request.route;
+  const skeleton: KubeObject = { apiVersion: apiVersionOf(type), kind: type.kind, metadata: { name, ...(type.namespaced ? { namespace } : {}) } };
+  return api.create(type, applyPatch(type, skeleton, request.body, request.contentType));
 }
 
 interface PatchTarget {
