@@ -15,8 +15,6 @@ export interface CliIo {
   clock?: RuntimeClock;
   /** Aborts on Ctrl-C: watches and waits stop and the command returns. @default never */
   signal?: AbortSignal;
-  /** The terminal width, for live views. @default 80 */
-  columns?: number;
 }
 
 /** The real process: stdout, stderr, the environment, the wall clock, and an abort on SIGINT/SIGTERM. */
@@ -32,6 +30,5 @@ export function processIo(): CliIo {
     env: process.env,
     clock: new SystemClock(),
     signal: interrupted.signal,
-    columns: process.stdout.columns,
   };
 }
