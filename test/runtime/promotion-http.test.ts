@@ -1,7 +1,9 @@
 // The engine over real HTTP: @kubernetes/client-node 1.x (kube-cluster.ts) against the sandbox's API server.
 import { HttpPromotionSandbox, startHttpPromotionSandbox } from './http-promotion-fixture';
-import { imagesOf } from './promotion-fixture';
+import { imagesOf, isReady } from './promotion-fixture';
 import { PartitionPlan } from '../../src/partition-plan';
+import { KubePod } from '../../src/runtime/kube-types';
+import { RESOURCES } from '../../src/sandbox/api';
 
 let fixture: HttpPromotionSandbox;
 beforeEach(async () => {
@@ -34,4 +36,21 @@ test('a bad-image canary is rolled back over HTTP (strategic merge patch of the 
   expect(fixture.pods('kafka').map((pod) => pod.metadata.labels?.['controller-revision-hash'])).toEqual([previous, previous, previous]);
   expect(fixture.sts('kafka').spec.updateStrategy?.rollingUpdate?.partition).toBe(PartitionPlan.STAGED_PARTITION);
   expect(fixture.sts('kafka').status?.updateRevision).toBe(previous);
+});
+
+test('watch-driven over HTTP: the next partition is written at the virtual instant the API server shows the canary Ready', async () => {
+  await fixture.stage('kafka', 3, 'kafka:2');
+  await fixture.sandbox.runUntil(() => fixture.sts('kafka').status?.updateRevision !== fixture.sts('kafka').status?.currentRevision);
+  const updateRevision = fixture.sts('kafka').status?.updateRevision;
+  let canaryReadyAt: number | undefined;
+  const stop = fixture.sandbox.api.watch(RESOURCES.pods, { namespace: 'default' }, (event) => {
+    const pod = event.object as unknown as KubePod;
+    if (canaryReadyAt === undefined && pod.metadata.name === 'kafka-2' && pod.metadata.labels?.['controller-revision-hash'] === updateRevision && isReady(pod)) {
+      canaryReadyAt = fixture.sandbox.clock.now();
+    }
+  });
+  const { outcome, events } = await fixture.promote({ name: 'kafka', plan: 'canary' });
+  stop();
+  expect(outcome.phase).toBe('complete');
+  expect(events.find((event) => event.type === 'step-started' && event.step === 2)?.at).toBe(canaryReadyAt);
 });
