@@ -5,12 +5,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { kubectlGetSection } from './kubectl-get-section';
 import { loadAverage, machineDescription } from './machine';
+import { promotionSection } from './promotion-section';
 import { sandboxRolloutSection } from './sandbox-rollout-section';
 import { BenchSection, SectionResult, TargetVerdict } from './section';
 import { synthCostSection } from './synth-cost-section';
 
 /** Every benchmark, in the order results.md lists them. */
-const SECTIONS: readonly BenchSection[] = [synthCostSection, kubectlGetSection, sandboxRolloutSection];
+const SECTIONS: readonly BenchSection[] = [synthCostSection, promotionSection, kubectlGetSection, sandboxRolloutSection];
 
 function verdictLines(verdicts: readonly TargetVerdict[]): string {
   return verdicts.map((v) => `- ${v.met ? 'Met' : 'Missed'}: ${v.text}`).join('\n');
