@@ -1,0 +1,50 @@
+import { ClusterConnector } from '../../src/cli/cli-context';
+import { run } from '../../src/cli/main';
+import { Cluster, ClusterError } from '../../src/runtime/cluster';
+
+function io() {
+  const out = { stdout: '', stderr: '' };
+  return {
+    out,
+    io: { stdout: (text: string) => { out.stdout += text; }, stderr: (text: string) => { out.stderr += text; }, isTTY: false, env: {} },
+  };
+}
+
+// A cluster whose every call fails as an API server answering 500 would.
+const failing: ClusterConnector = async () => {
+  const fail = async (): Promise<never> => {
+    throw new ClusterError(500, 'etcdserver: request timed out', { reason: 'InternalError' });
+  };
+  const cluster: Cluster = { get: fail, list: fail, create: fail, replace: fail, patch: fail, delete: fail, watch: fail };
+  return { cluster, namespace: 'default' };
+};
+
+describe('run', () => {
+  test('--help is a success and lists the commands', async () => {
+    const { out, io: cliIo } = io();
+    expect(await run(['--help'], cliIo, failing)).toBe(0);
+    for (const command of ['plan', 'stage', 'status', 'history', 'undo', 'sandbox']) {
+      expect(out.stdout).toContain(`\n  ${command} `);
+    }
+  });
+
+  test('no command, an unknown command or a missing argument is bad input', async () => {
+    expect(await run([], io().io, failing)).toBe(4);
+    const unknown = io();
+    expect(await run(['rollout'], unknown.io, failing)).toBe(4);
+    expect(unknown.out.stderr).toContain("error: unknown command 'rollout'");
+    expect(await run(['history'], io().io, failing)).toBe(4);
+  });
+
+  test('an API server error is exit code 6 with the server\'s message', async () => {
+    const { out, io: cliIo } = io();
+    expect(await run(['history', 'sts/web'], cliIo, failing)).toBe(6);
+    expect(out.stderr).toBe('error: etcdserver: request timed out\n');
+  });
+
+  test('flags are checked before the cluster is contacted', async () => {
+    const { out, io: cliIo } = io();
+    expect(await run(['undo', 'sts/web', '--to-revision', 'two'], cliIo, failing)).toBe(4);
+    expect(out.stderr).toBe('error: invalid --to-revision "two": expected a whole number\n');
+  });
+});
