@@ -1,16 +1,15 @@
 // PATCH of an object, its status or its scale: read, apply the patch (src/sandbox/patch), write back with the read
-// resourceVersion as the precondition. As upstream's patcher, a write that loses a race with another writer is
-// retried on fresh state, unless the patch itself carried a resourceVersion (then the 409 is the client's answer).
-import { ApiError, KubeObject, SandboxApi } from '../api';
+// resourceVersion as the precondition. Upstream's patcher retries when another writer slips in between its read and
+// its write; here the read, the patch and the write run in one synchronous step of the single-threaded store, so no
+// write can slip in and a patch without a resourceVersion never conflicts. A patch that sets metadata.resourceVersion
+// makes it a precondition, and a stale one is the client's 409, as upstream.
+import { KubeObject, SandboxApi } from '../api';
 import { applyPatch } from '../patch';
 import { notFound } from '../store';
 import { ApiRequest, ApiResponse, rejectDryRun } from './request';
 import { apiVersionOf } from './routes';
 import { scaleOf, withScale } from './scale';
 import { methodNotAllowed, notServed } from './status';
-
-/** How many times a patch is re-applied after losing a write race (upstream's patcher retries on conflict too). */
-export const PATCH_CONFLICT_RETRIES = 5;
 
 /** Serves PATCH. */
 export function handlePatch(api: SandboxApi, request: ApiRequest): ApiResponse {
@@ -20,28 +19,17 @@ export function handlePatch(api: SandboxApi, request: ApiRequest): ApiResponse {
     throw methodNotAllowed();
   }
   const target = patchTarget(api, request);
-  for (let attempt = 0; ; attempt++) {
-    const current = api.get(route.type, route.namespace, route.name);
-    if (!current) {
-      if (route.subresource === undefined && isServerSideApply(request.contentType)) {
-        return { status: 201, body: applyToCreate(api, request) };
-      }
-      throw notFound(route.type, route.name);
+  const current = api.get(route.type, route.namespace, route.name);
+  if (!current) {
+    if (route.subresource === undefined && isServerSideApply(request.contentType)) {
+      return { status: 201, body: applyToCreate(api, request) };
     }
-    const view = target.view(current);
-    const patched = applyPatch(route.type, view, request.body, request.contentType);
-    const readVersion = current.metadata.resourceVersion;
-    // A patch that sets its own resourceVersion makes it a precondition: its conflict goes to the client.
-    const patchSetVersion = (patched.metadata?.resourceVersion ?? readVersion) !== view.metadata.resourceVersion;
-    const precondition = patchSetVersion ? patched.metadata.resourceVersion : readVersion;
-    try {
-      return { status: 200, body: target.write(current, { ...patched, metadata: { ...patched.metadata, resourceVersion: precondition } }) };
-    } catch (error) {
-      if (!(error instanceof ApiError) || error.code !== 409 || error.reason !== 'Conflict' || patchSetVersion || attempt >= PATCH_CONFLICT_RETRIES) {
-        throw error;
-      }
-    }
+    throw notFound(route.type, route.name);
   }
+  const view = target.view(current);
+  const patched = applyPatch(route.type, view, request.body, request.contentType);
+  const precondition = patched.metadata?.resourceVersion || current.metadata.resourceVersion;
+  return { status: 200, body: target.write(current, { ...patched, metadata: { ...patched.metadata, resourceVersion: precondition } }) };
 }
 
 // Server-side apply of an object that does not exist creates it (upstream's patcher with createOnUpdate).

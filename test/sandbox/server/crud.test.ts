@@ -140,7 +140,7 @@ describe('writes over HTTP', () => {
     expect(otherName.body.message).toBe('the name of the object (y) does not match the name on the URL (x)');
   });
 
-  test('a patch without a resourceVersion is retried past a concurrent write; one with a stale resourceVersion is a 409', async () => {
+  test('a patch without a resourceVersion applies to the latest state; one with a stale resourceVersion is a 409', async () => {
     const created = (await http(sandbox, 'POST', path, JSON.parse(configMap('settings', { a: '1' })))).body;
     sandbox.api.update(RESOURCES.configMaps, { ...created, data: { a: '2' } });
     const merged = await http(sandbox, 'PATCH', `${path}/settings`, { data: { b: '1' } }, { 'Content-Type': 'application/merge-patch+json' });
