@@ -2,6 +2,7 @@
 // `controller-revision-hash`), never by Ready counts alone or by `status.currentRevision`, which upstream never moves
 // under OnDelete. kubectl calls a staged StatefulSet complete; this report calls it staged and says what would move it.
 import { RolloutKeys } from '../keys';
+import { detectForcedRollbackTrap, ForcedRollbackTrap } from './forced-rollback-trap';
 import { KubeControllerRevision, KubeDaemonSet, KubePod, KubeStatefulSet } from './kube-types';
 import { kubectlDaemonSetStatus, kubectlStatefulSetStatus, KubectlRolloutStatus } from './kubectl-rollout-status';
 import { resolvePartitionPlan } from './plan-source';
@@ -101,6 +102,8 @@ export interface RolloutReport {
    * no watch event marks that moment, so a watcher sets a timer for it.
    */
   readonly recheckAt?: number;
+  /** Set when the StatefulSet is stuck in the forced-rollback trap (#67250): the pods only a deletion moves. */
+  readonly forcedRollbackTrap?: ForcedRollbackTrap;
 }
 
 /** Reports a StatefulSet's rollout from the object and its pods. */
@@ -131,6 +134,8 @@ export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[]
   if (!isGenerationObserved(sts) || !updateRevision) {
     return { ...base, phase: 'observing', settled: false, blocking: [], message: `${where}: ${waitingForController(sts)}` };
   }
+  const trap = detectForcedRollbackTrap(sts, owned);
+  const stuck = trap.trapped ? { forcedRollbackTrap: trap } : {};
   const allOrdinals = ordinalsToUpdate(sts, 0);
   const everyPod = blockingPods(sts, owned, allOrdinals, updateRevision, minReadySeconds, now);
   const onRevision = `${base.updated} of ${replicas} pods on revision ${updateRevision}`;
@@ -141,6 +146,7 @@ export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[]
     const staged = base.updated === 0;
     return {
       ...base,
+      ...stuck,
       phase: staged ? 'staged' : 'rolling',
       settled: staged,
       blocking: staged ? [] : everyPod,
@@ -154,6 +160,7 @@ export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[]
   if (partition >= replicas) {
     return {
       ...base,
+      ...stuck,
       partition,
       position,
       phase: 'staged',
@@ -166,6 +173,7 @@ export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[]
   if (gate.passed) {
     return {
       ...base,
+      ...stuck,
       partition,
       position,
       phase: 'step-complete',
@@ -176,6 +184,7 @@ export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[]
   }
   return {
     ...base,
+    ...stuck,
     partition,
     position,
     phase: 'rolling',

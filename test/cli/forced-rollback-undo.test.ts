@@ -23,6 +23,11 @@ describe('undo escapes the forced-rollback trap (kubernetes/kubernetes#67250)', 
     await cli.sandbox.advance(60_000);
     expect(cli.pods('trap').find((pod) => pod.metadata.name === 'trap-2')?.spec?.containers?.[0]?.image).toBe('web:bad');
 
+    // Our status names the trap where kubectl's only waits.
+    const status = JSON.parse((await cli.stage(['status', 'sts/trap', '-o', 'json'])).stdout);
+    expect(status.forcedRollbackTrap.podsToDelete.map((stuck: { pod: string }) => stuck.pod)).toEqual(['trap-2']);
+    expect((await cli.stage(['status', 'sts/trap'])).stdout).toContain('\n  to get out: kubectl delete pod trap-2 -n default\n');
+
     // Ours: the template already matches, so kubectl's skip message, then the trap escape.
     const uids = Object.fromEntries(cli.pods('trap').map((pod) => [pod.metadata.name, pod.metadata.uid]));
     const ours = await cli.stage(['undo', 'sts/trap', '--to-revision', '3']);

@@ -86,6 +86,17 @@ describe('statefulSetReport', () => {
     expect(done.kubectl.error).toBe('rollout status is only available for RollingUpdate strategy type');
   });
 
+  test('a StatefulSet stuck in the forced-rollback trap says which pods only a deletion moves', () => {
+    // kubectl rollout undo restored web-old's template; web-2 is still on the broken web-bad and cannot pull.
+    const sts = statefulSet({ partition: 0, currentRevision: 'web-old', updateRevision: 'web-old', readyReplicas: 2 });
+    const report = statefulSetReport(sts, [old('web-0'), old('web-1'),
+      pod({ name: 'web-2', revision: 'web-bad', waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "app:bad"' } })], NOW);
+    expect(report.phase).toBe('rolling');
+    expect(report.forcedRollbackTrap?.podsToDelete.map((stuck) => stuck.pod)).toEqual(['web-2']);
+    expect(statefulSetReport(statefulSet({ partition: 2 }), [old('web-0'), old('web-1'), updated('web-2')], NOW).forcedRollbackTrap)
+      .toBeUndefined();
+  });
+
   test('an unobserved spec is reported as such', () => {
     const report = statefulSetReport(statefulSet({ generation: 3, observedGeneration: 2 }), [], NOW);
     expect(report.phase).toBe('observing');

@@ -34,6 +34,11 @@ export function renderReport(report: RolloutReport): string {
   for (const entry of report.blocking) {
     lines.push(`  waiting for ${entry.pod}${entry.node ? ` on ${entry.node}` : ''}: ${entry.reason}`);
   }
+  const trap = report.forcedRollbackTrap;
+  if (trap) {
+    lines.push(`  stuck: ${trap.message}`);
+    lines.push(`  to get out: kubectl delete pod ${trap.podsToDelete.map((stuck) => stuck.pod).join(' ')} -n ${report.namespace}`);
+  }
   const kubectl = report.kubectl.error ? `error: ${report.kubectl.error}` : report.kubectl.message;
   lines.push(`  kubectl rollout status would say: ${kubectl}`);
   return `${lines.join('\n')}\n`;

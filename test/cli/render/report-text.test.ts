@@ -24,6 +24,17 @@ describe('renderReport', () => {
   });
 });
 
+test('a trapped StatefulSet gets the trap and the kubectl command that gets it out', () => {
+  const sts = statefulSet({ partition: 0, currentRevision: 'web-old', updateRevision: 'web-old' });
+  const text = renderReport(statefulSetReport(sts, [
+    pod({ name: 'web-0', revision: 'web-old', readyForSeconds: 60 }),
+    pod({ name: 'web-1', revision: 'web-old', readyForSeconds: 60 }),
+    pod({ name: 'web-2', revision: 'web-bad' }),
+  ], NOW));
+  expect(text).toContain('\n  stuck: statefulset/web is in the forced-rollback trap (kubernetes/kubernetes#67250): ');
+  expect(text).toContain('\n  to get out: kubectl delete pod web-2 -n default\n');
+});
+
 describe('LiveView', () => {
   test('moves up over the previous frame and clears it before drawing the next', () => {
     const written: string[] = [];
