@@ -182,8 +182,12 @@ class CanaryRun {
         return undefined;
       case 'delete-pods':
         session.emit({ type: 'pods-deleted', at: now, step: action.step, pods: action.pods.map(({ pod, node }) => ({ pod, node })) });
-        await session.deletePods(action.pods.map(({ pod, uid }) => ({ name: pod, uid })));
-        await session.waitForChange();
+        // A deletion refused (409: the pod changed meanwhile) may bring no watch event: decide again within a second.
+        if (await session.deletePods(action.pods.map(({ pod, uid }) => ({ name: pod, uid }))) < action.pods.length) {
+          await session.waitForChange(now + 1000);
+        } else {
+          await session.waitForChange();
+        }
         return undefined;
       case 'wait-gate':
         session.emitWaiting(action.step, action.blocking, action.waitingForController);
