@@ -4,7 +4,7 @@
 import { RolloutKeys } from '../keys';
 import { RuntimeClock } from './clock';
 import { Cluster, ClusterError } from './cluster';
-import { KubeLease, KubeStatefulSet } from './kube-types';
+import { KubeLease, KubeWorkload } from './kube-types';
 import { leaseExpiresAt, leaseNameFor } from './promotion-lock';
 import { decodePromotionState, encodePromotionState, PromotionState, TERMINAL_PHASES } from './promotion-state';
 import { RuntimeError } from './runtime-error';
@@ -58,7 +58,7 @@ export function applyPromotionCommand(command: PromotionCommand, state: Promotio
 }
 
 /**
- * Applies `command` to the promotion of a StatefulSet: reads the workload and its Lease, writes the state with the
+ * Applies `command` to the promotion of a StatefulSet or DaemonSet: reads the workload and its Lease, writes the state with the
  * read resourceVersion as the precondition, and on a conflict reads and decides again.
  *
  * @param holderGone whether a Lease holder is known to be dead before its Lease expires @default none is
@@ -67,8 +67,8 @@ export async function controlPromotion(cluster: Cluster, clock: RuntimeClock, re
   by: string, holderGone: (holder: string) => boolean = () => false): Promise<PromotionControlResult> {
   const where = describeRef(ref);
   for (;;) {
-    const sts = await cluster.get<KubeStatefulSet>(ref.kind, ref.namespace, ref.name);
-    if (!sts) {
+    const workload = await cluster.get<KubeWorkload>(ref.kind, ref.namespace, ref.name);
+    if (!workload) {
       const resource = ref.kind === 'StatefulSet' ? 'statefulsets' : 'daemonsets';
       throw new RuntimeError('bad-input', `${resource}.apps "${ref.name}" not found in namespace "${ref.namespace}"`);
     }
@@ -76,11 +76,11 @@ export async function controlPromotion(cluster: Cluster, clock: RuntimeClock, re
     // Whoever holds a live Lease (even under our own name, from another terminal) is running the promotion.
     const holder = lease?.spec?.holderIdentity ?? '';
     const promoterAlive = holder !== '' && leaseExpiresAt(lease!) > clock.now() && !holderGone(holder);
-    const state = decodePromotionState(sts.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], where);
+    const state = decodePromotionState(workload.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], where);
     const result = applyPromotionCommand(command, state, ref, { now: clock.now(), by, promoterAlive });
     try {
       const annotations = { [RolloutKeys.STATE_ANNOTATION]: encodePromotionState(result.state) };
-      await cluster.patch(ref.kind, ref.namespace, ref.name, { metadata: { resourceVersion: sts.metadata.resourceVersion, annotations } }, 'merge');
+      await cluster.patch(ref.kind, ref.namespace, ref.name, { metadata: { resourceVersion: workload.metadata.resourceVersion, annotations } }, 'merge');
       return result;
     } catch (error) {
       if (!ClusterError.is(error, 409)) {

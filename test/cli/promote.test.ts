@@ -1,7 +1,11 @@
 // `kubectl-stage promote | pause | resume | abort` in-process against the sandbox over HTTP: output and exit codes.
 import { CliSandbox, startCliSandbox } from './cli-sandbox';
+import { decideStageDaemonSet } from '../../src/runtime/daemonset-canary-strategy';
+import { connectCluster } from '../../src/runtime/kube-cluster';
+import { KubeDaemonSet } from '../../src/runtime/kube-types';
 import { formatMicroTime } from '../../src/runtime/promotion-lock';
 import { RESOURCES } from '../../src/sandbox/api';
+import { isReady } from '../runtime/promotion-fixture';
 
 jest.setTimeout(30_000);
 
@@ -66,7 +70,7 @@ test('bad flags exit 4 before the cluster is touched', async () => {
   });
   expect((await cli.stage(['promote', 'sts/kafka', '--gate', 'ftp=x'])).stderr)
     .toBe('error: invalid gate "ftp=x": expected http=URL, prom=QUERY (with a condition such as >=3) or exec=COMMAND\n');
-  expect((await cli.stage(['promote', 'ds/kafka'])).code).toBe(4);
+  expect(await cli.stage(['promote', 'sts/kafka', '--step', '--to', '50%'])).toMatchObject({ code: 4 });
   expect(images()).toEqual(['kafka:1', 'kafka:1', 'kafka:1']);
 });
 
@@ -93,4 +97,38 @@ test('pause, resume and abort without a promotion in progress exit 4', async () 
       stdout: '', stderr: 'error: no promotion of statefulset/kafka is in progress; start one with "kubectl-stage promote sts/kafka"\n', code: 4,
     });
   }
+});
+
+test('promote ds/NAME runs the node canary on 10 nodes and restores the DaemonSet\'s strategy', async () => {
+  cli = await startCliSandbox({}, 10);
+  const strategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
+  cli.sandbox.api.create(RESOURCES.daemonSets, {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'agent', namespace: 'default' },
+    spec: {
+      selector: { matchLabels: { app: 'agent' } },
+      updateStrategy: strategy,
+      template: {
+        metadata: { labels: { app: 'agent' } },
+        spec: { containers: [{ name: 'agent', image: 'agent:1', ports: [{ containerPort: 9100, hostPort: 9100 }] }] },
+      },
+    },
+  });
+  await cli.until(() => cli.pods('agent').filter(isReady).length === 10);
+  const { cluster } = await connectCluster({ kubeconfig: cli.sandbox.kubeconfigPath, env: {} });
+  const stage = decideStageDaemonSet(cli.sandbox.api.get(RESOURCES.daemonSets, 'default', 'agent') as unknown as KubeDaemonSet);
+  await cluster.patch('DaemonSet', 'default', 'agent', (stage as { patch: unknown }).patch, 'merge');
+  cli.setImage('daemonSets', 'agent', 'agent:2');
+  const result = await cli.stage(['promote', 'ds/agent', '--plan', '1,25%,100%']);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  expect(result.stdout).toMatch(/^promoting ds\/agent with plan 1,25%,100% \(nodes /);
+  expect(result.stdout).toMatch(/\nstep 1: 1 node\(s\) to the new revision \(node-\d+\)\n/);
+  expect(cli.pods('agent').filter((pod) => !pod.metadata.deletionTimestamp).map((pod) => pod.spec?.containers?.[0]?.image))
+    .toEqual(Array(10).fill('agent:2'));
+  expect(cli.sandbox.api.get(RESOURCES.daemonSets, 'default', 'agent')?.spec.updateStrategy).toEqual(strategy);
+  expect(await cli.stage(['abort', 'ds/agent'])).toMatchObject({
+    code: 4, stderr: expect.stringMatching(/^error: no promotion of daemonset\/agent is in progress \(the last one ended complete at step 3\)/),
+  });
 });

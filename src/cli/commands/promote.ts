@@ -1,12 +1,14 @@
-// `kubectl-stage promote | pause | resume | abort`: flags in, the runtime's promotion engine and control functions
-// out, events rendered as lines (or NDJSON with -o json), outcomes mapped to the documented exit codes.
+// `kubectl-stage promote | pause | resume | abort`: flags in, the runtime's promotion engines (StatefulSet partitions,
+// DaemonSet node canaries) and control functions out, events rendered as lines (or NDJSON with -o json), outcomes
+// mapped to the documented exit codes.
 import { Command, Option } from 'commander';
 import { parseOutputFormat } from './output-format';
+import { promoteDaemonSet } from '../../runtime/daemonset-canary';
 import { parseDuration } from '../../runtime/duration';
 import { execInShell } from '../../runtime/external-gates';
 import { parseGate } from '../../runtime/gate-spec';
 import { controlPromotion, PromotionCommand } from '../../runtime/promotion-control';
-import { PromotionOutcome, promoteStatefulSet } from '../../runtime/promotion-engine';
+import { PromotionOptions, PromotionOutcome, promoteStatefulSet } from '../../runtime/promotion-engine';
 import { PromotionTargetSpec } from '../../runtime/promotion-target';
 import { RetryingCluster } from '../../runtime/retrying-cluster';
 import { RuntimeError } from '../../runtime/runtime-error';
@@ -68,9 +70,11 @@ export function targetFromFlags(flags: Pick<PromoteFlags, 'step' | 'to' | 'all'>
 /** Registers `promote`, `pause`, `resume` and `abort`. */
 export function registerPromoteCommands(program: Command, context: CliContext): void {
   program.command('promote')
-    .description('Walk a staged StatefulSet through its partition plan, gating every step, with optional automatic rollback')
-    .argument('<workload>', 'sts/NAME')
-    .option('--plan <plan>', 'the plan: canary, linear:N, exponential:F, 10%,50%,100% or 100,99,90,50,0 (default: the workload\'s)')
+    .description('Walk a staged StatefulSet through its partition plan (or a DaemonSet through a node canary), gating every step, '
+      + 'with optional automatic rollback')
+    .argument('<workload>', 'sts/NAME or ds/NAME')
+    .option('--plan <plan>', 'sts: canary, linear:N, exponential:F, 10%,50%,100% or 100,99,90,50,0; '
+      + 'ds: canary, 1,25%,100% or nodes=SELECTOR (default: the workload\'s)')
     .option('--step', 'promote one step of the plan')
     .option('--to <target>', 'promote until this share (50%) or number (3) of pods runs the new revision')
     .option('--all', 'promote to the end of the plan (the default)')
@@ -93,8 +97,8 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
       const gateTimeoutMs = parseDuration(flags.gateTimeout ?? '30s', '--gate-timeout');
       const gates = flags.gate.map((text) => parseGate(text, { promCondition: flags.promCondition, prometheusUrl: flags.prometheus }));
       const { cluster, namespace } = await context.connect(command);
-      const ref = parseWorkloadRef(workload, namespace, ['StatefulSet']);
-      const outcome = await promoteStatefulSet({
+      const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
+      const options: PromotionOptions = {
         cluster: new RetryingCluster(cluster, context.clock),
         clock: context.clock,
         workload: ref,
@@ -117,7 +121,8 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
             context.io.stdout(`${line}\n`);
           }
         },
-      });
+      };
+      const outcome = await (ref.kind === 'DaemonSet' ? promoteDaemonSet(options) : promoteStatefulSet(options));
       if (outcome.phase === 'interrupted') {
         context.io.stderr(`${outcome.message}\n`);
       }
@@ -126,10 +131,10 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
 
   const control = (name: PromotionCommand, description: string) => program.command(name)
     .description(description)
-    .argument('<workload>', 'sts/NAME')
+    .argument('<workload>', 'sts/NAME or ds/NAME')
     .action(context.action(async (workload: string, _flags: unknown, command: Command) => {
       const { cluster, namespace } = await context.connect(command);
-      const ref = parseWorkloadRef(workload, namespace, ['StatefulSet']);
+      const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
       const retrying = new RetryingCluster(cluster, context.clock);
       const result = await controlPromotion(retrying, context.clock, ref, name, promoterIdentity(), localPromoterGone);
       context.io.stdout(`${result.message}\n`);
