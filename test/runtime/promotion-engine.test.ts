@@ -5,6 +5,7 @@ import { PartitionPlan } from '../../src/partition-plan';
 import {
   Cluster, ClusterDeleteOptions, ClusterKind, ClusterList, ClusterWatchEvent, ClusterWatchOptions, ListSelector, PatchType,
 } from '../../src/runtime/cluster';
+import { parseGate } from '../../src/runtime/gate-spec';
 import { controlPromotion } from '../../src/runtime/promotion-control';
 import { leaseNameFor } from '../../src/runtime/promotion-lock';
 import { RetryingCluster } from '../../src/runtime/retrying-cluster';
@@ -253,6 +254,76 @@ describe('promoteStatefulSet: crashes, concurrency and faults', () => {
     expect(promotion.events.filter((event) => event.type === 'conflict')).toHaveLength(2);
     expect(partitionsWritten(promotion.events)).toEqual([3, 2, 0]);
     expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:2', 'kafka-1': 'kafka:2', 'kafka-2': 'kafka:2' });
+  });
+});
+
+describe('extra gates and interruption', () => {
+  const gateIo = (answers: Record<string, number[]>) => {
+    const asked: string[] = [];
+    return {
+      asked,
+      io: {
+        clock: sandbox.runtimeClock,
+        fetch: async (url: string) => {
+          asked.push(url);
+          const status = answers[url].shift() ?? 200;
+          return { status, text: async () => '' };
+        },
+        exec: async (command: string) => ({ exitCode: command === 'true' ? 0 : 1, output: '' }),
+      },
+    };
+  };
+
+  test('extra gates run once per step after the soak; their results are kept in the state', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka();
+    const { io, asked } = gateIo({ 'http://exporter/healthz': [200, 204] });
+    const gates = [parseGate('http=http://exporter/healthz'), parseGate('exec=true')];
+    const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 10_000, gates, gateIo: io });
+    await sandbox.runUntil(promotion.settled);
+    expect((await promotion.result()).phase).toBe('complete');
+    expect(asked).toEqual(['http://exporter/healthz', 'http://exporter/healthz']);
+    expect(promotion.events.filter((event) => event.type === 'gate-result').map((event) => {
+      const result = event as { step: number; gate: string; passed: boolean; message: string };
+      return `${result.step} ${result.gate} ${result.passed} ${result.message}`;
+    })).toEqual([
+      '1 http=http://exporter/healthz true GET http://exporter/healthz answered 200',
+      '1 exec=true true "true" exited with status 0',
+      '2 http=http://exporter/healthz true GET http://exporter/healthz answered 204',
+      '2 exec=true true "true" exited with status 0',
+    ]);
+    expect(sandbox.state('kafka')!.gates.filter((record) => record.gate.startsWith('http=')).map((record) => [record.step, record.passed]))
+      .toEqual([[1, true], [2, true]]);
+  });
+
+  test('a failing extra gate fails the step and, with auto-rollback, restores the previous revision', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka();
+    const { io } = gateIo({ 'http://exporter/healthz': [503] });
+    const promotion = startPromotion(sandbox, {
+      name: 'kafka', plan: 'canary', gates: [parseGate('http=http://exporter/healthz')], gateIo: io, autoRollback: true,
+    });
+    await sandbox.runUntil(promotion.settled);
+    const outcome = await promotion.result();
+    expect(outcome.phase).toBe('rolled-back');
+    expect(outcome.message).toContain('step 1 failed gate GET http://exporter/healthz answered 503 (a 2xx status passes)');
+    expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:1', 'kafka-1': 'kafka:1', 'kafka-2': 'kafka:1' });
+  });
+
+  test('an interrupted promotion (Ctrl-C) keeps its state, releases the Lease, and a rerun resumes at once', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka();
+    const interrupt = new AbortController();
+    const first = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 60_000, signal: interrupt.signal, holder: 'a/1' });
+    await sandbox.runUntil(() => sandbox.state('kafka')?.phase === 'soaking');
+    interrupt.abort();
+    await sandbox.runUntil(first.settled);
+    expect(await first.result()).toMatchObject({ phase: 'interrupted', step: 1, message: 'stopped at step 1; run the same command again to resume' });
+    expect(sandbox.state('kafka')?.phase).toBe('soaking');
+    expect(sandbox.api.get(RESOURCES.leases, 'default', leaseNameFor(KAFKA))?.spec.holderIdentity).toBe('');
+    const rerun = startPromotion(sandbox, { name: 'kafka', soakMs: 60_000, holder: 'b/2' });
+    await sandbox.runUntil(rerun.settled);
+    expect(await rerun.result()).toMatchObject({ phase: 'complete' });
   });
 });
 
