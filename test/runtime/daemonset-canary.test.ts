@@ -6,6 +6,7 @@ import { Cluster } from '../../src/runtime/cluster';
 import { promoteDaemonSet } from '../../src/runtime/daemonset-canary';
 import { decideStageDaemonSet } from '../../src/runtime/daemonset-canary-strategy';
 import { KubeDaemonSet, KubePod } from '../../src/runtime/kube-types';
+import { controlPromotion } from '../../src/runtime/promotion-control';
 import { PromotionEvent, PromotionOptions, PromotionOutcome } from '../../src/runtime/promotion-engine';
 import { decodePromotionState } from '../../src/runtime/promotion-state';
 import { RuntimeError } from '../../src/runtime/runtime-error';
@@ -184,6 +185,27 @@ describe('promoteDaemonSet', () => {
     expect(new Set([...deletedNodes(first.events), ...deletedNodes(second.events)]).size).toBe(10);
     expect(Object.values(imagesByNode())).toEqual(Array(10).fill('agent:2'));
     expect(ds().spec.updateStrategy).toEqual(ORIGINAL_STRATEGY);
+  });
+
+  test('kubectl-stage pause holds the next step and resume continues; abort stops with pods where they are and OnDelete kept', async () => {
+    await stagedAgent('agent:2');
+    const canary = startCanary({ plan: 'canary,50%' });
+    await sandbox.runUntil(() => stepNodes(canary.events).some(([step]) => step === 1));
+    await controlPromotion(sandbox.cluster, sandbox.runtimeClock, AGENT, 'pause', 'operator');
+    await sandbox.runUntil(() => canary.events.some((event) => event.type === 'paused'));
+    expect(canary.events.find((event) => event.type === 'paused')).toMatchObject({ step: 1 });
+    expect(Object.entries(imagesByNode()).filter(([, image]) => image === 'agent:2').map(([node]) => node)).toEqual(['node-1']);
+    await controlPromotion(sandbox.cluster, sandbox.runtimeClock, AGENT, 'resume', 'operator');
+    await sandbox.runUntil(() => deletedNodes(canary.events).includes('node-3'));
+    await controlPromotion(sandbox.cluster, sandbox.runtimeClock, AGENT, 'abort', 'operator');
+    await sandbox.runUntil(canary.settled);
+    const outcome = await canary.promise;
+    expect(outcome).toMatchObject({ phase: 'aborted', step: 2 });
+    expect(outcome.message).toMatch(/^aborted at step 2 of 3; pods stay where they are; daemonset\/agent stays OnDelete so no more pods move/);
+    expect(state()).toMatchObject({ phase: 'aborted', abortRequested: false });
+    expect(ds().spec.updateStrategy?.type).toBe('OnDelete');
+    // The nodes after node-3 were never touched.
+    expect(['node-6', 'node-7', 'node-8', 'node-9', 'node-10'].map((node) => imagesByNode()[node])).toEqual(Array(5).fill('agent:1'));
   });
 
   test('a nodes= step moves the labelled nodes first', async () => {
