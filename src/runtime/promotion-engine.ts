@@ -97,7 +97,7 @@ export interface PromotionOutcome {
   readonly message: string;
   /** The last step written. */
   readonly step: number;
-  /** API requests the promotion made (retries included). */
+  /** API requests the promotion made (watches included; a call the retrying layer beneath repeated counts once). */
   readonly apiRequests: number;
 }
 
