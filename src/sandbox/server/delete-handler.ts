@@ -24,7 +24,7 @@ export function handleDelete(api: SandboxApi, request: ApiRequest): ApiResponse 
     if (route.type.namespaced && !route.namespace) {
       throw methodNotAllowed();
     }
-    const items = api.list(route.type, listOptionsOf(request)).items
+    const items = api.listView(route.type, listOptionsOf(request)).items
       .map((item) => api.delete(route.type, item.metadata.namespace, item.metadata.name!, options))
       .filter((item): item is KubeObject => item !== undefined);
     return { status: 200, body: { apiVersion: apiVersionOf(route.type), kind: `${route.type.kind}List`, metadata: {}, items } };

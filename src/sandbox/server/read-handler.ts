@@ -1,5 +1,5 @@
 // GET of an object, a subresource or a collection, as JSON or as the meta.k8s.io/v1 Table kubectl asks for.
-import { SandboxApi } from '../api';
+import { KubeObject, SandboxApi } from '../api';
 import { notFound } from '../store';
 import { toTable } from '../tables';
 import { ApiRequest, ApiResponse, includeObjectOf, listOptionsOf, wantsTable } from './request';
@@ -22,7 +22,10 @@ export function handleGet(context: ReadContext, request: ApiRequest): ApiRespons
   const table = wantsTable(request.accept);
   const includeObject = includeObjectOf(request.query);
   if (route.name === undefined) {
-    const list = api.list(route.type, listOptionsOf(request));
+    // The stored objects themselves: the response only reads and serializes them (copying 1,000 pods would cost
+    // more than the whole rest of a `kubectl get pods`).
+    const view = api.listView(route.type, listOptionsOf(request));
+    const list = { items: view.items as KubeObject[], resourceVersion: view.resourceVersion };
     if (table) {
       return { status: 200, body: toTable(route.type, list, { now: context.now(), includeObject }) };
     }
