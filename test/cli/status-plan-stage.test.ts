@@ -125,4 +125,17 @@ describe('DaemonSet history and status', () => {
     const kubectlStatus = await cli.kubectl(['rollout', 'status', 'ds/agent', '--watch=false']);
     expect(`${report.kubectl.message}\n`).toBe(kubectlStatus.stdout);
   });
+
+  test('undo rolls a DaemonSet back with kubectl\'s messages; status --watch follows it to complete', async () => {
+    const undone = await cli.stage(['undo', 'ds/agent']);
+    expect(undone).toEqual({ stdout: 'daemonset.apps/agent rolled back\n', stderr: '', code: 0 });
+    const watched = await cli.stage(['status', 'ds/agent', '--watch']);
+    expect(watched.code).toBe(0);
+    expect(watched.stdout.trim().split('\n').pop()).toMatch(/^daemonset\/agent: rollout complete: 2 of 2 pods on revision [a-z0-9]+, Ready and Available$/);
+    expect(allOn(cli, 'agent', 'agent:1', 2)).toBe(true);
+    const ours = await cli.stage(['undo', 'ds/agent', '--to-revision', '3']);
+    const theirs = await cli.kubectl(['rollout', 'undo', 'ds/agent', '--to-revision=3']);
+    expect(theirs.stdout).toBe('daemonset.apps/agent skipped rollback (current template already matches revision 3)\n');
+    expect(ours.stdout).toBe(theirs.stdout);
+  });
 });
