@@ -118,6 +118,7 @@ class PromotionRun {
   private readonly cluster: Cluster;
   private readonly where: string;
   private readonly session: PromotionSession<KubeStatefulSet>;
+  private started?: PromotionEvent;
 
   public constructor(private readonly options: PromotionOptions, requests: () => number) {
     this.session = new PromotionSession(options, requests);
@@ -172,7 +173,8 @@ class PromotionRun {
     if (first.type === 'validate-failed') {
       throw new RuntimeError('bad-input', first.message);
     }
-    this.session.emit({
+    // Announced once the Lease is ours, so a refused promoter prints only why it was refused.
+    this.started = {
       type: 'started',
       at: this.options.clock.now(),
       plan: request.plan,
@@ -180,7 +182,7 @@ class PromotionRun {
       step: inProgress ? state.step : currentPlanStep(partitions, logicalPartition(sts)),
       targetStep: request.targetStep,
       resumed: inProgress,
-    });
+    };
     return request;
   }
 
@@ -210,6 +212,10 @@ class PromotionRun {
         throw new RuntimeError('bad-input', action.message);
       case 'acquire':
         await this.session.lock.acquire();
+        if (this.started) {
+          this.session.emit({ ...this.started, at: now });
+          this.started = undefined;
+        }
         return undefined;
       case 'done':
         this.session.emit({ type: 'finished', at: now, phase: action.phase, message: action.message });

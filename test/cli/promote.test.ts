@@ -86,6 +86,7 @@ test('a Lease held by another promoter exits 5 naming it', async () => {
   });
   const result = await cli.stage(['promote', 'sts/kafka', '--plan', 'canary']);
   expect(result.code).toBe(5);
+  expect(result.stdout).toBe('');
   expect(result.stderr).toMatch(/^error: statefulset\/kafka is being promoted by ci-runner\/42 \(lease default\/statefulset-kafka-stage expires at .*, in (\d+h)?\d+m\d+s\); wait for it to finish, or ask it to stop with "kubectl-stage abort sts\/kafka"\n$/);
 });
 
