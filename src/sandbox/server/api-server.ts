@@ -124,13 +124,9 @@ export class ApiServer {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         throw methodNotAllowed();
       }
-      if (route.kind === 'openapiV2') {
-        const { contentType, body: document } = openapiV2(request.headers.accept ?? '');
-        response.writeHead(200, { 'Content-Type': contentType, 'Content-Length': document.length });
-        response.end(document);
-        return;
-      }
-      send(response, 200, this.document(route, request));
+      const { contentType, body: document } = this.document(route, request);
+      response.writeHead(200, { 'Content-Type': contentType, 'Content-Length': document.length });
+      response.end(document);
       return;
     }
     const apiRequest: ApiRequest = {
@@ -214,26 +210,30 @@ export class ApiServer {
     }
   }
 
-  private document(route: DocumentRoute, request: IncomingMessage): unknown {
+  private document(route: DocumentRoute, request: IncomingMessage): { contentType: string; body: Buffer } {
     switch (route.kind) {
       case 'version':
-        return versionInfo();
+        return jsonDocument(versionInfo());
       case 'apiVersions':
-        return apiVersions(request.headers.host ?? `127.0.0.1:${this.boundPort}`);
+        return jsonDocument(apiVersions(request.headers.host ?? `127.0.0.1:${this.boundPort}`));
       case 'groupList':
-        return apiGroupList();
+        return jsonDocument(apiGroupList());
       case 'group':
-        return apiGroup(route.group!);
+        return jsonDocument(apiGroup(route.group!));
       case 'resourceList':
-        return apiResourceList(route.group!, route.version!);
-      case 'openapiV3Root':
-        return openapiV3Root();
-      case 'openapiV3GroupVersion':
-        return openapiV3GroupVersion(route.group!, route.version!);
+        return jsonDocument(apiResourceList(route.group!, route.version!));
       case 'openapiV2':
-        throw new Error('the OpenAPI v2 document is not JSON-only; it is answered before document()');
+        return openapiV2(request.headers.accept ?? '');
+      case 'openapiV3Root':
+        return jsonDocument(openapiV3Root());
+      case 'openapiV3GroupVersion':
+        return jsonDocument(openapiV3GroupVersion(route.group!, route.version!));
     }
   }
+}
+
+function jsonDocument(document: unknown): { contentType: string; body: Buffer } {
+  return { contentType: 'application/json', body: Buffer.from(JSON.stringify(document)) };
 }
 
 interface InFlightTracker {
