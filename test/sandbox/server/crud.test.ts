@@ -83,6 +83,17 @@ describe('CRUD through kubectl', () => {
     expect(sandbox.api.get(RESOURCES.configMaps, 'default', 'settings')!.data).toEqual({ a: '1' });
   });
 
+  test('replace with a stale resourceVersion prints upstream\'s Conflict', async () => {
+    await kubectl(sandbox, ['create', '-f', '-'], configMap('settings', { a: '1' }));
+    const stale = sandbox.api.get(RESOURCES.configMaps, 'default', 'settings')!;
+    sandbox.api.update(RESOURCES.configMaps, { ...stale, data: { a: '2' } });
+    const replaced = await kubectl(sandbox, ['replace', '-f', '-'], JSON.stringify({ ...stale, data: { a: '3' } }));
+    expect(replaced.code).toBe(1);
+    expect(replaced.stderr).toBe('Error from server (Conflict): error when replacing "STDIN": Operation cannot be fulfilled on configmaps "settings": '
+      + 'the object has been modified; please apply your changes to the latest version and try again\n');
+    expect(sandbox.api.get(RESOURCES.configMaps, 'default', 'settings')!.data).toEqual({ a: '2' });
+  });
+
   test('get and delete of a missing object print upstream NotFound errors', async () => {
     const get = await kubectl(sandbox, ['get', 'sts', 'nope']);
     expect(get).toMatchObject({ code: 1, stderr: 'Error from server (NotFound): statefulsets.apps "nope" not found\n' });
