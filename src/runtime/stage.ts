@@ -1,12 +1,14 @@
 // `kubectl-stage stage`: pin a StatefulSet's partition so the next template change is staged, not rolled. The pin is
 // PartitionPlan.STAGED_PARTITION (32767), which stays above any replica count a scale-up reaches, so new pods keep
-// the current revision too.
+// the current revision too. A DaemonSet is staged by switching it to OnDelete (daemonset-canary-strategy.ts).
 import { RolloutKeys } from '../keys';
 import { PartitionPlan } from '../partition-plan';
-import { KubeStatefulSet } from './kube-types';
+import { decideStageDaemonSet } from './daemonset-canary-strategy';
+import { KubeDaemonSet, KubeStatefulSet, KubeWorkload } from './kube-types';
 import { decodePromotionState, TERMINAL_PHASES } from './promotion-state';
 import { RuntimeError } from './runtime-error';
 import { isOnDelete, physicalPartition } from './statefulset-facts';
+import { WorkloadKind } from './workload-ref';
 
 /** What `stage` does. */
 export type StageDecision =
@@ -26,11 +28,7 @@ export function decideStage(sts: KubeStatefulSet): StageDecision {
     throw new RuntimeError('bad-input', `${where} uses the OnDelete update strategy, which has no partition to pin: `
       + 'set spec.updateStrategy.type to RollingUpdate (StatefulSetRollout.staged() does) to stage updates');
   }
-  const state = decodePromotionState(sts.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], where);
-  if (state && !TERMINAL_PHASES.includes(state.phase)) {
-    throw new RuntimeError('bad-input', `a promotion of ${where} is in progress (phase ${state.phase}, step ${state.step}): `
-      + `staging now would fight it; pause it with "kubectl-stage pause sts/${name}" or end it with "kubectl-stage abort sts/${name}"`);
-  }
+  refuseDuringPromotion(sts, { kind: 'StatefulSet', name });
   const pinned = PartitionPlan.STAGED_PARTITION;
   if (physicalPartition(sts) === pinned) {
     return { action: 'already-staged', message: `already staged (partition ${pinned})` };
@@ -46,4 +44,30 @@ export function decideStage(sts: KubeStatefulSet): StageDecision {
     },
     message: `staged (partition ${pinned}): template changes roll no pod until promoted${frozen}`,
   };
+}
+
+/**
+ * Decides how to stage either kind: a StatefulSet's partition pin ({@link decideStage}), or a DaemonSet's switch to
+ * OnDelete with its strategy recorded (`decideStageDaemonSet`), so a node canary can promote it.
+ *
+ * @throws RuntimeError (`bad-input`) while a promotion is in progress, and as {@link decideStage}
+ */
+export function decideStageOf(kind: WorkloadKind, workload: KubeWorkload): StageDecision {
+  if (kind === 'StatefulSet') {
+    return decideStage(workload as KubeStatefulSet);
+  }
+  const ds = workload as KubeDaemonSet;
+  refuseDuringPromotion(ds, { kind, name: ds.metadata.name ?? '' });
+  return decideStageDaemonSet(ds);
+}
+
+// Staging while a promoter walks the plan would fight it.
+function refuseDuringPromotion(workload: KubeWorkload, ref: { kind: WorkloadKind; name: string }): void {
+  const where = `${ref.kind.toLowerCase()}/${ref.name}`;
+  const short = `${ref.kind === 'StatefulSet' ? 'sts' : 'ds'}/${ref.name}`;
+  const state = decodePromotionState(workload.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], where);
+  if (state && !TERMINAL_PHASES.includes(state.phase)) {
+    throw new RuntimeError('bad-input', `a promotion of ${where} is in progress (phase ${state.phase}, step ${state.step}): `
+      + `staging now would fight it; pause it with "kubectl-stage pause ${short}" or end it with "kubectl-stage abort ${short}"`);
+  }
 }

@@ -138,4 +138,17 @@ describe('DaemonSet history and status', () => {
     expect(theirs.stdout).toBe('daemonset.apps/agent skipped rollback (current template already matches revision 3)\n');
     expect(ours.stdout).toBe(theirs.stdout);
   });
+
+  test('stage ds/NAME switches to OnDelete: a template change then moves no pod, and status says staged', async () => {
+    const staged = await cli.stage(['stage', 'ds/agent']);
+    expect(staged.code).toBe(0);
+    expect(staged.stdout).toBe('daemonset.apps/agent staged (OnDelete; RollingUpdate recorded in staged-rollouts.io/original-strategy): '
+      + 'template changes roll no pod until promoted\n');
+    expect((await cli.stage(['stage', 'ds/agent'])).stdout).toBe('daemonset.apps/agent already staged (OnDelete, original strategy recorded)\n');
+    cli.setImage('daemonSets', 'agent', 'agent:3');
+    await cli.sandbox.advance(30_000);
+    expect(allOn(cli, 'agent', 'agent:1', 2)).toBe(true);
+    const report = JSON.parse((await cli.stage(['status', 'ds/agent', '-o', 'json'])).stdout);
+    expect(report.phase).toBe('staged');
+  });
 });

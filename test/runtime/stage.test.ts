@@ -1,9 +1,9 @@
-import { statefulSet } from './kube-fixtures';
+import { daemonSet, statefulSet } from './kube-fixtures';
 import { RolloutKeys } from '../../src/keys';
-import { KubeStatefulSet } from '../../src/runtime/kube-types';
-import { decideStage } from '../../src/runtime/stage';
+import { KubeDaemonSet, KubeStatefulSet } from '../../src/runtime/kube-types';
+import { decideStage, decideStageOf } from '../../src/runtime/stage';
 
-function withState(sts: KubeStatefulSet, phase: string): KubeStatefulSet {
+function withState<T extends KubeStatefulSet | KubeDaemonSet>(sts: T, phase: string): T {
   const state = {
     version: 1,
     kind: 'StatefulSet',
@@ -47,5 +47,13 @@ describe('decideStage', () => {
     expect(() => decideStage(withState(statefulSet(), 'soaking'))).toThrow('a promotion of statefulset/web is in progress (phase soaking, step 1): '
       + 'staging now would fight it; pause it with "kubectl-stage pause sts/web" or end it with "kubectl-stage abort sts/web"');
     expect(decideStage(withState(statefulSet(), 'complete')).action).toBe('patch');
+  });
+
+  test('a DaemonSet is staged by switching to OnDelete, refused while its promotion is in progress', () => {
+    const ds = daemonSet();
+    expect(decideStageOf('DaemonSet', ds).action).toBe('patch');
+    expect(() => decideStageOf('DaemonSet', withState(ds, 'progressing'))).toThrow('a promotion of daemonset/agent is in progress '
+      + '(phase progressing, step 1): staging now would fight it; pause it with "kubectl-stage pause ds/agent" or end it with "kubectl-stage abort ds/agent"');
+    expect(decideStageOf('StatefulSet', statefulSet({ partition: 32767 })).action).toBe('already-staged');
   });
 });

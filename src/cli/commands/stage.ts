@@ -1,11 +1,10 @@
-// `kubectl-stage stage sts/NAME`: pin the partition so the next template change is staged, not rolled.
+// `kubectl-stage stage sts/NAME|ds/NAME`: stage the next template change (partition pin, or OnDelete for a DaemonSet).
 import { Command } from 'commander';
 import { ClusterError } from '../../runtime/cluster';
-import { KubeStatefulSet } from '../../runtime/kube-types';
-import { RuntimeError } from '../../runtime/runtime-error';
-import { decideStage } from '../../runtime/stage';
-import { describeRef, parseWorkloadRef } from '../../runtime/workload-ref';
 import { readWorkload } from '../../runtime/rollout-snapshot';
+import { RuntimeError } from '../../runtime/runtime-error';
+import { decideStageOf } from '../../runtime/stage';
+import { describeRef, parseWorkloadRef } from '../../runtime/workload-ref';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { kubectlObjectName } from '../render/history-text';
@@ -16,13 +15,13 @@ const CONFLICT_RETRIES = 5;
 /** Registers `stage`. */
 export function registerStageCommand(program: Command, context: CliContext): void {
   program.command('stage')
-    .description('Pin a StatefulSet\'s partition so the next template change is staged, not rolled (safe under scale-up)')
-    .argument('<workload>', 'sts/NAME')
+    .description('Stage the next template change: pin a StatefulSet\'s partition (safe under scale-up), or switch a DaemonSet to OnDelete')
+    .argument('<workload>', 'sts/NAME or ds/NAME')
     .action(context.action(async (workload: string, _options: unknown, command: Command) => {
       const { cluster, namespace } = await context.connect(command);
-      const ref = parseWorkloadRef(workload, namespace, ['StatefulSet']);
+      const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
       for (let attempt = 0; ; attempt++) {
-        const decision = decideStage(await readWorkload(cluster, ref) as KubeStatefulSet);
+        const decision = decideStageOf(ref.kind, await readWorkload(cluster, ref));
         if (decision.action === 'patch') {
           try {
             await cluster.patch(ref.kind, ref.namespace, ref.name, decision.patch, 'merge');
