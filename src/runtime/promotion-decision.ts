@@ -131,11 +131,9 @@ export function nextPromotionAction(observed: ObservedPromotion, state: Promotio
     return { type: 'validate-failed', message: `${request.where} not found` };
   }
   const inProgress = state !== undefined && !TERMINAL_PHASES.includes(state.phase);
-  if (!inProgress) {
-    const invalid = validateStart(sts, request);
-    if (invalid) {
-      return { type: 'validate-failed', message: invalid };
-    }
+  const invalid = inProgress ? validateResume(sts, state, request) : validateStart(sts, request);
+  if (invalid) {
+    return { type: 'validate-failed', message: invalid };
   }
   if (!observed.lockHeld) {
     return { type: 'acquire' };
@@ -245,6 +243,22 @@ function nothingToPromote(sts: KubeStatefulSet, pods: readonly KubePod[], reques
   }
   const until = [gate.recheckAt, deadline].filter((time): time is number => time !== undefined);
   return { type: 'wait-gate', step: 0, blocking: gate.blocking, until: until.length > 0 ? Math.min(...until) : undefined };
+}
+
+// A promotion in progress goes on with its own plan, over the replicas that plan was resolved for: step indexes mean
+// nothing in another plan or at another scale.
+function validateResume(sts: KubeStatefulSet, state: PromotionState, request: PromotionRequest): string | undefined {
+  const abort = 'run "kubectl-stage abort" first to start over';
+  if (state.plan !== request.plan) {
+    return `a promotion of ${request.where} with plan "${state.plan}" is in progress (step ${state.step}); `
+      + `rerun without --plan (or with --plan ${state.plan}) to resume it, or ${abort}`;
+  }
+  const replicas = statefulSetReplicas(sts);
+  if (request.partitions[0] !== replicas) {
+    return `${request.where} was scaled from ${request.partitions[0]} to ${replicas} replicas during its promotion (step ${state.step}); `
+      + `rerun the command to resume with the plan resolved for ${replicas} replicas, or ${abort}`;
+  }
+  return undefined;
 }
 
 function validateStart(sts: KubeStatefulSet, request: PromotionRequest): string | undefined {

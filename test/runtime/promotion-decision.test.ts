@@ -123,6 +123,19 @@ describe('nextPromotionAction: validation and start', () => {
     expect(action).toMatchObject({ type: 'set-partition', step: 1, partition: 2, physical: 2, state: { step: 1 } });
   });
 
+  test('a promotion in progress resumes only with its own plan, over the replicas it was resolved for', () => {
+    expect(decide(observe({ partition: 2 }), state(), { plan: 'linear:1', partitions: [3, 2, 1, 0] })).toEqual({
+      type: 'validate-failed',
+      message: 'a promotion of statefulset/web with plan "canary" is in progress (step 1); rerun without --plan (or with --plan canary) '
+        + 'to resume it, or run "kubectl-stage abort" first to start over',
+    });
+    expect(decide(observe({ partition: 2, replicas: 4 }), state())).toEqual({
+      type: 'validate-failed',
+      message: 'statefulset/web was scaled from 3 to 4 replicas during its promotion (step 1); rerun the command to resume with the plan '
+        + 'resolved for 4 replicas, or run "kubectl-stage abort" first to start over',
+    });
+  });
+
   test('a finished promotion of the same revision is continued, keeping its history', () => {
     const previous = state({ phase: 'complete', step: 1, targetStep: 1, gates: [{ step: 1, gate: 'built-in', passed: true, message: 'ok', at: secondsAgo(100) }] });
     const action = decide(observe({ partition: 2 }, [old(0), old(1), updated(2)]), previous);
