@@ -33,6 +33,8 @@ export class RolloutKeys {
   public static readonly STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
   /** Upstream StatefulSet pod label carrying the pod's ordinal (Kubernetes 1.28+). */
   public static readonly POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
+  /** Upstream DaemonSet annotation counting template changes; pods carry its value as `pod-template-generation`. */
+  public static readonly DAEMONSET_TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
   /** Upstream DaemonSet pod label carrying the template generation a pod was created from. */
   public static readonly POD_TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
 

@@ -4,12 +4,10 @@
 import { scaledValueFromIntOrPercent } from '../../../internal/int-or-percent';
 import { RolloutKeys } from '../../../keys';
 import type { KubeObject } from '../../api';
-import { DAEMONSET_TEMPLATE_GENERATION_ANNOTATION } from '../../generations';
-
 
 /** The DaemonSet's template generation, if the API recorded one (`GetTemplateGeneration`). */
 export function templateGeneration(ds: KubeObject): string | undefined {
-  const annotation = ds.metadata.annotations?.[DAEMONSET_TEMPLATE_GENERATION_ANNOTATION];
+  const annotation = ds.metadata.annotations?.[RolloutKeys.DAEMONSET_TEMPLATE_GENERATION_ANNOTATION];
   if (annotation === undefined || !/^-?\d+$/.test(annotation)) {
     return undefined;
   }
