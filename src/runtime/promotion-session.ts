@@ -9,9 +9,16 @@ import { PromotionFailureKind } from './promotion-decision';
 import type { PromotionEvent, PromotionOptions, PromotionOutcome } from './promotion-engine';
 import { PromotionLock } from './promotion-lock';
 import { decodePromotionState, encodePromotionState, PromotionState, TERMINAL_PHASES } from './promotion-state';
+import { RuntimeError } from './runtime-error';
 import { BlockingPod } from './step-gate';
 import { WorkloadObserver } from './workload-observer';
 import { describeRef } from './workload-ref';
+
+/** How many writes in a row may conflict before a run gives up. */
+export const MAX_CONSECUTIVE_CONFLICTS = 10;
+
+/** The pause after the n-th conflict in a row is n times this (ms): a busy writer gets room, a lone conflict costs little. */
+export const CONFLICT_BACKOFF_MS = 50;
 
 /** The observer, the lock and the shared actions of one promotion run of a workload of type `W`. */
 export class PromotionSession<W extends KubeWorkload> {
@@ -26,6 +33,8 @@ export class PromotionSession<W extends KubeWorkload> {
   private lastWaiting = '';
   private approvalAsked = -1;
   private approvedStep = -1;
+  // Writes that conflicted in a row (reset by a successful write).
+  private conflicts = 0;
   // Whether the last decision saw this promotion in progress.
   private running = false;
 
@@ -100,12 +109,19 @@ export class PromotionSession<W extends KubeWorkload> {
   public async patchFresh(send: () => Promise<W>): Promise<boolean> {
     try {
       this.observer.observe(await send());
+      this.conflicts = 0;
       return true;
     } catch (error) {
       if (!ClusterError.is(error, 409)) {
         throw error;
       }
       this.emit({ type: 'conflict', at: this.options.clock.now(), message: error.message });
+      // Another writer that never stops (or a server that answers every write with 409) must not spin the loop forever.
+      if (++this.conflicts >= MAX_CONSECUTIVE_CONFLICTS) {
+        throw new RuntimeError('api', `${this.where} kept changing under the promotion: ${this.conflicts} writes in a row conflicted `
+          + `(last: ${error.message}); run the command again to resume`);
+      }
+      await this.options.clock.sleep(this.conflicts * CONFLICT_BACKOFF_MS, this.options.signal);
       const { kind, namespace, name } = this.options.workload;
       const fresh = await this.cluster.get<W>(kind, namespace, name);
       if (fresh) {

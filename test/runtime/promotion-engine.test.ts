@@ -257,6 +257,22 @@ describe('promoteStatefulSet: crashes, concurrency and faults', () => {
   });
 });
 
+describe('a writer that always wins', () => {
+  test('ten conflicts in a row end the run with an API error instead of spinning', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka();
+    sandbox.cluster.inject({ verb: 'patch', kind: 'StatefulSet', code: 409, times: 1000 });
+    const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary' });
+    const failure = promotion.result().catch((error) => error);
+    await sandbox.runUntil(promotion.settled);
+    const error = await failure;
+    expect(RuntimeError.is(error, 'api')).toBe(true);
+    expect(error.message).toBe('statefulset/kafka kept changing under the promotion: 10 writes in a row conflicted '
+      + '(last: injected 409 for patch StatefulSet); run the command again to resume');
+    expect(promotion.events.filter((event) => event.type === 'conflict')).toHaveLength(10);
+  });
+});
+
 describe('extra gates and interruption', () => {
   const gateIo = (answers: Record<string, number[]>) => {
     const asked: string[] = [];
