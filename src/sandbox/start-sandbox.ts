@@ -192,7 +192,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       await settle();
     },
-    addNode: (node) => store.create(RESOURCES.nodes, typeof node === 'string' ? makeNodes([{ name: node }], clock.now())[0] : node),
+    addNode: (node) => store.create(RESOURCES.nodes, typeof node === 'string' ? nextDefaultNode(store, node, clock.now()) : node),
     taintNode: (name, taint) => {
       const node = store.get(RESOURCES.nodes, undefined, name);
       if (!node) {
@@ -211,4 +211,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
     },
   };
+}
+
+// A default node named `name` numbered after the existing ones, so its address and pod CIDR are its own.
+function nextDefaultNode(store: SandboxStore, name: string, nowMs: number): KubeObject {
+  const existing = store.listView(RESOURCES.nodes).items.map((node) => ({ name: node.metadata.name }));
+  return makeNodes([...existing, { name }], nowMs)[existing.length];
 }

@@ -108,6 +108,9 @@ describe('startSandbox', () => {
     sandbox.taintNode('node-1', { key: 'dedicated', value: 'db', effect: 'NoSchedule' });
     const nodes = await kubectl(sandbox, ['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.spec.taints[*].key}{"\\n"}{end}']);
     expect(nodes.stdout).toBe('edge-1=\nnode-1=dedicated\n');
+    const edge = sandbox.api.get(RESOURCES.nodes, undefined, 'edge-1')!;
+    expect(edge.spec.podCIDR).toBe('10.244.1.0/24');
+    expect(() => sandbox.addNode('edge-1')).toThrow('"edge-1" is used by another node');
     await kubectl(sandbox, ['apply', '-f', '-'], WEB);
     await sandbox.runUntil(() => readyReplicas(sandbox) === 3);
     const placed = sandbox.api.list(RESOURCES.pods, { namespace: 'default' }).items.map((pod) => pod.spec.nodeName);
