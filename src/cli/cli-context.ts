@@ -6,6 +6,7 @@ import { ExitCode, exitCodeForError } from './exit-codes';
 import { RuntimeClock, SystemClock } from '../runtime/clock';
 import { Cluster, ClusterError } from '../runtime/cluster';
 import { connectCluster } from '../runtime/kube-cluster';
+import { RetryingCluster } from '../runtime/retrying-cluster';
 import { RuntimeError } from '../runtime/runtime-error';
 
 /** kubectl's connection flags, as every command accepts them. */
@@ -46,6 +47,15 @@ export class CliContext {
   public async connect(command: Command): Promise<ClusterConnection> {
     const flags = command.optsWithGlobals() as ConnectionFlags;
     return this.connector({ kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace });
+  }
+
+  /**
+   * Connects as {@link connect} does, behind a {@link RetryingCluster}: throttling, server errors and dropped
+   * connections are retried on the context's clock within a bounded budget, so one blip does not fail a command.
+   */
+  public async connectWithRetries(command: Command): Promise<ClusterConnection> {
+    const { cluster, namespace } = await this.connect(command);
+    return { cluster: new RetryingCluster(cluster, this.clock), namespace };
   }
 
   /**

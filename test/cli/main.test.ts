@@ -3,10 +3,12 @@ import { run } from '../../src/cli/main';
 import { Cluster, ClusterError } from '../../src/runtime/cluster';
 
 function io() {
-  const out = { stdout: '', stderr: '' };
+  const out = { stdout: '', stderr: '', slept: 0 };
+  // Retries back off on this clock: time passes only when slept.
+  const clock = { now: () => out.slept, sleep: async (ms: number) => { out.slept += ms; } };
   return {
     out,
-    io: { stdout: (text: string) => { out.stdout += text; }, stderr: (text: string) => { out.stderr += text; }, isTTY: false, env: {} },
+    io: { stdout: (text: string) => { out.stdout += text; }, stderr: (text: string) => { out.stderr += text; }, isTTY: false, env: {}, clock },
   };
 }
 
@@ -36,10 +38,11 @@ describe('run', () => {
     expect(await run(['history'], io().io, failing)).toBe(4);
   });
 
-  test('an API server error is exit code 6 with the server\'s message', async () => {
+  test('an API server error is retried within the budget, then exit code 6 with the server\'s message', async () => {
     const { out, io: cliIo } = io();
     expect(await run(['history', 'sts/web'], cliIo, failing)).toBe(6);
     expect(out.stderr).toBe('error: etcdserver: request timed out\n');
+    expect(out.slept).toBeGreaterThan(0);
   });
 
   test('flags are checked before the cluster is contacted', async () => {

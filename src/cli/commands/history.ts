@@ -1,15 +1,15 @@
 // `kubectl-stage history sts/NAME|ds/NAME [--revision N]`: the revisions with change-cause, images and where they run;
 // `--revision N` prints the revision's pod template exactly as `kubectl rollout history --revision N` does.
 import { Command } from 'commander';
+import { parseOutputFormat } from './output-format';
+import { parseInteger } from './parse-integer';
 import {
   NO_ROLLOUT_HISTORY, revisionRows, revisionTemplate, selectHistoryRevision,
 } from '../../runtime/revision-history';
-import { parseWorkloadRef } from '../../runtime/workload-ref';
 import { readRolloutSnapshot } from '../../runtime/rollout-snapshot';
+import { parseWorkloadRef } from '../../runtime/workload-ref';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
-import { parseOutputFormat } from './output-format';
-import { parseInteger } from './parse-integer';
 import { kubectlObjectName, renderHistory } from '../render/history-text';
 import { describePodTemplate } from '../render/pod-template-description';
 
@@ -23,7 +23,7 @@ export function registerHistoryCommand(program: Command, context: CliContext): v
     .action(context.action(async (workload: string, options: { revision: string; output?: string }, command: Command) => {
       const format = parseOutputFormat(options.output);
       const wanted = parseInteger(options.revision, '--revision');
-      const { cluster, namespace } = await context.connect(command);
+      const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
       const snapshot = await readRolloutSnapshot(cluster, ref);
       const name = kubectlObjectName(ref);

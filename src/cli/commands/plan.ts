@@ -6,9 +6,9 @@ import { KubeStatefulSet } from '../../runtime/kube-types';
 import { previewPlan } from '../../runtime/plan-preview';
 import { resolvePartitionPlan } from '../../runtime/plan-source';
 import { decodePromotionState } from '../../runtime/promotion-state';
+import { readWorkload } from '../../runtime/rollout-snapshot';
 import { statefulSetReplicas } from '../../runtime/statefulset-facts';
 import { describeRef, parseWorkloadRef } from '../../runtime/workload-ref';
-import { readWorkload } from '../../runtime/rollout-snapshot';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { alignTabs } from '../render/tab-writer';
@@ -24,7 +24,7 @@ export function registerPlanCommand(program: Command, context: CliContext): void
     .option('-o, --output <format>', 'text or json')
     .action(context.action(async (workload: string, options: { plan?: string; output?: string }, command: Command) => {
       const format = parseOutputFormat(options.output);
-      const { cluster, namespace } = await context.connect(command);
+      const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(workload, namespace, ['StatefulSet']);
       const sts = await readWorkload(cluster, ref) as KubeStatefulSet;
       const where = describeRef(ref);

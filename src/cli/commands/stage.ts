@@ -18,7 +18,7 @@ export function registerStageCommand(program: Command, context: CliContext): voi
     .description('Stage the next template change: pin a StatefulSet\'s partition (safe under scale-up), or switch a DaemonSet to OnDelete')
     .argument('<workload>', 'sts/NAME or ds/NAME')
     .action(context.action(async (workload: string, _options: unknown, command: Command) => {
-      const { cluster, namespace } = await context.connect(command);
+      const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
       for (let attempt = 0; ; attempt++) {
         const decision = decideStageOf(ref.kind, await readWorkload(cluster, ref));

@@ -4,10 +4,10 @@ import { Command } from 'commander';
 import { OutputFormat, parseOutputFormat } from './output-format';
 import { parseDuration } from '../../runtime/duration';
 import { RolloutReport } from '../../runtime/rollout-report';
+import { readRolloutSnapshot } from '../../runtime/rollout-snapshot';
 import { reportSnapshot, watchRollout } from '../../runtime/rollout-watch';
 import { RuntimeError } from '../../runtime/runtime-error';
 import { describeRef, parseWorkloadRef } from '../../runtime/workload-ref';
-import { readRolloutSnapshot } from '../../runtime/rollout-snapshot';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { LiveView } from '../render/live-view';
@@ -30,7 +30,7 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
     .action(context.action(async (workload: string, options: StatusOptions, command: Command) => {
       const format = parseOutputFormat(options.output);
       const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout, '--timeout');
-      const { cluster, namespace } = await context.connect(command);
+      const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
       const print = reportPrinter(context, format);
       if (!options.watch) {

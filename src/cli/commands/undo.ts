@@ -36,7 +36,7 @@ export function registerUndoCommand(program: Command, context: CliContext): void
       if (!options.throughPlan && (options.plan !== undefined || options.timeout !== undefined)) {
         throw new RuntimeError('bad-input', '--plan and --timeout apply only with --through-plan');
       }
-      const { cluster, namespace } = await context.connect(command);
+      const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
       const name = kubectlObjectName(ref);
       const print = (event: UndoEvent) => {
