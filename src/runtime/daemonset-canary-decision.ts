@@ -109,13 +109,13 @@ export function nextCanaryAction(observed: ObservedCanary, state: PromotionState
   if (state.phase === 'soaking') {
     const soak = soakAction(state, walk.request, observation.pods, now);
     if (soak) {
-      return onFailure(observation, soak, request, walk);
+      return settle(observation, soak, request, walk);
     }
   }
-  return onFailure(observation, afterStepGate(state, walk.request, walk.lastStep, now, (next) => advance(next)), request, walk);
+  return settle(observation, afterStepGate(state, walk.request, walk.lastStep, now, (next) => advance(next)), request, walk);
 }
 
-/** The step a promotion in progress would stop at, for a `--step` rerun, or a fresh target. */
+/** The step a new promotion stops at: `--step` is the step after the current one, `--to` the first step covering that many nodes. */
 function targetStepFor(target: PromotionTargetSpec, stepCount: number, nodeCounts: readonly number[], current: number): number {
   return Math.min(resolveTargetStep(target, nodeCounts, current), stepCount - 1);
 }
@@ -156,7 +156,7 @@ function begin(observation: DaemonSetObservation, previous: PromotionState | und
   const nodes = canaryNodes(observation, revision);
   const previousRevision = newestOldRevision(observation, revision.hash);
   if (previousRevision === undefined) {
-    const message = `nothing to promote: every pod of ${request.where} is on revision ${revision.number}`;
+    const message = `nothing to promote: every pod of ${request.where} is on revision ${revision.hash}`;
     // An earlier canary that kept OnDelete (it failed or was aborted midway) is finished now that nothing would move.
     if (observation.ds.metadata.annotations?.[RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION] && previous) {
       return { type: 'restore-strategy', phase: 'complete', state: { ...previous, phase: 'complete', message } };
@@ -219,7 +219,7 @@ function progressing(
 ): CanaryAction {
   const step = state.step;
   if (evaluation.failedStart.length > 0) {
-    return onFailure(observation, stepFailure(state, now, 'gate-failed',
+    return settle(observation, stepFailure(state, now, 'gate-failed',
       `step ${step} failed: ${evaluation.failedStart.map((sign) => sign.message).join('; ')}`, request.autoRollback), request, walk);
   }
   if (evaluation.deletions.length > 0) {
@@ -230,7 +230,7 @@ function progressing(
   }
   const message = evaluation.nodes.length === 0
     ? 'no node to update'
-    : `${evaluation.nodes.length} node${evaluation.nodes.length === 1 ? '' : 's'} on revision ${evaluation.revision.number}, Ready and Available`;
+    : `${evaluation.nodes.length} node${evaluation.nodes.length === 1 ? '' : 's'} on revision ${evaluation.revision.hash}, Ready and Available`;
   const passed: PromotionState = { ...state, gates: [...state.gates, { step, gate: 'built-in', passed: true, message, at: new Date(now).toISOString() }] };
   if (step > 0 && request.soakMs > 0) {
     return {
@@ -240,7 +240,7 @@ function progressing(
       state: { ...passed, phase: 'soaking', soakStartedAt: new Date(now).toISOString(), soakBaseline: soakBaseline(updatedPodsOn(observation, evaluation)) },
     };
   }
-  return onFailure(observation, afterStepGate(passed, walk.request, walk.lastStep, now, (next) => advance(next)), request, walk);
+  return settle(observation, afterStepGate(passed, walk.request, walk.lastStep, now, (next) => advance(next)), request, walk);
 }
 
 function advance(next: PromotionState): CanaryAction {
@@ -287,7 +287,7 @@ function waitOrTimeOut(
     if (!walk) {
       return finish(observation, state, request, 'failed', message, 'timed-out');
     }
-    return onFailure(observation, stepFailure(state, now, 'timed-out', message, request.autoRollback), request, walk);
+    return settle(observation, stepFailure(state, now, 'timed-out', message, request.autoRollback), request, walk);
   }
   const until = [evaluation.recheckAt, deadline].filter((time): time is number => time !== undefined);
   return {
@@ -305,7 +305,7 @@ function describeBlocking(pod: BlockingPod): string {
 
 // An end of the walk (a failure without rollback, or the target step reached) must also settle the strategy: only the
 // last step gives it back; a partial target keeps OnDelete so the nodes not yet covered stay where they are.
-function onFailure(observation: DaemonSetObservation, action: CanaryAction, request: CanaryRequest, walk: Walk): CanaryAction {
+function settle(observation: DaemonSetObservation, action: CanaryAction, request: CanaryRequest, walk: Walk): CanaryAction {
   if (action.type === 'fail' && action.state.phase === 'failed') {
     return finish(observation, action.state, request, 'failed', action.message, action.kind);
   }

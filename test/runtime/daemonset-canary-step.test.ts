@@ -1,72 +1,12 @@
-import { NOW, pod, PodShape } from './kube-fixtures';
+import { daemonPod, daemonSet, observe } from './daemonset-fixtures';
+import { NOW } from './kube-fixtures';
 import { RolloutKeys } from '../../src/keys';
 import { parseNodeCanaryPlan } from '../../src/runtime/daemonset-canary-plan';
-import {
-  DaemonSetObservation, daemonPodNode, evaluateCanaryStep, isDaemonPodUpdated,
-} from '../../src/runtime/daemonset-canary-step';
+import { daemonPodNode, evaluateCanaryStep, isDaemonPodUpdated } from '../../src/runtime/daemonset-canary-step';
 import {
   canaryUnavailableBudget, recordedOriginalStrategy, restoreStrategyCommand, restoreStrategyPatch, switchToOnDeletePatch,
 } from '../../src/runtime/daemonset-canary-strategy';
-import { KubeControllerRevision, KubeDaemonSet, KubePod } from '../../src/runtime/kube-types';
-
-const UID = 'ds-uid';
-
-function template(image: string) {
-  return { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image }] } };
-}
-
-interface DaemonSetShape {
-  readonly image?: string;
-  readonly desired?: number;
-  readonly generation?: number;
-  readonly observed?: number;
-  readonly minReadySeconds?: number;
-}
-
-function daemonSet(options: DaemonSetShape = {}): KubeDaemonSet {
-  return {
-    metadata: {
-      name: 'agent',
-      namespace: 'default',
-      uid: UID,
-      resourceVersion: '42',
-      generation: options.generation ?? 3,
-      annotations: { 'deprecated.daemonset.template.generation': '3' },
-    },
-    spec: {
-      selector: { matchLabels: { app: 'agent' } },
-      template: template(options.image ?? 'agent:2'),
-      updateStrategy: { type: 'OnDelete' },
-      minReadySeconds: options.minReadySeconds,
-    },
-    status: { observedGeneration: options.observed ?? 3, desiredNumberScheduled: options.desired ?? 4 },
-  };
-}
-
-function revision(number: number, hash: string, image: string): KubeControllerRevision {
-  return {
-    metadata: {
-      name: `agent-${hash}`,
-      labels: { [RolloutKeys.CONTROLLER_REVISION_HASH_LABEL]: hash },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: UID, controller: true }],
-    },
-    revision: number,
-    // As the controller stores it: Go writes the template's null creationTimestamp.
-    data: { spec: { template: { ...template(image), metadata: { ...template(image).metadata, creationTimestamp: null }, $patch: 'replace' } } },
-  };
-}
-
-const REVISIONS = [revision(1, 'old', 'agent:1'), revision(2, 'new', 'agent:2')];
-
-function daemonPod(node: number, revisionHash: 'old' | 'new', shape: PodShape = {}): KubePod {
-  const base = pod({ name: `agent-${revisionHash}-${node}`, revision: revisionHash, node: `node-${node}`, readyForSeconds: 600, ...shape });
-  return { ...base, metadata: { ...base.metadata, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: UID, controller: true }] } };
-}
-
-function observe(pods: KubePod[], ds = daemonSet()): DaemonSetObservation {
-  const nodes = [1, 2, 3, 4].map((n) => ({ metadata: { name: `node-${n}`, labels: { zone: n <= 2 ? 'a' : 'b' } } }));
-  return { ds, pods, revisions: REVISIONS, nodes };
-}
+import { KubeDaemonSet, KubePod } from '../../src/runtime/kube-types';
 
 const allOld = () => [1, 2, 3, 4].map((n) => daemonPod(n, 'old'));
 
