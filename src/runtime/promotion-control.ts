@@ -10,6 +10,9 @@ import { decodePromotionState, encodePromotionState, PromotionState, TERMINAL_PH
 import { RuntimeError } from './runtime-error';
 import { describeRef, shortRef, WorkloadRef } from './workload-ref';
 
+/** How many state writes in a row may conflict before pause, resume or abort gives up. */
+export const MAX_CONTROL_CONFLICTS = 10;
+
 /** A request to a promotion in progress. */
 export type PromotionCommand = 'pause' | 'resume' | 'abort';
 
@@ -66,7 +69,7 @@ export function applyPromotionCommand(command: PromotionCommand, state: Promotio
 export async function controlPromotion(cluster: Cluster, clock: RuntimeClock, ref: WorkloadRef, command: PromotionCommand,
   by: string, holderGone: (holder: string) => boolean = () => false): Promise<PromotionControlResult> {
   const where = describeRef(ref);
-  for (;;) {
+  for (let attempt = 1; ; attempt++) {
     const workload = await cluster.get<KubeWorkload>(ref.kind, ref.namespace, ref.name);
     if (!workload) {
       const resource = ref.kind === 'StatefulSet' ? 'statefulsets' : 'daemonsets';
@@ -85,6 +88,9 @@ export async function controlPromotion(cluster: Cluster, clock: RuntimeClock, re
     } catch (error) {
       if (!ClusterError.is(error, 409)) {
         throw error;
+      }
+      if (attempt >= MAX_CONTROL_CONFLICTS) {
+        throw new RuntimeError('api', `${where} kept changing: ${attempt} writes of the ${command} request conflicted (last: ${error.message})`);
       }
     }
   }

@@ -7,6 +7,9 @@ import { KubeLease } from './kube-types';
 import { RuntimeError } from './runtime-error';
 import { describeRef, WorkloadRef } from './workload-ref';
 
+/** How many Lease writes in a row may conflict before acquiring gives up. */
+export const MAX_LEASE_CONFLICTS = 10;
+
 /** The Lease that guards promotions of a workload: `statefulset-kafka-stage`. */
 export function leaseNameFor(ref: WorkloadRef): string {
   return `${ref.kind.toLowerCase()}-${ref.name}-stage`;
@@ -103,7 +106,7 @@ export class PromotionLock {
    */
   public async acquire(): Promise<void> {
     const { cluster, clock, workload, holder } = this.options;
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       const lease = await cluster.get<KubeLease>('Lease', workload.namespace, this.name);
       const now = clock.now();
       const decision = decideLease(lease, holder, now, this.options.holderGone);
@@ -120,6 +123,9 @@ export class PromotionLock {
         // Someone else created or updated the Lease between our read and write: read it again and decide again.
         if (!ClusterError.is(error, 409)) {
           throw error;
+        }
+        if (attempt >= MAX_LEASE_CONFLICTS) {
+          throw new RuntimeError('api', `lease ${workload.namespace}/${this.name} kept changing: ${attempt} writes in a row conflicted (last: ${error.message})`);
         }
       }
     }

@@ -398,6 +398,18 @@ describe('pause, resume, abort and --approve-each', () => {
     expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:1', 'kafka-1': 'kafka:1', 'kafka-2': 'kafka:2' });
   });
 
+  test('a state write that conflicts every time ends pause with an API error', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka();
+    const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', approveEach: true });
+    await sandbox.runUntil(() => sandbox.state('kafka')?.phase === 'awaiting-approval');
+    sandbox.cluster.inject({ verb: 'patch', kind: 'StatefulSet', code: 409, times: 10 });
+    await expect(controlPromotion(sandbox.cluster, sandbox.runtimeClock, KAFKA, 'pause', 'carol')).rejects.toThrow(
+      'statefulset/kafka kept changing: 10 writes of the pause request conflicted (last: injected 409 for patch StatefulSet)');
+    expect(sandbox.state('kafka')?.paused).toBe(false);
+    expect(promotion.settled()).toBe(false);
+  });
+
   test('without a live promoter abort ends the promotion itself; with none in progress it says so', async () => {
     sandbox = startPromotionSandbox();
     await stagedKafka();

@@ -95,6 +95,14 @@ describe('PromotionLock', () => {
     expect(stored()).toMatchObject({ holderIdentity: 'bob/2', leaseTransitions: 1 });
   });
 
+  test('a Lease that conflicts on every write ends acquiring with an API error', async () => {
+    const { cluster, lockFor } = setup();
+    cluster.inject({ verb: 'create', kind: 'Lease', code: 409, times: 100 });
+    const error = await lockFor('alice/1').acquire().catch((failure) => failure);
+    expect(RuntimeError.is(error, 'api')).toBe(true);
+    expect(error.message).toBe('lease default/statefulset-kafka-stage kept changing: 10 writes in a row conflicted (last: injected 409 for create Lease)');
+  });
+
   test('a conflict while acquiring is re-read and decided again', async () => {
     const { cluster, lockFor, stored } = setup();
     cluster.inject({ verb: 'create', kind: 'Lease', code: 409 });
