@@ -22,7 +22,7 @@ export const kubectlGetSection: BenchSection = {
       { met: median(m.kubectlMs) < GET_TARGET_MS, text: `kubectl get pods (${pods} pods): ${median(m.kubectlMs).toFixed(0)} ms median wall (target < ${GET_TARGET_MS} ms)` },
       { met: median(m.tableMs) < GET_TARGET_MS, text: `raw Table GET (${pods} pods): ${median(m.tableMs).toFixed(0)} ms median wall, ${median(m.tableCpuMs).toFixed(0)} ms CPU (target < ${GET_TARGET_MS} ms)` },
     ] : [];
-    const markdown = `## 3. \`kubectl get pods\` over ${pods} pods
+    const markdown = `## 4b. Sandbox: \`kubectl get pods\` over ${pods} pods
 
 - Method: \`startSandbox({ clock: 'virtual' })\` serving a ${pods}-replica StatefulSet, all pods Running and Ready.
   \`kubectl get pods\` is the real binary (\`kubectl\` on PATH: the Google Cloud SDK's version dispatcher in front

@@ -24,7 +24,7 @@ export type PromotionSide = 'ours' | 'rollout-status' | 'poll';
 export const PROMOTION_SIDES: readonly PromotionSide[] = ['ours', 'rollout-status', 'poll'];
 
 /** Short, real-time kubelet delays: a pod is Ready about 0.4 s after it is created. */
-const KUBELET = { imagePullMs: 100, containerStartMs: 300, terminationMs: 100 };
+export const KUBELET_DELAYS = { imagePullMs: 100, containerStartMs: 300, terminationMs: 100 };
 const NAME = 'bench';
 
 /** One side's runs of one walk. */
@@ -60,7 +60,8 @@ function stagedStatefulSet(replicas: number): KubeObject {
   };
 }
 
-function waitFor(condition: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
+/** Resolves once `condition()` holds, checking every 20 ms of real time; rejects after `timeoutMs`. */
+export function waitFor(condition: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const check = () => {
@@ -105,7 +106,7 @@ interface WalkResult {
 
 async function walkOnce(side: PromotionSide, replicas: number, plan: string): Promise<WalkResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-promotion-'));
-  const sandbox = await startSandbox({ clock: 'real', nodes: Math.max(3, Math.ceil(replicas / 100)), kubelet: KUBELET, kubeconfigPath: path.join(dir, 'sandbox.kubeconfig') });
+  const sandbox = await startSandbox({ clock: 'real', nodes: Math.max(3, Math.ceil(replicas / 100)), kubelet: KUBELET_DELAYS, kubeconfigPath: path.join(dir, 'sandbox.kubeconfig') });
   const proxy = await startRequestCounter(sandbox.url);
   try {
     const kubeconfig = path.join(dir, 'proxy.kubeconfig');

@@ -7,11 +7,12 @@ import { kubectlGetSection } from './kubectl-get-section';
 import { loadAverage, machineDescription } from './machine';
 import { promotionSection } from './promotion-section';
 import { sandboxRolloutSection } from './sandbox-rollout-section';
+import { scaleSection } from './scale-section';
 import { BenchSection, SectionResult, TargetVerdict } from './section';
 import { synthCostSection } from './synth-cost-section';
 
 /** Every benchmark, in the order results.md lists them. */
-const SECTIONS: readonly BenchSection[] = [synthCostSection, promotionSection, kubectlGetSection, sandboxRolloutSection];
+const SECTIONS: readonly BenchSection[] = [synthCostSection, promotionSection, scaleSection, sandboxRolloutSection, kubectlGetSection];
 
 function verdictLines(verdicts: readonly TargetVerdict[]): string {
   return verdicts.map((v) => `- ${v.met ? 'Met' : 'Missed'}: ${v.text}`).join('\n');

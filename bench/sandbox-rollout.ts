@@ -11,6 +11,8 @@ import { createSandboxApi } from '../src/sandbox/store';
 
 /** Hot spots reported for a profiled rollout. */
 const HOT_SPOTS = 10;
+/** Microseconds between profile samples: a rollout runs for seconds, so 1 ms keeps the profiler's overhead low. */
+const PROFILE_INTERVAL_US = 1000;
 /** Pods per simulated node: the kubelet's default limit. */
 const PODS_PER_NODE = 110;
 
@@ -101,7 +103,7 @@ export async function measureSandboxRollout(replicas: number, profile = false): 
       api.update(RESOURCES.statefulSets, set);
       runUntilRolledOut();
     };
-    const hotSpots = profile ? summarizeProfile(await profileOf(rollout), HOT_SPOTS) : (rollout(), undefined);
+    const hotSpots = profile ? summarizeProfile(await profileOf(rollout, PROFILE_INTERVAL_US), HOT_SPOTS) : (rollout(), undefined);
     const rolloutMs = performance.now() - start;
     const cpu = process.cpuUsage(cpuStart);
     unwatch();

@@ -6,7 +6,7 @@ import { ComparedCase, hotSpotsTable, OVERHEAD_TARGET, overhead, packageShare, r
 import { BenchSection, RunOptions, SectionResult } from './section';
 
 /** Timed runs per size; fewer for large apps to keep the whole benchmark within a few minutes on 2 cores. */
-const FULL_PLAN: ReadonlyArray<[size: number, runs: number]> = [[10, 15], [100, 9], [1000, 5]];
+const FULL_PLAN: ReadonlyArray<[size: number, runs: number]> = [[10, 11], [100, 7], [1000, 3]];
 const QUICK_PLAN: ReadonlyArray<[size: number, runs: number]> = [[10, 3], [100, 2]];
 
 function range(values: number[]): string {
