@@ -34,7 +34,8 @@ export function isPodAvailable(pod: KubeObject, minReadySeconds: number, nowMs: 
 const TRANSITIONS_LIMIT = 10_000;
 const transitions = new Map<string, number | undefined>();
 
-function transitionMs(timestamp: string | undefined): number | undefined {
+/** Epoch ms of a condition's `lastTransitionTime`, parsed once per distinct timestamp. */
+export function transitionMs(timestamp: string | undefined): number | undefined {
   if (timestamp === undefined) {
     return undefined;
   }

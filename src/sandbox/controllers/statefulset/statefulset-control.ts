@@ -10,19 +10,18 @@ import {
   newVersionedStatefulSetPod,
   ordinalOf,
   podInOrdinalRange,
-  podRevision,
   replicasOf,
   startOrdinal,
   storageMatches,
 } from './statefulset-identity';
 import type { StatefulPodControl } from './statefulset-pod-control';
-import { completeRollingUpdate, countReplicas, inconsistentStatus, isCreated, StatefulSetStatus } from './statefulset-status';
+import { isAvailable, isUnavailable, podFacts } from './statefulset-pod-facts';
+import { completeRollingUpdate, countReplicas, inconsistentStatus, StatefulSetStatus } from './statefulset-status';
 import { scaledValueFromIntOrPercent } from '../../../internal/int-or-percent';
 import { ApiError, RESOURCES } from '../../api';
 import type { KubeObject, SandboxApi } from '../../api';
 import type { SandboxClock } from '../../clock';
 import { templateOfRevision } from '../controller-revision';
-import { isPodAvailable, isRunningAndReady, isTerminating, podPhase } from '../pod-status';
 import { RetryableError } from '../work-queue';
 
 /** Behaviour switches that differ between Kubernetes versions. */
@@ -156,15 +155,16 @@ export class StatefulSetControl {
   // `processReplica`: returns true when a monotonic sync must stop here.
   private processReplica(set: KubeObject, updateSet: KubeObject, monotonic: boolean, replicas: KubeObject[], i: number, now: number): boolean {
     const pod = replicas[i];
+    const facts = podFacts(pod);
     // Failed and Succeeded pods are deleted; the next sync, after the pod is gone, recreates them.
-    const phase = podPhase(pod);
+    const phase = facts.phase;
     if (phase === 'Failed' || phase === 'Succeeded') {
-      if (!isTerminating(pod)) {
+      if (!facts.terminating) {
         this.podControl.deleteStatefulPod(set, pod);
       }
       return true;
     }
-    if (!isCreated(pod)) {
+    if (!facts.created) {
       // A claim still owned by the pod's previous incarnation is about to be garbage collected. Upstream
       // stops here until a later sync; the sandbox retries with back-off so no resync period is needed.
       if (this.podControl.podClaimIsStale(set, pod)) {
@@ -179,16 +179,16 @@ export class StatefulSetControl {
       this.podControl.createMissingClaims(set, pod);
     }
     // A terminating pod must be gone before its replacement is created.
-    if (isTerminating(pod) && monotonic) {
+    if (facts.terminating && monotonic) {
       return true;
     }
-    if (!isRunningAndReady(pod) && monotonic) {
+    if (!facts.runningAndReady && monotonic) {
       return true;
     }
-    if (!isPodAvailable(pod, set.spec?.minReadySeconds ?? 0, now) && monotonic) {
+    if (!isAvailable(facts, set.spec?.minReadySeconds ?? 0, now) && monotonic) {
       return true;
     }
-    if (!isCreated(pod)) {
+    if (!facts.created) {
       return false;
     }
     if (identityMatches(set, pod) && storageMatches(set, pod) && this.podControl.claimsMatchRetentionPolicy(updateSet, pod)) {
@@ -206,11 +206,12 @@ export class StatefulSetControl {
   // `processCondemned`: scale down from the highest ordinal; monotonic syncs delete one pod at a time
   // and only once every other pod is available (the lowest unavailable one may go).
   private processCondemned(set: KubeObject, firstUnavailable: KubeObject | undefined, monotonic: boolean, pod: KubeObject, now: number): boolean {
-    if (isTerminating(pod)) {
+    const facts = podFacts(pod);
+    if (facts.terminating) {
       return monotonic;
     }
     if (monotonic && pod !== firstUnavailable) {
-      if (!isRunningAndReady(pod) || !isPodAvailable(pod, set.spec?.minReadySeconds ?? 0, now)) {
+      if (!facts.runningAndReady || !isAvailable(facts, set.spec?.minReadySeconds ?? 0, now)) {
         return true;
       }
     }
@@ -227,7 +228,7 @@ export class StatefulSetControl {
     const maxUnavailable = rollingUpdate ? statefulSetMaxUnavailable(rollingUpdate.maxUnavailable, replicas.length) : 1;
     const minReadySeconds = set.spec?.minReadySeconds ?? 0;
     const parallel = set.spec?.podManagementPolicy === 'Parallel';
-    const outdated = (pod: KubeObject) => podRevision(pod) !== update.metadata.name && !isTerminating(pod);
+    const outdated = (pod: KubeObject) => podFacts(pod).revision !== update.metadata.name && !podFacts(pod).terminating;
     const available = (pod: KubeObject) => !isUnavailable(pod, minReadySeconds, now);
 
     let unavailable = 0;
@@ -278,7 +279,7 @@ export class StatefulSetControl {
     const minReadySeconds = set.spec?.minReadySeconds ?? 0;
     for (let target = replicas.length - 1; target >= updateMin; target--) {
       const pod = replicas[target];
-      if (podRevision(pod) !== update.metadata.name && !isTerminating(pod)) {
+      if (podFacts(pod).revision !== update.metadata.name && !podFacts(pod).terminating) {
         this.podControl.deleteStatefulPod(set, pod);
         status.currentReplicas--;
         return;
@@ -315,11 +316,6 @@ export class StatefulSetControl {
 export function statefulSetMaxUnavailable(maxUnavailable: number | string | undefined, replicas: number): number {
   const resolved = scaledValueFromIntOrPercent('spec.updateStrategy.rollingUpdate.maxUnavailable', maxUnavailable ?? 1, replicas, false);
   return Math.max(1, resolved);
-}
-
-/** Not Ready for minReadySeconds yet, or terminating (`isUnavailable`). */
-function isUnavailable(pod: KubeObject, minReadySeconds: number, now: number): boolean {
-  return !isPodAvailable(pod, minReadySeconds, now) || isTerminating(pod);
 }
 
 function withTemplate(set: KubeObject, template: unknown): KubeObject {

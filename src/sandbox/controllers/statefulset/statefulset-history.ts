@@ -85,11 +85,16 @@ export class StatefulSetHistory {
         liveNames.add(revision.metadata.name!);
       }
     }
+    const limit = set.spec?.revisionHistoryLimit ?? 10;
+    // Pods only make more revisions live, so when the others are within the limit already there is
+    // nothing to delete and no need to look at every pod (this runs on every sync).
+    if (sorted.filter((revision) => !liveNames.has(revision.metadata.name!)).length <= limit) {
+      return;
+    }
     for (const pod of pods) {
       liveNames.add(podRevision(pod));
     }
     const history = sorted.filter((revision) => !liveNames.has(revision.metadata.name!));
-    const limit = set.spec?.revisionHistoryLimit ?? 10;
     for (const revision of history.slice(0, Math.max(0, history.length - limit))) {
       try {
         this.api.delete(RESOURCES.controllerRevisions, revision.metadata.namespace, revision.metadata.name!);

@@ -166,6 +166,9 @@ export class StatefulPodControl {
 
   private claimsToFix(set: KubeObject, pod: KubeObject): Array<{ claim: KubeObject; refs: OwnerReference[] }> {
     const fixes: Array<{ claim: KubeObject; refs: OwnerReference[] }> = [];
+    if (!set.spec?.volumeClaimTemplates?.length) {
+      return fixes;
+    }
     for (const wanted of claimsForPod(set, pod)) {
       const claim = this.claims.get(wanted.metadata.namespace, wanted.metadata.name!);
       if (!claim) {

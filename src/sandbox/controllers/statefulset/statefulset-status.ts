@@ -1,8 +1,8 @@
 // StatefulSet status arithmetic (stateful_set_control.go: computeReplicaStatus, updateStatus;
 // stateful_set_utils.go: completeRollingUpdate, inconsistentStatus).
+import { replicasOf } from './statefulset-identity';
+import { isAvailable, podFacts } from './statefulset-pod-facts';
 import type { KubeObject } from '../../api';
-import { isPodAvailable, isRunningAndReady, isTerminating, podPhase } from '../pod-status';
-import { podRevision, replicasOf } from './statefulset-identity';
 
 /** The fields of `status` the StatefulSet controller owns. */
 export interface StatefulSetStatus {
@@ -26,14 +26,6 @@ export interface StatefulSetStatus {
   collisionCount: number;
 }
 
-/**
- * Whether the pod exists: the API reports phase Pending from creation on (`isCreated`); a pod the
- * sync only planned has neither a phase nor a uid.
- */
-export function isCreated(pod: KubeObject): boolean {
-  return podPhase(pod) !== '' || pod.metadata.uid !== undefined;
-}
-
 /** Recomputes the replica counts of `status` from the given pod lists (`updateStatus`). */
 export function countReplicas(
   status: StatefulSetStatus, minReadySeconds: number, nowMs: number, ...podLists: readonly (readonly KubeObject[])[]
@@ -45,21 +37,21 @@ export function countReplicas(
   status.updatedReplicas = 0;
   for (const pods of podLists) {
     for (const pod of pods) {
-      if (isCreated(pod)) {
+      const facts = podFacts(pod);
+      if (facts.created) {
         status.replicas++;
       }
-      if (isRunningAndReady(pod)) {
+      if (facts.runningAndReady) {
         status.readyReplicas++;
-        if (isPodAvailable(pod, minReadySeconds, nowMs)) {
+        if (isAvailable(facts, minReadySeconds, nowMs)) {
           status.availableReplicas++;
         }
       }
-      if (isCreated(pod) && !isTerminating(pod)) {
-        const revision = podRevision(pod);
-        if (revision === status.currentRevision) {
+      if (facts.created && !facts.terminating) {
+        if (facts.revision === status.currentRevision) {
           status.currentReplicas++;
         }
-        if (revision === status.updateRevision) {
+        if (facts.revision === status.updateRevision) {
           status.updatedReplicas++;
         }
       }

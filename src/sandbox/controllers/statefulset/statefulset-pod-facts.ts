@@ -1,0 +1,64 @@
+// What the StatefulSet sync asks of each pod (isCreated, isRunningAndReady, isTerminating, the
+// revision label, the Ready transition), computed once per pod object. Every sync visits every pod of
+// the set several times, and the cached pods are immutable snapshots (a change arrives as a new
+// object), so the facts of an object never go stale; objects no longer referenced take theirs along.
+import { RolloutKeys } from '../../../keys';
+import type { KubeObject } from '../../api';
+import { isPodReady, podReadyCondition, transitionMs } from '../pod-status';
+
+/** The time-independent facts of one pod object. */
+export interface PodFacts {
+  /**
+   * Whether the pod exists (`isCreated`): the API reports phase Pending from creation on; a pod the
+   * sync only planned has neither a phase nor a uid.
+   */
+  readonly created: boolean;
+  /** `status.phase`, or '' before anything reported one. */
+  readonly phase: string;
+  /** Phase Running with a True Ready condition (`isRunningAndReady`). */
+  readonly runningAndReady: boolean;
+  /** A True Ready condition, whatever the phase. */
+  readonly ready: boolean;
+  /** When the Ready condition last turned True, epoch ms; undefined when not Ready or unparsable. */
+  readonly readySinceMs: number | undefined;
+  /** Marked for deletion (`isTerminating`). */
+  readonly terminating: boolean;
+  /** The `controller-revision-hash` label, or ''. */
+  readonly revision: string;
+}
+
+const factsByPod = new WeakMap<KubeObject, PodFacts>();
+
+/** The facts of `pod`, computed on first use. */
+export function podFacts(pod: KubeObject): PodFacts {
+  let facts = factsByPod.get(pod);
+  if (facts === undefined) {
+    const phase: string = pod.status?.phase ?? '';
+    const ready = isPodReady(pod);
+    facts = {
+      created: phase !== '' || pod.metadata.uid !== undefined,
+      phase,
+      runningAndReady: phase === 'Running' && ready,
+      ready,
+      readySinceMs: ready ? transitionMs(podReadyCondition(pod).lastTransitionTime) : undefined,
+      terminating: pod.metadata.deletionTimestamp !== undefined && pod.metadata.deletionTimestamp !== null,
+      revision: pod.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] ?? '',
+    };
+    factsByPod.set(pod, facts);
+  }
+  return facts;
+}
+
+/** `podutil.IsPodAvailable` from the facts: Ready for more than minReadySeconds at `nowMs`. */
+export function isAvailable(facts: PodFacts, minReadySeconds: number, nowMs: number): boolean {
+  if (!facts.ready) {
+    return false;
+  }
+  return !minReadySeconds || (facts.readySinceMs !== undefined && facts.readySinceMs + minReadySeconds * 1000 < nowMs);
+}
+
+/** Not available yet, or terminating (`isUnavailable`). */
+export function isUnavailable(pod: KubeObject, minReadySeconds: number, nowMs: number): boolean {
+  const facts = podFacts(pod);
+  return !isAvailable(facts, minReadySeconds, nowMs) || facts.terminating;
+}
