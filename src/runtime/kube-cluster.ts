@@ -64,12 +64,15 @@ export async function connectCluster(options: ConnectOptions = {}): Promise<Conn
   const client = await import('@kubernetes/client-node');
   const env = options.env ?? process.env;
   const kc = new client.KubeConfig();
-  const files = options.kubeconfig ? [options.kubeconfig] : (env.KUBECONFIG ?? '').split(path.delimiter).filter((file) => file !== '');
+  // kubectl skips KUBECONFIG entries that do not exist, but an explicit --kubeconfig must.
+  const files = options.kubeconfig
+    ? [options.kubeconfig]
+    : (env.KUBECONFIG ?? '').split(path.delimiter).filter((file) => file !== '' && fs.existsSync(file));
   const home = path.join(env.HOME ?? os.homedir(), '.kube', 'config');
   try {
     if (files.length > 0) {
       kc.loadFromFile(files[0]);
-      for (const file of files.slice(1).filter((candidate) => fs.existsSync(candidate))) {
+      for (const file of files.slice(1)) {
         const next = new client.KubeConfig();
         next.loadFromFile(file);
         mergeFirstWins(kc, next);

@@ -38,10 +38,10 @@ describe('connectCluster: kubeconfig precedence as kubectl has it', () => {
     expect((await connectCluster({ kubeconfig: bare, env })).namespace).toBe('default');
   });
 
-  test('KUBECONFIG lists files; the first one\'s current-context wins and later files add contexts', async () => {
+  test('KUBECONFIG lists files; missing ones are skipped, the first one\'s current-context wins, later files add contexts', async () => {
     const first = kubeconfig(dir, 'first', [{ name: 'one', server: 'http://127.0.0.1:1', namespace: 'ns-one' }], 'one');
     const second = kubeconfig(dir, 'second', [{ name: 'two', server: 'http://127.0.0.1:2', namespace: 'ns-two' }], 'two');
-    const env = { KUBECONFIG: [first, second].join(path.delimiter), HOME: dir };
+    const env = { KUBECONFIG: [path.join(dir, 'missing'), first, second].join(path.delimiter), HOME: dir };
     expect((await connectCluster({ env })).namespace).toBe('ns-one');
     expect((await connectCluster({ env, context: 'two' })).namespace).toBe('ns-two');
   });
