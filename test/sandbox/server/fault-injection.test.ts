@@ -1,3 +1,4 @@
+import { CONFIGMAPS, configMap } from './manifests';
 import { http, openWatch } from './sandbox-clients';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { VirtualClock } from '../../../src/sandbox/clock';
@@ -5,9 +6,6 @@ import { FaultInjector } from '../../../src/sandbox/server/faults';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
 
 jest.setTimeout(30_000);
-
-const CONFIGMAPS = '/api/v1/namespaces/default/configmaps';
-const configMap = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' } });
 
 describe('faults over HTTP', () => {
   let sandbox: Sandbox;
@@ -47,7 +45,7 @@ describe('faults over HTTP', () => {
     const { status, body } = await http(sandbox, 'PATCH', `${CONFIGMAPS}/a`, { data: { k: 'v' } }, { 'Content-Type': 'application/merge-patch+json' });
     expect(status).toBe(409);
     expect(body.message).toBe('Operation cannot be fulfilled on configmaps "a": the object has been modified; please apply your changes to the latest version and try again');
-    expect(sandbox.api.get(RESOURCES.configMaps, 'default', 'a')!.data).toBeUndefined();
+    expect(sandbox.api.get(RESOURCES.configMaps, 'default', 'a')!.data).toEqual({});
     sandbox.setFaults({});
     expect((await http(sandbox, 'PATCH', `${CONFIGMAPS}/a`, { data: { k: 'v' } }, { 'Content-Type': 'application/merge-patch+json' })).status).toBe(200);
   });

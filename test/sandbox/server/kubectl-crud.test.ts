@@ -1,27 +1,10 @@
+import { configMap, webStatefulSet } from './manifests';
 import { kubectl } from './sandbox-clients';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
 
 // Each test runs the real kubectl a few times (about half a second per run).
 jest.setTimeout(60_000);
-
-const configMap = (name: string, data: Record<string, string>) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
-
-const statefulSet = (image: string, extra: Record<string, unknown> = {}) => JSON.stringify({
-  apiVersion: 'apps/v1',
-  kind: 'StatefulSet',
-  metadata: { name: 'web', labels: { app: 'web' } },
-  spec: {
-    replicas: 2,
-    serviceName: 'web',
-    selector: { matchLabels: { app: 'web' } },
-    template: {
-      metadata: { labels: { app: 'web' } },
-      spec: { containers: [{ name: 'nginx', image, env: [{ name: 'A', value: '1' }] }, { name: 'sidecar', image: 'busybox:1' }] },
-    },
-    ...extra,
-  },
-});
 
 describe('CRUD through kubectl', () => {
   let sandbox: Sandbox;
@@ -31,22 +14,22 @@ describe('CRUD through kubectl', () => {
   afterEach(() => sandbox.stop());
 
   test('create -f, then create again is AlreadyExists as kubectl prints it', async () => {
-    const created = await kubectl(sandbox, ['create', '-f', '-'], configMap('settings', { a: '1' }));
+    const created = await kubectl(sandbox, ['create', '-f', '-'], JSON.stringify(configMap('settings', { a: '1' })));
     expect(created).toMatchObject({ code: 0, stdout: 'configmap/settings created\n' });
-    const again = await kubectl(sandbox, ['create', '-f', '-'], configMap('settings', { a: '1' }));
+    const again = await kubectl(sandbox, ['create', '-f', '-'], JSON.stringify(configMap('settings', { a: '1' })));
     expect(again.code).toBe(1);
     expect(again.stderr).toBe('Error from server (AlreadyExists): error when creating "STDIN": configmaps "settings" already exists\n');
     expect(sandbox.api.get(RESOURCES.configMaps, 'default', 'settings')?.data).toEqual({ a: '1' });
   });
 
   test('apply creates with the last-applied annotation, then patches only what changed', async () => {
-    expect((await kubectl(sandbox, ['apply', '-f', '-'], statefulSet('nginx:1.25'))).stdout).toBe('statefulset.apps/web created\n');
+    expect((await kubectl(sandbox, ['apply', '-f', '-'], JSON.stringify(webStatefulSet('nginx:1.25')))).stdout).toBe('statefulset.apps/web created\n');
     const first = sandbox.api.get(RESOURCES.statefulSets, 'default', 'web')!;
     expect(JSON.parse(first.metadata.annotations!['kubectl.kubernetes.io/last-applied-configuration']).spec.template.spec.containers[0].image).toBe('nginx:1.25');
 
     // A field set by someone else (not in the applied manifest) survives a re-apply: the patch is three-way.
     sandbox.api.update(RESOURCES.statefulSets, { ...first, spec: { ...first.spec, minReadySeconds: 7 } });
-    const applied = await kubectl(sandbox, ['apply', '-f', '-'], statefulSet('nginx:1.26'));
+    const applied = await kubectl(sandbox, ['apply', '-f', '-'], JSON.stringify(webStatefulSet('nginx:1.26')));
     expect(applied).toMatchObject({ code: 0, stderr: '', stdout: 'statefulset.apps/web configured\n' });
     const second = sandbox.api.get(RESOURCES.statefulSets, 'default', 'web')!;
     expect(second.spec.template.spec.containers.map((container: any) => container.image)).toEqual(['nginx:1.26', 'busybox:1']);
@@ -54,12 +37,12 @@ describe('CRUD through kubectl', () => {
     expect(second.spec.minReadySeconds).toBe(7);
     expect(second.metadata.generation).toBe(3);
 
-    const unchanged = await kubectl(sandbox, ['apply', '-f', '-'], statefulSet('nginx:1.26'));
+    const unchanged = await kubectl(sandbox, ['apply', '-f', '-'], JSON.stringify(webStatefulSet('nginx:1.26')));
     expect(unchanged.stdout).toBe('statefulset.apps/web unchanged\n');
   });
 
   test('patch in the three flavours, and scale through the scale subresource', async () => {
-    await kubectl(sandbox, ['apply', '-f', '-'], statefulSet('nginx:1.25'));
+    await kubectl(sandbox, ['apply', '-f', '-'], JSON.stringify(webStatefulSet('nginx:1.25')));
     const strategic = await kubectl(sandbox, ['patch', 'sts', 'web', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"busybox:2"}]}}}}']);
     expect(strategic.stdout).toBe('statefulset.apps/web patched\n');
     const merge = await kubectl(sandbox, ['patch', 'sts', 'web', '--type=merge', '-p', '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":1}}}}']);
@@ -75,7 +58,7 @@ describe('CRUD through kubectl', () => {
   });
 
   test('a failed JSON patch test is reported, and leaves the object alone', async () => {
-    await kubectl(sandbox, ['create', '-f', '-'], configMap('settings', { a: '1' }));
+    await kubectl(sandbox, ['create', '-f', '-'], JSON.stringify(configMap('settings', { a: '1' })));
     const failed = await kubectl(sandbox, ['patch', 'cm', 'settings', '--type=json', '-p', '[{"op":"test","path":"/data/a","value":"2"},{"op":"remove","path":"/data/a"}]']);
     expect(failed.code).toBe(1);
     // Upstream answers a failed test operation with a generic 422 (NewGenericServerResponse), which kubectl prints so.
@@ -84,7 +67,7 @@ describe('CRUD through kubectl', () => {
   });
 
   test('replace with a stale resourceVersion prints upstream\'s Conflict', async () => {
-    await kubectl(sandbox, ['create', '-f', '-'], configMap('settings', { a: '1' }));
+    await kubectl(sandbox, ['create', '-f', '-'], JSON.stringify(configMap('settings', { a: '1' })));
     const stale = sandbox.api.get(RESOURCES.configMaps, 'default', 'settings')!;
     sandbox.api.update(RESOURCES.configMaps, { ...stale, data: { a: '2' } });
     const replaced = await kubectl(sandbox, ['replace', '-f', '-'], JSON.stringify({ ...stale, data: { a: '3' } }));
@@ -109,7 +92,7 @@ describe('CRUD through kubectl', () => {
   });
 
   test('delete of a StatefulSet answers Success and removes it', async () => {
-    await kubectl(sandbox, ['apply', '-f', '-'], statefulSet('nginx:1.25'));
+    await kubectl(sandbox, ['apply', '-f', '-'], JSON.stringify(webStatefulSet('nginx:1.25')));
     const deleted = await kubectl(sandbox, ['delete', 'sts', 'web']);
     expect(deleted.stdout).toBe('statefulset.apps "web" deleted\n');
     expect(sandbox.api.get(RESOURCES.statefulSets, 'default', 'web')).toBeUndefined();

@@ -1,3 +1,4 @@
+import { CONFIGMAPS, configMap } from './manifests';
 import { http, kubectl, openWatch } from './sandbox-clients';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { VirtualClock } from '../../../src/sandbox/clock';
@@ -5,12 +6,6 @@ import { BOOKMARK_INTERVAL_MS } from '../../../src/sandbox/server/watch-stream';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
 
 jest.setTimeout(30_000);
-
-const CONFIGMAPS = '/api/v1/namespaces/default/configmaps';
-
-function configMap(name: string, data: Record<string, string> = {}, labels: Record<string, string> = {}) {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default', labels }, data };
-}
 
 // No nodes: no controller timers, so the only timers on the virtual clock are the watch streams' own.
 describe('watch streams', () => {

@@ -1,24 +1,7 @@
+import { CONFIGMAPS, configMap, webStatefulSet } from './manifests';
 import { http } from './sandbox-clients';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
-
-const configMap = (name: string, data: Record<string, string>) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
-
-const statefulSet = (image: string, extra: Record<string, unknown> = {}) => JSON.stringify({
-  apiVersion: 'apps/v1',
-  kind: 'StatefulSet',
-  metadata: { name: 'web', labels: { app: 'web' } },
-  spec: {
-    replicas: 2,
-    serviceName: 'web',
-    selector: { matchLabels: { app: 'web' } },
-    template: {
-      metadata: { labels: { app: 'web' } },
-      spec: { containers: [{ name: 'nginx', image, env: [{ name: 'A', value: '1' }] }, { name: 'sidecar', image: 'busybox:1' }] },
-    },
-    ...extra,
-  },
-});
 
 describe('writes over HTTP', () => {
   let sandbox: Sandbox;
@@ -27,10 +10,10 @@ describe('writes over HTTP', () => {
   });
   afterEach(() => sandbox.stop());
 
-  const path = '/api/v1/namespaces/default/configmaps';
+  const path = CONFIGMAPS;
 
   test('a stale PUT is a 409 Conflict with upstream\'s message', async () => {
-    const created = await http(sandbox, 'POST', path, JSON.parse(configMap('settings', { a: '1' })));
+    const created = await http(sandbox, 'POST', path, configMap('settings', { a: '1' }));
     expect(created.status).toBe(201);
     const stale = created.body;
     expect((await http(sandbox, 'PUT', `${path}/settings`, { ...stale, data: { a: '2' } })).status).toBe(200);
@@ -46,17 +29,17 @@ describe('writes over HTTP', () => {
   });
 
   test('the body\'s namespace and name must match the path', async () => {
-    const otherNamespace = await http(sandbox, 'POST', path, { ...JSON.parse(configMap('x', {})), metadata: { name: 'x', namespace: 'kube-system' } });
+    const otherNamespace = await http(sandbox, 'POST', path, { ...configMap('x', {}), metadata: { name: 'x', namespace: 'kube-system' } });
     expect(otherNamespace.status).toBe(400);
     expect(otherNamespace.body.message).toBe('the namespace of the provided object does not match the namespace sent on the request');
-    await http(sandbox, 'POST', path, JSON.parse(configMap('x', {})));
-    const otherName = await http(sandbox, 'PUT', `${path}/x`, JSON.parse(configMap('y', {})));
+    await http(sandbox, 'POST', path, configMap('x', {}));
+    const otherName = await http(sandbox, 'PUT', `${path}/x`, configMap('y', {}));
     expect(otherName.status).toBe(400);
     expect(otherName.body.message).toBe('the name of the object (y) does not match the name on the URL (x)');
   });
 
   test('a patch without a resourceVersion applies to the latest state; one with a stale resourceVersion is a 409', async () => {
-    const created = (await http(sandbox, 'POST', path, JSON.parse(configMap('settings', { a: '1' })))).body;
+    const created = (await http(sandbox, 'POST', path, configMap('settings', { a: '1' }))).body;
     sandbox.api.update(RESOURCES.configMaps, { ...created, data: { a: '2' } });
     const merged = await http(sandbox, 'PATCH', `${path}/settings`, { data: { b: '1' } }, { 'Content-Type': 'application/merge-patch+json' });
     expect(merged.status).toBe(200);
@@ -71,13 +54,13 @@ describe('writes over HTTP', () => {
     const apply = { 'Content-Type': 'application/apply-patch+yaml' };
     const missing = await http(sandbox, 'PATCH', `${path}/fresh?fieldManager=me`, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fresh}\n', apply);
     expect(missing.body).toMatchObject({ code: 415, reason: 'UnsupportedMediaType' });
-    await http(sandbox, 'POST', path, JSON.parse(configMap('settings', {})));
+    await http(sandbox, 'POST', path, configMap('settings', {}));
     const existing = await http(sandbox, 'PATCH', `${path}/settings?fieldManager=me`, 'data: {a: "1"}\n', apply);
     expect(existing.body).toEqual(missing.body);
   });
 
   test('dryRun=All is rejected clearly rather than committed', async () => {
-    const dryRun = await http(sandbox, 'POST', `${path}?dryRun=All`, JSON.parse(configMap('settings', {})));
+    const dryRun = await http(sandbox, 'POST', `${path}?dryRun=All`, configMap('settings', {}));
     expect(dryRun.status).toBe(400);
     expect(dryRun.body.message).toContain('dryRun=All is not supported by the sandbox');
     expect(sandbox.api.get(RESOURCES.configMaps, 'default', 'settings')).toBeUndefined();
@@ -96,7 +79,7 @@ describe('writes over HTTP', () => {
   });
 
   test('DELETE with a failing precondition is a 409; an unknown propagationPolicy is a 422', async () => {
-    await http(sandbox, 'POST', path, JSON.parse(configMap('settings', {})));
+    await http(sandbox, 'POST', path, configMap('settings', {}));
     const precondition = await http(sandbox, 'DELETE', `${path}/settings`, { preconditions: { uid: 'other' } });
     expect(precondition.status).toBe(409);
     const policy = await http(sandbox, 'DELETE', `${path}/settings`, { propagationPolicy: 'Sideways' });
@@ -107,8 +90,8 @@ describe('writes over HTTP', () => {
   });
 
   test('a collection DELETE removes the selected objects only', async () => {
-    await http(sandbox, 'POST', path, { ...JSON.parse(configMap('a', {})), metadata: { name: 'a', labels: { team: 'x' } } });
-    await http(sandbox, 'POST', path, JSON.parse(configMap('b', {})));
+    await http(sandbox, 'POST', path, { ...configMap('a', {}), metadata: { name: 'a', labels: { team: 'x' } } });
+    await http(sandbox, 'POST', path, configMap('b', {}));
     const deleted = await http(sandbox, 'DELETE', `${path}?labelSelector=team%3Dx`);
     expect(deleted.body.items.map((item: any) => item.metadata.name)).toEqual(['a']);
     expect(sandbox.api.list(RESOURCES.configMaps, { namespace: 'default' }).items.map((item) => item.metadata.name)).toEqual(['b']);
@@ -124,11 +107,11 @@ describe('writes over HTTP', () => {
   });
 
   test('verbs a path does not serve are 405, unknown subresources 404', async () => {
-    await http(sandbox, 'POST', path, JSON.parse(configMap('x', {})));
-    expect((await http(sandbox, 'POST', `${path}/x`, JSON.parse(configMap('x', {})))).status).toBe(405);
-    expect((await http(sandbox, 'PUT', path, JSON.parse(configMap('x', {})))).status).toBe(405);
+    await http(sandbox, 'POST', path, configMap('x', {}));
+    expect((await http(sandbox, 'POST', `${path}/x`, configMap('x', {}))).status).toBe(405);
+    expect((await http(sandbox, 'PUT', path, configMap('x', {}))).status).toBe(405);
     // Across namespaces a namespaced resource is only listed and watched.
-    expect((await http(sandbox, 'POST', '/api/v1/configmaps', JSON.parse(configMap('y', {})))).status).toBe(405);
+    expect((await http(sandbox, 'POST', '/api/v1/configmaps', configMap('y', {}))).status).toBe(405);
     expect((await http(sandbox, 'DELETE', '/api/v1/configmaps')).status).toBe(405);
     expect((await http(sandbox, 'GET', '/api/v1/configmaps/x')).status).toBe(404);
     expect((await http(sandbox, 'GET', '/api/v1/configmaps')).body.items.map((item: any) => item.metadata.name)).toEqual(['x']);
@@ -145,7 +128,7 @@ describe('writes over HTTP', () => {
   });
 
   test('the scale subresource reads and writes replicas as an autoscaling/v1 Scale', async () => {
-    await http(sandbox, 'POST', '/apis/apps/v1/namespaces/default/statefulsets', JSON.parse(statefulSet('nginx:1')));
+    await http(sandbox, 'POST', '/apis/apps/v1/namespaces/default/statefulsets', webStatefulSet('nginx:1'));
     const scale = await http(sandbox, 'GET', '/apis/apps/v1/namespaces/default/statefulsets/web/scale');
     expect(scale.body).toMatchObject({ apiVersion: 'autoscaling/v1', kind: 'Scale', spec: { replicas: 2 }, status: { selector: 'app=web' } });
     const put = await http(sandbox, 'PUT', '/apis/apps/v1/namespaces/default/statefulsets/web/scale', { ...scale.body, spec: { replicas: 4 } });
@@ -156,7 +139,7 @@ describe('writes over HTTP', () => {
   });
 
   test('status is written only through the status subresource', async () => {
-    const created = (await http(sandbox, 'POST', '/apis/apps/v1/namespaces/default/statefulsets', JSON.parse(statefulSet('nginx:1')))).body;
+    const created = (await http(sandbox, 'POST', '/apis/apps/v1/namespaces/default/statefulsets', webStatefulSet('nginx:1'))).body;
     const status = await http(sandbox, 'PATCH', '/apis/apps/v1/namespaces/default/statefulsets/web/status', { status: { availableReplicas: 9 } },
       { 'Content-Type': 'application/merge-patch+json' });
     expect(status.body.status.availableReplicas).toBe(9);
