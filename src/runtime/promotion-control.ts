@@ -73,7 +73,7 @@ export async function controlPromotion(cluster: Cluster, clock: RuntimeClock, re
     const workload = await cluster.get<KubeWorkload>(ref.kind, ref.namespace, ref.name);
     if (!workload) {
       const resource = ref.kind === 'StatefulSet' ? 'statefulsets' : 'daemonsets';
-      throw new RuntimeError('bad-input', `${resource}.apps "${ref.name}" not found in namespace "${ref.namespace}"`);
+      throw new RuntimeError('bad-input', `${resource}.apps "${ref.name}" not found`);
     }
     const lease = await cluster.get<KubeLease>('Lease', ref.namespace, leaseNameFor(ref));
     // Whoever holds a live Lease (even under our own name, from another terminal) is running the promotion.

@@ -139,7 +139,7 @@ class PromotionRun {
     }
     const sts = await this.cluster.get<KubeStatefulSet>('StatefulSet', workload.namespace, workload.name);
     if (!sts) {
-      throw new RuntimeError('bad-input', `statefulsets.apps "${workload.name}" not found in namespace "${workload.namespace}"`);
+      throw new RuntimeError('bad-input', `statefulsets.apps "${workload.name}" not found`);
     }
     if ((this.options.gates ?? []).length > 0 && !this.options.gateIo) {
       throw new RuntimeError('bad-input', 'extra gates need a GateIo to run them');

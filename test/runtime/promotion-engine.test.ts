@@ -137,7 +137,7 @@ describe('promoteStatefulSet', () => {
     await expect(startPromotion(sandbox, { name: 'kafka', plan: '5,2,0' }).result()).rejects.toThrow(
       'plan "5,2,0" from --plan does not fit statefulset/kafka with 3 replicas: PartitionPlan "5,2,0": partition 5 is above the 3 replicas (valid: 0 to 3)');
     await expect(startPromotion(sandbox, { name: 'zookeeper', plan: 'canary' }).result()).rejects.toThrow(
-      'statefulsets.apps "zookeeper" not found in namespace "default"');
+      'statefulsets.apps "zookeeper" not found');
     await expect(startPromotion(sandbox, { name: 'kafka' }).result()).rejects.toThrow(/has no partition plan: pass --plan/);
     expect(sandbox.sts('kafka').metadata.resourceVersion).toBe(before);
     expect(sandbox.cluster.calls.filter((call) => /^(patch|create|replace|delete)/.test(call))).toEqual([]);
