@@ -153,8 +153,11 @@ export function labelSelectorMatches(selector: LabelSelector | undefined | null,
   return selector ? matchesRequirements(selectorRequirements(selector), labels) : false;
 }
 
-// Splits on commas outside "( ... )", so "zone in (a,b),tier=edge" is two requirements.
-function splitTopLevel(text: string): string[] {
+/**
+ * Splits on commas outside `( ... )`, so `zone in (a,b),tier=edge` is two requirements; empty parts are dropped.
+ * The node canary plan splits its steps the same way.
+ */
+export function splitTopLevel(text: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let start = 0;

@@ -3,7 +3,7 @@
 // step moves to the update revision. Pure: no I/O, no clock.
 import { RuntimeError } from './runtime-error';
 import { scaledValueFromIntOrPercent } from '../internal/int-or-percent';
-import { LabelRequirement, LabelSelectorError, matchesRequirements, parseLabelSelector } from '../internal/label-selector';
+import { LabelRequirement, LabelSelectorError, matchesRequirements, parseLabelSelector, splitTopLevel } from '../internal/label-selector';
 
 /** One listed step of a node canary plan, before it is resolved against the nodes. */
 export type NodeCanaryStep =
@@ -199,7 +199,7 @@ function splitSteps(text: string): string[] {
     return text.split(';').map((part) => part.trim()).filter((part) => part !== '');
   }
   const tokens: string[] = [];
-  for (const raw of splitOutsideParentheses(text)) {
+  for (const raw of splitTopLevel(text)) {
     const part = raw.trim();
     const previous = tokens[tokens.length - 1];
     if (previous?.startsWith(NODES_PREFIX) && !isStepStart(part)) {
@@ -213,22 +213,6 @@ function splitSteps(text: string): string[] {
 
 function isStepStart(part: string): boolean {
   return part === 'canary' || COUNT.test(part) || PERCENT.test(part) || part.startsWith(NODES_PREFIX);
-}
-
-function splitOutsideParentheses(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '(') depth++;
-    if (text[i] === ')') depth--;
-    if (text[i] === ',' && depth === 0) {
-      parts.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(text.slice(start));
-  return parts;
 }
 
 function parseSelector(selector: string, token: string, fail: (problem: string) => never): LabelRequirement[] {

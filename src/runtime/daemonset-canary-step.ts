@@ -9,9 +9,6 @@ import { isPodAvailable, isPodTerminating, podName, podProblems, podRevision } f
 import { controlledRevisions, liveRevision, revisionHash } from './revision-history';
 import { BlockingPod, earliest, podAvailableAt, unavailableReason } from './step-gate';
 
-/** The annotation upstream's API server keeps a DaemonSet's template generation in (`deprecated.daemonset.template.generation`). */
-export const DAEMONSET_TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
-
 /** What the executor observed of one DaemonSet. */
 export interface DaemonSetObservation {
   /** The DaemonSet. */
@@ -55,7 +52,7 @@ export function daemonSetUpdateRevision(observation: DaemonSetObservation): Daem
   return {
     hash: revisionHash('DaemonSet', revision),
     number: revision.revision,
-    templateGeneration: ds.metadata.annotations?.[DAEMONSET_TEMPLATE_GENERATION_ANNOTATION],
+    templateGeneration: ds.metadata.annotations?.[RolloutKeys.DAEMONSET_TEMPLATE_GENERATION_ANNOTATION],
   };
 }
 
