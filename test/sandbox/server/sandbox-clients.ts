@@ -2,6 +2,7 @@
 // HTTP request helper, and a line reader for watch streams.
 import { execFile } from 'node:child_process';
 import { request as httpRequest, IncomingMessage } from 'node:http';
+import { dirname, join } from 'node:path';
 import type { Sandbox } from '../../../src/sandbox/start-sandbox';
 
 /** What a kubectl run printed and its exit code. */
@@ -15,7 +16,9 @@ export interface KubectlResult {
 export function kubectl(sandbox: Sandbox, args: readonly string[], stdin?: string): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
     const child = execFile('kubectl', ['--request-timeout=5s', ...args], {
-      env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath, HOME: process.env.HOME },
+      // kubectl's discovery cache sits beside the sandbox's kubeconfig: nothing leaks between sandboxes that reuse a
+      // port, nor into the home directory.
+      env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath, KUBECACHEDIR: join(dirname(sandbox.kubeconfigPath), 'kube-cache') },
       timeout: 20_000,
     }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') {
