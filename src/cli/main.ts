@@ -12,7 +12,7 @@ import { registerStatusCommand } from './commands/status';
 import { registerUndoCommand } from './commands/undo';
 import { ExitCode } from './exit-codes';
 
-export { CliIo } from './cli-io';
+export type { CliIo } from './cli-io';
 
 /**
  * Runs kubectl-stage with `argv` (without the node and script paths) and returns the exit code; never exits the process.

@@ -5,8 +5,8 @@ import { RuntimeClock } from './clock';
 import { Cluster } from './cluster';
 import { KubeDaemonSet, KubeStatefulSet } from './kube-types';
 import { daemonSetReport, RolloutReport, statefulSetReport } from './rollout-report';
-import { WorkloadRef } from './workload-ref';
 import { readRolloutSnapshot, RolloutSnapshot } from './rollout-snapshot';
+import { WorkloadRef } from './workload-ref';
 import { labelSelectorToString } from '../internal/label-selector';
 
 /** The report of one snapshot. */
