@@ -150,14 +150,26 @@ describe('seed 000: ZooKeeper and Kafka StatefulSets', () => {
 
   test('a deleted pod comes back at the current (old) revision, with the 250m request', async () => {
     const oldUid = pod('kafka-1')!.metadata.uid;
-    // kubectl delete waits, with a watch, for the pod to be gone, which takes its graceful termination in virtual time.
-    const deleted = await runBlocking('kubectl delete po kafka-1',
-      () => whenWatched(sandbox, RESOURCES.pods, (options) => options.fieldSelector === 'metadata.name=kafka-1'));
-    expect(deleted.stdout).toBe('pod "kafka-1" deleted\n');
+    // kubectl delete waits, with a watch, for the pod to be gone (its graceful termination, in virtual time); the
+    // clock stops once the controller has recreated it, so the watch below sees the new pod start.
+    const deletion = session.start('kubectl delete po kafka-1');
+    await Promise.race([whenWatched(sandbox, RESOURCES.pods, (options) => options.fieldSelector === 'metadata.name=kafka-1'), deletion.done]);
+    await sandbox.runUntil(() => pod('kafka-1') !== undefined && pod('kafka-1')!.metadata.uid !== oldUid);
+    expect((await deletion.done).stdout).toBe('pod "kafka-1" deleted\n');
+
+    // kubectl get po kafka-1 -w: the recreated pod starts, runs, then becomes ready.
+    const watch = session.start('kubectl get po kafka-1 -w');
+    await Promise.race([whenWatched(sandbox, RESOURCES.pods, (options) => options.fieldSelector === 'metadata.name=kafka-1'), watch.done]);
     await sandbox.runUntil(() => {
       const recreated = pod('kafka-1');
       return recreated !== undefined && recreated.metadata.uid !== oldUid && isReady(recreated);
     });
+    await watch.waitForOutput((text) => tableRows(text).some((row) => row[1] === '1/1'));
+    const states = tableRows((await watch.interrupt()).stdout).map((row) => `${row[1]} ${row[2]}`)
+      .filter((state, index, all) => state !== all[index - 1]);
+    expect(states[0]).toMatch(/^0\/1 (Pending|ContainerCreating)$/);
+    expect(states[states.length - 1]).toBe('1/1 Running');
+    expect(states.every((state) => ['0/1 Pending', '0/1 ContainerCreating', '0/1 Running', '1/1 Running'].includes(state))).toBe(true);
 
     const yaml = await session.run('kubectl get po kafka-1 -o yaml');
     expect(yaml.stdout).toMatch(/requests:\n\s+cpu: 250m\n\s+memory: 1Gi\n/);
