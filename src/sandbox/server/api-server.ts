@@ -154,15 +154,22 @@ export class ApiServer {
       return;
     }
     if (watch) {
-      const stream = openWatchStream({
+      // The stream may end while it opens (a 410, a drop during replay): it is only registered if still open.
+      let ended = false;
+      let stream: WatchStream | undefined;
+      stream = openWatchStream({
         api: this.options.api,
         clock: this.options.clock,
         currentResourceVersion: this.options.currentResourceVersion,
         shouldDrop: (sent) => this.options.faults().shouldDropWatch(sent),
-      }, apiRequest, response, () => this.watches.delete(stream));
-      this.watches.add(stream);
-      if (response.writableEnded) {
-        this.watches.delete(stream);
+      }, apiRequest, response, () => {
+        ended = true;
+        if (stream) {
+          this.watches.delete(stream);
+        }
+      });
+      if (!ended) {
+        this.watches.add(stream);
       }
       tracker.release();
       return;
