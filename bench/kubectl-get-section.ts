@@ -25,8 +25,8 @@ export const kubectlGetSection: BenchSection = {
     const markdown = `## 4b. Sandbox: \`kubectl get pods\` over ${pods} pods
 
 - Method: \`startSandbox({ clock: 'virtual' })\` serving a ${pods}-replica StatefulSet, all pods Running and Ready.
-  \`kubectl get pods\` is the real binary (\`kubectl\` on PATH: the Google Cloud SDK's version dispatcher in front
-  of kubectl 1.32), one process per run, discovery cached after one warm-up run, ${m.kubectlMs.length} runs.
+  \`kubectl get pods\` is the real binary (\`kubectl\` on PATH, ${m.kubectlVersion}; here the Google Cloud SDK's
+  version dispatcher in front of it), one process per run, discovery cached after one warm-up run, ${m.kubectlMs.length} runs.
   \`kubectl version --client\` (no request) measures kubectl's own start-up. The raw GETs
   (\`/api/v1/namespaces/default/pods\`, ${m.tableMs.length} runs each) send kubectl's Table Accept header or plain
   \`application/json\`; their CPU column is this process's CPU time per request (server and client), which

@@ -19,6 +19,8 @@ export const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,applic
 export interface KubectlGetMeasurement {
   /** Pods listed. */
   readonly pods: number;
+  /** `kubectl version --client`'s gitVersion. */
+  readonly kubectlVersion: string;
   /** Wall time of each `kubectl get pods` run (process start to exit), in ms. */
   readonly kubectlMs: number[];
   /** Wall time of each `kubectl version --client` run: kubectl's own start-up, no request. */
@@ -101,6 +103,7 @@ export async function measureKubectlGet(pods: number, kubectlRuns: number, httpR
     }
     const kubectlMs = (await repeat(kubectlRuns, () => timedKubectl(get, env))).map((r) => r.ms);
     const kubectlStartupMs = (await repeat(kubectlRuns, () => timedKubectl(['version', '--client'], env))).map((r) => r.ms);
+    const kubectlVersion = JSON.parse((await timedKubectl(['version', '--client', '-o', 'json'], env)).stdout).clientVersion?.gitVersion ?? 'unknown';
 
     const url = `${sandbox.url}/api/v1/namespaces/default/pods`;
     const table = await timedGet(url, TABLE_ACCEPT);
@@ -113,6 +116,7 @@ export async function measureKubectlGet(pods: number, kubectlRuns: number, httpR
     const jsons = await repeat(httpRuns, () => timedGet(url, 'application/json'));
     return {
       pods,
+      kubectlVersion,
       kubectlMs,
       kubectlStartupMs,
       tableMs: tables.map((r) => r.ms),

@@ -28,7 +28,8 @@ function row(walk: string, m: PromotionMeasurement, ours: PromotionMeasurement):
   const requests = meanRequests(m);
   return `| ${walk} | ${SIDE_NAMES[m.side]} | ${median(m.reactionMs).toFixed(0)} ms | ${percentile(m.reactionMs, 99).toFixed(0)} ms | `
     + `${m.reactionMs.length} | ${(median(m.walkMs) / 1000).toFixed(1)} s | ${requests.total.toFixed(0)} (${requests.reads.toFixed(0)} / `
-    + `${requests.writes.toFixed(0)} / ${requests.watches.toFixed(0)}) | ${(median(m.reactionMs) / median(ours.reactionMs)).toFixed(1)}x |`;
+    + `${requests.writes.toFixed(0)} / ${requests.watches.toFixed(0)}) | ${m.side === 'ours' ? (m.conflicts.reduce((a, b) => a + b, 0) / m.conflicts.length).toFixed(1) : '-'} | `
+    + `${(median(m.reactionMs) / median(ours.reactionMs)).toFixed(1)}x |`;
 }
 
 /** The promotion benchmark. */
@@ -74,9 +75,17 @@ export const promotionSection: BenchSection = {
 - Targets: reaction < ${REACTION_TARGET_MS} ms median (a watch round trip, not a poll interval); fewer API requests than the
   polling loop.
 
-| walk | side | reaction median | p99 | samples | walk (wall) | requests (reads / writes / watches) | reaction vs ours |
-|---|---|---:|---:|---:|---:|---:|---:|
+| walk | side | reaction median | p99 | samples | walk (wall) | requests (reads / writes / watches) | 409s per run | reaction vs ours |
+|---|---|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
+
+What a reaction is made of: ours gets the last pod's Ready status as a watch event, decides in process and sends
+one PATCH (partition and state annotation, with the StatefulSet's resourceVersion as precondition). When the
+StatefulSet controller has written its status (readyReplicas) in between, the PATCH is refused with 409 and
+the engine waits for that change to arrive on its watch and writes again: the 409s column counts those extra
+round trips. The loops pay a kubectl process start (about a second here, see §4b) per command, plus up to 2 s
+of sleep for the polling one. All reactions are wall time on a machine shared with other jobs (load average
+in the header), so every hop is slower than on an idle machine.
 
 Requests depend on how long the steps wait: ${models.join(' ')}
 `;

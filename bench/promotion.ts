@@ -38,6 +38,8 @@ export interface PromotionMeasurement {
   readonly walkMs: number[];
   /** API requests of each run, counted at the proxy. */
   readonly requests: RequestCounts[];
+  /** Ours only: writes per run the API refused with 409 Conflict (the engine then waits for the next change and retries). */
+  readonly conflicts: number[];
 }
 
 /** A staged StatefulSet: every partition update waits for the walk; Parallel pod management; up to 10% down at once. */
@@ -102,6 +104,7 @@ interface WalkResult {
   readonly reactions: number[];
   readonly walkMs: number;
   readonly requests: RequestCounts;
+  readonly conflicts: number;
 }
 
 async function walkOnce(side: PromotionSide, replicas: number, plan: string): Promise<WalkResult> {
@@ -126,6 +129,7 @@ async function walkOnce(side: PromotionSide, replicas: number, plan: string): Pr
     const recorder = new WalkRecorder(sandbox.api, NAME, 'app:2');
     proxy.reset();
     const start = performance.now();
+    let conflicts = 0;
     if (side === 'ours') {
       const clock = new SystemClock();
       const { cluster } = await connectCluster({ kubeconfig });
@@ -135,6 +139,9 @@ async function walkOnce(side: PromotionSide, replicas: number, plan: string): Pr
         workload: { kind: 'StatefulSet', namespace: 'default', name: NAME },
         plan,
         holder: 'bench',
+        onEvent: (event) => {
+          conflicts += event.type === 'conflict' ? 1 : 0;
+        },
       });
       if (outcome.phase !== 'complete') {
         throw new Error(`the promotion ended ${outcome.phase}: ${outcome.message}`);
@@ -145,7 +152,7 @@ async function walkOnce(side: PromotionSide, replicas: number, plan: string): Pr
     const walkMs = performance.now() - start;
     const requests = proxy.counts();
     recorder.stop();
-    return { reactions: reactionTimes(recorder.timeline(replicas)), walkMs, requests };
+    return { reactions: reactionTimes(recorder.timeline(replicas)), walkMs, requests, conflicts };
   } finally {
     await proxy.close();
     await sandbox.stop();
@@ -158,13 +165,15 @@ export async function measurePromotion(side: PromotionSide, replicas: number, pl
   const reactionMs: number[] = [];
   const walkMs: number[] = [];
   const requests: RequestCounts[] = [];
+  const conflicts: number[] = [];
   for (let run = 0; run < runs; run++) {
     const result = await walkOnce(side, replicas, plan);
     reactionMs.push(...result.reactions);
     walkMs.push(result.walkMs);
     requests.push(result.requests);
+    conflicts.push(result.conflicts);
   }
-  return { side, replicas, plan, reactionMs, walkMs, requests };
+  return { side, replicas, plan, reactionMs, walkMs, requests, conflicts };
 }
 
 if (require.main === module) {
