@@ -80,7 +80,10 @@ export interface Sandbox {
   /**
    * Virtual clock only: alternates "let HTTP and promises settle (no request in flight for several event-loop
    * turns)" and "advance to the next timer" until `until()` is true or the promise settles; throws after
-   * `maxVirtualMs` of virtual time, or when `until` is a function and no timer is left.
+   * `maxVirtualMs` of virtual time, or when `until` is a function and no timer is left. With a promise and no timer
+   * left it waits for the client in real time. The server sees only requests in flight, not a client process
+   * starting up: pass a promise for a client that waits for time to pass (`kubectl rollout status`, a watch-driven
+   * engine); await a client that needs no virtual time (`kubectl get`, `kubectl apply`) directly.
    */
   runUntil(until: (() => boolean) | Promise<unknown>, options?: SandboxRunOptions): Promise<void>;
   /** Virtual clock only: advances by `ms`, letting I/O settle between timers. */
