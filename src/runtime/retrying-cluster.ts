@@ -1,9 +1,8 @@
 // Transient API failures (throttling, server errors, dropped connections) are retried here, once, for every caller:
 // the engine, the lock and the commands then see only answers they must act on (404, 409, 410, 422 ...).
 import { RuntimeClock } from './clock';
-import {
-  Cluster, ClusterDeleteOptions, ClusterError, ClusterKind, ClusterList, ClusterWatchEvent, ClusterWatchOptions, ListSelector, PatchType,
-} from './cluster';
+import { Cluster, ClusterError, ClusterKind, ClusterWatchEvent, ClusterWatchOptions } from './cluster';
+import { ClusterDecorator, ClusterVerb } from './cluster-decorator';
 
 /** How a {@link RetryingCluster} backs off. */
 export interface RetryPolicy {
@@ -36,31 +35,9 @@ export function retryDelayMs(error: ClusterError, attempt: number, policy: Retry
 }
 
 /** A {@link Cluster} that retries transient failures on the runtime clock, within a bounded budget per call. */
-export class RetryingCluster implements Cluster {
-  public constructor(private readonly inner: Cluster, private readonly clock: RuntimeClock, private readonly policy: RetryPolicy = {}) {}
-
-  public get<T>(kind: ClusterKind, namespace: string | undefined, name: string): Promise<T | undefined> {
-    return this.retry(() => this.inner.get<T>(kind, namespace, name));
-  }
-
-  public list<T>(kind: ClusterKind, namespace: string | undefined, selector?: ListSelector): Promise<ClusterList<T>> {
-    return this.retry(() => this.inner.list<T>(kind, namespace, selector));
-  }
-
-  public create<T>(kind: ClusterKind, namespace: string, body: T): Promise<T> {
-    return this.retry(() => this.inner.create<T>(kind, namespace, body));
-  }
-
-  public replace<T>(kind: ClusterKind, namespace: string, body: T): Promise<T> {
-    return this.retry(() => this.inner.replace<T>(kind, namespace, body));
-  }
-
-  public patch<T>(kind: ClusterKind, namespace: string, name: string, patch: unknown, type: PatchType): Promise<T> {
-    return this.retry(() => this.inner.patch<T>(kind, namespace, name, patch, type));
-  }
-
-  public delete(kind: ClusterKind, namespace: string, name: string, options?: ClusterDeleteOptions): Promise<void> {
-    return this.retry(() => this.inner.delete(kind, namespace, name, options));
+export class RetryingCluster extends ClusterDecorator {
+  public constructor(inner: Cluster, private readonly clock: RuntimeClock, private readonly policy: RetryPolicy = {}) {
+    super(inner);
   }
 
   /** Opening a watch is retried like any request; once events flow, a failure is the caller's to resume. */
@@ -72,6 +49,10 @@ export class RetryingCluster implements Cluster {
       onEvent(event);
     };
     return this.retry(() => this.inner.watch<T>(kind, namespace, options, track, signal), signal, () => delivered);
+  }
+
+  protected around<T>(_verb: ClusterVerb, call: () => Promise<T>): Promise<T> {
+    return this.retry(call);
   }
 
   // `streamed` says the call already delivered watch events, so repeating it would replay them.

@@ -2,9 +2,8 @@
 import { InProcessCluster } from './in-process-cluster';
 import { FAST_KUBELET, imagesOf, isReady, PromotionSandbox, startPromotion, startPromotionSandbox } from './promotion-fixture';
 import { PartitionPlan } from '../../src/partition-plan';
-import {
-  Cluster, ClusterDeleteOptions, ClusterKind, ClusterList, ClusterWatchEvent, ClusterWatchOptions, ListSelector, PatchType,
-} from '../../src/runtime/cluster';
+import { Cluster, ClusterKind, ClusterWatchEvent, ClusterWatchOptions } from '../../src/runtime/cluster';
+import { ClusterDecorator, ClusterVerb } from '../../src/runtime/cluster-decorator';
 import { parseGate } from '../../src/runtime/gate-spec';
 import { controlPromotion } from '../../src/runtime/promotion-control';
 import { leaseNameFor } from '../../src/runtime/promotion-lock';
@@ -145,39 +144,23 @@ describe('promoteStatefulSet', () => {
 });
 
 /** A cluster that can be "killed": from then on no call answers and no watch event arrives, as for a dead process. */
-class KillableCluster implements Cluster {
+class KillableCluster extends ClusterDecorator {
   private dead = false;
-  public constructor(private readonly inner: Cluster) {}
+  public constructor(inner: Cluster) {
+    super(inner);
+  }
   public kill(): void {
     this.dead = true;
   }
-  public get<T>(kind: ClusterKind, namespace: string | undefined, name: string): Promise<T | undefined> {
-    return this.guard(() => this.inner.get<T>(kind, namespace, name));
-  }
-  public list<T>(kind: ClusterKind, namespace: string | undefined, selector?: ListSelector): Promise<ClusterList<T>> {
-    return this.guard(() => this.inner.list<T>(kind, namespace, selector));
-  }
-  public create<T>(kind: ClusterKind, namespace: string, body: T): Promise<T> {
-    return this.guard(() => this.inner.create(kind, namespace, body));
-  }
-  public replace<T>(kind: ClusterKind, namespace: string, body: T): Promise<T> {
-    return this.guard(() => this.inner.replace(kind, namespace, body));
-  }
-  public patch<T>(kind: ClusterKind, namespace: string, name: string, patch: unknown, type: PatchType): Promise<T> {
-    return this.guard(() => this.inner.patch<T>(kind, namespace, name, patch, type));
-  }
-  public delete(kind: ClusterKind, namespace: string, name: string, options?: ClusterDeleteOptions): Promise<void> {
-    return this.guard(() => this.inner.delete(kind, namespace, name, options));
-  }
   public watch<T>(kind: ClusterKind, namespace: string | undefined, options: ClusterWatchOptions,
     onEvent: (event: ClusterWatchEvent<T>) => void, signal: AbortSignal): Promise<void> {
-    return this.guard(() => this.inner.watch<T>(kind, namespace, options, (event) => {
+    return super.watch<T>(kind, namespace, options, (event) => {
       if (!this.dead) {
         onEvent(event);
       }
-    }, signal));
+    }, signal);
   }
-  private guard<T>(call: () => Promise<T>): Promise<T> {
+  protected around<T>(_verb: ClusterVerb, call: () => Promise<T>): Promise<T> {
     return this.dead ? new Promise<T>(() => undefined) : call();
   }
 }
