@@ -24,6 +24,7 @@ export * from './undo-workload';
 export * from './workload-ref';
 export * from './rollout-snapshot';
 export * from './cluster';
+export * from './cluster-decorator';
 export * from './counting-cluster';
 export * from './kube-cluster';
 export * from './promotion-control';

@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { patchStrategyOf } from '../../../src/sandbox/patch/patch-strategies';
 import { applyStrategicMergePatch, StrategicMergePatchError } from '../../../src/sandbox/patch/strategic-merge-patch';
 
@@ -151,5 +152,43 @@ describe('strategic merge patch', () => {
     const before = JSON.stringify([original, patch]);
     applyStrategicMergePatch('DaemonSet', original, patch);
     expect(JSON.stringify([original, patch])).toBe(before);
+  });
+});
+
+describe('strategic merge patch properties', () => {
+  const name = fc.constantFrom('a', 'b', 'c', 'd');
+  const env = fc.uniqueArray(fc.record({ name, value: fc.string({ maxLength: 3 }) }), { selector: (item) => item.name, maxLength: 3 });
+  const containers = fc.uniqueArray(fc.record({ name, image: fc.constantFrom('x:1', 'x:2'), env }), { selector: (item) => item.name, maxLength: 4 });
+  const patchContainers = fc.uniqueArray(fc.oneof(
+    fc.record({ name, image: fc.constantFrom('x:3', 'x:4') }),
+    fc.record({ name, env }),
+    fc.record({ name, $patch: fc.constant('delete') }),
+  ), { selector: (item) => item.name, maxLength: 4 });
+
+  test('applying the same patch twice changes nothing more than applying it once', () => {
+    fc.assert(fc.property(containers, patchContainers, (live, patch) => {
+      const once = applyStrategicMergePatch('DaemonSet', podSpec({ containers: live }), podSpec({ containers: patch }));
+      const twice = applyStrategicMergePatch('DaemonSet', once, podSpec({ containers: patch }));
+      expect(twice).toEqual(once);
+    }));
+  });
+
+  test('containers the patch does not name are kept unchanged; deleted ones are gone; named ones carry the patch', () => {
+    fc.assert(fc.property(containers, patchContainers, (live, patch) => {
+      const result: any = applyStrategicMergePatch('DaemonSet', podSpec({ containers: live }), podSpec({ containers: patch }));
+      const merged: any[] = result.spec.template.spec.containers;
+      for (const container of live.filter((item) => !patch.some((p) => p.name === item.name))) {
+        expect(merged.find((item) => item.name === container.name)).toEqual(container);
+      }
+      for (const change of patch) {
+        const found = merged.find((item) => item.name === change.name);
+        if ('$patch' in change) {
+          expect(found).toBeUndefined();
+        } else if ('image' in change) {
+          expect(found.image).toBe(change.image);
+        }
+      }
+      expect(new Set(merged.map((item) => item.name)).size).toBe(merged.length);
+    }));
   });
 });
