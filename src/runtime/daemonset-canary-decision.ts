@@ -16,7 +16,9 @@ import { formatDuration } from './duration';
 import { soakBaseline } from './infant-mortality';
 import { KubeControllerRevision, KubePod } from './kube-types';
 import { isPodTerminating } from './pod-facts';
-import { afterStepGate, PromotionAction, PromotionFailureKind, soakAction, stepFailure, StepWalkRequest } from './promotion-decision';
+import {
+  afterStepGate, PromotionAction, PromotionFailureKind, soakAction, stepDeadline, stepFailure, StepWalkRequest, waitForGate,
+} from './promotion-decision';
 import { PROMOTION_STATE_VERSION, PromotionState, TERMINAL_PHASES } from './promotion-state';
 import { PromotionTargetSpec, resolveTargetStep } from './promotion-target';
 import { controlledRevisions, liveRevision, revisionHash } from './revision-history';
@@ -280,7 +282,7 @@ function waitOrTimeOut(
   observation: DaemonSetObservation, evaluation: CanaryStepEvaluation, state: PromotionState, request: CanaryRequest, walk: Walk | undefined,
   now: number, what: string,
 ): CanaryAction {
-  const deadline = request.timeoutMs === undefined ? undefined : Date.parse(state.stepStartedAt) + request.timeoutMs;
+  const deadline = stepDeadline(state, request);
   if (deadline !== undefined && now >= deadline) {
     const blocking = evaluation.waitingForController ?? evaluation.blocking.map(describeBlocking).join('; ');
     const message = `${what} timed out after ${formatDuration(request.timeoutMs ?? 0)} waiting for ${blocking}`;
@@ -289,14 +291,7 @@ function waitOrTimeOut(
     }
     return settle(observation, stepFailure(state, now, 'timed-out', message, request.autoRollback), request, walk);
   }
-  const until = [evaluation.recheckAt, deadline].filter((time): time is number => time !== undefined);
-  return {
-    type: 'wait-gate',
-    step: state.step,
-    blocking: evaluation.blocking,
-    waitingForController: evaluation.waitingForController,
-    until: until.length > 0 ? Math.min(...until) : undefined,
-  };
+  return waitForGate(state.step, evaluation, deadline);
 }
 
 function describeBlocking(pod: BlockingPod): string {

@@ -10,7 +10,7 @@ import { restoreStrategyPatch, switchToOnDeletePatch } from './daemonset-canary-
 import { KubeControllerRevision, KubeDaemonSet, KubeNode, KubePod } from './kube-types';
 import type { PromotionOptions, PromotionOutcome } from './promotion-engine';
 import { PromotionSession } from './promotion-session';
-import { decodePromotionState, TERMINAL_PHASES } from './promotion-state';
+import { TERMINAL_PHASES } from './promotion-state';
 import { revisionTemplate } from './revision-history';
 import { RuntimeError } from './runtime-error';
 import { labelSelectorToString } from '../internal/label-selector';
@@ -56,17 +56,7 @@ class CanaryRun {
   // Everything that can be checked before the first write: the object, the plan, the gates.
   private async validate(): Promise<CanaryRequest> {
     const { workload } = this.options;
-    if (workload.kind !== 'DaemonSet') {
-      throw new RuntimeError('bad-input', `${this.where}: a node canary applies to DaemonSets only`);
-    }
-    const ds = await this.session.cluster.get<KubeDaemonSet>('DaemonSet', workload.namespace, workload.name);
-    if (!ds) {
-      throw new RuntimeError('bad-input', `daemonsets.apps "${workload.name}" not found in namespace "${workload.namespace}"`);
-    }
-    if ((this.options.gates ?? []).length > 0 && !this.options.gateIo) {
-      throw new RuntimeError('bad-input', 'extra gates need a GateIo to run them');
-    }
-    const state = decodePromotionState(ds.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], this.where);
+    const { workload: ds, state } = await this.session.readWorkload('DaemonSet', 'a node canary');
     const inProgress = state !== undefined && state.kind === 'DaemonSet' && !TERMINAL_PHASES.includes(state.phase);
     const request: CanaryRequest = {
       where: this.where,

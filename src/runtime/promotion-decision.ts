@@ -241,8 +241,7 @@ function nothingToPromote(sts: KubeStatefulSet, pods: readonly KubePod[], reques
         + `${gate.blocking.map((pod) => `${pod.pod} is ${pod.reason}`).join(', ')}`,
     };
   }
-  const until = [gate.recheckAt, deadline].filter((time): time is number => time !== undefined);
-  return { type: 'wait-gate', step: 0, blocking: gate.blocking, until: until.length > 0 ? Math.min(...until) : undefined };
+  return waitForGate(0, { blocking: gate.blocking, recheckAt: gate.recheckAt }, deadline);
 }
 
 // A promotion in progress goes on with its own plan, over the replicas that plan was resolved for: step indexes mean
@@ -290,14 +289,7 @@ function progressing(sts: KubeStatefulSet, pods: readonly KubePod[], state: Prom
       return stepFailure(state, now, 'timed-out',
         `step ${step} timed out after ${formatDuration(request.timeoutMs ?? 0)} waiting for ${blocking}`, request.autoRollback);
     }
-    const until = [gate.recheckAt, deadline].filter((time): time is number => time !== undefined);
-    return {
-      type: 'wait-gate',
-      step,
-      blocking: gate.blocking,
-      waitingForController: gate.waitingForController,
-      until: until.length > 0 ? Math.min(...until) : undefined,
-    };
+    return waitForGate(step, gate, deadline);
   }
   const passed = withRecord(state, { step, gate: 'built-in', passed: true, message: gateMessage(gate.ordinals.length, updateRevision), at: iso(now) });
   if (step > 0 && request.soakMs > 0) {
@@ -407,14 +399,7 @@ function rollingBack(sts: KubeStatefulSet, pods: readonly KubePod[], state: Prom
       state: { ...state, phase: 'failed', message: `rollback to revision ${previous} timed out` },
     };
   }
-  const until = [gate.recheckAt, deadline].filter((time): time is number => time !== undefined);
-  return {
-    type: 'wait-gate',
-    step: state.step,
-    blocking: gate.blocking,
-    waitingForController: gate.waitingForController,
-    until: until.length > 0 ? Math.min(...until) : undefined,
-  };
+  return waitForGate(state.step, gate, deadline);
 }
 
 /**
@@ -451,8 +436,34 @@ function withRecord(state: PromotionState, record: GateRecord): PromotionState {
   return { ...state, gates: [...state.gates, record] };
 }
 
-function stepDeadline(state: PromotionState, request: PromotionRequest): number | undefined {
+/** When the current step (or the rollback) times out: its start plus `--timeout`; undefined without a timeout. */
+export function stepDeadline(state: PromotionState, request: Pick<StepWalkRequest, 'timeoutMs'>): number | undefined {
   return request.timeoutMs === undefined ? undefined : Date.parse(state.stepStartedAt) + request.timeoutMs;
+}
+
+/** What a gate that has not passed reports, whichever kind evaluated it. */
+export interface PendingGate {
+  /** The pods in the way. */
+  readonly blocking: readonly BlockingPod[];
+  /** Set while the controller has not caught up. @default none */
+  readonly waitingForController?: string;
+  /** When a Ready pod becomes Available through minReadySeconds alone. @default none */
+  readonly recheckAt?: number;
+}
+
+/**
+ * Waits for a step's pods (or a rollback's): decide again on the next change, at the next minReadySeconds boundary, or
+ * at the deadline, whichever comes first.
+ */
+export function waitForGate(step: number, gate: PendingGate, deadline: number | undefined): PromotionAction {
+  const until = [gate.recheckAt, deadline].filter((time): time is number => time !== undefined);
+  return {
+    type: 'wait-gate',
+    step,
+    blocking: gate.blocking,
+    waitingForController: gate.waitingForController,
+    until: until.length > 0 ? Math.min(...until) : undefined,
+  };
 }
 
 function lastStep(request: PromotionRequest): number {

@@ -14,7 +14,7 @@ import {
   currentPlanStep, nextPromotionAction, ObservedPromotion, PromotionAction, PromotionFailureKind, promotionTargetStep, PromotionRequest,
 } from './promotion-decision';
 import { PromotionSession } from './promotion-session';
-import { decodePromotionState, PromotionPhase, PromotionState, TERMINAL_PHASES } from './promotion-state';
+import { PromotionPhase, PromotionState, TERMINAL_PHASES } from './promotion-state';
 import { PromotionTargetSpec } from './promotion-target';
 import { revisionTemplate } from './revision-history';
 import { RuntimeError } from './runtime-error';
@@ -133,18 +133,7 @@ class PromotionRun {
 
   // Everything that can be checked before the first write: the object, its strategy, the plan, the gates.
   private async validate(): Promise<PromotionRequest> {
-    const { workload } = this.options;
-    if (workload.kind !== 'StatefulSet') {
-      throw new RuntimeError('bad-input', `${this.where}: partition promotion applies to StatefulSets only`);
-    }
-    const sts = await this.cluster.get<KubeStatefulSet>('StatefulSet', workload.namespace, workload.name);
-    if (!sts) {
-      throw new RuntimeError('bad-input', `statefulsets.apps "${workload.name}" not found`);
-    }
-    if ((this.options.gates ?? []).length > 0 && !this.options.gateIo) {
-      throw new RuntimeError('bad-input', 'extra gates need a GateIo to run them');
-    }
-    const state = decodePromotionState(sts.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], this.where);
+    const { workload: sts, state } = await this.session.readWorkload('StatefulSet', 'partition promotion');
     const inProgress = state !== undefined && !TERMINAL_PHASES.includes(state.phase);
     const replicas = statefulSetReplicas(sts);
     const resolved = resolvePartitionPlan({

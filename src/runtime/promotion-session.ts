@@ -12,7 +12,7 @@ import { decodePromotionState, encodePromotionState, PromotionState, TERMINAL_PH
 import { RuntimeError } from './runtime-error';
 import { BlockingPod } from './step-gate';
 import { WorkloadObserver } from './workload-observer';
-import { describeRef } from './workload-ref';
+import { describeRef, WorkloadKind } from './workload-ref';
 
 /** How many writes in a row may conflict before a run gives up. */
 export const MAX_CONSECUTIVE_CONFLICTS = 10;
@@ -52,6 +52,29 @@ export class PromotionSession<W extends KubeWorkload> {
       holderGone: options.holderGone,
       onLost: () => this.observer.notify(),
     });
+  }
+
+  /**
+   * Reads the workload before anything is written: it must be of the kind this run drives and exist (kubectl's
+   * NotFound wording otherwise), extra gates need a GateIo, and its promotion state must decode.
+   *
+   * @param kind the kind the run drives
+   * @param what what the run does, for the wrong-kind message (`partition promotion`, `a node canary`)
+   * @throws RuntimeError (`bad-input`)
+   */
+  public async readWorkload(kind: WorkloadKind, what: string): Promise<{ readonly workload: W; readonly state: PromotionState | undefined }> {
+    const { workload: ref } = this.options;
+    if (ref.kind !== kind) {
+      throw new RuntimeError('bad-input', `${this.where}: ${what} applies to ${kind}s only`);
+    }
+    const workload = await this.cluster.get<W>(kind, ref.namespace, ref.name);
+    if (!workload) {
+      throw new RuntimeError('bad-input', `${kind.toLowerCase()}s.apps "${ref.name}" not found`);
+    }
+    if ((this.options.gates ?? []).length > 0 && !this.options.gateIo) {
+      throw new RuntimeError('bad-input', 'extra gates need a GateIo to run them');
+    }
+    return { workload, state: decodePromotionState(workload.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], this.where) };
   }
 
   /** Starts the observer, runs `loop`, then stops the observer and releases the Lease whatever happened. */

@@ -232,7 +232,7 @@ describe('promoteDaemonSet', () => {
     await expect(startCanary({ plan: '0%' }).promise).rejects.toThrow(
       'invalid DaemonSet canary plan "0%" from --plan: step "0%": a percentage must be between 1% and 100%');
     await expect(startCanary({ workload: { ...AGENT, name: 'missing' } }).promise).rejects.toThrow(
-      'daemonsets.apps "missing" not found in namespace "default"');
+      'daemonsets.apps "missing" not found');
     await expect(startCanary().promise).rejects.toThrow('daemonset/agent has no node canary plan: pass --plan');
     expect(ds().metadata.resourceVersion).toBe(before);
   });
