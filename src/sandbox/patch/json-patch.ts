@@ -2,6 +2,8 @@
 // (negative array indices count from the end, a missing "value" means null, `test` of an absent member against
 // null passes) and its error texts, which tests and logs use to tell failures apart.
 
+import { hasOwn, setOwn } from './own-members';
+
 /** Why an operation of a JSON patch could not be applied, worded as json-patch v4 words it. */
 export class JsonPatchError extends Error {
   constructor(message: string) {
@@ -271,7 +273,7 @@ function getMember(container: Container, key: string): unknown {
   if (Array.isArray(container)) {
     return container[existingIndex(container, key)];
   }
-  if (!Object.prototype.hasOwnProperty.call(container, key)) {
+  if (!hasOwn(container, key)) {
     throw wrap(MISSING, `unable to get nonexistent key: ${key}`);
   }
   return container[key];
@@ -281,13 +283,13 @@ function setMember(container: Container, key: string, value: unknown): void {
   if (Array.isArray(container)) {
     container[existingIndex(container, key)] = value;
   } else {
-    container[key] = value;
+    setOwn(container, key, value);
   }
 }
 
 function addMember(container: Container, key: string, value: unknown): void {
   if (!Array.isArray(container)) {
-    container[key] = value;
+    setOwn(container, key, value);
     return;
   }
   if (key === '-') {
@@ -312,7 +314,7 @@ function removeMember(container: Container, key: string): void {
     container.splice(existingIndex(container, key), 1);
     return;
   }
-  if (!Object.prototype.hasOwnProperty.call(container, key)) {
+  if (!hasOwn(container, key)) {
     throw wrap(MISSING, `Unable to remove nonexistent key: ${key}`);
   }
   delete container[key];
@@ -329,6 +331,6 @@ function jsonEqual(a: unknown, b: unknown): boolean {
   const aKeys = Object.keys(a);
   const bKeys = Object.keys(b);
   return aKeys.length === bKeys.length
-    && aKeys.every((key) => Object.prototype.hasOwnProperty.call(b, key)
+    && aKeys.every((key) => hasOwn(b, key)
       && jsonEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }

@@ -1,5 +1,7 @@
 // RFC 7386 JSON merge patch (what `kubectl patch --type merge` and client libraries' merge patches send).
 
+import { hasOwn, setOwn } from './own-members';
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -17,7 +19,7 @@ export function applyMergePatch(target: unknown, patch: unknown): unknown {
     if (value === null) {
       delete result[key];
     } else {
-      result[key] = applyMergePatch(result[key], value);
+      setOwn(result, key, applyMergePatch(hasOwn(result, key) ? result[key] : undefined, value));
     }
   }
   return result;

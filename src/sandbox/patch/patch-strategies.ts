@@ -14,6 +14,8 @@ export interface PatchStrategy {
   readonly mergeKey?: string;
 }
 
+import { hasOwn } from './own-members';
+
 type StrategyTable = Readonly<Record<string, PatchStrategy>>;
 
 // `merge,retainKeys` tags (volumes, resourceClaims) merge like `merge`; `$retainKeys` itself is honoured anywhere.
@@ -101,5 +103,5 @@ const OBJECT_ONLY = kindTable();
  */
 export function patchStrategyOf(kind: string, path: string): PatchStrategy | undefined {
   const table = STRATEGIES_BY_KIND[kind] ?? OBJECT_ONLY;
-  return Object.prototype.hasOwnProperty.call(table, path) ? table[path] : undefined;
+  return hasOwn(table, path) ? table[path] : undefined;
 }

@@ -5,6 +5,7 @@
 // patch-strategies.ts. The structure follows upstream's functions so behaviour in corner cases matches too.
 
 import { goFormat } from './go-format';
+import { hasOwn, setOwn } from './own-members';
 import { patchStrategyOf } from './patch-strategies';
 
 /** A strategic merge patch that cannot be applied, with the HTTP code the API server answers it with. */
@@ -74,7 +75,7 @@ class StrategicMerger {
   constructor(private readonly kind: string) {}
 
   mergeMap(original: JsonMap | undefined, patch: JsonMap, path: string): JsonMap {
-    if (DIRECTIVE in patch) {
+    if (hasOwn(patch, DIRECTIVE)) {
       return this.handleDirectiveInMergeMap(patch[DIRECTIVE], patch);
     }
     const target = original ?? {};
@@ -92,23 +93,23 @@ class StrategicMerger {
         delete target[key];
         continue;
       }
-      if (!(key in target)) {
+      if (!hasOwn(target, key)) {
         if (!isDeleteList) {
-          target[key] = discardNullValues(patchValue);
+          setOwn(target, key, discardNullValues(patchValue));
         }
         continue;
       }
       if (goType(target[key]) !== goType(patchValue)) {
-        target[key] = patchValue;
+        setOwn(target, key, patchValue);
         continue;
       }
       const fieldPath = join(path, key);
       if (isMap(patchValue)) {
-        target[key] = this.mergeMap(target[key] as JsonMap, patchValue, fieldPath);
+        setOwn(target, key, this.mergeMap(target[key] as JsonMap, patchValue, fieldPath));
       } else if (Array.isArray(patchValue)) {
-        target[key] = this.mergeSliceHandler(target[key] as unknown[], patchValue, fieldPath, isDeleteList);
+        setOwn(target, key, this.mergeSliceHandler(target[key] as unknown[], patchValue, fieldPath, isDeleteList));
       } else {
-        target[key] = patchValue;
+        setOwn(target, key, patchValue);
       }
     }
     return target;
@@ -128,7 +129,7 @@ class StrategicMerger {
 
   /** `$retainKeys`: drops the original's fields missing from the list; the patch may only set listed fields. */
   private applyRetainKeysDirective(original: JsonMap, patch: JsonMap): void {
-    if (!(RETAIN_KEYS in patch)) {
+    if (!hasOwn(patch, RETAIN_KEYS)) {
       return;
     }
     const retained = patch[RETAIN_KEYS];
@@ -167,8 +168,8 @@ class StrategicMerger {
         throw badSetElementOrder();
       }
       const key = extractKey(directiveKey, SET_ELEMENT_ORDER);
-      const foundOriginal = key in original;
-      const foundPatch = key in patch;
+      const foundOriginal = hasOwn(original, key);
+      const foundPatch = hasOwn(patch, key);
       if (!foundOriginal && !foundPatch) {
         continue;
       }
@@ -194,7 +195,7 @@ class StrategicMerger {
         const [patchItems, serverOnly] = partitionByPresence(merged, order, mergeKey, elementKind);
         merged = normalizeElementOrder(patchItems, serverOnly, order, originalList, mergeKey, elementKind);
       }
-      original[key] = merged;
+      setOwn(original, key, merged);
       delete patch[key];
     }
   }

@@ -77,4 +77,17 @@ describe('applyPatch', () => {
         + 'application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json',
     });
   });
+
+  test.each([
+    ['application/merge-patch+json', '{"metadata":{"labels":{"__proto__":{"x":"1"},"constructor":"c"}}}'],
+    ['application/strategic-merge-patch+json', '{"metadata":{"labels":{"__proto__":{"x":"1"},"constructor":"c"}}}'],
+    ['application/json-patch+json', '[{"op":"add","path":"/metadata/labels","value":{}},{"op":"add","path":"/metadata/labels/__proto__","value":{"x":"1"}},'
+      + '{"op":"add","path":"/metadata/labels/constructor","value":"c"}]'],
+  ])('%s treats __proto__ and constructor as ordinary keys', (contentType, body) => {
+    const patched = applyPatch(sts, kafka(), body, contentType);
+    expect(Object.keys(patched.metadata.labels!)).toEqual(['__proto__', 'constructor']);
+    // The object's prototype is still Object.prototype (of whichever realm), not the patch's value.
+    expect(Object.getPrototypeOf(Object.getPrototypeOf(patched.metadata.labels))).toBeNull();
+    expect(JSON.parse(JSON.stringify(patched.metadata.labels))).toEqual(JSON.parse('{"__proto__":{"x":"1"},"constructor":"c"}'));
+  });
 });
