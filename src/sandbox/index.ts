@@ -5,3 +5,4 @@ export { createSandboxApi, SandboxStore } from './store';
 export type { SandboxApiOptions } from './store';
 export * from './start-sandbox';
 export * from './kubeconfig';
+export * from './manifests';

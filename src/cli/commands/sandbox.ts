@@ -2,9 +2,8 @@
 // without a cluster. Prints the kubeconfig to export and serves until Ctrl-C.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { parseAllDocuments } from 'yaml';
 import { RuntimeError } from '../../runtime/runtime-error';
-import { KubeObject, RESOURCES, ResourceType } from '../../sandbox/api';
+import { ManifestObject, parseManifests } from '../../sandbox/manifests';
 import { startSandbox } from '../../sandbox/start-sandbox';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
@@ -43,32 +42,19 @@ export function registerSandboxCommand(program: Command, context: CliContext): v
     }));
 }
 
-// Every object of the YAML files, with the sandbox resource it belongs to; fails before the sandbox starts.
-function readManifests(file: string): { object: KubeObject; type: ResourceType }[] {
+// Every object of a YAML file, with the sandbox resource it belongs to; fails before the sandbox starts.
+function readManifests(file: string): ManifestObject[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new RuntimeError('bad-input', `--apply ${file}: ${(error as Error).message}`);
   }
-  const types = Object.values(RESOURCES) as ResourceType[];
-  return parseAllDocuments(text).flatMap((document, index) => {
-    if (document.errors.length > 0) {
-      throw new RuntimeError('bad-input', `--apply ${file}: document ${index + 1} is not valid YAML: ${document.errors[0].message}`);
-    }
-    const object = document.toJS() as KubeObject | null;
-    if (object === null) {
-      return [];
-    }
-    const type = types.find((candidate) => candidate.kind === object.kind
-      && (candidate.group ? `${candidate.group}/${candidate.version}` : candidate.version) === object.apiVersion);
-    if (!type) {
-      throw new RuntimeError('bad-input', `--apply ${file}: document ${index + 1} is ${object.apiVersion}/${object.kind}, which the sandbox `
-        + `does not serve (it serves ${types.map((candidate) => candidate.kind).join(', ')})`);
-    }
-    const namespaced = type.namespaced ? { ...object, metadata: { namespace: 'default', ...object.metadata } } : object;
-    return [{ object: namespaced, type }];
-  });
+  try {
+    return parseManifests(text, file);
+  } catch (error) {
+    throw new RuntimeError('bad-input', `--apply ${(error as Error).message}`);
+  }
 }
 
 function untilAborted(signal: AbortSignal | undefined): Promise<void> {
