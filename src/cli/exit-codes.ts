@@ -18,6 +18,8 @@ export const ExitCode = {
   LOCK_HELD: 5,
   /** The API server failed or could not be reached. */
   API_ERROR: 6,
+  /** Ctrl-C stopped a command that waits (a promotion keeps its state for a rerun): 128 + SIGINT, as a shell reports it. */
+  INTERRUPTED: 130,
 } as const;
 
 /** One of {@link ExitCode}'s values. */

@@ -42,6 +42,9 @@ export async function watchRollout(options: WatchRolloutOptions): Promise<WatchR
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) {
+    stop.abort();
+  }
   let timedOut = false;
   if (options.timeoutMs !== undefined) {
     void clock.sleep(options.timeoutMs, stop.signal).then(() => {

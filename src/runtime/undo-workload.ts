@@ -154,6 +154,9 @@ async function waitForChange(
   const round = new AbortController();
   const onAbort = () => round.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) {
+    round.abort();
+  }
   void clock.sleep(ms, round.signal).then(() => round.abort());
   let changed = false;
   await cluster.watch('StatefulSet', ref.namespace, { fieldSelector: `metadata.name=${ref.name}`, resourceVersion },

@@ -86,11 +86,14 @@ describe('plan, stage and status against the sandbox', () => {
     expect((await cli.stage(['status', 'sts/kafka', '--watch', '--timeout', 'soon'])).code).toBe(4);
   });
 
-  test('status --watch --timeout ends with exit code 3 while a pod stays broken', async () => {
+  test('status --watch --timeout ends with exit code 3 while a pod stays broken, Ctrl-C with 130', async () => {
     cli.setImage('statefulSets', 'kafka', 'kafka:bad');
     const result = await cli.stage(['status', 'sts/kafka', '--watch', '--timeout', '2m']);
     expect(result.code).toBe(3);
     expect(result.stderr).toBe('error: timed out waiting for statefulset/kafka to settle after 2m\n');
+    const interrupted = new AbortController();
+    interrupted.abort();
+    expect((await cli.stage(['status', 'sts/kafka', '--watch'], { signal: interrupted.signal })).code).toBe(130);
     expect(result.stdout).toMatch(/^statefulset\/kafka: rolling \(partition 0\): 1 of 3 pods on revision kafka-[a-z0-9]+; waiting for kafka-2 \(not Ready \((ErrImagePull|ImagePullBackOff)/m);
   });
 });

@@ -41,7 +41,7 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
       if (end === 'timed-out') {
         throw new RuntimeError('timed-out', `timed out waiting for ${describeRef(ref)} to settle after ${options.timeout}`);
       }
-      return ExitCode.SUCCESS;
+      return end === 'interrupted' ? ExitCode.INTERRUPTED : ExitCode.SUCCESS;
     }));
 }
 

@@ -2,8 +2,9 @@
 // way out of the forced-rollback trap (#67250): the stuck pods are named, then deleted, only those.
 import { Command } from 'commander';
 import { parseInteger } from './parse-integer';
+import { exitCodeForOutcome } from './promote';
 import { parseDuration } from '../../runtime/duration';
-import { promoteStatefulSet, PromotionOutcome } from '../../runtime/promotion-engine';
+import { promoteStatefulSet } from '../../runtime/promotion-engine';
 import { RuntimeError } from '../../runtime/runtime-error';
 import { undoWorkload, UndoEvent } from '../../runtime/undo-workload';
 import { parseWorkloadRef, shortRef } from '../../runtime/workload-ref';
@@ -78,20 +79,6 @@ export function registerUndoCommand(program: Command, context: CliContext): void
           }
         },
       });
-      return promotionExitCode(promotion);
+      return exitCodeForOutcome(promotion);
     }));
-}
-
-function promotionExitCode(outcome: PromotionOutcome): number {
-  switch (outcome.phase) {
-    case 'complete':
-    case 'interrupted':
-      return ExitCode.SUCCESS;
-    case 'rolled-back':
-      return ExitCode.ROLLED_BACK;
-    case 'failed':
-      return outcome.failure === 'timed-out' ? ExitCode.TIMED_OUT : ExitCode.GATE_FAILED;
-    case 'aborted':
-      return ExitCode.GATE_FAILED;
-  }
 }
