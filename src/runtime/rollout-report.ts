@@ -111,26 +111,22 @@ export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[]
   const name = sts.metadata.name ?? '';
   const where = `statefulset/${name}`;
   const replicas = statefulSetReplicas(sts);
-  const { promotion, promotionError } = readPromotion(sts.metadata.annotations, where);
-  const kubectl = kubectlStatefulSetStatus(sts);
   const onDelete = isOnDelete(sts);
   const updateRevision = sts.status?.updateRevision;
-  const currentRevision = onDelete ? undefined : sts.status?.currentRevision;
   const owned = pods.filter((pod) => statefulSetPodOrdinal(pod, name) !== undefined);
   const minReadySeconds = sts.spec.minReadySeconds ?? 0;
-  const base = {
-    kind: 'StatefulSet' as const,
-    namespace: sts.metadata.namespace ?? '',
-    name,
+  const base = reportBase({
+    kind: 'StatefulSet',
+    workload: sts,
+    pods: owned,
     updateRevision,
-    currentRevision,
+    minReadySeconds,
+    now,
     desired: replicas,
-    promotion,
-    promotionError,
-    kubectl,
-    revisions: groupByRevision(owned, updateRevision, currentRevision, minReadySeconds, now, name),
-    ...countUpdated(owned, updateRevision, minReadySeconds, now),
-  };
+    kubectl: kubectlStatefulSetStatus(sts),
+    currentRevision: onDelete ? undefined : sts.status?.currentRevision,
+    setName: name,
+  });
   if (!isGenerationObserved(sts) || !updateRevision) {
     return { ...base, phase: 'observing', settled: false, blocking: [], message: `${where}: ${waitingForController(sts)}` };
   }
@@ -155,7 +151,7 @@ export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[]
     };
   }
   const partition = logicalPartition(sts);
-  const position = planPosition(sts, promotion, partition, replicas);
+  const position = planPosition(sts, base.promotion, partition, replicas);
   const at = position ? `step ${position.step} of ${position.steps}` : `partition ${partition}`;
   if (partition >= replicas) {
     return {
@@ -203,23 +199,13 @@ export function daemonSetReport(
 ): RolloutReport {
   const name = ds.metadata.name ?? '';
   const where = `daemonset/${name}`;
-  const { promotion, promotionError } = readPromotion(ds.metadata.annotations, where);
   const live = liveRevision(ds, revisions);
   const updateRevision = live ? revisionHash('DaemonSet', live) : undefined;
   const minReadySeconds = ds.spec.minReadySeconds ?? 0;
   const desired = ds.status?.desiredNumberScheduled ?? 0;
-  const base = {
-    kind: 'DaemonSet' as const,
-    namespace: ds.metadata.namespace ?? '',
-    name,
-    updateRevision,
-    desired,
-    promotion,
-    promotionError,
-    kubectl: kubectlDaemonSetStatus(ds),
-    revisions: groupByRevision(pods, updateRevision, undefined, minReadySeconds, now),
-    ...countUpdated(pods, updateRevision, minReadySeconds, now),
-  };
+  const base = reportBase({
+    kind: 'DaemonSet', workload: ds, pods, updateRevision, minReadySeconds, now, desired, kubectl: kubectlDaemonSetStatus(ds),
+  });
   const observed = (ds.status?.observedGeneration ?? 0) >= (ds.metadata.generation ?? 0);
   if (!observed || !updateRevision) {
     const why = observed ? 'the controller has not recorded a revision for the current template yet'
@@ -240,7 +226,7 @@ export function daemonSetReport(
     return { ...base, phase: 'complete', settled: true, blocking, message: `${where}: rollout complete: ${onRevision}, Ready and Available` };
   }
   const onDelete = ds.spec.updateStrategy?.type === 'OnDelete';
-  const stepped = promotion ? `step ${promotion.step}` : undefined;
+  const stepped = base.promotion ? `step ${base.promotion.step}` : undefined;
   const updatedBlocking = blocking.filter((entry) => pods.some((pod) => podName(pod) === entry.pod && podRevision(pod) === updateRevision));
   if (onDelete && base.updated === 0) {
     return {
@@ -269,6 +255,40 @@ export function daemonSetReport(
     blocking: waiting,
     message: `${where}: rolling${stepped ? ` (${stepped})` : ''}: ${onRevision}; waiting for `
       + [describeBlocking(waiting), nodesWithoutPod].filter((part) => part !== '').join(', '),
+  };
+}
+
+/** What {@link reportBase} needs. */
+interface ReportBaseInputs {
+  readonly kind: WorkloadKind;
+  readonly workload: KubeStatefulSet | KubeDaemonSet;
+  /** The workload's own pods. */
+  readonly pods: readonly KubePod[];
+  readonly updateRevision?: string;
+  readonly currentRevision?: string;
+  readonly minReadySeconds: number;
+  readonly now: number;
+  readonly desired: number;
+  readonly kubectl: KubectlRolloutStatus;
+  /** The StatefulSet's name, to order its pods by ordinal. */
+  readonly setName?: string;
+}
+
+// The fields every report has, whatever its phase.
+function reportBase(inputs: ReportBaseInputs) {
+  const { workload, pods, updateRevision, minReadySeconds, now } = inputs;
+  const name = workload.metadata.name ?? '';
+  return {
+    kind: inputs.kind,
+    namespace: workload.metadata.namespace ?? '',
+    name,
+    updateRevision,
+    currentRevision: inputs.currentRevision,
+    desired: inputs.desired,
+    ...readPromotion(workload.metadata.annotations, `${inputs.kind.toLowerCase()}/${name}`),
+    kubectl: inputs.kubectl,
+    revisions: groupByRevision(pods, updateRevision, inputs.currentRevision, minReadySeconds, now, inputs.setName),
+    ...countUpdated(pods, updateRevision, minReadySeconds, now),
   };
 }
 
