@@ -24,8 +24,10 @@ export function promotionEventLine(event: PromotionEvent, ref: WorkloadRef): str
     case 'pods-deleted':
       return `step ${event.step}: deleted ${event.pods.map((pod) => `${pod.pod} on ${pod.node}`).join(', ')}`;
     case 'waiting':
-      return `step ${event.step}: waiting for `
-        + (event.waitingForController ?? event.blocking.map((pod) => `${pod.pod} (${pod.reason})`).join(', '));
+      // The controller's reason is a sentence of its own; blocking pods read as what is waited for.
+      return event.waitingForController !== undefined
+        ? `step ${event.step}: waiting: ${event.waitingForController}`
+        : `step ${event.step}: waiting for ${event.blocking.map((pod) => `${pod.pod} (${pod.reason})`).join(', ')}`;
     case 'soak-started':
       return `step ${event.step}: gate passed; soaking for ${formatDuration(event.until - event.at)} (until ${new Date(event.until).toISOString()})`;
     case 'gate-result':
@@ -35,7 +37,8 @@ export function promotionEventLine(event: PromotionEvent, ref: WorkloadRef): str
     case 'paused':
       return `paused after step ${event.step}; run "${resume}" to continue`;
     case 'failed':
-      return `step ${event.step} ${event.kind === 'timed-out' ? 'timed out' : 'failed'}: ${event.message}`;
+      // The engine's message already says which step failed and how.
+      return event.message;
     case 'rolling-back':
       return `rolling back to revision ${event.revision}`;
     case 'deleting-stuck-pods':
