@@ -1,6 +1,5 @@
 // The exit codes of kubectl-stage, one per outcome a script may branch on (documented in docs/runtime.md).
-import { ClusterError } from '../runtime/cluster';
-import { RuntimeError } from '../runtime/runtime-error';
+import { RuntimeError, RuntimeErrorKind } from '../runtime/runtime-error';
 
 /** The process exit codes of `kubectl-stage`. */
 export const ExitCode = {
@@ -25,22 +24,17 @@ export const ExitCode = {
 /** One of {@link ExitCode}'s values. */
 export type ExitCodeValue = typeof ExitCode[keyof typeof ExitCode];
 
-/** The exit code for an error a command threw. */
+const EXIT_CODE_BY_KIND: Record<RuntimeErrorKind, ExitCodeValue> = {
+  'bad-input': ExitCode.BAD_INPUT,
+  'lock-held': ExitCode.LOCK_HELD,
+  'timed-out': ExitCode.TIMED_OUT,
+  'api': ExitCode.API_ERROR,
+};
+
+/**
+ * The exit code for an error a command threw: by the kind of a RuntimeError; anything else (a ClusterError the
+ * retries did not absorb, a transport failure) is an API error.
+ */
 export function exitCodeForError(error: unknown): ExitCodeValue {
-  if (RuntimeError.is(error)) {
-    switch (error.kind) {
-      case 'bad-input':
-        return ExitCode.BAD_INPUT;
-      case 'lock-held':
-        return ExitCode.LOCK_HELD;
-      case 'timed-out':
-        return ExitCode.TIMED_OUT;
-      case 'api':
-        return ExitCode.API_ERROR;
-    }
-  }
-  if (ClusterError.is(error)) {
-    return ExitCode.API_ERROR;
-  }
-  return ExitCode.API_ERROR;
+  return RuntimeError.is(error) ? EXIT_CODE_BY_KIND[error.kind] : ExitCode.API_ERROR;
 }
