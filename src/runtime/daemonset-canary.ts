@@ -59,15 +59,9 @@ class CanaryRun {
     const { workload: ds, state } = await this.session.readWorkload('DaemonSet', 'a node canary');
     const inProgress = state !== undefined && state.kind === 'DaemonSet' && !TERMINAL_PHASES.includes(state.phase);
     const request: CanaryRequest = {
-      where: this.where,
+      ...this.session.requestOptions(),
       plan: this.plan(ds, inProgress ? state.plan : undefined),
       target: this.options.target ?? { kind: 'all' },
-      soakMs: this.options.soakMs ?? 0,
-      timeoutMs: this.options.timeoutMs,
-      gates: (this.options.gates ?? []).map((gate) => gate.text),
-      approveEach: this.options.approveEach ?? false,
-      autoRollback: this.options.autoRollback ?? false,
-      holder: this.options.holder,
     };
     // The decision's own validation, on the object as read, before the lock or any write.
     if (request.plan.steps.some((step) => step.kind === 'nodes')) {

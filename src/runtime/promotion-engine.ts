@@ -145,16 +145,10 @@ class PromotionRun {
     });
     const partitions = resolved.partitions;
     const request: PromotionRequest = {
-      where: this.where,
+      ...this.session.requestOptions(),
       plan: resolved.plan.toString(),
       partitions,
       targetStep: promotionTargetStep(this.options.target ?? { kind: 'all' }, partitions, replicas, sts, state),
-      soakMs: this.options.soakMs ?? 0,
-      timeoutMs: this.options.timeoutMs,
-      gates: (this.options.gates ?? []).map((gate) => gate.text),
-      approveEach: this.options.approveEach ?? false,
-      autoRollback: this.options.autoRollback ?? false,
-      holder: this.options.holder,
       startedAt: this.options.clock.now(),
     };
     // The decision's own validation, on the object as read, before the lock or any write.

@@ -5,7 +5,7 @@ import { RolloutKeys } from '../keys';
 import { Cluster, ClusterError, PatchType } from './cluster';
 import { GateResult, runGate } from './external-gates';
 import { KubeWorkload } from './kube-types';
-import { PromotionFailureKind } from './promotion-decision';
+import { PromotionFailureKind, PromotionRequest } from './promotion-decision';
 import type { PromotionEvent, PromotionOptions, PromotionOutcome } from './promotion-engine';
 import { PromotionLock } from './promotion-lock';
 import { decodePromotionState, encodePromotionState, PromotionState, TERMINAL_PHASES } from './promotion-state';
@@ -75,6 +75,20 @@ export class PromotionSession<W extends KubeWorkload> {
       throw new RuntimeError('bad-input', 'extra gates need a GateIo to run them');
     }
     return { workload, state: decodePromotionState(workload.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], this.where) };
+  }
+
+  /** The request fields both kinds take from the options as given (the plan and the target are each kind's own). */
+  public requestOptions(): Pick<PromotionRequest, 'where' | 'soakMs' | 'timeoutMs' | 'gates' | 'approveEach' | 'autoRollback' | 'holder'> {
+    const options = this.options;
+    return {
+      where: this.where,
+      soakMs: options.soakMs ?? 0,
+      timeoutMs: options.timeoutMs,
+      gates: (options.gates ?? []).map((gate) => gate.text),
+      approveEach: options.approveEach ?? false,
+      autoRollback: options.autoRollback ?? false,
+      holder: options.holder,
+    };
   }
 
   /** Starts the observer, runs `loop`, then stops the observer and releases the Lease whatever happened. */

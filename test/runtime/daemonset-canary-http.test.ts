@@ -1,5 +1,6 @@
 // The DaemonSet node canary over real HTTP: @kubernetes/client-node 1.x (kube-cluster.ts) against the sandbox's API
 // server with 10 nodes, on the virtual clock, with and without injected faults.
+import { daemonSetManifest } from './daemonset-fixtures';
 import { runtimeClockOf } from './in-process-cluster';
 import { isReady } from './promotion-fixture';
 import { RolloutKeys } from '../../src/keys';
@@ -17,6 +18,9 @@ import { Sandbox, startSandbox } from '../../src/sandbox/start-sandbox';
 
 const STRATEGY = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '20%', maxSurge: 0 } };
 
+// Virtual time keeps these to a few seconds of wall time on an idle machine; the allowance is for a loaded runner.
+jest.setTimeout(30_000);
+
 let sandbox: Sandbox;
 let clock: RuntimeClock;
 let cluster: Cluster;
@@ -25,19 +29,7 @@ beforeEach(async () => {
   sandbox = await startSandbox({ clock: 'virtual', nodes: 10, kubelet: { imagePullMs: 500, containerStartMs: 1500, terminationMs: 500 } });
   clock = runtimeClockOf(sandbox.clock as VirtualClock);
   cluster = new RetryingCluster((await connectCluster({ kubeconfig: sandbox.kubeconfigPath })).cluster, clock);
-  sandbox.api.create(RESOURCES.daemonSets, {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: { name: 'node-exporter', namespace: 'default' },
-    spec: {
-      selector: { matchLabels: { app: 'node-exporter' } },
-      updateStrategy: STRATEGY,
-      template: {
-        metadata: { labels: { app: 'node-exporter' } },
-        spec: { hostNetwork: true, containers: [{ name: 'node-exporter', image: 'prom/node-exporter:v0.14.0', ports: [{ containerPort: 9100, hostPort: 9100 }] }] },
-      },
-    },
-  });
+  sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('node-exporter', 'prom/node-exporter:v0.14.0', STRATEGY, { hostNetwork: true }));
   await sandbox.runUntil(() => pods().filter(isReady).length === 10);
   // `kubectl-stage stage ds/node-exporter`, then the template change it keeps from rolling.
   const stage = decideStageDaemonSet(ds());

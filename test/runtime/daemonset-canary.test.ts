@@ -1,5 +1,6 @@
 // The DaemonSet node canary end to end against the in-process sandbox (real store, DaemonSet controller, scheduler and
 // kubelets on a VirtualClock), through the runtime's Cluster interface.
+import { daemonSetManifest } from './daemonset-fixtures';
 import { isReady, PromotionSandbox, startPromotionSandbox } from './promotion-fixture';
 import { RolloutKeys } from '../../src/keys';
 import { Cluster } from '../../src/runtime/cluster';
@@ -10,30 +11,13 @@ import { controlPromotion } from '../../src/runtime/promotion-control';
 import { PromotionEvent, PromotionOptions, PromotionOutcome } from '../../src/runtime/promotion-engine';
 import { decodePromotionState } from '../../src/runtime/promotion-state';
 import { RuntimeError } from '../../src/runtime/runtime-error';
-import { KubeObject, RESOURCES } from '../../src/sandbox/api';
+import { RESOURCES } from '../../src/sandbox/api';
 
 const AGENT = { kind: 'DaemonSet' as const, namespace: 'default', name: 'agent' };
 const ORIGINAL_STRATEGY = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
 
 let sandbox: PromotionSandbox;
 afterEach(() => sandbox?.stop());
-
-function daemonSet(): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: { name: 'agent', namespace: 'default' },
-    spec: {
-      selector: { matchLabels: { app: 'agent' } },
-      updateStrategy: ORIGINAL_STRATEGY,
-      template: {
-        metadata: { labels: { app: 'agent' } },
-        // A host port: two pods of the DaemonSet can never run on one node.
-        spec: { containers: [{ name: 'agent', image: 'agent:1', ports: [{ containerPort: 9100, hostPort: 9100 }] }] },
-      },
-    },
-  };
-}
 
 const ds = () => sandbox.api.get(RESOURCES.daemonSets, 'default', 'agent') as unknown as KubeDaemonSet;
 const pods = () => sandbox.api.list(RESOURCES.pods, { namespace: 'default', labelSelector: 'app=agent' }).items as unknown as KubePod[];
@@ -44,7 +28,7 @@ const imagesByNode = () => Object.fromEntries(pods().filter((pod) => !pod.metada
 /** 10 nodes running agent:1, staged (OnDelete, strategy recorded), then the template changed to `image`. */
 async function stagedAgent(image: string): Promise<void> {
   sandbox = startPromotionSandbox(10);
-  sandbox.api.create(RESOURCES.daemonSets, daemonSet());
+  sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('agent', 'agent:1', ORIGINAL_STRATEGY));
   await sandbox.runUntil(() => pods().length === 10 && pods().every(isReady) && ds().status?.numberAvailable === 10);
   const stage = decideStageDaemonSet(ds());
   expect(stage.action).toBe('patch');
