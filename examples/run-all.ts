@@ -1,10 +1,12 @@
-// Entry of `npm run example`: synthesizes every example app to dist/examples/<app>/ and prints the files.
+// Entry of `npm run example`: synthesizes every example app to dist/examples/<app>/, prints the files, then
+// rehearses a staged Kafka rollout of the blog app in the sandbox.
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { buildBlogApp } from './blog-app';
 import { buildKafkaKraftApp } from './kafka-kraft';
 import { buildLogCollectorApp } from './log-collector';
+import { EXPECTED_EXIT_CODES, rehearseStagedRollout } from './rehearse-staged-rollout';
 import { buildZooKeeperApp } from './zookeeper';
 
 /** One example app: its directory name and the function that builds it into an outdir. */
@@ -35,12 +37,22 @@ export function synthesizeExamples(root: string): string[] {
   return written;
 }
 
-function main(): void {
-  for (const file of synthesizeExamples(path.join('dist', 'examples'))) {
+async function main(): Promise<void> {
+  const root = path.join('dist', 'examples');
+  for (const file of synthesizeExamples(root)) {
     console.log(`wrote ${file}`);
+  }
+  console.log('');
+  const steps = await rehearseStagedRollout(path.join(root, 'blog-app'), (text) => console.log(text));
+  const unexpected = steps.filter((step, index) => step.code !== EXPECTED_EXIT_CODES[index]);
+  if (unexpected.length > 0) {
+    throw new Error(`the rehearsal went differently than expected: ${unexpected.map((step) => `kubectl-stage ${step.argv.join(' ')} exited ${step.code}`).join('; ')}`);
   }
 }
 
 if (require.main === module) {
-  main();
+  main().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
 }
