@@ -18,9 +18,6 @@ import { ExitCode } from '../exit-codes';
 import { localPromoterGone, promoterIdentity } from '../promoter-identity';
 import { promotionEventLine } from '../render/promotion-text';
 
-/** The exit code of an `interrupted` promotion (Ctrl-C): 128 + SIGINT, as shells report it. */
-export const INTERRUPTED_EXIT_CODE = 130;
-
 /** Flags of `promote`, as commander parses them. */
 interface PromoteFlags {
   readonly plan?: string;
@@ -50,7 +47,7 @@ export function exitCodeForOutcome(outcome: PromotionOutcome): number {
     case 'aborted':
       return ExitCode.GATE_FAILED;
     case 'interrupted':
-      return INTERRUPTED_EXIT_CODE;
+      return ExitCode.INTERRUPTED;
   }
 }
 
