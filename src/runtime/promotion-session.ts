@@ -17,7 +17,10 @@ import { describeRef, WorkloadKind } from './workload-ref';
 /** How many writes in a row may conflict before a run gives up. */
 export const MAX_CONSECUTIVE_CONFLICTS = 10;
 
-/** The pause after the n-th conflict in a row is n times this (ms): a busy writer gets room, a lone conflict costs little. */
+/**
+ * The pause after the n-th conflict in a row is n - 1 times this (ms): a lone conflict (the controller's status write
+ * racing ours) is retried at once, a busy writer gets room.
+ */
 export const CONFLICT_BACKOFF_MS = 50;
 
 /** The observer, the lock and the shared actions of one promotion run of a workload of type `W`. */
@@ -158,7 +161,7 @@ export class PromotionSession<W extends KubeWorkload> {
         throw new RuntimeError('api', `${this.where} kept changing under the promotion: ${this.conflicts} writes in a row conflicted `
           + `(last: ${error.message}); run the command again to resume`);
       }
-      await this.options.clock.sleep(this.conflicts * CONFLICT_BACKOFF_MS, this.options.signal);
+      await this.options.clock.sleep((this.conflicts - 1) * CONFLICT_BACKOFF_MS, this.options.signal);
       const { kind, namespace, name } = this.options.workload;
       const fresh = await this.cluster.get<W>(kind, namespace, name);
       if (fresh) {
