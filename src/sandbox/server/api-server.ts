@@ -108,13 +108,13 @@ export class ApiServer {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      this.route(request, Buffer.concat(chunks).toString('utf8'), response, tracker)
+      this.route(request, Buffer.concat(chunks), response, tracker)
         .catch((error) => send(response, statusOfError(error).code, statusOfError(error)))
         .finally(() => tracker.release());
     });
   }
 
-  private async route(request: IncomingMessage, body: string, response: ServerResponse, tracker: InFlightTracker): Promise<void> {
+  private async route(request: IncomingMessage, body: Buffer, response: ServerResponse, tracker: InFlightTracker): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://sandbox');
     const route = parseRoute(url.pathname);
     if (route.kind === 'unknown') {
@@ -135,7 +135,8 @@ export class ApiServer {
       query: url.searchParams,
       accept: request.headers.accept ?? '',
       contentType: request.headers['content-type'] ?? '',
-      body,
+      body: body.toString('utf8'),
+      bytes: body,
     };
     const watch = apiRequest.method === 'GET' && isWatch(apiRequest);
     const decision = this.options.faults().decide(verbOf(apiRequest, watch), faultResource(route));

@@ -1,5 +1,6 @@
 // One parsed API request as the handlers see it, and the reading of its query parameters and body.
 import { ApiError, KubeObject, ListOptions } from '../api';
+import { decodeKubernetesProtobuf, KUBERNETES_PROTOBUF } from './protobuf/kube-protobuf';
 import { apiVersionOf, ResourceRoute } from './routes';
 import { badRequest, methodNotAllowed } from './status';
 
@@ -15,8 +16,10 @@ export interface ApiRequest {
   readonly accept: string;
   /** The Content-Type header ('' when absent). */
   readonly contentType: string;
-  /** The raw body ('' when absent). */
+  /** The body as text ('' when absent). */
   readonly body: string;
+  /** The body's bytes (protobuf bodies are binary). */
+  readonly bytes: Uint8Array;
 }
 
 /** What a handler answers: a status code and a JSON body. */
@@ -80,7 +83,7 @@ export function rejectDryRun(query: URLSearchParams): void {
 
 /** The JSON object of a create or update body, with apiVersion and kind defaulted from the path as upstream decodes. */
 export function objectBody(request: ApiRequest): KubeObject {
-  const parsed = parseJsonBody(request);
+  const parsed = mediaTypeOf(request) === KUBERNETES_PROTOBUF ? decodeKubernetesProtobuf(request.bytes) : parseJsonBody(request);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw badRequest('the body of the request was not a JSON object');
   }
@@ -96,7 +99,7 @@ export function parseJsonBody(request: ApiRequest): unknown {
   if (request.body.trim() === '') {
     return undefined;
   }
-  const mediaType = request.contentType.split(';')[0].trim();
+  const mediaType = mediaTypeOf(request);
   if (mediaType !== '' && mediaType !== 'application/json' && mediaType !== '*/*') {
     throw unsupportedMediaType(mediaType);
   }
@@ -107,10 +110,14 @@ export function parseJsonBody(request: ApiRequest): unknown {
   }
 }
 
+function mediaTypeOf(request: ApiRequest): string {
+  return request.contentType.split(';')[0].trim().toLowerCase();
+}
+
 /** 415 for a body the server cannot decode, as upstream words it. */
 export function unsupportedMediaType(mediaType: string): ApiError {
   return new ApiError(415, 'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: application/json (got ${mediaType})`);
+    `the body of the request was in an unknown format - accepted media types include: application/json, ${KUBERNETES_PROTOBUF} (got ${mediaType})`);
 }
 
 /** Checks the body's namespace against the path's, and fills it in when absent (upstream's rest.EnsureObjectNamespaceMatchesRequestNamespace). */
