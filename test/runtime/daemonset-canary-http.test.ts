@@ -31,13 +31,17 @@ beforeEach(async () => {
   cluster = new RetryingCluster((await connectCluster({ kubeconfig: sandbox.kubeconfigPath })).cluster, clock);
   sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('node-exporter', 'prom/node-exporter:v0.14.0', STRATEGY, { hostNetwork: true }));
   await sandbox.runUntil(() => pods().filter(isReady).length === 10);
-  // `kubectl-stage stage ds/node-exporter`, then the template change it keeps from rolling.
+  // `kubectl-stage stage ds/node-exporter`.
   const stage = decideStageDaemonSet(ds());
   await sandbox.runUntil(cluster.patch('DaemonSet', 'default', 'node-exporter', (stage as { patch: unknown }).patch, 'merge'));
-  const staged = sandbox.api.get(RESOURCES.daemonSets, 'default', 'node-exporter')!;
-  staged.spec.template.spec.containers[0].image = 'prom/node-exporter:v0.15.0';
-  sandbox.api.update(RESOURCES.daemonSets, staged);
 });
+
+/** The template change the staged DaemonSet keeps from rolling. */
+function setImage(image: string): void {
+  const staged = sandbox.api.get(RESOURCES.daemonSets, 'default', 'node-exporter')!;
+  staged.spec.template.spec.containers[0].image = image;
+  sandbox.api.update(RESOURCES.daemonSets, staged);
+}
 
 afterEach(async () => {
   await sandbox.stop();
@@ -65,6 +69,7 @@ const deletionsPerEvent = (events: readonly PromotionEvent[]) =>
   events.filter((event): event is Extract<PromotionEvent, { type: 'pods-deleted' }> => event.type === 'pods-deleted').map((event) => event.pods.length);
 
 test('a 10-node canary over HTTP: 1 node, 30%, then every node, two at a time (maxUnavailable 20%), strategy restored', async () => {
+  setImage('prom/node-exporter:v0.15.0');
   const { outcome, events } = await promote({ plan: 'canary,30%', soakMs: 10_000 });
   expect(outcome).toMatchObject({ phase: 'complete', step: 3 });
   expect(events.filter((event) => event.type === 'canary-step-started').map((event) => (event as { nodes: readonly string[] }).nodes.length))
@@ -87,10 +92,24 @@ test('injected 409s, 500s and dropped watches: the canary still ends with every 
     dropWatchAfterEvents: 4,
     only: ['patch daemonsets', 'delete pods', 'list controllerrevisions', 'get daemonsets', '* leases'],
   });
+  setImage('prom/node-exporter:v0.15.0');
   const { outcome, events } = await promote({ plan: 'canary,50%' });
   expect(outcome).toMatchObject({ phase: 'complete', step: 3 });
   expect(events.some((event) => event.type === 'conflict')).toBe(true);
   expect(images()).toEqual(Array(10).fill('prom/node-exporter:v0.15.0'));
   expect(pods().every(isReady)).toBe(true);
+  expect(ds().spec.updateStrategy).toEqual(STRATEGY);
+});
+
+test('the seed\'s bad image halts at the first node and is rolled back over HTTP (strategic merge patch of its ControllerRevision)', async () => {
+  const oldHash = pods()[0].metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL];
+  setImage('prom/node-exporter:bad');
+  const { outcome, events } = await promote({ plan: 'canary,50%', autoRollback: true });
+  expect(outcome.phase).toBe('rolled-back');
+  expect(events.filter((event) => event.type === 'pods-deleted').flatMap((event) => (event as { pods: readonly { node: string }[] }).pods.map((pod) => pod.node)))
+    .toEqual(['node-1', 'node-1']);
+  expect(images()).toEqual(Array(10).fill('prom/node-exporter:v0.14.0'));
+  expect(pods().map((pod) => pod.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL])).toEqual(Array(10).fill(oldHash));
+  expect(ds().spec.template.spec?.containers?.[0].image).toBe('prom/node-exporter:v0.14.0');
   expect(ds().spec.updateStrategy).toEqual(STRATEGY);
 });
