@@ -11,7 +11,7 @@ import { labelSelectorToString } from '../internal/label-selector';
 export interface RolloutSnapshot {
   readonly ref: WorkloadRef;
   readonly workload: KubeWorkload;
-  /** The pods the workload's selector matches. */
+  /** The pods the workload's selector matches, except those another controller owns. */
   readonly pods: readonly KubePod[];
   /** The ControllerRevisions the workload controls, oldest first. */
   readonly revisions: readonly KubeControllerRevision[];
@@ -46,10 +46,14 @@ export async function readRolloutSnapshot(cluster: Cluster, ref: WorkloadRef): P
     cluster.list<KubePod>('Pod', ref.namespace, selector),
     cluster.list<KubeControllerRevision>('ControllerRevision', ref.namespace, selector),
   ]);
+  const uid = workload.metadata.uid;
+  // As the controllers claim pods: a pod another controller owns is not this workload's, even if the selector matches.
+  const own = pods.items.filter((pod) => (pod.metadata.ownerReferences ?? [])
+    .every((owner) => owner.controller !== true || owner.uid === uid));
   return {
     ref,
     workload,
-    pods: pods.items,
+    pods: own,
     revisions: controlledRevisions(workload, revisions.items),
     workloadResourceVersion: workload.metadata.resourceVersion ?? '',
     podsResourceVersion: pods.resourceVersion,
