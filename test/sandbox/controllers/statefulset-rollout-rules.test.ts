@@ -35,6 +35,16 @@ function scale(replicas: number): void {
   });
 }
 
+/** Deletes the pod and lets the StatefulSet recreate it with a container that runs but never becomes Ready. */
+function recreateNeverReady(podName: string): void {
+  sandbox.controllers.kubelet.addFailureRule({ mode: PodFailureMode.NEVER_READY, podName });
+  sandbox.api.delete(RESOURCES.pods, 'default', podName);
+  sandbox.advanceUntil(() => {
+    const pod = sandbox.api.get(RESOURCES.pods, 'default', podName);
+    return pod?.status?.phase === 'Running' && !pod.metadata.deletionTimestamp;
+  });
+}
+
 function readySince(podName: string): number {
   const ready = getObject(sandbox, RESOURCES.pods, podName).status.conditions.find((condition: any) => condition.type === 'Ready');
   return parseTimestamp(ready.lastTransitionTime)!;
@@ -90,12 +100,7 @@ describe('maxUnavailable (MaxUnavailableStatefulSet)', () => {
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
     }));
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
-    sandbox.controllers.kubelet.addFailureRule({ mode: PodFailureMode.NEVER_READY, podName: 'web-0' });
-    sandbox.api.delete(RESOURCES.pods, 'default', 'web-0');
-    sandbox.advanceUntil(() => {
-      const pod = sandbox.api.get(RESOURCES.pods, 'default', 'web-0');
-      return pod?.status?.phase === 'Running' && !pod.metadata.deletionTimestamp;
-    });
+    recreateNeverReady('web-0');
     sandbox.clock.advance(60_000);
     expect(set().status.readyReplicas).toBe(3);
 
@@ -207,12 +212,7 @@ describe('scale-down', () => {
     start();
     sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { replicas: 3 }));
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
-    sandbox.controllers.kubelet.addFailureRule({ mode: PodFailureMode.NEVER_READY, podName: 'web-0' });
-    sandbox.api.delete(RESOURCES.pods, 'default', 'web-0');
-    sandbox.advanceUntil(() => {
-      const pod = sandbox.api.get(RESOURCES.pods, 'default', 'web-0');
-      return pod?.status?.phase === 'Running' && !pod.metadata.deletionTimestamp;
-    });
+    recreateNeverReady('web-0');
 
     scale(1);
     sandbox.advanceUntil(() => set().status?.observedGeneration === 2);
@@ -230,12 +230,7 @@ describe('scale-down', () => {
     start();
     sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { replicas: 3 }));
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
-    sandbox.controllers.kubelet.addFailureRule({ mode: PodFailureMode.NEVER_READY, podName: 'web-2' });
-    sandbox.api.delete(RESOURCES.pods, 'default', 'web-2');
-    sandbox.advanceUntil(() => {
-      const pod = sandbox.api.get(RESOURCES.pods, 'default', 'web-2');
-      return pod?.status?.phase === 'Running' && !pod.metadata.deletionTimestamp;
-    });
+    recreateNeverReady('web-2');
     expect(isReady(getObject(sandbox, RESOURCES.pods, 'web-2'))).toBe(false);
 
     const pods = new EventLog(sandbox, RESOURCES.pods);

@@ -1,4 +1,5 @@
 import { isReady, startTestSandbox, TestSandbox } from './sandbox-fixture';
+import { statefulSetManifest } from './workload-helpers';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
 
 let sandbox: TestSandbox;
@@ -8,24 +9,6 @@ beforeEach(() => {
 });
 
 afterEach(() => sandbox.controllers.stop());
-
-function statefulSet(name: string, spec: Record<string, unknown> = {}): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      replicas: 3,
-      serviceName: name,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: { containers: [{ name, image: `${name}:1` }] },
-      },
-      ...spec,
-    },
-  };
-}
 
 function pods(app: string): KubeObject[] {
   return sandbox.pods(`app=${app}`);
@@ -58,7 +41,7 @@ function patchTemplateImage(name: string, image: string, extra: Record<string, u
 
 describe('StatefulSet controller (in-process)', () => {
   test('OrderedReady creates zk-0..2 one at a time, each after its predecessor is Running and Ready', () => {
-    sandbox.api.create(RESOURCES.statefulSets, statefulSet('zk'));
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('zk'));
     sandbox.clock.advance(0);
     expect(pods('zk').map((p) => p.metadata.name)).toEqual(['zk-0']);
 
@@ -110,13 +93,13 @@ describe('StatefulSet controller (in-process)', () => {
   });
 
   test('Parallel creates every pod at once', () => {
-    sandbox.api.create(RESOURCES.statefulSets, statefulSet('kafka', { podManagementPolicy: 'Parallel' }));
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { podManagementPolicy: 'Parallel' }));
     sandbox.clock.advance(0);
     expect(pods('kafka').map((p) => p.metadata.name)).toEqual(['kafka-0', 'kafka-1', 'kafka-2']);
   });
 
   test('a template change rolls pods in reverse ordinal order, one at a time', () => {
-    sandbox.api.create(RESOURCES.statefulSets, statefulSet('kafka', { podManagementPolicy: 'Parallel' }));
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { podManagementPolicy: 'Parallel' }));
     sandbox.advanceUntil(() => getSet('kafka').status?.readyReplicas === 3);
     const oldRevision = getSet('kafka').status.currentRevision;
 
@@ -150,7 +133,7 @@ describe('StatefulSet controller (in-process)', () => {
   });
 
   test('partition stages an update, a pod below it comes back at the old revision, lowering it rolls on', () => {
-    sandbox.api.create(RESOURCES.statefulSets, statefulSet('kafka', { podManagementPolicy: 'Parallel' }));
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { podManagementPolicy: 'Parallel' }));
     sandbox.advanceUntil(() => getSet('kafka').status?.readyReplicas === 3);
     const oldRevision = getSet('kafka').status.currentRevision;
 
@@ -189,7 +172,7 @@ describe('StatefulSet controller (in-process)', () => {
   });
 
   test('reverting the template reuses the old revision with a bumped number', () => {
-    sandbox.api.create(RESOURCES.statefulSets, statefulSet('zk', { podManagementPolicy: 'Parallel' }));
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('zk', { podManagementPolicy: 'Parallel' }));
     sandbox.advanceUntil(() => getSet('zk').status?.readyReplicas === 3);
     const first = revisions('zk')[0].metadata.name!;
     patchTemplateImage('zk', 'zk:2');
@@ -204,7 +187,7 @@ describe('StatefulSet controller (in-process)', () => {
   });
 
   test('OnDelete never replaces pods; a deleted pod comes back at the update revision', () => {
-    sandbox.api.create(RESOURCES.statefulSets, statefulSet('zk', { podManagementPolicy: 'Parallel', updateStrategy: { type: 'OnDelete' } }));
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('zk', { podManagementPolicy: 'Parallel', updateStrategy: { type: 'OnDelete' } }));
     sandbox.advanceUntil(() => getSet('zk').status?.readyReplicas === 3);
     const oldRevision = getSet('zk').status.currentRevision;
     patchTemplateImage('zk', 'zk:2');
@@ -219,7 +202,7 @@ describe('StatefulSet controller (in-process)', () => {
   });
 
   test('under OrderedReady a pod that never becomes Ready blocks the set even after the template is reverted (kubernetes#67250)', () => {
-    sandbox.api.create(RESOURCES.statefulSets, statefulSet('zk'));
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('zk'));
     sandbox.advanceUntil(() => rolledOut('zk'));
     patchTemplateImage('zk', 'zk:bad');
     sandbox.advanceUntil(() => {
