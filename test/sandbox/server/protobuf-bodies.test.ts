@@ -6,6 +6,7 @@ import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
 jest.setTimeout(60_000);
 
 // A minimal protobuf writer for hand-built bodies: length-delimited and varint fields.
+/* eslint-disable no-bitwise -- the wire format is defined on bits: 7-bit varint groups, 3-bit wire types */
 const varint = (value: number): number[] => {
   const bytes: number[] = [];
   do {
@@ -17,6 +18,7 @@ const varint = (value: number): number[] => {
 const bytesField = (field: number, bytes: number[]): number[] => [...varint((field << 3) | 2), ...varint(bytes.length), ...bytes];
 const textField = (field: number, text: string): number[] => bytesField(field, [...Buffer.from(text)]);
 const varintField = (field: number, value: number): number[] => [...varint(field << 3), ...varint(value)];
+/* eslint-enable no-bitwise */
 const envelope = (apiVersion: string, kind: string, raw: number[]): Uint8Array =>
   Uint8Array.from([0x6b, 0x38, 0x73, 0x00, ...bytesField(1, [...textField(1, apiVersion), ...textField(2, kind)]), ...bytesField(2, raw)]);
 

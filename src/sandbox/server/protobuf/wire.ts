@@ -1,5 +1,6 @@
 // The protobuf wire format, read generically: a message is a list of (field number, wire type, value) records.
 // Only what Kubernetes' generated messages use: varints, 64-bit, length-delimited and 32-bit fields.
+/* eslint-disable no-bitwise -- the wire format is defined on bits: 7-bit varint groups, 3-bit wire types */
 
 /** One field record of a message. */
 export interface WireField {
