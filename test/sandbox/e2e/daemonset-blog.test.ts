@@ -1,28 +1,17 @@
 // Seed 000 ("Kubernetes StatefulSets & DaemonSets Updates"), second half, replayed with the real kubectl on four
 // nodes (the post's "3 out of 4"): the node-exporter DaemonSet's rolling update, a bad image that halts it after
 // one node, the revision history with change-causes, and rollback as roll-forward. Commands are the post's.
-import { BackgroundCommand, CommandResult, KubectlSession, tableRows } from './kubectl-session';
+import { BackgroundCommand, tableRows } from './kubectl-session';
+import { distinctLines, firstLine, lastLine, useSeedReplay } from './seed-replay';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
-import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
 
 jest.setTimeout(120_000);
 
 const NODES = 4;
-let sandbox: Sandbox;
-let session: KubectlSession;
+const replay = useSeedReplay({ nodes: NODES });
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ clock: 'virtual', nodes: NODES });
-  session = new KubectlSession(sandbox);
-});
-
-afterAll(async () => {
-  session?.close();
-  await sandbox?.stop();
-});
-
-const exporter = () => sandbox.api.get(RESOURCES.daemonSets, 'default', 'node-exporter')!;
-const exporterPods = () => sandbox.api.list(RESOURCES.pods, { namespace: 'default', labelSelector: 'app=node-exporter' }).items;
+const exporter = () => replay.sandbox.api.get(RESOURCES.daemonSets, 'default', 'node-exporter')!;
+const exporterPods = () => replay.sandbox.api.list(RESOURCES.pods, { namespace: 'default', labelSelector: 'app=node-exporter' }).items;
 const imageOf = (pod: KubeObject) => pod.spec.containers[0].image;
 const waitingReason = (pod: KubeObject) => pod.status?.containerStatuses?.[0]?.state?.waiting?.reason;
 const rolledOut = () => {
@@ -31,41 +20,31 @@ const rolledOut = () => {
     && ds.status.numberAvailable === NODES && exporterPods().length === NODES;
 };
 
-/** Starts a command that waits on the cluster, lets it print its first line with the clock still, then runs the clock until it exits. */
-async function runBlocking(command: string): Promise<CommandResult> {
-  const process = session.start(command);
-  await Promise.race([process.waitForOutput((text) => text.includes('\n')).catch(() => undefined), process.done]);
-  await sandbox.runUntil(process.done);
-  return process.done;
-}
-
-/** The lines `rollout status` printed, without the repeats of an unchanged message. */
-const distinctLines = (output: string) => output.trim().split('\n').filter((line, index, lines) => line !== lines[index - 1]);
 
 describe('seed 000: node-exporter DaemonSet rolling update, history and rollback', () => {
   test('kubectl apply -f node-exporter-v0.13.yaml --record creates it and rollout status reports success', async () => {
-    const applied = await session.run('kubectl apply -f node-exporter-v0.13.yaml --record');
+    const applied = await replay.session.run('kubectl apply -f node-exporter-v0.13.yaml --record');
     expect(applied.code).toBe(0);
     expect(applied.stdout).toBe('daemonset.apps/node-exporter created\n');
     expect(applied.stderr).toContain('Flag --record has been deprecated');
 
-    const status = await runBlocking('kubectl rollout status ds node-exporter');
+    const status = await replay.runBlocking('kubectl rollout status ds node-exporter');
     expect(status.code).toBe(0);
-    expect(status.stdout.trim().split('\n').pop()).toBe('daemon set "node-exporter" successfully rolled out');
+    expect(lastLine(status.stdout)).toBe('daemon set "node-exporter" successfully rolled out');
 
-    const wide = await session.run('kubectl get pods -l app=node-exporter -o wide');
+    const wide = await replay.session.run('kubectl get pods -l app=node-exporter -o wide');
     const rows = tableRows(wide.stdout);
     expect(rows).toHaveLength(NODES);
     expect(rows.map((row) => row[6]).sort()).toEqual(['node-1', 'node-2', 'node-3', 'node-4']);
   });
 
   test('applying v0.14 rolls one pod at a time, as rollout status reports', async () => {
-    const written = await session.run('cat node-exporter-v0.13.yaml | sed "s/v0.13.0/v0.14.0/g" > node-exporter-v0.14.yaml');
+    const written = await replay.session.run('cat node-exporter-v0.13.yaml | sed "s/v0.13.0/v0.14.0/g" > node-exporter-v0.14.yaml');
     expect(written.code).toBe(0);
-    const applied = await session.run('kubectl apply -f node-exporter-v0.14.yaml --record');
+    const applied = await replay.session.run('kubectl apply -f node-exporter-v0.14.yaml --record');
     expect(applied.stdout).toBe('daemonset.apps/node-exporter configured\n');
 
-    const status = await runBlocking('kubectl rollout status ds node-exporter');
+    const status = await replay.runBlocking('kubectl rollout status ds node-exporter');
     expect(status.code).toBe(0);
     const lines = distinctLines(status.stdout);
     expect(lines).toContain('Waiting for daemon set "node-exporter" rollout to finish: 3 out of 4 new pods have been updated...');
@@ -77,15 +56,15 @@ describe('seed 000: node-exporter DaemonSet rolling update, history and rollback
   });
 
   test('a bad image halts the rollout after one node: rollout status never finishes', async () => {
-    await session.run('cat node-exporter-v0.13.yaml | sed "s/v0.13.0/bad/g" > node-exporter-bad.yaml');
-    const applied = await session.run('kubectl apply -f node-exporter-bad.yaml --record');
+    await replay.session.run('cat node-exporter-v0.13.yaml | sed "s/v0.13.0/bad/g" > node-exporter-bad.yaml');
+    const applied = await replay.session.run('kubectl apply -f node-exporter-bad.yaml --record');
     expect(applied.stdout).toBe('daemonset.apps/node-exporter configured\n');
 
-    const status: BackgroundCommand = session.start('kubectl rollout status ds node-exporter');
-    await status.waitForOutput((text) => text.includes('\n'));
-    await sandbox.runUntil(() => exporterPods().some((pod) => waitingReason(pod) === 'ImagePullBackOff'));
+    const status: BackgroundCommand = replay.session.start('kubectl rollout status ds node-exporter');
+    await firstLine(status);
+    await replay.sandbox.runUntil(() => exporterPods().some((pod) => waitingReason(pod) === 'ImagePullBackOff'));
     // Ten more minutes change nothing: the new pod never becomes available, so no other node is updated.
-    await sandbox.advance(10 * 60_000);
+    await replay.sandbox.advance(10 * 60_000);
     const interrupted = await status.interrupt();
     const lines = distinctLines(interrupted.stdout);
     expect(lines).toContain('Waiting for daemon set "node-exporter" rollout to finish: 0 out of 4 new pods have been updated...');
@@ -93,19 +72,19 @@ describe('seed 000: node-exporter DaemonSet rolling update, history and rollback
     expect(lines.filter((line) => / [2-4] out of 4 /.test(line) || line.includes('successfully'))).toEqual([]);
     expect(exporterPods().filter((pod) => imageOf(pod) === 'prom/node-exporter:bad')).toHaveLength(1);
 
-    const listed = tableRows((await session.run('kubectl get pods -l app=node-exporter')).stdout);
+    const listed = tableRows((await replay.session.run('kubectl get pods -l app=node-exporter')).stdout);
     const bad = listed.filter((row) => row[1] === '0/1');
     expect(bad).toHaveLength(1);
     expect(['ErrImagePull', 'ImagePullBackOff']).toContain(bad[0][2]);
 
     // NAME DESIRED CURRENT READY UP-TO-DATE AVAILABLE NODE SELECTOR AGE: N N N-1 1 N-1 <none>. (The post shows
     // AVAILABLE N; upstream counts the replaced node's pod as unavailable, and so does the sandbox.)
-    const ds = tableRows((await session.run('kubectl get ds node-exporter')).stdout);
+    const ds = tableRows((await replay.session.run('kubectl get ds node-exporter')).stdout);
     expect(ds.map((row) => row.slice(0, 7))).toEqual([['node-exporter', '4', '4', '3', '1', '3', '<none>']]);
   });
 
   test('kubectl rollout history lists the revisions with their change-causes', async () => {
-    const history = await session.run('kubectl rollout history ds node-exporter');
+    const history = await replay.session.run('kubectl rollout history ds node-exporter');
     expect(history.code).toBe(0);
     expect(history.stdout).toBe([
       'daemonset.apps/node-exporter ',
@@ -117,22 +96,22 @@ describe('seed 000: node-exporter DaemonSet rolling update, history and rollback
       '',
     ].join('\n'));
 
-    const revision2 = await session.run('kubectl rollout history ds node-exporter --revision=2');
+    const revision2 = await replay.session.run('kubectl rollout history ds node-exporter --revision=2');
     expect(revision2.stdout).toContain('daemonset.apps/node-exporter with revision #2\nPod Template:\n  Labels:\tapp=node-exporter\n');
     expect(revision2.stdout).toMatch(/Image:\s+prom\/node-exporter:v0\.14\.0\n/);
     expect(revision2.stdout).toMatch(/Port:\s+9100\/TCP\n/);
   });
 
   test('kubectl rollout undo --to-revision=2 rolls forward to revision 4 and the DaemonSet is healthy again', async () => {
-    const undone = await session.run('kubectl rollout undo ds node-exporter --to-revision=2');
+    const undone = await replay.session.run('kubectl rollout undo ds node-exporter --to-revision=2');
     expect(undone).toMatchObject({ code: 0, stdout: 'daemonset.apps/node-exporter rolled back\n' });
 
-    const status = await runBlocking('kubectl rollout status ds node-exporter');
-    expect(status.stdout.trim().split('\n').pop()).toBe('daemon set "node-exporter" successfully rolled out');
+    const status = await replay.runBlocking('kubectl rollout status ds node-exporter');
+    expect(lastLine(status.stdout)).toBe('daemon set "node-exporter" successfully rolled out');
     expect(rolledOut()).toBe(true);
     expect(exporterPods().map(imageOf)).toEqual(Array(NODES).fill('prom/node-exporter:v0.14.0'));
 
-    const history = await session.run('kubectl rollout history ds node-exporter');
+    const history = await replay.session.run('kubectl rollout history ds node-exporter');
     expect(history.stdout).toBe([
       'daemonset.apps/node-exporter ',
       'REVISION  CHANGE-CAUSE',
@@ -142,23 +121,23 @@ describe('seed 000: node-exporter DaemonSet rolling update, history and rollback
       '',
       '',
     ].join('\n'));
-    const ds = tableRows((await session.run('kubectl get ds node-exporter')).stdout);
+    const ds = tableRows((await replay.session.run('kubectl get ds node-exporter')).stdout);
     expect(ds.map((row) => row.slice(0, 7))).toEqual([['node-exporter', '4', '4', '4', '4', '4', '<none>']]);
   });
 
   test('undo to the current revision is skipped; an unknown revision is an error', async () => {
-    const skipped = await session.run('kubectl rollout undo ds node-exporter --to-revision=4');
+    const skipped = await replay.session.run('kubectl rollout undo ds node-exporter --to-revision=4');
     expect(skipped).toMatchObject({ code: 0, stdout: 'daemonset.apps/node-exporter skipped rollback (current template already matches revision 4)\n' });
 
-    const missing = await session.run('kubectl rollout undo ds node-exporter --to-revision=10');
+    const missing = await replay.session.run('kubectl rollout undo ds node-exporter --to-revision=10');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe('error: unable to find specified revision 10 in history\n');
   });
 
   test('kubectl delete ds node-exporter cleans up', async () => {
-    const deleted = session.start('kubectl delete ds node-exporter');
-    await sandbox.runUntil(deleted.done);
+    const deleted = replay.session.start('kubectl delete ds node-exporter');
+    await replay.sandbox.runUntil(deleted.done);
     expect((await deleted.done).stdout).toBe('daemonset.apps "node-exporter" deleted\n');
-    await sandbox.runUntil(() => exporterPods().length === 0);
+    await replay.sandbox.runUntil(() => exporterPods().length === 0);
   });
 });

@@ -1,54 +1,27 @@
 // Seed 000 ("Kubernetes StatefulSets & DaemonSets Updates"), first half, replayed with the real kubectl: the
 // ZooKeeper and Kafka StatefulSets, a rolling update, staging with a partition, a canary and the phased roll out.
 // Commands are the post's, verbatim; time moves only when the test drives the sandbox's virtual clock.
-import { BackgroundCommand, CommandResult, KubectlSession, tableRows, whenWatched } from './kubectl-session';
+import { tableRows, whenWatched } from './kubectl-session';
+import { isReadyPod, lastLine, useSeedReplay } from './seed-replay';
 import { ApiEvent, KubeObject, RESOURCES } from '../../../src/sandbox/api';
-import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
 
 jest.setTimeout(120_000);
 
-let sandbox: Sandbox;
-let session: KubectlSession;
+const replay = useSeedReplay({ nodes: 3 });
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ clock: 'virtual', nodes: 3 });
-  session = new KubectlSession(sandbox);
-});
-
-afterAll(async () => {
-  session?.close();
-  await sandbox?.stop();
-});
-
-const pods = (app: string) => sandbox.api.list(RESOURCES.pods, { namespace: 'default', labelSelector: `app=${app}` }).items;
-const pod = (name: string) => sandbox.api.get(RESOURCES.pods, 'default', name);
-const kafka = () => sandbox.api.get(RESOURCES.statefulSets, 'default', 'kafka')!;
-const isReady = (object: KubeObject) => (object.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+const pods = (app: string) => replay.sandbox.api.list(RESOURCES.pods, { namespace: 'default', labelSelector: `app=${app}` }).items;
+const pod = (name: string) => replay.sandbox.api.get(RESOURCES.pods, 'default', name);
+const kafka = () => replay.sandbox.api.get(RESOURCES.statefulSets, 'default', 'kafka')!;
 const cpuOf = (object: KubeObject | undefined) => object?.spec.containers[0].resources.requests.cpu;
 const revisionOf = (object: KubeObject | undefined) => object?.metadata.labels?.['controller-revision-hash'];
-const allReady = (app: string, count: number) => () =>
-  pods(app).length === count && pods(app).every((p) => isReady(p) && !p.metadata.deletionTimestamp);
+const allReady = (app: string, count: number) => () => pods(app).length === count && pods(app).every(isReadyPod);
 const rolledOut = (sts: KubeObject, updated: number) => sts.status?.observedGeneration === sts.metadata.generation
   && sts.status?.updatedReplicas === updated && sts.status?.readyReplicas === sts.spec.replicas;
-
-/**
- * Runs a command that only returns once the cluster has moved on (`rollout status`, `delete` waiting for the pod to
- * go): the clock stays still until the command has reached the server (`started`), then runs until it exits.
- */
-async function runBlocking(command: string, started: (process: BackgroundCommand) => Promise<void>): Promise<CommandResult> {
-  const process = session.start(command);
-  await Promise.race([started(process).catch(() => undefined), process.done]);
-  await sandbox.runUntil(process.done);
-  return process.done;
-}
-
-/** Resolves when kubectl has printed its first status line. */
-const firstLine = (process: BackgroundCommand) => process.waitForOutput((text) => text.includes('\n'));
 
 /** Records the pods' watch events, to tell the order things happened in. */
 function recordPods(app: string): { events: ApiEvent[]; stop: () => void } {
   const events: ApiEvent[] = [];
-  const stop = sandbox.api.watch(RESOURCES.pods, { namespace: 'default', labelSelector: `app=${app}` }, (event) => events.push(event));
+  const stop = replay.sandbox.api.watch(RESOURCES.pods, { namespace: 'default', labelSelector: `app=${app}` }, (event) => events.push(event));
   return { events, stop };
 }
 
@@ -68,30 +41,30 @@ function creationOrder(events: ApiEvent[], count: number): { allCreated: number;
 describe('seed 000: ZooKeeper and Kafka StatefulSets', () => {
   test('kubectl apply -f zookeeper_mini.yaml creates the ensemble, and the Parallel policy creates all zk pods at once', async () => {
     const recording = recordPods('zk');
-    const applied = await session.run('kubectl apply -f zookeeper_mini.yaml');
+    const applied = await replay.session.run('kubectl apply -f zookeeper_mini.yaml');
     expect(applied).toMatchObject({ code: 0, stderr: '' });
     expect(applied.stdout).toBe('service/zk-hs created\nservice/zk-cs created\npoddisruptionbudget.policy/zk-pdb created\nstatefulset.apps/zk created\n');
 
-    await sandbox.runUntil(allReady('zk', 3));
+    await replay.sandbox.runUntil(allReady('zk', 3));
     recording.stop();
     const order = creationOrder(recording.events, 3);
     expect(order.allCreated).toBeGreaterThanOrEqual(0);
     expect(order.allCreated).toBeLessThan(order.firstRunning);
 
-    const listed = await session.run('kubectl get po -lapp=zk');
+    const listed = await replay.session.run('kubectl get po -lapp=zk');
     expect(tableRows(listed.stdout).map((row) => row.slice(0, 4))).toEqual([
       ['zk-0', '1/1', 'Running', '0'], ['zk-1', '1/1', 'Running', '0'], ['zk-2', '1/1', 'Running', '0'],
     ]);
   });
 
   test('kubectl get po -lapp=kafka -w shows the brokers created in parallel, all Pending before any runs', async () => {
-    const watch = session.start('kubectl get po -lapp=kafka -w');
-    await Promise.race([whenWatched(sandbox, RESOURCES.pods, (options) => options.labelSelector === 'app=kafka'), watch.done]);
+    const watch = replay.session.start('kubectl get po -lapp=kafka -w');
+    await Promise.race([whenWatched(replay.sandbox, RESOURCES.pods, (options) => options.labelSelector === 'app=kafka'), watch.done]);
     const recording = recordPods('kafka');
-    const applied = await session.run('kubectl apply -f kafka_mini.yaml');
+    const applied = await replay.session.run('kubectl apply -f kafka_mini.yaml');
     expect(applied.stdout).toBe('service/kafka-hs created\npoddisruptionbudget.policy/kafka-pdb created\nstatefulset.apps/kafka created\n');
 
-    await sandbox.runUntil(allReady('kafka', 3));
+    await replay.sandbox.runUntil(allReady('kafka', 3));
     recording.stop();
     const order = creationOrder(recording.events, 3);
     expect(order.allCreated).toBeLessThan(order.firstRunning);
@@ -106,18 +79,18 @@ describe('seed 000: ZooKeeper and Kafka StatefulSets', () => {
   });
 
   test('a template patch updates kafka-2, kafka-1 and kafka-0 in that order, each after the previous is Running and Ready', async () => {
-    const watch = session.start('kubectl get po -lapp=kafka -w');
+    const watch = replay.session.start('kubectl get po -lapp=kafka -w');
     await watch.waitForOutput((text) => tableRows(text).length >= 3);
 
-    const patched = await session.run(
+    const patched = await replay.session.run(
       'kubectl patch sts kafka --type=\'json\' -p=\'[{"op": "replace", "path": "/spec/template/spec/containers/0/resources/requests/cpu", "value":"250m"}]\'');
     expect(patched).toMatchObject({ code: 0, stdout: 'statefulset.apps/kafka patched\n' });
 
-    const statusResult = await runBlocking('kubectl rollout status sts kafka', firstLine);
+    const statusResult = await replay.runBlocking('kubectl rollout status sts kafka');
     expect(statusResult.code).toBe(0);
     const revision = kafka().status.updateRevision;
     expect(statusResult.stdout).toContain('Waiting for 1 pods to be ready...\n');
-    expect(statusResult.stdout.trim().split('\n').pop()).toBe(`statefulset rolling update complete 3 pods at revision ${revision}...`);
+    expect(lastLine(statusResult.stdout)).toBe(`statefulset rolling update complete 3 pods at revision ${revision}...`);
 
     // The watch prints asynchronously: wait for its line showing kafka-0 back to Ready before reading it.
     const firstTerminating = (rows: string[][], name: string) => rows.findIndex((row) => row[0] === name && row[2] === 'Terminating');
@@ -133,15 +106,15 @@ describe('seed 000: ZooKeeper and Kafka StatefulSets', () => {
   });
 
   test('partition 3 stages the next template change: no pod is updated, even after waiting', async () => {
-    const staged = await session.run('kubectl patch sts kafka -p \'{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":3}}}}\'');
+    const staged = await replay.session.run('kubectl patch sts kafka -p \'{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":3}}}}\'');
     expect(staged.stdout).toBe('statefulset.apps/kafka patched\n');
-    const changed = await session.run(
+    const changed = await replay.session.run(
       'kubectl patch sts kafka --type=\'json\' -p=\'[{"op": "replace", "path": "/spec/template/spec/containers/0/resources/requests/cpu", "value":"0.3"}]\'');
     expect(changed.stdout).toBe('statefulset.apps/kafka patched\n');
 
-    await sandbox.runUntil(() => kafka().status?.observedGeneration === kafka().metadata.generation);
+    await replay.sandbox.runUntil(() => kafka().status?.observedGeneration === kafka().metadata.generation);
     const uids = pods('kafka').map((p) => p.metadata.uid);
-    await sandbox.advance(10 * 60_000);
+    await replay.sandbox.advance(10 * 60_000);
     expect(pods('kafka').map((p) => p.metadata.uid)).toEqual(uids);
     expect(kafka().status.updateRevision).not.toBe(kafka().status.currentRevision);
     expect(pods('kafka').map(revisionOf)).toEqual(Array(3).fill(kafka().status.currentRevision));
@@ -152,17 +125,17 @@ describe('seed 000: ZooKeeper and Kafka StatefulSets', () => {
     const oldUid = pod('kafka-1')!.metadata.uid;
     // kubectl delete waits, with a watch, for the pod to be gone (its graceful termination, in virtual time); the
     // clock stops once the controller has recreated it, so the watch below sees the new pod start.
-    const deletion = session.start('kubectl delete po kafka-1');
-    await Promise.race([whenWatched(sandbox, RESOURCES.pods, (options) => options.fieldSelector === 'metadata.name=kafka-1'), deletion.done]);
-    await sandbox.runUntil(() => pod('kafka-1') !== undefined && pod('kafka-1')!.metadata.uid !== oldUid);
+    const deletion = replay.session.start('kubectl delete po kafka-1');
+    await Promise.race([whenWatched(replay.sandbox, RESOURCES.pods, (options) => options.fieldSelector === 'metadata.name=kafka-1'), deletion.done]);
+    await replay.sandbox.runUntil(() => pod('kafka-1') !== undefined && pod('kafka-1')!.metadata.uid !== oldUid);
     expect((await deletion.done).stdout).toBe('pod "kafka-1" deleted\n');
 
     // kubectl get po kafka-1 -w: the recreated pod starts, runs, then becomes ready.
-    const watch = session.start('kubectl get po kafka-1 -w');
-    await Promise.race([whenWatched(sandbox, RESOURCES.pods, (options) => options.fieldSelector === 'metadata.name=kafka-1'), watch.done]);
-    await sandbox.runUntil(() => {
+    const watch = replay.session.start('kubectl get po kafka-1 -w');
+    await Promise.race([whenWatched(replay.sandbox, RESOURCES.pods, (options) => options.fieldSelector === 'metadata.name=kafka-1'), watch.done]);
+    await replay.sandbox.runUntil(() => {
       const recreated = pod('kafka-1');
-      return recreated !== undefined && recreated.metadata.uid !== oldUid && isReady(recreated);
+      return recreated !== undefined && recreated.metadata.uid !== oldUid && isReadyPod(recreated);
     });
     await watch.waitForOutput((text) => tableRows(text).some((row) => row[1] === '1/1'));
     const states = tableRows((await watch.interrupt()).stdout).map((row) => `${row[1]} ${row[2]}`)
@@ -171,40 +144,40 @@ describe('seed 000: ZooKeeper and Kafka StatefulSets', () => {
     expect(states[states.length - 1]).toBe('1/1 Running');
     expect(states.every((state) => ['0/1 Pending', '0/1 ContainerCreating', '0/1 Running', '1/1 Running'].includes(state))).toBe(true);
 
-    const yaml = await session.run('kubectl get po kafka-1 -o yaml');
+    const yaml = await replay.session.run('kubectl get po kafka-1 -o yaml');
     expect(yaml.stdout).toMatch(/requests:\n\s+cpu: 250m\n\s+memory: 1Gi\n/);
     expect(revisionOf(pod('kafka-1'))).toBe(kafka().status.currentRevision);
   });
 
   test('partition 2 rolls out a canary: only kafka-2 is updated', async () => {
-    const canary = await session.run('kubectl patch sts kafka -p \'{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":2}}}}\'');
+    const canary = await replay.session.run('kubectl patch sts kafka -p \'{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":2}}}}\'');
     expect(canary.stdout).toBe('statefulset.apps/kafka patched\n');
-    const status = await runBlocking('kubectl rollout status sts kafka', firstLine);
+    const status = await replay.runBlocking('kubectl rollout status sts kafka');
     expect(status.stdout).toContain('Waiting for partitioned roll out to finish: 0 out of 1 new pods have been updated...\n');
-    expect(status.stdout.trim().split('\n').pop()).toBe('partitioned roll out complete: 1 new pods have been updated...');
+    expect(lastLine(status.stdout)).toBe('partitioned roll out complete: 1 new pods have been updated...');
     expect(pods('kafka').map(cpuOf)).toEqual(['250m', '250m', '0.3']);
     expect(revisionOf(pod('kafka-2'))).toBe(kafka().status.updateRevision);
   });
 
   test('partition 1 updates one more broker, partition 0 completes the update', async () => {
-    await session.run('kubectl patch sts kafka -p \'{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":1}}}}\'');
-    await sandbox.runUntil(() => rolledOut(kafka(), 2));
+    await replay.session.run('kubectl patch sts kafka -p \'{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":1}}}}\'');
+    await replay.sandbox.runUntil(() => rolledOut(kafka(), 2));
     expect(pods('kafka').map(cpuOf)).toEqual(['250m', '0.3', '0.3']);
 
-    await session.run('kubectl patch sts kafka -p \'{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":0}}}}\'');
+    await replay.session.run('kubectl patch sts kafka -p \'{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":0}}}}\'');
     // With a rollingUpdate stanza kubectl reports a partitioned roll out, even at partition 0.
-    const status = await runBlocking('kubectl rollout status sts kafka', firstLine);
+    const status = await replay.runBlocking('kubectl rollout status sts kafka');
     const revision = kafka().status.updateRevision;
-    expect(status.stdout.trim().split('\n').pop()).toBe('partitioned roll out complete: 3 new pods have been updated...');
+    expect(lastLine(status.stdout)).toBe('partitioned roll out complete: 3 new pods have been updated...');
     expect(pods('kafka').map(cpuOf)).toEqual(['0.3', '0.3', '0.3']);
     expect(kafka().status.currentRevision).toBe(revision);
   });
 
   test('kubectl delete -f kafka_mini.yaml removes the objects but keeps the claims', async () => {
-    const deleted = await session.run('kubectl delete -f kafka_mini.yaml');
+    const deleted = await replay.session.run('kubectl delete -f kafka_mini.yaml');
     expect(deleted.stdout).toBe('service "kafka-hs" deleted\npoddisruptionbudget.policy "kafka-pdb" deleted\nstatefulset.apps "kafka" deleted\n');
-    await sandbox.runUntil(() => pods('kafka').length === 0);
-    const claims = await session.run('kubectl get pvc');
+    await replay.sandbox.runUntil(() => pods('kafka').length === 0);
+    const claims = await replay.session.run('kubectl get pvc');
     expect(tableRows(claims.stdout).map((row) => row[0])).toEqual(expect.arrayContaining(['datadir-kafka-0', 'datadir-kafka-1', 'datadir-kafka-2']));
   });
 });

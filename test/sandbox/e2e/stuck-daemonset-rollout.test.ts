@@ -1,48 +1,36 @@
 // Seed 001's troubleshooting: "a DaemonSet rolling update may get stuck when a node has run out of resources";
 // find the node without a DaemonSet pod with `kubectl get pods -o wide`, delete a non-DaemonSet pod there to make
 // room, and the rollout goes on. Nodes have one CPU; a busy pod takes 950m of node-1's.
-import { KubectlSession, tableRows, whenWatched } from './kubectl-session';
+import { tableRows, whenWatched } from './kubectl-session';
+import { firstLine, isReadyPod, lastLine, useSeedReplay } from './seed-replay';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
 import { makeNodes } from '../../../src/sandbox/nodes';
-import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
 
 jest.setTimeout(120_000);
 
-let sandbox: Sandbox;
-let session: KubectlSession;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ clock: 'virtual', nodes: 0 });
+const replay = useSeedReplay({ nodes: 0 }, (sandbox) => {
   for (const node of makeNodes(['node-1', 'node-2', 'node-3'].map((name) => ({ name, cpu: '1' })), sandbox.clock.now())) {
     sandbox.addNode(node);
   }
-  session = new KubectlSession(sandbox);
 });
 
-afterAll(async () => {
-  session?.close();
-  await sandbox?.stop();
-});
-
-const fluentdPods = () => sandbox.api.list(RESOURCES.pods, { namespace: 'kube-system', labelSelector: 'name=fluentd-elasticsearch' }).items;
-const isReady = (pod: KubeObject) => !pod.metadata.deletionTimestamp
-  && (pod.status?.conditions ?? []).some((condition: any) => condition.type === 'Ready' && condition.status === 'True');
+const fluentdPods = () => replay.sandbox.api.list(RESOURCES.pods, { namespace: 'kube-system', labelSelector: 'name=fluentd-elasticsearch' }).items;
 const requestsCpu = (pod: KubeObject) => pod.spec.containers[0].resources?.requests?.cpu === '100m';
 
 describe('seed 001: a DaemonSet rollout stuck on a full node', () => {
   test('the new pod for the full node stays Pending and the rollout waits, until room is made', async () => {
-    await session.run('kubectl apply -f busy-pod.yaml');
-    await session.run('kubectl apply -f fluentd-daemonset.yaml --record=true');
-    await sandbox.runUntil(() => fluentdPods().length === 3 && fluentdPods().every(isReady));
+    await replay.session.run('kubectl apply -f busy-pod.yaml');
+    await replay.session.run('kubectl apply -f fluentd-daemonset.yaml --record=true');
+    await replay.sandbox.runUntil(() => fluentdPods().length === 3 && fluentdPods().every(isReadyPod));
 
-    await session.run('kubectl apply -f fluentd-daemonset-update.yaml --record=true');
-    const status = session.start('kubectl rollout status ds/fluentd-elasticsearch -n kube-system');
-    await status.waitForOutput((text) => text.includes('\n'));
-    await sandbox.runUntil(() => fluentdPods().some((pod) => requestsCpu(pod) && !pod.spec.nodeName
+    await replay.session.run('kubectl apply -f fluentd-daemonset-update.yaml --record=true');
+    const status = replay.session.start('kubectl rollout status ds/fluentd-elasticsearch -n kube-system');
+    await firstLine(status);
+    await replay.sandbox.runUntil(() => fluentdPods().some((pod) => requestsCpu(pod) && !pod.spec.nodeName
       && (pod.status?.conditions ?? []).some((condition: any) => condition.type === 'PodScheduled' && condition.reason === 'Unschedulable')));
-    await sandbox.advance(2 * 60_000);
+    await replay.sandbox.advance(2 * 60_000);
 
-    const wide = tableRows((await session.run('kubectl get pods -l name=fluentd-elasticsearch -o wide -n kube-system')).stdout);
+    const wide = tableRows((await replay.session.run('kubectl get pods -l name=fluentd-elasticsearch -o wide -n kube-system')).stdout);
     const pending = wide.filter((row) => row[2] === 'Pending');
     expect(pending).toHaveLength(1);
     expect(pending[0][6]).toBe('<none>');
@@ -52,17 +40,17 @@ describe('seed 001: a DaemonSet rollout stuck on a full node', () => {
 
     // The scheduler keeps retrying the pending pod, so timers never run out: drive the clock by the cluster's
     // state rather than by the kubectl processes, which then see that state and exit.
-    const resumed = session.start('kubectl rollout status ds/fluentd-elasticsearch -n kube-system');
-    await resumed.waitForOutput((text) => text.includes('\n'));
-    const freed = session.start('kubectl delete pod busy -n kube-system');
-    await Promise.race([whenWatched(sandbox, RESOURCES.pods, (options) => options.fieldSelector === 'metadata.name=busy'), freed.done]);
-    await sandbox.runUntil(() => !sandbox.api.get(RESOURCES.pods, 'kube-system', 'busy'));
+    const resumed = replay.session.start('kubectl rollout status ds/fluentd-elasticsearch -n kube-system');
+    await firstLine(resumed);
+    const freed = replay.session.start('kubectl delete pod busy -n kube-system');
+    await Promise.race([whenWatched(replay.sandbox, RESOURCES.pods, (options) => options.fieldSelector === 'metadata.name=busy'), freed.done]);
+    await replay.sandbox.runUntil(() => !replay.sandbox.api.get(RESOURCES.pods, 'kube-system', 'busy'));
     expect((await freed.done).stdout).toBe('pod "busy" deleted\n');
-    await sandbox.runUntil(() => {
-      const ds = sandbox.api.get(RESOURCES.daemonSets, 'kube-system', 'fluentd-elasticsearch')!;
+    await replay.sandbox.runUntil(() => {
+      const ds = replay.sandbox.api.get(RESOURCES.daemonSets, 'kube-system', 'fluentd-elasticsearch')!;
       return ds.status?.updatedNumberScheduled === 3 && ds.status?.numberAvailable === 3;
     });
-    expect((await resumed.done).stdout.trim().split('\n').pop()).toBe('daemon set "fluentd-elasticsearch" successfully rolled out');
+    expect(lastLine((await resumed.done).stdout)).toBe('daemon set "fluentd-elasticsearch" successfully rolled out');
     expect(fluentdPods().map((pod) => pod.spec.nodeName).sort()).toEqual(['node-1', 'node-2', 'node-3']);
     expect(fluentdPods().every(requestsCpu)).toBe(true);
   });
