@@ -138,7 +138,8 @@ class PromotionRun {
     const replicas = statefulSetReplicas(sts);
     const resolved = resolvePartitionPlan({
       flag: this.options.plan,
-      statePlan: inProgress ? state.plan : undefined,
+      // The same revision goes on with the plan it was started with, also after a --step or --to run completed.
+      statePlan: inProgress || state?.updateRevision === sts.status?.updateRevision ? state?.plan : undefined,
       annotation: sts.metadata.annotations?.[RolloutKeys.PLAN_ANNOTATION],
       replicas,
       where: this.where,

@@ -109,6 +109,20 @@ describe('promoteStatefulSet', () => {
     expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:1', 'kafka-1': 'kafka:1', 'kafka-2': 'kafka:1' });
   });
 
+  test('--to 2 stops at the first step with two pods on the new revision; a later run goes on with the same plan', async () => {
+    sandbox = startPromotionSandbox();
+    await stagedKafka();
+    const partial = startPromotion(sandbox, { name: 'kafka', plan: 'linear:1', target: { kind: 'to', value: '2' } });
+    await sandbox.runUntil(partial.settled);
+    expect(await partial.result()).toMatchObject({ phase: 'complete', step: 2, message: 'step 2 of 3 complete' });
+    expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:1', 'kafka-1': 'kafka:2', 'kafka-2': 'kafka:2' });
+    const finish = startPromotion(sandbox, { name: 'kafka', target: { kind: 'all' } });
+    await sandbox.runUntil(finish.settled);
+    expect(await finish.result()).toMatchObject({ phase: 'complete', step: 3 });
+    expect(finish.events[0]).toMatchObject({ type: 'started', plan: 'linear:1', step: 2, targetStep: 3, resumed: false });
+    expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:2', 'kafka-1': 'kafka:2', 'kafka-2': 'kafka:2' });
+  });
+
   test('without --auto-rollback a failed step stops where it is', async () => {
     sandbox = startPromotionSandbox();
     await stagedKafka(3, 'kafka:bad');
