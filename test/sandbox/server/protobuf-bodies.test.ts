@@ -93,6 +93,16 @@ describe('kubectl create subcommands send protobuf', () => {
     expect(sandbox.api.get(RESOURCES.serviceAccounts, 'default', 'deployer')).toBeDefined();
   });
 
+  test('role and rolebinding keep their rules, subjects and roleRef', async () => {
+    await kubectl(sandbox, ['create', 'role', 'reader', '--verb=get,list', '--resource=statefulsets.apps']);
+    await kubectl(sandbox, ['create', 'rolebinding', 'readers', '--role=reader', '--serviceaccount=default:deployer']);
+    expect(sandbox.api.get(RESOURCES.roles, 'default', 'reader')!.rules).toEqual([{ verbs: ['get', 'list'], apiGroups: ['apps'], resources: ['statefulsets'] }]);
+    expect(sandbox.api.get(RESOURCES.roleBindings, 'default', 'readers')).toMatchObject({
+      subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: 'default' }],
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' },
+    });
+  });
+
   test('a kind the sandbox does not decode from protobuf says what to do instead', async () => {
     const service = await kubectl(sandbox, ['create', 'service', 'clusterip', 'web', '--tcp=80:80']);
     expect(service.code).toBe(1);

@@ -1,8 +1,9 @@
 // Request bodies in Kubernetes' protobuf encoding (application/vnd.kubernetes.protobuf), which kubectl's typed
-// clients send: `kubectl create namespace|configmap|secret|serviceaccount` POST protobuf, not JSON. A body is the
-// magic prefix "k8s\0" and a runtime.Unknown holding the apiVersion, the kind and the object's own message. The
-// sandbox decodes the kinds those commands create, with the field numbers of k8s.io/api's generated.proto, into
-// the same JSON objects a JSON body gives; any other kind or field is refused by name rather than half-read.
+// clients send: `kubectl create namespace|configmap|secret|serviceaccount|role|rolebinding|clusterrole|
+// clusterrolebinding` POST protobuf, not JSON. A body is the magic prefix "k8s\0" and a runtime.Unknown holding
+// the apiVersion, the kind and the object's own message. The sandbox decodes the kinds those commands create, with
+// the field numbers of k8s.io/api's generated.proto, into the same JSON objects a JSON body gives; any other kind
+// or field is refused by name rather than half-read.
 import { readMessage, WireField, WireFormatError } from './wire';
 import { ApiError, KubeObject } from '../../api';
 
@@ -64,6 +65,38 @@ const OBJECT_REFERENCE = message('ObjectReference', {
   7: { name: 'fieldPath', type: 'string' },
 });
 
+const POLICY_RULE = message('PolicyRule', {
+  1: { name: 'verbs', type: 'string', repeated: true },
+  2: { name: 'apiGroups', type: 'string', repeated: true },
+  3: { name: 'resources', type: 'string', repeated: true },
+  4: { name: 'resourceNames', type: 'string', repeated: true },
+  5: { name: 'nonResourceURLs', type: 'string', repeated: true },
+});
+
+const SUBJECT = message('Subject', {
+  1: { name: 'kind', type: 'string' },
+  2: { name: 'apiGroup', type: 'string' },
+  3: { name: 'name', type: 'string' },
+  4: { name: 'namespace', type: 'string' },
+});
+
+const ROLE_REF = message('RoleRef', {
+  1: { name: 'apiGroup', type: 'string' },
+  2: { name: 'kind', type: 'string' },
+  3: { name: 'name', type: 'string' },
+});
+
+const role = (kind: string) => message(kind, {
+  1: { name: 'metadata', type: OBJECT_META },
+  2: { name: 'rules', type: POLICY_RULE, repeated: true },
+});
+
+const roleBinding = (kind: string) => message(kind, {
+  1: { name: 'metadata', type: OBJECT_META },
+  2: { name: 'subjects', type: SUBJECT, repeated: true },
+  3: { name: 'roleRef', type: ROLE_REF },
+});
+
 // The kinds `kubectl create <kind>` sends as protobuf, by `apiVersion/kind`.
 const KINDS: Readonly<Record<string, MessageSpec>> = {
   'v1/Namespace': message('Namespace', {
@@ -90,6 +123,10 @@ const KINDS: Readonly<Record<string, MessageSpec>> = {
     3: { name: 'imagePullSecrets', type: message('LocalObjectReference', { 1: { name: 'name', type: 'string' } }), repeated: true },
     4: { name: 'automountServiceAccountToken', type: 'bool', pointer: true },
   }),
+  'rbac.authorization.k8s.io/v1/Role': role('Role'),
+  'rbac.authorization.k8s.io/v1/ClusterRole': role('ClusterRole'),
+  'rbac.authorization.k8s.io/v1/RoleBinding': roleBinding('RoleBinding'),
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': roleBinding('ClusterRoleBinding'),
 };
 
 /** Decodes a protobuf request body into the object's JSON form; throws a 415 naming what the sandbox cannot read. */
