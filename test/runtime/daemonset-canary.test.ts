@@ -1,7 +1,7 @@
 // The DaemonSet node canary end to end against the in-process sandbox (real store, DaemonSet controller, scheduler and
 // kubelets on a VirtualClock), through the runtime's Cluster interface.
 import { daemonSetManifest } from './daemonset-fixtures';
-import { isReady, PromotionSandbox, startPromotionSandbox } from './promotion-fixture';
+import { FAST_KUBELET, isReady, PromotionSandbox, startPromotionSandbox } from './promotion-fixture';
 import { RolloutKeys } from '../../src/keys';
 import { Cluster } from '../../src/runtime/cluster';
 import { promoteDaemonSet } from '../../src/runtime/daemonset-canary';
@@ -12,6 +12,7 @@ import { PromotionEvent, PromotionOptions, PromotionOutcome } from '../../src/ru
 import { decodePromotionState } from '../../src/runtime/promotion-state';
 import { RuntimeError } from '../../src/runtime/runtime-error';
 import { RESOURCES } from '../../src/sandbox/api';
+import { KubeletOptions, PodFailureMode } from '../../src/sandbox/controllers';
 
 const AGENT = { kind: 'DaemonSet' as const, namespace: 'default', name: 'agent' };
 const ORIGINAL_STRATEGY = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
@@ -26,8 +27,8 @@ const imagesByNode = () => Object.fromEntries(pods().filter((pod) => !pod.metada
   .map((pod) => [pod.spec?.nodeName, pod.spec?.containers?.[0]?.image]));
 
 /** 10 nodes running agent:1, staged (OnDelete, strategy recorded), then the template changed to `image`. */
-async function stagedAgent(image: string): Promise<void> {
-  sandbox = startPromotionSandbox(10);
+async function stagedAgent(image: string, kubelet: KubeletOptions = FAST_KUBELET): Promise<void> {
+  sandbox = startPromotionSandbox(10, kubelet);
   sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('agent', 'agent:1', ORIGINAL_STRATEGY));
   await sandbox.runUntil(() => pods().length === 10 && pods().every(isReady) && ds().status?.numberAvailable === 10);
   const stage = decideStageDaemonSet(ds());
@@ -133,6 +134,22 @@ describe('promoteDaemonSet', () => {
     expect(pods().map((pod) => pod.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL])).toEqual(Array(10).fill(oldHash));
     expect(canary.events.find((event) => event.type === 'failed')).toMatchObject({ kind: 'gate-failed', step: 1 });
     expect(ds().metadata.generation).toBeGreaterThan(previous.metadata.generation!);
+  });
+
+  test('a canary pod that loses readiness during the soak (infant mortality) is rolled back', async () => {
+    await stagedAgent('agent:2', {
+      ...FAST_KUBELET,
+      failureRules: [{ mode: PodFailureMode.FLAPPING_READINESS, image: 'agent:2', readyForMs: 20_000, unreadyForMs: 10_000 }],
+    });
+    const canary = startCanary({ plan: 'canary,50%', soakMs: 120_000, autoRollback: true });
+    await sandbox.runUntil(canary.settled);
+    const outcome = await canary.promise;
+    expect(canary.events.filter((event) => event.type === 'soak-started').map((event) => (event as { step: number }).step)).toEqual([1]);
+    expect(outcome.phase).toBe('rolled-back');
+    expect(outcome.message).toMatch(/infant mortality during the soak of step 1: pod agent-[a-z0-9]+ lost readiness during the soak/);
+    expect(deletedNodes(canary.events)).toEqual(['node-1', 'node-1']);
+    expect(Object.values(imagesByNode())).toEqual(Array(10).fill('agent:1'));
+    expect(ds().spec.updateStrategy).toEqual(ORIGINAL_STRATEGY);
   });
 
   test('a bad image without rollback stops at the first node and keeps OnDelete, saying how to restore the strategy', async () => {
