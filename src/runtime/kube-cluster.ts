@@ -30,7 +30,9 @@ export interface ConnectOptions {
 
 /** A connected cluster and the namespace commands act in. */
 export interface ConnectedCluster {
+  /** The cluster of the chosen context. */
   readonly cluster: Cluster;
+  /** `--namespace`, else the context's namespace, else `default`. */
   readonly namespace: string;
 }
 

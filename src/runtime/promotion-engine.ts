@@ -45,6 +45,7 @@ export type PromotionEvent =
 export interface PromotionOptions {
   /** The cluster (wrap it in a RetryingCluster to ride out throttling and server errors). */
   readonly cluster: Cluster;
+  /** The clock of every wait: soaks, timeouts, back-off, Lease renewals. */
   readonly clock: RuntimeClock;
   /** The StatefulSet. */
   readonly workload: WorkloadRef;
@@ -94,6 +95,7 @@ export interface PromotionOutcome {
   readonly phase: 'complete' | 'failed' | 'rolled-back' | 'aborted' | 'interrupted';
   /** For `failed`: why. */
   readonly failure?: PromotionFailureKind;
+  /** One sentence for the person: what was reached, or why not. */
   readonly message: string;
   /** The last step written. */
   readonly step: number;

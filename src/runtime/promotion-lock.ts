@@ -62,7 +62,9 @@ export function formatMicroTime(ms: number): string {
 
 /** Options of a {@link PromotionLock}. */
 export interface PromotionLockOptions {
+  /** Where the Lease lives. */
   readonly cluster: Cluster;
+  /** The clock of renewals and expiry. */
   readonly clock: RuntimeClock;
   /** The workload the lock guards; the Lease lives in its namespace. */
   readonly workload: WorkloadRef;

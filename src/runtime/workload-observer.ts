@@ -16,8 +16,11 @@ export interface WorkloadSnapshot<W extends KubeWorkload = KubeStatefulSet> {
 
 /** Options of a {@link WorkloadObserver}. */
 export interface WorkloadObserverOptions {
+  /** What is listed and watched. */
   readonly cluster: Cluster;
+  /** The clock of the pause before a watch is reopened. */
   readonly clock: RuntimeClock;
+  /** The workload's namespace. */
   readonly namespace: string;
   /** The workload's kind. @default 'StatefulSet' */
   readonly kind?: WorkloadKind;
