@@ -15,15 +15,25 @@ import { synthCostSection } from './synth-cost-section';
 const SECTIONS: readonly BenchSection[] = [synthCostSection, promotionSection, scaleSection, sandboxRolloutSection, kubectlGetSection];
 
 function verdictLines(verdicts: readonly TargetVerdict[]): string {
-  return verdicts.map((v) => `- ${v.met ? 'Met' : 'Missed'}: ${v.text}`).join('\n');
+  return verdicts.length === 0
+    ? '- None checked: the targets apply to the full sizes (run without --quick).'
+    : verdicts.map((v) => `- ${v.met ? 'Met' : 'Missed'}: ${v.text}`).join('\n');
 }
 
-function resultsMarkdown(results: readonly SectionResult[], startedAt: Date, loadAtStart: string, seconds: number): string {
+/** One benchmark's result and how long it ran. */
+interface TimedResult {
+  readonly name: string;
+  readonly result: SectionResult;
+  readonly seconds: number;
+}
+
+function resultsMarkdown(timed: readonly TimedResult[], startedAt: Date, loadAtStart: string, seconds: number): string {
+  const results = timed.map((t) => t.result);
   const verdicts = results.flatMap((r) => r.verdicts);
   return `# Benchmark results (issue 6)
 
 - Machine: ${machineDescription()}; load average ${loadAtStart} at the start and ${loadAverage()} at the end (1/5/15 min)
-- Date: ${startedAt.toISOString()}; the whole run took ${seconds.toFixed(0)} s
+- Date: ${startedAt.toISOString()}; the whole run took ${seconds.toFixed(0)} s (${timed.map((t) => `${t.name} ${t.seconds.toFixed(0)} s`).join(', ')})
 - Reproduce: \`npm run bench\` (or \`npx ts-node --project bench/tsconfig.json bench/run.ts\`; \`--quick\` for a smoke
   run, \`--only=synth-cost,sandbox-rollout\` for some benchmarks; neither writes this file)
 
@@ -44,11 +54,13 @@ async function main(argv: string[]): Promise<void> {
   }
   const startedAt = new Date();
   const loadAtStart = loadAverage();
-  const results: SectionResult[] = [];
+  const timed: TimedResult[] = [];
   for (const section of SECTIONS.filter((s) => !only || only.includes(s.name))) {
-    results.push(await section.run({ quick }));
+    const start = Date.now();
+    const result = await section.run({ quick });
+    timed.push({ name: section.name, result, seconds: (Date.now() - start) / 1000 });
   }
-  const markdown = resultsMarkdown(results, startedAt, loadAtStart, (Date.now() - startedAt.getTime()) / 1000);
+  const markdown = resultsMarkdown(timed, startedAt, loadAtStart, (Date.now() - startedAt.getTime()) / 1000);
   process.stdout.write(markdown);
   if (!quick && !only) {
     fs.writeFileSync(path.join(__dirname, 'results.md'), markdown);
