@@ -1,5 +1,5 @@
 import { kubectl } from './sandbox-clients';
-import { ApiError, RESOURCES } from '../../../src/sandbox/api';
+import { RESOURCES } from '../../../src/sandbox/api';
 import { decodeKubernetesProtobuf } from '../../../src/sandbox/server/protobuf/kube-protobuf';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
 
@@ -22,18 +22,6 @@ const varintField = (field: number, value: number): number[] => [...varint(field
 const envelope = (apiVersion: string, kind: string, raw: number[]): Uint8Array =>
   Uint8Array.from([0x6b, 0x38, 0x73, 0x00, ...bytesField(1, [...textField(1, apiVersion), ...textField(2, kind)]), ...bytesField(2, raw)]);
 
-function apiError(run: () => unknown): ApiError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ApiError) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error('expected an ApiError');
-}
-
 describe('decodeKubernetesProtobuf', () => {
   test('a Secret: metadata with labels, bytes data as base64, the type; empty plain fields omitted as JSON does', () => {
     const metadata = [...textField(1, 'db'), ...textField(4, ''), ...bytesField(8, []), ...bytesField(11, [...textField(1, 'app'), ...textField(2, 'web')])];
@@ -54,24 +42,25 @@ describe('decodeKubernetesProtobuf', () => {
   });
 
   test('a kind kubectl create does not send as protobuf is refused by name', () => {
-    const error = apiError(() => decodeKubernetesProtobuf(envelope('apps/v1', 'StatefulSet', [])));
-    expect(error.code).toBe(415);
-    expect(error.message).toMatch(/^the sandbox cannot decode apps\/v1 StatefulSet from application\/vnd\.kubernetes\.protobuf/);
+    expect(() => decodeKubernetesProtobuf(envelope('apps/v1', 'StatefulSet', []))).toThrow(expect.objectContaining({
+      code: 415, message: expect.stringMatching(/^the sandbox cannot decode apps\/v1 StatefulSet from application\/vnd\.kubernetes\.protobuf/),
+    }));
   });
 
   test('an unknown field is refused rather than dropped', () => {
-    const error = apiError(() => decodeKubernetesProtobuf(envelope('v1', 'ConfigMap', textField(9, 'x'))));
-    expect(error.code).toBe(415);
-    expect(error.message).toMatch(/^the sandbox cannot decode field 9 of ConfigMap/);
+    expect(() => decodeKubernetesProtobuf(envelope('v1', 'ConfigMap', textField(9, 'x')))).toThrow(expect.objectContaining({
+      code: 415, message: expect.stringMatching(/^the sandbox cannot decode field 9 of ConfigMap/),
+    }));
   });
 
   test('a body without the magic prefix, or truncated, is a 400', () => {
-    expect(apiError(() => decodeKubernetesProtobuf(Uint8Array.from([0x7b, 0x7d]))).message)
-      .toBe('the protobuf body does not start with the Kubernetes magic prefix "k8s\\x00"');
+    expect(() => decodeKubernetesProtobuf(Uint8Array.from([0x7b, 0x7d]))).toThrow(expect.objectContaining({
+      code: 400, message: 'the protobuf body does not start with the Kubernetes magic prefix "k8s\\x00"',
+    }));
     const truncated = envelope('v1', 'ConfigMap', textField(2, 'abc')).subarray(0, 20);
-    const error = apiError(() => decodeKubernetesProtobuf(truncated));
-    expect(error.code).toBe(400);
-    expect(error.message).toMatch(/^the protobuf body could not be decoded: field of \d+ bytes at byte \d+ runs past the end/);
+    expect(() => decodeKubernetesProtobuf(truncated)).toThrow(expect.objectContaining({
+      code: 400, message: expect.stringMatching(/^the protobuf body could not be decoded: field of \d+ bytes at byte \d+ runs past the end/),
+    }));
   });
 });
 
