@@ -14,8 +14,11 @@ import { startSandbox } from '../src/sandbox/start-sandbox';
 
 /** What one scale run measured. */
 export interface ScaleMeasurement {
+  /** StatefulSets promoted at once. */
   readonly statefulSets: number;
+  /** Replicas of each. */
   readonly replicas: number;
+  /** The partition plan each walks. */
   readonly plan: string;
   /** Promotions that ended `complete`. */
   readonly completed: number;
