@@ -2,12 +2,10 @@
 // next action, like `nextPromotionAction` for StatefulSets. The executor (daemonset-canary.ts) performs what this returns
 // and calls it again on every change, so a crash at any point is recovered by reading the cluster and deciding again.
 import { RolloutKeys } from '../keys';
+import { NodeCanaryPlan, parseNodeCanaryPlan, resolveNodeCanarySteps, validateNodeCanaryPlan } from './daemonset-canary-plan';
 import {
-  canaryNodeOrder, NodeCanaryPlan, parseNodeCanaryPlan, resolveNodeCanarySteps, validateNodeCanaryPlan,
-} from './daemonset-canary-plan';
-import {
-  CanaryDeletion, canaryNodes, CanaryStepEvaluation, daemonPodsByNode, DaemonSetObservation, daemonSetUpdateRevision, evaluateCanaryStep,
-  isDaemonPodUpdated,
+  CanaryDeletion, canaryNodes, CanaryStepEvaluation, daemonPodsByNode, DaemonSetObservation, DaemonSetUpdateRevision, daemonSetUpdateRevision,
+  evaluateCanaryStep, isDaemonPodUpdated,
 } from './daemonset-canary-step';
 import {
   canaryUnavailableBudget, daemonSetStrategy, recordedOriginalStrategy, restoreStrategyCommand,
@@ -46,7 +44,7 @@ export interface CanaryRequest extends Omit<StepWalkRequest, 'targetStep'> {
 export type CanaryAction =
   | PromotionAction
   /** Hand the DaemonSet to the canary: switch it to OnDelete, record its strategy and the state, in one patch. */
-  | { readonly type: 'begin'; readonly state: PromotionState; readonly nodes: readonly string[] }
+  | { readonly type: 'begin'; readonly state: PromotionState }
   /** Write the state of the next step; its pods are deleted on the next decisions. */
   | { readonly type: 'start-step'; readonly state: PromotionState }
   /** Delete these old pods (uid preconditions) so the controller recreates them from the update revision. */
@@ -156,7 +154,7 @@ function begin(observation: DaemonSetObservation, previous: PromotionState | und
     return { type: 'wait-gate', step: 0, blocking: [], waitingForController: revision.waitingForController };
   }
   const nodes = canaryNodes(observation, revision);
-  const previousRevision = newestOldRevision(observation, revision.hash);
+  const previousRevision = newestOldRevision(observation, revision);
   if (previousRevision === undefined) {
     const message = `nothing to promote: every pod of ${request.where} is on revision ${revision.hash}`;
     // An earlier canary that kept OnDelete (it failed or was aborted midway) is finished now that nothing would move.
@@ -187,16 +185,15 @@ function begin(observation: DaemonSetObservation, previous: PromotionState | und
     gates: sameRevision ? previous.gates : [],
     holder: request.holder,
   };
-  return { type: 'begin', state, nodes: canaryNodeOrder(nodes).map((node) => node.name) };
+  return { type: 'begin', state };
 }
 
 // The revision pods return to on a rollback: the newest revision that a pod not on the update revision still runs.
-function newestOldRevision(observation: DaemonSetObservation, updateHash: string): string | undefined {
-  const revision = daemonSetUpdateRevision(observation);
+function newestOldRevision(observation: DaemonSetObservation, revision: DaemonSetUpdateRevision): string | undefined {
   const oldHashes = new Set(observation.pods
     .filter((pod) => !isPodTerminating(pod) && !isDaemonPodUpdated(pod, revision))
     .map((pod) => pod.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL])
-    .filter((hash): hash is string => hash !== undefined && hash !== updateHash));
+    .filter((hash): hash is string => hash !== undefined && hash !== revision.hash));
   if (oldHashes.size === 0) {
     return undefined;
   }
@@ -318,7 +315,7 @@ function finish(
   failure?: PromotionFailureKind,
 ): CanaryAction {
   const revision = daemonSetUpdateRevision(observation);
-  const settled = revision.hash !== undefined && newestOldRevision(observation, revision.hash) === undefined;
+  const settled = revision.hash !== undefined && newestOldRevision(observation, revision) === undefined;
   const ended = { ...state, phase, soakBaseline: undefined, soakStartedAt: undefined };
   if (settled) {
     return { type: 'restore-strategy', phase, failure, state: { ...ended, message } };

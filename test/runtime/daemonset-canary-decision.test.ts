@@ -69,7 +69,6 @@ describe('nextCanaryAction', () => {
       undefined, request(), NOW);
     expect(action).toEqual({
       type: 'begin',
-      nodes: ['node-1', 'node-2', 'node-3', 'node-4'],
       state: expect.objectContaining({ kind: 'DaemonSet', plan: 'canary,50%', step: 0, targetStep: 3, phase: 'progressing', updateRevision: 'new', previousRevision: 'old' }),
     });
   });
