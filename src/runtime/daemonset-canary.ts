@@ -152,7 +152,7 @@ class CanaryRun {
         return session.outcome('complete', action.message, session.state()?.step ?? 0);
       case 'begin':
         if (await session.write(ds!, action.state, switchToOnDeletePatch(ds!))) {
-          session.emit({ type: 'canary-step-started', at: now, step: action.state.step, nodes: [] });
+          session.emit({ type: 'canary-step-started', at: now, step: action.state.step, nodes: stepNodes(observation!, request.plan, action.state.step) });
         }
         return undefined;
       case 'start-step':
@@ -160,8 +160,7 @@ class CanaryRun {
           await this.refreshNodes();
         }
         if (await session.write(ds!, action.state)) {
-          const nodes = resolveNodeCanarySteps(request.plan, canaryNodes(observation!, daemonSetUpdateRevision(observation!)));
-          session.emit({ type: 'canary-step-started', at: now, step: action.state.step, nodes: nodes[Math.min(action.state.step, nodes.length - 1)] });
+          session.emit({ type: 'canary-step-started', at: now, step: action.state.step, nodes: stepNodes(observation!, request.plan, action.state.step) });
         }
         return undefined;
       case 'delete-pods':
@@ -235,4 +234,10 @@ class CanaryRun {
     this.session.emit({ type: 'finished', at: now, phase: action.phase, message });
     return this.session.outcome(action.phase, message, action.state.step, action.failure);
   }
+}
+
+/** The nodes a step of the plan covers, for the step's event. */
+function stepNodes(observation: DaemonSetObservation, plan: NodeCanaryPlan, step: number): readonly string[] {
+  const steps = resolveNodeCanarySteps(plan, canaryNodes(observation, daemonSetUpdateRevision(observation)));
+  return steps[Math.min(step, steps.length - 1)];
 }
