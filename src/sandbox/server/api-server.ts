@@ -222,6 +222,9 @@ export class ApiServer {
     switch (route.kind) {
       case 'version':
         return jsonDocument(versionInfo());
+      case 'health':
+        // /healthz, /livez, /readyz: the sandbox serves as soon as it listens.
+        return { contentType: 'text/plain; charset=utf-8', body: Buffer.from('ok') };
       case 'apiVersions':
         return jsonDocument(apiVersions(request.headers.host ?? `127.0.0.1:${this.boundPort}`));
       case 'groupList':

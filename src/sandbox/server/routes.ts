@@ -6,7 +6,7 @@ import { RESOURCES, ResourceType } from '../api';
 /** A request for a discovery or OpenAPI document. */
 export interface DocumentRoute {
   /** Which document. */
-  readonly kind: 'version' | 'apiVersions' | 'groupList' | 'group' | 'resourceList' | 'openapiV2' | 'openapiV3Root' | 'openapiV3GroupVersion';
+  readonly kind: 'version' | 'health' | 'apiVersions' | 'groupList' | 'group' | 'resourceList' | 'openapiV2' | 'openapiV3Root' | 'openapiV3GroupVersion';
   /**
    * The API group (for `group`, `resourceList`, `openapiV3GroupVersion`); '' for the core group.
    * @default ''
@@ -72,6 +72,10 @@ export function parseRoute(pathname: string): Route {
   switch (root) {
     case 'version':
       return rest.length === 0 ? { kind: 'version' } : UNKNOWN;
+    case 'healthz':
+    case 'livez':
+    case 'readyz':
+      return rest.length === 0 ? { kind: 'health' } : UNKNOWN;
     case 'openapi':
       return openapiRoute(rest);
     case 'api':

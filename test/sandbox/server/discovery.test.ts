@@ -27,7 +27,7 @@ describe('routes', () => {
     expect(parseRoute('/apis/apps/v2/statefulsets')).toEqual({ kind: 'unknown' });
     expect(parseRoute('/api/v1/namespaces/default/widgets')).toEqual({ kind: 'unknown' });
     expect(parseRoute('/api/v1/namespaces/default/nodes')).toEqual({ kind: 'unknown' });
-    expect(parseRoute('/healthz')).toEqual({ kind: 'unknown' });
+    expect(parseRoute('/metrics')).toEqual({ kind: 'unknown' });
   });
 
   test('discovery documents and OpenAPI', () => {
@@ -129,6 +129,13 @@ describe('discovery over HTTP', () => {
     const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'in-a-list' } }] });
     const applied = await kubectl(sandbox, ['apply', '-f', '-'], list);
     expect(applied).toMatchObject({ code: 0, stdout: 'configmap/in-a-list created\n' });
+  });
+
+  test('health endpoints answer ok, as kubectl get --raw /readyz shows', async () => {
+    const ready = await kubectl(sandbox, ['get', '--raw', '/readyz']);
+    expect(ready.stdout).toBe('ok');
+    expect(parseRoute('/livez')).toEqual({ kind: 'health' });
+    expect(parseRoute('/healthz/etcd')).toEqual({ kind: 'unknown' });
   });
 
   test('an unknown path answers a NotFound Status', async () => {
