@@ -117,15 +117,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   for (const node of typeof nodes === 'number' ? makeNodes(nodes, clock.now()) : nodes) {
     store.create(RESOURCES.nodes, node);
   }
-  const controllers = startControllers(store, { clock, kubelet: options.kubelet });
   let faults = new FaultInjector(options.faults ?? {});
-  const server = await ApiServer.listen({
-    api: store,
-    clock,
-    currentResourceVersion: () => store.resourceVersion,
-    faults: () => faults,
-    port: options.port ?? 0,
-  });
+  const controllers = startControllers(store, { clock, kubelet: options.kubelet });
+  let server: ApiServer;
+  try {
+    server = await ApiServer.listen({
+      api: store,
+      clock,
+      currentResourceVersion: () => store.resourceVersion,
+      faults: () => faults,
+      port: options.port ?? 0,
+    });
+  } catch (error) {
+    controllers.stop();
+    throw new Error(`startSandbox: cannot listen on 127.0.0.1:${options.port ?? 0} (${(error as Error).message}); choose another port, or 0 for a free one`);
+  }
   const temporaryDir = options.kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'sandbox-'));
   const kubeconfigPath = options.kubeconfigPath ?? join(temporaryDir!, 'kubeconfig');
   const kubeconfig = sandboxKubeconfig(server.url);

@@ -118,6 +118,14 @@ describe('startSandbox', () => {
     expect(() => sandbox.taintNode('nope', { key: 'k', effect: 'NoSchedule' })).toThrow('Sandbox.taintNode: node "nope" not found; nodes: edge-1, node-1');
   });
 
+  test('a port in use is reported with what to do, and invalid faults before anything starts', async () => {
+    sandbox = await startSandbox({ clock: 'virtual', nodes: 0 });
+    const port = Number(new URL(sandbox.url).port);
+    await expect(startSandbox({ clock: 'virtual', nodes: 0, port })).rejects.toThrow(
+      `startSandbox: cannot listen on 127.0.0.1:${port} (listen EADDRINUSE: address already in use 127.0.0.1:${port}); choose another port, or 0 for a free one`);
+    await expect(startSandbox({ clock: 'virtual', faults: { serverErrorRate: 2 } })).rejects.toThrow(/faults\.serverErrorRate/);
+  });
+
   test('time controls need the virtual clock', async () => {
     sandbox = await startSandbox({ nodes: 0 });
     await expect(sandbox.advance(1)).rejects.toThrow("Sandbox.advance needs a virtual clock: start the sandbox with { clock: 'virtual' }");
