@@ -27,6 +27,9 @@ export function applyDefaults(obj: KubeObject): void {
     case 'Namespace':
       defaultNamespace(obj);
       break;
+    case 'Secret':
+      defaultSecret(obj);
+      break;
     default:
       break;
   }
@@ -54,6 +57,13 @@ export function initialStatus(obj: KubeObject): Record<string, unknown> | undefi
       return { phase: 'Active' };
     default:
       return undefined;
+  }
+}
+
+// SetDefaults_Secret: an empty type (what `kubectl create secret generic` sends) is Opaque.
+function defaultSecret(secret: KubeObject): void {
+  if (!secret.type) {
+    secret.type = 'Opaque';
   }
 }
 

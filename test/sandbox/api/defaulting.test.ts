@@ -56,6 +56,12 @@ describe('upstream defaulting', () => {
     expect(ds.status).toEqual({ currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 });
   });
 
+  test.each([[undefined, 'Opaque'], ['', 'Opaque'], ['kubernetes.io/tls', 'kubernetes.io/tls']])('Secret: type %p is stored as %p', (type, stored) => {
+    const { store } = newStore();
+    const secret = store.create(RESOURCES.secrets, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, ...(type === undefined ? {} : { type }) });
+    expect(secret.type).toBe(stored);
+  });
+
   test('Pod: pod-only defaults, admission tolerations, Pending status with a QoS class', () => {
     const { store } = newStore();
     const created = store.create(RESOURCES.pods, pod('a'));
