@@ -74,10 +74,12 @@ describe('kubectl get prints the server\'s Table', () => {
     ].join('\n'));
   });
 
-  test('a JSON get of the same list is a v1 list with the store\'s resourceVersion', async () => {
-    const { body } = await http(sandbox, 'GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dzk');
+  test('a JSON get of the same list is a v1 list with the store\'s resourceVersion, in one page', async () => {
+    // `limit` is honoured by returning everything with no continue token, which clients read as the last page.
+    const { body } = await http(sandbox, 'GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dzk&limit=1');
     expect(body.kind).toBe('PodList');
     expect(body.items.map((pod: any) => pod.metadata.name)).toEqual(['zk-0', 'zk-1']);
     expect(Number(body.metadata.resourceVersion)).toBeGreaterThan(0);
+    expect(body.metadata.continue).toBeUndefined();
   });
 });
