@@ -6,3 +6,5 @@ export type { SandboxApiOptions } from './store';
 export * from './start-sandbox';
 export * from './kubeconfig';
 export * from './manifests';
+export { KubeletSimulator, PodFailureMode, POD_FAILURE_ANNOTATION, CONTAINER_FAILURE_ENV } from './controllers';
+export type { KubeletOptions, PodFailureRule } from './controllers';

@@ -97,5 +97,6 @@ describe('kubectl create subcommands send protobuf', () => {
     expect(service.code).toBe(1);
     expect(service.stderr).toContain('the sandbox cannot decode v1 Service from application/vnd.kubernetes.protobuf');
     expect(service.stderr).toContain('send the object as JSON (kubectl create -f FILE)');
+    expect(service.stderr).toContain('(v1/Namespace, v1/ConfigMap, v1/Secret, v1/ServiceAccount, rbac.authorization.k8s.io/v1/Role');
   });
 });

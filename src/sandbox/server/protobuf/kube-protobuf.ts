@@ -231,6 +231,6 @@ function utf8(bytes: Uint8Array): string {
 
 function unsupported(what: string): ApiError {
   return new ApiError(415, 'UnsupportedMediaType',
-    `the sandbox cannot decode ${what} from ${KUBERNETES_PROTOBUF}; it reads protobuf only for what kubectl create `
-    + 'namespace|configmap|secret|serviceaccount sends: send the object as JSON (kubectl create -f FILE)');
+    `the sandbox cannot decode ${what} from ${KUBERNETES_PROTOBUF}; it reads protobuf only for the kinds kubectl create `
+    + `sends that way (${Object.keys(KINDS).join(', ')}): send the object as JSON (kubectl create -f FILE)`);
 }
