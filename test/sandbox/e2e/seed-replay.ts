@@ -1,7 +1,9 @@
 // The shared setup of the seed replays: one sandbox on the virtual clock and one kubectl session per test file,
 // started before its tests and stopped after them, plus the helpers that keep kubectl and the clock in step.
 import { BackgroundCommand, CommandResult, KubectlSession } from './kubectl-session';
-import type { KubeObject } from '../../../src/sandbox/api';
+import type { KubeDaemonSet, KubeStatefulSet } from '../../../src/runtime/kube-types';
+import { kubectlDaemonSetStatus, kubectlStatefulSetStatus } from '../../../src/runtime/kubectl-rollout-status';
+import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
 import { Sandbox, SandboxOptions, startSandbox } from '../../../src/sandbox/start-sandbox';
 
 /** The sandbox and session of one test file (available once its `beforeAll` has run). */
@@ -13,9 +15,22 @@ export interface SeedReplay {
   /**
    * Runs a command that only returns once the cluster has moved on (`rollout status`, `delete` waiting for the
    * object to go): the clock stays still until `started` resolves (by default: the command printed its first
-   * line), then runs until the command exits.
+   * line), then runs until the command exits or `until` holds, and then stays still again while the command sees
+   * the last change and exits. Stopping at `until` matters on a loaded machine: kubectl may take a while to exit,
+   * and the clock must not run on through periodic timers (bookmarks, probes) meanwhile.
    */
-  runBlocking(command: string, started?: (process: BackgroundCommand) => Promise<void>): Promise<CommandResult>;
+  runBlocking(command: string, options?: BlockingOptions): Promise<CommandResult>;
+}
+
+/** How {@link SeedReplay.runBlocking} knows when to start and stop the clock. */
+export interface BlockingOptions {
+  /** Resolves when the command is ready for time to move. @default its first line of output */
+  readonly started?: (process: BackgroundCommand) => Promise<void>;
+  /**
+   * Whether the cluster has reached what the command waits for.
+   * @default for `kubectl rollout status`, kubectl's own done condition on the workload; otherwise the command's exit
+   */
+  readonly until?: () => boolean;
 }
 
 /** Resolves when the command has printed its first line. */
@@ -54,12 +69,54 @@ export function useSeedReplay(options: Omit<SandboxOptions, 'clock'>, prepare?: 
     get session() {
       return started(session, 'session');
     },
-    async runBlocking(command, whenStarted = firstLine) {
+    async runBlocking(command, options = {}) {
       const process = started(session, 'session').start(command);
-      await Promise.race([whenStarted(process).catch(() => undefined), process.done]);
-      await started(sandbox, 'sandbox').runUntil(process.done);
+      await Promise.race([(options.started ?? firstLine)(process).catch(() => undefined), process.done]);
+      const replaySandbox = started(sandbox, 'sandbox');
+      const until = options.until ?? rolloutStatusDone(replaySandbox, command);
+      await replaySandbox.runUntil(Promise.race([process.done, whenTrue(replaySandbox, until)]));
       return process.done;
     },
+  };
+}
+
+// The kinds whose changes `until` predicates look at.
+const WATCHED_TYPES = [RESOURCES.pods, RESOURCES.statefulSets, RESOURCES.daemonSets];
+
+// Resolves once `until` holds, checked now and after every committed change of a watched kind (store watches are
+// synchronous, so no change is missed and nothing polls).
+function whenTrue(sandbox: Sandbox, until: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const stops: (() => void)[] = [];
+    const check = () => {
+      if (until()) {
+        stops.splice(0).forEach((stop) => stop());
+        resolve();
+      }
+    };
+    for (const type of WATCHED_TYPES) {
+      stops.push(sandbox.api.watch(type, { resourceVersion: sandbox.api.list(type).resourceVersion }, check));
+    }
+    check();
+  });
+}
+
+// For `kubectl rollout status KIND NAME [-n NS]`: kubectl's own done condition on the stored workload (found by name
+// in any namespace when the command names none, since the session's context may have switched namespaces).
+function rolloutStatusDone(sandbox: Sandbox, command: string): () => boolean {
+  const match = /^kubectl rollout status (sts|ds)[ /](\S+)(?: -n (\S+))?$/.exec(command);
+  if (!match) {
+    return () => false;
+  }
+  const [, kind, name, namespace] = match;
+  const type = kind === 'sts' ? RESOURCES.statefulSets : RESOURCES.daemonSets;
+  return () => {
+    const found = sandbox.api.listView(type, { namespace, fieldSelector: `metadata.name=${name}` }).items;
+    if (found.length !== 1) {
+      return false;
+    }
+    return kind === 'sts' ? kubectlStatefulSetStatus(found[0] as unknown as KubeStatefulSet).done
+      : kubectlDaemonSetStatus(found[0] as unknown as KubeDaemonSet).done;
   };
 }
 

@@ -15,8 +15,11 @@ const allReady = (selector: string, count: number) => () => podsOf(selector).len
 
 /** `kubectl delete pod` waits for the pod to be gone: keep the clock still until its watch is open, then run it. */
 function deletePod(name: string): Promise<CommandResult> {
-  return replay.runBlocking(`kubectl delete pod ${name}`,
-    () => whenWatched(replay.sandbox, RESOURCES.pods, (options) => options.fieldSelector === `metadata.name=${name}`));
+  const uid = replay.sandbox.api.get(RESOURCES.pods, 'default', name)?.metadata.uid;
+  return replay.runBlocking(`kubectl delete pod ${name}`, {
+    started: () => whenWatched(replay.sandbox, RESOURCES.pods, (options) => options.fieldSelector === `metadata.name=${name}`),
+    until: () => replay.sandbox.api.get(RESOURCES.pods, 'default', name)?.metadata.uid !== uid,
+  });
 }
 
 describe('seed 003: DaemonSet and StatefulSet update strategies', () => {
