@@ -69,11 +69,11 @@ export function useSeedReplay(options: Omit<SandboxOptions, 'clock'>, prepare?: 
     get session() {
       return started(session, 'session');
     },
-    async runBlocking(command, options = {}) {
+    async runBlocking(command, blocking = {}) {
       const process = started(session, 'session').start(command);
-      await Promise.race([(options.started ?? firstLine)(process).catch(() => undefined), process.done]);
+      await Promise.race([(blocking.started ?? firstLine)(process).catch(() => undefined), process.done]);
       const replaySandbox = started(sandbox, 'sandbox');
-      const until = options.until ?? rolloutStatusDone(replaySandbox, command);
+      const until = blocking.until ?? rolloutStatusDone(replaySandbox, command);
       await replaySandbox.runUntil(Promise.race([process.done, whenTrue(replaySandbox, until)]));
       return process.done;
     },
