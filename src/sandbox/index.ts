@@ -8,3 +8,4 @@ export * from './kubeconfig';
 export * from './manifests';
 export { KubeletSimulator, PodFailureMode, POD_FAILURE_ANNOTATION, CONTAINER_FAILURE_ENV } from './controllers';
 export type { KubeletOptions, PodFailureRule } from './controllers';
+export type { FaultOptions, FaultDecision } from './server/faults';
