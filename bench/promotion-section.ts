@@ -81,9 +81,9 @@ ${rows.join('\n')}
 
 What a reaction is made of: ours gets the last pod's Ready status as a watch event, decides in process and sends
 one PATCH (partition and state annotation, with the StatefulSet's resourceVersion as precondition). When the
-StatefulSet controller has written its status (readyReplicas) in between, the PATCH is refused with 409 and
-the engine waits for that change to arrive on its watch and writes again: the 409s column counts those extra
-round trips. The loops pay a kubectl process start (about a second here, see §4b) per command, plus up to 2 s
+StatefulSet controller has written its status (readyReplicas) in between, which it does right after the last
+pod turns Ready, the PATCH is refused with 409 and the engine writes again on the fresh object: the 409s
+column counts those extra round trips, which are part of the reaction times above. The loops pay a kubectl process start (about a second here, see §4b) per command, plus up to 2 s
 of sleep for the polling one. All reactions are wall time on a machine shared with other jobs (load average
 in the header), so every hop is slower than on an idle machine.
 

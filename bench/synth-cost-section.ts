@@ -5,8 +5,8 @@ import { measureInChild, median } from './measure';
 import { ComparedCase, hotSpotsTable, OVERHEAD_TARGET, overhead, packageShare, resultsTable, synthVerdicts, THOUSAND_TARGET_MS } from './report';
 import { BenchSection, RunOptions, SectionResult } from './section';
 
-/** Timed runs per size; fewer for large apps to keep the whole benchmark within a few minutes on 2 cores. */
-const FULL_PLAN: ReadonlyArray<[size: number, runs: number]> = [[10, 11], [100, 7], [1000, 3]];
+/** Timed runs per size: many for small apps, whose first runs still warm the JIT up; few for large ones, to keep the run short. */
+const FULL_PLAN: ReadonlyArray<[size: number, runs: number]> = [[10, 31], [100, 7], [1000, 3]];
 const QUICK_PLAN: ReadonlyArray<[size: number, runs: number]> = [[10, 3], [100, 2]];
 
 function range(values: number[]): string {
