@@ -2,11 +2,13 @@
 // would write by hand with cdk8s-plus-28 and L1 objects; the 1,000-instance cases are also profiled.
 import { CONCEPTS } from './concepts';
 import { measureInChild, median } from './measure';
-import { ComparedCase, hotSpotsTable, OVERHEAD_TARGET, overhead, packageShare, resultsTable, synthVerdicts, THOUSAND_TARGET_MS } from './report';
+import {
+  ComparedCase, cpuOverhead, hotSpotsTable, OVERHEAD_TARGET, overhead, packageShare, resultsTable, synthVerdicts, THOUSAND_TARGET_MS,
+} from './report';
 import { BenchSection, RunOptions, SectionResult } from './section';
 
 /** Timed runs per size: many for small apps, whose first runs still warm the JIT up; few for large ones, to keep the run short. */
-const FULL_PLAN: ReadonlyArray<[size: number, runs: number]> = [[10, 31], [100, 7], [1000, 3]];
+const FULL_PLAN: ReadonlyArray<[size: number, runs: number]> = [[10, 31], [100, 7], [1000, 5]];
 const QUICK_PLAN: ReadonlyArray<[size: number, runs: number]> = [[10, 3], [100, 2]];
 
 function range(values: number[]): string {
@@ -23,9 +25,14 @@ function explanation(cases: readonly ComparedCase[]): string {
   }
   const share = (side: 'ours' | 'baseline', name: string) => range(profiled.map((c) => packageShare(c[side].hotSpots, name)));
   const ratios = profiled.map(overhead);
-  const verdict = Math.max(...ratios) <= OVERHEAD_TARGET
-    ? `The overhead target is met at ${profiled[0].size} instances (ours/baseline ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x)`
-    : `The overhead target is missed where ours/baseline exceeds ${OVERHEAD_TARGET}x above`;
+  const missedOnWall = profiled.filter((c) => overhead(c) > OVERHEAD_TARGET);
+  const cpuRange = `${Math.min(...profiled.map(cpuOverhead)).toFixed(2)}-${Math.max(...profiled.map(cpuOverhead)).toFixed(2)}x`;
+  const verdict = missedOnWall.length === 0
+    ? `The overhead target is met at ${profiled[0].size} instances (ours/baseline ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x wall, ${cpuRange} CPU)`
+    : `The overhead target is missed on wall time for ${missedOnWall.map((c) => `${c.concept} (${overhead(c).toFixed(2)}x wall, ${cpuOverhead(c).toFixed(2)}x CPU)`).join(', ')}`
+      + (missedOnWall.every((c) => cpuOverhead(c) <= OVERHEAD_TARGET)
+        ? `, while the CPU-time ratio stays within ${OVERHEAD_TARGET}x (${cpuRange}): those few runs' wall times carry other processes' load (see their spread), not more work`
+        : '');
   return `### Why
 
 ${verdict}: both apps end in the same serialization, and the work before it is lighter in ours. Profiles of one
