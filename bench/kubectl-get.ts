@@ -8,7 +8,8 @@ import { request } from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { rolledOut, benchStatefulSet } from './sandbox-rollout';
+import { benchStatefulSet } from './bench-workloads';
+import { rolledOut } from './sandbox-rollout';
 import { RESOURCES } from '../src/sandbox/api';
 import { startSandbox } from '../src/sandbox/start-sandbox';
 

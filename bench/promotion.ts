@@ -8,14 +8,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
+import { stagedBenchStatefulSet } from './bench-workloads';
 import { reactionTimes, WalkRecorder } from './reaction-times';
 import { startRequestCounter, RequestCounts } from './request-counter';
-import { PartitionPlan } from '../src/partition-plan';
 import { SystemClock } from '../src/runtime/clock';
 import { connectCluster } from '../src/runtime/kube-cluster';
 import { promoteStatefulSet } from '../src/runtime/promotion-engine';
 import { RetryingCluster } from '../src/runtime/retrying-cluster';
-import { KubeObject, RESOURCES } from '../src/sandbox/api';
+import { RESOURCES } from '../src/sandbox/api';
 import { startSandbox } from '../src/sandbox/start-sandbox';
 
 /** Who walks the partitions. */
@@ -43,26 +43,6 @@ export interface PromotionMeasurement {
   readonly requests: RequestCounts[];
   /** Ours only: writes per run the API refused with 409 Conflict (the engine then waits for the next change and retries). */
   readonly conflicts: number[];
-}
-
-/** A staged StatefulSet: every partition update waits for the walk; Parallel pod management; up to 10% down at once. */
-function stagedStatefulSet(replicas: number): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { name: NAME, namespace: 'default' },
-    spec: {
-      replicas,
-      serviceName: NAME,
-      podManagementPolicy: 'Parallel',
-      selector: { matchLabels: { app: NAME } },
-      updateStrategy: {
-        type: 'RollingUpdate',
-        rollingUpdate: { partition: PartitionPlan.STAGED_PARTITION, maxUnavailable: Math.max(1, Math.floor(replicas / 10)) },
-      },
-      template: { metadata: { labels: { app: NAME } }, spec: { containers: [{ name: 'app', image: 'app:1' }] } },
-    },
-  };
 }
 
 /** Resolves once `condition()` holds, checking every 20 ms of real time; rejects after `timeoutMs`. */
@@ -117,7 +97,7 @@ async function walkOnce(side: PromotionSide, replicas: number, plan: string): Pr
   try {
     const kubeconfig = path.join(dir, 'proxy.kubeconfig');
     proxy.writeKubeconfig(sandbox.kubeconfigPath, kubeconfig, sandbox.url);
-    sandbox.api.create(RESOURCES.statefulSets, stagedStatefulSet(replicas));
+    sandbox.api.create(RESOURCES.statefulSets, stagedBenchStatefulSet(NAME, replicas));
     const readyPods = () => sandbox.api.list(RESOURCES.pods, { namespace: 'default' }).items
       .filter((pod) => (pod.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True')).length;
     await waitFor(() => readyPods() === replicas, `${replicas} Ready pods`);

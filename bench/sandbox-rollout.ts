@@ -2,6 +2,7 @@
 // RollingUpdate, in process (SandboxApi + controllers) on the VirtualClock, so the wall time is the sandbox's own
 // CPU cost: store, watches, StatefulSet controller, scheduler and kubelet simulation.
 import { performance } from 'perf_hooks';
+import { benchStatefulSet } from './bench-workloads';
 import { HotSpots, profileOf, summarizeProfile } from './hot-spots';
 import { KubeObject, RESOURCES } from '../src/sandbox/api';
 import { VirtualClock } from '../src/sandbox/clock';
@@ -35,25 +36,6 @@ export interface SandboxRolloutMeasurement {
    * @default - not profiled
    */
   readonly hotSpots?: HotSpots;
-}
-
-/** A StatefulSet of `replicas` pods running `image`, with Parallel pod management so creation is not ordinal by ordinal. */
-export function benchStatefulSet(name: string, replicas: number, image: string): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      replicas,
-      serviceName: name,
-      podManagementPolicy: 'Parallel',
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: { containers: [{ name: 'app', image }] },
-      },
-    },
-  };
 }
 
 /** Whether the StatefulSet's controller has observed its spec and every replica runs the update revision and is Ready. */

@@ -2,14 +2,14 @@
 // sandbox's HTTP server on the real clock with short kubelet delays (the runtime, client-node and the sandbox share
 // the process). Child-process entry: `scale.ts <statefulsets> <replicas> <plan>` prints one JSON ScaleMeasurement line.
 import { performance } from 'perf_hooks';
+import { stagedBenchStatefulSet } from './bench-workloads';
 import { KUBELET_DELAYS, waitFor } from './promotion';
 import { rolledOut } from './sandbox-rollout';
-import { PartitionPlan } from '../src/partition-plan';
 import { SystemClock } from '../src/runtime/clock';
 import { connectCluster } from '../src/runtime/kube-cluster';
 import { promoteStatefulSet } from '../src/runtime/promotion-engine';
 import { RetryingCluster } from '../src/runtime/retrying-cluster';
-import { KubeObject, RESOURCES } from '../src/sandbox/api';
+import { RESOURCES } from '../src/sandbox/api';
 import { startSandbox } from '../src/sandbox/start-sandbox';
 
 /** What one scale run measured. */
@@ -32,32 +32,13 @@ export interface ScaleMeasurement {
   readonly peakRssMiB: number;
 }
 
-function staged(name: string, replicas: number): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      replicas,
-      serviceName: name,
-      podManagementPolicy: 'Parallel',
-      selector: { matchLabels: { app: name } },
-      updateStrategy: {
-        type: 'RollingUpdate',
-        rollingUpdate: { partition: PartitionPlan.STAGED_PARTITION, maxUnavailable: Math.max(1, Math.floor(replicas / 10)) },
-      },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'app:1' }] } },
-    },
-  };
-}
-
 /** Stages `statefulSets` StatefulSets of `replicas` pods, then promotes them all at once along `plan`. */
 export async function measureScale(statefulSets: number, replicas: number, plan: string): Promise<ScaleMeasurement> {
   const pods = statefulSets * replicas;
   const sandbox = await startSandbox({ clock: 'real', nodes: Math.ceil(pods / 100) + 1, kubelet: KUBELET_DELAYS });
   try {
     const names = Array.from({ length: statefulSets }, (_, i) => `app-${i}`);
-    names.forEach((name) => sandbox.api.create(RESOURCES.statefulSets, staged(name, replicas)));
+    names.forEach((name) => sandbox.api.create(RESOURCES.statefulSets, stagedBenchStatefulSet(name, replicas)));
     const all = () => names.map((name) => sandbox.api.get(RESOURCES.statefulSets, 'default', name));
     await waitFor(() => all().every(rolledOut), `${statefulSets} StatefulSets of ${replicas} Ready pods`, 600_000);
     for (const set of all()) {
