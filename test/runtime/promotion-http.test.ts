@@ -54,3 +54,22 @@ test('watch-driven over HTTP: the next partition is written at the virtual insta
   expect(outcome.phase).toBe('complete');
   expect(events.find((event) => event.type === 'step-started' && event.step === 2)?.at).toBe(canaryReadyAt);
 });
+
+test('the 100-replica plan 100, 99, 90, 50, 0 over HTTP moves exactly 1, 10, 50 and 100 pods', async () => {
+  await fixture.stage('kafka', 100, 'kafka:2');
+  const updatedAtEachStep: number[] = [];
+  const { outcome, events } = await fixture.promote({
+    name: 'kafka',
+    plan: '100,99,90,50,0',
+    approveEach: true,
+    // Count the pods on the new image each time a step is done and asks to go on.
+    approve: async () => {
+      updatedAtEachStep.push(Object.values(imagesOf(fixture.pods('kafka'))).filter((image) => image === 'kafka:2').length);
+      return true;
+    },
+  });
+  expect(outcome).toMatchObject({ phase: 'complete', step: 4 });
+  expect(partitionsWritten(events)).toEqual([100, 99, 90, 50, 0]);
+  expect(updatedAtEachStep).toEqual([1, 10, 50]);
+  expect(new Set(Object.values(imagesOf(fixture.pods('kafka'))))).toEqual(new Set(['kafka:2']));
+}, 120_000);
