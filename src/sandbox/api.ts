@@ -221,4 +221,10 @@ export interface SandboxApi {
    * selection arrive as ADDED or DELETED. Returns a function that stops the watch.
    */
   watch(type: ResourceType, options: ListOptions & { resourceVersion?: string }, listener: (event: ApiEvent) => void): () => void;
+  /**
+   * The same as `watch`, but each event carries the committed object itself rather than a copy, for listeners that
+   * only read it (the controllers' shared caches, which every change of every pod passes through). Committed objects
+   * are never changed in place, so an event object stays valid; listeners must not mutate it.
+   */
+  watchView(type: ResourceType, options: ListOptions & { resourceVersion?: string }, listener: (event: ApiEvent) => void): () => void;
 }

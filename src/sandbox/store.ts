@@ -29,6 +29,8 @@ const NAME_SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 interface Watcher {
   readonly filter: ObjectFilter;
+  // Whether events carry the committed object itself (watchView) rather than a copy.
+  readonly shared: boolean;
   readonly listener: (event: ApiEvent) => void;
   active: boolean;
 }
@@ -242,10 +244,21 @@ export class SandboxStore implements SandboxApi {
 
   /** @inheritdoc */
   public watch(type: ResourceType, options: ListOptions & { resourceVersion?: string }, listener: (event: ApiEvent) => void): () => void {
+    return this.addWatcher(type, options, listener, false);
+  }
+
+  /** @inheritdoc */
+  public watchView(type: ResourceType, options: ListOptions & { resourceVersion?: string }, listener: (event: ApiEvent) => void): () => void {
+    return this.addWatcher(type, options, listener, true);
+  }
+
+  private addWatcher(
+    type: ResourceType, options: ListOptions & { resourceVersion?: string }, listener: (event: ApiEvent) => void, shared: boolean,
+  ): () => void {
     const filter = compileFilter(type, options);
-    const watcher: Watcher = { filter, listener, active: true };
+    const watcher: Watcher = { filter, shared, listener, active: true };
     const key = typeKey(type);
-    const replay = this.replayFor(type, filter, options.resourceVersion);
+    const replay = this.replayFor(type, watcher, options.resourceVersion);
     let set = this.watchers.get(key);
     if (!set) {
       set = new Set();
@@ -265,13 +278,14 @@ export class SandboxStore implements SandboxApi {
   }
 
   // Unset or "0": synthetic ADDED events for the current state (as upstream); otherwise the retained changes after it.
-  private replayFor(type: ResourceType, filter: ObjectFilter, resourceVersion: string | undefined): ApiEvent[] {
+  private replayFor(type: ResourceType, watcher: Watcher, resourceVersion: string | undefined): ApiEvent[] {
+    const filter = watcher.filter;
     if (resourceVersion === undefined || resourceVersion === '' || resourceVersion === '0') {
       const events: ApiEvent[] = [];
       for (const bucket of this.bucketsFor(type, filter.namespace)) {
         for (const obj of bucket.values()) {
           if (filter.matches(obj)) {
-            events.push({ type: 'ADDED', object: copy(obj), resourceVersion: obj.metadata.resourceVersion! });
+            events.push({ type: 'ADDED', object: watcher.shared ? obj : copy(obj), resourceVersion: obj.metadata.resourceVersion! });
           }
         }
       }
@@ -289,7 +303,7 @@ export class SandboxStore implements SandboxApi {
     const events: ApiEvent[] = [];
     for (const change of this.history) {
       if (change.resourceVersion > from && change.typeKey === key) {
-        const event = this.eventFor(change, filter);
+        const event = this.eventFor(change, watcher);
         if (event) {
           events.push(event);
         }
@@ -298,8 +312,9 @@ export class SandboxStore implements SandboxApi {
     return events;
   }
 
-  // The event a watcher with `filter` sees: objects entering or leaving its selection appear as ADDED or DELETED.
-  private eventFor(change: Change, filter: ObjectFilter): ApiEvent | undefined {
+  // The event `watcher` sees: objects entering or leaving its selection appear as ADDED or DELETED.
+  private eventFor(change: Change, watcher: Watcher): ApiEvent | undefined {
+    const filter = watcher.filter;
     const inNamespace = (obj: KubeObject | undefined): boolean => !!obj
       && (filter.namespace === undefined || obj.metadata.namespace === filter.namespace) && filter.matches(obj);
     const now = inNamespace(change.object);
@@ -312,7 +327,7 @@ export class SandboxStore implements SandboxApi {
     } else {
       type = before ? 'DELETED' : undefined;
     }
-    return type && { type, object: copy(change.object), resourceVersion: String(change.resourceVersion) };
+    return type && { type, object: watcher.shared ? change.object : copy(change.object), resourceVersion: String(change.resourceVersion) };
   }
 
   private commit(type: ResourceType, eventType: ApiEvent['type'], obj: KubeObject, previous: KubeObject | undefined): KubeObject {
@@ -346,7 +361,7 @@ export class SandboxStore implements SandboxApi {
     while (this.pending.length > 0) {
       const next = this.pending.shift()!;
       for (const watcher of next.watchers) {
-        const event = watcher.active ? this.eventFor(next.change, watcher.filter) : undefined;
+        const event = watcher.active ? this.eventFor(next.change, watcher) : undefined;
         try {
           if (event) {
             watcher.listener(event);
