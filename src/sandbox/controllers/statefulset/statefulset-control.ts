@@ -6,16 +6,15 @@
 // makes a broken update block forever even after the template is reverted (kubernetes#67250).
 import type { StatefulSetHistory, StatefulSetRevisions } from './statefulset-history';
 import {
-  identityMatches,
+  endOrdinal,
   newVersionedStatefulSetPod,
   ordinalOf,
-  podInOrdinalRange,
   replicasOf,
   startOrdinal,
   storageMatches,
 } from './statefulset-identity';
 import type { StatefulPodControl } from './statefulset-pod-control';
-import { isAvailable, isUnavailable, podFacts } from './statefulset-pod-facts';
+import { identityMatchesFacts, isAvailable, isUnavailable, podFacts } from './statefulset-pod-facts';
 import { completeRollingUpdate, countReplicas, inconsistentStatus, StatefulSetStatus } from './statefulset-status';
 import { scaledValueFromIntOrPercent } from '../../../internal/int-or-percent';
 import { ApiError, RESOURCES } from '../../api';
@@ -133,12 +132,14 @@ export class StatefulSetControl {
     set: KubeObject, currentSet: KubeObject, updateSet: KubeObject, revisions: StatefulSetRevisions, pods: readonly KubeObject[], now: number,
   ): ArrangedPods {
     const start = startOrdinal(set);
+    const end = endOrdinal(set);
     const replicas: KubeObject[] = new Array(replicasOf(set));
     const condemned: KubeObject[] = [];
     for (const pod of pods) {
-      if (podInOrdinalRange(pod, set)) {
-        replicas[ordinalOf(pod) - start] = pod;
-      } else if (ordinalOf(pod) >= 0) {
+      const ordinal = podFacts(pod).ordinal;
+      if (ordinal >= start && ordinal <= end) {
+        replicas[ordinal - start] = pod;
+      } else if (ordinal >= 0) {
         condemned.push(pod);
       }
     }
@@ -191,7 +192,7 @@ export class StatefulSetControl {
     if (!facts.created) {
       return false;
     }
-    if (identityMatches(set, pod) && storageMatches(set, pod) && this.podControl.claimsMatchRetentionPolicy(updateSet, pod)) {
+    if (identityMatchesFacts(set, pod, facts) && storageMatches(set, pod) && this.podControl.claimsMatchRetentionPolicy(updateSet, pod)) {
       return false;
     }
     this.podControl.updateStatefulPod(updateSet, pod);
@@ -228,7 +229,10 @@ export class StatefulSetControl {
     const maxUnavailable = rollingUpdate ? statefulSetMaxUnavailable(rollingUpdate.maxUnavailable, replicas.length) : 1;
     const minReadySeconds = set.spec?.minReadySeconds ?? 0;
     const parallel = set.spec?.podManagementPolicy === 'Parallel';
-    const outdated = (pod: KubeObject) => podFacts(pod).revision !== update.metadata.name && !podFacts(pod).terminating;
+    const outdated = (pod: KubeObject) => {
+      const facts = podFacts(pod);
+      return facts.revision !== update.metadata.name && !facts.terminating;
+    };
     const available = (pod: KubeObject) => !isUnavailable(pod, minReadySeconds, now);
 
     let unavailable = 0;

@@ -15,6 +15,7 @@ import { StatefulSetControl, StatefulSetControlOptions } from './statefulset-con
 import { StatefulSetHistory } from './statefulset-history';
 import { isMemberOf } from './statefulset-identity';
 import { StatefulPodControl } from './statefulset-pod-control';
+import { podFacts, podMatchesSelector } from './statefulset-pod-facts';
 
 /** What the StatefulSet controller needs from its host. */
 export interface StatefulSetControllerOptions extends StatefulSetControlOptions {
@@ -113,9 +114,11 @@ export class StatefulSetController {
     const claimed: KubeObject[] = [];
     // Compiled once per sync: the loop below runs for every pod of the set on every sync.
     const requirements = set.spec?.selector ? selectorRequirements(set.spec.selector) : undefined;
-    const selected = (pod: KubeObject) => requirements !== undefined && matchesRequirements(requirements, pod.metadata.labels);
+    const selectorKey = JSON.stringify(set.spec?.selector ?? null);
+    const matches = (pod: KubeObject) => requirements !== undefined && matchesRequirements(requirements, pod.metadata.labels);
+    const selected = (pod: KubeObject) => podMatchesSelector(pod, selectorKey, matches);
     for (const pod of this.pods.byIndex(CONTROLLER_INDEX, set.metadata.uid ?? '').values()) {
-      if (!isMemberOf(set, pod)) {
+      if (podFacts(pod).parent !== set.metadata.name) {
         continue;
       }
       if (selected(pod) || set.metadata.deletionTimestamp) {

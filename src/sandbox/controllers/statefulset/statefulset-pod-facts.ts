@@ -5,6 +5,7 @@
 import { RolloutKeys } from '../../../keys';
 import type { KubeObject } from '../../api';
 import { isPodReady, podReadyCondition, transitionMs } from '../pod-status';
+import { parentNameAndOrdinal } from './statefulset-identity';
 
 /** The time-independent facts of one pod object. */
 export interface PodFacts {
@@ -25,9 +26,27 @@ export interface PodFacts {
   readonly terminating: boolean;
   /** The `controller-revision-hash` label, or ''. */
   readonly revision: string;
+  /** The parent StatefulSet name encoded in the pod name, or ''. */
+  readonly parent: string;
+  /** The ordinal encoded in the pod name, or -1. */
+  readonly ordinal: number;
+  /** Whether the name is exactly `<parent>-<ordinal>` and the pod-name label repeats it (the set-independent half of `identityMatches`). */
+  readonly canonicalName: boolean;
 }
 
-const factsByPod = new WeakMap<KubeObject, PodFacts>();
+// The last selector a pod was matched against (by its JSON) and the answer: a set's selector rarely changes,
+// and the claim step matches every pod of the set on every sync.
+interface SelectorMatch {
+  readonly selectorKey: string;
+  readonly matches: boolean;
+}
+
+// The facts, plus the one selector answer remembered with them.
+interface FactsRecord extends PodFacts {
+  selectorMatch?: SelectorMatch;
+}
+
+const factsByPod = new WeakMap<KubeObject, FactsRecord>();
 
 /** The facts of `pod`, computed on first use. */
 export function podFacts(pod: KubeObject): PodFacts {
@@ -35,6 +54,8 @@ export function podFacts(pod: KubeObject): PodFacts {
   if (facts === undefined) {
     const phase: string = pod.status?.phase ?? '';
     const ready = isPodReady(pod);
+    const name: string = pod.metadata.name ?? '';
+    const { parent, ordinal } = parentNameAndOrdinal(name);
     facts = {
       created: phase !== '' || pod.metadata.uid !== undefined,
       phase,
@@ -43,6 +64,9 @@ export function podFacts(pod: KubeObject): PodFacts {
       readySinceMs: ready ? transitionMs(podReadyCondition(pod).lastTransitionTime) : undefined,
       terminating: pod.metadata.deletionTimestamp !== undefined && pod.metadata.deletionTimestamp !== null,
       revision: pod.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] ?? '',
+      parent,
+      ordinal,
+      canonicalName: ordinal >= 0 && name === `${parent}-${ordinal}` && pod.metadata.labels?.[RolloutKeys.STATEFULSET_POD_NAME_LABEL] === name,
     };
     factsByPod.set(pod, facts);
   }
@@ -61,4 +85,27 @@ export function isAvailable(facts: PodFacts, minReadySeconds: number, nowMs: num
 export function isUnavailable(pod: KubeObject, minReadySeconds: number, nowMs: number): boolean {
   const facts = podFacts(pod);
   return !isAvailable(facts, minReadySeconds, nowMs) || facts.terminating;
+}
+
+/**
+ * `identityMatches` from the facts: the pod has the name, namespace and pod-name label of a member of `set`.
+ * `facts` must be `podFacts(pod)`.
+ */
+export function identityMatchesFacts(set: KubeObject, pod: KubeObject, facts: PodFacts): boolean {
+  return facts.canonicalName && facts.parent === set.metadata.name && pod.metadata.namespace === set.metadata.namespace;
+}
+
+/**
+ * Whether the pod's labels match a selector, remembered per pod object for the selector whose JSON is `selectorKey`
+ * (`matches` computes the answer on a miss).
+ */
+export function podMatchesSelector(pod: KubeObject, selectorKey: string, matches: (pod: KubeObject) => boolean): boolean {
+  const record: FactsRecord = podFacts(pod);
+  const remembered = record.selectorMatch;
+  if (remembered !== undefined && remembered.selectorKey === selectorKey) {
+    return remembered.matches;
+  }
+  const answer = matches(pod);
+  record.selectorMatch = { selectorKey, matches: answer };
+  return answer;
 }
