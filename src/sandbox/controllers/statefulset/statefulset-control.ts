@@ -14,8 +14,8 @@ import {
   storageMatches,
 } from './statefulset-identity';
 import type { StatefulPodControl } from './statefulset-pod-control';
-import { identityMatchesFacts, isAvailable, isUnavailable, podFacts } from './statefulset-pod-facts';
-import { completeRollingUpdate, countReplicas, inconsistentStatus, StatefulSetStatus } from './statefulset-status';
+import { identityMatchesFacts, isAvailable, isUnavailable, isUnavailableFacts, PodFacts, podFacts } from './statefulset-pod-facts';
+import { completeRollingUpdate, countReplicaFacts, countReplicas, inconsistentStatus, StatefulSetStatus } from './statefulset-status';
 import { scaledValueFromIntOrPercent } from '../../../internal/int-or-percent';
 import { ApiError, RESOURCES } from '../../api';
 import type { KubeObject, SandboxApi } from '../../api';
@@ -42,6 +42,10 @@ interface ArrangedPods {
   readonly condemned: KubeObject[];
   /** The lowest-ordinal pod that is unavailable (minReadySeconds counted), replicas before condemned. */
   readonly firstUnavailable: KubeObject | undefined;
+  /** The facts of `replicas[i]` at index i: looked up once per sync, as every step visits every pod. */
+  readonly replicaFacts: PodFacts[];
+  /** The facts of `condemned[i]` at index i. */
+  readonly condemnedFacts: PodFacts[];
 }
 
 /** Runs one StatefulSet sync against the API. */
@@ -97,16 +101,25 @@ export class StatefulSetControl {
     const updateSet = withTemplate(set, templateOfRevision(revisions.update));
     const minReadySeconds = set.spec?.minReadySeconds ?? 0;
     const now = this.clock.now();
-    countReplicas(status, minReadySeconds, now, pods);
-
-    const { replicas, condemned, firstUnavailable } = this.arrange(set, currentSet, updateSet, revisions, pods, now);
+    // The status counts every claimed pod only when the sync stops before the recount below, which every other
+    // path ends with: counting them up front as well would double the per-pod work of every sync.
+    const countClaimed = () => countReplicas(status, minReadySeconds, now, pods);
+    let arranged: ArrangedPods;
+    try {
+      arranged = this.arrange(set, currentSet, updateSet, revisions, pods, now);
+    } catch (error) {
+      countClaimed();
+      throw error;
+    }
+    const { replicas, condemned, firstUnavailable, replicaFacts, condemnedFacts } = arranged;
     if (set.metadata.deletionTimestamp) {
+      countClaimed();
       return;
     }
     const monotonic = set.spec?.podManagementPolicy !== 'Parallel';
-    const recount = () => countReplicas(status, minReadySeconds, now, replicas, condemned);
+    const recount = () => countReplicaFacts(status, minReadySeconds, now, replicaFacts, condemnedFacts);
 
-    if (runForAll(replicas.length, (i) => this.processReplica(set, updateSet, monotonic, replicas, i, now), monotonic, recount)) {
+    if (runForAll(replicas.length, (i) => this.processReplica(set, updateSet, monotonic, replicas[i], replicaFacts[i], now), monotonic, recount)) {
       return;
     }
     if (runForAll(condemned.length, (i) => this.fixCondemnedClaims(updateSet, condemned[i]), monotonic, recount)) {
@@ -122,7 +135,7 @@ export class StatefulSetControl {
       return;
     }
     if (this.options.maxUnavailableStatefulSet ?? true) {
-      this.rollWithinMaxUnavailable(set, replicas, revisions.update, status, now);
+      this.rollWithinMaxUnavailable(set, replicas, replicaFacts, revisions.update, status, now);
       return;
     }
     this.rollOneAtATime(set, replicas, revisions.update, status, now);
@@ -134,29 +147,35 @@ export class StatefulSetControl {
     const start = startOrdinal(set);
     const end = endOrdinal(set);
     const replicas: KubeObject[] = new Array(replicasOf(set));
+    const replicaFacts: PodFacts[] = new Array(replicas.length);
     const condemned: KubeObject[] = [];
     for (const pod of pods) {
-      const ordinal = podFacts(pod).ordinal;
+      const facts = podFacts(pod);
+      const ordinal = facts.ordinal;
       if (ordinal >= start && ordinal <= end) {
         replicas[ordinal - start] = pod;
+        replicaFacts[ordinal - start] = facts;
       } else if (ordinal >= 0) {
         condemned.push(pod);
       }
     }
     for (let i = 0; i < replicas.length; i++) {
-      replicas[i] ??= newVersionedStatefulSetPod(currentSet, updateSet, revisions.current.metadata.name!, revisions.update.metadata.name!, start + i);
+      if (replicas[i] === undefined) {
+        replicas[i] = newVersionedStatefulSetPod(currentSet, updateSet, revisions.current.metadata.name!, revisions.update.metadata.name!, start + i);
+        replicaFacts[i] = podFacts(replicas[i]);
+      }
     }
     condemned.sort((a, b) => ordinalOf(b) - ordinalOf(a));
+    const condemnedFacts = condemned.map(podFacts);
     const minReadySeconds = set.spec?.minReadySeconds ?? 0;
-    const firstUnavailable = replicas.find((pod) => isUnavailable(pod, minReadySeconds, now))
-      ?? [...condemned].reverse().find((pod) => isUnavailable(pod, minReadySeconds, now));
-    return { replicas, condemned, firstUnavailable };
+    const firstUnavailableReplica = replicaFacts.findIndex((facts) => isUnavailableFacts(facts, minReadySeconds, now));
+    const firstUnavailable = firstUnavailableReplica >= 0 ? replicas[firstUnavailableReplica]
+      : [...condemned].reverse().find((pod) => isUnavailable(pod, minReadySeconds, now));
+    return { replicas, condemned, firstUnavailable, replicaFacts, condemnedFacts };
   }
 
   // `processReplica`: returns true when a monotonic sync must stop here.
-  private processReplica(set: KubeObject, updateSet: KubeObject, monotonic: boolean, replicas: KubeObject[], i: number, now: number): boolean {
-    const pod = replicas[i];
-    const facts = podFacts(pod);
+  private processReplica(set: KubeObject, updateSet: KubeObject, monotonic: boolean, pod: KubeObject, facts: PodFacts, now: number): boolean {
     // Failed and Succeeded pods are deleted; the next sync, after the pod is gone, recreates them.
     const phase = facts.phase;
     if (phase === 'Failed' || phase === 'Succeeded') {
@@ -186,13 +205,15 @@ export class StatefulSetControl {
     if (!facts.runningAndReady && monotonic) {
       return true;
     }
-    if (!isAvailable(facts, set.spec?.minReadySeconds ?? 0, now) && monotonic) {
+    if (monotonic && !isAvailable(facts, set.spec?.minReadySeconds ?? 0, now)) {
       return true;
     }
     if (!facts.created) {
       return false;
     }
-    if (identityMatchesFacts(set, pod, facts) && storageMatches(set, pod) && this.podControl.claimsMatchRetentionPolicy(updateSet, pod)) {
+    // A pod whose identity matches has an ordinal, so without claim templates its storage matches too.
+    const storageOk = !set.spec?.volumeClaimTemplates?.length || storageMatches(set, pod);
+    if (identityMatchesFacts(set, pod, facts) && storageOk && this.podControl.claimsMatchRetentionPolicy(updateSet, pod)) {
       return false;
     }
     this.podControl.updateStatefulPod(updateSet, pod);
@@ -223,24 +244,23 @@ export class StatefulSetControl {
   // The rolling update with the MaxUnavailableStatefulSet gate (`updateStatefulSetAfterInvariantEstablished`,
   // including the Parallel fix for kubernetes#137409): delete pods not at the update revision, from
   // the highest ordinal down to the partition, while no more than maxUnavailable pods are unavailable.
-  private rollWithinMaxUnavailable(set: KubeObject, replicas: KubeObject[], update: KubeObject, status: StatefulSetStatus, now: number): void {
+  private rollWithinMaxUnavailable(
+    set: KubeObject, replicas: KubeObject[], replicaFacts: readonly PodFacts[], update: KubeObject, status: StatefulSetStatus, now: number,
+  ): void {
     const rollingUpdate = set.spec?.updateStrategy?.rollingUpdate;
     const updateMin = rollingUpdate?.partition ?? 0;
     const maxUnavailable = rollingUpdate ? statefulSetMaxUnavailable(rollingUpdate.maxUnavailable, replicas.length) : 1;
     const minReadySeconds = set.spec?.minReadySeconds ?? 0;
     const parallel = set.spec?.podManagementPolicy === 'Parallel';
-    const outdated = (pod: KubeObject) => {
-      const facts = podFacts(pod);
-      return facts.revision !== update.metadata.name && !facts.terminating;
-    };
-    const available = (pod: KubeObject) => !isUnavailable(pod, minReadySeconds, now);
+    const outdated = (i: number) => replicaFacts[i].revision !== update.metadata.name && !replicaFacts[i].terminating;
+    const available = (i: number) => !isUnavailableFacts(replicaFacts[i], minReadySeconds, now);
 
     let unavailable = 0;
     let unavailableNeedingUpdate = 0;
-    for (const pod of replicas) {
-      if (!available(pod)) {
+    for (let i = 0; i < replicas.length; i++) {
+      if (!available(i)) {
         unavailable++;
-        if (parallel && outdated(pod)) {
+        if (parallel && outdated(i)) {
           unavailableNeedingUpdate++;
         }
       }
@@ -255,13 +275,13 @@ export class StatefulSetControl {
     if (parallel) {
       // Replace outdated pods that are already unavailable first: they cost no extra disruption.
       for (let target = replicas.length - 1; target >= updateMin; target--) {
-        if (outdated(replicas[target]) && !available(replicas[target])) {
+        if (outdated(target) && !available(target)) {
           deleteForUpdate(replicas[target]);
         }
       }
       let budget = maxUnavailable - unavailable;
       for (let target = replicas.length - 1; target >= updateMin && budget > 0; target--) {
-        if (outdated(replicas[target]) && available(replicas[target])) {
+        if (outdated(target) && available(target)) {
           deleteForUpdate(replicas[target]);
           budget--;
         }
@@ -270,7 +290,7 @@ export class StatefulSetControl {
     }
     let remaining = maxUnavailable - unavailable;
     for (let target = replicas.length - 1; target >= updateMin && remaining > 0; target--) {
-      if (outdated(replicas[target])) {
+      if (outdated(target)) {
         deleteForUpdate(replicas[target]);
         remaining--;
       }

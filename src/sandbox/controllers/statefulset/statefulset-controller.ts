@@ -116,12 +116,13 @@ export class StatefulSetController {
     const requirements = set.spec?.selector ? selectorRequirements(set.spec.selector) : undefined;
     const selectorKey = JSON.stringify(set.spec?.selector ?? null);
     const matches = (pod: KubeObject) => requirements !== undefined && matchesRequirements(requirements, pod.metadata.labels);
-    const selected = (pod: KubeObject) => podMatchesSelector(pod, selectorKey, matches);
+    const selected = (pod: KubeObject) => podMatchesSelector(pod, podFacts(pod), selectorKey, matches);
     for (const pod of this.pods.byIndex(CONTROLLER_INDEX, set.metadata.uid ?? '').values()) {
-      if (podFacts(pod).parent !== set.metadata.name) {
+      const facts = podFacts(pod);
+      if (facts.parent !== set.metadata.name) {
         continue;
       }
-      if (selected(pod) || set.metadata.deletionTimestamp) {
+      if (podMatchesSelector(pod, facts, selectorKey, matches) || set.metadata.deletionTimestamp) {
         claimed.push(pod);
       } else {
         this.options.api.update(RESOURCES.pods, {

@@ -120,7 +120,8 @@ export class StatefulPodControl {
 
   /** Whether every existing claim of the pod carries the owner references the retention policy asks for. */
   public claimsMatchRetentionPolicy(set: KubeObject, pod: KubeObject): boolean {
-    return this.claimsToFix(set, pod).length === 0;
+    // Asked of every pod on every sync: without claim templates there is nothing to look at.
+    return !set.spec?.volumeClaimTemplates?.length || this.claimsToFix(set, pod).length === 0;
   }
 
   /**

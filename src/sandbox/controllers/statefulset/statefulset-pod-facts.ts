@@ -83,7 +83,11 @@ export function isAvailable(facts: PodFacts, minReadySeconds: number, nowMs: num
 
 /** Not available yet, or terminating (`isUnavailable`). */
 export function isUnavailable(pod: KubeObject, minReadySeconds: number, nowMs: number): boolean {
-  const facts = podFacts(pod);
+  return isUnavailableFacts(podFacts(pod), minReadySeconds, nowMs);
+}
+
+/** {@link isUnavailable} from the facts. */
+export function isUnavailableFacts(facts: PodFacts, minReadySeconds: number, nowMs: number): boolean {
   return !isAvailable(facts, minReadySeconds, nowMs) || facts.terminating;
 }
 
@@ -97,10 +101,10 @@ export function identityMatchesFacts(set: KubeObject, pod: KubeObject, facts: Po
 
 /**
  * Whether the pod's labels match a selector, remembered per pod object for the selector whose JSON is `selectorKey`
- * (`matches` computes the answer on a miss).
+ * (`matches` computes the answer on a miss). `facts` must be `podFacts(pod)`.
  */
-export function podMatchesSelector(pod: KubeObject, selectorKey: string, matches: (pod: KubeObject) => boolean): boolean {
-  const record: FactsRecord = podFacts(pod);
+export function podMatchesSelector(pod: KubeObject, facts: PodFacts, selectorKey: string, matches: (pod: KubeObject) => boolean): boolean {
+  const record: FactsRecord = facts;
   const remembered = record.selectorMatch;
   if (remembered !== undefined && remembered.selectorKey === selectorKey) {
     return remembered.matches;

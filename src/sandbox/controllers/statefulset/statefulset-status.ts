@@ -1,7 +1,7 @@
 // StatefulSet status arithmetic (stateful_set_control.go: computeReplicaStatus, updateStatus;
 // stateful_set_utils.go: completeRollingUpdate, inconsistentStatus).
 import { replicasOf } from './statefulset-identity';
-import { isAvailable, podFacts } from './statefulset-pod-facts';
+import { isAvailable, PodFacts, podFacts } from './statefulset-pod-facts';
 import type { KubeObject } from '../../api';
 
 /** The fields of `status` the StatefulSet controller owns. */
@@ -30,14 +30,20 @@ export interface StatefulSetStatus {
 export function countReplicas(
   status: StatefulSetStatus, minReadySeconds: number, nowMs: number, ...podLists: readonly (readonly KubeObject[])[]
 ): void {
+  countReplicaFacts(status, minReadySeconds, nowMs, ...podLists.map((pods) => pods.map(podFacts)));
+}
+
+/** {@link countReplicas} from the pods' facts. */
+export function countReplicaFacts(
+  status: StatefulSetStatus, minReadySeconds: number, nowMs: number, ...factLists: readonly (readonly PodFacts[])[]
+): void {
   status.replicas = 0;
   status.readyReplicas = 0;
   status.availableReplicas = 0;
   status.currentReplicas = 0;
   status.updatedReplicas = 0;
-  for (const pods of podLists) {
-    for (const pod of pods) {
-      const facts = podFacts(pod);
+  for (const factList of factLists) {
+    for (const facts of factList) {
       if (facts.created) {
         status.replicas++;
       }
