@@ -119,14 +119,17 @@ export function nextRevision(sorted: readonly KubeObject[]): number {
   return sorted.length === 0 ? 1 : sorted[sorted.length - 1].revision + 1;
 }
 
-/** Whether two revisions hold the same data (`history.EqualRevision`: hash labels first, then bytes). */
-export function equalRevision(left: KubeObject, right: KubeObject): boolean {
+/**
+ * Whether two revisions hold the same data (`history.EqualRevision`: hash labels first, then bytes).
+ * `dataOf` gives a revision's data bytes; callers that remember them pass their own.
+ */
+export function equalRevision(left: KubeObject, right: KubeObject, dataOf: (revision: KubeObject) => string = revisionData): boolean {
   const leftHash = left.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL];
   const rightHash = right.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL];
   if (leftHash !== undefined && rightHash !== undefined && leftHash !== rightHash) {
     return false;
   }
-  return revisionData(left) === revisionData(right);
+  return dataOf(left) === dataOf(right);
 }
 
 function goCanonicalTemplate(template: any): any {

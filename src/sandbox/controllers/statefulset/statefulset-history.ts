@@ -2,6 +2,7 @@
 // and the controller's adoptOrphanRevisions). The update revision is the stored revision equal to the
 // current template; if it is not the newest one, the template went back to an earlier revision (a
 // rollback) and that revision is renumbered to the next number instead of creating a new one.
+import { goJson } from '../../../internal/go-json';
 import { labelSelectorMatches } from '../../../internal/label-selector';
 import { ApiError, RESOURCES } from '../../api';
 import type { KubeObject, SandboxApi } from '../../api';
@@ -28,6 +29,40 @@ export interface StatefulSetRevisions {
   readonly update: KubeObject;
   /** The collision count to record in the status. */
   readonly collisionCount: number;
+}
+
+// What a template's revision patch is, remembered per template object: every sync resolves the revisions, and
+// serializing and hashing the template each time was a large share of a sync. Committed objects (the cached sets
+// and revisions) are never changed in place, so a template or revision object always has the same bytes.
+interface TemplatePatch {
+  readonly data: Record<string, unknown>;
+  readonly bytes: string;
+  readonly hashes: Map<number, string>;
+}
+
+const patchesByTemplate = new WeakMap<object, TemplatePatch>();
+const bytesByRevision = new WeakMap<KubeObject, string>();
+
+function patchOf(set: KubeObject): TemplatePatch {
+  const template = set.spec?.template;
+  let patch = template !== null && typeof template === 'object' ? patchesByTemplate.get(template) : undefined;
+  if (patch === undefined) {
+    const data = templatePatch(set);
+    patch = { data, bytes: goJson(data), hashes: new Map() };
+    if (template !== null && typeof template === 'object') {
+      patchesByTemplate.set(template, patch);
+    }
+  }
+  return patch;
+}
+
+function dataBytes(revision: KubeObject): string {
+  let bytes = bytesByRevision.get(revision);
+  if (bytes === undefined) {
+    bytes = revisionData(revision);
+    bytesByRevision.set(revision, bytes);
+  }
+  return bytes;
 }
 
 /** Reads and writes the ControllerRevisions of StatefulSets. */
@@ -59,11 +94,18 @@ export class StatefulSetHistory {
    */
   public resolve(set: KubeObject, sorted: readonly KubeObject[]): StatefulSetRevisions {
     let collisionCount = set.status?.collisionCount ?? 0;
-    const data = templatePatch(set);
-    const candidate = this.newRevision(set, data, nextRevision(sorted), collisionCount);
-    const equal = sorted.filter((revision) => equalRevision(revision, candidate));
+    const patch = patchOf(set);
+    const data = patch.data;
+    let hash = patch.hashes.get(collisionCount);
+    if (hash === undefined) {
+      hash = hashControllerRevision(data, collisionCount);
+      patch.hashes.set(collisionCount, hash);
+    }
+    const candidate = this.newRevision(set, data, nextRevision(sorted), collisionCount, hash);
+    bytesByRevision.set(candidate, patch.bytes);
+    const equal = sorted.filter((revision) => equalRevision(revision, candidate, dataBytes));
     let update: KubeObject;
-    if (equal.length > 0 && equalRevision(sorted[sorted.length - 1], equal[equal.length - 1])) {
+    if (equal.length > 0 && equalRevision(sorted[sorted.length - 1], equal[equal.length - 1], dataBytes)) {
       update = sorted[sorted.length - 1];
     } else if (equal.length > 0) {
       update = this.api.update(RESOURCES.controllerRevisions, { ...equal[equal.length - 1], revision: candidate.revision });
@@ -129,12 +171,14 @@ export class StatefulSetHistory {
     }
   }
 
-  private newRevision(set: KubeObject, data: Record<string, unknown>, revision: number, collisionCount: number): KubeObject {
+  private newRevision(
+    set: KubeObject, data: Record<string, unknown>, revision: number, collisionCount: number, hash = hashControllerRevision(data, collisionCount),
+  ): KubeObject {
     return newControllerRevision({
       parent: set,
       data,
       revision,
-      hash: hashControllerRevision(data, collisionCount),
+      hash,
       hashLabel: CONTROLLER_REVISION_HASH_LABEL,
       annotations: set.metadata.annotations,
     });
