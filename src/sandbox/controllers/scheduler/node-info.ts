@@ -42,10 +42,9 @@ export function buildNodeInfo(node: KubeObject, pods: Iterable<KubeObject>): Nod
       continue;
     }
     assigned.push(pod);
-    const request = podRequests(pod, false);
+    const { request, nonZero } = specRequests(pod);
     requested.milliCpu += request.milliCpu;
     requested.memory += request.memory;
-    const nonZero = podRequests(pod, true);
     nonZeroRequested.milliCpu += nonZero.milliCpu;
     nonZeroRequested.memory += nonZero.memory;
     for (const port of hostPorts(pod)) {
@@ -53,6 +52,22 @@ export function buildNodeInfo(node: KubeObject, pods: Iterable<KubeObject>): Nod
     }
   }
   return { node, pods: assigned, requested, nonZeroRequested, usedPorts };
+}
+
+// A node's info is rebuilt from all its pods whenever one of them changes (most often its status), so the
+// requests, which depend on the spec alone, are remembered per spec object (committed specs never change in place).
+const requestsBySpec = new WeakMap<object, { readonly request: Resources; readonly nonZero: Resources }>();
+
+function specRequests(pod: KubeObject): { readonly request: Resources; readonly nonZero: Resources } {
+  const spec = pod.spec;
+  let requests = spec !== null && typeof spec === 'object' ? requestsBySpec.get(spec) : undefined;
+  if (requests === undefined) {
+    requests = { request: podRequests(pod, false), nonZero: podRequests(pod, true) };
+    if (spec !== null && typeof spec === 'object') {
+      requestsBySpec.set(spec, requests);
+    }
+  }
+  return requests;
 }
 
 /**
