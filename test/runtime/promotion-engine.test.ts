@@ -1,6 +1,6 @@
 // The engine end to end against the in-process sandbox (real store, controllers and kubelets on a VirtualClock).
 import { InProcessCluster } from './in-process-cluster';
-import { FAST_KUBELET, imagesOf, isReady, PromotionSandbox, startPromotion, startPromotionSandbox } from './promotion-fixture';
+import { FAST_KUBELET, imagesOf, isReady, partitionsWritten, PromotionSandbox, startPromotion, startPromotionSandbox } from './promotion-fixture';
 import { PartitionPlan } from '../../src/partition-plan';
 import { Cluster, ClusterKind, ClusterWatchEvent, ClusterWatchOptions } from '../../src/runtime/cluster';
 import { ClusterDecorator, ClusterVerb } from '../../src/runtime/cluster-decorator';
@@ -22,9 +22,6 @@ async function stagedKafka(replicas = 3, image = 'kafka:2', podAnnotations?: Rec
   sandbox.stageImage('kafka', image, podAnnotations);
   await sandbox.runUntil(() => sandbox.sts('kafka').status?.observedGeneration === sandbox.sts('kafka').metadata.generation);
 }
-
-const partitionsWritten = (events: readonly { type: string }[]) =>
-  events.filter((event) => event.type === 'step-started').map((event) => (event as { partition: number }).partition);
 
 describe('promoteStatefulSet', () => {
   test('the seed\'s Kafka walk with --plan canary: stage, kafka-2, then kafka-1 and kafka-0', async () => {

@@ -103,6 +103,11 @@ function ordinal(pod: KubeObject): number {
   return Number(/-(\d+)$/.exec(pod.metadata.name ?? '')?.[1] ?? 0);
 }
 
+/** The partitions a promotion wrote, in order, from its `step-started` events. */
+export function partitionsWritten(events: readonly PromotionEvent[]): number[] {
+  return events.flatMap((event) => (event.type === 'step-started' ? [event.partition] : []));
+}
+
 /** A running promotion: its events as they arrive and its result once settled. */
 export interface RunningPromotion {
   readonly events: PromotionEvent[];

@@ -1,6 +1,6 @@
 // The engine over real HTTP: @kubernetes/client-node 1.x (kube-cluster.ts) against the sandbox's API server.
 import { HttpPromotionSandbox, startHttpPromotionSandbox } from './http-promotion-fixture';
-import { imagesOf, isReady } from './promotion-fixture';
+import { imagesOf, isReady, partitionsWritten } from './promotion-fixture';
 import { PartitionPlan } from '../../src/partition-plan';
 import { KubePod } from '../../src/runtime/kube-types';
 import { RESOURCES } from '../../src/sandbox/api';
@@ -12,9 +12,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await fixture.sandbox.stop();
 });
-
-const partitionsWritten = (events: readonly { type: string }[]) =>
-  events.filter((event) => event.type === 'step-started').map((event) => (event as { partition: number }).partition);
 
 test('the seed\'s Kafka walk with --plan canary: stage, kafka-2, then kafka-1 and kafka-0', async () => {
   await fixture.stage('kafka', 3, 'kafka:2');

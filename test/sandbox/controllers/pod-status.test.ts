@@ -4,7 +4,7 @@ import { isPodAvailable, msUntilNextAvailable } from '../../../src/sandbox/contr
 const READY_AT = Date.parse('2026-01-01T00:00:10Z');
 
 function pod(ready: 'True' | 'False', lastTransitionTime = '2026-01-01T00:00:10Z'): KubeObject {
-  return { metadata: { name: 'p' }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready, lastTransitionTime }] } };
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready, lastTransitionTime }] } };
 }
 
 describe('isPodAvailable', () => {
