@@ -1,6 +1,6 @@
 // The second half of `npm run example`: loads the synthesized blog app into a sandbox on virtual time and walks a
 // Kafka release through a canary plan with kubectl-stage, exactly as a user would on a cluster, then shows a bad
-// release caught by infant-mortality detection during the canary's soak and rolled back automatically.
+// release failing its canary step (the canary cannot pull its image) and rolled back automatically.
 import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../src/cli/main';
@@ -51,7 +51,7 @@ export async function rehearseStagedRollout(manifestDir: string, print: Print): 
     await stage('promote', 'sts/kafka', '--plan', 'canary', '--all', '--soak', '2m');
     await stage('history', 'sts/kafka');
 
-    print('\n# A bad release: the canary cannot pull its image, so the soak fails and the update is rolled back');
+    print('\n# A bad release: the canary cannot pull its image, so its step fails and the update is rolled back');
     await stage('stage', 'sts/kafka');
     await release(sandbox, 'apache/kafka:bad', 'kafka bad build');
     await stage('promote', 'sts/kafka', '--plan', 'canary', '--all', '--soak', '2m', '--timeout', '10m', '--auto-rollback');
