@@ -5,7 +5,7 @@ import { buildBlogApp } from '../../examples/blog-app';
 import { EXPECTED_EXIT_CODES, rehearseStagedRollout } from '../../examples/rehearse-staged-rollout';
 
 describe('npm run example: the staged Kafka rehearsal in the sandbox', () => {
-  test('the good release walks kafka-2, then kafka-1 and kafka-0; the bad one is caught in the canary soak and rolled back', async () => {
+  test('the good release walks kafka-2, then kafka-1 and kafka-0; the bad one fails its canary step and is rolled back', async () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rehearsal-'));
     buildBlogApp(outdir).synth();
     const lines: string[] = [];
