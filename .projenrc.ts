@@ -82,6 +82,13 @@ project.addTask('example', {
   exec: 'ts-node --project examples/tsconfig.json examples/run-all.ts',
 });
 
+// ts-jest and ts-node only transpile, so a type error in a test, an example or a benchmark would pass unseen.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check the tests, examples and benchmarks (test/tsconfig.json includes all three)',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.spawn(typecheck);
+
 // Benchmarks are never part of `npm test`.
 project.addTask('bench', {
   description: 'Run the benchmarks and write bench/results.md',
