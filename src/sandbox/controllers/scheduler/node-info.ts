@@ -42,27 +42,34 @@ export function buildNodeInfo(node: KubeObject, pods: Iterable<KubeObject>): Nod
       continue;
     }
     assigned.push(pod);
-    const { request, nonZero } = specRequests(pod);
+    const { request, nonZero, ports } = specRequests(pod);
     requested.milliCpu += request.milliCpu;
     requested.memory += request.memory;
     nonZeroRequested.milliCpu += nonZero.milliCpu;
     nonZeroRequested.memory += nonZero.memory;
-    for (const port of hostPorts(pod)) {
-      usedPorts.add(port);
+    for (let i = 0; i < ports.length; i++) {
+      usedPorts.add(ports[i]);
     }
   }
   return { node, pods: assigned, requested, nonZeroRequested, usedPorts };
 }
 
 // A node's info is rebuilt from all its pods whenever one of them changes (most often its status), so the
-// requests, which depend on the spec alone, are remembered per spec object (committed specs never change in place).
-const requestsBySpec = new WeakMap<object, { readonly request: Resources; readonly nonZero: Resources }>();
+// requests and host ports, which depend on the spec alone, are remembered per spec object (committed specs never
+// change in place).
+interface SpecRequests {
+  readonly request: Resources;
+  readonly nonZero: Resources;
+  readonly ports: readonly string[];
+}
 
-function specRequests(pod: KubeObject): { readonly request: Resources; readonly nonZero: Resources } {
+const requestsBySpec = new WeakMap<object, SpecRequests>();
+
+function specRequests(pod: KubeObject): SpecRequests {
   const spec = pod.spec;
   let requests = spec !== null && typeof spec === 'object' ? requestsBySpec.get(spec) : undefined;
   if (requests === undefined) {
-    requests = { request: podRequests(pod, false), nonZero: podRequests(pod, true) };
+    requests = { request: podRequests(pod, false), nonZero: podRequests(pod, true), ports: hostPorts(pod) };
     if (spec !== null && typeof spec === 'object') {
       requestsBySpec.set(spec, requests);
     }

@@ -114,7 +114,7 @@ export class StatefulSetController {
     const claimed: KubeObject[] = [];
     // Compiled once per sync: the loop below runs for every pod of the set on every sync.
     const requirements = set.spec?.selector ? selectorRequirements(set.spec.selector) : undefined;
-    const selectorKey = JSON.stringify(set.spec?.selector ?? null);
+    const selectorKey = selectorKeyOf(set.spec?.selector);
     const matches = (pod: KubeObject) => requirements !== undefined && matchesRequirements(requirements, pod.metadata.labels);
     const selected = (pod: KubeObject) => podMatchesSelector(pod, podFacts(pod), selectorKey, matches);
     for (const pod of this.pods.byIndex(CONTROLLER_INDEX, set.metadata.uid ?? '').values()) {
@@ -143,4 +143,21 @@ export class StatefulSetController {
     }
     return claimed;
   }
+}
+
+// The selector's JSON per selector object: a status write shares the spec with the object before it, so the selector
+// object (and with it this very string) stays the same from sync to sync, and the per-pod comparison with the key
+// remembered in the pod's facts is an identity check rather than a comparison of characters.
+const selectorKeys = new WeakMap<object, string>();
+
+function selectorKeyOf(selector: unknown): string {
+  if (selector === null || typeof selector !== 'object') {
+    return JSON.stringify(selector ?? null);
+  }
+  let key = selectorKeys.get(selector);
+  if (key === undefined) {
+    key = JSON.stringify(selector);
+    selectorKeys.set(selector, key);
+  }
+  return key;
 }
