@@ -391,7 +391,7 @@ export class KubeletSimulator {
       return;
     }
     const status = podStatus(runtime, pod.status, this.options.clock.now());
-    if (JSON.stringify(status) === JSON.stringify(pod.status)) {
+    if (JSON.stringify(status) === statusJson(pod.status)) {
       return;
     }
     try {
@@ -471,4 +471,20 @@ function containerId(runtime: PodRuntime, container: ContainerRuntime): string {
     id += fnv32a(utf8(`${seed}/${i}`)).toString(16).padStart(8, '0');
   }
   return id;
+}
+
+// The JSON of a committed pod's status, which never changes in place: the status manager compares against it every
+// time it looks at the pod.
+const statusJsonByStatus = new WeakMap<object, string>();
+
+function statusJson(status: unknown): string {
+  if (typeof status !== 'object' || status === null) {
+    return JSON.stringify(status);
+  }
+  let json = statusJsonByStatus.get(status);
+  if (json === undefined) {
+    json = JSON.stringify(status);
+    statusJsonByStatus.set(status, json);
+  }
+  return json;
 }

@@ -146,9 +146,20 @@ export function portConflicts(wanted: string, used: ReadonlySet<string>): boolea
 /** The node's allocatable CPU (millicores), memory (bytes) and pod count. */
 export function allocatable(node: KubeObject): Resources & { pods: number } {
   const resources = node.status?.allocatable ?? node.status?.capacity ?? {};
-  return {
-    milliCpu: resources.cpu !== undefined ? milliCpu(resources.cpu) : 0,
-    memory: resources.memory !== undefined ? quantityValue(resources.memory) : 0,
-    pods: resources.pods !== undefined ? quantityValue(resources.pods) : 0,
-  };
+  let parsed = typeof resources === 'object' && resources !== null ? allocatableByResources.get(resources) : undefined;
+  if (parsed === undefined) {
+    parsed = {
+      milliCpu: resources.cpu !== undefined ? milliCpu(resources.cpu) : 0,
+      memory: resources.memory !== undefined ? quantityValue(resources.memory) : 0,
+      pods: resources.pods !== undefined ? quantityValue(resources.pods) : 0,
+    };
+    if (typeof resources === 'object' && resources !== null) {
+      allocatableByResources.set(resources, parsed);
+    }
+  }
+  // A copy: the answer is the caller's, and the filters and the scoring ask for every node for every pod.
+  return { milliCpu: parsed.milliCpu, memory: parsed.memory, pods: parsed.pods };
 }
+
+// The parsed quantities per allocatable (or capacity) object: committed nodes never change in place.
+const allocatableByResources = new WeakMap<object, Readonly<Resources & { pods: number }>>();
