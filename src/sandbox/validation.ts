@@ -306,9 +306,18 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   }
   const left = a as Record<string, unknown>;
   const right = b as Record<string, unknown>;
-  const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
-  for (const key of keys) {
-    if (!deepEqual(left[key], right[key])) {
+  // Every key of either side once (the right side's own keys that the left side lacks), without building the union:
+  // the store compares each written object with the one it replaces.
+  const leftKeys = Object.keys(left);
+  for (let i = 0; i < leftKeys.length; i++) {
+    if (!deepEqual(left[leftKeys[i]], right[leftKeys[i]])) {
+      return false;
+    }
+  }
+  const rightKeys = Object.keys(right);
+  for (let i = 0; i < rightKeys.length; i++) {
+    const key = rightKeys[i];
+    if (!Object.prototype.propertyIsEnumerable.call(left, key) && !deepEqual(left[key], right[key])) {
       return false;
     }
   }
