@@ -1,10 +1,10 @@
 import { daemonPod, daemonSet, DaemonSetShape, observe, podsOn, REVISIONS } from './daemonset-fixtures';
-import { NOW } from './kube-fixtures';
+import { NOW, promotionState, secondsAgo } from './kube-fixtures';
 import { RolloutKeys } from '../../src/keys';
 import { CanaryAction, CanaryRequest, nextCanaryAction } from '../../src/runtime/daemonset-canary-decision';
 import { parseNodeCanaryPlan } from '../../src/runtime/daemonset-canary-plan';
 import { KubePod } from '../../src/runtime/kube-types';
-import { PROMOTION_STATE_VERSION, PromotionState } from '../../src/runtime/promotion-state';
+import { PromotionState } from '../../src/runtime/promotion-state';
 import { PromotionTargetSpec } from '../../src/runtime/promotion-target';
 
 const ORIGINAL = '{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":1}}';
@@ -27,23 +27,16 @@ function request(plan = 'canary,50%', options: { target?: PromotionTargetSpec; s
 }
 
 function state(overrides: Partial<PromotionState> = {}): PromotionState {
-  return {
-    version: PROMOTION_STATE_VERSION,
+  return promotionState({
     kind: 'DaemonSet',
     plan: 'canary,50%',
-    step: 1,
     targetStep: 3,
-    phase: 'progressing',
-    paused: false,
-    abortRequested: false,
     updateRevision: 'new',
     previousRevision: 'old',
-    startedAt: new Date(NOW - 60_000).toISOString(),
-    stepStartedAt: new Date(NOW - 30_000).toISOString(),
-    gates: [],
-    holder: 'me',
+    startedAt: secondsAgo(60),
+    stepStartedAt: secondsAgo(30),
     ...overrides,
-  };
+  });
 }
 
 /** The DaemonSet handed to the canary: OnDelete, RollingUpdate recorded. */

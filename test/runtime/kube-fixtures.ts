@@ -1,6 +1,7 @@
 // Builders for the plain Kubernetes JSON the runtime's decision functions read, so each test states only what matters.
 import { RolloutKeys } from '../../src/keys';
 import { KubeContainerStatus, KubeDaemonSet, KubePod, KubePodCondition, KubeStatefulSet } from '../../src/runtime/kube-types';
+import { PROMOTION_STATE_VERSION, PromotionState } from '../../src/runtime/promotion-state';
 
 /** A fixed "now" for tests: 2026-01-01T00:10:00Z. */
 export const NOW = Date.parse('2026-01-01T00:10:00Z');
@@ -8,6 +9,27 @@ export const NOW = Date.parse('2026-01-01T00:10:00Z');
 /** An RFC 3339 time `seconds` before {@link NOW}. */
 export function secondsAgo(seconds: number): string {
   return new Date(NOW - seconds * 1000).toISOString();
+}
+
+/** A StatefulSet promotion of plan `canary` on step 1 of 2, progressing from web-old to web-new, with `overrides`. */
+export function promotionState(overrides: Partial<PromotionState> = {}): PromotionState {
+  return {
+    version: PROMOTION_STATE_VERSION,
+    kind: 'StatefulSet',
+    plan: 'canary',
+    step: 1,
+    targetStep: 2,
+    phase: 'progressing',
+    paused: false,
+    abortRequested: false,
+    updateRevision: 'web-new',
+    previousRevision: 'web-old',
+    startedAt: secondsAgo(300),
+    stepStartedAt: secondsAgo(120),
+    gates: [],
+    holder: 'me',
+    ...overrides,
+  };
 }
 
 /** What a test pod looks like; everything is optional. */

@@ -1,9 +1,9 @@
-import { NOW, pod, PodShape, secondsAgo, statefulSet, StatefulSetShape } from './kube-fixtures';
+import { NOW, pod, PodShape, promotionState, secondsAgo, statefulSet, StatefulSetShape } from './kube-fixtures';
 import { PartitionPlan } from '../../src/partition-plan';
 import {
   currentPlanStep, nextPromotionAction, ObservedPromotion, PromotionAction, promotionTargetStep, PromotionRequest,
 } from '../../src/runtime/promotion-decision';
-import { PROMOTION_STATE_VERSION, PromotionState } from '../../src/runtime/promotion-state';
+import { PromotionState } from '../../src/runtime/promotion-state';
 
 const STAGED = PartitionPlan.STAGED_PARTITION;
 
@@ -20,25 +20,7 @@ const request: PromotionRequest = {
   holder: 'me',
 };
 
-function state(overrides: Partial<PromotionState> = {}): PromotionState {
-  return {
-    version: PROMOTION_STATE_VERSION,
-    kind: 'StatefulSet',
-    plan: 'canary',
-    step: 1,
-    targetStep: 2,
-    phase: 'progressing',
-    paused: false,
-    abortRequested: false,
-    updateRevision: 'web-new',
-    previousRevision: 'web-old',
-    startedAt: secondsAgo(300),
-    stepStartedAt: secondsAgo(120),
-    gates: [],
-    holder: 'me',
-    ...overrides,
-  };
-}
+const state = promotionState;
 
 const updated = (ordinal: number, shape: PodShape = {}) => pod({ name: `web-${ordinal}`, revision: 'web-new', readyForSeconds: 60, ...shape });
 const old = (ordinal: number, shape: PodShape = {}) => pod({ name: `web-${ordinal}`, revision: 'web-old', readyForSeconds: 600, ...shape });

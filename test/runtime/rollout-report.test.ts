@@ -1,4 +1,4 @@
-import { daemonSet, NOW, pod, statefulSet } from './kube-fixtures';
+import { daemonSet, NOW, pod, promotionState, statefulSet } from './kube-fixtures';
 import { revision, withTemplate } from './revision-fixtures';
 import { RolloutKeys } from '../../src/keys';
 import { KubeDaemonSet, KubeStatefulSet } from '../../src/runtime/kube-types';
@@ -104,20 +104,7 @@ describe('statefulSetReport', () => {
   });
 
   test('the promotion state gives the plan and is reported; a broken one is reported, not thrown', () => {
-    const state = {
-      version: 1,
-      kind: 'StatefulSet' as const,
-      plan: '100,99,90,50,0',
-      step: 1,
-      targetStep: 4,
-      phase: 'progressing' as const,
-      paused: false,
-      abortRequested: false,
-      updateRevision: 'web-new',
-      startedAt: '2026-01-01T00:00:00Z',
-      stepStartedAt: '2026-01-01T00:00:00Z',
-      gates: [],
-    };
+    const state = promotionState({ plan: '100,99,90,50,0', targetStep: 4 });
     const sts = annotate(statefulSet({ replicas: 100, partition: 99 }), { [RolloutKeys.STATE_ANNOTATION]: encodePromotionState(state) });
     const pods = Array.from({ length: 100 }, (_, i) => (i === 99 ? updated : old)(`web-${i}`));
     const report = statefulSetReport(sts, pods, NOW);

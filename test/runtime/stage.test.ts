@@ -1,24 +1,12 @@
-import { daemonSet, statefulSet } from './kube-fixtures';
+import { daemonSet, promotionState, statefulSet } from './kube-fixtures';
 import { RolloutKeys } from '../../src/keys';
 import { KubeDaemonSet, KubeStatefulSet } from '../../src/runtime/kube-types';
+import { encodePromotionState, PromotionPhase } from '../../src/runtime/promotion-state';
 import { decideStage, decideStageOf } from '../../src/runtime/stage';
 
-function withState<T extends KubeStatefulSet | KubeDaemonSet>(sts: T, phase: string): T {
-  const state = {
-    version: 1,
-    kind: 'StatefulSet',
-    plan: 'canary',
-    step: 1,
-    targetStep: 2,
-    phase,
-    paused: false,
-    abortRequested: false,
-    updateRevision: 'web-new',
-    startedAt: '2026-01-01T00:00:00Z',
-    stepStartedAt: '2026-01-01T00:00:00Z',
-    gates: [],
-  };
-  return { ...sts, metadata: { ...sts.metadata, annotations: { [RolloutKeys.STATE_ANNOTATION]: JSON.stringify(state) } } };
+function withState<T extends KubeStatefulSet | KubeDaemonSet>(sts: T, phase: PromotionPhase): T {
+  const state = promotionState({ phase });
+  return { ...sts, metadata: { ...sts.metadata, annotations: { [RolloutKeys.STATE_ANNOTATION]: encodePromotionState(state) } } };
 }
 
 describe('decideStage', () => {
