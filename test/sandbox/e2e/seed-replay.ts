@@ -95,7 +95,7 @@ function whenTrue(sandbox: Sandbox, until: () => boolean): Promise<void> {
       }
     };
     for (const type of WATCHED_TYPES) {
-      stops.push(sandbox.api.watch(type, { resourceVersion: sandbox.api.list(type).resourceVersion }, check));
+      stops.push(sandbox.api.watch(type, { resourceVersion: sandbox.api.listView(type).resourceVersion }, check));
     }
     check();
   });
