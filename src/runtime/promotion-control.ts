@@ -4,9 +4,10 @@
 import { RolloutKeys } from '../keys';
 import { RuntimeClock } from './clock';
 import { Cluster, ClusterError } from './cluster';
-import { KubeLease, KubeWorkload } from './kube-types';
+import { KubeLease } from './kube-types';
 import { leaseExpiresAt, leaseNameFor } from './promotion-lock';
 import { decodePromotionState, encodePromotionState, PromotionState, TERMINAL_PHASES } from './promotion-state';
+import { readWorkload } from './rollout-snapshot';
 import { RuntimeError } from './runtime-error';
 import { describeRef, shortRef, WorkloadRef } from './workload-ref';
 
@@ -70,11 +71,7 @@ export async function controlPromotion(cluster: Cluster, clock: RuntimeClock, re
   by: string, holderGone: (holder: string) => boolean = () => false): Promise<PromotionControlResult> {
   const where = describeRef(ref);
   for (let attempt = 1; ; attempt++) {
-    const workload = await cluster.get<KubeWorkload>(ref.kind, ref.namespace, ref.name);
-    if (!workload) {
-      const resource = ref.kind === 'StatefulSet' ? 'statefulsets' : 'daemonsets';
-      throw new RuntimeError('bad-input', `${resource}.apps "${ref.name}" not found`);
-    }
+    const workload = await readWorkload(cluster, ref);
     const lease = await cluster.get<KubeLease>('Lease', ref.namespace, leaseNameFor(ref));
     // Whoever holds a live Lease (even under our own name, from another terminal) is running the promotion.
     const holder = lease?.spec?.holderIdentity ?? '';

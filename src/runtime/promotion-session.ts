@@ -9,6 +9,7 @@ import { PromotionFailureKind, PromotionRequest } from './promotion-decision';
 import type { PromotionEvent, PromotionOptions, PromotionOutcome } from './promotion-engine';
 import { PromotionLock } from './promotion-lock';
 import { decodePromotionState, encodePromotionState, PromotionState, TERMINAL_PHASES } from './promotion-state';
+import { readWorkload } from './rollout-snapshot';
 import { RuntimeError } from './runtime-error';
 import { BlockingPod } from './step-gate';
 import { WorkloadObserver } from './workload-observer';
@@ -70,10 +71,7 @@ export class PromotionSession<W extends KubeWorkload> {
     if (ref.kind !== kind) {
       throw new RuntimeError('bad-input', `${this.where}: ${what} applies to ${kind}s only`);
     }
-    const workload = await this.cluster.get<W>(kind, ref.namespace, ref.name);
-    if (!workload) {
-      throw new RuntimeError('bad-input', `${kind.toLowerCase()}s.apps "${ref.name}" not found`);
-    }
+    const workload = await readWorkload(this.cluster, ref) as W;
     if ((this.options.gates ?? []).length > 0 && !this.options.gateIo) {
       throw new RuntimeError('bad-input', 'extra gates need a GateIo to run them');
     }

@@ -8,7 +8,7 @@ import { detectForcedRollbackTrap, ForcedRollbackTrap } from './forced-rollback-
 import { KubePod, KubeStatefulSet } from './kube-types';
 import { resolvePartitionPlan } from './plan-source';
 import { decodePromotionState, TERMINAL_PHASES } from './promotion-state';
-import { readRolloutSnapshot } from './rollout-snapshot';
+import { readRolloutSnapshot, resourceName } from './rollout-snapshot';
 import { RuntimeError } from './runtime-error';
 import { isGenerationObserved, isOrderedReady, statefulSetReplicas } from './statefulset-facts';
 import { decideUndo, UndoDecision, UndoMode } from './undo';
@@ -132,7 +132,7 @@ async function observedStatefulSet(options: UndoWorkloadOptions): Promise<KubeSt
     const list = await cluster.list<KubeStatefulSet>('StatefulSet', ref.namespace, { fieldSelector: `metadata.name=${ref.name}` });
     const sts = list.items[0];
     if (!sts) {
-      throw new RuntimeError('bad-input', `statefulsets.apps "${ref.name}" not found`);
+      throw new RuntimeError('bad-input', `${resourceName(ref)} "${ref.name}" not found`);
     }
     if (isGenerationObserved(sts)) {
       return sts;

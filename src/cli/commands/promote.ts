@@ -10,7 +10,6 @@ import { parseGate } from '../../runtime/gate-spec';
 import { controlPromotion, PromotionCommand } from '../../runtime/promotion-control';
 import { PromotionOptions, PromotionOutcome, promoteStatefulSet } from '../../runtime/promotion-engine';
 import { PromotionTargetSpec } from '../../runtime/promotion-target';
-import { RetryingCluster } from '../../runtime/retrying-cluster';
 import { RuntimeError } from '../../runtime/runtime-error';
 import { parseWorkloadRef } from '../../runtime/workload-ref';
 import { CliContext } from '../cli-context';
@@ -93,10 +92,10 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
       const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
       const gateTimeoutMs = parseDuration(flags.gateTimeout ?? '30s', '--gate-timeout');
       const gates = flags.gate.map((text) => parseGate(text, { promCondition: flags.promCondition, prometheusUrl: flags.prometheus }));
-      const { cluster, namespace } = await context.connect(command);
+      const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
       const options: PromotionOptions = {
-        cluster: new RetryingCluster(cluster, context.clock),
+        cluster,
         clock: context.clock,
         workload: ref,
         plan: flags.plan,
@@ -130,10 +129,9 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
     .description(description)
     .argument('<workload>', 'sts/NAME or ds/NAME')
     .action(context.action(async (workload: string, _flags: unknown, command: Command) => {
-      const { cluster, namespace } = await context.connect(command);
+      const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
-      const retrying = new RetryingCluster(cluster, context.clock);
-      const result = await controlPromotion(retrying, context.clock, ref, name, promoterIdentity(), localPromoterGone);
+      const result = await controlPromotion(cluster, context.clock, ref, name, promoterIdentity(), localPromoterGone);
       context.io.stdout(`${result.message}\n`);
       return ExitCode.SUCCESS;
     }));
