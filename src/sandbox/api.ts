@@ -120,6 +120,11 @@ export const RESOURCES = {
   clusterRoleBindings: resource('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false),
 } as const;
 
+/** The `apiVersion` of a resource's objects: `group/version`, or the bare version for the core group. */
+export function apiVersionOf(type: ResourceType): string {
+  return type.group ? `${type.group}/${type.version}` : type.version;
+}
+
 /** Filters of a list or watch. */
 export interface ListOptions {
   /**

@@ -1,6 +1,6 @@
 // YAML manifests (cdk8s synth output, kubectl -f files) read into objects the sandbox serves, each with its resource.
 import { parseAllDocuments } from 'yaml';
-import { KubeObject, RESOURCES, ResourceType } from './api';
+import { apiVersionOf, KubeObject, RESOURCES, ResourceType } from './api';
 
 /** One object of a manifest file and the resource it is created as. */
 export interface ManifestObject {
@@ -12,8 +12,7 @@ export interface ManifestObject {
 
 /** The resource serving `kind` at `apiVersion` (`v1`, `apps/v1` ...), or undefined when the sandbox does not serve it. */
 export function resourceTypeFor(apiVersion: string, kind: string): ResourceType | undefined {
-  return (Object.values(RESOURCES) as ResourceType[]).find((type) => type.kind === kind
-    && (type.group ? `${type.group}/${type.version}` : type.version) === apiVersion);
+  return (Object.values(RESOURCES) as ResourceType[]).find((type) => type.kind === kind && apiVersionOf(type) === apiVersion);
 }
 
 /**

@@ -1,7 +1,7 @@
 // The in-process API server: objects indexed by resource and namespace, one global resourceVersion counter, a
 // retained window of changes for watch resumption, and synchronous watch delivery. Every object handed out is a copy.
 import {
-  ApiError, ApiEvent, DeleteOptions, KubeObject, ListOptions, RESOURCES, ResourceType, SandboxApi,
+  ApiError, ApiEvent, apiVersionOf, DeleteOptions, KubeObject, ListOptions, RESOURCES, ResourceType, SandboxApi,
 } from './api';
 import type { SandboxClock } from './clock';
 import { applyDefaults, initialStatus } from './defaulting';
@@ -431,7 +431,7 @@ export class SandboxStore implements SandboxApi {
   }
 
   private checkKind(type: ResourceType, obj: KubeObject): void {
-    const apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
+    const apiVersion = apiVersionOf(type);
     obj.apiVersion ||= apiVersion;
     obj.kind ||= type.kind;
     if (obj.apiVersion !== apiVersion || obj.kind !== type.kind) {

@@ -1,9 +1,8 @@
 // DELETE of an object or a collection, with DeleteOptions from the body or the query (kubectl sends
 // `{"propagationPolicy":"Background"}`; client libraries may send gracePeriodSeconds and preconditions).
-import { ApiError, DeleteOptions, KubeObject, SandboxApi } from '../api';
+import { ApiError, apiVersionOf, DeleteOptions, KubeObject, SandboxApi } from '../api';
 import { notFound } from '../store';
 import { ApiRequest, ApiResponse, listOptionsOf, parseJsonBody, rejectDryRun } from './request';
-import { apiVersionOf } from './routes';
 import { badRequest, methodNotAllowed, successStatus } from './status';
 
 const PROPAGATION_POLICIES = ['Orphan', 'Background', 'Foreground'];

@@ -3,11 +3,10 @@
 // its write; here the read, the patch and the write run in one synchronous step of the single-threaded store, so no
 // write can slip in and a patch without a resourceVersion never conflicts. A patch that sets metadata.resourceVersion
 // makes it a precondition, and a stale one is the client's 409, as upstream.
-import { KubeObject, SandboxApi } from '../api';
+import { apiVersionOf, KubeObject, SandboxApi } from '../api';
 import { applyPatch } from '../patch';
 import { notFound } from '../store';
 import { ApiRequest, ApiResponse, rejectDryRun } from './request';
-import { apiVersionOf } from './routes';
 import { scaleOf, withScale } from './scale';
 import { methodNotAllowed, notServed } from './status';
 

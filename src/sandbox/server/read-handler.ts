@@ -1,9 +1,8 @@
 // GET of an object, a subresource or a collection, as JSON or as the meta.k8s.io/v1 Table kubectl asks for.
-import { KubeObject, SandboxApi } from '../api';
+import { apiVersionOf, KubeObject, SandboxApi } from '../api';
 import { notFound } from '../store';
 import { toTable } from '../tables';
 import { ApiRequest, ApiResponse, includeObjectOf, listOptionsOf, wantsTable } from './request';
-import { apiVersionOf } from './routes';
 import { scaleOf } from './scale';
 import { notServed } from './status';
 

@@ -1,7 +1,7 @@
 // One parsed API request as the handlers see it, and the reading of its query parameters and body.
-import { ApiError, KubeObject, ListOptions } from '../api';
+import { ApiError, apiVersionOf, KubeObject, ListOptions } from '../api';
 import { decodeKubernetesProtobuf, KUBERNETES_PROTOBUF } from './protobuf/kube-protobuf';
-import { apiVersionOf, ResourceRoute } from './routes';
+import { ResourceRoute } from './routes';
 import { badRequest, methodNotAllowed } from './status';
 
 /** A request to a resource path, read in full. */

@@ -55,11 +55,6 @@ export type Route = DocumentRoute | ResourceRoute | UnknownRoute;
 
 const TYPES: readonly ResourceType[] = Object.values(RESOURCES);
 
-/** `group/version`, or `v1` for the core group. */
-export function apiVersionOf(type: ResourceType): string {
-  return type.group ? `${type.group}/${type.version}` : type.version;
-}
-
 /** The resource type served at `group`/`version` under `resource`, if any. */
 export function findResourceType(group: string, version: string, resource: string): ResourceType | undefined {
   return TYPES.find((type) => type.group === group && type.version === version && type.resource === resource);

@@ -2,11 +2,10 @@
 // per event so each reaches the client at once. Bookmarks and timeoutSeconds run on the sandbox clock; a
 // resourceVersion older than the store's history answers one ERROR event carrying a 410 Expired Status, as upstream.
 import type { ServerResponse } from 'node:http';
-import { ApiError, ApiEvent, KubeObject, SandboxApi } from '../api';
+import { ApiError, ApiEvent, apiVersionOf, KubeObject, SandboxApi } from '../api';
 import type { SandboxClock, TimerHandle } from '../clock';
 import { toTable } from '../tables';
 import { ApiRequest, includeObjectOf, listOptionsOf, wantsTable } from './request';
-import { apiVersionOf } from './routes';
 import { statusOfError } from './status';
 
 /** How often a watch that allows bookmarks gets one (upstream's watch cache sends one about every minute). */
