@@ -14,7 +14,7 @@ import {
   storageMatches,
 } from './statefulset-identity';
 import type { StatefulPodControl } from './statefulset-pod-control';
-import { identityMatchesFacts, isAvailable, isUnavailable, isUnavailableFacts, PodFacts, podFacts } from './statefulset-pod-facts';
+import { identityMatchesFacts, isAvailable, isUnavailableFacts, PodFacts, podFacts } from './statefulset-pod-facts';
 import { completeRollingUpdate, countReplicaFacts, countReplicas, inconsistentStatus, StatefulSetStatus } from './statefulset-status';
 import { scaledValueFromIntOrPercent } from '../../../internal/int-or-percent';
 import { ApiError, RESOURCES } from '../../api';
@@ -125,7 +125,8 @@ export class StatefulSetControl {
     if (runForAll(condemned.length, (i) => this.fixCondemnedClaims(updateSet, condemned[i]), monotonic, recount)) {
       return;
     }
-    if (runForAll(condemned.length, (i) => this.processCondemned(set, firstUnavailable, monotonic, condemned[i], now), monotonic, recount)) {
+    const processCondemned = (i: number) => this.processCondemned(set, firstUnavailable, monotonic, condemned[i], condemnedFacts[i], now);
+    if (runForAll(condemned.length, processCondemned, monotonic, recount)) {
       return;
     }
     recount();
@@ -138,7 +139,7 @@ export class StatefulSetControl {
       this.rollWithinMaxUnavailable(set, replicas, replicaFacts, revisions.update, status, now);
       return;
     }
-    this.rollOneAtATime(set, replicas, revisions.update, status, now);
+    this.rollOneAtATime(set, replicas, replicaFacts, revisions.update, status, now);
   }
 
   private arrange(
@@ -169,8 +170,13 @@ export class StatefulSetControl {
     const condemnedFacts = condemned.map(podFacts);
     const minReadySeconds = set.spec?.minReadySeconds ?? 0;
     const firstUnavailableReplica = replicaFacts.findIndex((facts) => isUnavailableFacts(facts, minReadySeconds, now));
-    const firstUnavailable = firstUnavailableReplica >= 0 ? replicas[firstUnavailableReplica]
-      : [...condemned].reverse().find((pod) => isUnavailable(pod, minReadySeconds, now));
+    let firstUnavailable = firstUnavailableReplica >= 0 ? replicas[firstUnavailableReplica] : undefined;
+    // Condemned pods run from the highest ordinal down: the first unavailable one is the last found.
+    for (let i = condemned.length - 1; firstUnavailable === undefined && i >= 0; i--) {
+      if (isUnavailableFacts(condemnedFacts[i], minReadySeconds, now)) {
+        firstUnavailable = condemned[i];
+      }
+    }
     return { replicas, condemned, firstUnavailable, replicaFacts, condemnedFacts };
   }
 
@@ -211,9 +217,7 @@ export class StatefulSetControl {
     if (!facts.created) {
       return false;
     }
-    // A pod whose identity matches has an ordinal, so without claim templates its storage matches too.
-    const storageOk = !set.spec?.volumeClaimTemplates?.length || storageMatches(set, pod);
-    if (identityMatchesFacts(set, pod, facts) && storageOk && this.podControl.claimsMatchRetentionPolicy(updateSet, pod)) {
+    if (identityMatchesFacts(set, pod, facts) && storageMatches(set, pod) && this.podControl.claimsMatchRetentionPolicy(updateSet, pod)) {
       return false;
     }
     this.podControl.updateStatefulPod(updateSet, pod);
@@ -227,8 +231,8 @@ export class StatefulSetControl {
 
   // `processCondemned`: scale down from the highest ordinal; monotonic syncs delete one pod at a time
   // and only once every other pod is available (the lowest unavailable one may go).
-  private processCondemned(set: KubeObject, firstUnavailable: KubeObject | undefined, monotonic: boolean, pod: KubeObject, now: number): boolean {
-    const facts = podFacts(pod);
+  private processCondemned(set: KubeObject, firstUnavailable: KubeObject | undefined, monotonic: boolean, pod: KubeObject, facts: PodFacts,
+    now: number): boolean {
     if (facts.terminating) {
       return monotonic;
     }
@@ -298,17 +302,18 @@ export class StatefulSetControl {
   }
 
   // The rolling update without the gate: replace the highest-ordinal outdated pod, then wait for it.
-  private rollOneAtATime(set: KubeObject, replicas: KubeObject[], update: KubeObject, status: StatefulSetStatus, now: number): void {
+  private rollOneAtATime(set: KubeObject, replicas: KubeObject[], replicaFacts: PodFacts[], update: KubeObject, status: StatefulSetStatus,
+    now: number): void {
     const updateMin = set.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
     const minReadySeconds = set.spec?.minReadySeconds ?? 0;
     for (let target = replicas.length - 1; target >= updateMin; target--) {
-      const pod = replicas[target];
-      if (podFacts(pod).revision !== update.metadata.name && !podFacts(pod).terminating) {
-        this.podControl.deleteStatefulPod(set, pod);
+      const facts = replicaFacts[target];
+      if (facts.revision !== update.metadata.name && !facts.terminating) {
+        this.podControl.deleteStatefulPod(set, replicas[target]);
         status.currentReplicas--;
         return;
       }
-      if (isUnavailable(pod, minReadySeconds, now)) {
+      if (isUnavailableFacts(facts, minReadySeconds, now)) {
         return;
       }
     }

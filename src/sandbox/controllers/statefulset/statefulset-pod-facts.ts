@@ -81,12 +81,7 @@ export function isAvailable(facts: PodFacts, minReadySeconds: number, nowMs: num
   return !minReadySeconds || (facts.readySinceMs !== undefined && facts.readySinceMs + minReadySeconds * 1000 < nowMs);
 }
 
-/** Not available yet, or terminating (`isUnavailable`). */
-export function isUnavailable(pod: KubeObject, minReadySeconds: number, nowMs: number): boolean {
-  return isUnavailableFacts(podFacts(pod), minReadySeconds, nowMs);
-}
-
-/** {@link isUnavailable} from the facts. */
+/** Not available yet, or terminating (`isUnavailable`), from the facts. */
 export function isUnavailableFacts(facts: PodFacts, minReadySeconds: number, nowMs: number): boolean {
   return !isAvailable(facts, minReadySeconds, nowMs) || facts.terminating;
 }
