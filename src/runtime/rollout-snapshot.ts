@@ -38,13 +38,17 @@ export async function readWorkload(cluster: Cluster, ref: WorkloadRef): Promise<
   return workload;
 }
 
-/** Reads the workload, its pods and its controlled revisions. */
-export async function readRolloutSnapshot(cluster: Cluster, ref: WorkloadRef): Promise<RolloutSnapshot> {
+/**
+ * Reads the workload, its pods and its controlled revisions.
+ *
+ * @param withRevisions whether to list the ControllerRevisions; without them `revisions` is empty @default true
+ */
+export async function readRolloutSnapshot(cluster: Cluster, ref: WorkloadRef, withRevisions = true): Promise<RolloutSnapshot> {
   const workload = await readWorkload(cluster, ref);
   const selector = { labelSelector: labelSelectorToString(workload.spec.selector) };
   const [pods, revisions] = await Promise.all([
     cluster.list<KubePod>('Pod', ref.namespace, selector),
-    cluster.list<KubeControllerRevision>('ControllerRevision', ref.namespace, selector),
+    withRevisions ? cluster.list<KubeControllerRevision>('ControllerRevision', ref.namespace, selector) : { items: [], resourceVersion: '' },
   ]);
   const uid = workload.metadata.uid;
   // As the controllers claim pods: a pod another controller owns is not this workload's, even if the selector matches.

@@ -9,7 +9,12 @@ import { readRolloutSnapshot, RolloutSnapshot } from './rollout-snapshot';
 import { WorkloadRef } from './workload-ref';
 import { labelSelectorToString } from '../internal/label-selector';
 
-/** The report of one snapshot. */
+/** Whether {@link reportSnapshot} reads the snapshot's revisions: a DaemonSet's report does, a StatefulSet's does not. */
+export function reportNeedsRevisions(ref: WorkloadRef): boolean {
+  return ref.kind === 'DaemonSet';
+}
+
+/** The report of one snapshot (read with revisions when {@link reportNeedsRevisions} says so). */
 export function reportSnapshot(snapshot: RolloutSnapshot, now: number): RolloutReport {
   return snapshot.ref.kind === 'StatefulSet'
     ? statefulSetReport(snapshot.workload as KubeStatefulSet, snapshot.pods, now)
@@ -56,7 +61,7 @@ export async function watchRollout(options: WatchRolloutOptions): Promise<WatchR
   }
   try {
     while (!stop.signal.aborted) {
-      const snapshot = await readRolloutSnapshot(cluster, ref);
+      const snapshot = await readRolloutSnapshot(cluster, ref, reportNeedsRevisions(ref));
       const report = reportSnapshot(snapshot, clock.now());
       options.onReport(report);
       if (report.settled && (options.untilSettled ?? true)) {

@@ -5,7 +5,7 @@ import { OutputFormat, parseOutputFormat } from './output-format';
 import { parseDuration } from '../../runtime/duration';
 import { RolloutReport } from '../../runtime/rollout-report';
 import { readRolloutSnapshot } from '../../runtime/rollout-snapshot';
-import { reportSnapshot, watchRollout } from '../../runtime/rollout-watch';
+import { reportNeedsRevisions, reportSnapshot, watchRollout } from '../../runtime/rollout-watch';
 import { RuntimeError } from '../../runtime/runtime-error';
 import { describeRef, parseWorkloadRef } from '../../runtime/workload-ref';
 import { CliContext } from '../cli-context';
@@ -34,7 +34,7 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
       const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
       const print = reportPrinter(context, format);
       if (!options.watch) {
-        print(reportSnapshot(await readRolloutSnapshot(cluster, ref), context.clock.now()));
+        print(reportSnapshot(await readRolloutSnapshot(cluster, ref, reportNeedsRevisions(ref)), context.clock.now()));
         return ExitCode.SUCCESS;
       }
       const end = await watchRollout({ cluster, clock: context.clock, ref, timeoutMs, signal: context.io.signal, onReport: print });
