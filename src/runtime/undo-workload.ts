@@ -99,10 +99,15 @@ export async function undoWorkload(options: UndoWorkloadOptions): Promise<UndoOu
   if (ref.kind !== 'StatefulSet' || !isOrderedReady(sts) || options.escapeTrap === false) {
     return { decision, deletedPods: [] };
   }
-  // A skipped rollback can still be trapped: the template was reverted by hand, and the broken pods stayed.
-  const observed = await observedStatefulSet(options);
-  const pods = await cluster.list<KubePod>('Pod', ref.namespace, { labelSelector: labelSelectorToString(observed.spec.selector) });
-  const trap = detectForcedRollbackTrap(observed, pods.items);
+  // A skipped rollback can still be trapped: the template was reverted by hand, and the broken pods stayed. Without a
+  // patch, the snapshot just read is current unless the controller has yet to observe the StatefulSet.
+  let observed = sts;
+  let pods = snapshot.pods;
+  if (decision.action === 'patch' || !isGenerationObserved(sts)) {
+    observed = await observedStatefulSet(options);
+    pods = (await cluster.list<KubePod>('Pod', ref.namespace, { labelSelector: labelSelectorToString(observed.spec.selector) })).items;
+  }
+  const trap = detectForcedRollbackTrap(observed, pods);
   if (!trap.trapped) {
     return { decision, trap, deletedPods: [] };
   }
