@@ -14,9 +14,9 @@ import { decodePromotionState, PromotionState } from './promotion-state';
 import { liveRevision, revisionHash } from './revision-history';
 import { RuntimeError } from './runtime-error';
 import {
-  isGenerationObserved, isOnDelete, logicalPartition, ordinalsToUpdate, statefulSetReplicas,
+  isGenerationObserved, isOnDelete, logicalPartition, ordinalsToUpdate, podsByOrdinal, statefulSetReplicas,
 } from './statefulset-facts';
-import { BlockingPod, blockingReason, earliest, evaluateStepGate, podAvailableAt } from './step-gate';
+import { BlockingPod, blockingOrdinals, blockingReason, earliest, evaluateStepGate, podAvailableAt } from './step-gate';
 import { WorkloadKind } from './workload-ref';
 
 /**
@@ -132,8 +132,9 @@ export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[]
   }
   const trap = detectForcedRollbackTrap(sts, owned);
   const stuck = trap.trapped ? { forcedRollbackTrap: trap } : {};
-  const allOrdinals = ordinalsToUpdate(sts, 0);
-  const everyPod = blockingPods(sts, owned, allOrdinals, updateRevision, minReadySeconds, now);
+  // Every ordinal, lowest first, as the report lists them.
+  const allOrdinals = ordinalsToUpdate(sts, 0).reverse();
+  const everyPod = blockingOrdinals(sts, podsByOrdinal(sts, owned), allOrdinals, updateRevision, now).blocking;
   const onRevision = `${base.updated} of ${replicas} pods on revision ${updateRevision}`;
   if (everyPod.length === 0) {
     return { ...base, phase: 'complete', settled: true, blocking: [], message: `${where}: rollout complete: ${onRevision}, Ready and Available` };
@@ -214,10 +215,16 @@ export function daemonSetReport(
     return { ...base, phase: 'observing', settled: false, blocking: [], message: `${where}: ${why}` };
   }
   const blocking: BlockingPod[] = [];
+  // The blocking pods already on the update revision: what an OnDelete canary step waits for.
+  const updatedBlocking: BlockingPod[] = [];
   for (const pod of [...pods].sort((a, b) => (podNodeName(a) ?? '').localeCompare(podNodeName(b) ?? ''))) {
     const reason = blockingReason(pod, updateRevision, minReadySeconds, now);
     if (reason) {
-      blocking.push({ pod: podName(pod), node: podNodeName(pod), reason, problems: podProblems(pod) });
+      const entry = { pod: podName(pod), node: podNodeName(pod), reason, problems: podProblems(pod) };
+      blocking.push(entry);
+      if (podRevision(pod) === updateRevision) {
+        updatedBlocking.push(entry);
+      }
     }
   }
   const onRevision = `${base.updated} of ${desired} pods on revision ${updateRevision}`;
@@ -227,7 +234,6 @@ export function daemonSetReport(
   }
   const onDelete = ds.spec.updateStrategy?.type === 'OnDelete';
   const stepped = base.promotion ? `step ${base.promotion.step}` : undefined;
-  const updatedBlocking = blocking.filter((entry) => pods.some((pod) => podName(pod) === entry.pod && podRevision(pod) === updateRevision));
   if (onDelete && base.updated === 0) {
     return {
       ...base,
@@ -329,35 +335,26 @@ function planPosition(sts: KubeStatefulSet, promotion: PromotionState | undefine
   }
 }
 
-function blockingPods(
-  sts: KubeStatefulSet, pods: readonly KubePod[], ordinals: readonly number[], updateRevision: string, minReadySeconds: number, now: number,
-): BlockingPod[] {
-  const name = sts.metadata.name ?? '';
-  const blocking: BlockingPod[] = [];
-  for (const ordinal of [...ordinals].sort((a, b) => a - b)) {
-    const pod = pods.find((candidate) => statefulSetPodOrdinal(candidate, name) === ordinal);
-    if (!pod) {
-      blocking.push({ pod: `${name}-${ordinal}`, ordinal, reason: 'not created yet', problems: [] });
-      continue;
-    }
-    const reason = blockingReason(pod, updateRevision, minReadySeconds, now);
-    if (reason) {
-      blocking.push({ pod: podName(pod), ordinal, reason, problems: podProblems(pod) });
-    }
-  }
-  return blocking;
-}
-
 function describeBlocking(blocking: readonly BlockingPod[]): string {
   return blocking.map((entry) => `${entry.pod} (${entry.reason})`).join(', ');
 }
 
 function countUpdated(pods: readonly KubePod[], updateRevision: string | undefined, minReadySeconds: number, now: number) {
-  const updated = pods.filter((pod) => !isPodTerminating(pod) && updateRevision !== undefined && podRevision(pod) === updateRevision);
-  const available = updated.filter((pod) => isPodAvailable(pod, minReadySeconds, now));
-  const recheckAt = updated.filter((pod) => !available.includes(pod))
-    .reduce<number | undefined>((soonest, pod) => earliest(soonest, podAvailableAt(pod, minReadySeconds)), undefined);
-  return { updated: updated.length, updatedAvailable: available.length, recheckAt };
+  let updated = 0;
+  let updatedAvailable = 0;
+  let recheckAt: number | undefined;
+  for (const pod of pods) {
+    if (isPodTerminating(pod) || updateRevision === undefined || podRevision(pod) !== updateRevision) {
+      continue;
+    }
+    updated++;
+    if (isPodAvailable(pod, minReadySeconds, now)) {
+      updatedAvailable++;
+    } else {
+      recheckAt = earliest(recheckAt, podAvailableAt(pod, minReadySeconds));
+    }
+  }
+  return { updated, updatedAvailable, recheckAt };
 }
 
 function groupByRevision(

@@ -63,15 +63,39 @@ export function evaluateStepGate(sts: KubeStatefulSet, pods: readonly KubePod[],
   if (!updateRevision) {
     return { passed: false, partition, ordinals, blocking: [], waitingForController: 'the StatefulSet has no status.updateRevision yet' };
   }
+  const { blocking, recheckAt } = blockingOrdinals(sts, podsByOrdinal(sts, pods), ordinals, updateRevision, now);
+  return { passed: blocking.length === 0, partition, ordinals, blocking, recheckAt };
+}
+
+/** The pods in the way of some ordinals of a StatefulSet, and when one of them may stop being in the way. */
+export interface BlockingOrdinals {
+  /** The pods that do not count yet, in the order of the ordinals asked about. */
+  readonly blocking: readonly BlockingPod[];
+  /**
+   * The earliest time (ms since the epoch) at which a Ready pod on the update revision becomes Available through
+   * `minReadySeconds` alone. @default none (no such pod)
+   */
+  readonly recheckAt?: number;
+}
+
+/**
+ * Which of `ordinals` keep a StatefulSet from counting them as rolled out to `updateRevision`, and why: missing pods,
+ * pods of another revision, terminating, not Ready or not yet Available pods. The one per-ordinal rule of the step
+ * gate and of `kubectl-stage status`, so the two cannot disagree.
+ *
+ * @param byOrdinal the StatefulSet's pods indexed once by ordinal ({@link podsByOrdinal})
+ * @param ordinals the ordinals to check, in the order the result lists them
+ */
+export function blockingOrdinals(
+  sts: KubeStatefulSet, byOrdinal: ReadonlyMap<number, KubePod>, ordinals: readonly number[], updateRevision: string, now: number,
+): BlockingOrdinals {
   const minReadySeconds = sts.spec.minReadySeconds ?? 0;
-  const byOrdinal = podsByOrdinal(sts, pods);
   const blocking: BlockingPod[] = [];
   let recheckAt: number | undefined;
   for (const ordinal of ordinals) {
     const pod = byOrdinal.get(ordinal);
-    const name = `${sts.metadata.name}-${ordinal}`;
     if (!pod) {
-      blocking.push({ pod: name, ordinal, reason: 'not created yet', problems: [] });
+      blocking.push({ pod: `${sts.metadata.name ?? ''}-${ordinal}`, ordinal, reason: 'not created yet', problems: [] });
       continue;
     }
     const problems = podProblems(pod);
@@ -83,7 +107,7 @@ export function evaluateStepGate(sts: KubeStatefulSet, pods: readonly KubePod[],
       recheckAt = earliest(recheckAt, podAvailableAt(pod, minReadySeconds));
     }
   }
-  return { passed: blocking.length === 0, partition, ordinals, blocking, recheckAt };
+  return { blocking, recheckAt };
 }
 
 /** Why a pod that should run `updateRevision` does not count yet, or undefined when it counts. */

@@ -86,6 +86,31 @@ describe('statefulSetReport', () => {
     expect(done.kubectl.error).toBe('rollout status is only available for RollingUpdate strategy type');
   });
 
+  test('OnDelete names every blocking pod lowest ordinal first, in whatever order the pods were listed', () => {
+    const sts = statefulSet({ strategy: 'OnDelete', replicas: 4 });
+    const report = statefulSetReport(sts, [old('web-3'), updated('web-2'), old('web-0')], NOW);
+    expect(report.blocking.map((entry) => [entry.pod, entry.reason])).toEqual([
+      ['web-0', 'on revision web-old, waiting to be replaced by web-new'],
+      ['web-1', 'not created yet'],
+      ['web-3', 'on revision web-old, waiting to be replaced by web-new'],
+    ]);
+    expect(report.message).toBe('statefulset/web: rolling (OnDelete: pods move to web-new only when deleted): 1 of 4 pods on revision '
+      + 'web-new; waiting for web-0 (on revision web-old, waiting to be replaced by web-new), web-1 (not created yet), '
+      + 'web-3 (on revision web-old, waiting to be replaced by web-new)');
+  });
+
+  test('counts updated pods that are not terminating, and rechecks when the soonest Ready one turns Available', () => {
+    const sts = statefulSet({ replicas: 4, partition: 0, minReadySeconds: 30 });
+    const report = statefulSetReport(sts, [
+      pod({ name: 'web-0', revision: 'web-new', readyForSeconds: 20 }),
+      pod({ name: 'web-1', revision: 'web-new', readyForSeconds: 5 }),
+      pod({ name: 'web-2', revision: 'web-new', readyForSeconds: 600 }),
+      pod({ name: 'web-3', revision: 'web-new', readyForSeconds: 600, terminating: true }),
+    ], NOW);
+    expect([report.updated, report.updatedAvailable]).toEqual([3, 1]);
+    expect(report.recheckAt).toBe(NOW - 20_000 + 30_001);
+  });
+
   test('a StatefulSet stuck in the forced-rollback trap says which pods only a deletion moves', () => {
     // kubectl rollout undo restored web-old's template; web-2 is still on the broken web-bad and cannot pull.
     const sts = statefulSet({ partition: 0, currentRevision: 'web-old', updateRevision: 'web-old', readyReplicas: 2 });

@@ -1,6 +1,7 @@
 import { NOW, pod, PodShape, statefulSet } from './kube-fixtures';
 import { PartitionPlan } from '../../src/partition-plan';
-import { blockingReason, evaluateStepGate } from '../../src/runtime/step-gate';
+import { podsByOrdinal } from '../../src/runtime/statefulset-facts';
+import { blockingOrdinals, blockingReason, evaluateStepGate } from '../../src/runtime/step-gate';
 
 const updated = (ordinal: number, shape: PodShape = {}) =>
   pod({ name: `web-${ordinal}`, revision: 'web-new', readyForSeconds: 60, ...shape });
@@ -68,6 +69,29 @@ describe('evaluateStepGate', () => {
     const pods = [updated(1, { readyForSeconds: 5 }), updated(2, { readyForSeconds: 20 })];
     const result = evaluateStepGate(statefulSet({ replicas: 3, partition: 1, minReadySeconds: 30 }), pods, NOW);
     expect(result.recheckAt).toBe(NOW - 20_000 + 30_001);
+  });
+});
+
+describe('blockingOrdinals', () => {
+  const sts = statefulSet({ replicas: 4, minReadySeconds: 30 });
+  const pods = [updated(0), old(1), updated(3, { readyForSeconds: 10 })];
+
+  test('lists the pods in the order of the ordinals asked about, missing ones by the name they will have', () => {
+    const result = blockingOrdinals(sts, podsByOrdinal(sts, pods), [0, 1, 2, 3], 'web-new', NOW);
+    expect(result.blocking.map((entry) => [entry.ordinal, entry.pod, entry.reason])).toEqual([
+      [1, 'web-1', 'on revision web-old, waiting to be replaced by web-new'],
+      [2, 'web-2', 'not created yet'],
+      [3, 'web-3', 'Ready for 10s, not yet Available (minReadySeconds 30)'],
+    ]);
+    expect(blockingOrdinals(sts, podsByOrdinal(sts, pods), [3, 2], 'web-new', NOW).blocking.map((entry) => entry.pod))
+      .toEqual(['web-3', 'web-2']);
+  });
+
+  test('only the ordinals asked about count, and recheckAt comes from Ready pods on the update revision among them', () => {
+    const byOrdinal = podsByOrdinal(sts, pods);
+    expect(blockingOrdinals(sts, byOrdinal, [0], 'web-new', NOW)).toEqual({ blocking: [], recheckAt: undefined });
+    expect(blockingOrdinals(sts, byOrdinal, [1], 'web-new', NOW).recheckAt).toBeUndefined();
+    expect(blockingOrdinals(sts, byOrdinal, [3, 1], 'web-new', NOW).recheckAt).toBe(NOW - 10_000 + 30_001);
   });
 });
 
