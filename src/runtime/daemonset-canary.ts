@@ -8,6 +8,7 @@ import { NodeCanaryPlan, parseNodeCanaryPlan, resolveNodeCanarySteps } from './d
 import { canaryNodes, DaemonSetObservation, daemonSetUpdateRevision } from './daemonset-canary-step';
 import { restoreStrategyPatch, switchToOnDeletePatch } from './daemonset-canary-strategy';
 import { KubeControllerRevision, KubeDaemonSet, KubeNode, KubePod } from './kube-types';
+import { choosePlan } from './plan-source';
 import type { PromotionOptions, PromotionOutcome } from './promotion-engine';
 import { PromotionSession } from './promotion-session';
 import { TERMINAL_PHASES } from './promotion-state';
@@ -86,20 +87,11 @@ class CanaryRun {
     return request;
   }
 
-  // `--plan` first, then the plan of the promotion in progress (so a rerun resumes with it), then the plan annotation.
   private plan(ds: KubeDaemonSet, statePlan: string | undefined): NodeCanaryPlan {
-    const candidates: [string | undefined, string][] = [
-      [this.options.plan, '--plan'],
-      [statePlan, `the promotion state (${RolloutKeys.STATE_ANNOTATION})`],
-      [ds.metadata.annotations?.[RolloutKeys.PLAN_ANNOTATION], `annotation ${RolloutKeys.PLAN_ANNOTATION}`],
-    ];
-    const chosen = candidates.find(([text]) => text !== undefined && text.trim() !== '');
-    if (!chosen) {
-      throw new RuntimeError('bad-input',
-        `${this.where} has no node canary plan: pass --plan (for example --plan canary, --plan 1,25%,100% or `
-        + `--plan nodes=topology.kubernetes.io/zone=a), or write it in annotation ${RolloutKeys.PLAN_ANNOTATION}`);
-    }
-    return parseNodeCanaryPlan(chosen[0]!, chosen[1]);
+    const texts = { flag: this.options.plan, statePlan, annotation: ds.metadata.annotations?.[RolloutKeys.PLAN_ANNOTATION] };
+    return choosePlan(texts, parseNodeCanaryPlan,
+      `${this.where} has no node canary plan: pass --plan (for example --plan canary, --plan 1,25%,100% or `
+      + `--plan nodes=topology.kubernetes.io/zone=a), or write it in annotation ${RolloutKeys.PLAN_ANNOTATION}`).plan;
   }
 
   private async loop(request: CanaryRequest): Promise<PromotionOutcome> {

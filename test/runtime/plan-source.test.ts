@@ -1,5 +1,6 @@
 import { RolloutKeys } from '../../src/keys';
-import { resolvePartitionPlan } from '../../src/runtime/plan-source';
+import { parseNodeCanaryPlan } from '../../src/runtime/daemonset-canary-plan';
+import { choosePlan, resolvePartitionPlan } from '../../src/runtime/plan-source';
 import { RuntimeError } from '../../src/runtime/runtime-error';
 
 const where = 'statefulset/kafka';
@@ -13,6 +14,42 @@ function badInput(run: () => unknown): string {
   }
   throw new Error('expected a bad-input RuntimeError');
 }
+
+describe('choosePlan', () => {
+  const missing = 'daemonset/agent has no node canary plan';
+  // Records what it was asked to parse, so the tests see which text was picked and with which origin.
+  const seen = (text: string, origin: string) => `${text} from ${origin}`;
+
+  test('--plan first, then the state of the promotion in progress, then the annotation', () => {
+    expect(choosePlan({ flag: '2', statePlan: '1', annotation: 'canary' }, seen, missing))
+      .toEqual({ plan: '2 from --plan', source: 'flag', text: '2', origin: '--plan' });
+    expect(choosePlan({ statePlan: '1', annotation: 'canary' }, seen, missing)).toEqual({
+      plan: `1 from the promotion state (${RolloutKeys.STATE_ANNOTATION})`,
+      source: 'state',
+      text: '1',
+      origin: `the promotion state (${RolloutKeys.STATE_ANNOTATION})`,
+    });
+    expect(choosePlan({ annotation: 'canary' }, seen, missing)).toEqual({
+      plan: `canary from annotation ${RolloutKeys.PLAN_ANNOTATION}`,
+      source: 'annotation',
+      text: 'canary',
+      origin: `annotation ${RolloutKeys.PLAN_ANNOTATION}`,
+    });
+  });
+
+  test('blank texts do not count; none at all is the caller\'s message', () => {
+    expect(choosePlan({ flag: '  ', statePlan: '', annotation: '50%' }, seen, missing).source).toBe('annotation');
+    expect(badInput(() => choosePlan({ flag: ' ' }, seen, missing))).toBe(missing);
+  });
+
+  test('an invalid text is an error naming the place it came from, not a fall back to the next place', () => {
+    expect(badInput(() => choosePlan({ statePlan: '0%', annotation: 'canary' }, parseNodeCanaryPlan, missing))).toBe(
+      `invalid DaemonSet canary plan "0%" from the promotion state (${RolloutKeys.STATE_ANNOTATION}): `
+      + 'step "0%": a percentage must be between 1% and 100%');
+    expect(badInput(() => choosePlan({ annotation: 'canary,canary' }, parseNodeCanaryPlan, missing)))
+      .toMatch(new RegExp(`^invalid DaemonSet canary plan "canary,canary" from annotation ${RolloutKeys.PLAN_ANNOTATION}: `));
+  });
+});
 
 describe('resolvePartitionPlan', () => {
   test('--plan wins over the state and the annotation', () => {
