@@ -31,7 +31,7 @@ export interface ChosenPlan<T> {
   readonly source: PlanSource;
   /** The text, as written there. */
   readonly text: string;
-  /** Where it came from in the words of a message: `--plan`, `annotation stage.cdk8s.io/plan`, ... */
+  /** Where it came from in the words of a message: `--plan`, `annotation staged-rollouts.io/plan`, ... */
   readonly origin: string;
 }
 
