@@ -10,17 +10,14 @@ import {
 import {
   canaryUnavailableBudget, daemonSetStrategy, recordedOriginalStrategy, restoreStrategyCommand,
 } from './daemonset-canary-strategy';
-import { formatDuration } from './duration';
-import { soakBaseline } from './infant-mortality';
 import { KubeControllerRevision, KubePod } from './kube-types';
 import { isPodTerminating } from './pod-facts';
 import {
-  afterStepGate, PromotionAction, PromotionFailureKind, soakAction, stepDeadline, stepFailure, StepWalkRequest, waitForGate,
+  afterStepGate, awaitGate, awaitStepGate, PromotionAction, PromotionFailureKind, soakAction, stepFailure, stepGatePassed, StepWalkRequest,
 } from './promotion-decision';
 import { PROMOTION_STATE_VERSION, PromotionState, TERMINAL_PHASES } from './promotion-state';
 import { PromotionTargetSpec, resolveTargetStep } from './promotion-target';
 import { controlledRevisions, liveRevision, revisionHash } from './revision-history';
-import { BlockingPod } from './step-gate';
 
 /** What the executor has observed. */
 export interface ObservedCanary {
@@ -112,7 +109,7 @@ export function nextCanaryAction(observed: ObservedCanary, state: PromotionState
       return settle(observation, soak, request, walk);
     }
   }
-  return settle(observation, afterStepGate(state, walk.request, walk.lastStep, now, (next) => advance(next)), request, walk);
+  return walkOn(observation, state, request, walk, now);
 }
 
 /** The step a new promotion stops at: `--step` is the step after the current one, `--to` the first step covering that many nodes. */
@@ -225,25 +222,19 @@ function progressing(
     return { type: 'delete-pods', step, pods: evaluation.deletions };
   }
   if (!evaluation.passed) {
-    return waitOrTimeOut(observation, evaluation, state, request, walk, now, `step ${step}`);
+    return settle(observation, awaitStepGate(state, request, evaluation, now), request, walk);
   }
   const message = evaluation.nodes.length === 0
     ? 'no node to update'
     : `${evaluation.nodes.length} node${evaluation.nodes.length === 1 ? '' : 's'} on revision ${evaluation.revision.hash}, Ready and Available`;
-  const passed: PromotionState = { ...state, gates: [...state.gates, { step, gate: 'built-in', passed: true, message, at: new Date(now).toISOString() }] };
-  if (step > 0 && request.soakMs > 0) {
-    return {
-      type: 'soak',
-      step,
-      until: now + request.soakMs,
-      state: { ...passed, phase: 'soaking', soakStartedAt: new Date(now).toISOString(), soakBaseline: soakBaseline(updatedPodsOn(observation, evaluation)) },
-    };
-  }
-  return settle(observation, afterStepGate(passed, walk.request, walk.lastStep, now, (next) => advance(next)), request, walk);
+  return stepGatePassed(state, request, message, updatedPodsOn(observation, evaluation), now,
+    (passed) => walkOn(observation, passed, request, walk, now));
 }
 
-function advance(next: PromotionState): CanaryAction {
-  return { type: 'start-step', state: next };
+// The walk after a step's gate and soak (extra gates, approval, the next step or the end), its end settling the strategy.
+function walkOn(observation: DaemonSetObservation, state: PromotionState, request: CanaryRequest, walk: Walk, now: number): CanaryAction {
+  const advance = (next: PromotionState): CanaryAction => ({ type: 'start-step', state: next });
+  return settle(observation, afterStepGate(state, walk.request, walk.lastStep, now, advance), request, walk);
 }
 
 // Every pod goes back to the previous revision: its template is restored, then the canary's pods are replaced.
@@ -270,30 +261,11 @@ function rollingBack(observation: DaemonSetObservation, state: PromotionState, r
       state: { ...state, phase: 'rolled-back', soakBaseline: undefined, soakStartedAt: undefined },
     };
   }
-  return waitOrTimeOut(observation, evaluation, state, request, undefined, now, `the rollback to revision ${target.revision}`);
+  return awaitGate(state, request, evaluation, now,
+    (waiting) => finish(observation, state, request, 'failed', `the rollback to revision ${target.revision} ${waiting}`, 'timed-out'));
 }
 
 const EVERY_NODE = parseNodeCanaryPlan('100%');
-
-function waitOrTimeOut(
-  observation: DaemonSetObservation, evaluation: CanaryStepEvaluation, state: PromotionState, request: CanaryRequest, walk: Walk | undefined,
-  now: number, what: string,
-): CanaryAction {
-  const deadline = stepDeadline(state, request);
-  if (deadline !== undefined && now >= deadline) {
-    const blocking = evaluation.waitingForController ?? evaluation.blocking.map(describeBlocking).join('; ');
-    const message = `${what} timed out after ${formatDuration(request.timeoutMs ?? 0)} waiting for ${blocking}`;
-    if (!walk) {
-      return finish(observation, state, request, 'failed', message, 'timed-out');
-    }
-    return settle(observation, stepFailure(state, now, 'timed-out', message, request.autoRollback), request, walk);
-  }
-  return waitForGate(state.step, evaluation, deadline);
-}
-
-function describeBlocking(pod: BlockingPod): string {
-  return `${pod.pod || 'the pod'} on ${pod.node} ${pod.reason}`;
-}
 
 // An end of the walk (a failure without rollback, or the target step reached) must also settle the strategy: only the
 // last step gives it back; a partial target keeps OnDelete so the nodes not yet covered stay where they are.

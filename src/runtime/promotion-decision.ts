@@ -12,7 +12,7 @@ import {
   isGenerationObserved, isOnDelete, logicalPartition, physicalPartition, podsByOrdinal,
   statefulSetReplicas,
 } from './statefulset-facts';
-import { BlockingPod, evaluateStepGate } from './step-gate';
+import { BlockingPod, describeBlockingPod, evaluateStepGate } from './step-gate';
 
 /** What the engine has observed of the workload. */
 export interface ObservedPromotion {
@@ -283,15 +283,24 @@ function progressing(sts: KubeStatefulSet, pods: readonly KubePod[], state: Prom
       `step ${step} failed: ${failedStart.map((sign) => sign.message).join('; ')}`, request.autoRollback);
   }
   if (!gate.passed) {
-    const deadline = stepDeadline(state, request);
-    if (deadline !== undefined && now >= deadline) {
-      const blocking = gate.waitingForController ?? gate.blocking.map((pod) => `${pod.pod} ${pod.reason}`).join('; ');
-      return stepFailure(state, now, 'timed-out',
-        `step ${step} timed out after ${formatDuration(request.timeoutMs ?? 0)} waiting for ${blocking}`, request.autoRollback);
-    }
-    return waitForGate(step, gate, deadline);
+    return awaitStepGate(state, request, gate, now);
   }
-  const passed = withRecord(state, { step, gate: 'built-in', passed: true, message: gateMessage(gate.ordinals.length, updateRevision), at: iso(now) });
+  return stepGatePassed(state, request, gateMessage(gate.ordinals.length, updateRevision), stepPods, now,
+    (passed) => afterSoak(sts, passed, request, now));
+}
+
+/**
+ * A step whose built-in gate passed: the pass is recorded with `message`, then the step's pods soak (steps after the
+ * first, when a soak is asked for) or the walk goes on with `walkOn` (for a StatefulSet or a DaemonSet canary).
+ *
+ * @param stepPods the step's pods on the update revision, whose restarts the soak watches
+ */
+export function stepGatePassed<A>(
+  state: PromotionState, request: Pick<StepWalkRequest, 'soakMs'>, message: string, stepPods: readonly KubePod[], now: number,
+  walkOn: (passed: PromotionState) => A,
+): PromotionAction | A {
+  const step = state.step;
+  const passed = withRecord(state, { step, gate: 'built-in', passed: true, message, at: iso(now) });
   if (step > 0 && request.soakMs > 0) {
     return {
       type: 'soak',
@@ -300,7 +309,35 @@ function progressing(sts: KubeStatefulSet, pods: readonly KubePod[], state: Prom
       state: { ...passed, phase: 'soaking', soakStartedAt: iso(now), soakBaseline: soakBaseline(stepPods) },
     };
   }
-  return afterSoak(sts, passed, request, now);
+  return walkOn(passed);
+}
+
+/**
+ * A step whose built-in gate has not passed: it waits for its pods, and past its deadline fails as timed out (rolling
+ * back when asked), naming what was still in the way.
+ */
+export function awaitStepGate(
+  state: PromotionState, request: Pick<StepWalkRequest, 'timeoutMs' | 'autoRollback'>, gate: PendingGate, now: number,
+): PromotionAction {
+  return awaitGate(state, request, gate, now,
+    (waiting) => stepFailure(state, now, 'timed-out', `step ${state.step} ${waiting}`, request.autoRollback));
+}
+
+/**
+ * A gate that has not passed yet, a step's or a rollback's: wait for it (see {@link waitForGate}) until the deadline
+ * of the step; past it, `timedOut` says what the timeout leads to.
+ *
+ * @param timedOut given what was still in the way: `timed out after 2m0s waiting for web-2 not Ready`
+ */
+export function awaitGate<A>(
+  state: PromotionState, request: Pick<StepWalkRequest, 'timeoutMs'>, gate: PendingGate, now: number, timedOut: (waiting: string) => A,
+): PromotionAction | A {
+  const deadline = stepDeadline(state, request);
+  if (deadline !== undefined && now >= deadline) {
+    const blocking = gate.waitingForController ?? gate.blocking.map(describeBlockingPod).join('; ');
+    return timedOut(`timed out after ${formatDuration(request.timeoutMs ?? 0)} waiting for ${blocking}`);
+  }
+  return waitForGate(state.step, gate, deadline);
 }
 
 function afterSoak(sts: KubeStatefulSet, state: PromotionState, request: PromotionRequest, now: number): PromotionAction {
@@ -390,16 +427,13 @@ function rollingBack(sts: KubeStatefulSet, pods: readonly KubePod[], state: Prom
   if (trap.trapped) {
     return { type: 'delete-stuck-pods', pods: trap.podsToDelete, reason: trap.message };
   }
-  const deadline = stepDeadline(state, request);
-  if (deadline !== undefined && now >= deadline) {
-    return {
-      type: 'fail',
-      kind: 'timed-out',
-      message: `rollback of ${request.where} to revision ${previous} timed out after ${formatDuration(request.timeoutMs ?? 0)}`,
-      state: { ...state, phase: 'failed', message: `rollback to revision ${previous} timed out` },
-    };
-  }
-  return waitForGate(state.step, gate, deadline);
+  // Unlike a step's, a rollback's timeout records no gate: the promotion already failed once.
+  return awaitGate(state, request, gate, now, (): PromotionAction => ({
+    type: 'fail',
+    kind: 'timed-out',
+    message: `rollback of ${request.where} to revision ${previous} timed out after ${formatDuration(request.timeoutMs ?? 0)}`,
+    state: { ...state, phase: 'failed', message: `rollback to revision ${previous} timed out` },
+  }));
 }
 
 /**

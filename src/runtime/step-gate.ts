@@ -110,6 +110,11 @@ export function blockingOrdinals(
   return { blocking, recheckAt };
 }
 
+/** A pod in the way as a timeout names it: `web-2 not Ready`, `agent-x on node-1 not Ready`, `the pod on node-3 no daemon pod yet`. */
+export function describeBlockingPod(blocking: BlockingPod): string {
+  return `${blocking.pod || 'the pod'}${blocking.node === undefined ? '' : ` on ${blocking.node}`} ${blocking.reason}`;
+}
+
 /** Why a pod that should run `updateRevision` does not count yet, or undefined when it counts. */
 export function blockingReason(
   pod: KubePod, updateRevision: string, minReadySeconds: number, now: number, problems: readonly PodProblem[] = podProblems(pod),

@@ -1,7 +1,7 @@
 import { NOW, pod, PodShape, statefulSet } from './kube-fixtures';
 import { PartitionPlan } from '../../src/partition-plan';
 import { podsByOrdinal } from '../../src/runtime/statefulset-facts';
-import { blockingOrdinals, blockingReason, evaluateStepGate } from '../../src/runtime/step-gate';
+import { blockingOrdinals, blockingReason, describeBlockingPod, evaluateStepGate } from '../../src/runtime/step-gate';
 
 const updated = (ordinal: number, shape: PodShape = {}) =>
   pod({ name: `web-${ordinal}`, revision: 'web-new', readyForSeconds: 60, ...shape });
@@ -92,6 +92,14 @@ describe('blockingOrdinals', () => {
     expect(blockingOrdinals(sts, byOrdinal, [0], 'web-new', NOW)).toEqual({ blocking: [], recheckAt: undefined });
     expect(blockingOrdinals(sts, byOrdinal, [1], 'web-new', NOW).recheckAt).toBeUndefined();
     expect(blockingOrdinals(sts, byOrdinal, [3, 1], 'web-new', NOW).recheckAt).toBe(NOW - 10_000 + 30_001);
+  });
+});
+
+describe('describeBlockingPod', () => {
+  test('a StatefulSet pod by name, a DaemonSet pod by name and node, a node without a pod by its node', () => {
+    expect(describeBlockingPod({ pod: 'web-2', ordinal: 2, reason: 'not Ready', problems: [] })).toBe('web-2 not Ready');
+    expect(describeBlockingPod({ pod: 'agent-x', node: 'node-1', reason: 'not Ready', problems: [] })).toBe('agent-x on node-1 not Ready');
+    expect(describeBlockingPod({ pod: '', node: 'node-2', reason: 'no daemon pod yet', problems: [] })).toBe('the pod on node-2 no daemon pod yet');
   });
 });
 
