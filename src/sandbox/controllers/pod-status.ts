@@ -22,11 +22,15 @@ export function isPodAvailable(pod: KubeObject, minReadySeconds: number, nowMs: 
   if (ready?.status !== 'True') {
     return false;
   }
-  if (!minReadySeconds) {
-    return true;
-  }
-  const since = transitionMs(ready.lastTransitionTime);
-  return since !== undefined && since + minReadySeconds * 1000 < nowMs;
+  return !minReadySeconds || readyLongEnough(transitionMs(ready.lastTransitionTime), minReadySeconds, nowMs);
+}
+
+/**
+ * Whether a pod Ready since `sinceMs` (undefined: unknown) has been Ready for more than `minReadySeconds` at `nowMs`:
+ * the availability rule itself, shared by every form of the question.
+ */
+export function readyLongEnough(sinceMs: number | undefined, minReadySeconds: number, nowMs: number): boolean {
+  return !minReadySeconds || (sinceMs !== undefined && sinceMs + minReadySeconds * 1000 < nowMs);
 }
 
 // Controllers ask every pod's availability on every sync; second-precision timestamps repeat a lot,
@@ -61,11 +65,14 @@ export function msUntilNextAvailable(pods: Iterable<KubeObject>, minReadySeconds
   let soonest: number | undefined;
   for (const pod of pods) {
     const ready = podReadyCondition(pod);
-    if (ready?.status !== 'True' || isPodAvailable(pod, minReadySeconds, nowMs)) {
+    if (ready?.status !== 'True') {
       continue;
     }
-    const since = transitionMs(ready.lastTransitionTime) ?? nowMs;
-    const wait = since + minReadySeconds * 1000 + 1 - nowMs;
+    const since = transitionMs(ready.lastTransitionTime);
+    if (readyLongEnough(since, minReadySeconds, nowMs)) {
+      continue;
+    }
+    const wait = (since ?? nowMs) + minReadySeconds * 1000 + 1 - nowMs;
     soonest = soonest === undefined ? wait : Math.min(soonest, wait);
   }
   return soonest;

@@ -217,4 +217,16 @@ describe('StatefulSet controller (in-process)', () => {
     expect(isReady(stuck)).toBe(false);
     expect(getSet('zk').status.readyReplicas).toBe(2);
   });
+
+  test('a status someone else writes is corrected by the sync it causes, and the correction settles', () => {
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { podManagementPolicy: 'Parallel' }));
+    sandbox.advanceUntil(() => rolledOut('kafka'));
+    const written = getSet('kafka');
+    sandbox.api.updateStatus(RESOURCES.statefulSets, { ...written, status: { ...written.status, readyReplicas: 99, availableReplicas: 99 } });
+    sandbox.clock.advance(0);
+    expect(getSet('kafka').status).toEqual(expect.objectContaining({ readyReplicas: 3, availableReplicas: 3 }));
+    const settled = getSet('kafka').metadata.resourceVersion;
+    sandbox.clock.advance(60_000);
+    expect(getSet('kafka').metadata.resourceVersion).toBe(settled);
+  });
 });

@@ -15,7 +15,7 @@ import {
 } from './statefulset-identity';
 import type { StatefulPodControl } from './statefulset-pod-control';
 import { identityMatchesFacts, isAvailable, isUnavailableFacts, PodFacts, podFacts } from './statefulset-pod-facts';
-import { completeRollingUpdate, countReplicaFacts, countReplicas, inconsistentStatus, StatefulSetStatus } from './statefulset-status';
+import { completeRollingUpdate, countReplicaFacts, inconsistentStatus, StatefulSetStatus } from './statefulset-status';
 import { scaledValueFromIntOrPercent } from '../../../internal/int-or-percent';
 import { ApiError, RESOURCES } from '../../api';
 import type { KubeObject, SandboxApi } from '../../api';
@@ -32,6 +32,14 @@ export interface StatefulSetControlOptions {
    * @default true
    */
   readonly maxUnavailableStatefulSet?: boolean;
+}
+
+/** The pods a set owns, as its controller claimed them for one sync. */
+export interface ClaimedPods {
+  /** The claimed pods. */
+  readonly pods: readonly KubeObject[];
+  /** `podFacts(pods[i])` at index i: the claim looked every pod's facts up already, and every step reads them. */
+  readonly facts: readonly PodFacts[];
 }
 
 /** The pods of a set arranged by ordinal, as one sync sees them. */
@@ -59,21 +67,21 @@ export class StatefulSetControl {
   ) {}
 
   /** Syncs `set` given the pods it owns; returns the status it recorded. */
-  public sync(set: KubeObject, pods: readonly KubeObject[]): StatefulSetStatus {
+  public sync(set: KubeObject, claimed: ClaimedPods): StatefulSetStatus {
     const sorted = this.history.list(set);
     let revisions: StatefulSetRevisions | undefined;
     try {
       revisions = this.history.resolve(set, sorted);
-      return this.performUpdate(set, pods, revisions);
+      return this.performUpdate(set, claimed, revisions);
     } finally {
-      this.history.truncate(set, pods, sorted, [revisions?.current, revisions?.update]);
+      this.history.truncate(set, claimed.pods, sorted, [revisions?.current, revisions?.update]);
     }
   }
 
-  private performUpdate(set: KubeObject, pods: readonly KubeObject[], revisions: StatefulSetRevisions): StatefulSetStatus {
+  private performUpdate(set: KubeObject, claimed: ClaimedPods, revisions: StatefulSetRevisions): StatefulSetStatus {
     const status = this.newStatus(set, revisions);
     try {
-      this.updateStatefulSet(set, revisions, pods, status);
+      this.updateStatefulSet(set, revisions, claimed, status);
     } finally {
       this.writeStatus(set, status);
     }
@@ -96,17 +104,17 @@ export class StatefulSetControl {
 
   // `updateStatefulSet`: mutates `status` as it goes, like upstream, so that the status written
   // afterwards reflects the pods deleted in this sync.
-  private updateStatefulSet(set: KubeObject, revisions: StatefulSetRevisions, pods: readonly KubeObject[], status: StatefulSetStatus): void {
+  private updateStatefulSet(set: KubeObject, revisions: StatefulSetRevisions, claimed: ClaimedPods, status: StatefulSetStatus): void {
     const currentSet = withTemplate(set, templateOfRevision(revisions.current));
     const updateSet = withTemplate(set, templateOfRevision(revisions.update));
     const minReadySeconds = set.spec?.minReadySeconds ?? 0;
     const now = this.clock.now();
     // The status counts every claimed pod only when the sync stops before the recount below, which every other
     // path ends with: counting them up front as well would double the per-pod work of every sync.
-    const countClaimed = () => countReplicas(status, minReadySeconds, now, pods);
+    const countClaimed = () => countReplicaFacts(status, minReadySeconds, now, claimed.facts);
     let arranged: ArrangedPods;
     try {
-      arranged = this.arrange(set, currentSet, updateSet, revisions, pods, now);
+      arranged = this.arrange(set, currentSet, updateSet, revisions, claimed, now);
     } catch (error) {
       countClaimed();
       throw error;
@@ -143,21 +151,21 @@ export class StatefulSetControl {
   }
 
   private arrange(
-    set: KubeObject, currentSet: KubeObject, updateSet: KubeObject, revisions: StatefulSetRevisions, pods: readonly KubeObject[], now: number,
+    set: KubeObject, currentSet: KubeObject, updateSet: KubeObject, revisions: StatefulSetRevisions, claimed: ClaimedPods, now: number,
   ): ArrangedPods {
     const start = startOrdinal(set);
     const end = endOrdinal(set);
     const replicas: KubeObject[] = new Array(replicasOf(set));
     const replicaFacts: PodFacts[] = new Array(replicas.length);
     const condemned: KubeObject[] = [];
-    for (const pod of pods) {
-      const facts = podFacts(pod);
-      const ordinal = facts.ordinal;
+    const { pods, facts: claimedFacts } = claimed;
+    for (let i = 0; i < pods.length; i++) {
+      const ordinal = claimedFacts[i].ordinal;
       if (ordinal >= start && ordinal <= end) {
-        replicas[ordinal - start] = pod;
-        replicaFacts[ordinal - start] = facts;
+        replicas[ordinal - start] = pods[i];
+        replicaFacts[ordinal - start] = claimedFacts[i];
       } else if (ordinal >= 0) {
-        condemned.push(pod);
+        condemned.push(pods[i]);
       }
     }
     for (let i = 0; i < replicas.length; i++) {
@@ -217,7 +225,8 @@ export class StatefulSetControl {
     if (!facts.created) {
       return false;
     }
-    if (identityMatchesFacts(set, pod, facts) && storageMatches(set, pod) && this.podControl.claimsMatchRetentionPolicy(updateSet, pod)) {
+    if (identityMatchesFacts(set, pod, facts) && storageMatches(set, pod, facts.ordinal)
+      && this.podControl.claimsMatchRetentionPolicy(updateSet, pod)) {
       return false;
     }
     this.podControl.updateStatefulPod(updateSet, pod);

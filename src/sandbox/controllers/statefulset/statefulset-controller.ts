@@ -11,11 +11,11 @@ import { addOwnerIndexes, CONTROLLER_INDEX, ORPHAN_INDEX } from '../owner-indexe
 import { controllerRefOf, keyOf, newControllerRef, splitKey } from '../owner-references';
 import { msUntilNextAvailable } from '../pod-status';
 import { WorkQueue } from '../work-queue';
-import { StatefulSetControl, StatefulSetControlOptions } from './statefulset-control';
+import { ClaimedPods, StatefulSetControl, StatefulSetControlOptions } from './statefulset-control';
 import { StatefulSetHistory } from './statefulset-history';
-import { isMemberOf } from './statefulset-identity';
 import { StatefulPodControl } from './statefulset-pod-control';
-import { podFacts, podMatchesSelector } from './statefulset-pod-facts';
+import { PodFacts, podFacts, podMatchesSelector, sameSyncInputs } from './statefulset-pod-facts';
+import { sameSetSyncInputs } from './statefulset-status';
 
 /** What the StatefulSet controller needs from its host. */
 export interface StatefulSetControllerOptions extends StatefulSetControlOptions {
@@ -38,6 +38,8 @@ export class StatefulSetController {
   private readonly queue: WorkQueue;
   private readonly control: StatefulSetControl;
   private readonly history: StatefulSetHistory;
+  /** The uid of the set whose sync is running, if any. */
+  private syncing: string | undefined;
 
   constructor(private readonly options: StatefulSetControllerOptions) {
     const { api, caches } = options;
@@ -50,7 +52,7 @@ export class StatefulSetController {
     const podControl = new StatefulPodControl(api, caches.of(RESOURCES.persistentVolumeClaims), options.recorder);
     this.control = new StatefulSetControl(api, options.clock, this.history, podControl, options);
     this.queue = new WorkQueue({ clock: options.clock, reconcile: (key) => this.sync(key), isRetryable: options.isRetryable });
-    this.sets.addListener((event) => this.queue.add(keyOf(event.object)));
+    this.sets.addListener((event) => this.onSetEvent(event));
     this.pods.addListener((event) => this.onPodEvent(event));
   }
 
@@ -59,7 +61,24 @@ export class StatefulSetController {
     this.queue.stop();
   }
 
+  private onSetEvent(event: CacheEvent): void {
+    // A change of the set that arrives while its own sync runs is that sync's status write (watch events are delivered
+    // as writes commit, and the sync writes nothing else of its set). Upstream queues another sync for it, which
+    // repeats the one that wrote it unless the write changed what a sync reads.
+    if (event.type === 'MODIFIED' && event.previous && event.object.metadata.uid === this.syncing
+      && sameSetSyncInputs(event.previous, event.object)) {
+      return;
+    }
+    this.queue.add(keyOf(event.object));
+  }
+
   private onPodEvent(event: CacheEvent): void {
+    // Upstream queues a sync on every pod change. A change the sync cannot see (the scheduler's binding, the kubelet's
+    // container states before the phase or readiness moves) could only repeat the last sync, which saw the same
+    // inputs; on the virtual clock each such change is a sync of its own, a third of a rollout's syncs.
+    if (event.type === 'MODIFIED' && event.previous && sameSyncInputs(event.previous, event.object)) {
+      return;
+    }
     const ref = controllerRefOf(event.object);
     if (ref) {
       if (ref.kind === 'StatefulSet') {
@@ -99,10 +118,15 @@ export class StatefulSetController {
     if (!set.metadata.deletionTimestamp) {
       this.history.adoptOrphans(set);
     }
-    const pods = this.claimPods(set);
-    this.control.sync(set, pods);
+    const claimed = this.claimPods(set);
+    this.syncing = set.metadata.uid;
+    try {
+      this.control.sync(set, claimed);
+    } finally {
+      this.syncing = undefined;
+    }
     // Availability changes with time alone, so look again when the next Ready pod becomes available.
-    const wait = msUntilNextAvailable(pods, set.spec?.minReadySeconds ?? 0, this.options.clock.now());
+    const wait = msUntilNextAvailable(claimed.pods, set.spec?.minReadySeconds ?? 0, this.options.clock.now());
     if (wait !== undefined) {
       this.queue.addAfter(key, wait);
     }
@@ -110,20 +134,24 @@ export class StatefulSetController {
 
   // `getPodsForStatefulSet` with the ControllerRefManager: owned pods that still match stay, owned
   // pods that no longer match are released, matching orphans are adopted (unless the set is going away).
-  private claimPods(set: KubeObject): KubeObject[] {
-    const claimed: KubeObject[] = [];
+  private claimPods(set: KubeObject): ClaimedPods {
+    const claimedPods: KubeObject[] = [];
+    const claimedFacts: PodFacts[] = [];
+    const claim = (pod: KubeObject, facts: PodFacts) => {
+      claimedPods.push(pod);
+      claimedFacts.push(facts);
+    };
     // Compiled once per sync: the loop below runs for every pod of the set on every sync.
     const requirements = set.spec?.selector ? selectorRequirements(set.spec.selector) : undefined;
     const selectorKey = selectorKeyOf(set.spec?.selector);
     const matches = (pod: KubeObject) => requirements !== undefined && matchesRequirements(requirements, pod.metadata.labels);
-    const selected = (pod: KubeObject) => podMatchesSelector(pod, podFacts(pod), selectorKey, matches);
     for (const pod of this.pods.byIndex(CONTROLLER_INDEX, set.metadata.uid ?? '').values()) {
       const facts = podFacts(pod);
       if (facts.parent !== set.metadata.name) {
         continue;
       }
       if (podMatchesSelector(pod, facts, selectorKey, matches) || set.metadata.deletionTimestamp) {
-        claimed.push(pod);
+        claim(pod, facts);
       } else {
         this.options.api.update(RESOURCES.pods, {
           ...pod,
@@ -133,15 +161,17 @@ export class StatefulSetController {
     }
     if (!set.metadata.deletionTimestamp) {
       for (const pod of [...this.pods.byIndex(ORPHAN_INDEX, set.metadata.namespace ?? '').values()]) {
-        if (isMemberOf(set, pod) && !pod.metadata.deletionTimestamp && selected(pod)) {
-          claimed.push(this.options.api.update(RESOURCES.pods, {
+        const facts = podFacts(pod);
+        if (facts.parent === set.metadata.name && !facts.terminating && podMatchesSelector(pod, facts, selectorKey, matches)) {
+          const adopted = this.options.api.update(RESOURCES.pods, {
             ...pod,
             metadata: { ...pod.metadata, ownerReferences: [...(pod.metadata.ownerReferences ?? []), newControllerRef(set)] },
-          }));
+          });
+          claim(adopted, podFacts(adopted));
         }
       }
     }
-    return claimed;
+    return { pods: claimedPods, facts: claimedFacts };
   }
 }
 

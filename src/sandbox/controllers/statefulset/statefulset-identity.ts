@@ -64,11 +64,6 @@ export function persistentVolumeClaimName(set: KubeObject, claimTemplate: KubeOb
   return `${claimTemplate.metadata?.name}-${set.metadata.name}-${ordinal}`;
 }
 
-/** Whether the pod's name makes it a member of the set. */
-export function isMemberOf(set: KubeObject, pod: KubeObject): boolean {
-  return parentNameAndOrdinal(pod.metadata.name ?? '').parent === set.metadata.name;
-}
-
 /** The `controller-revision-hash` label of a pod, or ''. */
 export function podRevision(pod: KubeObject): string {
   return pod.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] ?? '';
@@ -84,9 +79,11 @@ export function identityMatches(set: KubeObject, pod: KubeObject): boolean {
     && pod.metadata.labels?.[RolloutKeys.STATEFULSET_POD_NAME_LABEL] === pod.metadata.name;
 }
 
-/** Whether the pod mounts every claim of the set's volumeClaimTemplates under the template's name. */
-export function storageMatches(set: KubeObject, pod: KubeObject): boolean {
-  const ordinal = ordinalOf(pod);
+/**
+ * Whether the pod mounts every claim of the set's volumeClaimTemplates under the template's name. `ordinal` is the
+ * pod's (a sync that has it at hand passes it: this runs for every pod on every sync).
+ */
+export function storageMatches(set: KubeObject, pod: KubeObject, ordinal: number = ordinalOf(pod)): boolean {
   if (ordinal < 0) {
     return false;
   }

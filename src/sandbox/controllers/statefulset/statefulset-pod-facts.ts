@@ -4,7 +4,9 @@
 // object), so the facts of an object never go stale; objects no longer referenced take theirs along.
 import { RolloutKeys } from '../../../keys';
 import type { KubeObject } from '../../api';
-import { isPodReady, podReadyCondition, transitionMs } from '../pod-status';
+import { deepEqual } from '../../validation';
+import { controllerRefOf } from '../owner-references';
+import { isPodReady, podReadyCondition, readyLongEnough, transitionMs } from '../pod-status';
 import { parentNameAndOrdinal } from './statefulset-identity';
 
 /** The time-independent facts of one pod object. */
@@ -75,10 +77,7 @@ export function podFacts(pod: KubeObject): PodFacts {
 
 /** `podutil.IsPodAvailable` from the facts: Ready for more than minReadySeconds at `nowMs`. */
 export function isAvailable(facts: PodFacts, minReadySeconds: number, nowMs: number): boolean {
-  if (!facts.ready) {
-    return false;
-  }
-  return !minReadySeconds || (facts.readySinceMs !== undefined && facts.readySinceMs + minReadySeconds * 1000 < nowMs);
+  return facts.ready && readyLongEnough(facts.readySinceMs, minReadySeconds, nowMs);
 }
 
 /** Not available yet, or terminating (`isUnavailable`), from the facts. */
@@ -107,4 +106,20 @@ export function podMatchesSelector(pod: KubeObject, facts: PodFacts, selectorKey
   const answer = matches(pod);
   record.selectorMatch = { selectorKey, matches: answer };
   return answer;
+}
+
+/**
+ * Whether a pod change leaves everything a StatefulSet sync reads of the pod as it was: its facts, its labels (the
+ * selector, the identity and revision labels) and its controller. Name, namespace and volumes never change on a pod.
+ */
+export function sameSyncInputs(previous: KubeObject, current: KubeObject): boolean {
+  const before = podFacts(previous);
+  const after = podFacts(current);
+  return before.created === after.created
+    && before.phase === after.phase
+    && before.ready === after.ready
+    && before.readySinceMs === after.readySinceMs
+    && before.terminating === after.terminating
+    && deepEqual(previous.metadata.labels, current.metadata.labels)
+    && controllerRefOf(previous)?.uid === controllerRefOf(current)?.uid;
 }

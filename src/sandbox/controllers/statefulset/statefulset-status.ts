@@ -1,7 +1,7 @@
 // StatefulSet status arithmetic (stateful_set_control.go: computeReplicaStatus, updateStatus;
 // stateful_set_utils.go: completeRollingUpdate, inconsistentStatus).
 import { replicasOf } from './statefulset-identity';
-import { isAvailable, PodFacts, podFacts } from './statefulset-pod-facts';
+import { isAvailable, PodFacts } from './statefulset-pod-facts';
 import type { KubeObject } from '../../api';
 
 /** The fields of `status` the StatefulSet controller owns. */
@@ -26,14 +26,7 @@ export interface StatefulSetStatus {
   collisionCount: number;
 }
 
-/** Recomputes the replica counts of `status` from the given pod lists (`updateStatus`). */
-export function countReplicas(
-  status: StatefulSetStatus, minReadySeconds: number, nowMs: number, ...podLists: readonly (readonly KubeObject[])[]
-): void {
-  countReplicaFacts(status, minReadySeconds, nowMs, ...podLists.map((pods) => pods.map(podFacts)));
-}
-
-/** {@link countReplicas} from the pods' facts. */
+/** Recomputes the replica counts of `status` from the facts of the given pod lists (`updateStatus`). */
 export function countReplicaFacts(
   status: StatefulSetStatus, minReadySeconds: number, nowMs: number, ...factLists: readonly (readonly PodFacts[])[]
 ): void {
@@ -93,4 +86,19 @@ export function inconsistentStatus(set: KubeObject, status: StatefulSetStatus): 
     || status.availableReplicas !== (recorded.availableReplicas ?? 0)
     || status.updateRevision !== (recorded.updateRevision ?? '')
     || status.collisionCount !== (recorded.collisionCount ?? 0);
+}
+
+/**
+ * Whether a status write of the set leaves what its next sync reads as it was: the generation, the deletion mark, the
+ * current revision and the collision count the revisions are resolved from, and the current replica count that places
+ * new pods when the rolling update has no `rollingUpdate` block. The other counts are outputs of the sync only.
+ */
+export function sameSetSyncInputs(previous: KubeObject, current: KubeObject): boolean {
+  const before = previous.status ?? {};
+  const after = current.status ?? {};
+  return previous.metadata.generation === current.metadata.generation
+    && previous.metadata.deletionTimestamp === current.metadata.deletionTimestamp
+    && before.currentRevision === after.currentRevision
+    && before.collisionCount === after.collisionCount
+    && (current.spec?.updateStrategy?.rollingUpdate != null || before.currentReplicas === after.currentReplicas);
 }
