@@ -39,3 +39,4 @@ export * from './daemonset-canary-step';
 export * from './daemonset-canary-strategy';
 export * from './daemonset-canary-decision';
 export * from './daemonset-canary';
+export * from './watch-until-change';

@@ -6,6 +6,7 @@ import { Cluster } from './cluster';
 import { KubeDaemonSet, KubeStatefulSet } from './kube-types';
 import { daemonSetReport, RolloutReport, statefulSetReport } from './rollout-report';
 import { readRolloutSnapshot, RolloutSnapshot } from './rollout-snapshot';
+import { watchUntilChange } from './watch-until-change';
 import { WorkloadRef } from './workload-ref';
 import { labelSelectorToString } from '../internal/label-selector';
 
@@ -67,8 +68,12 @@ export async function watchRollout(options: WatchRolloutOptions): Promise<WatchR
       if (report.settled && (options.untilSettled ?? true)) {
         return 'settled';
       }
-      const changed = await nextChange(cluster, clock, snapshot, stop.signal, report.recheckAt);
-      if (!changed && !stop.signal.aborted) {
+      // A change, or the moment a pod turns Available through minReadySeconds (no event marks it): report again.
+      const end = await watchUntilChange(cluster, [
+        { kind: ref.kind, selector: { fieldSelector: `metadata.name=${ref.name}` }, resourceVersion: snapshot.workloadResourceVersion },
+        { kind: 'Pod', selector: { labelSelector: labelSelectorToString(snapshot.workload.spec.selector) }, resourceVersion: snapshot.podsResourceVersion },
+      ], { clock, namespace: ref.namespace, signal: stop.signal, until: report.recheckAt });
+      if (end === 'ended') {
         await clock.sleep(options.rewatchDelayMs ?? 1000, stop.signal);
       }
     }
@@ -77,41 +82,4 @@ export async function watchRollout(options: WatchRolloutOptions): Promise<WatchR
     options.signal?.removeEventListener('abort', onAbort);
     stop.abort();
   }
-}
-
-// Resolves true at the first event on the workload or its pods after the snapshot, or when `recheckAt` (a pod turning
-// Available through minReadySeconds, which no event marks) has come; false when a watch ended without an event
-// (dropped stream, 410 Gone, error). The caller re-reads either way.
-async function nextChange(
-  cluster: Cluster, clock: RuntimeClock, snapshot: RolloutSnapshot, signal: AbortSignal, recheckAt: number | undefined,
-): Promise<boolean> {
-  const round = new AbortController();
-  const onAbort = () => round.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
-  let changed = false;
-  const onEvent = (event: { type: string }) => {
-    if (event.type !== 'BOOKMARK') {
-      changed = true;
-      round.abort();
-    }
-  };
-  if (recheckAt !== undefined) {
-    void clock.sleep(Math.max(0, recheckAt - clock.now()), round.signal).then(() => {
-      if (!round.signal.aborted) {
-        changed = true;
-        round.abort();
-      }
-    });
-  }
-  const { ref, workload } = snapshot;
-  const watches = [
-    cluster.watch(ref.kind, ref.namespace, { fieldSelector: `metadata.name=${ref.name}`, resourceVersion: snapshot.workloadResourceVersion },
-      onEvent, round.signal),
-    cluster.watch('Pod', ref.namespace, { labelSelector: labelSelectorToString(workload.spec.selector), resourceVersion: snapshot.podsResourceVersion },
-      onEvent, round.signal),
-  ];
-  // Either watch ending (a change, a dropped stream, an error) ends the round, so the other cannot hide changes.
-  await Promise.all(watches.map((watch) => watch.catch(() => undefined).finally(() => round.abort())));
-  signal.removeEventListener('abort', onAbort);
-  return changed;
 }

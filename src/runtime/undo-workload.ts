@@ -12,6 +12,7 @@ import { readRolloutSnapshot, resourceName } from './rollout-snapshot';
 import { RuntimeError } from './runtime-error';
 import { isGenerationObserved, isOrderedReady, statefulSetReplicas } from './statefulset-facts';
 import { decideUndo, UndoDecision, UndoMode } from './undo';
+import { watchUntilChange } from './watch-until-change';
 import { describeRef, WorkloadRef } from './workload-ref';
 import { labelSelectorToString } from '../internal/label-selector';
 import { RolloutKeys } from '../keys';
@@ -133,8 +134,9 @@ export async function undoWorkload(options: UndoWorkloadOptions): Promise<UndoOu
 async function observedStatefulSet(options: UndoWorkloadOptions): Promise<KubeStatefulSet> {
   const { cluster, clock, ref } = options;
   const deadline = clock.now() + (options.observeTimeoutMs ?? 30_000);
+  const selector = { fieldSelector: `metadata.name=${ref.name}` };
   for (;;) {
-    const list = await cluster.list<KubeStatefulSet>('StatefulSet', ref.namespace, { fieldSelector: `metadata.name=${ref.name}` });
+    const list = await cluster.list<KubeStatefulSet>('StatefulSet', ref.namespace, selector);
     const sts = list.items[0];
     if (!sts) {
       throw new RuntimeError('bad-input', `${resourceName(ref)} "${ref.name}" not found`);
@@ -142,40 +144,17 @@ async function observedStatefulSet(options: UndoWorkloadOptions): Promise<KubeSt
     if (isGenerationObserved(sts)) {
       return sts;
     }
-    const remaining = deadline - clock.now();
-    if (remaining <= 0 || options.signal?.aborted) {
+    if (clock.now() >= deadline || options.signal?.aborted) {
       throw new RuntimeError('timed-out', `the StatefulSet controller did not observe statefulset/${ref.name} generation `
         + `${sts.metadata.generation ?? 0} within ${options.observeTimeoutMs ?? 30_000}ms; check the controller manager, then run undo again`);
     }
-    await waitForChange(cluster, ref, list.resourceVersion, clock, remaining, options.signal);
+    const end = await watchUntilChange(cluster, [{ kind: 'StatefulSet', selector, resourceVersion: list.resourceVersion }],
+      { clock, namespace: ref.namespace, signal: options.signal, until: deadline });
+    if (end === 'ended') {
+      await clock.sleep(Math.min(REWATCH_DELAY_MS, Math.max(0, deadline - clock.now())), options.signal);
+    }
   }
 }
 
-// Resolves at the next event on the StatefulSet or after `ms`; a watch that ends without an event (dropped, failed)
-// is retried after a second, so a failing API server is not hammered.
-async function waitForChange(
-  cluster: Cluster, ref: WorkloadRef, resourceVersion: string, clock: RuntimeClock, ms: number, signal?: AbortSignal,
-): Promise<void> {
-  const round = new AbortController();
-  const onAbort = () => round.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  if (signal?.aborted) {
-    round.abort();
-  }
-  void clock.sleep(ms, round.signal).then(() => round.abort());
-  let changed = false;
-  await cluster.watch('StatefulSet', ref.namespace, { fieldSelector: `metadata.name=${ref.name}`, resourceVersion },
-    (event) => {
-      if (event.type !== 'BOOKMARK') {
-        changed = true;
-        round.abort();
-      }
-    }, round.signal).catch(() => undefined);
-  if (!changed && !round.signal.aborted) {
-    await clock.sleep(Math.min(ms, REWATCH_DELAY_MS), round.signal);
-  }
-  round.abort();
-  signal?.removeEventListener('abort', onAbort);
-}
-
+// The pause before watching again after a watch ended without an event, so a failing API server is not hammered.
 const REWATCH_DELAY_MS = 1000;
