@@ -178,7 +178,8 @@ export function evaluateCanaryStep(input: CanaryStepInput): CanaryStepEvaluation
   const nodes = canaryNodes(observation, revision);
   const steps = resolveNodeCanarySteps(input.plan, nodes);
   const step = Math.min(input.step, steps.length - 1);
-  const covered = [...steps[step], ...nodes.filter((node) => node.updated && !steps[step].includes(node.name)).map((node) => node.name)];
+  const planned = new Set(steps[step]);
+  const covered = [...steps[step], ...nodes.filter((node) => node.updated && !planned.has(node.name)).map((node) => node.name)];
   const base = { revision, stepCount: steps.length, nodes: covered };
   const desired = ds.status?.desiredNumberScheduled ?? 0;
   const waitingForController = revision.waitingForController
@@ -255,6 +256,8 @@ function podsToDelete(
   byNode: ReadonlyMap<string, readonly KubePod[]>, covered: readonly string[], revision: DaemonSetUpdateRevision,
   maxUnavailable: number, minReadySeconds: number, now: number,
 ): CanaryDeletion[] {
+  // Each covered node's place in the plan's order, looked up once per pod instead of searched for.
+  const planOrder = new Map(covered.map((node, index) => [node, index]));
   let unavailable = 0;
   const replacements: CanaryDeletion[] = [];
   const candidates: CanaryDeletion[] = [];
@@ -266,13 +269,13 @@ function podsToDelete(
       if (!isPodAvailable(pods.newPod, minReadySeconds, now)) {
         unavailable++;
       }
-    } else if (covered.includes(node)) {
+    } else if (planOrder.has(node)) {
       const deletion = { pod: podName(pods.oldPod!), uid: pods.oldPod!.metadata.uid ?? '', node };
       (isPodAvailable(pods.oldPod!, minReadySeconds, now) ? candidates : replacements).push(deletion);
     }
   }
   // Candidates go in the plan's node order, so the nodes a step names first are replaced first.
-  const inPlanOrder = (a: CanaryDeletion, b: CanaryDeletion) => covered.indexOf(a.node) - covered.indexOf(b.node);
+  const inPlanOrder = (a: CanaryDeletion, b: CanaryDeletion) => planOrder.get(a.node)! - planOrder.get(b.node)!;
   const allowed = Math.max(0, Math.min(maxUnavailable - unavailable, candidates.length));
   return [...replacements.sort(inPlanOrder), ...candidates.sort(inPlanOrder).slice(0, allowed)];
 }

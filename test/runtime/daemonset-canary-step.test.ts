@@ -47,6 +47,14 @@ describe('evaluateCanaryStep', () => {
     expect(result.deletions.map((deletion) => deletion.pod)).toEqual(['agent-old-2']);
   });
 
+  test('replacements, then deletions within the budget, go in the plan\'s node order whatever order the pods were listed in', () => {
+    const pods = [
+      daemonPod(4, 'old', { readyForSeconds: undefined }), daemonPod(3, 'old', { readyForSeconds: undefined }), daemonPod(2, 'old'), daemonPod(1, 'old'),
+    ];
+    const result = evaluateCanaryStep({ observation: observe(pods), plan: parseNodeCanaryPlan('100%'), step: 1, maxUnavailable: 1, now: NOW });
+    expect(result.deletions.map((deletion) => deletion.node)).toEqual(['node-3', 'node-4', 'node-1']);
+  });
+
   test('a terminating old pod (or a node without a pod) counts as unavailable', () => {
     const pods = [daemonPod(1, 'old', { terminating: true }), daemonPod(2, 'old'), daemonPod(3, 'old'), daemonPod(4, 'old')];
     const result = evaluateCanaryStep({ observation: observe(pods), plan: parseNodeCanaryPlan('2'), step: 1, maxUnavailable: 1, now: NOW });
