@@ -12,7 +12,7 @@ import {
   isGenerationObserved, isOnDelete, logicalPartition, physicalPartition, podsByOrdinal,
   statefulSetReplicas,
 } from './statefulset-facts';
-import { BlockingPod, describeBlockingPod, evaluateStepGate } from './step-gate';
+import { BlockingPod, describeBlockingPod, evaluateStepGate, statefulSetControllerLag } from './step-gate';
 
 /** What the engine has observed of the workload. */
 export interface ObservedPromotion {
@@ -189,9 +189,9 @@ export function soakAction(state: PromotionState, request: StepWalkRequest, pods
 // Start (or restart after a terminal phase) a promotion: record where the cluster is and what is being promoted.
 function begin(sts: KubeStatefulSet, pods: readonly KubePod[], previous: PromotionState | undefined, request: PromotionRequest,
   now: number): PromotionAction {
-  if (!isGenerationObserved(sts) || !sts.status?.updateRevision) {
-    const gate = evaluateStepGate(sts, [], now);
-    return { type: 'wait-gate', step: 0, blocking: [], waitingForController: gate.waitingForController };
+  const lag = statefulSetControllerLag(sts);
+  if (lag !== undefined || !sts.status?.updateRevision) {
+    return { type: 'wait-gate', step: 0, blocking: [], waitingForController: lag };
   }
   const updateRevision = sts.status.updateRevision;
   const currentRevision = sts.status.currentRevision ?? updateRevision;
@@ -410,7 +410,7 @@ function rollingBack(sts: KubeStatefulSet, pods: readonly KubePod[], state: Prom
     return { type: 'fail', kind: 'gate-failed', message: `cannot roll back ${request.where}: the state records no previous revision`, state: { ...state, phase: 'failed' } };
   }
   if (!isGenerationObserved(sts)) {
-    return { type: 'wait-gate', step: state.step, blocking: [], waitingForController: evaluateStepGate(sts, pods, now).waitingForController };
+    return { type: 'wait-gate', step: state.step, blocking: [], waitingForController: statefulSetControllerLag(sts) };
   }
   if (sts.status?.updateRevision !== previous) {
     return { type: 'rollback', revision: previous, state };

@@ -14,9 +14,11 @@ import { decodePromotionState, PromotionState } from './promotion-state';
 import { liveRevision, revisionHash } from './revision-history';
 import { RuntimeError } from './runtime-error';
 import {
-  isGenerationObserved, isOnDelete, logicalPartition, ordinalsToUpdate, podsByOrdinal, statefulSetReplicas,
+  isOnDelete, logicalPartition, ordinalsToUpdate, podsByOrdinal, statefulSetReplicas,
 } from './statefulset-facts';
-import { BlockingPod, blockingOrdinals, blockingReason, earliest, evaluateStepGate, podAvailableAt } from './step-gate';
+import {
+  BlockingPod, blockingOrdinals, blockingReason, earliest, evaluateStepGate, podAvailableAt, statefulSetControllerLag,
+} from './step-gate';
 import { WorkloadKind } from './workload-ref';
 
 /**
@@ -127,8 +129,9 @@ export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[]
     currentRevision: onDelete ? undefined : sts.status?.currentRevision,
     setName: name,
   });
-  if (!isGenerationObserved(sts) || !updateRevision) {
-    return { ...base, phase: 'observing', settled: false, blocking: [], message: `${where}: ${waitingForController(sts)}` };
+  const lag = statefulSetControllerLag(sts);
+  if (lag !== undefined || !updateRevision) {
+    return { ...base, phase: 'observing', settled: false, blocking: [], message: `${where}: ${lag}` };
   }
   const trap = detectForcedRollbackTrap(sts, owned);
   const stuck = trap.trapped ? { forcedRollbackTrap: trap } : {};
@@ -307,14 +310,6 @@ function readPromotion(annotations: Record<string, string> | undefined, where: s
     }
     throw error;
   }
-}
-
-function waitingForController(sts: KubeStatefulSet): string {
-  if (!isGenerationObserved(sts)) {
-    return `the StatefulSet controller has not observed generation ${sts.metadata.generation ?? 0} yet `
-      + `(observedGeneration ${sts.status?.observedGeneration ?? 0})`;
-  }
-  return 'the StatefulSet has no status.updateRevision yet';
 }
 
 // The plan step the partition sits on; undefined without a plan or when the partition is off the plan (moved by hand).

@@ -49,22 +49,25 @@ export interface StepGateResult {
 export function evaluateStepGate(sts: KubeStatefulSet, pods: readonly KubePod[], now: number): StepGateResult {
   const partition = logicalPartition(sts);
   const ordinals = ordinalsToUpdate(sts, partition);
-  if (!isGenerationObserved(sts)) {
-    return {
-      passed: false,
-      partition,
-      ordinals,
-      blocking: [],
-      waitingForController: `the StatefulSet controller has not observed generation ${sts.metadata.generation ?? 0} yet `
-        + `(observedGeneration ${sts.status?.observedGeneration ?? 0})`,
-    };
-  }
+  const lag = statefulSetControllerLag(sts);
   const updateRevision = sts.status?.updateRevision;
-  if (!updateRevision) {
-    return { passed: false, partition, ordinals, blocking: [], waitingForController: 'the StatefulSet has no status.updateRevision yet' };
+  if (lag !== undefined || !updateRevision) {
+    return { passed: false, partition, ordinals, blocking: [], waitingForController: lag };
   }
   const { blocking, recheckAt } = blockingOrdinals(sts, podsByOrdinal(sts, pods), ordinals, updateRevision, now);
   return { passed: blocking.length === 0, partition, ordinals, blocking, recheckAt };
+}
+
+/**
+ * Why the StatefulSet controller has not caught up with the spec yet (the latest generation is not observed, or no
+ * `status.updateRevision` is recorded), or undefined once it has: until then no one can judge the pods.
+ */
+export function statefulSetControllerLag(sts: KubeStatefulSet): string | undefined {
+  if (!isGenerationObserved(sts)) {
+    return `the StatefulSet controller has not observed generation ${sts.metadata.generation ?? 0} yet `
+      + `(observedGeneration ${sts.status?.observedGeneration ?? 0})`;
+  }
+  return sts.status?.updateRevision ? undefined : 'the StatefulSet has no status.updateRevision yet';
 }
 
 /** The pods in the way of some ordinals of a StatefulSet, and when one of them may stop being in the way. */

@@ -1,7 +1,9 @@
 import { NOW, pod, PodShape, statefulSet } from './kube-fixtures';
 import { PartitionPlan } from '../../src/partition-plan';
 import { podsByOrdinal } from '../../src/runtime/statefulset-facts';
-import { blockingOrdinals, blockingReason, describeBlockingPod, evaluateStepGate } from '../../src/runtime/step-gate';
+import {
+  blockingOrdinals, blockingReason, describeBlockingPod, evaluateStepGate, statefulSetControllerLag,
+} from '../../src/runtime/step-gate';
 
 const updated = (ordinal: number, shape: PodShape = {}) =>
   pod({ name: `web-${ordinal}`, revision: 'web-new', readyForSeconds: 60, ...shape });
@@ -92,6 +94,17 @@ describe('blockingOrdinals', () => {
     expect(blockingOrdinals(sts, byOrdinal, [0], 'web-new', NOW)).toEqual({ blocking: [], recheckAt: undefined });
     expect(blockingOrdinals(sts, byOrdinal, [1], 'web-new', NOW).recheckAt).toBeUndefined();
     expect(blockingOrdinals(sts, byOrdinal, [3, 1], 'web-new', NOW).recheckAt).toBe(NOW - 10_000 + 30_001);
+  });
+});
+
+describe('statefulSetControllerLag', () => {
+  test('names the generation not yet observed, then a missing update revision, then nothing', () => {
+    expect(statefulSetControllerLag(statefulSet({ generation: 5, observedGeneration: 4 })))
+      .toBe('the StatefulSet controller has not observed generation 5 yet (observedGeneration 4)');
+    const sts = statefulSet();
+    expect(statefulSetControllerLag({ ...sts, status: { ...sts.status, updateRevision: undefined } }))
+      .toBe('the StatefulSet has no status.updateRevision yet');
+    expect(statefulSetControllerLag(sts)).toBeUndefined();
   });
 });
 
