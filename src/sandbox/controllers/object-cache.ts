@@ -102,44 +102,44 @@ export class ObjectCache {
   private apply(type: CacheEventType, object: KubeObject): void {
     const key = keyOf(object);
     const previous = this.objects.get(key);
-    if (previous) {
-      this.unindex(key, previous);
-    }
     if (type === 'DELETED') {
       this.objects.delete(key);
     } else {
       this.objects.set(key, object);
-      this.index(key, object);
     }
+    this.reindex(key, previous, type === 'DELETED' ? undefined : object);
     const event: CacheEvent = { type: type === 'ADDED' && previous ? 'MODIFIED' : type, object, previous };
     for (const listener of this.listeners) {
       listener(event);
     }
   }
 
-  private index(key: string, object: KubeObject): void {
+  // Moves the object between index buckets. A bucket that keeps the object has its entry replaced in place: deleting
+  // and re-adding it would leave a hole in the bucket (a JavaScript Map keeps deleted slots until it rehashes) that
+  // every iteration of the bucket then skips, and a controller iterates its set's bucket on every sync.
+  private reindex(key: string, previous: KubeObject | undefined, object: KubeObject | undefined): void {
     for (const [name, indexFunction] of this.indexFunctions) {
       const index = this.indexes.get(name)!;
-      for (const value of indexFunction(object)) {
+      const values = object ? indexFunction(object) : [];
+      if (previous) {
+        for (const value of indexFunction(previous)) {
+          if (values.includes(value)) {
+            continue;
+          }
+          const bucket = index.get(value);
+          bucket?.delete(key);
+          if (bucket && bucket.size === 0) {
+            index.delete(value);
+          }
+        }
+      }
+      for (const value of values) {
         let bucket = index.get(value);
         if (!bucket) {
           bucket = new Map();
           index.set(value, bucket);
         }
-        bucket.set(key, object);
-      }
-    }
-  }
-
-  private unindex(key: string, object: KubeObject): void {
-    for (const [name, indexFunction] of this.indexFunctions) {
-      const index = this.indexes.get(name)!;
-      for (const value of indexFunction(object)) {
-        const bucket = index.get(value);
-        bucket?.delete(key);
-        if (bucket && bucket.size === 0) {
-          index.delete(value);
-        }
+        bucket.set(key, object!);
       }
     }
   }

@@ -4,6 +4,7 @@
 // update revision from the highest ordinal down to the partition. Under OrderedReady ("monotonic")
 // every step waits for the previous pods to be Running, Ready and Available, which is also what
 // makes a broken update block forever even after the template is reverted (kubernetes#67250).
+import type { ClaimedPods } from './statefulset-claimed-pods';
 import type { StatefulSetHistory, StatefulSetRevisions } from './statefulset-history';
 import {
   endOrdinal,
@@ -32,14 +33,6 @@ export interface StatefulSetControlOptions {
    * @default true
    */
   readonly maxUnavailableStatefulSet?: boolean;
-}
-
-/** The pods a set owns, as its controller claimed them for one sync. */
-export interface ClaimedPods {
-  /** The claimed pods. */
-  readonly pods: readonly KubeObject[];
-  /** `podFacts(pods[i])` at index i: the claim looked every pod's facts up already, and every step reads them. */
-  readonly facts: readonly PodFacts[];
 }
 
 /** The pods of a set arranged by ordinal, as one sync sees them. */

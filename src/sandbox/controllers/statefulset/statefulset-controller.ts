@@ -1,7 +1,7 @@
 // The StatefulSet controller (stateful_set.go): it watches StatefulSets and their pods, claims the
 // pods that belong to a set (adopting orphans that match, releasing pods that no longer match), and
 // runs one sync per set through a de-duplicating work queue.
-import { labelSelectorMatches, matchesRequirements, selectorRequirements } from '../../../internal/label-selector';
+import { labelSelectorMatches } from '../../../internal/label-selector';
 import { RESOURCES } from '../../api';
 import type { KubeObject, SandboxApi } from '../../api';
 import type { SandboxClock } from '../../clock';
@@ -11,7 +11,8 @@ import { addOwnerIndexes, CONTROLLER_INDEX, ORPHAN_INDEX } from '../owner-indexe
 import { controllerRefOf, keyOf, newControllerRef, splitKey } from '../owner-references';
 import { msUntilNextAvailable } from '../pod-status';
 import { WorkQueue } from '../work-queue';
-import { ClaimedPods, StatefulSetControl, StatefulSetControlOptions } from './statefulset-control';
+import { ClaimedPods, ClaimedPodsCache, CompiledSelector, compileSelector } from './statefulset-claimed-pods';
+import { StatefulSetControl, StatefulSetControlOptions } from './statefulset-control';
 import { StatefulSetHistory } from './statefulset-history';
 import { StatefulPodControl } from './statefulset-pod-control';
 import { PodFacts, podFacts, podMatchesSelector, sameSyncInputs } from './statefulset-pod-facts';
@@ -38,6 +39,7 @@ export class StatefulSetController {
   private readonly queue: WorkQueue;
   private readonly control: StatefulSetControl;
   private readonly history: StatefulSetHistory;
+  private readonly claimedPods = new ClaimedPodsCache();
   /** The uid of the set whose sync is running, if any. */
   private syncing: string | undefined;
 
@@ -53,7 +55,10 @@ export class StatefulSetController {
     this.control = new StatefulSetControl(api, options.clock, this.history, podControl, options);
     this.queue = new WorkQueue({ clock: options.clock, reconcile: (key) => this.sync(key), isRetryable: options.isRetryable });
     this.sets.addListener((event) => this.onSetEvent(event));
-    this.pods.addListener((event) => this.onPodEvent(event));
+    this.pods.addListener((event) => {
+      this.claimedPods.onPodEvent(event);
+      this.onPodEvent(event);
+    });
   }
 
   /** Stops processing. */
@@ -62,6 +67,9 @@ export class StatefulSetController {
   }
 
   private onSetEvent(event: CacheEvent): void {
+    if (event.type === 'DELETED') {
+      this.claimedPods.forget(event.object.metadata.uid);
+    }
     // A change of the set that arrives while its own sync runs is that sync's status write (watch events are delivered
     // as writes commit, and the sync writes nothing else of its set). Upstream queues another sync for it, which
     // repeats the one that wrote it unless the write changed what a sync reads.
@@ -134,60 +142,53 @@ export class StatefulSetController {
 
   // `getPodsForStatefulSet` with the ControllerRefManager: owned pods that still match stay, owned
   // pods that no longer match are released, matching orphans are adopted (unless the set is going away).
+  // The claim of the previous sync, as pod events left it, stands for a walk over the owned pods.
   private claimPods(set: KubeObject): ClaimedPods {
+    const selector = compileSelector(set);
+    const uid = set.metadata.uid ?? '';
+    const deleting = Boolean(set.metadata.deletionTimestamp);
+    if (!deleting) {
+      this.adoptOrphans(set, selector);
+      const claimed = this.claimedPods.lend(uid, selector);
+      if (claimed) {
+        return claimed;
+      }
+    }
     const claimedPods: KubeObject[] = [];
     const claimedFacts: PodFacts[] = [];
-    const claim = (pod: KubeObject, facts: PodFacts) => {
-      claimedPods.push(pod);
-      claimedFacts.push(facts);
-    };
-    // Compiled once per sync: the loop below runs for every pod of the set on every sync.
-    const requirements = set.spec?.selector ? selectorRequirements(set.spec.selector) : undefined;
-    const selectorKey = selectorKeyOf(set.spec?.selector);
-    const matches = (pod: KubeObject) => requirements !== undefined && matchesRequirements(requirements, pod.metadata.labels);
-    for (const pod of this.pods.byIndex(CONTROLLER_INDEX, set.metadata.uid ?? '').values()) {
+    for (const pod of this.pods.byIndex(CONTROLLER_INDEX, uid).values()) {
       const facts = podFacts(pod);
       if (facts.parent !== set.metadata.name) {
         continue;
       }
-      if (podMatchesSelector(pod, facts, selectorKey, matches) || set.metadata.deletionTimestamp) {
-        claim(pod, facts);
+      if (deleting || podMatchesSelector(pod, facts, selector.key, selector.matches)) {
+        claimedPods.push(pod);
+        claimedFacts.push(facts);
       } else {
         this.options.api.update(RESOURCES.pods, {
           ...pod,
-          metadata: { ...pod.metadata, ownerReferences: (pod.metadata.ownerReferences ?? []).filter((ref) => ref.uid !== set.metadata.uid) },
+          metadata: { ...pod.metadata, ownerReferences: (pod.metadata.ownerReferences ?? []).filter((ref) => ref.uid !== uid) },
         });
       }
     }
-    if (!set.metadata.deletionTimestamp) {
-      for (const pod of [...this.pods.byIndex(ORPHAN_INDEX, set.metadata.namespace ?? '').values()]) {
-        const facts = podFacts(pod);
-        if (facts.parent === set.metadata.name && !facts.terminating && podMatchesSelector(pod, facts, selectorKey, matches)) {
-          const adopted = this.options.api.update(RESOURCES.pods, {
-            ...pod,
-            metadata: { ...pod.metadata, ownerReferences: [...(pod.metadata.ownerReferences ?? []), newControllerRef(set)] },
-          });
-          claim(adopted, podFacts(adopted));
-        }
-      }
+    if (deleting) {
+      this.claimedPods.forget(uid);
+    } else {
+      this.claimedPods.remember(set, selector, claimedPods, claimedFacts);
     }
     return { pods: claimedPods, facts: claimedFacts };
   }
-}
 
-// The selector's JSON per selector object: a status write shares the spec with the object before it, so the selector
-// object (and with it this very string) stays the same from sync to sync, and the per-pod comparison with the key
-// remembered in the pod's facts is an identity check rather than a comparison of characters.
-const selectorKeys = new WeakMap<object, string>();
-
-function selectorKeyOf(selector: unknown): string {
-  if (selector === null || typeof selector !== 'object') {
-    return JSON.stringify(selector ?? null);
+  // Adoption writes the controller reference; the pod's event then brings it into the set's claim.
+  private adoptOrphans(set: KubeObject, selector: CompiledSelector): void {
+    for (const pod of [...this.pods.byIndex(ORPHAN_INDEX, set.metadata.namespace ?? '').values()]) {
+      const facts = podFacts(pod);
+      if (facts.parent === set.metadata.name && !facts.terminating && podMatchesSelector(pod, facts, selector.key, selector.matches)) {
+        this.options.api.update(RESOURCES.pods, {
+          ...pod,
+          metadata: { ...pod.metadata, ownerReferences: [...(pod.metadata.ownerReferences ?? []), newControllerRef(set)] },
+        });
+      }
+    }
   }
-  let key = selectorKeys.get(selector);
-  if (key === undefined) {
-    key = JSON.stringify(selector);
-    selectorKeys.set(selector, key);
-  }
-  return key;
 }
