@@ -13,7 +13,8 @@ import {
 import { KubeControllerRevision, KubePod } from './kube-types';
 import { isPodTerminating } from './pod-facts';
 import {
-  afterStepGate, awaitGate, awaitStepGate, PromotionAction, PromotionFailureKind, soakAction, stepFailure, stepGatePassed, StepWalkRequest,
+  afterStepGate, awaitGate, awaitStepGate, PromotionAction, PromotionFailureKind, soakAction, stepFailedToStart, stepFailure, stepGatePassed,
+  StepWalkRequest,
 } from './promotion-decision';
 import { PROMOTION_STATE_VERSION, PromotionState, TERMINAL_PHASES } from './promotion-state';
 import { PromotionTargetSpec, resolveTargetStep } from './promotion-target';
@@ -215,8 +216,7 @@ function progressing(
 ): CanaryAction {
   const step = state.step;
   if (evaluation.failedStart.length > 0) {
-    return settle(observation, stepFailure(state, now, 'gate-failed',
-      `step ${step} failed: ${evaluation.failedStart.map((sign) => sign.message).join('; ')}`, request.autoRollback), request, walk);
+    return settle(observation, stepFailedToStart(state, request, evaluation.failedStart, now), request, walk);
   }
   if (evaluation.deletions.length > 0) {
     return { type: 'delete-pods', step, pods: evaluation.deletions };

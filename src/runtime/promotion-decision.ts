@@ -273,20 +273,25 @@ function validateStart(sts: KubeStatefulSet, request: PromotionRequest): string 
 }
 
 function progressing(sts: KubeStatefulSet, pods: readonly KubePod[], state: PromotionState, request: PromotionRequest, now: number): PromotionAction {
-  const step = state.step;
   const gate = evaluateStepGate(sts, pods, now);
   const updateRevision = sts.status?.updateRevision ?? state.updateRevision;
   const stepPods = podsOfOrdinals(sts, pods, gate.ordinals);
   const failedStart = detectFailedStart(stepPods, updateRevision);
   if (failedStart.length > 0) {
-    return stepFailure(state, now, 'gate-failed',
-      `step ${step} failed: ${failedStart.map((sign) => sign.message).join('; ')}`, request.autoRollback);
+    return stepFailedToStart(state, request, failedStart, now);
   }
   if (!gate.passed) {
     return awaitStepGate(state, request, gate, now);
   }
   return stepGatePassed(state, request, gateMessage(gate.ordinals.length, updateRevision), stepPods, now,
     (passed) => afterSoak(sts, passed, request, now));
+}
+
+/** A step whose updated pods cannot start (an image pull or crash back-off): it fails at once, rolling back when asked. */
+export function stepFailedToStart(
+  state: PromotionState, request: Pick<StepWalkRequest, 'autoRollback'>, signs: readonly InfantMortalitySign[], now: number,
+): PromotionAction {
+  return stepFailure(state, now, 'gate-failed', `step ${state.step} failed: ${signs.map((sign) => sign.message).join('; ')}`, request.autoRollback);
 }
 
 /**

@@ -2,7 +2,7 @@ import { NOW, pod, PodShape, promotionState, secondsAgo, statefulSet, StatefulSe
 import { PartitionPlan } from '../../src/partition-plan';
 import {
   awaitGate, awaitStepGate, currentPlanStep, nextPromotionAction, ObservedPromotion, PromotionAction, promotionTargetStep, PromotionRequest,
-  stepGatePassed,
+  stepFailedToStart, stepGatePassed,
 } from '../../src/runtime/promotion-decision';
 import { PromotionState } from '../../src/runtime/promotion-state';
 
@@ -324,6 +324,17 @@ describe('the step gate walk shared with DaemonSet node canaries', () => {
     expect(awaitStepGate(state(), { timeoutMs: 60_000, autoRollback: false }, gate, NOW))
       .toMatchObject({ type: 'fail', kind: 'timed-out', message, state: { phase: 'failed', gates: [{ step: 1, gate: 'timeout', passed: false, message }] } });
     expect(awaitStepGate(state(), { timeoutMs: 60_000, autoRollback: true }, gate, NOW)).toMatchObject({ state: { phase: 'rolling-back' } });
+  });
+
+  test('pods that cannot start fail the step at once, every sign named, rolling back when asked', () => {
+    const signs = [
+      { pod: 'agent-new-1', reason: 'ImagePullBackOff', message: 'pod agent-new-1: ImagePullBackOff - Back-off pulling image "agent:bad"' },
+      { pod: 'web-2', reason: 'CrashLoopBackOff', message: 'pod web-2: CrashLoopBackOff - back-off 40s' },
+    ];
+    const message = 'step 1 failed: pod agent-new-1: ImagePullBackOff - Back-off pulling image "agent:bad"; pod web-2: CrashLoopBackOff - back-off 40s';
+    expect(stepFailedToStart(state(), { autoRollback: false }, signs, NOW))
+      .toMatchObject({ type: 'fail', kind: 'gate-failed', message, state: { phase: 'failed', gates: [{ step: 1, gate: 'built-in', passed: false, message }] } });
+    expect(stepFailedToStart(state(), { autoRollback: true }, signs, NOW)).toMatchObject({ state: { phase: 'rolling-back' } });
   });
 
   test('a controller that has not caught up is named instead of the pods', () => {
