@@ -69,9 +69,11 @@ export class Scheduler {
     const key = keyOf(pod);
     const node = pod.spec?.nodeName;
     const previousNode = event.previous?.spec?.nodeName;
-    for (const name of new Set([node, previousNode])) {
-      if (name) {
-        this.nodeInfos.delete(name);
+    if (changesNodeInfo(event)) {
+      for (const name of new Set([node, previousNode])) {
+        if (name) {
+          this.nodeInfos.delete(name);
+        }
       }
     }
     if (node && event.type !== 'DELETED' && requiredTerms(pod, 'podAntiAffinity').length > 0) {
@@ -210,4 +212,17 @@ function schedulingInputChanged(previous: KubeObject | undefined, current: KubeO
   return !previous
     || JSON.stringify(previous.spec ?? {}) !== JSON.stringify(current.spec ?? {})
     || JSON.stringify(previous.metadata.labels ?? {}) !== JSON.stringify(current.metadata.labels ?? {});
+}
+
+// A node's info holds its pods' specs (requests, ports, affinity), labels and deletion marks, and leaves out terminal
+// pods: a write that changes none of these, such as the kubelet's status writes, leaves the info as it was. Committed
+// objects share the parts a write did not change, so identity tells.
+function changesNodeInfo(event: CacheEvent): boolean {
+  const previous = event.previous;
+  const pod = event.object;
+  return event.type !== 'MODIFIED' || previous === undefined
+    || previous.spec !== pod.spec
+    || previous.metadata.labels !== pod.metadata.labels
+    || previous.metadata.deletionTimestamp !== pod.metadata.deletionTimestamp
+    || isPodTerminal(previous) !== isPodTerminal(pod);
 }
