@@ -9,14 +9,13 @@ import type { StatefulSetHistory, StatefulSetRevisions } from './statefulset-his
 import {
   endOrdinal,
   newVersionedStatefulSetPod,
-  ordinalOf,
   replicasOf,
   startOrdinal,
   storageMatches,
 } from './statefulset-identity';
 import type { StatefulPodControl } from './statefulset-pod-control';
 import { identityMatchesFacts, isAvailable, isUnavailableFacts, PodFacts, podFacts } from './statefulset-pod-facts';
-import { completeRollingUpdate, countReplicaFacts, inconsistentStatus, StatefulSetStatus } from './statefulset-status';
+import { completeRollingUpdate, countReplica, countReplicaFacts, inconsistentStatus, noReplicas, ReplicaCounts, StatefulSetStatus } from './statefulset-status';
 import { scaledValueFromIntOrPercent } from '../../../internal/int-or-percent';
 import { ApiError, RESOURCES } from '../../api';
 import type { KubeObject, SandboxApi } from '../../api';
@@ -35,7 +34,7 @@ export interface StatefulSetControlOptions {
   readonly maxUnavailableStatefulSet?: boolean;
 }
 
-/** The pods of a set arranged by ordinal, as one sync sees them. */
+/** The pods of a set arranged by ordinal, and what the steps of one sync ask of all of them, gathered in one pass. */
 interface ArrangedPods {
   /** Index i holds the pod for ordinal start + i (a not-yet-created one where none exists). */
   readonly replicas: KubeObject[];
@@ -47,6 +46,12 @@ interface ArrangedPods {
   readonly replicaFacts: PodFacts[];
   /** The facts of `condemned[i]` at index i. */
   readonly condemnedFacts: PodFacts[];
+  /** The status counts of the replicas and the condemned pods (no step changes the facts they come from). */
+  readonly counts: ReplicaCounts;
+  /** Replicas that are unavailable (minReadySeconds counted) or terminating. */
+  readonly unavailableReplicas: number;
+  /** Of those, the ones not at the update revision and not terminating. */
+  readonly unavailableOutdatedReplicas: number;
 }
 
 /** Runs one StatefulSet sync against the API. */
@@ -107,7 +112,7 @@ export class StatefulSetControl {
     const countClaimed = () => countReplicaFacts(status, minReadySeconds, now, claimed.facts);
     let arranged: ArrangedPods;
     try {
-      arranged = this.arrange(set, currentSet, updateSet, revisions, claimed, now);
+      arranged = this.arrange(set, currentSet, updateSet, revisions, claimed, status, now);
     } catch (error) {
       countClaimed();
       throw error;
@@ -118,10 +123,18 @@ export class StatefulSetControl {
       return;
     }
     const monotonic = set.spec?.podManagementPolicy !== 'Parallel';
-    const recount = () => countReplicaFacts(status, minReadySeconds, now, replicaFacts, condemnedFacts);
+    const recount = () => Object.assign(status, arranged.counts);
 
-    if (runForAll(replicas.length, (i) => this.processReplica(set, updateSet, monotonic, replicas[i], replicaFacts[i], now), monotonic, recount)) {
-      return;
+    try {
+      for (let i = 0; i < replicas.length; i++) {
+        if (this.processReplica(set, updateSet, monotonic, replicas[i], replicaFacts[i], now) && monotonic) {
+          recount();
+          return;
+        }
+      }
+    } catch (error) {
+      recount();
+      throw error;
     }
     if (runForAll(condemned.length, (i) => this.fixCondemnedClaims(updateSet, condemned[i]), monotonic, recount)) {
       return;
@@ -137,20 +150,23 @@ export class StatefulSetControl {
       return;
     }
     if (this.options.maxUnavailableStatefulSet ?? true) {
-      this.rollWithinMaxUnavailable(set, replicas, replicaFacts, revisions.update, status, now);
+      this.rollWithinMaxUnavailable(set, arranged, revisions.update, status, now);
       return;
     }
     this.rollOneAtATime(set, replicas, replicaFacts, revisions.update, status, now);
   }
 
   private arrange(
-    set: KubeObject, currentSet: KubeObject, updateSet: KubeObject, revisions: StatefulSetRevisions, claimed: ClaimedPods, now: number,
+    set: KubeObject, currentSet: KubeObject, updateSet: KubeObject, revisions: StatefulSetRevisions, claimed: ClaimedPods, status: StatefulSetStatus,
+    now: number,
   ): ArrangedPods {
     const start = startOrdinal(set);
     const end = endOrdinal(set);
+    const minReadySeconds = set.spec?.minReadySeconds ?? 0;
+    const updateRevision = revisions.update.metadata.name!;
     const replicas: KubeObject[] = new Array(replicasOf(set));
     const replicaFacts: PodFacts[] = new Array(replicas.length);
-    const condemned: KubeObject[] = [];
+    const condemnedSlots: number[] = [];
     const { pods, facts: claimedFacts } = claimed;
     for (let i = 0; i < pods.length; i++) {
       const ordinal = claimedFacts[i].ordinal;
@@ -158,27 +174,39 @@ export class StatefulSetControl {
         replicas[ordinal - start] = pods[i];
         replicaFacts[ordinal - start] = claimedFacts[i];
       } else if (ordinal >= 0) {
-        condemned.push(pods[i]);
+        condemnedSlots.push(i);
       }
     }
+    const counts = noReplicas();
+    let firstUnavailable: KubeObject | undefined;
+    let unavailableReplicas = 0;
+    let unavailableOutdatedReplicas = 0;
     for (let i = 0; i < replicas.length; i++) {
       if (replicas[i] === undefined) {
-        replicas[i] = newVersionedStatefulSetPod(currentSet, updateSet, revisions.current.metadata.name!, revisions.update.metadata.name!, start + i);
+        replicas[i] = newVersionedStatefulSetPod(currentSet, updateSet, revisions.current.metadata.name!, updateRevision, start + i);
         replicaFacts[i] = podFacts(replicas[i]);
       }
+      const facts = replicaFacts[i];
+      countReplica(counts, facts, status, minReadySeconds, now);
+      if (isUnavailableFacts(facts, minReadySeconds, now)) {
+        firstUnavailable ??= replicas[i];
+        unavailableReplicas++;
+        if (facts.revision !== updateRevision && !facts.terminating) {
+          unavailableOutdatedReplicas++;
+        }
+      }
     }
-    condemned.sort((a, b) => ordinalOf(b) - ordinalOf(a));
-    const condemnedFacts = condemned.map(podFacts);
-    const minReadySeconds = set.spec?.minReadySeconds ?? 0;
-    const firstUnavailableReplica = replicaFacts.findIndex((facts) => isUnavailableFacts(facts, minReadySeconds, now));
-    let firstUnavailable = firstUnavailableReplica >= 0 ? replicas[firstUnavailableReplica] : undefined;
+    condemnedSlots.sort((a, b) => claimedFacts[b].ordinal - claimedFacts[a].ordinal);
+    const condemned = condemnedSlots.map((slot) => pods[slot]);
+    const condemnedFacts = condemnedSlots.map((slot) => claimedFacts[slot]);
     // Condemned pods run from the highest ordinal down: the first unavailable one is the last found.
-    for (let i = condemned.length - 1; firstUnavailable === undefined && i >= 0; i--) {
-      if (isUnavailableFacts(condemnedFacts[i], minReadySeconds, now)) {
+    for (let i = condemned.length - 1; i >= 0; i--) {
+      countReplica(counts, condemnedFacts[i], status, minReadySeconds, now);
+      if (firstUnavailable === undefined && isUnavailableFacts(condemnedFacts[i], minReadySeconds, now)) {
         firstUnavailable = condemned[i];
       }
     }
-    return { replicas, condemned, firstUnavailable, replicaFacts, condemnedFacts };
+    return { replicas, condemned, firstUnavailable, replicaFacts, condemnedFacts, counts, unavailableReplicas, unavailableOutdatedReplicas };
   }
 
   // `processReplica`: returns true when a monotonic sync must stop here.
@@ -250,9 +278,8 @@ export class StatefulSetControl {
   // The rolling update with the MaxUnavailableStatefulSet gate (`updateStatefulSetAfterInvariantEstablished`,
   // including the Parallel fix for kubernetes#137409): delete pods not at the update revision, from
   // the highest ordinal down to the partition, while no more than maxUnavailable pods are unavailable.
-  private rollWithinMaxUnavailable(
-    set: KubeObject, replicas: KubeObject[], replicaFacts: readonly PodFacts[], update: KubeObject, status: StatefulSetStatus, now: number,
-  ): void {
+  private rollWithinMaxUnavailable(set: KubeObject, arranged: ArrangedPods, update: KubeObject, status: StatefulSetStatus, now: number): void {
+    const { replicas, replicaFacts, unavailableReplicas: unavailable } = arranged;
     const rollingUpdate = set.spec?.updateStrategy?.rollingUpdate;
     const updateMin = rollingUpdate?.partition ?? 0;
     const maxUnavailable = rollingUpdate ? statefulSetMaxUnavailable(rollingUpdate.maxUnavailable, replicas.length) : 1;
@@ -261,16 +288,7 @@ export class StatefulSetControl {
     const outdated = (i: number) => replicaFacts[i].revision !== update.metadata.name && !replicaFacts[i].terminating;
     const available = (i: number) => !isUnavailableFacts(replicaFacts[i], minReadySeconds, now);
 
-    let unavailable = 0;
-    let unavailableNeedingUpdate = 0;
-    for (let i = 0; i < replicas.length; i++) {
-      if (!available(i)) {
-        unavailable++;
-        if (parallel && outdated(i)) {
-          unavailableNeedingUpdate++;
-        }
-      }
-    }
+    const unavailableNeedingUpdate = parallel ? arranged.unavailableOutdatedReplicas : 0;
     if (unavailable >= maxUnavailable && unavailableNeedingUpdate === 0) {
       return;
     }
@@ -280,7 +298,7 @@ export class StatefulSetControl {
     };
     if (parallel) {
       // Replace outdated pods that are already unavailable first: they cost no extra disruption.
-      for (let target = replicas.length - 1; target >= updateMin; target--) {
+      for (let target = replicas.length - 1; unavailableNeedingUpdate > 0 && target >= updateMin; target--) {
         if (outdated(target) && !available(target)) {
           deleteForUpdate(replicas[target]);
         }

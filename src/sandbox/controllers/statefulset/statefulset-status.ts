@@ -26,36 +26,44 @@ export interface StatefulSetStatus {
   collisionCount: number;
 }
 
-/** Recomputes the replica counts of `status` from the facts of the given pod lists (`updateStatus`). */
-export function countReplicaFacts(
-  status: StatefulSetStatus, minReadySeconds: number, nowMs: number, ...factLists: readonly (readonly PodFacts[])[]
+/** The replica counts of a StatefulSet's status. */
+export type ReplicaCounts = Pick<StatefulSetStatus, 'replicas' | 'readyReplicas' | 'availableReplicas' | 'currentReplicas' | 'updatedReplicas'>;
+
+/** Counts that nothing was added to yet. */
+export function noReplicas(): ReplicaCounts {
+  return { replicas: 0, readyReplicas: 0, availableReplicas: 0, currentReplicas: 0, updatedReplicas: 0 };
+}
+
+/** Adds one pod, by its facts, to the counts (a step of `updateStatus`); revisions are those of the status. */
+export function countReplica(
+  counts: ReplicaCounts, facts: PodFacts, revisions: Pick<StatefulSetStatus, 'currentRevision' | 'updateRevision'>, minReadySeconds: number, nowMs: number,
 ): void {
-  status.replicas = 0;
-  status.readyReplicas = 0;
-  status.availableReplicas = 0;
-  status.currentReplicas = 0;
-  status.updatedReplicas = 0;
-  for (const factList of factLists) {
-    for (const facts of factList) {
-      if (facts.created) {
-        status.replicas++;
-      }
-      if (facts.runningAndReady) {
-        status.readyReplicas++;
-        if (isAvailable(facts, minReadySeconds, nowMs)) {
-          status.availableReplicas++;
-        }
-      }
-      if (facts.created && !facts.terminating) {
-        if (facts.revision === status.currentRevision) {
-          status.currentReplicas++;
-        }
-        if (facts.revision === status.updateRevision) {
-          status.updatedReplicas++;
-        }
-      }
+  if (facts.created) {
+    counts.replicas++;
+  }
+  if (facts.runningAndReady) {
+    counts.readyReplicas++;
+    if (isAvailable(facts, minReadySeconds, nowMs)) {
+      counts.availableReplicas++;
     }
   }
+  if (facts.created && !facts.terminating) {
+    if (facts.revision === revisions.currentRevision) {
+      counts.currentReplicas++;
+    }
+    if (facts.revision === revisions.updateRevision) {
+      counts.updatedReplicas++;
+    }
+  }
+}
+
+/** Recomputes the replica counts of `status` from the facts of the given pods (`updateStatus`). */
+export function countReplicaFacts(status: StatefulSetStatus, minReadySeconds: number, nowMs: number, facts: readonly PodFacts[]): void {
+  const counts = noReplicas();
+  for (let i = 0; i < facts.length; i++) {
+    countReplica(counts, facts[i], status, minReadySeconds, nowMs);
+  }
+  Object.assign(status, counts);
 }
 
 /**
