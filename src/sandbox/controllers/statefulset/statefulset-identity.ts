@@ -87,10 +87,13 @@ export function storageMatches(set: KubeObject, pod: KubeObject, ordinal: number
   if (ordinal < 0) {
     return false;
   }
-  const templates: readonly KubeObject[] = set.spec?.volumeClaimTemplates ?? [];
-  if (templates.length === 0) {
-    return true;
-  }
+  const templates: readonly KubeObject[] | undefined = set.spec?.volumeClaimTemplates;
+  return templates === undefined || templates.length === 0 || mountsClaims(set, pod, templates, ordinal);
+}
+
+// Apart from storageMatches, which runs for every pod on every sync: the closure here would make every call of it
+// allocate a context, templates or not.
+function mountsClaims(set: KubeObject, pod: KubeObject, templates: readonly KubeObject[], ordinal: number): boolean {
   const volumes = new Map<string, any>((pod.spec?.volumes ?? []).map((volume: any) => [volume.name, volume]));
   return templates.every((claim) => {
     const volume = volumes.get(claim.metadata?.name ?? '');
