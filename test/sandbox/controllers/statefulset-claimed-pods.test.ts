@@ -29,10 +29,15 @@ function pod(name: string, options: { owner?: string; app?: string; phase?: stri
 function cacheWith(pods: KubeObject[]): ClaimedPodsCache {
   const cache = new ClaimedPodsCache();
   cache.remember(SET, compileSelector(SET), [...pods], pods.map(podFacts));
+  cache.giveBack();
   return cache;
 }
 
-const names = (cache: ClaimedPodsCache) => cache.lend('web-uid', compileSelector(SET))?.pods.map((p) => p.metadata.name).sort();
+function names(cache: ClaimedPodsCache): string[] | undefined {
+  const claimed = cache.lend('web-uid', compileSelector(SET));
+  cache.giveBack();
+  return claimed?.pods.map((p) => p.metadata.name!).sort();
+}
 
 describe('ClaimedPodsCache', () => {
   test('follows changes, additions and deletions of the set\'s pods, keeping each pod\'s facts beside it', () => {
@@ -48,7 +53,7 @@ describe('ClaimedPodsCache', () => {
     expect(claimed.pods).toContain(running);
   });
 
-  test('a lent claim stays as it was lent while later events change the cache', () => {
+  test('a lent claim stays as it was lent; the events that arrive meanwhile take effect when it is given back', () => {
     const web0 = pod('web-0');
     const cache = cacheWith([web0, pod('web-1')]);
     const lent = cache.lend('web-uid', compileSelector(SET))!;
@@ -56,6 +61,7 @@ describe('ClaimedPodsCache', () => {
     cache.onPodEvent({ type: 'ADDED', object: pod('web-2') });
     expect(lent.pods.map((p) => p.metadata.name)).toEqual(['web-0', 'web-1']);
     expect(lent.facts.map((f) => f.ordinal)).toEqual([0, 1]);
+    cache.giveBack();
     expect(names(cache)).toEqual(['web-1', 'web-2']);
   });
 

@@ -27,35 +27,48 @@ export interface CompiledSelector {
 interface Claim {
   readonly setName: string;
   readonly selector: CompiledSelector;
-  pods: KubeObject[];
-  facts: PodFacts[];
+  readonly pods: KubeObject[];
+  readonly facts: PodFacts[];
   readonly slots: Map<string, number>;
-  /** Whether a sync holds the arrays: the next change copies them first, so a sync sees the pods as it claimed them. */
-  lent: boolean;
 }
 
-/** The claims of every StatefulSet whose last sync claimed its pods, by the set's uid. */
+/**
+ * The claims of every StatefulSet whose last sync claimed its pods, by the set's uid. A sync borrows its set's claim
+ * (see {@link lend}); the pod events that arrive meanwhile (the sync's own writes) wait until it gives the claim back,
+ * so the sync sees the pods as it claimed them and no claim is ever copied.
+ */
 export class ClaimedPodsCache {
   private readonly claims = new Map<string, Claim>();
+  private lent = false;
+  private readonly deferred: CacheEvent[] = [];
 
   /**
-   * The pods the set with `uid` claimed, as later pod events left them, if they are known for `selector`; the arrays
-   * stay as they are until the next call, whatever happens to the pods meanwhile.
+   * The pods the set with `uid` claimed, as later pod events left them, if they are known for `selector`; the caller
+   * must {@link giveBack} the claim once it is done with it, and until then it stays as it is.
    */
   public lend(uid: string, selector: CompiledSelector): ClaimedPods | undefined {
     const claim = this.claims.get(uid);
     if (claim === undefined || claim.selector.key !== selector.key) {
       return undefined;
     }
-    claim.lent = true;
+    this.lent = true;
     return { pods: claim.pods, facts: claim.facts };
   }
 
-  /** Remembers a full claim of the set, replacing what was known; the claim counts as lent (see {@link lend}). */
+  /** Remembers a full claim of the set, replacing what was known; the caller holds the arrays as if lent (see {@link lend}). */
   public remember(set: KubeObject, selector: CompiledSelector, pods: KubeObject[], facts: PodFacts[]): void {
     const slots = new Map<string, number>();
     pods.forEach((pod, slot) => slots.set(keyOf(pod), slot));
-    this.claims.set(set.metadata.uid ?? '', { setName: set.metadata.name ?? '', selector, pods, facts, slots, lent: true });
+    this.claims.set(set.metadata.uid ?? '', { setName: set.metadata.name ?? '', selector, pods, facts, slots });
+    this.lent = true;
+  }
+
+  /** Ends a loan (a no-op without one): the pod events that arrived during it take effect, in order. */
+  public giveBack(): void {
+    this.lent = false;
+    for (const event of this.deferred.splice(0)) {
+      this.onPodEvent(event);
+    }
   }
 
   /** Forgets the claim of the set with `uid` (the set changed in a way a claim depends on, or is gone). */
@@ -71,6 +84,10 @@ export class ClaimedPodsCache {
    * drops that claim instead: the next sync claims afresh and releases it, as upstream's claim does.
    */
   public onPodEvent(event: CacheEvent): void {
+    if (this.lent) {
+      this.deferred.push(event);
+      return;
+    }
     const pod = event.object;
     const key = keyOf(pod);
     const uid = event.type === 'DELETED' ? undefined : controllerRefOf(pod)?.uid;
@@ -87,7 +104,6 @@ export class ClaimedPodsCache {
       this.claims.delete(uid!);
       return;
     }
-    unlend(claim);
     const slot = claim.slots.get(key);
     if (slot === undefined) {
       claim.slots.set(key, claim.pods.length);
@@ -105,7 +121,6 @@ export class ClaimedPodsCache {
     if (claim === undefined || slot === undefined) {
       return;
     }
-    unlend(claim);
     // The last pod takes the removed one's slot: the order of a claim means nothing.
     const last = claim.pods.length - 1;
     if (slot !== last) {
@@ -138,11 +153,3 @@ export function compileSelector(set: KubeObject): CompiledSelector {
 // the very key string) stays the same from sync to sync: the per-pod comparison with the key remembered in the pod's
 // facts is an identity check rather than a comparison of characters.
 const compiledSelectors = new WeakMap<object, CompiledSelector>();
-
-function unlend(claim: Claim): void {
-  if (claim.lent) {
-    claim.pods = claim.pods.slice();
-    claim.facts = claim.facts.slice();
-    claim.lent = false;
-  }
-}

@@ -126,15 +126,17 @@ export class StatefulSetController {
     if (!set.metadata.deletionTimestamp) {
       this.history.adoptOrphans(set);
     }
-    const claimed = this.claimPods(set);
+    let wait: number | undefined;
     this.syncing = set.metadata.uid;
     try {
+      const claimed = this.claimPods(set);
       this.control.sync(set, claimed);
+      // Availability changes with time alone, so look again when the next Ready pod becomes available.
+      wait = msUntilNextAvailable(claimed.pods, set.spec?.minReadySeconds ?? 0, this.options.clock.now());
     } finally {
       this.syncing = undefined;
+      this.claimedPods.giveBack();
     }
-    // Availability changes with time alone, so look again when the next Ready pod becomes available.
-    const wait = msUntilNextAvailable(claimed.pods, set.spec?.minReadySeconds ?? 0, this.options.clock.now());
     if (wait !== undefined) {
       this.queue.addAfter(key, wait);
     }
