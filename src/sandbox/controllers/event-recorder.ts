@@ -30,6 +30,13 @@ export interface EventDetails {
 }
 
 /**
+ * How many correlation keys the broadcaster remembers (client-go's `maxLruCacheEntries`): a repeat of an event older
+ * than that many others is written as a new Event rather than counted, and memory stays bounded however long the
+ * sandbox runs.
+ */
+export const CORRELATION_CACHE_ENTRIES = 4096;
+
+/**
  * Writes the events of all components (client-go's EventBroadcaster): it correlates repeats and keeps
  * event names unique across components.
  */
@@ -44,9 +51,14 @@ export class EventBroadcaster {
     return this.recorded.get(correlationKey);
   }
 
-  /** Remembers the last written Event of a correlation key. */
+  /** Remembers the last written Event of a correlation key, forgetting the least recently written past the bound. */
   public remember(correlationKey: string, event: KubeObject): void {
+    // A Map iterates in insertion order: re-inserting makes the key the most recent, the first key is the oldest.
+    this.recorded.delete(correlationKey);
     this.recorded.set(correlationKey, event);
+    if (this.recorded.size > CORRELATION_CACHE_ENTRIES) {
+      this.recorded.delete(this.recorded.keys().next().value!);
+    }
   }
 
   /** A recorder whose events carry `component` as their source. */
