@@ -26,6 +26,11 @@ export interface KubectlGetMeasurement {
   readonly kubectlMs: number[];
   /** Wall time of each `kubectl version --client` run: kubectl's own start-up, no request. */
   readonly kubectlStartupMs: number[];
+  /**
+   * The sandbox's answer to each `kubectl get pods` as kubectl itself measures it: the round trip of its pod-list
+   * request (`-v=6` logs each response with its milliseconds), summed over the pages it asked for, in ms.
+   */
+  readonly kubectlAnswerMs: number[];
   /** Wall time of each raw GET of the pod list as a Table, in ms (request sent to body read). */
   readonly tableMs: number[];
   /**
@@ -43,7 +48,7 @@ export interface KubectlGetMeasurement {
   readonly jsonBytes: number;
 }
 
-function timedKubectl(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; stdout: string }> {
+function timedKubectl(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; stdout: string; stderr: string }> {
   const start = performance.now();
   return new Promise((resolve, reject) => {
     execFile('kubectl', args, { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
@@ -51,9 +56,21 @@ function timedKubectl(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: num
         reject(new Error(`kubectl ${args.join(' ')} failed: ${stderr || error.message}`));
         return;
       }
-      resolve({ ms: performance.now() - start, stdout });
+      resolve({ ms: performance.now() - start, stdout, stderr });
     });
   });
+}
+
+// kubectl -v=6 logs `"Response" verb="GET" url=".../pods?limit=500" status="200 OK" milliseconds=16` per request.
+const POD_LIST_RESPONSE = /"Response" verb="GET" url="[^"]*\/namespaces\/default\/pods(?:\?[^"]*)?" status="200 OK" milliseconds=(\d+)/g;
+
+/** The milliseconds kubectl logged for its pod-list requests in one `-v=6` run. */
+export function podListAnswerMs(log: string): number {
+  const answers = [...log.matchAll(POD_LIST_RESPONSE)].map((match) => Number(match[1]));
+  if (answers.length === 0) {
+    throw new Error(`kubectl -v=6 logged no pod-list response: ${log.slice(0, 500)}`);
+  }
+  return answers.reduce((sum, ms) => sum + ms, 0);
 }
 
 function timedGet(url: string, accept: string): Promise<{ ms: number; cpuMs: number; body: string }> {
@@ -104,6 +121,7 @@ export async function measureKubectlGet(pods: number, kubectlRuns: number, httpR
     }
     const kubectlMs = (await repeat(kubectlRuns, () => timedKubectl(get, env))).map((r) => r.ms);
     const kubectlStartupMs = (await repeat(kubectlRuns, () => timedKubectl(['version', '--client'], env))).map((r) => r.ms);
+    const kubectlAnswerMs = (await repeat(kubectlRuns, () => timedKubectl([...get, '-v=6'], env))).map((r) => podListAnswerMs(r.stderr));
     const kubectlVersion = JSON.parse((await timedKubectl(['version', '--client', '-o', 'json'], env)).stdout).clientVersion?.gitVersion ?? 'unknown';
 
     const url = `${sandbox.url}/api/v1/namespaces/default/pods`;
@@ -120,6 +138,7 @@ export async function measureKubectlGet(pods: number, kubectlRuns: number, httpR
       kubectlVersion,
       kubectlMs,
       kubectlStartupMs,
+      kubectlAnswerMs,
       tableMs: tables.map((r) => r.ms),
       tableCpuMs: tables.map((r) => r.cpuMs),
       tableBytes: Buffer.byteLength(table.body),
