@@ -15,12 +15,12 @@ export const CONTROLLER_REVISION_HASH_LABEL = 'controller.kubernetes.io/hash';
 const MAX_REVISION_NAME_PREFIX = 223;
 
 /**
- * The workload's template as the revision patch, with keys in Go's (sorted) order. Fields Go always
+ * A workload's pod template (`spec.template`) as the revision patch, with keys in Go's (sorted) order. Fields Go always
  * writes for a PodTemplateSpec (`metadata.creationTimestamp: null`, each container's `resources: {}`)
  * are added when missing, so the bytes equal what kubectl computes from the decoded live object.
  */
-export function templatePatch(workload: KubeObject): Record<string, unknown> {
-  return sortKeys({ spec: { template: { ...goCanonicalTemplate(workload.spec?.template ?? {}), $patch: 'replace' } } }) as Record<string, unknown>;
+export function templatePatch(template: unknown): Record<string, unknown> {
+  return sortKeys({ spec: { template: { ...goCanonicalTemplate(template ?? {}), $patch: 'replace' } } }) as Record<string, unknown>;
 }
 
 /** The pod template stored in a revision (its patch without the `$patch` directive). */

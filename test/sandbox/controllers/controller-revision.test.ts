@@ -23,7 +23,7 @@ const zk = {
 
 describe('ControllerRevision data and hash', () => {
   test('the data is the template patch Go writes (sorted keys, creationTimestamp null, resources {})', () => {
-    const data = templatePatch(zk);
+    const data = templatePatch(zk.spec.template);
     const revision = newControllerRevision({
       parent: zk, data, revision: 1, hash: hashControllerRevision(data, 0), hashLabel: 'controller.kubernetes.io/hash',
     });
@@ -36,7 +36,7 @@ describe('ControllerRevision data and hash', () => {
   // Derived from history.HashControllerRevision: FNV-1 (fnv.New32) over Data.Raw, then the decimal
   // collision count, then rand.SafeEncodeString(fmt.Sprint(sum32)).
   test('hashes the data bytes followed by the decimal collision count with FNV-1', () => {
-    const data = templatePatch(zk);
+    const data = templatePatch(zk.spec.template);
     const raw = revisionData({ apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: {}, data });
     expect(hashControllerRevision(data, 0)).toBe(safeEncodeString(String(fnv32(utf8(raw), utf8('0')))));
     expect(hashControllerRevision(data, 1)).toBe(safeEncodeString(String(fnv32(utf8(`${raw}1`)))));
@@ -45,7 +45,7 @@ describe('ControllerRevision data and hash', () => {
   });
 
   test('a revision is named <owner>-<hash>, labelled with the template labels and the hash, and owned by its workload', () => {
-    const data = templatePatch(zk);
+    const data = templatePatch(zk.spec.template);
     const hash = hashControllerRevision(data, 0);
     const revision = newControllerRevision({ parent: zk, data, revision: 1, hash, hashLabel: 'controller.kubernetes.io/hash' });
     expect(revision.metadata.name).toBe(`zk-${hash}`);

@@ -29,7 +29,7 @@ export class DaemonSetHistory {
 
   /** `constructHistory`: finds or creates the current revision and renumbers it when needed. */
   public construct(ds: KubeObject): DaemonSetRevisions {
-    const patch = goJson(templatePatch(ds));
+    const patch = goJson(templatePatch(ds.spec?.template));
     const currentCandidates: KubeObject[] = [];
     const old: KubeObject[] = [];
     for (let revision of this.controlled(ds)) {
@@ -105,7 +105,7 @@ export class DaemonSetHistory {
     const hash = computeTemplateHash(ds.spec?.template, ds.status?.collisionCount);
     const revision = newControllerRevision({
       parent: ds,
-      data: templatePatch(ds),
+      data: templatePatch(ds.spec?.template),
       revision: revisionNumber,
       hash,
       hashLabel: RolloutKeys.CONTROLLER_REVISION_HASH_LABEL,

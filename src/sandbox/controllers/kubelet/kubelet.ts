@@ -2,6 +2,7 @@
 // on the sandbox clock, image pulls and crashes fail and back off as configured, a pod marked for
 // deletion is stopped after its grace period (capped by a configurable stop time) and then removed,
 // and every step is reported in the pod status and as the events `kubectl describe` shows.
+import { ObjectMemo } from '../../../internal/object-memo';
 import { ApiError, RESOURCES } from '../../api';
 import type { KubeObject, SandboxApi } from '../../api';
 import type { SandboxClock } from '../../clock';
@@ -391,7 +392,7 @@ export class KubeletSimulator {
       return;
     }
     const status = podStatus(runtime, pod.status, this.options.clock.now());
-    if (JSON.stringify(status) === statusJson(pod.status)) {
+    if (JSON.stringify(status) === statusJson.get(pod.status)) {
       return;
     }
     try {
@@ -475,16 +476,4 @@ function containerId(runtime: PodRuntime, container: ContainerRuntime): string {
 
 // The JSON of a committed pod's status, which never changes in place: the status manager compares against it every
 // time it looks at the pod.
-const statusJsonByStatus = new WeakMap<object, string>();
-
-function statusJson(status: unknown): string {
-  if (typeof status !== 'object' || status === null) {
-    return JSON.stringify(status);
-  }
-  let json = statusJsonByStatus.get(status);
-  if (json === undefined) {
-    json = JSON.stringify(status);
-    statusJsonByStatus.set(status, json);
-  }
-  return json;
-}
+const statusJson = new ObjectMemo<unknown, string>((status) => JSON.stringify(status));

@@ -1,5 +1,6 @@
 // What the scheduler knows about a node (the scheduler framework's NodeInfo): its pods and the
 // resources and host ports they take.
+import { ObjectMemo } from '../../../internal/object-memo';
 import type { KubeObject } from '../../api';
 import { milliCpu, quantityValue } from '../quantity';
 
@@ -54,34 +55,29 @@ export function buildNodeInfo(node: KubeObject, pods: Iterable<KubeObject>): Nod
   return { node, pods: assigned, requested, nonZeroRequested, usedPorts };
 }
 
-// A node's info is rebuilt from all its pods whenever one of them changes (most often its status), so the
-// requests and host ports, which depend on the spec alone, are remembered per spec object (committed specs never
-// change in place).
+// A node's info is rebuilt from all its pods whenever one of them changes, so the requests and host ports, which
+// depend on the spec alone, are remembered per spec object.
 interface SpecRequests {
   readonly request: Resources;
   readonly nonZero: Resources;
   readonly ports: readonly string[];
 }
 
-const requestsBySpec = new WeakMap<object, SpecRequests>();
+const requestsBySpec = new ObjectMemo<unknown, SpecRequests>((spec) => ({
+  request: podRequests(spec, false),
+  nonZero: podRequests(spec, true),
+  ports: hostPorts(spec),
+}));
 
 function specRequests(pod: KubeObject): SpecRequests {
-  const spec = pod.spec;
-  let requests = spec !== null && typeof spec === 'object' ? requestsBySpec.get(spec) : undefined;
-  if (requests === undefined) {
-    requests = { request: podRequests(pod, false), nonZero: podRequests(pod, true), ports: hostPorts(pod) };
-    if (spec !== null && typeof spec === 'object') {
-      requestsBySpec.set(spec, requests);
-    }
-  }
-  return requests;
+  return requestsBySpec.get(pod.spec);
 }
 
 /**
  * A pod's effective requests (`computePodResourceRequest`): the sum over containers, at least the
- * largest init container, plus the pod overhead. Requests default to limits, as the API defaults them.
+ * largest init container, plus the pod overhead, from the pod's spec. Requests default to limits, as the API defaults them.
  */
-export function podRequests(pod: KubeObject, nonZero: boolean): Resources {
+export function podRequests(spec: any, nonZero: boolean): Resources {
   const containerRequests = (container: any): Resources => {
     const requests = container.resources?.requests ?? {};
     const limits = container.resources?.limits ?? {};
@@ -93,17 +89,17 @@ export function podRequests(pod: KubeObject, nonZero: boolean): Resources {
     };
   };
   const total: Resources = { milliCpu: 0, memory: 0 };
-  for (const container of pod.spec?.containers ?? []) {
+  for (const container of spec?.containers ?? []) {
     const request = containerRequests(container);
     total.milliCpu += request.milliCpu;
     total.memory += request.memory;
   }
-  for (const container of pod.spec?.initContainers ?? []) {
+  for (const container of spec?.initContainers ?? []) {
     const request = containerRequests(container);
     total.milliCpu = Math.max(total.milliCpu, request.milliCpu);
     total.memory = Math.max(total.memory, request.memory);
   }
-  const overhead = pod.spec?.overhead ?? {};
+  const overhead = spec?.overhead ?? {};
   if (overhead.cpu !== undefined) {
     total.milliCpu += milliCpu(overhead.cpu);
   }
@@ -113,11 +109,11 @@ export function podRequests(pod: KubeObject, nonZero: boolean): Resources {
   return total;
 }
 
-/** The host ports a pod takes, as `protocol/hostIP/port` (host-network pods take their container ports). */
-export function hostPorts(pod: KubeObject): string[] {
+/** The host ports a pod's spec takes, as `protocol/hostIP/port` (host-network pods take their container ports). */
+export function hostPorts(spec: any): string[] {
   const ports: string[] = [];
-  const hostNetwork = pod.spec?.hostNetwork === true;
-  for (const container of [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])]) {
+  const hostNetwork = spec?.hostNetwork === true;
+  for (const container of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {
     for (const port of container.ports ?? []) {
       const hostPort = port.hostPort ?? (hostNetwork ? port.containerPort : undefined);
       if (hostPort) {
@@ -145,21 +141,14 @@ export function portConflicts(wanted: string, used: ReadonlySet<string>): boolea
 
 /** The node's allocatable CPU (millicores), memory (bytes) and pod count. */
 export function allocatable(node: KubeObject): Resources & { pods: number } {
-  const resources = node.status?.allocatable ?? node.status?.capacity ?? {};
-  let parsed = typeof resources === 'object' && resources !== null ? allocatableByResources.get(resources) : undefined;
-  if (parsed === undefined) {
-    parsed = {
-      milliCpu: resources.cpu !== undefined ? milliCpu(resources.cpu) : 0,
-      memory: resources.memory !== undefined ? quantityValue(resources.memory) : 0,
-      pods: resources.pods !== undefined ? quantityValue(resources.pods) : 0,
-    };
-    if (typeof resources === 'object' && resources !== null) {
-      allocatableByResources.set(resources, parsed);
-    }
-  }
+  const parsed = parsedResources.get(node.status?.allocatable ?? node.status?.capacity ?? {});
   // A copy: the answer is the caller's, and the filters and the scoring ask for every node for every pod.
   return { milliCpu: parsed.milliCpu, memory: parsed.memory, pods: parsed.pods };
 }
 
-// The parsed quantities per allocatable (or capacity) object: committed nodes never change in place.
-const allocatableByResources = new WeakMap<object, Readonly<Resources & { pods: number }>>();
+// The parsed quantities per allocatable (or capacity) object.
+const parsedResources = new ObjectMemo<any, Readonly<Resources & { pods: number }>>((resources) => ({
+  milliCpu: resources.cpu !== undefined ? milliCpu(resources.cpu) : 0,
+  memory: resources.memory !== undefined ? quantityValue(resources.memory) : 0,
+  pods: resources.pods !== undefined ? quantityValue(resources.pods) : 0,
+}));

@@ -188,7 +188,7 @@ export class Scheduler {
 
 // LeastAllocated scoring on the non-zero requests, ties broken by fewer pods, then by name.
 function bestNode(pod: KubeObject, feasible: readonly NodeInfo[]): NodeInfo {
-  const request = podRequests(pod, true);
+  const request = podRequests(pod.spec, true);
   const score = (info: NodeInfo) => {
     const capacity = allocatable(info.node);
     const free = (total: number, used: number) => (total > 0 ? Math.max(0, total - used) / total : 0);

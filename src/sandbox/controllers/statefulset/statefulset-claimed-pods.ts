@@ -2,6 +2,7 @@
 // not walk its set's owner index (and look up every pod's facts) again. A sync of a large set follows every change of
 // one of its pods: on a 1,000-replica rollout, that walk was a fifth of the sandbox's time.
 import { type LabelRequirement, matchesRequirements, selectorRequirements } from '../../../internal/label-selector';
+import { ObjectMemo } from '../../../internal/object-memo';
 import type { KubeObject } from '../../api';
 import type { CacheEvent } from '../object-cache';
 import { controllerRefOf, keyOf } from '../owner-references';
@@ -136,20 +137,16 @@ export class ClaimedPodsCache {
 
 /** Compiles the set's selector (JSON and requirements computed once per selector object). */
 export function compileSelector(set: KubeObject): CompiledSelector {
-  const selector = set.spec?.selector;
-  if (selector === null || typeof selector !== 'object') {
-    return { key: JSON.stringify(selector ?? null), matches: () => false };
-  }
-  let compiled = compiledSelectors.get(selector);
-  if (compiled === undefined) {
-    const requirements: LabelRequirement[] = selectorRequirements(selector);
-    compiled = { key: JSON.stringify(selector), matches: (pod) => matchesRequirements(requirements, pod.metadata.labels) };
-    compiledSelectors.set(selector, compiled);
-  }
-  return compiled;
+  return compiledSelectors.get(set.spec?.selector);
 }
 
 // A status write shares the spec with the object before it, so the selector object (and with it its compiled form and
 // the very key string) stays the same from sync to sync: the per-pod comparison with the key remembered in the pod's
 // facts is an identity check rather than a comparison of characters.
-const compiledSelectors = new WeakMap<object, CompiledSelector>();
+const compiledSelectors = new ObjectMemo<any, CompiledSelector>((selector) => {
+  if (selector === null || typeof selector !== 'object') {
+    return { key: JSON.stringify(selector ?? null), matches: () => false };
+  }
+  const requirements: LabelRequirement[] = selectorRequirements(selector);
+  return { key: JSON.stringify(selector), matches: (pod) => matchesRequirements(requirements, pod.metadata.labels) };
+});

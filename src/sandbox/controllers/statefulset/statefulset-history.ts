@@ -2,8 +2,10 @@
 // and the controller's adoptOrphanRevisions). The update revision is the stored revision equal to the
 // current template; if it is not the newest one, the template went back to an earlier revision (a
 // rollback) and that revision is renumbered to the next number instead of creating a new one.
+import { podRevision } from './statefulset-identity';
 import { goJson } from '../../../internal/go-json';
 import { labelSelectorMatches } from '../../../internal/label-selector';
+import { ObjectMemo } from '../../../internal/object-memo';
 import { ApiError, RESOURCES } from '../../api';
 import type { KubeObject, SandboxApi } from '../../api';
 import {
@@ -19,7 +21,6 @@ import {
 import type { ObjectCache } from '../object-cache';
 import { CONTROLLER_INDEX, ORPHAN_INDEX } from '../owner-indexes';
 import { newControllerRef } from '../owner-references';
-import { podRevision } from './statefulset-identity';
 
 /** The revisions a sync works with. */
 export interface StatefulSetRevisions {
@@ -40,29 +41,18 @@ interface TemplatePatch {
   readonly hashes: Map<number, string>;
 }
 
-const patchesByTemplate = new WeakMap<object, TemplatePatch>();
-const bytesByRevision = new WeakMap<KubeObject, string>();
+const patchesByTemplate = new ObjectMemo<unknown, TemplatePatch>((template) => {
+  const data = templatePatch(template);
+  return { data, bytes: goJson(data), hashes: new Map() };
+});
+const revisionBytes = new ObjectMemo<KubeObject, string>(revisionData);
 
 function patchOf(set: KubeObject): TemplatePatch {
-  const template = set.spec?.template;
-  let patch = template !== null && typeof template === 'object' ? patchesByTemplate.get(template) : undefined;
-  if (patch === undefined) {
-    const data = templatePatch(set);
-    patch = { data, bytes: goJson(data), hashes: new Map() };
-    if (template !== null && typeof template === 'object') {
-      patchesByTemplate.set(template, patch);
-    }
-  }
-  return patch;
+  return patchesByTemplate.get(set.spec?.template);
 }
 
 function dataBytes(revision: KubeObject): string {
-  let bytes = bytesByRevision.get(revision);
-  if (bytes === undefined) {
-    bytes = revisionData(revision);
-    bytesByRevision.set(revision, bytes);
-  }
-  return bytes;
+  return revisionBytes.get(revision);
 }
 
 /** Reads and writes the ControllerRevisions of StatefulSets. */
@@ -102,7 +92,7 @@ export class StatefulSetHistory {
       patch.hashes.set(collisionCount, hash);
     }
     const candidate = this.newRevision(set, data, nextRevision(sorted), collisionCount, hash);
-    bytesByRevision.set(candidate, patch.bytes);
+    revisionBytes.set(candidate, patch.bytes);
     const equal = sorted.filter((revision) => equalRevision(revision, candidate, dataBytes));
     let update: KubeObject;
     if (equal.length > 0 && equalRevision(sorted[sorted.length - 1], equal[equal.length - 1], dataBytes)) {

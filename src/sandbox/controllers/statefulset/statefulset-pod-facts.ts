@@ -2,6 +2,7 @@
 // revision label, the Ready transition), computed once per pod object. Every sync visits every pod of
 // the set several times, and the cached pods are immutable snapshots (a change arrives as a new
 // object), so the facts of an object never go stale; objects no longer referenced take theirs along.
+import { ObjectMemo } from '../../../internal/object-memo';
 import { RolloutKeys } from '../../../keys';
 import type { KubeObject } from '../../api';
 import { deepEqual } from '../../validation';
@@ -48,31 +49,28 @@ interface FactsRecord extends PodFacts {
   selectorMatch?: SelectorMatch;
 }
 
-const factsByPod = new WeakMap<KubeObject, FactsRecord>();
+const factsByPod = new ObjectMemo<KubeObject, FactsRecord>((pod) => {
+  const phase: string = pod.status?.phase ?? '';
+  const ready = isPodReady(pod);
+  const name: string = pod.metadata.name ?? '';
+  const { parent, ordinal } = parentNameAndOrdinal(name);
+  return {
+    created: phase !== '' || pod.metadata.uid !== undefined,
+    phase,
+    runningAndReady: phase === 'Running' && ready,
+    ready,
+    readySinceMs: ready ? transitionMs(podReadyCondition(pod).lastTransitionTime) : undefined,
+    terminating: pod.metadata.deletionTimestamp !== undefined && pod.metadata.deletionTimestamp !== null,
+    revision: pod.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] ?? '',
+    parent,
+    ordinal,
+    canonicalName: ordinal >= 0 && name === `${parent}-${ordinal}` && pod.metadata.labels?.[RolloutKeys.STATEFULSET_POD_NAME_LABEL] === name,
+  };
+});
 
 /** The facts of `pod`, computed on first use. */
 export function podFacts(pod: KubeObject): PodFacts {
-  let facts = factsByPod.get(pod);
-  if (facts === undefined) {
-    const phase: string = pod.status?.phase ?? '';
-    const ready = isPodReady(pod);
-    const name: string = pod.metadata.name ?? '';
-    const { parent, ordinal } = parentNameAndOrdinal(name);
-    facts = {
-      created: phase !== '' || pod.metadata.uid !== undefined,
-      phase,
-      runningAndReady: phase === 'Running' && ready,
-      ready,
-      readySinceMs: ready ? transitionMs(podReadyCondition(pod).lastTransitionTime) : undefined,
-      terminating: pod.metadata.deletionTimestamp !== undefined && pod.metadata.deletionTimestamp !== null,
-      revision: pod.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] ?? '',
-      parent,
-      ordinal,
-      canonicalName: ordinal >= 0 && name === `${parent}-${ordinal}` && pod.metadata.labels?.[RolloutKeys.STATEFULSET_POD_NAME_LABEL] === name,
-    };
-    factsByPod.set(pod, facts);
-  }
-  return facts;
+  return factsByPod.get(pod);
 }
 
 /** `podutil.IsPodAvailable` from the facts: Ready for more than minReadySeconds at `nowMs`. */
