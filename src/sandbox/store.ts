@@ -578,7 +578,9 @@ function copyPlain(value: unknown, depth: number): unknown {
     return structuredClone(value);
   }
   const copied: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
+  // for-in rather than Object.keys, which allocates an array per object copied (the prototype is Object's or none,
+  // so the keys are the object's own enumerable ones, in the same order).
+  for (const key in value) {
     const item = copyPlain((value as Record<string, unknown>)[key], depth + 1);
     if (key === '__proto__') {
       Object.defineProperty(copied, key, { value: item, enumerable: true, writable: true, configurable: true });
