@@ -56,6 +56,11 @@ interface ArrangedPods {
 
 /** Runs one StatefulSet sync against the API. */
 export class StatefulSetControl {
+  // The by-ordinal arrays of the sync that runs: one sync runs at a time (a sync's writes only queue further syncs)
+  // and nothing keeps the arrays past it, so they are reused rather than allocated for every sync of every set.
+  private readonly replicas: KubeObject[] = [];
+  private readonly replicaFacts: PodFacts[] = [];
+
   constructor(
     private readonly api: SandboxApi,
     private readonly clock: SandboxClock,
@@ -164,8 +169,8 @@ export class StatefulSetControl {
     const end = endOrdinal(set);
     const minReadySeconds = set.spec?.minReadySeconds ?? 0;
     const updateRevision = revisions.update.metadata.name!;
-    const replicas: KubeObject[] = new Array(replicasOf(set));
-    const replicaFacts: PodFacts[] = new Array(replicas.length);
+    const replicas = reset(this.replicas, replicasOf(set));
+    const replicaFacts = reset(this.replicaFacts, replicas.length);
     const condemnedSlots: number[] = [];
     const { pods, facts: claimedFacts } = claimed;
     for (let i = 0; i < pods.length; i++) {
@@ -365,6 +370,12 @@ export class StatefulSetControl {
 export function statefulSetMaxUnavailable(maxUnavailable: number | string | undefined, replicas: number): number {
   const resolved = scaledValueFromIntOrPercent('spec.updateStrategy.rollingUpdate.maxUnavailable', maxUnavailable ?? 1, replicas, false);
   return Math.max(1, resolved);
+}
+
+/** Empties `array` to `length` undefined entries, keeping its storage. */
+function reset<T>(array: T[], length: number): T[] {
+  array.length = length;
+  return array.fill(undefined as T);
 }
 
 function withTemplate(set: KubeObject, template: unknown): KubeObject {
