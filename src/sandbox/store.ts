@@ -342,8 +342,9 @@ export class SandboxStore implements SandboxApi {
     }
     const change: Change = { typeKey: typeKey(type), type: eventType, object: obj, previous, resourceVersion: this.revision };
     this.history.push(change);
-    if (this.history.length > this.historyLimit) {
-      this.history.splice(0, this.history.length - this.historyLimit);
+    // shift, not splice: V8 moves the start of the array for a shift, where splice(0, 1) copies the whole window.
+    while (this.history.length > this.historyLimit) {
+      this.history.shift();
     }
     this.deliver(change);
     return copy(obj);
