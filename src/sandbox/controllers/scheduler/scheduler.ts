@@ -93,7 +93,8 @@ export class Scheduler {
     }
     const freed = event.type === 'DELETED'
       || (isPodTerminal(pod) && !(event.previous && isPodTerminal(event.previous)))
-      || JSON.stringify(pod.metadata.labels ?? {}) !== JSON.stringify(event.previous?.metadata.labels ?? {});
+      || (pod.metadata.labels !== event.previous?.metadata.labels
+        && JSON.stringify(pod.metadata.labels ?? {}) !== JSON.stringify(event.previous?.metadata.labels ?? {}));
     if (freed) {
       this.retryUnschedulable();
     }

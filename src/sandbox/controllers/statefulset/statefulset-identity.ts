@@ -148,7 +148,9 @@ export function newStatefulSetPod(set: KubeObject, ordinal: number): KubeObject 
       ...(template.metadata?.finalizers ? { finalizers: [...template.metadata.finalizers] } : {}),
       ownerReferences: [newControllerRef(set)],
     },
-    spec: structuredClone(template.spec ?? {}),
+    // A shallow copy: nothing here or after changes the template's parts in place (the store copies what it is
+    // given), and a sync plans a pod for every missing ordinal, whether or not it then creates one.
+    spec: { ...(template.spec ?? {}) },
   };
   pod.spec.hostname = name;
   if (set.spec?.serviceName) {
