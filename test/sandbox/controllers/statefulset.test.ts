@@ -229,4 +229,42 @@ describe('StatefulSet controller (in-process)', () => {
     sandbox.clock.advance(60_000);
     expect(getSet('kafka').metadata.resourceVersion).toBe(settled);
   });
+
+  test('a status written by a watcher as it sees the controller\'s own status write is corrected too', () => {
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { podManagementPolicy: 'Parallel' }));
+    let overwritten = false;
+    const unwatch = sandbox.api.watch(RESOURCES.statefulSets, { namespace: 'default' }, (event) => {
+      if (!overwritten && event.type === 'MODIFIED' && event.object.status?.readyReplicas === 3) {
+        overwritten = true;
+        sandbox.api.updateStatus(RESOURCES.statefulSets, { ...event.object, status: { ...event.object.status, readyReplicas: 99 } });
+      }
+    });
+    sandbox.advanceUntil(() => overwritten);
+    unwatch();
+    sandbox.clock.advance(0);
+    expect(getSet('kafka').status.readyReplicas).toBe(3);
+  });
+
+  test('an owned pod that is not a member by name is released, as upstream\'s ClaimPods filter does', () => {
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { podManagementPolicy: 'Parallel' }));
+    sandbox.advanceUntil(() => rolledOut('kafka'));
+    const template = pods('kafka')[0];
+    sandbox.api.create(RESOURCES.pods, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'stranger', namespace: 'default', labels: { app: 'kafka' }, ownerReferences: template.metadata.ownerReferences },
+      spec: { containers: [{ name: 'app', image: 'app:1' }] },
+    });
+    sandbox.advanceUntil(() => sandbox.api.get(RESOURCES.pods, 'default', 'stranger')?.metadata.ownerReferences?.length === 0);
+    expect(getSet('kafka').status.replicas).toBe(3);
+  });
+
+  test('a pod its set no longer controls is dropped from the set\'s status at once, without waiting for another pod event', () => {
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { podManagementPolicy: 'Parallel' }));
+    sandbox.advanceUntil(() => rolledOut('kafka'));
+    const pod = sandbox.api.get(RESOURCES.pods, 'default', 'kafka-1')!;
+    sandbox.api.update(RESOURCES.pods, { ...pod, metadata: { ...pod.metadata, ownerReferences: [], labels: { ...pod.metadata.labels, app: 'elsewhere' } } });
+    sandbox.clock.advance(0);
+    expect(getSet('kafka').status.readyReplicas).toBe(2);
+  });
 });

@@ -60,6 +60,8 @@ export class StatefulSetControl {
   // and nothing keeps the arrays past it, so they are reused rather than allocated for every sync of every set.
   private readonly replicas: KubeObject[] = [];
   private readonly replicaFacts: PodFacts[] = [];
+  /** The status write in progress, if any: the set's uid and the status sent. */
+  private statusWrite: { readonly uid: string; readonly status: StatefulSetStatus } | undefined;
 
   constructor(
     private readonly api: SandboxApi,
@@ -350,6 +352,7 @@ export class StatefulSetControl {
     if (!inconsistentStatus(set, status)) {
       return;
     }
+    this.statusWrite = { uid: set.metadata.uid ?? '', status };
     try {
       this.api.updateStatus(RESOURCES.statefulSets, { ...set, status: { ...(set.status ?? {}), ...status } });
     } catch (error) {
@@ -360,7 +363,20 @@ export class StatefulSetControl {
       if (latest && latest.metadata.uid === set.metadata.uid) {
         this.api.updateStatus(RESOURCES.statefulSets, { ...latest, status: { ...(latest.status ?? {}), ...status } });
       }
+    } finally {
+      this.statusWrite = undefined;
     }
+  }
+
+  /**
+   * Whether `set`, as a watch delivers it, is the status write this control is making right now: the same set, with
+   * the status it sent. Watches deliver as writes commit, so the event arrives during the write; a status that
+   * someone writes while it is delivered (a watcher reacting to it) does not hold the values sent, and is not this write.
+   */
+  public isOwnStatusWrite(set: KubeObject): boolean {
+    const write = this.statusWrite;
+    return write !== undefined && set.metadata.uid === write.uid && !inconsistentStatus(set, write.status)
+      && set.status?.observedGeneration === write.status.observedGeneration;
   }
 }
 

@@ -40,8 +40,6 @@ export class StatefulSetController {
   private readonly control: StatefulSetControl;
   private readonly history: StatefulSetHistory;
   private readonly claimedPods = new ClaimedPodsCache();
-  /** The uid of the set whose sync is running, if any. */
-  private syncing: string | undefined;
 
   constructor(private readonly options: StatefulSetControllerOptions) {
     const { api, caches } = options;
@@ -70,10 +68,9 @@ export class StatefulSetController {
     if (event.type === 'DELETED') {
       this.claimedPods.forget(event.object.metadata.uid);
     }
-    // A change of the set that arrives while its own sync runs is that sync's status write (watch events are delivered
-    // as writes commit, and the sync writes nothing else of its set). Upstream queues another sync for it, which
-    // repeats the one that wrote it unless the write changed what a sync reads.
-    if (event.type === 'MODIFIED' && event.previous && event.object.metadata.uid === this.syncing
+    // Upstream queues another sync for the controller's own status write too, which repeats the sync that wrote it
+    // unless the write changed what a sync reads.
+    if (event.type === 'MODIFIED' && event.previous && this.control.isOwnStatusWrite(event.object)
       && sameSetSyncInputs(event.previous, event.object)) {
       return;
     }
@@ -88,14 +85,14 @@ export class StatefulSetController {
       return;
     }
     const ref = controllerRefOf(event.object);
+    // A pod released by a set (orphaned or re-parented) must be looked at by its former owner too (`updatePod`).
+    const previousRef = event.previous && controllerRefOf(event.previous);
+    if (previousRef && previousRef.kind === 'StatefulSet' && previousRef.uid !== ref?.uid) {
+      this.enqueueOwner(event.object.metadata.namespace, previousRef.name, previousRef.uid);
+    }
     if (ref) {
       if (ref.kind === 'StatefulSet') {
         this.enqueueOwner(event.object.metadata.namespace, ref.name, ref.uid);
-      }
-      // A pod released by a set (or re-parented) must be looked at by its former owner too.
-      const previousRef = event.previous && controllerRefOf(event.previous);
-      if (previousRef && previousRef.kind === 'StatefulSet' && previousRef.uid !== ref.uid) {
-        this.enqueueOwner(event.object.metadata.namespace, previousRef.name, previousRef.uid);
       }
       return;
     }
@@ -127,14 +124,12 @@ export class StatefulSetController {
       this.history.adoptOrphans(set);
     }
     let wait: number | undefined;
-    this.syncing = set.metadata.uid;
     try {
       const claimed = this.claimPods(set);
       this.control.sync(set, claimed);
       // Availability changes with time alone, so look again when the next Ready pod becomes available.
       wait = msUntilNextAvailable(claimed.pods, set.spec?.minReadySeconds ?? 0, this.options.clock.now());
     } finally {
-      this.syncing = undefined;
       this.claimedPods.giveBack();
     }
     if (wait !== undefined) {
@@ -160,13 +155,12 @@ export class StatefulSetController {
     const claimedFacts: PodFacts[] = [];
     for (const pod of this.pods.byIndex(CONTROLLER_INDEX, uid).values()) {
       const facts = podFacts(pod);
-      if (facts.parent !== set.metadata.name) {
-        continue;
-      }
-      if (deleting || podMatchesSelector(pod, facts, selector.key, selector.matches)) {
+      // `ClaimObject`: a member by name that the selector matches stays; any other pod is released, except by a set
+      // being deleted, which leaves it alone.
+      if (facts.parent === set.metadata.name && podMatchesSelector(pod, facts, selector.key, selector.matches)) {
         claimedPods.push(pod);
         claimedFacts.push(facts);
-      } else {
+      } else if (!deleting) {
         this.options.api.update(RESOURCES.pods, {
           ...pod,
           metadata: { ...pod.metadata, ownerReferences: (pod.metadata.ownerReferences ?? []).filter((ref) => ref.uid !== uid) },
@@ -181,7 +175,8 @@ export class StatefulSetController {
     return { pods: claimedPods, facts: claimedFacts };
   }
 
-  // Adoption writes the controller reference; the pod's event then brings it into the set's claim.
+  // Adoption writes the controller reference; the pod's event then brings it into the set's claim (watch events are
+  // delivered as writes commit, and syncs run from the clock's timers, never during a delivery).
   private adoptOrphans(set: KubeObject, selector: CompiledSelector): void {
     for (const pod of [...this.pods.byIndex(ORPHAN_INDEX, set.metadata.namespace ?? '').values()]) {
       const facts = podFacts(pod);

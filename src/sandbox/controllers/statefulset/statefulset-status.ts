@@ -99,7 +99,7 @@ export function inconsistentStatus(set: KubeObject, status: StatefulSetStatus): 
 /**
  * Whether a status write of the set leaves what its next sync reads as it was: the generation, the deletion mark, the
  * current revision and the collision count the revisions are resolved from, and the current replica count that places
- * new pods when the rolling update has no `rollingUpdate` block. The other counts are outputs of the sync only.
+ * new pods when a RollingUpdate has no `rollingUpdate` block. The other counts are outputs of the sync only.
  */
 export function sameSetSyncInputs(previous: KubeObject, current: KubeObject): boolean {
   const before = previous.status ?? {};
@@ -108,5 +108,6 @@ export function sameSetSyncInputs(previous: KubeObject, current: KubeObject): bo
     && previous.metadata.deletionTimestamp === current.metadata.deletionTimestamp
     && before.currentRevision === after.currentRevision
     && before.collisionCount === after.collisionCount
-    && (current.spec?.updateStrategy?.rollingUpdate != null || before.currentReplicas === after.currentReplicas);
+    && (current.spec?.updateStrategy?.type !== 'RollingUpdate' || current.spec?.updateStrategy?.rollingUpdate != null
+      || before.currentReplicas === after.currentReplicas);
 }
