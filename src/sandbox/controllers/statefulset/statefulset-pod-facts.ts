@@ -108,7 +108,8 @@ export function podMatchesSelector(pod: KubeObject, facts: PodFacts, selectorKey
 
 /**
  * Whether a pod change leaves everything a StatefulSet sync reads of the pod as it was: its facts, its labels (the
- * selector, the identity and revision labels) and its controller. Name, namespace and volumes never change on a pod.
+ * selector, the identity and revision labels) and its controller. A pod update cannot change its name, namespace or
+ * volumes (the API forbids it, as upstream).
  */
 export function sameSyncInputs(previous: KubeObject, current: KubeObject): boolean {
   const before = podFacts(previous);
