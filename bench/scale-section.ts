@@ -37,7 +37,8 @@ export const scaleSection: BenchSection = {
   server, until all of them end. The sandbox runs in the same process, so wall and CPU time and the peak RSS
   cover the runtime, client-node and the sandbox together. Requests are the engines' own counts (retries
   included). The virtual clock is not used here: with a hundred clients in flight, \`runUntil\` advanced
-  virtual time past the promotions (24 virtual hours without completing; reported in coord.md).
+  virtual time past the promotions (24 virtual hours without completing): its idle rule sees only requests that
+  reached the server, not those still queued in a client's HTTP agent (docs/sandbox.md).
 - Target: every promotion completes.
 
 | StatefulSets × replicas | plan | complete | wall | CPU | API requests | peak RSS |
