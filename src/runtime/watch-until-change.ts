@@ -37,7 +37,7 @@ export interface WatchUntilChangeOptions {
 export type WatchRoundEnd = 'changed' | 'due' | 'aborted' | 'ended';
 
 /**
- * Watches `collections` until the first change in any of them, `until`, or the signal, whichever comes first. Either
+ * Watches `collections` until the first change in any of them, `until`, or the signal, whichever comes first. Any
  * watch ending ends the round, so one dropped stream cannot hide changes the caller would otherwise miss.
  */
 export async function watchUntilChange(
@@ -59,14 +59,19 @@ export async function watchUntilChange(
   if (until !== undefined) {
     void clock.sleep(Math.max(0, until - clock.now()), round.signal).then(() => finish('due'));
   }
-  await Promise.all(collections.map((collection) => cluster.watch(
-    collection.kind, options.namespace, { ...collection.selector, resourceVersion: collection.resourceVersion },
-    (event) => {
-      if (event.type !== 'BOOKMARK') {
-        finish('changed');
-      }
-    }, round.signal,
-  ).catch(() => undefined).finally(() => finish('ended'))));
-  options.signal?.removeEventListener('abort', onAbort);
+  try {
+    // Through a promise, so that a watch that throws at once ends the round like one that fails later.
+    await Promise.all(collections.map((collection) => Promise.resolve().then(() => cluster.watch(
+      collection.kind, options.namespace, { ...collection.selector, resourceVersion: collection.resourceVersion },
+      (event) => {
+        if (event.type !== 'BOOKMARK') {
+          finish('changed');
+        }
+      }, round.signal,
+    )).catch(() => undefined).finally(() => finish('ended'))));
+  } finally {
+    round.abort();
+    options.signal?.removeEventListener('abort', onAbort);
+  }
   return end ?? 'ended';
 }

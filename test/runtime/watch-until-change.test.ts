@@ -115,4 +115,13 @@ describe('watchUntilChange', () => {
     const clock = runtimeClockOf(new VirtualClock());
     expect(await watchUntilChange(failing, [{ kind: 'Pod', resourceVersion: '1' }], { clock, namespace: 'default' })).toBe('ended');
   });
+
+  test('a watch that throws before it returns a promise ends the round too, and stops the until timer', async () => {
+    const throwing: Pick<Cluster, 'watch'> = { watch: () => { throw new ClusterError(500, 'boom'); } };
+    const virtual = new VirtualClock();
+    const clock = runtimeClockOf(virtual);
+    expect(await watchUntilChange(throwing, [{ kind: 'Pod', resourceVersion: '1' }], { clock, namespace: 'default', until: clock.now() + 30_000 }))
+      .toBe('ended');
+    expect(virtual.advanceToNextTimer()).toBe(false);
+  });
 });
