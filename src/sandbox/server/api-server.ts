@@ -9,6 +9,7 @@ import { handleDelete } from './delete-handler';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
 import { injectedFault } from './fault-status';
 import { FaultInjector } from './faults';
+import { ListPages } from './list-pages';
 import { openapiV2, openapiV3GroupVersion, openapiV3Root } from './openapi';
 import { handlePatch } from './patch-handler';
 import { handleGet } from './read-handler';
@@ -48,6 +49,7 @@ export class ApiServer {
   private boundPort = 0;
   private busy = 0;
   private readonly watches = new Set<WatchStream>();
+  private readonly pages = new ListPages();
 
   private constructor(private readonly options: ApiServerOptions) {}
 
@@ -204,7 +206,7 @@ export class ApiServer {
     const { api, clock } = this.options;
     switch (request.method) {
       case 'GET':
-        return handleGet({ api, now: () => clock.now() }, request);
+        return handleGet({ api, now: () => clock.now(), pages: this.pages }, request);
       case 'POST':
         return handleCreate(api, request);
       case 'PUT':

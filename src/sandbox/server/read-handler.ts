@@ -1,7 +1,8 @@
 // GET of an object, a subresource or a collection, as JSON or as the meta.k8s.io/v1 Table kubectl asks for.
-import { apiVersionOf, KubeObject, SandboxApi } from '../api';
+import { apiVersionOf, SandboxApi } from '../api';
 import { notFound } from '../store';
 import { toTable } from '../tables';
+import { ListPages } from './list-pages';
 import { ApiRequest, ApiResponse, includeObjectOf, listOptionsOf, wantsTable } from './request';
 import { scaleOf } from './scale';
 import { notServed } from './status';
@@ -12,26 +13,36 @@ export interface ReadContext {
   readonly api: SandboxApi;
   /** The sandbox clock's current time (Table AGE columns are relative to it). */
   readonly now: () => number;
+  /** The lists whose later pages are still to be asked for. */
+  readonly pages: ListPages;
 }
 
-/** Serves GET of an object, its status or scale subresource, or a collection (the `limit` parameter returns everything, no continue token). */
+/** Serves GET of an object, its status or scale subresource, or a collection (in pages with `limit` and `continue`). */
 export function handleGet(context: ReadContext, request: ApiRequest): ApiResponse {
   const { route } = request;
   const { api } = context;
   const table = wantsTable(request.accept);
   const includeObject = includeObjectOf(request.query);
   if (route.name === undefined) {
-    // The stored objects themselves: the response only reads and serializes them (copying 1,000 pods would cost
-    // more than the whole rest of a `kubectl get pods`).
-    const view = api.listView(route.type, listOptionsOf(request));
-    const list = { items: view.items as KubeObject[], resourceVersion: view.resourceVersion };
-    if (table) {
-      return { status: 200, body: toTable(route.type, list, { now: context.now(), includeObject }) };
-    }
-    return {
-      status: 200,
-      body: { apiVersion: apiVersionOf(route.type), kind: `${route.type.kind}List`, metadata: { resourceVersion: list.resourceVersion }, items: list.items },
+    const options = listOptionsOf(request);
+    const page = context.pages.page({
+      identity: `${route.type.group}/${route.type.resource}/${options.namespace ?? ''}?${options.labelSelector ?? ''}&${options.fieldSelector ?? ''}`,
+      selected: options.labelSelector !== undefined || options.fieldSelector !== undefined,
+      limit: request.query.get('limit'),
+      continueToken: request.query.get('continue') || null,
+      // The stored objects themselves: the response only reads and serializes them (copying 1,000 pods would cost
+      // more than the whole rest of a `kubectl get pods`).
+      current: () => api.listView(route.type, options),
+    });
+    const metadata = {
+      resourceVersion: page.resourceVersion,
+      ...(page.continueToken !== undefined ? { continue: page.continueToken } : {}),
+      ...(page.remainingItemCount !== undefined ? { remainingItemCount: page.remainingItemCount } : {}),
     };
+    if (table) {
+      return { status: 200, body: { ...toTable(route.type, { items: page.items }, { now: context.now(), includeObject }), metadata } };
+    }
+    return { status: 200, body: { apiVersion: apiVersionOf(route.type), kind: `${route.type.kind}List`, metadata, items: page.items } };
   }
   const obj = api.get(route.type, route.namespace, route.name);
   if (!obj) {
