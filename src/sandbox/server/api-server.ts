@@ -49,7 +49,7 @@ export class ApiServer {
   private boundPort = 0;
   private busy = 0;
   private readonly watches = new Set<WatchStream>();
-  private readonly pages = new ListPages();
+  private readonly pages = new ListPages(() => this.options.clock.now());
 
   private constructor(private readonly options: ApiServerOptions) {}
 

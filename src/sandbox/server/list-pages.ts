@@ -1,8 +1,8 @@
 // Chunked lists (`?limit=N&continue=TOKEN`), as kubectl asks for them (`kubectl get` sends limit=500). Upstream serves
 // every page from the list's resourceVersion in etcd, so the pages together are one consistent list, and a token whose
-// revision was compacted away gets 410 Expired. The store keeps no past revisions, so the sandbox keeps the first
-// page's whole (filtered, sorted) list instead and serves the later pages from it; a token whose list was dropped (the
-// oldest go past a bound) gets the same 410 as a compacted one.
+// revision was compacted away (every 5 minutes by default) gets 410 Expired. The store keeps no past revisions, so the
+// sandbox keeps the first page's whole (filtered, sorted) list instead and serves the later pages from it, for as long
+// as upstream's compaction would let them be read; a token whose list is no longer kept gets the same 410.
 import { ApiError, KubeObject } from '../api';
 import { badRequest } from './status';
 import { keyOf } from '../controllers/owner-references';
@@ -29,28 +29,40 @@ export interface ListPage {
 export interface ListRequest {
   /** The resource, namespace and selectors of the request: a continue token only continues the same list. */
   readonly identity: string;
+  /**
+   * The namespace the list is confined to: upstream's token names the next object relative to it.
+   * @default - all namespaces, or a cluster-scoped resource
+   */
+  readonly namespace?: string;
   /** Whether the request has a label or field selector. */
   readonly selected: boolean;
   /** The `limit` parameter, or null. */
   readonly limit: string | null;
   /** The `continue` parameter, or null. */
   readonly continueToken: string | null;
+  /** The `resourceVersion` parameter, or null (not allowed with `continue`). */
+  readonly resourceVersion: string | null;
   /** The whole list now (used unless the request continues an earlier one), sorted by namespace and name. */
   readonly current: () => { readonly items: readonly KubeObject[]; readonly resourceVersion: string };
 }
 
-/** Lists kept for their later pages; each is an array of the store's committed objects (shared, not copied). */
+/** Lists kept for their later pages at most; each is an array of the store's committed objects (shared, not copied). */
 const KEPT_LISTS = 32;
 
-/** The upstream message for a continue token whose list can no longer be served consistently. */
+/** How long a list is kept: upstream's default compaction interval (kube-apiserver --etcd-compaction-interval). */
+const KEPT_FOR_MS = 5 * 60_000;
+
+/** Upstream's message for a continue token whose revision was compacted (the etcd3 store's `continueExpired`). */
 export const CONTINUE_EXPIRED_MESSAGE = 'The provided continue parameter is too old to display a consistent list result. You can start '
-  + 'a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. '
-  + 'Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the '
-  + 'time the first chunk was returned and now may show up in the list.';
+  + 'a new list without the continue parameter.';
 
 interface KeptList {
   readonly items: readonly KubeObject[];
   readonly resourceVersion: string;
+}
+
+interface KeptEntry extends KeptList {
+  readonly keptAt: number;
 }
 
 // The token upstream's etcd store writes: base64 of {"v":"meta.k8s.io/v1","rv":N,"start":"<next key>\u0000"}. The
@@ -64,12 +76,19 @@ interface ContinueToken {
 
 /** The lists whose later pages are still to be asked for. */
 export class ListPages {
-  private readonly kept = new Map<string, KeptList>();
+  private readonly kept = new Map<string, KeptEntry>();
+
+  /** @param now the sandbox clock's time, which ages the kept lists */
+  constructor(private readonly now: () => number) {}
 
   /** The page the request asks for: the whole list without `limit`, else at most `limit` items from where its token points. */
   public page(request: ListRequest): ListPage {
     const limit = parseLimit(request.limit);
-    const { list, offset } = request.continueToken ? this.continued(request.identity, request.continueToken) : { list: request.current(), offset: 0 };
+    if (request.continueToken && request.resourceVersion) {
+      throw badRequest('specifying resource version is not allowed when using continue');
+    }
+    this.forgetExpired();
+    const { list, offset } = request.continueToken ? this.continued(request, request.continueToken) : { list: request.current(), offset: 0 };
     if (limit === undefined) {
       return { items: list.items.slice(offset), resourceVersion: list.resourceVersion };
     }
@@ -79,23 +98,22 @@ export class ListPages {
       return { items, resourceVersion: list.resourceVersion };
     }
     this.keep(request.identity, list);
-    const next = list.items[end];
-    const token: ContinueToken = { v: 'meta.k8s.io/v1', rv: Number(list.resourceVersion), start: `${keyOf(next)}\u0000`, offset: end };
+    const token: ContinueToken = { v: 'meta.k8s.io/v1', rv: Number(list.resourceVersion), start: startKey(request, list.items[end]), offset: end };
     return {
       items,
       resourceVersion: list.resourceVersion,
-      continueToken: Buffer.from(JSON.stringify(token)).toString('base64'),
+      continueToken: Buffer.from(JSON.stringify(token)).toString('base64url'),
       remainingItemCount: request.selected ? undefined : list.items.length - end,
     };
   }
 
-  private continued(identity: string, encoded: string): { list: KeptList; offset: number } {
+  private continued(request: ListRequest, encoded: string): { list: KeptList; offset: number } {
     const token = decodeToken(encoded);
-    const list = this.kept.get(keptKey(identity, String(token.rv)));
+    const list = this.kept.get(keptKey(request.identity, String(token.rv)));
     if (list === undefined) {
       throw new ApiError(410, 'Expired', CONTINUE_EXPIRED_MESSAGE);
     }
-    if (token.offset > list.items.length || (token.offset < list.items.length && `${keyOf(list.items[token.offset])}\u0000` !== token.start)) {
+    if (token.offset > list.items.length || (token.offset < list.items.length && startKey(request, list.items[token.offset]) !== token.start)) {
       throw badRequest('continue key is not valid: the token does not point into the list it continues');
     }
     return { list, offset: token.offset };
@@ -103,19 +121,36 @@ export class ListPages {
 
   private keep(identity: string, list: KeptList): void {
     const key = keptKey(identity, list.resourceVersion);
-    this.kept.delete(key);
-    this.kept.set(key, list);
+    if (this.kept.has(key)) {
+      return;
+    }
+    this.kept.set(key, { ...list, keptAt: this.now() });
     if (this.kept.size > KEPT_LISTS) {
       this.kept.delete(this.kept.keys().next().value!);
     }
   }
+
+  // Lists are kept in the order they were first paged, so the expired ones are at the front.
+  private forgetExpired(): void {
+    for (const [key, list] of this.kept) {
+      if (this.now() - list.keptAt < KEPT_FOR_MS) {
+        return;
+      }
+      this.kept.delete(key);
+    }
+  }
+}
+
+// The next object's key as upstream's token writes it: relative to the list's namespace, with a trailing NUL.
+function startKey(request: ListRequest, next: KubeObject): string {
+  return `${request.namespace !== undefined ? next.metadata.name : keyOf(next)}\u0000`;
 }
 
 function parseLimit(value: string | null): number | undefined {
   if (value === null || value === '') {
     return undefined;
   }
-  const limit = Number(value);
+  const limit = /^-?[0-9]+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(limit)) {
     throw badRequest(`limit: Invalid value: "${value}": must be an integer`);
   }
@@ -124,19 +159,24 @@ function parseLimit(value: string | null): number | undefined {
 }
 
 function decodeToken(encoded: string): ContinueToken {
-  let token: Partial<ContinueToken>;
+  let token: unknown;
   try {
+    // Node's base64 decoding also takes the URL-safe alphabet and missing padding.
     token = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
   } catch (error) {
     throw badRequest(`continue key is not valid: ${(error as Error).message}`);
   }
-  if (token.v !== 'meta.k8s.io/v1') {
+  const fields = (token !== null && typeof token === 'object' ? token : {}) as Partial<ContinueToken>;
+  if (fields.v !== 'meta.k8s.io/v1') {
     throw badRequest('continue key is not valid: server does not recognize this encoded key');
   }
-  if (typeof token.rv !== 'number' || typeof token.start !== 'string' || typeof token.offset !== 'number' || token.offset < 0) {
+  if (!Number.isInteger(fields.rv) || fields.rv! < 0) {
     throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
   }
-  return token as ContinueToken;
+  if (typeof fields.start !== 'string' || !Number.isInteger(fields.offset) || fields.offset! < 0) {
+    throw badRequest('continue key is not valid: the token names no position in a list');
+  }
+  return fields as ContinueToken;
 }
 
 function keptKey(identity: string, resourceVersion: string): string {

@@ -27,9 +27,11 @@ export function handleGet(context: ReadContext, request: ApiRequest): ApiRespons
     const options = listOptionsOf(request);
     const page = context.pages.page({
       identity: `${route.type.group}/${route.type.resource}/${options.namespace ?? ''}?${options.labelSelector ?? ''}&${options.fieldSelector ?? ''}`,
+      namespace: options.namespace,
       selected: options.labelSelector !== undefined || options.fieldSelector !== undefined,
       limit: request.query.get('limit'),
       continueToken: request.query.get('continue') || null,
+      resourceVersion: request.query.get('resourceVersion') || null,
       // The stored objects themselves: the response only reads and serializes them (copying 1,000 pods would cost
       // more than the whole rest of a `kubectl get pods`).
       current: () => api.listView(route.type, options),

@@ -27,7 +27,8 @@ describe('chunked lists (limit and continue)', () => {
     expect(names(first.body)).toEqual(['a', 'b']);
     expect(first.body.metadata.remainingItemCount).toBe(3);
     const token = first.body.metadata.continue;
-    expect(JSON.parse(Buffer.from(token, 'base64').toString())).toEqual(expect.objectContaining({ v: 'meta.k8s.io/v1', start: 'default/c\u0000' }));
+    expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(JSON.parse(Buffer.from(token, 'base64url').toString())).toEqual(expect.objectContaining({ v: 'meta.k8s.io/v1', start: 'c\u0000' }));
 
     sandbox.api.create(RESOURCES.configMaps, configMap('bb'));
     sandbox.api.delete(RESOURCES.configMaps, 'default', 'd');
@@ -52,16 +53,32 @@ describe('chunked lists (limit and continue)', () => {
     expect(selected.body.metadata.remainingItemCount).toBeUndefined();
   });
 
-  test('a token for a list that is no longer kept is 410 Expired with upstream\'s message; a malformed one is 400', async () => {
-    const stale = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: 1, start: 'default/c\u0000', offset: 2 })).toString('base64');
-    const expired = await http(sandbox, 'GET', `/api/v1/namespaces/default/configmaps?limit=2&continue=${encodeURIComponent(stale)}`);
+  test('a token whose list is past upstream\'s 5-minute compaction is 410 Expired with upstream\'s message', async () => {
+    const first = await http(sandbox, 'GET', '/api/v1/namespaces/default/configmaps?limit=2');
+    const next = `/api/v1/namespaces/default/configmaps?limit=2&continue=${first.body.metadata.continue}`;
+    await sandbox.advance(4 * 60_000);
+    expect(names((await http(sandbox, 'GET', next)).body)).toEqual(['c', 'd']);
+    await sandbox.advance(60_000);
+    const expired = await http(sandbox, 'GET', next);
     expect(expired.status).toBe(410);
     expect(expired.body).toEqual(expect.objectContaining({ reason: 'Expired', code: 410, message: CONTINUE_EXPIRED_MESSAGE }));
-    const malformed = await http(sandbox, 'GET', '/api/v1/namespaces/default/configmaps?limit=2&continue=bm90LWpzb24');
-    expect(malformed.status).toBe(400);
-    expect(malformed.body.message).toMatch(/^continue key is not valid/);
-    const badLimit = await http(sandbox, 'GET', '/api/v1/namespaces/default/configmaps?limit=two');
-    expect(badLimit.status).toBe(400);
+  });
+
+  test('malformed tokens, a resourceVersion with a token, and a limit that is not an integer are 400s', async () => {
+    const path = '/api/v1/namespaces/default/configmaps?limit=2';
+    const encode = (token: unknown) => Buffer.from(JSON.stringify(token)).toString('base64url');
+    for (const token of ['bm90LWpzb24', encode(null), encode({ v: 'meta.k8s.io/v1', rv: 1, start: 'c\u0000', offset: 1.5 }), encode({ v: 'other', rv: 1 })]) {
+      const answer = await http(sandbox, 'GET', `${path}&continue=${token}`);
+      expect(answer.status).toBe(400);
+      expect(answer.body.message).toMatch(/^continue key is not valid/);
+    }
+    const first = await http(sandbox, 'GET', path);
+    const withVersion = await http(sandbox, 'GET', `${path}&continue=${first.body.metadata.continue}&resourceVersion=${first.body.metadata.resourceVersion}`);
+    expect(withVersion.status).toBe(400);
+    expect(withVersion.body.message).toBe('specifying resource version is not allowed when using continue');
+    for (const limit of ['two', '1e3', '0x10']) {
+      expect((await http(sandbox, 'GET', `/api/v1/namespaces/default/configmaps?limit=${limit}`)).status).toBe(400);
+    }
   });
 
   test('kubectl get in chunks prints every row once, in order, as one table', async () => {
@@ -72,5 +89,16 @@ describe('chunked lists (limit and continue)', () => {
     expect(columns.stderr.match(/continue=/g)).toHaveLength(2);
     const table = await kubectl(sandbox, ['get', 'configmaps', '--chunk-size=2', '-l', 'tier=back']);
     expect(table.stdout.trim().split('\n').map((line) => line.split(/\s+/)[0])).toEqual(['NAME', 'c', 'd', 'e']);
+  });
+
+  test('an all-namespaces list pages across namespaces, its tokens naming namespace/name', async () => {
+    sandbox.api.create(RESOURCES.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } });
+    sandbox.api.create(RESOURCES.configMaps, { ...configMap('z', { tier: 'back' }), metadata: { name: 'z', namespace: 'other', labels: { tier: 'back' } } });
+    const first = await http(sandbox, 'GET', '/api/v1/configmaps?limit=3&labelSelector=tier');
+    expect(JSON.parse(Buffer.from(first.body.metadata.continue, 'base64url').toString()).start).toBe('default/d\u0000');
+    const all = await kubectl(sandbox, ['get', 'configmaps', '-A', '--chunk-size=3', '-l', 'tier']);
+    expect(all.stdout.trim().split('\n').map((line) => line.split(/\s+/).slice(0, 2).join(' '))).toEqual([
+      'NAMESPACE NAME', 'default a', 'default b', 'default c', 'default d', 'default e', 'other z',
+    ]);
   });
 });
