@@ -132,16 +132,8 @@ export class StatefulSetControl {
     const monotonic = set.spec?.podManagementPolicy !== 'Parallel';
     const recount = () => Object.assign(status, arranged.counts);
 
-    try {
-      for (let i = 0; i < replicas.length; i++) {
-        if (this.processReplica(set, updateSet, monotonic, replicas[i], replicaFacts[i], now) && monotonic) {
-          recount();
-          return;
-        }
-      }
-    } catch (error) {
-      recount();
-      throw error;
+    if (runForAll(replicas.length, (i) => this.processReplica(set, updateSet, monotonic, replicas[i], replicaFacts[i], now), monotonic, recount)) {
+      return;
     }
     if (runForAll(condemned.length, (i) => this.fixCondemnedClaims(updateSet, condemned[i]), monotonic, recount)) {
       return;
