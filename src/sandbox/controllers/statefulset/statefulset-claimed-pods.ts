@@ -101,7 +101,7 @@ export class ClaimedPodsCache {
       return;
     }
     const facts = podFacts(pod);
-    if (facts.parent !== claim.setName || !podMatchesSelector(pod, facts, claim.selector.key, claim.selector.matches)) {
+    if (!claimMatches(pod, facts, claim.setName, claim.selector)) {
       this.claims.delete(uid!);
       return;
     }
@@ -133,6 +133,14 @@ export class ClaimedPodsCache {
     claim.facts.pop();
     claim.slots.delete(key);
   }
+}
+
+/**
+ * The match of upstream's `ClaimPods` for a StatefulSet: the pod is a member by name (`isMemberOf`) and the set's
+ * selector selects it. `facts` must be `podFacts(pod)`.
+ */
+export function claimMatches(pod: KubeObject, facts: PodFacts, setName: string | undefined, selector: CompiledSelector): boolean {
+  return facts.parent === setName && podMatchesSelector(pod, facts, selector.key, selector.matches);
 }
 
 /** Compiles the set's selector (JSON and requirements computed once per selector object). */

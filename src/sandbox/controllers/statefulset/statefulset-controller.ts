@@ -1,7 +1,6 @@
 // The StatefulSet controller (stateful_set.go): it watches StatefulSets and their pods, claims the
 // pods that belong to a set (adopting orphans that match, releasing pods that no longer match), and
 // runs one sync per set through a de-duplicating work queue.
-import { labelSelectorMatches } from '../../../internal/label-selector';
 import { RESOURCES } from '../../api';
 import type { KubeObject, SandboxApi } from '../../api';
 import type { SandboxClock } from '../../clock';
@@ -11,11 +10,11 @@ import { addOwnerIndexes, CONTROLLER_INDEX, ORPHAN_INDEX } from '../owner-indexe
 import { controllerRefOf, keyOf, newControllerRef, splitKey } from '../owner-references';
 import { msUntilNextAvailable } from '../pod-status';
 import { WorkQueue } from '../work-queue';
-import { ClaimedPods, ClaimedPodsCache, CompiledSelector, compileSelector } from './statefulset-claimed-pods';
+import { claimMatches, ClaimedPods, ClaimedPodsCache, CompiledSelector, compileSelector } from './statefulset-claimed-pods';
 import { StatefulSetControl, StatefulSetControlOptions } from './statefulset-control';
 import { StatefulSetHistory } from './statefulset-history';
 import { StatefulPodControl } from './statefulset-pod-control';
-import { PodFacts, podFacts, podMatchesSelector, sameSyncInputs } from './statefulset-pod-facts';
+import { PodFacts, podFacts, sameSyncInputs } from './statefulset-pod-facts';
 import { sameSetSyncInputs } from './statefulset-status';
 
 /** What the StatefulSet controller needs from its host. */
@@ -101,7 +100,7 @@ export class StatefulSetController {
     }
     // An orphan: every set whose selector matches may adopt it.
     for (const set of this.sets.all()) {
-      if (set.metadata.namespace === event.object.metadata.namespace && labelSelectorMatches(set.spec?.selector, event.object.metadata.labels)) {
+      if (set.metadata.namespace === event.object.metadata.namespace && compileSelector(set).matches(event.object)) {
         this.queue.add(keyOf(set));
       }
     }
@@ -157,7 +156,7 @@ export class StatefulSetController {
       const facts = podFacts(pod);
       // `ClaimObject`: a member by name that the selector matches stays; any other pod is released, except by a set
       // being deleted, which leaves it alone.
-      if (facts.parent === set.metadata.name && podMatchesSelector(pod, facts, selector.key, selector.matches)) {
+      if (claimMatches(pod, facts, set.metadata.name, selector)) {
         claimedPods.push(pod);
         claimedFacts.push(facts);
       } else if (!deleting) {
@@ -180,7 +179,7 @@ export class StatefulSetController {
   private adoptOrphans(set: KubeObject, selector: CompiledSelector): void {
     for (const pod of [...this.pods.byIndex(ORPHAN_INDEX, set.metadata.namespace ?? '').values()]) {
       const facts = podFacts(pod);
-      if (facts.parent === set.metadata.name && !facts.terminating && podMatchesSelector(pod, facts, selector.key, selector.matches)) {
+      if (!facts.terminating && claimMatches(pod, facts, set.metadata.name, selector)) {
         this.options.api.update(RESOURCES.pods, {
           ...pod,
           metadata: { ...pod.metadata, ownerReferences: [...(pod.metadata.ownerReferences ?? []), newControllerRef(set)] },
