@@ -5,7 +5,7 @@ import { labelSelectorMatches } from '../../../internal/label-selector';
 import type { KubeObject } from '../../api';
 import { podMatchesNodeSelectorAndAffinity } from '../node-affinity';
 import { findUntoleratedTaint, isSchedulingTaint, toleratesTaint } from '../taints';
-import { allocatable, hostPorts, NodeInfo, podRequests, portConflicts } from './node-info';
+import { allocatable, NodeInfo, portConflicts, specRequests } from './node-info';
 
 /** Upstream filter failure reasons. */
 export const FILTER_REASONS = {
@@ -78,7 +78,7 @@ export const nodeAffinity: Filter = (pod, { node }) =>
 
 /** NodePorts: host ports must be free. */
 export const nodePorts: Filter = (pod, { usedPorts }) =>
-  (hostPorts(pod.spec).some((port) => portConflicts(port, usedPorts)) ? [FILTER_REASONS.nodePorts] : []);
+  (specRequests(pod).ports.some((port) => portConflicts(port, usedPorts)) ? [FILTER_REASONS.nodePorts] : []);
 
 /** NodeResourcesFit: the pod count, CPU and memory requests must fit the allocatable resources. */
 export const nodeResourcesFit: Filter = (pod, { node, pods, requested }) => {
@@ -87,7 +87,7 @@ export const nodeResourcesFit: Filter = (pod, { node, pods, requested }) => {
   if (pods.length + 1 > capacity.pods) {
     reasons.push(FILTER_REASONS.tooManyPods);
   }
-  const request = podRequests(pod.spec, false);
+  const request = specRequests(pod).request;
   if (request.milliCpu > 0 && request.milliCpu > capacity.milliCpu - requested.milliCpu) {
     reasons.push(FILTER_REASONS.insufficientCpu);
   }

@@ -55,13 +55,19 @@ export function buildNodeInfo(node: KubeObject, pods: Iterable<KubeObject>): Nod
   return { node, pods: assigned, requested, nonZeroRequested, usedPorts };
 }
 
-// A node's info is rebuilt from all its pods whenever one of them changes, so the requests and host ports, which
-// depend on the spec alone, are remembered per spec object.
-interface SpecRequests {
+/** What a pod's spec asks of a node. */
+export interface SpecRequests {
+  /** Its requests ({@link podRequests}). */
   readonly request: Resources;
+  /** Its requests with scoring's non-zero defaults. */
   readonly nonZero: Resources;
+  /** The host ports it takes ({@link hostPorts}). */
   readonly ports: readonly string[];
 }
+
+// A node's info is rebuilt from all its pods whenever one of them changes, and the filters and the scoring ask the same
+// of the pod being scheduled for every node, so the requests and host ports, which depend on the spec alone, are
+// remembered per spec object.
 
 const requestsBySpec = new ObjectMemo<unknown, SpecRequests>((spec) => ({
   request: podRequests(spec, false),
@@ -69,7 +75,8 @@ const requestsBySpec = new ObjectMemo<unknown, SpecRequests>((spec) => ({
   ports: hostPorts(spec),
 }));
 
-function specRequests(pod: KubeObject): SpecRequests {
+/** What the pod's spec asks of a node, computed once per spec object. */
+export function specRequests(pod: KubeObject): SpecRequests {
   return requestsBySpec.get(pod.spec);
 }
 
@@ -77,7 +84,7 @@ function specRequests(pod: KubeObject): SpecRequests {
  * A pod's effective requests (`computePodResourceRequest`): the sum over containers, at least the
  * largest init container, plus the pod overhead, from the pod's spec. Requests default to limits, as the API defaults them.
  */
-export function podRequests(spec: any, nonZero: boolean): Resources {
+function podRequests(spec: any, nonZero: boolean): Resources {
   const containerRequests = (container: any): Resources => {
     const requests = container.resources?.requests ?? {};
     const limits = container.resources?.limits ?? {};
@@ -110,7 +117,7 @@ export function podRequests(spec: any, nonZero: boolean): Resources {
 }
 
 /** The host ports a pod's spec takes, as `protocol/hostIP/port` (host-network pods take their container ports). */
-export function hostPorts(spec: any): string[] {
+function hostPorts(spec: any): string[] {
   const ports: string[] = [];
   const hostNetwork = spec?.hostNetwork === true;
   for (const container of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {

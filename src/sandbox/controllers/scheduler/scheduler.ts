@@ -14,7 +14,7 @@ import { isPodTerminal } from '../pod-status';
 import { WorkQueue } from '../work-queue';
 import { AntiAffinityPod, ClusterSnapshot, DEFAULT_FILTERS, requiredTerms, runFilters } from './filters';
 import { fitErrorMessage } from './fit-error';
-import { allocatable, buildNodeInfo, NodeInfo, podRequests } from './node-info';
+import { allocatable, buildNodeInfo, NodeInfo, specRequests } from './node-info';
 
 /** The scheduler name pods ask for by default. */
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
@@ -189,7 +189,7 @@ export class Scheduler {
 
 // LeastAllocated scoring on the non-zero requests, ties broken by fewer pods, then by name.
 function bestNode(pod: KubeObject, feasible: readonly NodeInfo[]): NodeInfo {
-  const request = podRequests(pod.spec, true);
+  const request = specRequests(pod).nonZero;
   const score = (info: NodeInfo) => {
     const capacity = allocatable(info.node);
     const free = (total: number, used: number) => (total > 0 ? Math.max(0, total - used) / total : 0);
