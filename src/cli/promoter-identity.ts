@@ -1,26 +1,50 @@
-// Who is promoting, as the Lease and the state record it, and whether a recorded promoter of this machine is gone:
-// a killed `kubectl-stage promote` rerun on the same host then resumes at once instead of waiting its Lease out.
+// Who is promoting, as the Lease and the state record it, and whether a recorded promoter is provably gone: a killed
+// `kubectl-stage promote` rerun on the same machine, in the same PID namespace, then resumes at once instead of
+// waiting its Lease out. The facts come from the operating system here; the decision is the runtime's (lease-holder.ts).
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, readlinkSync } from 'node:fs';
 import * as os from 'node:os';
+import { formatLeaseHolder, isLeaseHolderGone, PromoterProcess } from '../runtime/lease-holder';
 
-/** This process as a promoter: `host/pid`. */
+let self: PromoterProcess | undefined;
+
+/** This process as a promoter, the same for the whole run: `host/pid/scope/nonce` (see lease-holder.ts). */
 export function promoterIdentity(): string {
-  return `${os.hostname()}/${process.pid}`;
+  return formatLeaseHolder(thisProcess());
 }
 
 /**
- * Whether `holder` names a promoter process of this host that no longer exists. Holders of other hosts, or in another
- * form, are never known gone: their Lease is waited out.
+ * Whether `holder` names a promoter that provably no longer runs: one of this machine's boot and PID namespace whose
+ * process is gone. Any other holder (another host, another container, an identity of another form) may be alive: its
+ * Lease is waited out.
  */
 export function localPromoterGone(holder: string): boolean {
-  const match = /^(.*)\/(\d+)$/.exec(holder);
-  if (!match || match[1] !== os.hostname() || Number(match[2]) === process.pid) {
-    return false;
+  return isLeaseHolderGone(holder, thisProcess(), processExists);
+}
+
+function thisProcess(): PromoterProcess {
+  self ??= { host: os.hostname(), pid: process.pid, scope: pidScope(), nonce: randomBytes(4).toString('hex') };
+  return self;
+}
+
+// The boot id and the PID namespace of this process (Linux): two promoters agree on it only when one's pid names the
+// other's process. Elsewhere it is unknown, and no holder is ever proven gone.
+function pidScope(): string | undefined {
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const namespace = readlinkSync('/proc/self/ns/pid');
+    return createHash('sha256').update(`${boot}\n${namespace}`).digest('hex').slice(0, 12);
+  } catch {
+    return undefined;
   }
+}
+
+function processExists(pid: number): boolean {
   try {
     // Signal 0 checks that the process exists without touching it; EPERM means it exists under another user.
-    process.kill(Number(match[2]), 0);
-    return false;
+    process.kill(pid, 0);
+    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }

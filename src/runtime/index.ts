@@ -31,6 +31,7 @@ export * from './promotion-control';
 export * from './promotion-decision';
 export * from './promotion-engine';
 export * from './promotion-lock';
+export * from './lease-holder';
 export * from './retrying-cluster';
 export * from './workload-observer';
 export * from './promotion-session';

@@ -68,7 +68,7 @@ export interface PromotionLockOptions {
   readonly clock: RuntimeClock;
   /** The workload the lock guards; the Lease lives in its namespace. */
   readonly workload: WorkloadRef;
-  /** Who holds the lock, shown to a refused promoter (`host/pid`). */
+  /** Who holds the lock, shown to a refused promoter (`host/pid/scope/nonce`, see lease-holder.ts). */
   readonly holder: string;
   /** How long the Lease protects its holder without a renewal. @default 30 */
   readonly leaseDurationSeconds?: number;
@@ -147,20 +147,26 @@ export class PromotionLock {
     renewing.abort();
     await this.renewal;
     const { cluster, workload, holder, clock } = this.options;
-    const lease = await cluster.get<KubeLease>('Lease', workload.namespace, this.name);
-    if (lease?.spec?.holderIdentity !== holder) {
-      return;
-    }
-    const now = formatMicroTime(clock.now());
-    await cluster.replace<KubeLease>('Lease', workload.namespace, {
-      ...lease,
-      spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now },
-    }).catch((error) => {
-      // A conflict means someone else wrote the Lease since: it is no longer ours to release.
-      if (!ClusterError.is(error, 409)) {
-        throw error;
+    for (let attempt = 1; ; attempt++) {
+      const lease = await cluster.get<KubeLease>('Lease', workload.namespace, this.name);
+      if (lease?.spec?.holderIdentity !== holder) {
+        return;
       }
-    });
+      const now = formatMicroTime(clock.now());
+      try {
+        await cluster.replace<KubeLease>('Lease', workload.namespace, {
+          ...lease,
+          spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now },
+        });
+        return;
+      } catch (error) {
+        // A conflict says only that the Lease changed since the read (our own last renewal may have raced it): read it
+        // again, and release it when it is still ours.
+        if (!ClusterError.is(error, 409) || attempt >= MAX_LEASE_CONFLICTS) {
+          throw error;
+        }
+      }
+    }
   }
 
   private async write(lease: KubeLease | undefined, type: 'create' | 'renew' | 'take-over', now: number): Promise<void> {

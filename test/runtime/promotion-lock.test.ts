@@ -1,5 +1,6 @@
 import { InProcessCluster, runtimeClockOf } from './in-process-cluster';
 import { KubeLease } from '../../src/runtime/kube-types';
+import { formatLeaseHolder, isLeaseHolderGone, PromoterProcess } from '../../src/runtime/lease-holder';
 import { decideLease, formatMicroTime, leaseExpiresAt, leaseNameFor, PromotionLock } from '../../src/runtime/promotion-lock';
 import { RuntimeError } from '../../src/runtime/runtime-error';
 import { RESOURCES } from '../../src/sandbox/api';
@@ -51,8 +52,8 @@ describe('PromotionLock', () => {
     const api = createSandboxApi({ clock });
     const cluster = new InProcessCluster(api);
     const lost: string[] = [];
-    const lockFor = (holder: string) => new PromotionLock({
-      cluster, clock: runtimeClockOf(clock), workload: KAFKA, holder, onLost: (reason) => lost.push(`${holder}: ${reason}`),
+    const lockFor = (holder: string, holderGone?: (holder: string) => boolean) => new PromotionLock({
+      cluster, clock: runtimeClockOf(clock), workload: KAFKA, holder, holderGone, onLost: (reason) => lost.push(`${holder}: ${reason}`),
     });
     const stored = () => api.get(RESOURCES.leases, 'default', 'statefulset-kafka-stage')?.spec;
     return { clock, api, cluster, lost, lockFor, stored };
@@ -109,5 +110,45 @@ describe('PromotionLock', () => {
     await lockFor('alice/1').acquire();
     expect(stored()?.holderIdentity).toBe('alice/1');
     expect(cluster.calls.filter((call) => call.includes('Lease'))).toEqual(['get Lease statefulset-kafka-stage', 'create Lease', 'get Lease statefulset-kafka-stage', 'create Lease']);
+  });
+
+  test('a conflict while releasing is re-read, and the Lease released when it is still ours', async () => {
+    const { cluster, lockFor, stored } = setup();
+    const lock = lockFor('alice/1');
+    await lock.acquire();
+    cluster.inject({ verb: 'replace', kind: 'Lease', code: 409 });
+    await lock.release();
+    expect(stored()).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1 });
+    expect(cluster.calls.slice(-4)).toEqual([
+      'get Lease statefulset-kafka-stage', 'replace Lease statefulset-kafka-stage', 'get Lease statefulset-kafka-stage', 'replace Lease statefulset-kafka-stage',
+    ]);
+  });
+
+  test('a Lease another holder took meanwhile is left to it', async () => {
+    const { clock, cluster, lockFor, stored, lost } = setup();
+    const lock = lockFor('alice/1');
+    await lock.acquire();
+    // alice's renewal fails until her Lease expires; bob takes it over; alice then stops.
+    cluster.inject({ verb: 'get', kind: 'Lease', code: 500 });
+    clock.advance(31_000);
+    await clock.runUntil(() => lost.length > 0);
+    await lockFor('bob/2').acquire();
+    await lock.release();
+    expect(stored()).toMatchObject({ holderIdentity: 'bob/2', leaseDurationSeconds: 30 });
+  });
+
+  test('a live Lease of a promoter in another PID namespace of a same-named host is never taken over', async () => {
+    const { lockFor, stored } = setup();
+    await lockFor('pod/7/ns-a/aaaa0001').acquire();
+    // In our namespace pid 7 names no process, which proves nothing about a process of another namespace.
+    const self: PromoterProcess = { host: 'pod', pid: 1, scope: 'ns-b', nonce: 'bbbb0002' };
+    const refusal = await lockFor(formatLeaseHolder(self), (holder) => isLeaseHolderGone(holder, self, () => false)).acquire()
+      .catch((error) => error);
+    expect(RuntimeError.is(refusal, 'lock-held')).toBe(true);
+    expect(stored()?.holderIdentity).toBe('pod/7/ns-a/aaaa0001');
+    // The same pid in our own namespace and boot does name a process we can check: gone, so taken over at once.
+    const sameScope: PromoterProcess = { ...self, scope: 'ns-a' };
+    await lockFor(formatLeaseHolder(sameScope), (holder) => isLeaseHolderGone(holder, sameScope, () => false)).acquire();
+    expect(stored()).toMatchObject({ holderIdentity: 'pod/1/ns-a/bbbb0002', leaseTransitions: 1 });
   });
 });

@@ -10,6 +10,7 @@ import { undoWorkload, UndoEvent } from '../../runtime/undo-workload';
 import { parseWorkloadRef, shortRef } from '../../runtime/workload-ref';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
+import { localPromoterGone, promoterIdentity } from '../promoter-identity';
 import { kubectlObjectName } from '../render/history-text';
 import { promotionEventLine } from '../render/promotion-text';
 
@@ -70,7 +71,8 @@ export function registerUndoCommand(program: Command, context: CliContext): void
         workload: ref,
         plan: options.plan,
         timeoutMs,
-        holder: `kubectl-stage-undo@${process.pid}`,
+        holder: promoterIdentity(),
+        holderGone: localPromoterGone,
         signal: context.io.signal,
         onEvent: (event) => {
           const line = promotionEventLine(event, ref);
