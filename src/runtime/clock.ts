@@ -12,7 +12,11 @@ export interface RuntimeClock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** The wall clock: `Date.now()` and `setTimeout`. */
+// The longest delay a Node timer holds: a longer one overflows and fires after 1 ms, which turned a 600h wait into a
+// busy loop. Longer sleeps are taken in chunks of at most this.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The wall clock: `Date.now()` and `setTimeout`, in chunks a Node timer can hold. */
 export class SystemClock implements RuntimeClock {
   public now(): number {
     return Date.now();
@@ -24,14 +28,22 @@ export class SystemClock implements RuntimeClock {
         resolve();
         return;
       }
+      const until = Date.now() + (ms > 0 ? ms : 0);
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const onAbort = () => {
         clearTimeout(timer);
         resolve();
       };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.max(0, ms));
+      const wait = () => {
+        const left = until - Date.now();
+        if (left <= 0 && timer !== undefined) {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+          return;
+        }
+        timer = setTimeout(wait, Math.min(Math.max(0, left), MAX_TIMER_MS));
+      };
+      wait();
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }

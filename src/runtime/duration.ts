@@ -10,6 +10,10 @@ const UNIT_MS: Record<string, number> = {
   h: 3_600_000,
 };
 
+// The longest time.Duration Go can hold (int64 nanoseconds, 2562047h47m16.854775807s): time.ParseDuration refuses
+// anything longer as an overflow, so kubectl's flags do too.
+const MAX_DURATION_MS = 9_223_372_036_854.775;
+
 // Go's time.ParseDuration syntax (what kubectl's --timeout accepts): one or more "<number><unit>" terms.
 const TERM = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
 
@@ -37,7 +41,24 @@ export function parseDuration(text: string, flag: string): number {
     throw new RuntimeError('bad-input',
       `invalid duration "${text}" for ${flag}: use a number with a unit (ms, s, m, h), for example 30s, 5m or 1h30m`);
   }
+  if (total > MAX_DURATION_MS) {
+    throw new RuntimeError('bad-input', `invalid duration "${text}" for ${flag}: longer than the longest duration kubectl accepts (2562047h47m16s)`);
+  }
   return Math.round(total);
+}
+
+/**
+ * Parses a `--timeout` as kubectl's `rollout status --timeout` reads it: "The length of time to wait before ending
+ * watch, zero means never" (staging/src/k8s.io/kubectl/pkg/cmd/rollout/rollout_status.go).
+ *
+ * @param text the flag value, or undefined when the flag was not given
+ * @param flag the flag name, for the error message
+ * @returns milliseconds, or undefined for no limit (not given, or zero)
+ * @throws RuntimeError (`bad-input`) as {@link parseDuration}
+ */
+export function parseTimeout(text: string | undefined, flag: string): number | undefined {
+  const ms = text === undefined ? 0 : parseDuration(text, flag);
+  return ms === 0 ? undefined : ms;
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { formatDuration, parseDuration } from '../../src/runtime/duration';
+import { formatDuration, parseDuration, parseTimeout } from '../../src/runtime/duration';
 import { RuntimeError } from '../../src/runtime/runtime-error';
 
 describe('parseDuration', () => {
@@ -23,6 +23,27 @@ describe('parseDuration', () => {
     } catch (error) {
       expect(RuntimeError.is(error, 'bad-input')).toBe(true);
     }
+  });
+});
+
+describe('parseDuration bounds', () => {
+  test('the longest Go duration is accepted, anything longer is refused as Go refuses the overflow', () => {
+    expect(parseDuration('2562047h', '--soak')).toBe(2562047 * 3_600_000);
+    for (const text of ['2562048h', '1000000000h', '99999999999999999999h']) {
+      expect(() => parseDuration(text, '--soak')).toThrow(
+        `invalid duration "${text}" for --soak: longer than the longest duration kubectl accepts (2562047h47m16s)`);
+    }
+  });
+});
+
+describe('parseTimeout', () => {
+  test('zero means never, as kubectl rollout status --timeout has it; not given is no limit too', () => {
+    expect(parseTimeout('0', '--timeout')).toBeUndefined();
+    expect(parseTimeout('0s', '--timeout')).toBeUndefined();
+    expect(parseTimeout('0h0m', '--timeout')).toBeUndefined();
+    expect(parseTimeout(undefined, '--timeout')).toBeUndefined();
+    expect(parseTimeout('90s', '--timeout')).toBe(90_000);
+    expect(() => parseTimeout('soon', '--timeout')).toThrow('invalid duration "soon" for --timeout');
   });
 });
 
