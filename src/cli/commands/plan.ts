@@ -1,6 +1,7 @@
 // `kubectl-stage plan sts/NAME [--plan P]`: the partitions of the plan and the ordinals each step moves; reads only.
 import { Command } from 'commander';
 import { parseOutputFormat } from './output-format';
+import { checkPlanFlag } from './plan-flag';
 import { RolloutKeys } from '../../keys';
 import { KubeStatefulSet } from '../../runtime/kube-types';
 import { previewPlan } from '../../runtime/plan-preview';
@@ -24,6 +25,7 @@ export function registerPlanCommand(program: Command, context: CliContext): void
     .option('-o, --output <format>', 'text or json')
     .action(context.action(async (workload: string, options: { plan?: string; output?: string }, command: Command) => {
       const format = parseOutputFormat(options.output);
+      const planFlag = checkPlanFlag(options.plan);
       const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(workload, namespace, ['StatefulSet']);
       const sts = await readWorkload(cluster, ref) as KubeStatefulSet;
@@ -31,7 +33,7 @@ export function registerPlanCommand(program: Command, context: CliContext): void
       const replicas = statefulSetReplicas(sts);
       const state = decodePromotionState(sts.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], where);
       const resolved = resolvePartitionPlan({
-        flag: options.plan, statePlan: state?.plan, annotation: sts.metadata.annotations?.[RolloutKeys.PLAN_ANNOTATION], replicas, where,
+        flag: planFlag, statePlan: state?.plan, annotation: sts.metadata.annotations?.[RolloutKeys.PLAN_ANNOTATION], replicas, where,
       });
       const steps = previewPlan(sts, resolved);
       if (format === 'json') {

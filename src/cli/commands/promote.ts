@@ -3,8 +3,10 @@
 // mapped to the documented exit codes.
 import { Command, Option } from 'commander';
 import { parseOutputFormat } from './output-format';
+import { parseHttpUrl } from './parse-url';
+import { checkPlanFlag } from './plan-flag';
 import { promoteDaemonSet } from '../../runtime/daemonset-canary';
-import { parseDuration } from '../../runtime/duration';
+import { parseDuration, parseTimeout } from '../../runtime/duration';
 import { execInShell } from '../../runtime/external-gates';
 import { parseGate } from '../../runtime/gate-spec';
 import { controlPromotion, PromotionCommand } from '../../runtime/promotion-control';
@@ -75,7 +77,7 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
     .option('--to <target>', 'promote until this share (50%) or number (3) of pods runs the new revision')
     .option('--all', 'promote to the end of the plan (the default)')
     .option('--soak <duration>', 'watch each step\'s pods for infant mortality this long after they pass the gate', '0')
-    .option('--timeout <duration>', 'how long a step (or the rollback) may wait for its pods (default: no limit)')
+    .option('--timeout <duration>', 'how long a step (or the rollback) may wait for its pods; 0 means never (the default)')
     .addOption(new Option('--gate <gate>', 'an extra gate after each soak: http=URL, prom=QUERY, exec=COMMAND (repeatable)')
       .argParser((value: string, previous: string[]) => [...previous, value]).default([]))
     .option('--prometheus <url>', 'the Prometheus server prom= gates query')
@@ -89,22 +91,27 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
       const format = parseOutputFormat(flags.output);
       const target = targetFromFlags(flags);
       const soakMs = parseDuration(flags.soak ?? '0', '--soak');
-      const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
+      const timeoutMs = parseTimeout(flags.timeout, '--timeout');
       const gateTimeoutMs = parseDuration(flags.gateTimeout ?? '30s', '--gate-timeout');
-      const gates = flags.gate.map((text) => parseGate(text, { promCondition: flags.promCondition, prometheusUrl: flags.prometheus }));
+      if (gateTimeoutMs === 0) {
+        throw new RuntimeError('bad-input', `invalid --gate-timeout "${flags.gateTimeout}": a gate needs a time limit above 0, for example 30s`);
+      }
+      const plan = checkPlanFlag(flags.plan);
+      const prometheusUrl = flags.prometheus === undefined ? undefined : parseHttpUrl(flags.prometheus, '--prometheus', 'http://prometheus:9090');
+      const gates = flags.gate.map((text) => parseGate(text, { promCondition: flags.promCondition, prometheusUrl }));
       const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
       const options: PromotionOptions = {
         cluster,
         clock: context.clock,
         workload: ref,
-        plan: flags.plan,
+        plan,
         target,
         soakMs,
         timeoutMs,
         gates,
         gateIo: { fetch: (url, init) => fetch(url, init), exec: execInShell, clock: context.clock },
-        prometheusUrl: flags.prometheus,
+        prometheusUrl,
         gateTimeoutMs,
         approveEach: flags.approveEach ?? false,
         autoRollback: flags.autoRollback ?? false,

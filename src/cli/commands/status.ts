@@ -2,7 +2,7 @@
 // settles with --watch: a live view on a terminal, one line per change otherwise, one JSON object per change with -o json.
 import { Command } from 'commander';
 import { OutputFormat, parseOutputFormat } from './output-format';
-import { parseDuration } from '../../runtime/duration';
+import { parseTimeout } from '../../runtime/duration';
 import { RolloutReport } from '../../runtime/rollout-report';
 import { readRolloutSnapshot } from '../../runtime/rollout-snapshot';
 import { reportNeedsRevisions, reportSnapshot, watchRollout } from '../../runtime/rollout-watch';
@@ -25,11 +25,11 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
     .description('Show where a rollout stands by revision: staged, step k of n, or complete, and the pods in the way')
     .argument('<workload>', 'sts/NAME or ds/NAME')
     .option('-w, --watch', 'keep reporting until the rollout settles (staged, step complete, or complete)')
-    .option('--timeout <duration>', 'with --watch: give up after this long (exit code 3), e.g. 10m')
+    .option('--timeout <duration>', 'with --watch: give up after this long (exit code 3), e.g. 10m; 0 means never')
     .option('-o, --output <format>', 'text, or json (one object per line)')
     .action(context.action(async (workload: string, options: StatusOptions, command: Command) => {
       const format = parseOutputFormat(options.output);
-      const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout, '--timeout');
+      const timeoutMs = parseTimeout(options.timeout, '--timeout');
       const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
       const print = reportPrinter(context, format);

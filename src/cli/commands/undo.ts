@@ -2,8 +2,9 @@
 // way out of the forced-rollback trap (#67250): the stuck pods are named, then deleted, only those.
 import { Command } from 'commander';
 import { parseInteger } from './parse-integer';
+import { checkPlanFlag } from './plan-flag';
 import { exitCodeForOutcome } from './promote';
-import { parseDuration } from '../../runtime/duration';
+import { parseTimeout } from '../../runtime/duration';
 import { promoteStatefulSet } from '../../runtime/promotion-engine';
 import { RuntimeError } from '../../runtime/runtime-error';
 import { undoWorkload, UndoEvent } from '../../runtime/undo-workload';
@@ -34,7 +35,8 @@ export function registerUndoCommand(program: Command, context: CliContext): void
     .option('--no-escape-trap', 'do not delete pods stuck on the abandoned revision (kubernetes/kubernetes#67250)')
     .action(context.action(async (workload: string, options: UndoOptions, command: Command) => {
       const toRevision = parseInteger(options.toRevision, '--to-revision');
-      const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout, '--timeout');
+      const timeoutMs = parseTimeout(options.timeout, '--timeout');
+      const plan = checkPlanFlag(options.plan);
       if (!options.throughPlan && (options.plan !== undefined || options.timeout !== undefined)) {
         throw new RuntimeError('bad-input', '--plan and --timeout apply only with --through-plan');
       }
@@ -44,6 +46,8 @@ export function registerUndoCommand(program: Command, context: CliContext): void
       const print = (event: UndoEvent) => {
         if (event.type === 'decided') {
           context.io.stdout(`${name} ${event.decision.message}\n`);
+        } else if (event.type === 'held') {
+          context.io.stdout(`${event.held.message}\n`);
         } else if (event.type === 'trap') {
           context.io.stdout(`${event.trap.message}\n`);
         } else {
@@ -57,7 +61,7 @@ export function registerUndoCommand(program: Command, context: CliContext): void
         toRevision,
         mode: options.throughPlan ? 'through-plan' : 'all-at-once',
         escapeTrap: options.escapeTrap,
-        plan: options.plan,
+        plan,
         onEvent: print,
         signal: context.io.signal,
       });
@@ -69,7 +73,7 @@ export function registerUndoCommand(program: Command, context: CliContext): void
         cluster,
         clock: context.clock,
         workload: ref,
-        plan: options.plan,
+        plan,
         timeoutMs,
         holder: promoterIdentity(),
         holderGone: localPromoterGone,
