@@ -11,7 +11,7 @@ import { decodePromotionState, TERMINAL_PHASES } from './promotion-state';
 import { readRolloutSnapshot, resourceName } from './rollout-snapshot';
 import { RuntimeError } from './runtime-error';
 import { isGenerationObserved, isOrderedReady, statefulSetReplicas } from './statefulset-facts';
-import { decideUndo, UndoDecision, UndoMode } from './undo';
+import { decideUndo, HeldPods, podsHeldFromRevision, UndoDecision, UndoMode } from './undo';
 import { watchUntilChange } from './watch-until-change';
 import { describeRef, WorkloadRef } from './workload-ref';
 import { labelSelectorToString } from '../internal/label-selector';
@@ -21,6 +21,8 @@ import { RolloutKeys } from '../keys';
 export type UndoEvent =
   /** The decision (kubectl's message: `rolled back`, `skipped rollback (...)`). */
   | { readonly type: 'decided'; readonly decision: UndoDecision }
+  /** The restored revision moves not every pod: `held` says which stay, why, and what moves them. */
+  | { readonly type: 'held'; readonly held: HeldPods }
   /** The trap was found: `message` names the pods about to be deleted. */
   | { readonly type: 'trap'; readonly trap: ForcedRollbackTrap }
   /** One stuck pod was deleted. */
@@ -53,6 +55,11 @@ export interface UndoWorkloadOptions {
 /** What undo did. */
 export interface UndoOutcome {
   readonly decision: UndoDecision;
+  /**
+   * The pods the StatefulSet's partition (or OnDelete) keeps off the restored revision; unset when every pod goes to
+   * it, and after a `through-plan` restore, which stages every pod on purpose.
+   */
+  readonly held?: HeldPods;
   /** The trap check, when one ran (StatefulSets under OrderedReady after a restore). */
   readonly trap?: ForcedRollbackTrap;
   /** The pods deleted to escape the trap. */
@@ -96,9 +103,17 @@ export async function undoWorkload(options: UndoWorkloadOptions): Promise<UndoOu
     }
   }
   emit({ type: 'decided', decision });
-  const sts = snapshot.workload as KubeStatefulSet;
-  if (ref.kind !== 'StatefulSet' || !isOrderedReady(sts) || options.escapeTrap === false) {
+  if (ref.kind !== 'StatefulSet') {
     return { decision, deletedPods: [] };
+  }
+  const sts = snapshot.workload as KubeStatefulSet;
+  const restaged = options.mode === 'through-plan' && decision.action === 'patch';
+  const held = restaged ? undefined : podsHeldFromRevision(sts, snapshot.pods, decision.revision);
+  if (held) {
+    emit({ type: 'held', held });
+  }
+  if (!isOrderedReady(sts) || options.escapeTrap === false) {
+    return { decision, held, deletedPods: [] };
   }
   // A skipped rollback can still be trapped: the template was reverted by hand, and the broken pods stayed. Without a
   // patch, the snapshot just read is current unless the controller has yet to observe the StatefulSet.
@@ -110,7 +125,7 @@ export async function undoWorkload(options: UndoWorkloadOptions): Promise<UndoOu
   }
   const trap = detectForcedRollbackTrap(observed, pods);
   if (!trap.trapped) {
-    return { decision, trap, deletedPods: [] };
+    return { decision, held, trap, deletedPods: [] };
   }
   emit({ type: 'trap', trap });
   const deletedPods: string[] = [];
@@ -127,7 +142,7 @@ export async function undoWorkload(options: UndoWorkloadOptions): Promise<UndoOu
     deletedPods.push(stuck.pod);
     emit({ type: 'pod-deleted', pod: stuck.pod });
   }
-  return { decision, trap, deletedPods };
+  return { decision, held, trap, deletedPods };
 }
 
 // The StatefulSet once its controller has observed the latest generation (the restored template and its revision).

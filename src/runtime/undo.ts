@@ -2,10 +2,11 @@
 // which are identical but for the kind): which revision to restore, whether the live template already is it, and the
 // patch that restores it. Pure: the command sends the patch.
 import { PartitionPlan } from '../partition-plan';
-import { KubeControllerRevision, KubeStatefulSet, KubeWorkload } from './kube-types';
-import { revisionTemplate, templateMatchesRevision } from './revision-history';
+import { KubeControllerRevision, KubePod, KubeStatefulSet, KubeWorkload } from './kube-types';
+import { isPodTerminating, podName, podRevision } from './pod-facts';
+import { revisionHash, revisionTemplate, templateMatchesRevision } from './revision-history';
 import { RuntimeError } from './runtime-error';
-import { isOnDelete } from './statefulset-facts';
+import { isOnDelete, logicalPartition, physicalPartition, podsByOrdinal, startOrdinal } from './statefulset-facts';
 import { WorkloadKind } from './workload-ref';
 
 /** kubectl's message after restoring a revision. */
@@ -103,4 +104,41 @@ export function decideUndo(
     },
     message: `${ROLLED_BACK} (staged: the template of revision ${revision.revision} is the update revision, no pod moved yet)`,
   };
+}
+
+/** The pods a StatefulSet's update strategy keeps off the revision an undo restored, and what moves them. */
+export interface HeldPods {
+  /** The pods, lowest ordinal first. */
+  readonly pods: readonly string[];
+  /** What holds them, what that means and what to run: one line for the person. */
+  readonly message: string;
+}
+
+/**
+ * The pods that restoring `revision` leaves where they are (pure): under RollingUpdate those below the partition
+ * (all of them when the update is staged, as after an automatic rollback or a re-applied staged manifest), under
+ * OnDelete every pod, unless already on the revision. kubectl says `rolled back` either way; this says that no pod (or
+ * not every pod) moved, and how to move them. Undefined when every pod goes to the revision.
+ *
+ * @param sts the StatefulSet as read before the undo (its partition and strategy are what the undo keeps)
+ * @param pods its pods
+ * @param revision the revision the undo restores
+ */
+export function podsHeldFromRevision(sts: KubeStatefulSet, pods: readonly KubePod[], revision: KubeControllerRevision): HeldPods | undefined {
+  const name = sts.metadata.name ?? '';
+  const target = revisionHash('StatefulSet', revision);
+  const onDelete = isOnDelete(sts);
+  const below = startOrdinal(sts) + logicalPartition(sts);
+  const held = [...podsByOrdinal(sts, pods)].sort(([a], [b]) => a - b)
+    .filter(([ordinal, pod]) => (onDelete || ordinal < below) && !isPodTerminating(pod) && podRevision(pod) !== target)
+    .map(([, pod]) => podName(pod));
+  if (held.length === 0) {
+    return undefined;
+  }
+  const what = onDelete ? 'the OnDelete update strategy moves pods only when they are deleted' : `partition ${physicalPartition(sts)} holds them`;
+  const moved = held.length === pods.length ? 'no pod moved' : `${held.length} of ${pods.length} pods did not move`;
+  const move = onDelete
+    ? 'delete them one at a time to roll them ("kubectl delete pod NAME")'
+    : `roll them along the plan with "kubectl-stage promote sts/${name}" ("undo --through-plan" restores and rolls in one go)`;
+  return { pods: held, message: `${moved}: ${held.join(', ')} stay off the restored revision ${target} because ${what}; ${move}` };
 }

@@ -1,9 +1,9 @@
-import { daemonSet, statefulSet } from './kube-fixtures';
+import { daemonSet, pod, statefulSet } from './kube-fixtures';
 import { revision, withTemplate } from './revision-fixtures';
 import { PartitionPlan } from '../../src/partition-plan';
 import { revisionTemplate } from '../../src/runtime/revision-history';
 import { RuntimeError } from '../../src/runtime/runtime-error';
-import { decideUndo, findUndoRevision } from '../../src/runtime/undo';
+import { decideUndo, findUndoRevision, podsHeldFromRevision } from '../../src/runtime/undo';
 
 const history = [revision({ revision: 3, image: 'app:3' }), revision({ revision: 1, image: 'app:1' }), revision({ revision: 2, image: 'app:2' })];
 
@@ -75,5 +75,33 @@ describe('decideUndo', () => {
 
   test('errors come before the template comparison', () => {
     expect(() => decideUndo('StatefulSet', sts, history, 9)).toThrow('unable to find specified revision 9 in history');
+  });
+});
+
+describe('podsHeldFromRevision', () => {
+  // history[2] is revision 2, whose pods carry hash web-h2.
+  const pods = (revisions: string[]) => revisions.map((revision, ordinal) => pod({ name: `web-${ordinal}`, revision, readyForSeconds: 60 }));
+
+  test('a pinned partition holds every pod off the restored revision', () => {
+    const held = podsHeldFromRevision(statefulSet({ partition: PartitionPlan.STAGED_PARTITION }), pods(['web-h3', 'web-h3', 'web-h3']), history[2]);
+    expect(held).toEqual({
+      pods: ['web-0', 'web-1', 'web-2'],
+      message: 'no pod moved: web-0, web-1, web-2 stay off the restored revision web-h2 because partition 32767 holds them; '
+        + 'roll them along the plan with "kubectl-stage promote sts/web" ("undo --through-plan" restores and rolls in one go)',
+    });
+  });
+
+  test('a partition in the middle holds only the pods below it that run another revision', () => {
+    const held = podsHeldFromRevision(statefulSet({ partition: 2 }), pods(['web-h2', 'web-h3', 'web-h3']), history[2]);
+    expect(held?.pods).toEqual(['web-1']);
+    expect(held?.message).toMatch(/^1 of 3 pods did not move: web-1 stay off the restored revision web-h2 because partition 2 holds them; /);
+  });
+
+  test('OnDelete holds every pod off the revision; partition 0, or pods on the revision already, hold none', () => {
+    expect(podsHeldFromRevision(statefulSet({ strategy: 'OnDelete' }), pods(['web-h3', 'web-h2', 'web-h3']), history[2])?.message).toBe(
+      '2 of 3 pods did not move: web-0, web-2 stay off the restored revision web-h2 because the OnDelete update strategy moves pods only when '
+      + 'they are deleted; delete them one at a time to roll them ("kubectl delete pod NAME")');
+    expect(podsHeldFromRevision(statefulSet({ partition: 0 }), pods(['web-h3', 'web-h3', 'web-h3']), history[2])).toBeUndefined();
+    expect(podsHeldFromRevision(statefulSet({ partition: 2 }), pods(['web-h2', 'web-h2', 'web-h3']), history[2])).toBeUndefined();
   });
 });
