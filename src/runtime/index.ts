@@ -41,3 +41,4 @@ export * from './daemonset-canary-strategy';
 export * from './daemonset-canary-decision';
 export * from './daemonset-canary';
 export * from './watch-until-change';
+export * from './workload-events';

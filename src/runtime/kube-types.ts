@@ -195,5 +195,35 @@ export interface KubeNode {
   readonly metadata: KubeObjectMeta;
 }
 
+/** An object reference, as an Event's `involvedObject` holds it. */
+export interface KubeObjectReference {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid?: string;
+  readonly resourceVersion?: string;
+}
+
+/** A core/v1 Event, the fields `kubectl describe` and event-based alerting read. */
+export interface KubeEvent {
+  readonly apiVersion: 'v1';
+  readonly kind: 'Event';
+  readonly metadata: KubeObjectMeta;
+  readonly involvedObject: KubeObjectReference;
+  /** `Normal` or `Warning`. */
+  readonly type: string;
+  readonly reason: string;
+  readonly message: string;
+  readonly action: string;
+  readonly source: { readonly component: string };
+  readonly reportingComponent: string;
+  readonly reportingInstance: string;
+  readonly eventTime: string;
+  readonly firstTimestamp: string;
+  readonly lastTimestamp: string;
+  readonly count: number;
+}
+
 /** A workload the runtime promotes. */
 export type KubeWorkload = KubeStatefulSet | KubeDaemonSet;

@@ -12,6 +12,7 @@ import { decodePromotionState, encodePromotionState, PromotionState, TERMINAL_PH
 import { readWorkload } from './rollout-snapshot';
 import { RuntimeError } from './runtime-error';
 import { BlockingPod } from './step-gate';
+import { WorkloadEventRecorder } from './workload-events';
 import { WorkloadObserver } from './workload-observer';
 import { describeRef, WorkloadKind } from './workload-ref';
 
@@ -34,6 +35,8 @@ export class PromotionSession<W extends KubeWorkload> {
   public readonly observer: WorkloadObserver<W>;
   /** The workload's Lease. */
   public readonly lock: PromotionLock;
+  // Steps, failures, rollbacks and the end, as Kubernetes Events on the workload.
+  private readonly events: WorkloadEventRecorder;
   private lastWaiting = '';
   private approvalAsked = -1;
   private approvedStep = -1;
@@ -55,6 +58,13 @@ export class PromotionSession<W extends KubeWorkload> {
       leaseDurationSeconds: options.leaseDurationSeconds,
       holderGone: options.holderGone,
       onLost: () => this.observer.notify(),
+    });
+    this.events = new WorkloadEventRecorder({
+      cluster: this.cluster,
+      clock: options.clock,
+      ref: options.workload,
+      workload: () => this.observer.snapshot().workload,
+      instance: options.holder,
     });
   }
 
@@ -92,13 +102,17 @@ export class PromotionSession<W extends KubeWorkload> {
     };
   }
 
-  /** Starts the observer, runs `loop`, then stops the observer and releases the Lease whatever happened. */
+  /**
+   * Starts the observer, runs `loop`, then stops the observer, waits for the Events still being written and releases
+   * the Lease, whatever happened.
+   */
   public async run(loop: () => Promise<PromotionOutcome>): Promise<PromotionOutcome> {
     try {
       await this.observer.start();
       return await loop();
     } finally {
       await this.observer.stop();
+      await this.events.flush();
       await this.lock.release().catch(() => undefined);
     }
   }
@@ -258,11 +272,12 @@ export class PromotionSession<W extends KubeWorkload> {
     }
   }
 
-  /** Sends an event to the caller. */
+  /** Sends an event to the caller, and records the Kubernetes Event it becomes, if any. */
   public emit(event: PromotionEvent): void {
     if (event.type !== 'waiting' && event.type !== 'paused') {
       this.lastWaiting = '';
     }
+    this.events.record(event);
     this.options.onEvent?.(event);
   }
 

@@ -80,7 +80,7 @@ describe('decideUndo', () => {
 
 describe('podsHeldFromRevision', () => {
   // history[2] is revision 2, whose pods carry hash web-h2.
-  const pods = (revisions: string[]) => revisions.map((revision, ordinal) => pod({ name: `web-${ordinal}`, revision, readyForSeconds: 60 }));
+  const pods = (hashes: string[]) => hashes.map((hash, ordinal) => pod({ name: `web-${ordinal}`, revision: hash, readyForSeconds: 60 }));
 
   test('a pinned partition holds every pod off the restored revision', () => {
     const held = podsHeldFromRevision(statefulSet({ partition: PartitionPlan.STAGED_PARTITION }), pods(['web-h3', 'web-h3', 'web-h3']), history[2]);
