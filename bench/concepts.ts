@@ -12,7 +12,7 @@ import { ZooKeeperEnsemble } from '../src/zookeeper-ensemble';
 export interface BenchConcept {
   /** Short name used on the command line and in the results table. */
   readonly name: string;
-  /** Adds instance `index` (its own name and namespace) to `chart` using our construct. */
+  /** Adds instance `index` (its own names) to `chart` using our construct. */
   addOurs(chart: Chart, index: number): void;
   /** Adds instance `index` to `chart` as a user without this library would write it (cdk8s-plus-28 and L1). */
   addBaseline(chart: Chart, index: number): void;
@@ -23,27 +23,25 @@ export function instanceName(concept: string, index: number): string {
   return `${concept}-bench-${index}`;
 }
 
-/** Namespace of instance `index`; distinct per instance so node-exporter's fixed names do not collide. */
-export function instanceNamespace(index: number): string {
-  return `bench-ns-${index}`;
-}
+/** Namespace of every instance: the benchmark chart has none, so our constructs use `default` and so do the baselines. */
+const NAMESPACE = 'default';
 
 /** The three constructs issue 6 benchmarks. */
 export const CONCEPTS: readonly BenchConcept[] = [
   {
     name: 'kafka',
-    addOurs: (chart, i) => new KafkaCluster(chart, `kafka-${i}`, { name: instanceName('kafka', i), namespace: instanceNamespace(i) }),
-    addBaseline: (chart, i) => addKafkaBaseline(chart, `kafka-${i}`, instanceName('kafka', i), instanceNamespace(i)),
+    addOurs: (chart, i) => new KafkaCluster(chart, `kafka-${i}`, { name: instanceName('kafka', i) }),
+    addBaseline: (chart, i) => addKafkaBaseline(chart, `kafka-${i}`, instanceName('kafka', i), NAMESPACE),
   },
   {
     name: 'zookeeper',
-    addOurs: (chart, i) => new ZooKeeperEnsemble(chart, `zookeeper-${i}`, { name: instanceName('zookeeper', i), namespace: instanceNamespace(i) }),
-    addBaseline: (chart, i) => addZooKeeperBaseline(chart, `zookeeper-${i}`, instanceName('zookeeper', i), instanceNamespace(i)),
+    addOurs: (chart, i) => new ZooKeeperEnsemble(chart, `zookeeper-${i}`, { name: instanceName('zookeeper', i) }),
+    addBaseline: (chart, i) => addZooKeeperBaseline(chart, `zookeeper-${i}`, instanceName('zookeeper', i), NAMESPACE),
   },
   {
     name: 'node-exporter',
-    addOurs: (chart, i) => new NodeExporter(chart, `node-exporter-${i}`, { name: instanceName('node-exporter', i), namespace: instanceNamespace(i), scrapeService: true }),
-    addBaseline: (chart, i) => addNodeExporterBaseline(chart, `node-exporter-${i}`, instanceName('node-exporter', i), instanceNamespace(i)),
+    addOurs: (chart, i) => new NodeExporter(chart, `node-exporter-${i}`, { name: instanceName('node-exporter', i), scrapeService: true }),
+    addBaseline: (chart, i) => addNodeExporterBaseline(chart, `node-exporter-${i}`, instanceName('node-exporter', i), NAMESPACE),
   },
 ];
 

@@ -6,10 +6,9 @@ import { KafkaCluster, PartitionPlan, StatefulSetRollout } from '../src';
 /** Builds the app into `outdir` (call `synth()` on the result to write it). */
 export function buildKafkaKraftApp(outdir: string): App {
   const app = new App({ outdir });
-  const chart = new Chart(app, 'kafka-kraft');
+  const chart = new Chart(app, 'kafka-kraft', { namespace: 'streaming' });
   new KafkaCluster(chart, 'kafka', {
     name: 'events',
-    namespace: 'streaming',
     replicas: 3,
     controllers: 3,
     storageSize: Size.gibibytes(100),

@@ -5,10 +5,9 @@ import { LogCollector } from '../src';
 /** Builds the app into `outdir` (call `synth()` on the result to write it). */
 export function buildLogCollectorApp(outdir: string): App {
   const app = new App({ outdir });
-  const chart = new Chart(app, 'logging');
+  const chart = new Chart(app, 'logging', { namespace: 'kube-system' });
   new LogCollector(chart, 'fluentd', {
     name: 'fluentd',
-    namespace: 'kube-system',
     image: 'fluent/fluentd-kubernetes-daemonset:v1.17-debian-elasticsearch8-1',
     env: { FLUENT_ELASTICSEARCH_HOST: 'elasticsearch.logging.svc.cluster.local', FLUENT_ELASTICSEARCH_PORT: '9200' },
   });

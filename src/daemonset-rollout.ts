@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { PercentOrCount } from './percent-or-count';
+import { wholeSeconds } from './prop-validation';
 import { RolloutBudget } from './rollout-budget';
 
 /** Options every DaemonSet rollout accepts. */
@@ -87,8 +88,11 @@ export class DaemonSetRollout {
 
   private constructor(type: string, options: DaemonSetRollingUpdateOptions, budget?: RolloutBudget) {
     const limit = options.revisionHistoryLimit;
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0 || limit > 2147483647)) {
       throw new Error(`DaemonSetRollout: invalid revisionHistoryLimit ${limit}: use a non-negative integer`);
+    }
+    if (options.minReady !== undefined) {
+      wholeSeconds('DaemonSetRollout', 'minReady', options.minReady);
     }
     this.type = type;
     this.options = options;
@@ -105,7 +109,7 @@ export class DaemonSetRollout {
   public _toSpec(): DaemonSetRolloutSpec {
     return {
       updateStrategy: this.updateStrategy(),
-      ...(this.options.minReady === undefined ? {} : { minReadySeconds: this.options.minReady.toSeconds() }),
+      ...(this.options.minReady === undefined ? {} : { minReadySeconds: wholeSeconds('DaemonSetRollout', 'minReady', this.options.minReady) }),
       ...(this.options.revisionHistoryLimit === undefined ? {} : { revisionHistoryLimit: this.options.revisionHistoryLimit }),
     };
   }

@@ -1,16 +1,13 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { invalidProp } from './workload-defaults';
+import { NameRule, requireLabels, requireNames } from './prop-validation';
+import { ValidationError } from './validation-error';
+import { invalidProp, namespaceOf, requireReplicas } from './workload-defaults';
 
 /** Props of {@link DisruptionBudget}. */
 export interface DisruptionBudgetProps {
-  /** `metadata.name`. */
+  /** `metadata.name`. The namespace is the Chart's. */
   readonly name: string;
-  /**
-   * Namespace.
-   * @default 'default'
-   */
-  readonly namespace?: string;
   /** Labels selecting the pods; the same labels the workload's selector uses. */
   readonly selector: { [key: string]: string };
   /**
@@ -22,7 +19,7 @@ export interface DisruptionBudgetProps {
   readonly replicas: number;
   /**
    * Pods that may be down at once by voluntary disruption. Give this or `minAvailable`, not both.
-   * @default - 1, or the quorum tolerance when `quorum` is set
+   * @default - 1 (0 for a single pod, which the budget then keeps), or the quorum tolerance when `quorum` is set
    */
   readonly maxUnavailable?: number;
   /**
@@ -62,21 +59,27 @@ export class DisruptionBudget extends Construct {
 
   constructor(scope: Construct, id: string, props: DisruptionBudgetProps) {
     super(scope, id);
+    requireNames(this, 'name', props.name, (name) => [{ kind: 'PodDisruptionBudget', name, rule: NameRule.SUBDOMAIN }]);
+    requireReplicas(this, 'replicas', props.replicas);
+    requireLabels(this, 'selector', props.selector);
+    requireLabels(this, 'labels', props.labels);
     if (props.maxUnavailable !== undefined && props.minAvailable !== undefined) {
-      throw new Error(invalidProp(this, 'minAvailable', props.minAvailable, 'give maxUnavailable or minAvailable, not both'));
+      throw new ValidationError(this, 'minAvailable', props.minAvailable, 'give maxUnavailable or minAvailable, not both');
     }
     for (const [property, value] of [['maxUnavailable', props.maxUnavailable], ['minAvailable', props.minAvailable]] as const) {
       if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
-        throw new Error(invalidProp(this, property, value, 'use a whole number of 0 or more'));
+        throw new ValidationError(this, property, value, 'use a whole number of 0 or more');
       }
     }
     const tolerance = DisruptionBudget.quorumTolerance(props.replicas);
-    const maxUnavailable = props.minAvailable === undefined ? props.maxUnavailable ?? (props.quorum ? tolerance : 1) : undefined;
+    // The default never lets every pod go: a single pod is kept (a drain waits for it to be moved by hand).
+    const defaultMaxUnavailable = props.quorum ? tolerance : Math.min(1, props.replicas - 1);
+    const maxUnavailable = props.minAvailable === undefined ? props.maxUnavailable ?? defaultMaxUnavailable : undefined;
     this.allowedDisruptions = maxUnavailable ?? props.replicas - (props.minAvailable ?? 0);
     this.node.addValidation({ validate: () => this.validate(props, tolerance) });
 
     this.apiObject = new kplus.k8s.KubePodDisruptionBudget(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace ?? 'default', labels: { ...(props.labels ?? props.selector) } },
+      metadata: { name: props.name, namespace: namespaceOf(this), labels: { ...(props.labels ?? props.selector) } },
       spec: {
         selector: { matchLabels: { ...props.selector } },
         maxUnavailable: maxUnavailable === undefined ? undefined : kplus.k8s.IntOrString.fromNumber(maxUnavailable),

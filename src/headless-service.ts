@@ -1,15 +1,13 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { NameRule, requireAnnotations, requireLabels, requireNames, requirePort, requirePortName, requireSubdomain, requireUnique } from './prop-validation';
+import { ValidationError } from './validation-error';
+import { namespaceOf } from './workload-defaults';
 
 /** Props of {@link HeadlessService}. */
 export interface HeadlessServiceProps {
-  /** `metadata.name`; the middle part of every pod's DNS name. */
+  /** `metadata.name` (a DNS-1035 label); the middle part of every pod's DNS name. The namespace is the Chart's. */
   readonly name: string;
-  /**
-   * Namespace.
-   * @default 'default'
-   */
-  readonly namespace?: string;
   /** Labels that select the pods; they must be labels of the pod template. */
   readonly selector: { [key: string]: string };
   /**
@@ -47,12 +45,12 @@ export interface HeadlessServiceProps {
  *   selector: { 'app.kubernetes.io/instance': 'zk' },
  *   ports: [{ name: 'server', port: 2888 }],
  * });
- * hs.podHost('zk', 0); // zk-0.zk-hs.default.svc.cluster.local
+ * hs.podHost('zk', 0); // zk-0.zk-hs.<the Chart's namespace>.svc.cluster.local
  */
 export class HeadlessService extends Construct {
   /** `metadata.name` of the Service. */
   public readonly name: string;
-  /** Namespace of the Service. */
+  /** Namespace of the Service: the Chart's, or `default`. */
   public readonly namespace: string;
   /** The DNS domain of the pods: `<service>.<namespace>.svc.<clusterDomain>`. */
   public readonly domain: string;
@@ -61,14 +59,25 @@ export class HeadlessService extends Construct {
 
   constructor(scope: Construct, id: string, props: HeadlessServiceProps) {
     super(scope, id);
-    this.name = props.name;
-    this.namespace = props.namespace ?? 'default';
-    this.domain = `${this.name}.${this.namespace}.svc.${props.clusterDomain ?? 'cluster.local'}`;
-    for (const port of props.ports) {
+    this.name = requireNames(this, 'name', props.name, (name) => [{ kind: 'Service', name, rule: NameRule.DNS1035 }]);
+    this.namespace = namespaceOf(this);
+    const clusterDomain = requireSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
+    this.domain = `${this.name}.${this.namespace}.svc.${clusterDomain}`;
+    requireLabels(this, 'selector', props.selector);
+    requireLabels(this, 'labels', props.labels);
+    requireAnnotations(this, 'annotations', props.annotations);
+    props.ports.forEach((port, index) => {
       if (!port.name) {
-        throw new Error(`${this.node.path}: ports: port ${port.port} has no name; name every port of a headless Service`);
+        throw new ValidationError(this, `ports[${index}].name`, port.name, `name every port of a headless Service (port ${port.port} has none)`);
       }
-    }
+      requirePortName(this, `ports[${index}].name`, port.name);
+      requirePort(this, `ports[${index}].port`, port.port);
+      if (port.targetPort !== undefined) {
+        requirePort(this, `ports[${index}].targetPort`, port.targetPort);
+      }
+    });
+    requireUnique(this, (index) => `ports[${index}].name`, props.ports.map((port) => port.name), 'a Service port name');
+    requireUnique(this, (index) => `ports[${index}].port`, props.ports.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`), 'a Service port and protocol');
     this.apiObject = new kplus.k8s.KubeService(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: { ...(props.labels ?? props.selector) }, annotations: props.annotations },
       spec: {

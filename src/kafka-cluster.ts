@@ -2,10 +2,12 @@ import { createHash } from 'crypto';
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { requireImage, requireNames, requireWholeNumber, wholeMebibytes, wholeSeconds } from './prop-validation';
 import { StatefulService } from './stateful-service';
+import { ValidationError } from './validation-error';
 import {
-  annotateWorkload, invalidProp, requireReplicas, resourceRequirements, secureContainerSecurityContext, securePodSpec,
-  volumeClaimTemplate, workloadLabels,
+  annotateWorkload, invalidProp, memoryLimitMebibytes, namespaceOf, requireReplicas, requireStatefulOptions, resourceRequirements,
+  secureContainerSecurityContext, securePodSpec, statefulServiceNames, volumeClaimTemplate, workloadLabels,
 } from './workload-defaults';
 import { PodAntiAffinity, StatefulWorkloadOptions } from './workload-options';
 import { ZooKeeperEnsemble } from './zookeeper-ensemble';
@@ -13,13 +15,15 @@ import { ZooKeeperEnsemble } from './zookeeper-ensemble';
 /** Props of {@link KafkaCluster}. */
 export interface KafkaClusterProps extends StatefulWorkloadOptions {
   /**
-   * Name of the broker StatefulSet; its headless Service is `<name>-hs`, its budget `<name>-pdb`, and a
-   * separate controller pool is `<name>-controller`.
+   * Name of the broker StatefulSet (at most 52 characters, 41 with `controllers`); its headless Service is
+   * `<name>-hs`, its budget `<name>-pdb`, and a separate controller pool is `<name>-controller`. The namespace is
+   * the Chart's.
    * @default 'kafka'
    */
   readonly name?: string;
   /**
-   * Container image. ZooKeeper mode needs Kafka 3.x (Kafka 4 removed it).
+   * Container image. ZooKeeper mode needs Kafka 3.x (Kafka 4 removed it): a 4.x tag, or `apache/kafka` without a
+   * tag or with `latest`, is rejected in ZooKeeper mode.
    * @default - 'apache/kafka:4.1.0' in KRaft mode, 'apache/kafka:3.9.1' in ZooKeeper mode
    */
   readonly image?: string;
@@ -29,18 +33,18 @@ export interface KafkaClusterProps extends StatefulWorkloadOptions {
    */
   readonly zooKeeper?: ZooKeeperEnsemble;
   /**
-   * ZooKeeper chroot path for this cluster, e.g. `/kafka` (ZooKeeper mode only).
+   * ZooKeeper chroot path for this cluster, e.g. `/kafka`: an absolute ZooKeeper path (ZooKeeper mode only).
    * @default - the root
    */
   readonly zooKeeperChroot?: string;
   /**
-   * KRaft only: run this many dedicated controllers in a separate StatefulSet (3 or 5 recommended) instead
-   * of giving every broker the controller role too.
+   * KRaft only: run this many dedicated controllers (at most 100, below the brokers' node ids) in a separate
+   * StatefulSet (3 or 5 recommended) instead of giving every broker the controller role too.
    * @default - combined broker and controller roles
    */
   readonly controllers?: number;
   /**
-   * KRaft cluster id (22 characters of base64url, as `kafka-storage.sh random-uuid` prints).
+   * KRaft cluster id (22 characters of base64url, as `kafka-storage.sh random-uuid` prints); KRaft mode only.
    * @default - derived from the namespace and name, so it is stable across synths
    */
   readonly clusterId?: string;
@@ -65,18 +69,18 @@ export interface KafkaClusterProps extends StatefulWorkloadOptions {
    */
   readonly transactionStateLogReplicationFactor?: number;
   /**
-   * JVM heap (`-Xms` and `-Xmx`).
+   * JVM heap (`-Xms` and `-Xmx`), whole mebibytes below the memory limit.
    * @default Size.gibibytes(1)
    */
   readonly heap?: Size;
   /**
-   * Time a broker gets for a controlled shutdown.
+   * Time a broker gets for a controlled shutdown, in whole seconds.
    * @default Duration.minutes(5)
    */
   readonly terminationGracePeriod?: Duration;
   /**
    * Brokers the PodDisruptionBudget lets be down at once.
-   * @default 1
+   * @default - 1 (0 for a single ZooKeeper-mode broker); in KRaft mode the voters' quorum tolerance
    */
   readonly maxUnavailable?: number;
 }
@@ -91,6 +95,10 @@ enum KafkaPort {
 const ZOOKEEPER_MODE_CLIENT_PORT = 9093;
 /** Node ids of brokers in a cluster with separate controllers start here, after the controllers' ids. */
 const BROKER_ID_OFFSET = 100;
+/** A ZooKeeper-mode `broker.id` may not exceed `reserved.broker.max.id` (KafkaConfig), 1000 by default. */
+const MAX_ZOOKEEPER_BROKER_ID = 1000;
+/** A KRaft `node.id` is an int32. */
+const MAX_NODE_ID = 2147483647;
 const DATA_DIR = '/var/lib/kafka';
 const CONFIG_DIR = '/opt/kafka/config';
 
@@ -142,17 +150,29 @@ export class KafkaCluster extends Construct {
 
   private readonly props: KafkaClusterProps;
   private readonly clusterDomain: string;
+  private readonly image: string;
 
   constructor(scope: Construct, id: string, props: KafkaClusterProps = {}) {
     super(scope, id);
     this.props = props;
-    this.name = props.name ?? 'kafka';
-    this.namespace = props.namespace ?? 'default';
-    this.clusterDomain = props.clusterDomain ?? 'cluster.local';
+    this.clusterDomain = requireStatefulOptions(this, props);
+    this.name = requireNames(this, 'name', props.name ?? 'kafka', (name) => [
+      ...statefulServiceNames(name),
+      ...props.controllers === undefined ? [] : statefulServiceNames(`${name}-controller`),
+    ]);
+    this.namespace = namespaceOf(this);
     this.brokers = requireReplicas(this, 'replicas', props.replicas ?? 3);
     const zooKeeperMode = props.zooKeeper !== undefined;
-    if (zooKeeperMode && props.controllers !== undefined) {
-      throw new Error(invalidProp(this, 'controllers', props.controllers, 'controllers are a KRaft setting; drop it or drop zooKeeper'));
+    this.image = requireImage(this, 'image', props.image ?? (zooKeeperMode ? 'apache/kafka:3.9.1' : 'apache/kafka:4.1.0'));
+    if (zooKeeperMode) {
+      this.requireZooKeeperMode(props);
+    } else if (props.zooKeeperChroot !== undefined) {
+      throw new ValidationError(this, 'zooKeeperChroot', props.zooKeeperChroot, 'a chroot is a ZooKeeper-mode setting; drop it or set zooKeeper');
+    }
+    requireWholeNumber(this, 'replicas', this.brokers, 1,
+      zooKeeperMode ? MAX_ZOOKEEPER_BROKER_ID + 1 : MAX_NODE_ID - (props.controllers === undefined ? 0 : BROKER_ID_OFFSET));
+    if (props.controllers !== undefined) {
+      requireWholeNumber(this, 'controllers', props.controllers, 1, BROKER_ID_OFFSET);
     }
     this.clientPort = zooKeeperMode ? ZOOKEEPER_MODE_CLIENT_PORT : KafkaPort.CLIENT;
 
@@ -164,8 +184,8 @@ export class KafkaCluster extends Construct {
 
     if (!zooKeeperMode) {
       this.clusterId = props.clusterId ?? stableClusterId(`${this.namespace}/${this.name}`);
-      if (!/^[A-Za-z0-9_-]{22}$/.test(this.clusterId)) {
-        throw new Error(invalidProp(this, 'clusterId', this.clusterId, 'use 22 base64url characters, as `kafka-storage.sh random-uuid` prints'));
+      if (typeof this.clusterId !== 'string' || !/^[A-Za-z0-9_-]{22}$/.test(this.clusterId)) {
+        throw new ValidationError(this, 'clusterId', this.clusterId, 'use 22 base64url characters, as `kafka-storage.sh random-uuid` prints');
       }
       const voters = controllerPool ?? brokerPool;
       this.quorumVoters = Array.from({ length: voters.replicas }, (_, ordinal) =>
@@ -178,6 +198,23 @@ export class KafkaCluster extends Construct {
       this.controllerService = this.statefulService('Controllers', controllerPool);
     }
     this.brokerService = this.statefulService('Brokers', brokerPool);
+  }
+
+  private requireZooKeeperMode(props: KafkaClusterProps): void {
+    if (props.controllers !== undefined) {
+      throw new ValidationError(this, 'controllers', props.controllers, 'controllers are a KRaft setting; drop it or drop zooKeeper');
+    }
+    if (props.clusterId !== undefined) {
+      throw new ValidationError(this, 'clusterId', props.clusterId, 'a cluster id is a KRaft setting (ZooKeeper assigns one); drop it or drop zooKeeper');
+    }
+    if (!supportsZooKeeperMode(this.image)) {
+      throw new ValidationError(this, 'image', this.image, 'Kafka 4 removed ZooKeeper mode: use a 3.x image such as "apache/kafka:3.9.1", or drop zooKeeper for KRaft');
+    }
+    const chroot = props.zooKeeperChroot;
+    if (chroot !== undefined && (typeof chroot !== 'string' || !isZooKeeperPath(chroot))) {
+      throw new ValidationError(this, 'zooKeeperChroot', chroot,
+        'use an absolute ZooKeeper path such as "/kafka": starting with "/", no empty, "." or ".." segments, no trailing "/", no commas or white space');
+    }
   }
 
   private get replicationFactor(): number {
@@ -221,11 +258,10 @@ export class KafkaCluster extends Construct {
       ...isBroker ? [{ name: 'client', port: this.clientPort }] : [],
       ...pool.roles?.includes('controller') ? [{ name: 'controller', port: KafkaPort.CONTROLLER }] : [],
     ];
-    const image = props.image ?? (props.zooKeeper ? 'apache/kafka:3.9.1' : 'apache/kafka:4.1.0');
+    const image = this.image;
     const uid = 1000;
     const service = new StatefulService(this, id, {
       name: pool.name,
-      namespace: this.namespace,
       replicas: pool.replicas,
       selector: labels.selector,
       labels: labels.all,
@@ -242,7 +278,7 @@ export class KafkaCluster extends Construct {
           options: props,
           antiAffinity: props.antiAffinity ?? PodAntiAffinity.REQUIRED,
           topologySpreadKey: props.topologySpreadKey,
-          terminationGracePeriodSeconds: (props.terminationGracePeriod ?? Duration.minutes(5)).toSeconds(),
+          terminationGracePeriodSeconds: wholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.minutes(5)),
           containers: [this.container(pool, image, ports, uid)],
           volumes: [{ name: 'config', emptyDir: {} }, { name: 'logs', emptyDir: {} }, { name: 'tmp', emptyDir: {} }],
         }),
@@ -252,6 +288,11 @@ export class KafkaCluster extends Construct {
           name: 'config',
           image,
           command: ['sh', '-c', `cp -r ${CONFIG_DIR}/. /mnt/config/`],
+          // A copy of a few files: small requests so the scheduler and quotas count it, limits against a runaway.
+          resources: resourceRequirements(this, {
+            cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(200) },
+            memory: { request: Size.mebibytes(32), limit: Size.mebibytes(64) },
+          }),
           securityContext: secureContainerSecurityContext(uid),
           volumeMounts: [{ name: 'config', mountPath: '/mnt/config' }],
         }],
@@ -263,7 +304,17 @@ export class KafkaCluster extends Construct {
 
   private container(pool: KafkaPool, image: string, ports: kplus.ServicePort[], uid: number): kplus.k8s.Container {
     const props = this.props;
-    const heap = `${(props.heap ?? Size.gibibytes(1)).toMebibytes()}m`;
+    const resources = props.resources ?? {
+      cpu: { request: kplus.Cpu.millis(500) },
+      memory: { request: Size.gibibytes(2), limit: Size.gibibytes(2) },
+    };
+    const heapMebibytes = wholeMebibytes(this, 'heap', props.heap ?? Size.gibibytes(1));
+    const limit = memoryLimitMebibytes(resources);
+    if (limit !== undefined && heapMebibytes >= limit) {
+      throw new ValidationError(this, 'heap', `${heapMebibytes}Mi`,
+        `the JVM needs memory beyond its heap: keep the heap below the memory limit of ${limit}Mi (about half of it; Kafka also needs the page cache)`);
+    }
+    const heap = `${heapMebibytes}m`;
     const domain = `${pool.name}-hs.${this.namespace}.svc.${this.clusterDomain}`;
     const isBroker = pool.roles !== 'controller';
     const env: Record<string, string> = {
@@ -318,10 +369,7 @@ export class KafkaCluster extends Construct {
       command: ['sh', '-c', [...perPod, 'exec /etc/kafka/docker/run'].join(' && ')],
       env: Object.entries(env).map(([name, value]) => ({ name, value })),
       ports: ports.map((port) => ({ name: port.name, containerPort: port.port })),
-      resources: resourceRequirements(this, props.resources ?? {
-        cpu: { request: kplus.Cpu.millis(500) },
-        memory: { request: Size.gibibytes(2), limit: Size.gibibytes(2) },
-      }),
+      resources: resourceRequirements(this, resources),
       readinessProbe: { tcpSocket: { port: probePort }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
       livenessProbe: { tcpSocket: { port: probePort }, initialDelaySeconds: 60, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
       securityContext: secureContainerSecurityContext(uid),
@@ -333,6 +381,35 @@ export class KafkaCluster extends Construct {
       ],
     };
   }
+}
+
+/**
+ * Whether `image` can run in ZooKeeper mode: not a 4.x (or later) tag, and not the official image's untagged or
+ * `latest` form, which is 4.x now.
+ */
+function supportsZooKeeperMode(image: string): boolean {
+  const withoutDigest = image.split('@')[0];
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.indexOf(':', lastSlash + 1);
+  const repository = colon < 0 ? withoutDigest : withoutDigest.slice(0, colon);
+  const tag = colon < 0 ? undefined : withoutDigest.slice(colon + 1);
+  const major = /^v?(\d+)\./.exec(tag ?? '')?.[1];
+  if (major !== undefined) {
+    return Number(major) < 4;
+  }
+  const official = /^((docker\.io|registry-1\.docker\.io)\/)?apache\/kafka$/.test(repository);
+  return !(official && (tag === undefined || tag === 'latest') && !image.includes('@'));
+}
+
+/** ZooKeeper's path rules (PathUtils.validatePath), minus what a connect string cannot carry (commas, white space). */
+function isZooKeeperPath(path: string): boolean {
+  if (path === '/') {
+    return true;
+  }
+  if (!path.startsWith('/') || path.endsWith('/') || /[\s,\u0000-\u001f\u007f-\u009f\ud800-\uf8ff\ufff0-\uffff]/.test(path)) {
+    return false;
+  }
+  return path.slice(1).split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }
 
 /** A KRaft cluster id (16 bytes, base64url) derived from `seed`, so every synth produces the same one. */

@@ -2,6 +2,8 @@ import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { NodeAgent } from './node-agent';
+import { NameRule, requireAbsolutePath, requireNames, writableHostPathProblems } from './prop-validation';
+import { ValidationError } from './validation-error';
 import { DaemonWorkloadOptions } from './workload-options';
 
 /** Props of {@link LogCollector}. */
@@ -25,7 +27,8 @@ export interface LogCollectorProps extends DaemonWorkloadOptions {
   readonly env?: { [key: string]: string };
   /**
    * Host directory, mounted read-write at the same path, where the collector keeps its read positions
-   * across restarts.
+   * across restarts. A dedicated directory: the host root, top-level directories and the node's system,
+   * kubelet and container-runtime directories are refused.
    * @default '/var/lib/<name>'
    */
   readonly stateHostPath?: string;
@@ -59,8 +62,12 @@ export class LogCollector extends Construct {
 
   constructor(scope: Construct, id: string, props: LogCollectorProps) {
     super(scope, id);
-    const name = props.name ?? 'log-collector';
-    const statePath = props.stateHostPath ?? `/var/lib/${name}`;
+    const name = requireNames(this, 'name', props.name ?? 'log-collector', (value) => [{ kind: 'DaemonSet', name: value, rule: NameRule.LABEL }]);
+    const statePath = requireAbsolutePath(this, 'stateHostPath', props.stateHostPath ?? `/var/lib/${name}`);
+    const problems = writableHostPathProblems(statePath);
+    if (problems.length > 0) {
+      throw new ValidationError(this, 'stateHostPath', statePath, problems.join('; '));
+    }
     this.agent = new NodeAgent(this, 'Agent', {
       ...props,
       name,

@@ -4,7 +4,12 @@ import { Construct } from 'constructs';
 import { DaemonSetRollout } from './daemonset-rollout';
 import { PercentOrCount } from './percent-or-count';
 import {
-  annotateWorkload, invalidProp, resourceRequirements, secureContainerSecurityContext, securePodSpec, workloadLabels,
+  DerivedName, NameRule, requireAbsolutePath, requireAnnotations, requireEnv, requireImage, requireLabelValue, requireNames, requirePort,
+  requirePortName, requireUnique, requireUserId, wholeSeconds, writableHostPathProblems,
+} from './prop-validation';
+import { ValidationError } from './validation-error';
+import {
+  annotateWorkload, namespaceOf, requireWorkloadOptions, resourceRequirements, secureContainerSecurityContext, securePodSpec, workloadLabels,
 } from './workload-defaults';
 import { DaemonWorkloadOptions } from './workload-options';
 
@@ -28,7 +33,10 @@ export interface HostMount {
 
 /** Props of {@link NodeAgent}. */
 export interface NodeAgentProps extends DaemonWorkloadOptions {
-  /** Name of the DaemonSet, its container and its `app.kubernetes.io/instance` label. */
+  /**
+   * Name of the DaemonSet, its container and its `app.kubernetes.io/instance` label, so a DNS-1123 label of at
+   * most 63 characters. The namespace is the Chart's.
+   */
   readonly name: string;
   /** Container image, with tag. */
   readonly image: string;
@@ -63,7 +71,8 @@ export interface NodeAgentProps extends DaemonWorkloadOptions {
    */
   readonly ports?: kplus.ContainerPort[];
   /**
-   * Host directories to mount.
+   * Host directories to mount: absolute paths, each mount path used once. A writable mount must be a dedicated
+   * directory (not `/`, a top-level directory, nor the node's system, kubelet or container-runtime directories).
    * @default - none
    */
   readonly hostMounts?: HostMount[];
@@ -83,7 +92,7 @@ export interface NodeAgentProps extends DaemonWorkloadOptions {
    */
   readonly hostPid?: boolean;
   /**
-   * Numeric user (and group) the agent runs as; 0 turns `runAsNonRoot` off.
+   * Numeric user (and group) the agent runs as, 0 to 2147483647; 0 turns `runAsNonRoot` off.
    * @default 65534
    */
   readonly runAsUser?: number;
@@ -136,7 +145,7 @@ export interface NodeAgentProps extends DaemonWorkloadOptions {
 export class NodeAgent extends Construct {
   /** Name of the DaemonSet. */
   public readonly name: string;
-  /** Namespace of the DaemonSet. */
+  /** Namespace of the DaemonSet: the Chart's, or `default`. */
   public readonly namespace: string;
   /** Labels the DaemonSet selects its pods by. */
   public readonly selectorLabels: { [key: string]: string };
@@ -149,21 +158,27 @@ export class NodeAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeAgentProps) {
     super(scope, id);
-    this.name = props.name;
-    this.namespace = props.namespace ?? 'default';
-    const labels = workloadLabels(props.appName ?? props.name, props.name, props.component ?? 'agent', props.labels);
+    requireWorkloadOptions(this, props);
+    this.name = requireNames(this, 'name', props.name, agentNames);
+    this.namespace = namespaceOf(this);
+    requireLabelValue(this, 'appName', props.appName ?? this.name);
+    requireLabelValue(this, 'component', props.component ?? 'agent');
+    requireEnv(this, 'env', props.env);
+    requireAnnotations(this, 'podAnnotations', props.podAnnotations);
+    const labels = workloadLabels(props.appName ?? this.name, this.name, props.component ?? 'agent', props.labels);
     this.selectorLabels = labels.selector;
     this.labels = labels.all;
     const ports = props.ports ?? [];
     this.validatePorts(props, ports);
     this.usesHostPort = (props.hostNetwork ?? false) || ports.some((port) => port.hostPort !== undefined);
-    const uid = props.runAsUser ?? 65534;
+    const uid = requireUserId(this, 'runAsUser', props.runAsUser ?? 65534);
     const hostMounts = props.hostMounts ?? [];
     const writablePaths = props.writablePaths ?? [];
+    this.validateMounts(hostMounts, writablePaths);
 
     const container: kplus.k8s.Container = {
-      name: props.name,
-      image: props.image,
+      name: this.name,
+      image: requireImage(this, 'image', props.image),
       command: props.command,
       args: props.args,
       env: props.env ? Object.entries(props.env).map(([name, value]) => ({ name, value })) : undefined,
@@ -195,7 +210,9 @@ export class NodeAgent extends Construct {
       containers: [container],
       hostNetwork: props.hostNetwork,
       hostPid: props.hostPid,
-      terminationGracePeriodSeconds: props.terminationGracePeriod?.toSeconds(),
+      terminationGracePeriodSeconds: props.terminationGracePeriod === undefined
+        ? undefined
+        : wholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod),
       volumes: [
         ...hostMounts.map((mount, index) => ({
           name: `host-${index}`,
@@ -230,12 +247,65 @@ export class NodeAgent extends Construct {
     return tolerations.length > 0 ? tolerations : undefined;
   }
 
+  // ValidateContainerPorts and checkHostPortConflicts (pkg/apis/core/validation): valid numbers and names, names
+  // unique, a host port bound once per protocol.
   private validatePorts(props: NodeAgentProps, ports: kplus.ContainerPort[]): void {
-    for (const port of ports) {
-      if (props.hostNetwork && port.hostPort !== undefined && port.hostPort !== port.number) {
-        throw new Error(invalidProp(this, `ports[${port.name ?? port.number}].hostPort`, port.hostPort,
-          `with hostNetwork the host port must equal the container port ${port.number}`));
+    ports.forEach((port, index) => {
+      requirePort(this, `ports[${index}].number`, port.number);
+      if (port.name !== undefined) {
+        requirePortName(this, `ports[${index}].name`, port.name);
       }
-    }
+      if (port.hostPort !== undefined) {
+        requirePort(this, `ports[${index}].hostPort`, port.hostPort);
+      }
+      if (port.protocol !== undefined && !Object.values(kplus.Protocol).includes(port.protocol)) {
+        throw new ValidationError(this, `ports[${index}].protocol`, port.protocol, 'use Protocol.TCP, Protocol.UDP or Protocol.SCTP');
+      }
+      if (props.hostNetwork && port.hostPort !== undefined && port.hostPort !== port.number) {
+        throw new ValidationError(this, `ports[${index}].hostPort`, port.hostPort,
+          `with hostNetwork the host port must equal the container port ${port.number}`);
+      }
+    });
+    const named = new Set<string>();
+    const bound = new Set<string>();
+    ports.forEach((port, index) => {
+      if (port.name !== undefined && named.has(port.name)) {
+        throw new ValidationError(this, `ports[${index}].name`, port.name, 'a port name must be unique; it is already used');
+      }
+      named.add(port.name ?? '');
+      const hostPort = props.hostNetwork ? port.number : port.hostPort;
+      const binding = `${hostPort}/${port.protocol ?? kplus.Protocol.TCP}`;
+      if (hostPort !== undefined && bound.has(binding)) {
+        throw new ValidationError(this, `ports[${index}].hostPort`, hostPort, `host port ${binding} is already bound by another port of the pod`);
+      }
+      bound.add(binding);
+    });
   }
+
+  // Absolute paths everywhere; each mount path once (ValidateVolumeMounts); no writable mount of the node's system.
+  private validateMounts(hostMounts: HostMount[], writablePaths: string[]): void {
+    hostMounts.forEach((mount, index) => {
+      requireAbsolutePath(this, `hostMounts[${index}].hostPath`, mount.hostPath);
+      requireAbsolutePath(this, `hostMounts[${index}].mountPath`, mount.mountPath);
+      if (mount.readOnly === false) {
+        const problems = writableHostPathProblems(mount.hostPath);
+        if (problems.length > 0) {
+          throw new ValidationError(this, `hostMounts[${index}].hostPath`, mount.hostPath, problems.join('; '));
+        }
+      }
+      if (mount.propagation === kplus.MountPropagation.BIDIRECTIONAL) {
+        throw new ValidationError(this, `hostMounts[${index}].propagation`, mount.propagation,
+          'Bidirectional propagation needs a privileged container, which node agents never are; use MountPropagation.HOST_TO_CONTAINER');
+      }
+    });
+    writablePaths.forEach((path, index) => requireAbsolutePath(this, `writablePaths[${index}]`, path));
+    const mountPaths = [...hostMounts.map((mount) => mount.mountPath), ...writablePaths];
+    requireUnique(this, (index) => (index < hostMounts.length ? `hostMounts[${index}].mountPath` : `writablePaths[${index - hostMounts.length}]`),
+      mountPaths.map((path) => path.replace(/\/+$/, '') || '/'), 'a mount path');
+  }
+}
+
+/** The names a NodeAgent derives from its `name`: the DaemonSet's, which is also its container's and a label value. */
+function agentNames(name: string): DerivedName[] {
+  return [{ kind: 'DaemonSet', name, rule: NameRule.LABEL }];
 }

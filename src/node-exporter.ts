@@ -3,12 +3,13 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HeadlessService } from './headless-service';
 import { NodeAgent } from './node-agent';
+import { NameRule, requireNames, requirePort } from './prop-validation';
 import { DaemonWorkloadOptions } from './workload-options';
 
 /** Props of {@link NodeExporter}. */
 export interface NodeExporterProps extends DaemonWorkloadOptions {
   /**
-   * Name of the DaemonSet (and of the scrape Service).
+   * Name of the DaemonSet (and of the scrape Service, so then a DNS-1035 label). The namespace is the Chart's.
    * @default 'node-exporter'
    */
   readonly name?: string;
@@ -65,8 +66,11 @@ export class NodeExporter extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeExporterProps = {}) {
     super(scope, id);
-    const name = props.name ?? 'node-exporter';
-    this.port = props.port ?? 9100;
+    const name = requireNames(this, 'name', props.name ?? 'node-exporter', (value) => [
+      { kind: 'DaemonSet', name: value, rule: NameRule.LABEL },
+      ...props.scrapeService ? [{ kind: 'Service', name: value, rule: NameRule.DNS1035 }] : [],
+    ]);
+    this.port = requirePort(this, 'port', props.port ?? 9100);
     const probe: kplus.k8s.Probe = {
       httpGet: { path: '/', port: kplus.k8s.IntOrString.fromString('scrape') },
       periodSeconds: 10,
@@ -109,7 +113,6 @@ export class NodeExporter extends Construct {
     if (props.scrapeService) {
       this.scrapeService = new HeadlessService(this, 'ScrapeService', {
         name,
-        namespace: this.agent.namespace,
         selector: this.agent.selectorLabels,
         labels: this.agent.labels,
         annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': `${this.port}` },

@@ -88,6 +88,9 @@ export class PartitionPlan {
    * @param percents strictly increasing percentages in (0, 100]
    */
   public static percentages(percents: number[]): PartitionPlan {
+    if (!Array.isArray(percents)) {
+      throw new Error(`PartitionPlan.percentages: ${String(percents)} is not a list; give percentages such as [1, 10, 50, 100]`);
+    }
     return PartitionPlan.fromSteps(percents.map((percent) => ({ kind: 'percent', percent })));
   }
 
@@ -98,6 +101,9 @@ export class PartitionPlan {
    * @param partitions strictly decreasing integers >= 0
    */
   public static explicit(partitions: number[]): PartitionPlan {
+    if (!Array.isArray(partitions)) {
+      throw new Error(`PartitionPlan.explicit: ${String(partitions)} is not a list; give partitions such as [100, 90, 50, 0]`);
+    }
     return PartitionPlan.fromSteps(partitions.map((partition) => ({ kind: 'partition', partition })));
   }
 
@@ -107,6 +113,9 @@ export class PartitionPlan {
    * @param text `staged`, `canary`, `linear:N`, `exponential:F`, `[canary,]P%,...` or `N,N,...`
    */
   public static parse(text: string): PartitionPlan {
+    if (typeof text !== 'string') {
+      throw new Error(`PartitionPlan.parse: ${String(text)} is not a plan; give its text form, e.g. "canary" or "canary,10%,50%,100%"`);
+    }
     const trimmed = text.trim();
     const parametric = /^(linear|exponential):(.*)$/.exec(trimmed);
     if (parametric) {
@@ -128,9 +137,12 @@ export class PartitionPlan {
    *
    * @param logical a partition from `resolve(replicas)`
    * @param replicas the StatefulSet's replica count
+   * @returns `logical`, or for a fully staged update `STAGED_PARTITION` (the replica count if that is larger)
    */
   public static toPhysicalPartition(logical: number, replicas: number): number {
-    return logical >= replicas ? PartitionPlan.STAGED_PARTITION : logical;
+    // A set larger than the pin is still held at its own size (a scale-up of it would leak; the constructs
+    // refuse to stage such a set).
+    return logical >= replicas ? Math.max(PartitionPlan.STAGED_PARTITION, replicas) : logical;
   }
 
   /**

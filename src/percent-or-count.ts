@@ -15,7 +15,7 @@ export class PercentOrCount {
    * @param n a non-negative integer
    */
   public static count(n: number): PercentOrCount {
-    if (!Number.isInteger(n) || n < 0) {
+    if (!Number.isInteger(n) || n < 0 || n > 2147483647) {
       throw new Error(`PercentOrCount.count: invalid count ${n}: use a non-negative integer such as 1`);
     }
     return new PercentOrCount(n, false);
@@ -26,7 +26,7 @@ export class PercentOrCount {
    * @param p a non-negative integer (Kubernetes accepts only whole percentages)
    */
   public static percent(p: number): PercentOrCount {
-    if (!Number.isInteger(p) || p < 0) {
+    if (!Number.isInteger(p) || p < 0 || p > 2147483647) {
       throw new Error(`PercentOrCount.percent: invalid percentage ${p}: use a non-negative integer such as 25 (for "25%")`);
     }
     return new PercentOrCount(p, true);

@@ -2,18 +2,17 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DisruptionBudget } from './disruption-budget';
 import { HeadlessService } from './headless-service';
+import { requireAnnotations, requireLabels, requireNames } from './prop-validation';
 import { StatefulSetRollout } from './statefulset-rollout';
-import { requireReplicas } from './workload-defaults';
+import { namespaceOf, requireReplicas, statefulServiceNames } from './workload-defaults';
 
 /** Props of {@link StatefulService}. */
 export interface StatefulServiceProps {
-  /** Name of the StatefulSet; the headless Service is `<name>-hs`, the budget `<name>-pdb`. */
-  readonly name: string;
   /**
-   * Namespace of all three objects.
-   * @default 'default'
+   * Name of the StatefulSet (at most 52 characters); the headless Service is `<name>-hs`, the budget `<name>-pdb`.
+   * All three go to the Chart's namespace.
    */
-  readonly namespace?: string;
+  readonly name: string;
   /** Number of pods. */
   readonly replicas: number;
   /** Labels the StatefulSet, headless Service and budget select the pods by; set on the pod template. */
@@ -87,22 +86,24 @@ export class StatefulService extends Construct {
 
   constructor(scope: Construct, id: string, props: StatefulServiceProps) {
     super(scope, id);
-    this.name = props.name;
+    this.name = requireNames(this, 'name', props.name, statefulServiceNames);
     this.replicas = requireReplicas(this, 'replicas', props.replicas);
-    const namespace = props.namespace ?? 'default';
+    const namespace = namespaceOf(this);
+    requireLabels(this, 'selector', props.selector);
+    requireLabels(this, 'labels', props.labels);
+    requireAnnotations(this, 'annotations', props.annotations);
+    const [, headless, budget] = statefulServiceNames(this.name);
     const labels = { ...props.labels, ...props.selector };
 
     this.headlessService = new HeadlessService(this, 'Headless', {
-      name: `${props.name}-hs`,
-      namespace,
+      name: headless.name,
       selector: props.selector,
       labels,
       ports: props.peerPorts,
       clusterDomain: props.clusterDomain,
     });
     this.disruptionBudget = new DisruptionBudget(this, 'Budget', {
-      name: `${props.name}-pdb`,
-      namespace,
+      name: budget.name,
       selector: props.selector,
       labels,
       replicas: this.replicas,

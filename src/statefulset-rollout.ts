@@ -3,7 +3,12 @@ import { k8s, PodManagementPolicy } from 'cdk8s-plus-28';
 import { RolloutKeys } from './keys';
 import { PartitionPlan } from './partition-plan';
 import { PercentOrCount } from './percent-or-count';
+import { wholeSeconds } from './prop-validation';
 import { RolloutBudget } from './rollout-budget';
+import { ValidationError } from './validation-error';
+
+/** The largest value of an int32 field such as `partition` or `revisionHistoryLimit`. */
+const INT32_MAX = 2147483647;
 
 /** What happens to a StatefulSet's PersistentVolumeClaims. */
 export enum PvcRetention {
@@ -115,7 +120,7 @@ export class StatefulSetRollout {
    * @param options the rolling update's options
    */
   public static rollingUpdate(options: StatefulSetRollingUpdateOptions = {}): StatefulSetRollout {
-    if (options.partition !== undefined && (!Number.isInteger(options.partition) || options.partition < 0)) {
+    if (options.partition !== undefined && (!Number.isInteger(options.partition) || options.partition < 0 || options.partition > INT32_MAX)) {
       throw new Error(`StatefulSetRollout.rollingUpdate: invalid partition ${options.partition}: use a non-negative integer (0 updates every pod)`);
     }
     const budget = options.maxUnavailable === undefined
@@ -152,8 +157,21 @@ export class StatefulSetRollout {
 
   private constructor(strategy: StatefulSetStrategy, options: StatefulSetRolloutOptions) {
     const limit = options.revisionHistoryLimit;
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0 || limit > INT32_MAX)) {
       throw new Error(`StatefulSetRollout: invalid revisionHistoryLimit ${limit}: use a non-negative integer`);
+    }
+    if (options.minReady !== undefined) {
+      wholeSeconds('StatefulSetRollout', 'minReady', options.minReady);
+    }
+    const policy = options.podManagementPolicy;
+    if (policy !== undefined && !Object.values(PodManagementPolicy).includes(policy)) {
+      throw new ValidationError('StatefulSetRollout', 'podManagementPolicy', policy, 'use PodManagementPolicy.ORDERED_READY or PodManagementPolicy.PARALLEL');
+    }
+    for (const field of ['whenDeleted', 'whenScaled'] as const) {
+      const value = options.persistentVolumeClaimRetentionPolicy?.[field];
+      if (value !== undefined && !Object.values(PvcRetention).includes(value)) {
+        throw new ValidationError('StatefulSetRollout', `persistentVolumeClaimRetentionPolicy.${field}`, value, 'use PvcRetention.RETAIN or PvcRetention.DELETE');
+      }
     }
     this.strategy = strategy;
     this.options = options;
@@ -171,7 +189,7 @@ export class StatefulSetRollout {
     return {
       updateStrategy: this.updateStrategy(replicas),
       ...(this.options.podManagementPolicy === undefined ? {} : { podManagementPolicy: this.options.podManagementPolicy }),
-      ...(this.options.minReady === undefined ? {} : { minReadySeconds: this.options.minReady.toSeconds() }),
+      ...(this.options.minReady === undefined ? {} : { minReadySeconds: wholeSeconds('StatefulSetRollout', 'minReady', this.options.minReady) }),
       ...(this.options.revisionHistoryLimit === undefined ? {} : { revisionHistoryLimit: this.options.revisionHistoryLimit }),
       ...(retention === undefined ? {} : {
         persistentVolumeClaimRetentionPolicy: { whenDeleted: retention.whenDeleted, whenScaled: retention.whenScaled },
@@ -184,7 +202,14 @@ export class StatefulSetRollout {
    * @internal
    */
   public _validate(replicas: number): string[] {
-    return this.plan === undefined ? [] : this.plan.validateFor(replicas);
+    if (this.plan === undefined) {
+      return [];
+    }
+    if (replicas > PartitionPlan.STAGED_PARTITION) {
+      return [`a staged rollout pins the partition at ${PartitionPlan.STAGED_PARTITION}, which cannot hold ${replicas} replicas; `
+        + `use at most ${PartitionPlan.STAGED_PARTITION} replicas or StatefulSetRollout.rollingUpdate()`];
+    }
+    return this.plan.validateFor(replicas);
   }
 
   /**

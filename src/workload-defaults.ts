@@ -2,12 +2,30 @@
 // enableServiceLinks, priority class, PDBs) and applies the secure defaults every construct shares. The
 // constructs build L1 objects from these pieces instead of patching cdk8s-plus workloads, which would add a
 // hashed selector label, a startupProbe and resource defaults we do not want. Not part of the jsii API.
-import { ApiObject, Size, SizeRoundingBehavior } from 'cdk8s';
+import { ApiObject, Chart, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { ChangeCause } from './change-cause';
+import { dns1123LabelProblems } from './internal/kube-validation';
 import { RolloutKeys } from './keys';
-import { PodAntiAffinity, WorkloadOptions } from './workload-options';
+import { guardObjectCollisions } from './object-collisions';
+import {
+  DerivedName, NameRule, requireAnnotations, requireLabels, requireQualifiedName, requireResources, requireSubdomain, requireTolerations,
+  requireWholeNumber,
+} from './prop-validation';
+import { ValidationError } from './validation-error';
+import { PodAntiAffinity, StatefulWorkloadOptions, WorkloadOptions } from './workload-options';
+
+export { invalidProp } from './validation-error';
+
+/** The names of a StatefulService's objects: the StatefulSet, its headless Service `<name>-hs` and budget `<name>-pdb`. */
+export function statefulServiceNames(name: string): DerivedName[] {
+  return [
+    { kind: 'StatefulSet', name, rule: NameRule.STATEFULSET },
+    { kind: 'Service', name: `${name}-hs`, rule: NameRule.DNS1035 },
+    { kind: 'PodDisruptionBudget', name: `${name}-pdb`, rule: NameRule.SUBDOMAIN },
+  ];
+}
 
 const k8s = kplus.k8s;
 
@@ -32,24 +50,58 @@ export function workloadLabels(app: string, instance: string, component: string,
   return { selector, all: { ...extra, ...selector, [RolloutKeys.MANAGED_BY_LABEL]: MANAGED_BY } };
 }
 
-/** A synth-time error message naming the construct path, the property, the value and what is valid. */
-export function invalidProp(scope: IConstruct, property: string, value: unknown, valid: string): string {
-  return `${scope.node.path}: ${property}: ${JSON.stringify(value)} is not valid; ${valid}`;
+/** Throws unless `replicas` is a whole number from 1 to the largest `spec.replicas` (int32). */
+export function requireReplicas(scope: IConstruct, property: string, replicas: number): number {
+  return requireWholeNumber(scope, property, replicas, 1);
 }
 
-/** Throws unless `replicas` is a whole number of at least 1. */
-export function requireReplicas(scope: IConstruct, property: string, replicas: number): number {
-  if (!Number.isInteger(replicas) || replicas < 1) {
-    throw new Error(invalidProp(scope, property, replicas, 'use a whole number of 1 or more'));
+/**
+ * The namespace of every object a construct creates and of the DNS names it computes: the Chart's namespace, or
+ * `default` when the Chart has none. The objects always carry it explicitly, so applying them with another
+ * `--namespace` fails instead of leaving DNS names that point at the wrong namespace.
+ */
+export function namespaceOf(scope: IConstruct): string {
+  const chart = Chart.of(scope);
+  const namespace = chart.namespace ?? 'default';
+  const problems = dns1123LabelProblems(namespace);
+  if (problems.length > 0) {
+    throw new ValidationError(chart, 'namespace', namespace, `a Namespace name ${problems.join('; ')}`);
   }
-  return replicas;
+  return namespace;
+}
+
+/**
+ * Validates the options every workload shares and registers the app's object-collision check; every workload
+ * construct calls it first.
+ */
+export function requireWorkloadOptions(scope: IConstruct, options: WorkloadOptions): void {
+  guardObjectCollisions(scope);
+  requireLabels(scope, 'labels', options.labels);
+  requireAnnotations(scope, 'annotations', options.annotations);
+  requireLabels(scope, 'nodeSelector', options.nodeSelector);
+  requireTolerations(scope, 'tolerations', options.tolerations);
+  if (options.priorityClassName !== undefined) {
+    requireSubdomain(scope, 'priorityClassName', options.priorityClassName);
+  }
+}
+
+/** {@link requireWorkloadOptions} plus the options of workloads with per-pod storage; returns the cluster domain. */
+export function requireStatefulOptions(scope: IConstruct, options: StatefulWorkloadOptions): string {
+  requireWorkloadOptions(scope, options);
+  if (options.storageClassName !== undefined) {
+    requireSubdomain(scope, 'storageClassName', options.storageClassName);
+  }
+  if (options.topologySpreadKey !== undefined) {
+    requireQualifiedName(scope, 'topologySpreadKey', options.topologySpreadKey);
+  }
+  return requireSubdomain(scope, 'clusterDomain', options.clusterDomain ?? 'cluster.local');
 }
 
 /** A Kubernetes quantity for a size, in the largest binary unit that represents it exactly. */
 export function sizeQuantity(scope: IConstruct, property: string, size: Size): string {
   const kib = size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
   if (!Number.isInteger(kib) || kib <= 0) {
-    throw new Error(invalidProp(scope, property, `${kib}Ki`, 'use a positive whole number of kibibytes, e.g. Size.gibibytes(10)'));
+    throw new ValidationError(scope, property, `${kib}Ki`, 'use a positive whole number of kibibytes, e.g. Size.gibibytes(10)');
   }
   for (const [unit, factor] of [['Ti', 1024 ** 3], ['Gi', 1024 ** 2], ['Mi', 1024]] as const) {
     if (kib % factor === 0) {
@@ -59,18 +111,29 @@ export function sizeQuantity(scope: IConstruct, property: string, size: Size): s
   return `${kib}Ki`;
 }
 
-/** `ResourceRequirements` from cdk8s-plus `ContainerResources` (or the construct's defaults). */
-export function resourceRequirements(scope: IConstruct, resources: kplus.ContainerResources): kplus.k8s.ResourceRequirements {
+/**
+ * `ResourceRequirements` from cdk8s-plus `ContainerResources` (or the construct's defaults), validated as the
+ * API server would: quantities, none negative, no request above its limit.
+ */
+export function resourceRequirements(scope: IConstruct, resources: kplus.ContainerResources, property: string = 'resources'): kplus.k8s.ResourceRequirements {
   const requests: Record<string, kplus.k8s.Quantity> = {};
   const limits: Record<string, kplus.k8s.Quantity> = {};
   if (resources.cpu?.request) requests.cpu = k8s.Quantity.fromString(resources.cpu.request.amount);
   if (resources.cpu?.limit) limits.cpu = k8s.Quantity.fromString(resources.cpu.limit.amount);
-  if (resources.memory?.request) requests.memory = k8s.Quantity.fromString(sizeQuantity(scope, 'resources.memory.request', resources.memory.request));
-  if (resources.memory?.limit) limits.memory = k8s.Quantity.fromString(sizeQuantity(scope, 'resources.memory.limit', resources.memory.limit));
-  return {
+  if (resources.memory?.request) requests.memory = k8s.Quantity.fromString(sizeQuantity(scope, `${property}.memory.request`, resources.memory.request));
+  if (resources.memory?.limit) limits.memory = k8s.Quantity.fromString(sizeQuantity(scope, `${property}.memory.limit`, resources.memory.limit));
+  const requirements = {
     requests: Object.keys(requests).length > 0 ? requests : undefined,
     limits: Object.keys(limits).length > 0 ? limits : undefined,
   };
+  requireResources(scope, property, requirements);
+  return requirements;
+}
+
+/** The memory limit of `resources` in mebibytes (possibly fractional), when it has one. */
+export function memoryLimitMebibytes(resources: kplus.ContainerResources): number | undefined {
+  const limit = resources.memory?.limit;
+  return limit === undefined ? undefined : limit.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) / 1024;
 }
 
 /** The container security context every container gets: no root file system writes, no privileges. */
@@ -166,7 +229,7 @@ export function volumeClaimTemplate(
   };
 }
 
-/** Writes the user's annotations and change-cause (through {@link ChangeCause}) on a workload object. */
+/** Writes the user's annotations and change-cause (through {@link ChangeCause}) on a workload object; validated by requireWorkloadOptions. */
 export function annotateWorkload(workload: ApiObject, options: WorkloadOptions): void {
   for (const [key, value] of Object.entries(options.annotations ?? {})) {
     workload.metadata.addAnnotation(key, value);

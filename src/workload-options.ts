@@ -13,13 +13,12 @@ export enum PodAntiAffinity {
   NONE = 'NONE',
 }
 
-/** Options every workload construct of this library accepts. */
+/**
+ * Options every workload construct of this library accepts. There is no namespace option: every object goes to
+ * the namespace of the Chart it is defined in (`default` when the Chart has none), which is also the namespace in
+ * every DNS name the constructs compute.
+ */
 export interface WorkloadOptions {
-  /**
-   * Namespace of every object the construct creates; also part of the DNS names the construct computes.
-   * @default 'default'
-   */
-  readonly namespace?: string;
   /**
    * Extra labels for every object and pod (the `app.kubernetes.io/*` labels are always set and cannot be overridden).
    * @default - none

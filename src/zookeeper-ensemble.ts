@@ -1,17 +1,20 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { NameRule, positiveMillis, requireImage, requireNames, requireWholeNumber, wholeMebibytes } from './prop-validation';
 import { StatefulService } from './stateful-service';
+import { ValidationError } from './validation-error';
 import {
-  addSynthWarning, annotateWorkload, invalidProp, requireReplicas, resourceRequirements, secureContainerSecurityContext, securePodSpec,
-  volumeClaimTemplate, workloadLabels,
+  addSynthWarning, annotateWorkload, memoryLimitMebibytes, namespaceOf, requireReplicas, requireStatefulOptions, resourceRequirements,
+  secureContainerSecurityContext, securePodSpec, statefulServiceNames, volumeClaimTemplate, workloadLabels,
 } from './workload-defaults';
 import { PodAntiAffinity, StatefulWorkloadOptions } from './workload-options';
 
 /** Props of {@link ZooKeeperEnsemble}. */
 export interface ZooKeeperEnsembleProps extends StatefulWorkloadOptions {
   /**
-   * Name of the StatefulSet; the Services are `<name>-hs` and `<name>-cs`, the budget `<name>-pdb`.
+   * Name of the StatefulSet (at most 52 characters); the Services are `<name>-hs` and `<name>-cs`, the budget
+   * `<name>-pdb`. The namespace is the Chart's.
    * @default 'zk'
    */
   readonly name?: string;
@@ -21,7 +24,7 @@ export interface ZooKeeperEnsembleProps extends StatefulWorkloadOptions {
    */
   readonly image?: string;
   /**
-   * JVM heap (`-Xms` and `-Xmx`); keep it at 50-75% of the memory limit.
+   * JVM heap (`-Xms` and `-Xmx`), whole mebibytes below the memory limit; keep it at 50-75% of the limit.
    * @default Size.mebibytes(512)
    */
   readonly heap?: Size;
@@ -46,7 +49,7 @@ export interface ZooKeeperEnsembleProps extends StatefulWorkloadOptions {
    */
   readonly autopurgeIntervalHours?: number;
   /**
-   * `autopurge.snapRetainCount`: snapshots kept by the purge.
+   * `autopurge.snapRetainCount`: snapshots kept by the purge, at least 3 (ZooKeeper raises lower values to 3).
    * @default 3
    */
   readonly autopurgeSnapRetainCount?: number;
@@ -79,12 +82,12 @@ const CONF_DIR = '/zookeeper-conf';
  *
  * @example
  * const zk = new ZooKeeperEnsemble(chart, 'zk', { name: 'zk', replicas: 3 });
- * zk.connectString; // zk-cs.default.svc.cluster.local:2181
+ * zk.connectString; // zk-cs.<the Chart's namespace>.svc.cluster.local:2181
  */
 export class ZooKeeperEnsemble extends Construct {
   /** Name of the StatefulSet. */
   public readonly name: string;
-  /** Namespace of the ensemble. */
+  /** Namespace of the ensemble: the Chart's, or `default`. */
   public readonly namespace: string;
   /** Number of servers. */
   public readonly replicas: number;
@@ -103,12 +106,15 @@ export class ZooKeeperEnsemble extends Construct {
 
   constructor(scope: Construct, id: string, props: ZooKeeperEnsembleProps = {}) {
     super(scope, id);
-    this.name = props.name ?? 'zk';
-    this.namespace = props.namespace ?? 'default';
+    const clusterDomain = requireStatefulOptions(this, props);
+    this.name = requireNames(this, 'name', props.name ?? 'zk', (name) => [
+      ...statefulServiceNames(name),
+      { kind: 'Service', name: `${name}-cs`, rule: NameRule.DNS1035 },
+    ]);
+    this.namespace = namespaceOf(this);
     this.replicas = requireReplicas(this, 'replicas', props.replicas ?? 3);
-    const clusterDomain = props.clusterDomain ?? 'cluster.local';
     if (this.replicas > 255) {
-      throw new Error(invalidProp(this, 'replicas', this.replicas, 'ZooKeeper server ids run from 1 to 255; use at most 255 servers'));
+      throw new ValidationError(this, 'replicas', this.replicas, 'ZooKeeper server ids run from 1 to 255; use at most 255 servers');
     }
     if (this.replicas % 2 === 0) {
       addSynthWarning(this,
@@ -123,7 +129,6 @@ export class ZooKeeperEnsemble extends Construct {
 
     this.statefulService = new StatefulService(this, 'Servers', {
       name: this.name,
-      namespace: this.namespace,
       replicas: this.replicas,
       selector: labels.selector,
       labels: labels.all,
@@ -164,16 +169,25 @@ export class ZooKeeperEnsemble extends Construct {
   }
 
   private container(props: ZooKeeperEnsembleProps): kplus.k8s.Container {
-    const heap = `${(props.heap ?? Size.mebibytes(512)).toMebibytes()}m`;
-    const tickMillis = (props.tickTime ?? Duration.seconds(2)).toMilliseconds();
+    const resources = props.resources ?? {
+      cpu: { request: kplus.Cpu.millis(500) },
+      memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) },
+    };
+    const heapMebibytes = wholeMebibytes(this, 'heap', props.heap ?? Size.mebibytes(512));
+    const limit = memoryLimitMebibytes(resources);
+    if (limit !== undefined && heapMebibytes >= limit) {
+      throw new ValidationError(this, 'heap', `${heapMebibytes}Mi`,
+        `the JVM needs memory beyond its heap: keep the heap below the memory limit of ${limit}Mi (50-75% of it)`);
+    }
+    const heap = `${heapMebibytes}m`;
     const env: Record<string, string> = {
       ZOO_SERVERS: this.servers.join(' '),
       ZOO_4LW_COMMANDS_WHITELIST: 'ruok, srvr, mntr',
-      ZOO_TICK_TIME: `${tickMillis}`,
-      ZOO_INIT_LIMIT: `${props.initLimit ?? 10}`,
-      ZOO_SYNC_LIMIT: `${props.syncLimit ?? 5}`,
-      ZOO_AUTOPURGE_PURGEINTERVAL: `${props.autopurgeIntervalHours ?? 12}`,
-      ZOO_AUTOPURGE_SNAPRETAINCOUNT: `${props.autopurgeSnapRetainCount ?? 3}`,
+      ZOO_TICK_TIME: `${positiveMillis(this, 'tickTime', props.tickTime ?? Duration.seconds(2))}`,
+      ZOO_INIT_LIMIT: `${requireWholeNumber(this, 'initLimit', props.initLimit ?? 10, 1)}`,
+      ZOO_SYNC_LIMIT: `${requireWholeNumber(this, 'syncLimit', props.syncLimit ?? 5, 1)}`,
+      ZOO_AUTOPURGE_PURGEINTERVAL: `${requireWholeNumber(this, 'autopurgeIntervalHours', props.autopurgeIntervalHours ?? 12, 0)}`,
+      ZOO_AUTOPURGE_SNAPRETAINCOUNT: `${requireWholeNumber(this, 'autopurgeSnapRetainCount', props.autopurgeSnapRetainCount ?? 3, 3)}`,
       ZOO_STANDALONE_ENABLED: `${this.replicas === 1}`,
       ZOO_ADMINSERVER_ENABLED: 'false',
       ZOO_DATA_DIR: `${DATA_DIR}/data`,
@@ -184,7 +198,7 @@ export class ZooKeeperEnsemble extends Construct {
     };
     return {
       name: 'zookeeper',
-      image: props.image ?? 'zookeeper:3.9.5',
+      image: requireImage(this, 'image', props.image ?? 'zookeeper:3.9.5'),
       // The image writes zoo.cfg and myid only when absent; the conf emptyDir is fresh per pod, the myid
       // follows the ordinal (zk-0 -> 1), so both always match the synthesized ensemble.
       command: ['bash', '-c', [
@@ -199,10 +213,7 @@ export class ZooKeeperEnsemble extends Construct {
         { name: 'server', containerPort: ZooKeeperPort.SERVER },
         { name: 'leader-election', containerPort: ZooKeeperPort.LEADER_ELECTION },
       ],
-      resources: resourceRequirements(this, props.resources ?? {
-        cpu: { request: kplus.Cpu.millis(500) },
-        memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) },
-      }),
+      resources: resourceRequirements(this, resources),
       // bash's /dev/tcp avoids depending on nc in the image. srvr answers "Mode: ..." only while serving.
       readinessProbe: {
         exec: { command: ['bash', '-c', fourLetterWord('srvr', '^Mode: ')] },

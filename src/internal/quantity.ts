@@ -1,5 +1,6 @@
-// Resource quantities ("250m", "0.3", "2Gi", "1e3") as the scheduler compares them. Parsing is exact
-// (BigInt arithmetic) so that "0.3" is 300 millicores, never 301.
+// Resource quantities ("250m", "0.3", "2Gi", "1e3") as upstream parses them (k8s.io/apimachinery/pkg/api/resource).
+// Parsing is exact (BigInt arithmetic) so that "0.3" is 300 millicores, never 301. Shared by the constructs (which
+// reject what the API server would) and the sandbox's scheduler.
 
 const DECIMAL_SUFFIXES: Record<string, number> = { 'n': -9, 'u': -6, 'm': -3, '': 0, 'k': 3, 'M': 6, 'G': 9, 'T': 12, 'P': 15, 'E': 18 };
 const BINARY_SUFFIXES: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };

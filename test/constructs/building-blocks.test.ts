@@ -9,8 +9,8 @@ const selector = { 'app.kubernetes.io/instance': 'db' };
 
 describe('HeadlessService', () => {
   test('is headless, publishes not-ready addresses and names pod hosts', () => {
-    const chart = testChart();
-    const hs = new HeadlessService(chart, 'hs', { name: 'db-hs', namespace: 'data', selector, ports: [{ name: 'peer', port: 7000 }] });
+    const chart = testChart('data');
+    const hs = new HeadlessService(chart, 'hs', { name: 'db-hs', selector, ports: [{ name: 'peer', port: 7000 }] });
     const svc = find(synthValid(chart), 'Service', 'db-hs');
     expect(svc.spec).toEqual({
       clusterIP: 'None',
@@ -23,7 +23,7 @@ describe('HeadlessService', () => {
 
   test('rejects an unnamed port', () => {
     expect(() => new HeadlessService(testChart(), 'hs', { name: 'x', selector, ports: [{ port: 1 }] }))
-      .toThrow('test/hs: ports: port 1 has no name');
+      .toThrow('test/hs: ports[0].name: undefined is not valid; name every port of a headless Service (port 1 has none)');
   });
 });
 

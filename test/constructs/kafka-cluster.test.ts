@@ -15,9 +15,9 @@ function command(sts: Manifest): string {
 
 describe('KafkaCluster in ZooKeeper mode', () => {
   function build(): { objects: Manifest[]; kafka: KafkaCluster } {
-    const chart = testChart();
-    const zk = new ZooKeeperEnsemble(chart, 'zk', { name: 'zk', namespace: 'blog' });
-    const kafka = new KafkaCluster(chart, 'kafka', { name: 'kafka', namespace: 'blog', zooKeeper: zk });
+    const chart = testChart('blog');
+    const zk = new ZooKeeperEnsemble(chart, 'zk', { name: 'zk' });
+    const kafka = new KafkaCluster(chart, 'kafka', { name: 'kafka', zooKeeper: zk });
     return { objects: synthValid(chart), kafka };
   }
 

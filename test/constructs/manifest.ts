@@ -15,9 +15,9 @@ const MODELS: Record<string, new (data: unknown) => { validate(): void }> = {
 /** A synthesized Kubernetes object (loosely typed: tests read arbitrary paths). */
 export type Manifest = Record<string, any>;
 
-/** A fresh chart in a testing app. */
-export function testChart(): Chart {
-  return new Chart(Testing.app(), 'test');
+/** A fresh chart in a testing app, in `namespace` when given. */
+export function testChart(namespace?: string): Chart {
+  return new Chart(Testing.app(), 'test', { namespace });
 }
 
 /** Validates every object against the 1.28 schema; throws on an unknown kind so nothing goes unchecked. */

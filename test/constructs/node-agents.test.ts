@@ -40,7 +40,7 @@ describe('NodeAgent', () => {
   test('rejects a host port that differs from the container port on the host network', () => {
     expect(() => new NodeAgent(testChart(), 'agent', {
       name: 'a', image: 'i', hostNetwork: true, ports: [{ name: 'web', number: 8080, hostPort: 80 }],
-    })).toThrow('test/agent: ports[web].hostPort: 80 is not valid; with hostNetwork the host port must equal the container port 8080');
+    })).toThrow('test/agent: ports[0].hostPort: 80 is not valid; with hostNetwork the host port must equal the container port 8080');
   });
 });
 
@@ -77,8 +77,8 @@ describe('NodeExporter', () => {
 
 describe('LogCollector', () => {
   test('mounts the node logs read-only and keeps its state on the node', () => {
-    const chart = testChart();
-    new LogCollector(chart, 'logs', { image: 'fluent/fluentd-kubernetes-daemonset:v1.17-debian-elasticsearch8-1', namespace: 'logging' });
+    const chart = testChart('logging');
+    new LogCollector(chart, 'logs', { image: 'fluent/fluentd-kubernetes-daemonset:v1.17-debian-elasticsearch8-1' });
     const objects = synthValid(chart);
     expect(objects).toMatchSnapshot();
     const ds = find(objects, 'DaemonSet', 'log-collector');

@@ -8,8 +8,10 @@ import { SYNTH_WARNING } from '../../src/workload-defaults';
 import { PodAntiAffinity } from '../../src/workload-options';
 import { ZooKeeperEnsemble } from '../../src/zookeeper-ensemble';
 
-function synthEnsemble(props: ConstructorParameters<typeof ZooKeeperEnsemble>[2] = {}): { zk: ZooKeeperEnsemble; objects: Manifest[] } {
-  const chart = testChart();
+function synthEnsemble(
+  props: ConstructorParameters<typeof ZooKeeperEnsemble>[2] = {}, namespace?: string,
+): { zk: ZooKeeperEnsemble; objects: Manifest[] } {
+  const chart = testChart(namespace);
   const zk = new ZooKeeperEnsemble(chart, 'zk', props);
   return { zk, objects: synthValid(chart) };
 }
@@ -57,7 +59,7 @@ describe('ZooKeeperEnsemble', () => {
   });
 
   test('server list follows replicas, namespace and cluster domain; myid is ordinal + 1', () => {
-    const { objects } = synthEnsemble({ replicas: 5, namespace: 'coord', clusterDomain: 'example.org' });
+    const { objects } = synthEnsemble({ replicas: 5, clusterDomain: 'example.org' }, 'coord');
     const container = find(objects, 'StatefulSet', 'zk').spec.template.spec.containers[0];
     expect(env(container).ZOO_SERVERS.split(' ')).toEqual([0, 1, 2, 3, 4].map((i) =>
       `server.${i + 1}=zk-${i}.zk-hs.coord.svc.example.org:2888:3888;2181`));
@@ -66,7 +68,9 @@ describe('ZooKeeperEnsemble', () => {
   });
 
   test('probes use whitelisted four-letter words; config, heap and autopurge are set', () => {
-    const { objects } = synthEnsemble({ heap: Size.gibibytes(3), tickTime: undefined, initLimit: 20 });
+    const { objects } = synthEnsemble({
+      heap: Size.gibibytes(3), tickTime: undefined, initLimit: 20, resources: { memory: { request: Size.gibibytes(4), limit: Size.gibibytes(4) } },
+    });
     const container = find(objects, 'StatefulSet', 'zk').spec.template.spec.containers[0];
     const vars = env(container);
     const whitelist = vars.ZOO_4LW_COMMANDS_WHITELIST.split(',').map((word) => word.trim());

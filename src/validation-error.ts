@@ -1,0 +1,57 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * The error a construct throws for a prop the API server would reject or that would break at run time. Like
+ * aws-cdk-lib's `ValidationError`, it says where (the construct path), which prop, the value given and what
+ * would be valid, and carries each as a field so a program can tell a bad prop from any other failure.
+ *
+ * @example
+ * try {
+ *   new ZooKeeperEnsemble(chart, 'zk', { name: 'Zk' });
+ * } catch (e) {
+ *   if (e instanceof ValidationError) console.error(`${e.property}: ${e.fix}`);
+ * }
+ */
+export class ValidationError extends Error {
+  /** The construct path, or the value type's factory (`PartitionPlan.parse`) when no construct is involved. */
+  public readonly path: string;
+  /** The prop, as a path from the construct's props (`resources.cpu.limit`, `ports[0].name`). */
+  public readonly property: string;
+  /** The rejected value, rendered as text. */
+  public readonly value: string;
+  /** What would be valid. */
+  public readonly fix: string;
+
+  /**
+   * @param where the construct the prop belongs to, or the name of the factory that rejected it
+   * @param property the prop's path
+   * @param value the rejected value
+   * @param fix what would be valid
+   */
+  constructor(where: IConstruct | string, property: string, value: any, fix: string) {
+    super(invalidProp(where, property, value, fix));
+    Object.setPrototypeOf(this, ValidationError.prototype);
+    this.name = 'ValidationError';
+    this.path = typeof where === 'string' ? where : where.node.path;
+    this.property = property;
+    this.value = renderValue(value);
+    this.fix = fix;
+  }
+}
+
+/**
+ * The one format of every prop error: `path: property: value is not valid; what is valid`. Node validations
+ * (reported at synth) return it as text; constructors throw it inside a {@link ValidationError}.
+ */
+export function invalidProp(where: IConstruct | string, property: string, value: unknown, valid: string): string {
+  const path = typeof where === 'string' ? where : where.node.path;
+  return `${path}: ${property}: ${renderValue(value)} is not valid; ${valid}`;
+}
+
+// JSON for strings and structures; numbers as JavaScript prints them, since JSON turns NaN and Infinity into null.
+function renderValue(value: unknown): string {
+  if (typeof value === 'number' || value === undefined || typeof value === 'bigint') {
+    return String(value);
+  }
+  return JSON.stringify(value) ?? String(value);
+}
