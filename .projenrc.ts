@@ -50,12 +50,13 @@ project.package.addField('exports', {
   '.': { types: './lib/index.d.ts', default: './lib/index.js' },
   './runtime': { types: './lib/runtime/index.d.ts', default: './lib/runtime/index.js' },
   './sandbox': { types: './lib/sandbox/index.d.ts', default: './lib/sandbox/index.js' },
+  './control-plane': { types: './lib/control-plane/index.d.ts', default: './lib/control-plane/index.js' },
   './.jsii': './.jsii',
   './package.json': './package.json',
 });
 
 // examples/: type-checked and linted like the rest, never published.
-project.npmignore?.exclude('/examples/', '/bench/', '/.ci/');
+project.npmignore?.exclude('/examples/', '/bench/', '/.ci/', '/cluster/');
 project.tsconfigDev.addInclude('../examples/**/*.ts');
 project.tsconfigDev.addInclude('../bench/**/*.ts');
 // eslint's project service picks the nearest tsconfig.json, so examples/ and bench/ each need their own.
@@ -88,6 +89,20 @@ const typecheck = project.addTask('typecheck', {
   exec: 'tsc --noEmit -p test/tsconfig.json',
 });
 project.testTask.spawn(typecheck);
+
+// The real control plane (kube-apiserver, kube-controller-manager, kube-scheduler, etcd, kwok) built from the Go
+// module in cluster/ into a cache outside the work tree, and the test tier that runs on it. Neither is part of
+// `npm test`, which needs nothing but Node.
+project.addTask('cluster:build', {
+  description: 'Build the real control plane\'s binaries from cluster/go.mod (needs Go; cached by go.sum, so a second build is instant)',
+  exec: 'bash cluster/build.sh',
+});
+project.addTask('test:cluster', {
+  description: 'Run the real-control-plane test tier (test/cluster/**/*.cluster.ts), building the binaries first if needed',
+  env: { NODE_OPTIONS: '--experimental-vm-modules' },
+  exec: 'KUBE_CLUSTER_BIN_DIR="$(bash cluster/build.sh | tail -n 1)" jest --ci --runInBand --coverage=false --testMatch "<rootDir>/test/cluster/**/*.cluster.ts"',
+  receiveArgs: true,
+});
 
 // Benchmarks are never part of `npm test`.
 project.addTask('bench', {

@@ -2,28 +2,12 @@
 // container), from the pod annotation or container environment variable below (so a test or a user
 // can break one rollout step with an ordinary template change), or from an image reference that
 // cannot exist: the tag `bad`, as in the seed's `prom/node-exporter:bad`.
+import {
+  CONTAINER_FAILURE_ENV, POD_FAILURE_ANNOTATION, PodFailureMode, UNPULLABLE_IMAGE_TAGS,
+} from '../../../internal/pod-failure-conventions';
 import type { KubeObject } from '../../api';
 
-/** The ways a simulated container can fail. */
-export enum PodFailureMode {
-  /** The image cannot be pulled: ErrImagePull, then ImagePullBackOff with back-off, never running. */
-  IMAGE_PULL = 'ImagePull',
-  /** The container exits with an error shortly after starting: CrashLoopBackOff with growing back-off. */
-  CRASH_LOOP = 'CrashLoop',
-  /** The container runs but its readiness probe never succeeds. */
-  NEVER_READY = 'NeverReady',
-  /** The container's readiness goes up and down. */
-  FLAPPING_READINESS = 'FlappingReadiness',
-}
-
-/** The pod annotation that makes every container of the pod fail in the given {@link PodFailureMode}. */
-export const POD_FAILURE_ANNOTATION = 'sandbox.cdk8s-staged-rollouts.io/failure';
-
-/** The container environment variable that makes that container fail in the given {@link PodFailureMode}. */
-export const CONTAINER_FAILURE_ENV = 'SANDBOX_FAILURE';
-
-/** Image tags that stand for images that cannot exist. */
-export const UNPULLABLE_IMAGE_TAGS: readonly string[] = ['bad'];
+export { PodFailureMode, POD_FAILURE_ANNOTATION, CONTAINER_FAILURE_ENV, UNPULLABLE_IMAGE_TAGS };
 
 /** A user rule selecting containers that fail. */
 export interface PodFailureRule {

@@ -1,0 +1,253 @@
+// One scenario, two engines: a ScenarioCluster is either our in-process sandbox (virtual time) or the real control
+// plane (kube-apiserver, kube-controller-manager, kube-scheduler, etcd, kwok; real time). A scenario drives it only
+// through what a user has (kubectl, kubectl-stage, the API's objects), so the same script runs on both, and the
+// traces it records can be compared: where they differ, the real control plane is right.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { run } from '../../src/cli/main';
+import { ControlPlaneApiClient } from '../../src/control-plane/api-client';
+import { KubeCluster, startKubeCluster } from '../../src/control-plane/start-kube-cluster';
+import type { RuntimeClock } from '../../src/runtime/clock';
+import { RESOURCES, ResourceType } from '../../src/sandbox/api';
+import { VirtualClock } from '../../src/sandbox/clock';
+import { Sandbox, startSandbox } from '../../src/sandbox/start-sandbox';
+
+/** Which engine a scenario runs on. */
+export type Engine = 'sandbox' | 'kube';
+
+/** What a command printed and its exit code. */
+export interface CommandResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number;
+}
+
+/** The objects of namespace `default` a scenario looks at, read at one moment. */
+export interface ClusterSnapshot {
+  readonly pods: any[];
+  readonly statefulSets: any[];
+  readonly daemonSets: any[];
+  readonly controllerRevisions: any[];
+  readonly nodes: any[];
+}
+
+/** Pod timing shared by both engines (the sandbox in virtual ms, kwok in real ms). */
+export interface ScenarioTiming {
+  /** Image pull time. @default 200 */
+  readonly imagePullMs?: number;
+  /** Container start time. @default 300 */
+  readonly containerStartMs?: number;
+  /** Pod termination time. @default 300 */
+  readonly terminationMs?: number;
+}
+
+/** Options of {@link startScenarioCluster}. */
+export interface ScenarioClusterOptions {
+  /** Nodes. @default 3 */
+  readonly nodes?: number;
+  /** Pod timing. @default the defaults of ScenarioTiming */
+  readonly timing?: ScenarioTiming;
+}
+
+/** A cluster a scenario runs on. */
+export interface ScenarioCluster {
+  readonly engine: Engine;
+  readonly kubeconfigPath: string;
+  /** The admin bearer token of the kubeconfig (for requests a scenario makes itself). */
+  readonly token: string;
+  /** The underlying sandbox (engine 'sandbox' only). */
+  readonly sandbox?: Sandbox;
+  /** The underlying control plane (engine 'kube' only). */
+  readonly kube?: KubeCluster;
+  /** The runtime clock scenario code waits on. */
+  readonly clock: RuntimeClock;
+  /**
+   * Runs kubectl (the machine's, unless `binary` is given). `blocking` commands wait for the cluster to move
+   * (`rollout status`, `rollout undo` then status): on the sandbox, virtual time runs while they do.
+   */
+  kubectl(args: readonly string[], options?: { stdin?: string; blocking?: boolean; binary?: string; kubeconfig?: string }): Promise<CommandResult>;
+  /** Runs kubectl-stage in-process (`run(argv, io)`), with time moving until it returns. */
+  stage(args: readonly string[], options?: { signal?: AbortSignal; env?: Record<string, string>; kubeconfig?: string }): Promise<CommandResult>;
+  /** `kubectl apply -f -` of the given objects; throws on failure. */
+  apply(objects: readonly object[]): Promise<void>;
+  /** Reads the objects of namespace default (and the nodes). */
+  snapshot(): Promise<ClusterSnapshot>;
+  /** Waits (moving virtual time on the sandbox) until `predicate` holds on a snapshot; returns that snapshot. */
+  waitFor(what: string, predicate: (snapshot: ClusterSnapshot) => boolean, timeoutMs?: number): Promise<ClusterSnapshot>;
+  stop(): Promise<void>;
+}
+
+const SNAPSHOT_TYPES: Array<[keyof ClusterSnapshot, ResourceType, string]> = [
+  ['pods', RESOURCES.pods, '/api/v1/namespaces/default/pods'],
+  ['statefulSets', RESOURCES.statefulSets, '/apis/apps/v1/namespaces/default/statefulsets'],
+  ['daemonSets', RESOURCES.daemonSets, '/apis/apps/v1/namespaces/default/daemonsets'],
+  ['controllerRevisions', RESOURCES.controllerRevisions, '/apis/apps/v1/namespaces/default/controllerrevisions'],
+  ['nodes', RESOURCES.nodes, '/api/v1/nodes'],
+];
+
+const byName = (a: any, b: any) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '', 'en', { numeric: true });
+
+/** Starts a cluster on `engine`. */
+export async function startScenarioCluster(engine: Engine, options: ScenarioClusterOptions = {}): Promise<ScenarioCluster> {
+  return engine === 'sandbox' ? startSandboxEngine(options) : startKubeEngine(options);
+}
+
+function execKubectl(binary: string, kubeconfig: string, args: readonly string[], stdin?: string): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(binary, ['--request-timeout=30s', ...args], {
+      env: { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dirname(kubeconfig), 'kube-cache') },
+      timeout: 300_000,
+      maxBuffer: 64 * 1024 * 1024,
+    }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') {
+        reject(error);
+        return;
+      }
+      resolve({ stdout, stderr, code: error ? (error.code as number) : 0 });
+    });
+    child.stdin!.end(stdin ?? '');
+  });
+}
+
+interface StageRunOptions {
+  readonly signal?: AbortSignal;
+  readonly env?: Record<string, string>;
+}
+
+function runStage(args: readonly string[], kubeconfig: string, clock: RuntimeClock | undefined, options: StageRunOptions) {
+  let stdout = '';
+  let stderr = '';
+  const code = run(['--kubeconfig', kubeconfig, ...args], {
+    stdout: (text) => { stdout += text; },
+    stderr: (text) => { stderr += text; },
+    isTTY: false,
+    env: options.env ?? {},
+    clock,
+    signal: options.signal,
+  });
+  return { done: code.then((exit) => ({ stdout, stderr, code: exit })) };
+}
+
+async function applyWith(cluster: Pick<ScenarioCluster, 'kubectl'>, objects: readonly object[]): Promise<void> {
+  const result = await cluster.kubectl(['apply', '-f', '-'], { stdin: objects.map((object) => JSON.stringify(object)).join('\n') });
+  if (result.code !== 0) {
+    throw new Error(`kubectl apply failed (${result.code}): ${result.stderr}`);
+  }
+}
+
+async function startSandboxEngine(options: ScenarioClusterOptions): Promise<ScenarioCluster> {
+  const timing = options.timing ?? {};
+  const sandbox = await startSandbox({
+    clock: 'virtual',
+    nodes: options.nodes ?? 3,
+    kubelet: { imagePullMs: timing.imagePullMs ?? 200, containerStartMs: timing.containerStartMs ?? 300, terminationMs: timing.terminationMs ?? 300 },
+  });
+  const virtual = sandbox.clock as VirtualClock;
+  const clock: RuntimeClock = { now: () => virtual.now(), sleep: (ms, signal) => virtual.sleep(ms, signal).catch(() => undefined) };
+  const snapshotNow = (): ClusterSnapshot => Object.fromEntries(SNAPSHOT_TYPES.map(([key, type]) => [
+    key, [...sandbox.api.list(type, type.namespaced ? { namespace: 'default' } : {}).items].sort(byName),
+  ])) as unknown as ClusterSnapshot;
+  const cluster: ScenarioCluster = {
+    engine: 'sandbox',
+    kubeconfigPath: sandbox.kubeconfigPath,
+    token: sandbox.token,
+    sandbox,
+    clock,
+    async kubectl(args, kubectlOptions = {}) {
+      const running = execKubectl(kubectlOptions.binary ?? 'kubectl', kubectlOptions.kubeconfig ?? sandbox.kubeconfigPath, args, kubectlOptions.stdin);
+      if (kubectlOptions.blocking) {
+        await sandbox.runUntil(running);
+      }
+      return running;
+    },
+    async stage(args, stageOptions = {}) {
+      const { done } = runStage(args, stageOptions.kubeconfig ?? sandbox.kubeconfigPath, clock, stageOptions);
+      await sandbox.runUntil(done);
+      return done;
+    },
+    apply: (objects) => applyWith(cluster, objects),
+    snapshot: async () => snapshotNow(),
+    async waitFor(what, predicate, timeoutMs = 600_000) {
+      try {
+        await sandbox.runUntil(() => predicate(snapshotNow()), { maxVirtualMs: timeoutMs });
+      } catch (error) {
+        throw new Error(`waiting for ${what}: ${(error as Error).message}`);
+      }
+      return snapshotNow();
+    },
+    stop: () => sandbox.stop(),
+  };
+  return cluster;
+}
+
+async function startKubeEngine(options: ScenarioClusterOptions): Promise<ScenarioCluster> {
+  const timing = options.timing ?? {};
+  const kube = await startKubeCluster({
+    nodes: options.nodes ?? 3,
+    pods: { imagePullMs: timing.imagePullMs ?? 200, containerStartMs: timing.containerStartMs ?? 300, terminationMs: timing.terminationMs ?? 300 },
+  });
+  const api = new ControlPlaneApiClient(kube.url, kube.caPem, kube.adminToken);
+  const cacheDir = mkdtempSync(join(tmpdir(), 'scenario-kube-'));
+  const snapshotNow = async (): Promise<ClusterSnapshot> => {
+    const lists = await Promise.all(SNAPSHOT_TYPES.map(async ([, , path]) => ((await api.expect('GET', path)).items ?? []).sort(byName)));
+    return Object.fromEntries(SNAPSHOT_TYPES.map(([key], index) => [key, lists[index]])) as unknown as ClusterSnapshot;
+  };
+  const cluster: ScenarioCluster = {
+    engine: 'kube',
+    kubeconfigPath: kube.kubeconfigPath,
+    token: kube.adminToken,
+    kube,
+    clock: {
+      now: () => Date.now(),
+      sleep: (ms, signal) => new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+      }),
+    },
+    kubectl: (args, kubectlOptions = {}) => execKubectl(kubectlOptions.binary ?? 'kubectl', kubectlOptions.kubeconfig ?? kube.kubeconfigPath, args, kubectlOptions.stdin),
+    stage: (args, stageOptions = {}) => runStage(args, stageOptions.kubeconfig ?? kube.kubeconfigPath, undefined, stageOptions).done,
+    apply: (objects) => applyWith(cluster, objects),
+    snapshot: snapshotNow,
+    async waitFor(what, predicate, timeoutMs = 120_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const snapshot = await snapshotNow();
+        if (predicate(snapshot)) {
+          return snapshot;
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`waiting for ${what}: still false after ${timeoutMs} ms; pods: ${snapshot.pods.map(describePod).join(', ')}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async stop() {
+      await kube.stop();
+      rmSync(cacheDir, { recursive: true, force: true });
+    },
+  };
+  return cluster;
+}
+
+function describePod(pod: any): string {
+  const ready = (pod.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+  return `${pod.metadata.name}(${pod.metadata.labels?.['controller-revision-hash'] ?? '-'},${pod.status?.phase}${ready ? ',Ready' : ''}${pod.metadata.deletionTimestamp ? ',Terminating' : ''})`;
+}
+
+/** Whether a pod's Ready condition is True. */
+export function podReady(pod: any): boolean {
+  return (pod.status?.conditions ?? []).some((condition: any) => condition.type === 'Ready' && condition.status === 'True');
+}
+
+/** The pods of `app` that are not terminating. */
+export function livePods(snapshot: ClusterSnapshot, app: string): any[] {
+  return snapshot.pods.filter((pod) => pod.metadata.labels?.app === app && !pod.metadata.deletionTimestamp);
+}
+
+/** Whether `count` pods of `app` exist, all Ready, all with the first container on `image`. */
+export function allReadyOn(snapshot: ClusterSnapshot, app: string, count: number, image?: string): boolean {
+  const pods = livePods(snapshot, app);
+  return pods.length === count && pods.every((pod) => podReady(pod) && (image === undefined || pod.spec.containers[0].image === image));
+}

@@ -1,0 +1,107 @@
+// A normalized trace of a scenario: at each checkpoint, which pods exist, on which revision (by number, not hash:
+// the engines may hash a template differently), Ready or not; the workloads' status counts; and what kubectl and
+// kubectl-stage printed, with hashes, ages and addresses taken out. Two engines that behave alike give equal traces.
+import type { ClusterSnapshot, CommandResult } from './scenario-cluster';
+import { podReady } from './scenario-cluster';
+
+/** One checkpoint. */
+export interface TraceStep {
+  readonly label: string;
+  readonly state: Record<string, unknown>;
+}
+
+/** The revision number of every ControllerRevision hash, per owner name. */
+function revisionNumbers(snapshot: ClusterSnapshot): Map<string, number> {
+  const numbers = new Map<string, number>();
+  for (const revision of snapshot.controllerRevisions) {
+    const hash = revision.metadata.labels?.['controller-revision-hash'] ?? revision.metadata.name.replace(/^.*-/, '');
+    numbers.set(hash, Number(revision.revision));
+    numbers.set(revision.metadata.name, Number(revision.revision));
+  }
+  return numbers;
+}
+
+/** Replaces revision hashes (as `<name>-<hash>` or bare) with `r<number>`, and removes ages, IPs and uids. */
+export function normalizeText(text: string, snapshot: ClusterSnapshot): string {
+  const numbers = revisionNumbers(snapshot);
+  let result = text;
+  for (const [key, number] of [...numbers.entries()].sort((a, b) => b[0].length - a[0].length)) {
+    result = result.split(key).join(`r${number}`);
+  }
+  return result
+    .replace(/\b\d+(\.\d+)?(ms|s|m|h)\d*(s|m)?\b/g, '<duration>')
+    .replace(/\b\d{1,3}(\.\d{1,3}){3}\b/g, '<ip>')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uid>')
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>');
+}
+
+/** The state a checkpoint records, from a snapshot. */
+export function normalizedState(snapshot: ClusterSnapshot): Record<string, unknown> {
+  const numbers = revisionNumbers(snapshot);
+  const revision = (hash: string | undefined) => (hash === undefined ? undefined : numbers.get(hash) ?? `unknown:${hash}`);
+  return {
+    pods: snapshot.pods.filter((pod) => !pod.metadata.deletionTimestamp).map((pod) => ({
+      name: pod.metadata.name,
+      revision: revision(pod.metadata.labels?.['controller-revision-hash']),
+      ready: podReady(pod),
+      image: pod.spec.containers[0].image,
+      waiting: (pod.status?.containerStatuses ?? []).map((status: any) => status.state?.waiting?.reason).filter(Boolean)[0],
+    })),
+    statefulSets: snapshot.statefulSets.map((set) => ({
+      name: set.metadata.name,
+      partition: set.spec.updateStrategy?.rollingUpdate?.partition,
+      strategy: set.spec.updateStrategy?.type,
+      replicas: set.status?.replicas ?? 0,
+      readyReplicas: set.status?.readyReplicas ?? 0,
+      currentReplicas: set.status?.currentReplicas ?? 0,
+      updatedReplicas: set.status?.updatedReplicas ?? 0,
+      availableReplicas: set.status?.availableReplicas ?? 0,
+      currentRevision: revision(set.status?.currentRevision),
+      updateRevision: revision(set.status?.updateRevision),
+    })),
+    daemonSets: snapshot.daemonSets.map((set) => ({
+      name: set.metadata.name,
+      strategy: set.spec.updateStrategy?.type,
+      desired: set.status?.desiredNumberScheduled ?? 0,
+      current: set.status?.currentNumberScheduled ?? 0,
+      updated: set.status?.updatedNumberScheduled ?? 0,
+      ready: set.status?.numberReady ?? 0,
+      available: set.status?.numberAvailable ?? 0,
+    })),
+  };
+}
+
+/** Records checkpoints. */
+export class ScenarioTrace {
+  public readonly steps: TraceStep[] = [];
+
+  /** Records the state of `snapshot`, with command outputs normalized against it. */
+  public record(label: string, snapshot: ClusterSnapshot, outputs: Record<string, CommandResult | string> = {}): void {
+    const texts = Object.fromEntries(Object.entries(outputs).map(([key, value]) => [
+      key, typeof value === 'string' ? normalizeText(value, snapshot) : { code: value.code, stdout: normalizeText(value.stdout, snapshot), stderr: normalizeText(value.stderr, snapshot) },
+    ]));
+    this.steps.push({ label, state: { ...normalizedState(snapshot), ...texts } });
+  }
+}
+
+/** The differences between two traces, one line each (empty when equal). */
+export function traceDifferences(a: ScenarioTrace, b: ScenarioTrace): string[] {
+  const differences: string[] = [];
+  const length = Math.max(a.steps.length, b.steps.length);
+  for (let index = 0; index < length; index++) {
+    const left = a.steps[index];
+    const right = b.steps[index];
+    if (!left || !right || left.label !== right.label) {
+      differences.push(`step ${index}: ${left?.label ?? '(none)'} vs ${right?.label ?? '(none)'}`);
+      continue;
+    }
+    for (const key of new Set([...Object.keys(left.state), ...Object.keys(right.state)])) {
+      const l = JSON.stringify(left.state[key]);
+      const r = JSON.stringify(right.state[key]);
+      if (l !== r) {
+        differences.push(`${left.label} / ${key}:\n  sandbox: ${l}\n  kube:    ${r}`);
+      }
+    }
+  }
+  return differences;
+}
