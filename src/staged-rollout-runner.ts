@@ -95,13 +95,14 @@ export interface StagedRolloutRunnerProps {
   readonly labels?: { [key: string]: string };
   /**
    * Allow `kubectl-stage undo` and automatic rollback: grants `delete` on pods, to free pods stuck on a bad revision
-   * (kubernetes/kubernetes#67250).
+   * (kubernetes/kubernetes#67250), and `get` on ControllerRevisions, to read the revision a rollback restores.
    * @default false
    */
   readonly allowUndo?: boolean;
   /**
-   * Allow DaemonSet node canaries (`promote ds/NAME`): grants `delete` on pods (a canary moves a node by deleting its
-   * pod) and, cluster-wide, `get`/`list` on nodes (`nodes=<selector>` steps read node labels).
+   * Allow DaemonSet node canaries (`promote ds/NAME`): grants access to DaemonSets, `delete` on pods (a canary moves a
+   * node by deleting its pod) and, cluster-wide, `list` on nodes (`nodes=<selector>` steps read node labels). With a
+   * `promotionJob`, only when the Job promotes a DaemonSet.
    * @default false
    */
   readonly allowDaemonSetCanary?: boolean;
@@ -116,9 +117,13 @@ const WORKLOAD = /^(sts|statefulset|statefulsets|ds|daemonset|daemonsets)\/([a-z
 
 /**
  * The least-privilege identity `kubectl-stage` needs inside a cluster, and optionally a Job that runs a promotion with
- * it. The Role grants, in one namespace: get/list/watch/patch on StatefulSets and DaemonSets, get/list/watch on
- * ControllerRevisions and pods, get/create/update on Leases (the promotion lock) and list on events; `delete` on pods
- * only when undo or DaemonSet canaries are allowed; node reads (a ClusterRole) only for DaemonSet canaries.
+ * it. The Role grants, in one namespace, exactly what the enabled commands request (measured, not guessed:
+ * `promote`, `status`, `history`, `pause`/`resume`/`abort`, and `undo` or DaemonSet canaries when allowed):
+ * get/list/watch/patch on StatefulSets (and DaemonSets when canaries are allowed); list on ControllerRevisions (get
+ * too when undo is allowed, for the rollback); list/watch on pods (delete when undo or canaries are allowed);
+ * get/create/update on Leases (the promotion lock); create on events. When `promotionJob` names the workload, the
+ * workload and its Lease are scoped with `resourceNames`, so the account can patch no other pod template. Node
+ * listing (a ClusterRole) only for DaemonSet canaries.
  *
  * @example
  * new StagedRolloutRunner(chart, 'runner', {
@@ -149,22 +154,20 @@ export class StagedRolloutRunner extends Construct {
     const metadata = { name: this.name, namespace: this.namespace, labels };
     const allowUndo = props.allowUndo ?? false;
     const allowDaemonSetCanary = props.allowDaemonSetCanary ?? false;
-    if (props.promotionJob) {
-      this.validateJob(props.promotionJob, allowUndo, allowDaemonSetCanary);
+    const job = props.promotionJob;
+    if (job) {
+      this.validateJob(job, allowUndo, allowDaemonSetCanary);
     }
-    this.canDeletePods = allowUndo || allowDaemonSetCanary;
+    const workload = job && parseJobWorkload(job.workload);
+    // A Job scopes the account to its workload: DaemonSet canaries then only when that workload is a DaemonSet.
+    const canaries = allowDaemonSetCanary && (!workload || workload.resource === 'daemonsets');
+    this.canDeletePods = allowUndo || canaries;
 
     // The Job's pod opts in to the token; nothing else that borrows this account gets API credentials by accident.
     this.serviceAccount = new kplus.k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
     this.role = new kplus.k8s.KubeRole(this, 'Role', {
       metadata,
-      rules: [
-        { apiGroups: ['apps'], resources: ['statefulsets', 'daemonsets'], verbs: ['get', 'list', 'watch', 'patch'] },
-        { apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', ...(this.canDeletePods ? ['delete'] : [])] },
-        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
-        { apiGroups: [''], resources: ['events'], verbs: ['list'] },
-      ],
+      rules: roleRules({ allowUndo, canaries, canDeletePods: this.canDeletePods, workload }),
     });
     const subjects = [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }];
     new kplus.k8s.KubeRoleBinding(this, 'RoleBinding', {
@@ -172,12 +175,12 @@ export class StagedRolloutRunner extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
       subjects,
     });
-    if (allowDaemonSetCanary) {
-      // Nodes are cluster-scoped: a Role cannot grant them. Read-only, and only the fields any pod's scheduler sees.
+    if (canaries) {
+      // Nodes are cluster-scoped: a Role cannot grant them. Listed only, for the labels `nodes=<selector>` steps match.
       const clusterName = `${this.namespace}-${this.name}-nodes`;
       new kplus.k8s.KubeClusterRole(this, 'NodeReader', {
         metadata: { name: clusterName, labels },
-        rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] }],
+        rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['list'] }],
       });
       new kplus.k8s.KubeClusterRoleBinding(this, 'NodeReaderBinding', {
         metadata: { name: clusterName, labels },
@@ -261,4 +264,54 @@ export class StagedRolloutRunner extends Construct {
       }
     }
   }
+}
+
+/** The workload a promotion Job names, as RBAC names it. */
+interface JobWorkload {
+  readonly resource: 'statefulsets' | 'daemonsets';
+  readonly name: string;
+}
+
+// `sts/kafka` as RBAC names it; the text is validated already.
+function parseJobWorkload(text: string): JobWorkload {
+  const match = WORKLOAD.exec(text)!;
+  return { resource: match[1].startsWith('d') ? 'daemonsets' : 'statefulsets', name: match[2] };
+}
+
+/** What the Role must allow. */
+interface RoleNeeds {
+  readonly allowUndo: boolean;
+  /** Whether DaemonSets are promoted by node canaries. */
+  readonly canaries: boolean;
+  readonly canDeletePods: boolean;
+  /** The one workload the account promotes, when a Job names it. */
+  readonly workload?: JobWorkload;
+}
+
+/**
+ * The Role's rules: each verb is one some enabled command sends (the test records them), and whatever can be named
+ * in advance is (a create, and a list by label, cannot be: RBAC sees no name in them).
+ */
+function roleRules(needs: RoleNeeds): kplus.k8s.PolicyRule[] {
+  const { workload } = needs;
+  const kinds = workload ? [workload.resource] : ['statefulsets', ...(needs.canaries ? ['daemonsets'] : [])];
+  // The lock is the Lease `<kind>-<name>-stage` (leaseNameFor in the runtime).
+  const lease = workload ? { resourceNames: [`${workload.resource === 'statefulsets' ? 'statefulset' : 'daemonset'}-${workload.name}-stage`] } : {};
+  // A StatefulSet's automatic rollback reads the revision it restores by name.
+  const readsRevisionByName = needs.allowUndo && kinds.includes('statefulsets');
+  return [
+    // promote, stage, pause/resume/abort patch the workload; the promoter and status --watch watch it by name.
+    { apiGroups: ['apps'], resources: kinds, verbs: ['get', 'list', 'watch', 'patch'], ...workload && { resourceNames: [workload.name] } },
+    // history, undo, status of a DaemonSet and its canary list the revisions by the workload's selector.
+    { apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: [...readsRevisionByName ? ['get'] : [], 'list'] },
+    { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch', ...needs.canDeletePods ? ['delete'] : []] },
+    ...workload
+      ? [
+        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update'], ...lease },
+      ]
+      : [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }],
+    // The promotion's steps, failures, rollbacks and end, as Events on the workload.
+    { apiGroups: [''], resources: ['events'], verbs: ['create'] },
+  ];
 }

@@ -7,39 +7,53 @@ import {
 /** The operations of a {@link Cluster}, as a wrapper sees them. */
 export type ClusterVerb = 'get' | 'list' | 'create' | 'replace' | 'patch' | 'delete' | 'watch';
 
+/** One call as a wrapper sees it: what is done to which objects (what an API server authorizes). */
+export interface ClusterRequest {
+  readonly verb: ClusterVerb;
+  readonly kind: ClusterKind;
+  /** The namespace; undefined for cluster-scoped objects and lists across namespaces. */
+  readonly namespace?: string;
+  /** The object's name (get, replace, patch, delete); undefined for create, list and watch. */
+  readonly name?: string;
+  /** The selectors of a list or watch. @default none */
+  readonly selector?: ListSelector;
+}
+
 /** A {@link Cluster} that forwards every call to `inner` through {@link ClusterDecorator.around}. */
 export abstract class ClusterDecorator implements Cluster {
   protected constructor(protected readonly inner: Cluster) {}
 
   public get<T>(kind: ClusterKind, namespace: string | undefined, name: string): Promise<T | undefined> {
-    return this.around('get', () => this.inner.get<T>(kind, namespace, name));
+    return this.around({ verb: 'get', kind, namespace, name }, () => this.inner.get<T>(kind, namespace, name));
   }
 
   public list<T>(kind: ClusterKind, namespace: string | undefined, selector?: ListSelector): Promise<ClusterList<T>> {
-    return this.around('list', () => this.inner.list<T>(kind, namespace, selector));
+    return this.around({ verb: 'list', kind, namespace, selector }, () => this.inner.list<T>(kind, namespace, selector));
   }
 
   public create<T>(kind: ClusterKind, namespace: string, body: T): Promise<T> {
-    return this.around('create', () => this.inner.create<T>(kind, namespace, body));
+    return this.around({ verb: 'create', kind, namespace }, () => this.inner.create<T>(kind, namespace, body));
   }
 
   public replace<T>(kind: ClusterKind, namespace: string, body: T): Promise<T> {
-    return this.around('replace', () => this.inner.replace<T>(kind, namespace, body));
+    const name = (body as { metadata?: { name?: string } }).metadata?.name;
+    return this.around({ verb: 'replace', kind, namespace, name }, () => this.inner.replace<T>(kind, namespace, body));
   }
 
   public patch<T>(kind: ClusterKind, namespace: string, name: string, patch: unknown, type: PatchType): Promise<T> {
-    return this.around('patch', () => this.inner.patch<T>(kind, namespace, name, patch, type));
+    return this.around({ verb: 'patch', kind, namespace, name }, () => this.inner.patch<T>(kind, namespace, name, patch, type));
   }
 
   public delete(kind: ClusterKind, namespace: string, name: string, options?: ClusterDeleteOptions): Promise<void> {
-    return this.around('delete', () => this.inner.delete(kind, namespace, name, options));
+    return this.around({ verb: 'delete', kind, namespace, name }, () => this.inner.delete(kind, namespace, name, options));
   }
 
   public watch<T>(kind: ClusterKind, namespace: string | undefined, options: ClusterWatchOptions,
     onEvent: (event: ClusterWatchEvent<T>) => void, signal: AbortSignal): Promise<void> {
-    return this.around('watch', () => this.inner.watch<T>(kind, namespace, options, onEvent, signal));
+    const selector = { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector };
+    return this.around({ verb: 'watch', kind, namespace, selector }, () => this.inner.watch<T>(kind, namespace, options, onEvent, signal));
   }
 
   /** Runs one forwarded call; `call` performs it on the inner Cluster. */
-  protected abstract around<T>(verb: ClusterVerb, call: () => Promise<T>): Promise<T>;
+  protected abstract around<T>(request: ClusterRequest, call: () => Promise<T>): Promise<T>;
 }

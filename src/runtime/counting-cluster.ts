@@ -1,7 +1,7 @@
 // API requests per promotion are a benchmark figure (issue 5); counting them at the boundary keeps the engine honest
 // about every read, write and watch it makes, retries included when this wraps the retrying layer's inner cluster.
 import { Cluster } from './cluster';
-import { ClusterDecorator, ClusterVerb } from './cluster-decorator';
+import { ClusterDecorator, ClusterRequest } from './cluster-decorator';
 
 /** A {@link Cluster} that counts the requests it forwards, by verb. */
 export class CountingCluster extends ClusterDecorator {
@@ -17,7 +17,7 @@ export class CountingCluster extends ClusterDecorator {
     return { total: [...this.counts.values()].reduce((sum, count) => sum + count, 0), byVerb };
   }
 
-  protected around<T>(verb: ClusterVerb, call: () => Promise<T>): Promise<T> {
+  protected around<T>({ verb }: ClusterRequest, call: () => Promise<T>): Promise<T> {
     this.counts.set(verb, (this.counts.get(verb) ?? 0) + 1);
     return call();
   }

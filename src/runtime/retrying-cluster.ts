@@ -2,7 +2,7 @@
 // the engine, the lock and the commands then see only answers they must act on (404, 409, 410, 422 ...).
 import { RuntimeClock } from './clock';
 import { Cluster, ClusterError, ClusterKind, ClusterWatchEvent, ClusterWatchOptions } from './cluster';
-import { ClusterDecorator, ClusterVerb } from './cluster-decorator';
+import { ClusterDecorator, ClusterRequest } from './cluster-decorator';
 
 /** How a {@link RetryingCluster} backs off. */
 export interface RetryPolicy {
@@ -51,7 +51,7 @@ export class RetryingCluster extends ClusterDecorator {
     return this.retry(() => this.inner.watch<T>(kind, namespace, options, track, signal), signal, () => delivered);
   }
 
-  protected around<T>(_verb: ClusterVerb, call: () => Promise<T>): Promise<T> {
+  protected around<T>(_request: ClusterRequest, call: () => Promise<T>): Promise<T> {
     return this.retry(call);
   }
 

@@ -7,10 +7,12 @@ import { join } from 'node:path';
 import { KubeObject, RESOURCES, SandboxApi } from './api';
 import { RealClock, SandboxClock, VirtualClock } from './clock';
 import { KubeletOptions, KubeletSimulator, startControllers } from './controllers';
-import { sandboxKubeconfig, writeKubeconfig } from './kubeconfig';
+import { sandboxKubeconfig } from './kubeconfig';
+import { removeSandboxKubeconfig, writeSandboxKubeconfig } from './kubeconfig-file';
 import { makeNodes } from './nodes';
 import { ApiServer } from './server/api-server';
 import { FaultInjector, FaultOptions } from './server/faults';
+import { SandboxStartError } from './sandbox-start-error';
 import { SandboxStore } from './store';
 
 /** Options of {@link startSandbox}. */
@@ -48,7 +50,8 @@ export interface SandboxOptions {
    */
   readonly idleTurns?: number;
   /**
-   * Where to write the kubeconfig file.
+   * Where to write the kubeconfig file: a new file, or one a sandbox wrote (never another file: startSandbox throws a
+   * SandboxStartError instead). stop() removes it unless it changed since.
    * @default `kubeconfig` in a fresh temporary directory (removed by stop())
    */
   readonly kubeconfigPath?: string;
@@ -130,12 +133,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
   } catch (error) {
     controllers.stop();
-    throw new Error(`startSandbox: cannot listen on 127.0.0.1:${options.port ?? 0} (${(error as Error).message}); choose another port, or 0 for a free one`);
+    throw new SandboxStartError(`cannot listen on 127.0.0.1:${options.port ?? 0} (${(error as Error).message}); choose another port, or 0 for a free one`);
   }
   const temporaryDir = options.kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'sandbox-'));
   const kubeconfigPath = options.kubeconfigPath ?? join(temporaryDir!, 'kubeconfig');
   const kubeconfig = sandboxKubeconfig(server.url);
-  writeKubeconfig(kubeconfigPath, kubeconfig);
+  let kubeconfigText: string;
+  try {
+    kubeconfigText = writeSandboxKubeconfig(kubeconfigPath, kubeconfig);
+  } catch (error) {
+    controllers.stop();
+    await server.close();
+    throw error;
+  }
 
   const virtual = (operation: string): VirtualClock => {
     if (!(clock instanceof VirtualClock)) {
@@ -217,6 +227,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await server.close();
       if (temporaryDir) {
         rmSync(temporaryDir, { recursive: true, force: true });
+      } else {
+        removeSandboxKubeconfig(kubeconfigPath, kubeconfigText);
       }
     },
   };

@@ -1,5 +1,6 @@
 // kubectl-stage run in-process (`run(argv, io)`) against the sandbox over HTTP, next to the real kubectl on the same
 // objects, on the sandbox's virtual clock.
+import { ClusterConnector } from '../../src/cli/cli-context';
 import { run } from '../../src/cli/main';
 import { KubePod } from '../../src/runtime/kube-types';
 import { KubeObject, RESOURCES } from '../../src/sandbox/api';
@@ -20,8 +21,11 @@ export interface CliResult {
 /** A sandbox with helpers to create workloads and run both CLIs. */
 export interface CliSandbox {
   readonly sandbox: Sandbox;
-  /** Runs kubectl-stage with the sandbox's kubeconfig, moving virtual time until it returns. */
-  stage(args: readonly string[], options?: { isTTY?: boolean; signal?: AbortSignal }): Promise<CliResult>;
+  /**
+   * Runs kubectl-stage with the sandbox's kubeconfig, moving virtual time until it returns; `connector` replaces how it
+   * connects (to wrap the cluster, e.g. to record its requests).
+   */
+  stage(args: readonly string[], options?: { isTTY?: boolean; signal?: AbortSignal; connector?: ClusterConnector }): Promise<CliResult>;
   /** Runs the real kubectl. */
   kubectl(args: readonly string[]): Promise<KubectlResult>;
   pods(app: string): KubePod[];
@@ -53,7 +57,7 @@ export async function startCliSandbox(kubelet: KubeletOptions = {}, nodes = 3): 
         env: {},
         clock,
         signal: options.signal,
-      });
+      }, options.connector);
       await sandbox.runUntil(running);
       return { stdout, stderr, code: await running };
     },

@@ -1,6 +1,14 @@
 import { Duration, Testing } from 'cdk8s';
 import { find, Manifest, testChart } from './manifest';
+import { allows, Grants, RequestAttributes, requestAttributes, unusedPermissions } from './rbac';
+import { ClusterConnector } from '../../src/cli/cli-context';
+import { connectCluster } from '../../src/runtime/kube-cluster';
+import { RESOURCES } from '../../src/sandbox/api';
+import { PodFailureMode } from '../../src/sandbox/controllers';
 import { StagedRolloutRunner, StagedRolloutRunnerProps } from '../../src/staged-rollout-runner';
+import { CliSandbox, startCliSandbox } from '../cli/cli-sandbox';
+import { isReady } from '../runtime/promotion-fixture';
+import { RecordingCluster } from '../runtime/recording-cluster';
 
 // manifest.ts validates workload kinds; the runner's kinds are validated here against the same 1.28 schema package.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -38,11 +46,11 @@ describe('StagedRolloutRunner', () => {
     expect(account.metadata.namespace).toBe('default');
     expect(account.automountServiceAccountToken).toBe(false);
     expect(rules(objects)).toEqual([
-      { apiGroups: ['apps'], resources: ['statefulsets', 'daemonsets'], verbs: ['get', 'list', 'watch', 'patch'] },
-      { apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch', 'patch'] },
+      { apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
-      { apiGroups: [''], resources: ['events'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['events'], verbs: ['create'] },
     ]);
     expect(find(objects, 'RoleBinding', 'kubectl-stage')).toMatchObject({
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'kubectl-stage' },
@@ -50,16 +58,18 @@ describe('StagedRolloutRunner', () => {
     });
   });
 
-  test('undo adds pod deletion only', () => {
+  test('undo adds pod deletion and reading a revision by name only', () => {
     const objects = synth({ allowUndo: true, namespace: 'kafka' });
-    expect(rules(objects)[2]).toEqual({ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'delete'] });
+    expect(rules(objects)[1]).toEqual({ apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: ['get', 'list'] });
+    expect(rules(objects)[2]).toEqual({ apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch', 'delete'] });
     expect(objects.map((object) => object.kind)).toEqual(['ServiceAccount', 'Role', 'RoleBinding']);
   });
 
-  test('DaemonSet canaries add pod deletion and a read-only ClusterRole on nodes', () => {
+  test('DaemonSet canaries add DaemonSets, pod deletion and a ClusterRole that lists nodes', () => {
     const objects = synth({ allowDaemonSetCanary: true, namespace: 'monitoring', name: 'stage' });
-    expect(rules(objects, 'stage')[2].verbs).toEqual(['get', 'list', 'watch', 'delete']);
-    expect(find(objects, 'ClusterRole', 'monitoring-stage-nodes').rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] }]);
+    expect(rules(objects, 'stage')[0].resources).toEqual(['statefulsets', 'daemonsets']);
+    expect(rules(objects, 'stage')[2].verbs).toEqual(['list', 'watch', 'delete']);
+    expect(find(objects, 'ClusterRole', 'monitoring-stage-nodes').rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['list'] }]);
     expect(find(objects, 'ClusterRoleBinding', 'monitoring-stage-nodes')).toMatchObject({
       roleRef: { kind: 'ClusterRole', name: 'monitoring-stage-nodes' },
       subjects: [{ kind: 'ServiceAccount', name: 'stage', namespace: 'monitoring' }],
@@ -121,5 +131,124 @@ describe('StagedRolloutRunner', () => {
       .toThrow('test/runner: promotionJob.backoffLimit: -1 is not valid; use a whole number of 0 or more');
     expect(() => synth({ promotionJob: { ...JOB, soak: Duration.millis(1500) } }))
       .toThrow('test/runner: promotionJob.soak: "1500ms" is not valid; use whole seconds, e.g. Duration.minutes(5)');
+  });
+});
+
+// The Role is measured against what the commands send: each is run in-process against the sandbox over HTTP, its
+// requests recorded at the Cluster boundary (beneath the retrying layer). Every request must be allowed by the
+// synthesized rules, and every permission of the rules must be used by some request.
+describe('StagedRolloutRunner RBAC: exactly the requests the commands make', () => {
+  jest.setTimeout(120_000);
+
+  // Runs `commands` against a fresh sandbox and returns every request they made.
+  async function recordRequests(
+    commands: (cli: CliSandbox, stage: (args: string[]) => Promise<void>) => Promise<void>,
+  ): Promise<RequestAttributes[]> {
+    const cli = await startCliSandbox({ failureRules: [{ mode: PodFailureMode.IMAGE_PULL, image: 'kafka:bad' }] });
+    const recorders: RecordingCluster[] = [];
+    const connector: ClusterConnector = async (flags) => {
+      const { cluster, namespace } = await connectCluster(flags);
+      const recorder = new RecordingCluster(cluster);
+      recorders.push(recorder);
+      return { cluster: recorder, namespace };
+    };
+    const stage = async (args: string[]) => {
+      const result = await cli.stage(args, { connector });
+      // Rolled back (2) is how a failed canary with --auto-rollback ends; anything else is a broken scenario.
+      expect({ args, code: result.code === 2 ? 0 : result.code, stderr: result.stderr }).toEqual({ args, code: 0, stderr: '' });
+    };
+    try {
+      await commands(cli, stage);
+    } finally {
+      await cli.sandbox.stop();
+    }
+    return recorders.flatMap((recorder) => recorder.requests.map(requestAttributes));
+  }
+
+  // A StatefulSet promoted, watched, listed: what every runner does.
+  const promoteStatefulSet = () => recordRequests(async (cli, stage) => {
+    await cli.createStatefulSet('kafka', 3, 'kafka:1');
+    await stage(['stage', 'sts/kafka']);
+    cli.setImage('statefulSets', 'kafka', 'kafka:2');
+    await stage(['promote', 'sts/kafka', '--plan', 'canary']);
+    await stage(['status', 'sts/kafka']);
+    await stage(['status', 'sts/kafka', '--watch']);
+    await stage(['history', 'sts/kafka']);
+  });
+
+  // A bad canary rolled back automatically (the stuck pod deleted), then undone by hand.
+  const rollBackStatefulSet = () => recordRequests(async (cli, stage) => {
+    await cli.createStatefulSet('kafka', 3, 'kafka:1');
+    await stage(['stage', 'sts/kafka']);
+    cli.setImage('statefulSets', 'kafka', 'kafka:bad');
+    await stage(['promote', 'sts/kafka', '--plan', 'canary', '--auto-rollback', '--timeout', '2m']);
+    await stage(['undo', 'sts/kafka']);
+  });
+
+  // A DaemonSet node canary with a node selector step, its status and history.
+  const promoteDaemonSet = () => recordRequests(async (cli, stage) => {
+    cli.sandbox.api.create(RESOURCES.daemonSets, {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'agent', namespace: 'default' },
+      spec: {
+        selector: { matchLabels: { app: 'agent' } },
+        updateStrategy: { type: 'RollingUpdate' },
+        template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } },
+      },
+    });
+    await cli.until(() => cli.pods('agent').filter(isReady).length === 3);
+    await stage(['stage', 'ds/agent']);
+    cli.setImage('daemonSets', 'agent', 'agent:2');
+    await stage(['promote', 'ds/agent', '--plan', 'nodes=kubernetes.io/hostname=node-1,100%']);
+    await stage(['status', 'ds/agent']);
+    await stage(['history', 'ds/agent']);
+  });
+
+  let recorded: { statefulSet: RequestAttributes[]; rollBack: RequestAttributes[]; daemonSet: RequestAttributes[] };
+  beforeAll(async () => {
+    recorded = { statefulSet: await promoteStatefulSet(), rollBack: await rollBackStatefulSet(), daemonSet: await promoteDaemonSet() };
+  });
+
+  function grantsOf(props: StagedRolloutRunnerProps): Grants {
+    const objects = synth(props);
+    const role = objects.find((object) => object.kind === 'Role')!;
+    return {
+      namespace: role.metadata.namespace,
+      roleRules: role.rules,
+      clusterRules: objects.filter((object) => object.kind === 'ClusterRole').flatMap((object) => object.rules),
+    };
+  }
+
+  function expectExactly(grants: Grants, requests: RequestAttributes[]): void {
+    const denied = requests.filter((request) => !allows(grants, request))
+      .map((request) => `${request.verb} ${request.apiGroup}/${request.resource} ${request.name}`);
+    expect([...new Set(denied)]).toEqual([]);
+    expect(unusedPermissions(grants, requests)).toEqual([]);
+  }
+
+  test('the default runner: promote, status and history of StatefulSets', () => {
+    expectExactly(grantsOf({}), recorded.statefulSet);
+    expect(recorded.statefulSet).toContainEqual({ verb: 'create', apiGroup: '', resource: 'events', namespace: 'default', name: '' });
+  });
+
+  test('allowUndo adds what a rollback and undo use: reading a revision by name, deleting stuck pods', () => {
+    expectExactly(grantsOf({ allowUndo: true }), [...recorded.statefulSet, ...recorded.rollBack]);
+    expect(recorded.rollBack).toContainEqual({ verb: 'delete', apiGroup: '', resource: 'pods', namespace: 'default', name: 'kafka-2' });
+  });
+
+  test('allowDaemonSetCanary adds DaemonSets, pod deletion and listing nodes', () => {
+    expectExactly(grantsOf({ allowDaemonSetCanary: true }), [...recorded.statefulSet, ...recorded.daemonSet]);
+  });
+
+  test('a promotion Job scopes the workload and its Lease by name', () => {
+    const grants = grantsOf({ allowUndo: true, promotionJob: { ...JOB, autoRollback: true } });
+    expectExactly(grants, [...recorded.statefulSet, ...recorded.rollBack]);
+    expect(grants.roleRules[0]).toEqual({ apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch', 'patch'], resourceNames: ['kafka'] });
+    // Another StatefulSet's template cannot be patched.
+    expect(allows(grants, { verb: 'patch', apiGroup: 'apps', resource: 'statefulsets', namespace: 'default', name: 'zookeeper' })).toBe(false);
+    const dsGrants = grantsOf({ allowDaemonSetCanary: true, promotionJob: { ...JOB, workload: 'ds/agent' } });
+    expectExactly(dsGrants, recorded.daemonSet);
+    expect(allows(dsGrants, { verb: 'patch', apiGroup: 'apps', resource: 'statefulsets', namespace: 'default', name: 'kafka' })).toBe(false);
   });
 });

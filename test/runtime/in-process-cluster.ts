@@ -8,7 +8,8 @@ import { ApiError, RESOURCES, ResourceType, SandboxApi } from '../../src/sandbox
 import { VirtualClock } from '../../src/sandbox/clock';
 import { applyPatch } from '../../src/sandbox/patch';
 
-const TYPES: Record<ClusterKind, ResourceType> = {
+/** The sandbox resource of each kind the runtime works with (its API group, resource name and scope). */
+export const CLUSTER_RESOURCES: Record<ClusterKind, ResourceType> = {
   StatefulSet: RESOURCES.statefulSets,
   DaemonSet: RESOURCES.daemonSets,
   Pod: RESOURCES.pods,
@@ -53,39 +54,40 @@ export class InProcessCluster implements Cluster {
   }
 
   public async get<T>(kind: ClusterKind, namespace: string | undefined, name: string): Promise<T | undefined> {
-    return this.call('get', kind, name, () => this.api.get(TYPES[kind], namespace, name) as T | undefined);
+    return this.call('get', kind, name, () => this.api.get(CLUSTER_RESOURCES[kind], namespace, name) as T | undefined);
   }
 
   public async list<T>(kind: ClusterKind, namespace: string | undefined, selector: ListSelector = {}): Promise<ClusterList<T>> {
     return this.call('list', kind, '', () => {
-      const list = this.api.list(TYPES[kind], { namespace, ...selector });
+      const list = this.api.list(CLUSTER_RESOURCES[kind], { namespace, ...selector });
       return { items: list.items as T[], resourceVersion: list.resourceVersion };
     });
   }
 
   public async create<T>(kind: ClusterKind, namespace: string, body: T): Promise<T> {
-    return this.call('create', kind, '', () => this.api.create(TYPES[kind], { ...(body as any), metadata: { ...(body as any).metadata, namespace } }) as T);
+    return this.call('create', kind, '', () => this.api.create(CLUSTER_RESOURCES[kind], { ...(body as any), metadata: { ...(body as any).metadata, namespace } }) as T);
   }
 
   public async replace<T>(kind: ClusterKind, _namespace: string, body: T): Promise<T> {
-    return this.call('replace', kind, (body as any).metadata?.name, () => this.api.update(TYPES[kind], body as any) as T);
+    return this.call('replace', kind, (body as any).metadata?.name, () => this.api.update(CLUSTER_RESOURCES[kind], body as any) as T);
   }
 
   public async patch<T>(kind: ClusterKind, namespace: string, name: string, patch: unknown, type: PatchType): Promise<T> {
     return this.call('patch', kind, name, () => {
-      const current = this.api.get(TYPES[kind], namespace, name);
+      const current = this.api.get(CLUSTER_RESOURCES[kind], namespace, name);
       if (!current) {
-        throw new ApiError(404, 'NotFound', `${TYPES[kind].resource} "${name}" not found`);
+        throw new ApiError(404, 'NotFound', `${CLUSTER_RESOURCES[kind].resource} "${name}" not found`);
       }
-      const patched = applyPatch(TYPES[kind], current, JSON.stringify(patch), CONTENT_TYPES[type]);
-      return this.api.update(TYPES[kind], patched) as T;
+      const patched = applyPatch(CLUSTER_RESOURCES[kind], current, JSON.stringify(patch), CONTENT_TYPES[type]);
+      return this.api.update(CLUSTER_RESOURCES[kind], patched) as T;
     });
   }
 
   public async delete(kind: ClusterKind, namespace: string, name: string, options: ClusterDeleteOptions = {}): Promise<void> {
     return this.call('delete', kind, name, () => {
-      if (!this.api.delete(TYPES[kind], namespace, name, { preconditions: options.preconditions, gracePeriodSeconds: options.gracePeriodSeconds })) {
-        throw new ApiError(404, 'NotFound', `${TYPES[kind].resource} "${name}" not found`);
+      const { preconditions, gracePeriodSeconds } = options;
+      if (!this.api.delete(CLUSTER_RESOURCES[kind], namespace, name, { preconditions, gracePeriodSeconds })) {
+        throw new ApiError(404, 'NotFound', `${CLUSTER_RESOURCES[kind].resource} "${name}" not found`);
       }
     });
   }
@@ -104,7 +106,7 @@ export class InProcessCluster implements Cluster {
       try {
         // Delivered asynchronously, as an HTTP stream would, so a writer never sees its own event before its answer.
         const { labelSelector, fieldSelector, resourceVersion } = options;
-        stop = this.api.watch(TYPES[kind], { namespace, labelSelector, fieldSelector, resourceVersion },
+        stop = this.api.watch(CLUSTER_RESOURCES[kind], { namespace, labelSelector, fieldSelector, resourceVersion },
           (event) => queueMicrotask(() => {
             if (!signal.aborted && this.watchStops.has(end)) {
               onEvent({ type: event.type, object: event.object as T });

@@ -3,7 +3,7 @@ import { InProcessCluster } from './in-process-cluster';
 import { FAST_KUBELET, imagesOf, isReady, partitionsWritten, PromotionSandbox, startPromotion, startPromotionSandbox } from './promotion-fixture';
 import { PartitionPlan } from '../../src/partition-plan';
 import { Cluster, ClusterKind, ClusterWatchEvent, ClusterWatchOptions } from '../../src/runtime/cluster';
-import { ClusterDecorator, ClusterVerb } from '../../src/runtime/cluster-decorator';
+import { ClusterDecorator, ClusterRequest } from '../../src/runtime/cluster-decorator';
 import { parseGate } from '../../src/runtime/gate-spec';
 import { controlPromotion } from '../../src/runtime/promotion-control';
 import { leaseNameFor } from '../../src/runtime/promotion-lock';
@@ -171,7 +171,7 @@ class KillableCluster extends ClusterDecorator {
       }
     }, signal);
   }
-  protected around<T>(_verb: ClusterVerb, call: () => Promise<T>): Promise<T> {
+  protected around<T>(_request: ClusterRequest, call: () => Promise<T>): Promise<T> {
     return this.dead ? new Promise<T>(() => undefined) : call();
   }
 }

@@ -5,6 +5,9 @@ import { imagesOf } from './promotion-fixture';
 import { promoteStatefulSet } from '../../src/runtime/promotion-engine';
 import { RuntimeError } from '../../src/runtime/runtime-error';
 
+// Real HTTP round trips under injected faults: seconds of wall time on a busy machine.
+jest.setTimeout(30_000);
+
 let fixture: HttpPromotionSandbox;
 beforeEach(async () => {
   fixture = await startHttpPromotionSandbox();

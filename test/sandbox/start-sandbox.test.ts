@@ -122,7 +122,7 @@ describe('startSandbox', () => {
     sandbox = await startSandbox({ clock: 'virtual', nodes: 0 });
     const port = Number(new URL(sandbox.url).port);
     await expect(startSandbox({ clock: 'virtual', nodes: 0, port })).rejects.toThrow(
-      `startSandbox: cannot listen on 127.0.0.1:${port} (listen EADDRINUSE: address already in use 127.0.0.1:${port}); choose another port, or 0 for a free one`);
+      `cannot listen on 127.0.0.1:${port} (listen EADDRINUSE: address already in use 127.0.0.1:${port}); choose another port, or 0 for a free one`);
     await expect(startSandbox({ clock: 'virtual', faults: { serverErrorRate: 2 } })).rejects.toThrow(/faults\.serverErrorRate/);
   });
 
