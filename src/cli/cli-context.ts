@@ -5,6 +5,7 @@ import { CliIo } from './cli-io';
 import { ExitCode, exitCodeForError } from './exit-codes';
 import { RuntimeClock, SystemClock } from '../runtime/clock';
 import { Cluster, ClusterError } from '../runtime/cluster';
+import { formatDuration, parseDuration } from '../runtime/duration';
 import { connectCluster } from '../runtime/kube-cluster';
 import { RetryingCluster } from '../runtime/retrying-cluster';
 import { RuntimeError } from '../runtime/runtime-error';
@@ -17,6 +18,8 @@ export interface ConnectionFlags {
   readonly context?: string;
   /** `-n/--namespace`. */
   readonly namespace?: string;
+  /** `--request-timeout`: how long one request may take, in milliseconds; 0 means no limit. @default 30 s */
+  readonly requestTimeoutMs?: number;
 }
 
 /** A cluster and the namespace commands act in (the flag, else the context's, else `default`). */
@@ -27,6 +30,9 @@ export interface ClusterConnection {
 
 /** Opens a connection from the flags. */
 export type ClusterConnector = (flags: ConnectionFlags) => Promise<ClusterConnection>;
+
+/** How long a command may take to stop after Ctrl-C before it is given up (a Lease release is one or two requests). */
+export const INTERRUPT_GRACE_MS = 5_000;
 
 /** Shared by the command registrations. */
 export class CliContext {
@@ -43,10 +49,15 @@ export class CliContext {
     this.clock = io.clock ?? new SystemClock();
   }
 
-  /** Connects with the global flags of `command` (`--kubeconfig`, `--context`, `-n/--namespace`). */
+  /** Connects with the global flags of `command` (`--kubeconfig`, `--context`, `-n/--namespace`, `--request-timeout`). */
   public async connect(command: Command): Promise<ClusterConnection> {
-    const flags = command.optsWithGlobals() as ConnectionFlags;
-    return this.connector({ kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace });
+    const flags = command.optsWithGlobals() as Omit<ConnectionFlags, 'requestTimeoutMs'> & { requestTimeout?: string };
+    return this.connector({
+      kubeconfig: flags.kubeconfig,
+      context: flags.context,
+      namespace: flags.namespace,
+      requestTimeoutMs: flags.requestTimeout === undefined ? undefined : parseDuration(flags.requestTimeout, '--request-timeout'),
+    });
   }
 
   /**
@@ -65,11 +76,42 @@ export class CliContext {
   public action<A extends unknown[]>(fn: (...args: A) => Promise<number>): (...args: A) => Promise<void> {
     return async (...args: A) => {
       try {
-        this.exitCode = await fn(...args);
+        this.exitCode = await this.untilInterrupted(fn(...args));
       } catch (error) {
         this.exitCode = this.report(error);
       }
     };
+  }
+
+  // After Ctrl-C a command stops on its own: watches and waits end, a promotion keeps its state and releases its
+  // Lease. One stuck on a request the server does not answer is given up after INTERRUPT_GRACE_MS instead of holding
+  // the terminal until the request times out.
+  private async untilInterrupted(running: Promise<number>): Promise<number> {
+    const signal = this.io.signal;
+    if (!signal) {
+      return running;
+    }
+    const finished = new AbortController();
+    const givenUp = new Promise<undefined>((resolve) => {
+      const onAbort = () => void this.clock.sleep(INTERRUPT_GRACE_MS, finished.signal).then(() => resolve(undefined));
+      if (signal.aborted) {
+        onAbort();
+      } else {
+        signal.addEventListener('abort', onAbort, { once: true });
+        finished.signal.addEventListener('abort', () => signal.removeEventListener('abort', onAbort), { once: true });
+      }
+    });
+    try {
+      const code = await Promise.race([running, givenUp]);
+      if (code !== undefined) {
+        return code;
+      }
+      running.catch(() => undefined);
+      this.io.stderr(`interrupted: gave up waiting for the command to stop after ${formatDuration(INTERRUPT_GRACE_MS)}\n`);
+      return ExitCode.INTERRUPTED;
+    } finally {
+      finished.abort();
+    }
   }
 
   /** Prints an error and returns its exit code. */

@@ -1,4 +1,5 @@
 // Everything the CLI touches outside itself, passed in so tests run commands in-process against a sandbox.
+import * as os from 'node:os';
 import { RuntimeClock, SystemClock } from '../runtime/clock';
 
 /** The process around a CLI run. */
@@ -17,12 +18,21 @@ export interface CliIo {
   signal?: AbortSignal;
 }
 
-/** The real process: stdout, stderr, the environment, the wall clock, and an abort on SIGINT/SIGTERM. */
+/**
+ * The real process: stdout, stderr, the environment, the wall clock, and an abort on SIGINT/SIGTERM. The first signal
+ * aborts the command (it stops waiting, keeps a promotion's state and releases its Lease); a second one, for a command
+ * that does not stop, exits at once with 128 + the signal's number, as a shell reports it.
+ */
 export function processIo(): CliIo {
   const interrupted = new AbortController();
-  const stop = () => interrupted.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const stop = (signal: NodeJS.Signals) => {
+    if (interrupted.signal.aborted) {
+      process.exit(128 + os.constants.signals[signal]);
+    }
+    interrupted.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

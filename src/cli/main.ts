@@ -11,6 +11,8 @@ import { registerStageCommand } from './commands/stage';
 import { registerStatusCommand } from './commands/status';
 import { registerUndoCommand } from './commands/undo';
 import { ExitCode } from './exit-codes';
+import { formatDuration } from '../runtime/duration';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../runtime/kube-cluster';
 
 export type { CliIo } from './cli-io';
 
@@ -26,6 +28,8 @@ export async function run(argv: string[], io: CliIo, connector?: ClusterConnecto
     .option('--kubeconfig <path>', 'path to the kubeconfig file (default: KUBECONFIG, then ~/.kube/config, then in-cluster)')
     .option('--context <name>', 'the kubeconfig context to use')
     .option('-n, --namespace <namespace>', 'the namespace (default: the context\'s, then "default")')
+    .option('--request-timeout <duration>',
+      `how long one API request may take, connecting included (default ${formatDuration(DEFAULT_REQUEST_TIMEOUT_MS)}; 0 means no limit)`)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError();
@@ -51,5 +55,9 @@ export async function run(argv: string[], io: CliIo, connector?: ClusterConnecto
 if (require.main === module) {
   void run(process.argv.slice(2), processIo()).then((code) => {
     process.exitCode = code;
+    if (code === ExitCode.INTERRUPTED) {
+      // A command given up after Ctrl-C may still have a request open: it must not keep the process alive.
+      process.exit();
+    }
   });
 }

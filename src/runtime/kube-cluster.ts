@@ -8,9 +8,12 @@ import type * as k8s from '@kubernetes/client-node' with { 'resolution-mode': 'i
 import {
   Cluster, ClusterDeleteOptions, ClusterError, ClusterKind, ClusterList, ClusterWatchEvent, ClusterWatchOptions, ListSelector, PatchType,
 } from './cluster';
+import { formatDuration } from './duration';
 import { RuntimeError } from './runtime-error';
 
 type ClientModule = typeof k8s;
+type Middleware = { pre(context: k8s.RequestContext): unknown; post(context: k8s.ResponseContext): unknown };
+type ObservableOf = (value: unknown) => unknown;
 type Serializer = {
   serialize(data: unknown, type: string, format?: string): unknown;
   deserialize(data: unknown, type: string, format?: string): unknown;
@@ -26,7 +29,19 @@ export interface ConnectOptions {
   readonly namespace?: string;
   /** The environment to read KUBECONFIG and HOME from. @default process.env */
   readonly env?: Record<string, string | undefined>;
+  /**
+   * `--request-timeout`: how long one request may take, connecting included (a watch: until its response starts);
+   * 0 means no limit, as kubectl reads it. A server that never answers then fails the request instead of hanging it.
+   * @default DEFAULT_REQUEST_TIMEOUT_MS (30 s)
+   */
+  readonly requestTimeoutMs?: number;
 }
+
+/**
+ * The request timeout when none is given. kubectl has none by default (its dial timeout is 30 s); a command here must
+ * not hang on a server that accepts and never answers, so a request gets as long as kubectl gives a connection.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** A connected cluster and the namespace commands act in. */
 export interface ConnectedCluster {
@@ -65,45 +80,90 @@ const ROUTES: Record<ClusterKind, KindRoute> = {
 export async function connectCluster(options: ConnectOptions = {}): Promise<ConnectedCluster> {
   const client = await import('@kubernetes/client-node');
   const env = options.env ?? process.env;
-  const kc = new client.KubeConfig();
   // kubectl skips KUBECONFIG entries that do not exist, but an explicit --kubeconfig must.
   const files = options.kubeconfig
     ? [options.kubeconfig]
     : (env.KUBECONFIG ?? '').split(path.delimiter).filter((file) => file !== '' && fs.existsSync(file));
   const home = path.join(env.HOME ?? os.homedir(), '.kube', 'config');
-  try {
-    if (files.length > 0) {
-      kc.loadFromFile(files[0]);
-      for (const file of files.slice(1)) {
-        const next = new client.KubeConfig();
-        next.loadFromFile(file);
-        mergeFirstWins(kc, next);
+  const load = (file: string): k8s.KubeConfig => {
+    const loaded = new client.KubeConfig();
+    try {
+      // kubectl reads an empty file as an empty configuration; client-node's loader fails on it.
+      if (fs.readFileSync(file, 'utf8').trim() === '') {
+        loaded.loadFromOptions({ clusters: [], users: [], contexts: [], currentContext: '' });
+      } else {
+        loaded.loadFromFile(file);
       }
-    } else if (fs.existsSync(home)) {
-      kc.loadFromFile(home);
-    } else if (env.KUBERNETES_SERVICE_HOST) {
-      kc.loadFromCluster();
-    } else {
-      throw new RuntimeError('bad-input',
-        'no cluster configuration found: pass --kubeconfig, set KUBECONFIG, create ~/.kube/config, or run inside a cluster');
+    } catch (error) {
+      // A YAML error goes on with a code frame over several lines: its first line says what and where.
+      throw new RuntimeError('bad-input', `cannot load kubeconfig ${file}: ${firstLine(error)}`);
     }
-  } catch (error) {
-    if (RuntimeError.is(error)) {
-      throw error;
+    return loaded;
+  };
+  let kc: k8s.KubeConfig;
+  if (files.length > 0) {
+    kc = load(files[0]);
+    for (const file of files.slice(1)) {
+      mergeFirstWins(kc, load(file));
     }
-    throw new RuntimeError('bad-input', `cannot load kubeconfig ${files[0] ?? home}: ${(error as Error).message}`);
+  } else if (fs.existsSync(home)) {
+    kc = load(home);
+  } else if (env.KUBERNETES_SERVICE_HOST) {
+    kc = new client.KubeConfig();
+    kc.loadFromCluster();
+  } else {
+    throw new RuntimeError('bad-input',
+      'no cluster configuration found: pass --kubeconfig, set KUBECONFIG, create ~/.kube/config, or run inside a cluster');
   }
+  allowPlainHttp(kc);
   if (options.context) {
     if (!kc.getContextObject(options.context)) {
       throw new RuntimeError('bad-input', `context was not found for specified context: ${options.context}`);
     }
     kc.setCurrentContext(options.context);
   }
-  if (!kc.getCurrentCluster()) {
-    throw new RuntimeError('bad-input', `the kubeconfig has no cluster for context "${kc.getCurrentContext()}"`);
-  }
+  checkCurrentContext(kc, files.length > 0 ? files.join(path.delimiter) : home);
   const namespace = options.namespace || kc.getContextObject(kc.getCurrentContext())?.namespace || 'default';
-  return { cluster: await kubeCluster(kc), namespace };
+  return { cluster: await kubeCluster(kc, options.requestTimeoutMs), namespace };
+}
+
+// What kubectl would refuse to use, said in one line naming the file and what to do: no context at all (an empty
+// file), no current-context, a current-context or cluster the file does not define, a cluster without a server.
+function checkCurrentContext(kc: k8s.KubeConfig, source: string): void {
+  const names = kc.getContexts().map((context) => context.name);
+  if (names.length === 0) {
+    throw new RuntimeError('bad-input', `kubeconfig ${source} defines no context: point --kubeconfig or KUBECONFIG at a kubeconfig with one`);
+  }
+  const current = kc.getCurrentContext();
+  if (!current) {
+    throw new RuntimeError('bad-input', `kubeconfig ${source} sets no current-context: pass --context (one of ${names.join(', ')})`);
+  }
+  const context = kc.getContextObject(current);
+  if (!context) {
+    throw new RuntimeError('bad-input', `kubeconfig ${source}: current-context "${current}" is not one of its contexts (${names.join(', ')})`);
+  }
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) {
+    throw new RuntimeError('bad-input', `kubeconfig ${source}: context "${current}" names cluster "${context.cluster}", which the file does not define`);
+  }
+  if (!cluster.server) {
+    throw new RuntimeError('bad-input', `kubeconfig ${source}: cluster "${cluster.name}" has no server defined`);
+  }
+}
+
+// kubectl speaks plain HTTP to an http:// server and ignores TLS settings for it; client-node refuses such a server
+// unless insecure-skip-tls-verify is set, which for plain HTTP changes nothing else.
+function allowPlainHttp(kc: k8s.KubeConfig): void {
+  kc.loadFromOptions({
+    clusters: kc.clusters.map((cluster) => cluster.server?.startsWith('http:') ? { ...cluster, skipTLSVerify: true } : cluster),
+    users: kc.users,
+    contexts: kc.contexts,
+    currentContext: kc.currentContext,
+  });
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
 
 /**
@@ -121,19 +181,29 @@ function mergeFirstWins(kc: k8s.KubeConfig, next: k8s.KubeConfig): void {
   });
 }
 
-/** A Cluster over an already loaded KubeConfig. */
-export async function kubeCluster(kc: k8s.KubeConfig): Promise<Cluster> {
+/**
+ * A Cluster over an already loaded KubeConfig.
+ *
+ * @param requestTimeoutMs how long one request may take; 0 means no limit @default DEFAULT_REQUEST_TIMEOUT_MS
+ */
+export async function kubeCluster(kc: k8s.KubeConfig, requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<Cluster> {
   const client = await import('@kubernetes/client-node');
   // The typed APIs hand out models (Date objects, renamed fields such as `_exec`); the serializer converts between
   // them and the API's own JSON, which is what the runtime reads and writes.
   const { ObjectSerializer } = await import('@kubernetes/client-node/dist/gen/models/ObjectSerializer.js') as { ObjectSerializer: Serializer };
-  return new KubeCluster(client, kc, ObjectSerializer);
+  // Request middleware returns the client's own Observable type.
+  const { of } = await import('@kubernetes/client-node/dist/gen/rxjsStub.js') as { of: ObservableOf };
+  return new KubeCluster(client, kc, ObjectSerializer, of, requestTimeoutMs);
 }
 
 class KubeCluster implements Cluster {
   private readonly apis: Record<KindRoute['api'], Record<string, (params: unknown, options?: unknown) => Promise<unknown>>>;
+  // Whether the server has answered anything yet: until it has, a transport failure is a wrong address or a server
+  // that is down, which retrying does not fix, so it fails the command at once.
+  private answered = false;
 
-  public constructor(private readonly client: ClientModule, private readonly kc: k8s.KubeConfig, private readonly serializer: Serializer) {
+  public constructor(private readonly client: ClientModule, private readonly kc: k8s.KubeConfig, private readonly serializer: Serializer,
+    private readonly of: ObservableOf, private readonly requestTimeoutMs: number) {
     this.apis = {
       CoreV1Api: kc.makeApiClient(client.CoreV1Api) as never,
       AppsV1Api: kc.makeApiClient(client.AppsV1Api) as never,
@@ -175,7 +245,7 @@ class KubeCluster implements Cluster {
       strategic: this.client.PatchStrategy.StrategicMergePatch,
       json: this.client.PatchStrategy.JsonPatch,
     }[type];
-    const result = await this.call(kind, 'patch', '', { name, namespace, body: patch }, this.client.setHeaderOptions('Content-Type', strategy));
+    const result = await this.call(kind, 'patch', '', { name, namespace, body: patch }, strategy);
     return this.toJson<T>(kind, result);
   }
 
@@ -195,23 +265,58 @@ class KubeCluster implements Cluster {
     }
     const route = ROUTES[kind];
     const scope = route.namespaced && namespace !== undefined ? `/namespaces/${encodeURIComponent(namespace)}` : '';
-    const watcher = new this.client.Watch(this.kc);
+    // client-node's Watch returns its abort handle only once the response has started, so a server that accepts and
+    // never answers would hold the watch (and Ctrl-C) forever: the request's own agent is kept to end it instead.
+    let agent: { destroy(): void } | undefined;
+    let ended = false;
+    const config = {
+      getCurrentCluster: () => this.kc.getCurrentCluster(),
+      applyToFetchOptions: async (fetchOptions: object) => {
+        const init = await this.kc.applyToFetchOptions(fetchOptions);
+        agent = init.agent as unknown as { destroy(): void };
+        if (ended) {
+          agent.destroy();
+        }
+        return init;
+      },
+    };
+    const watcher = new this.client.Watch(config as unknown as k8s.KubeConfig);
     await new Promise<void>((resolve, reject) => {
-      let failure: ClusterError | undefined;
+      let failure: Error | undefined;
       let controller: AbortController | undefined;
-      const onAbort = () => controller?.abort();
+      let settled = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const done = (error: unknown) => {
+        if (settled) {
+          return;
+        }
+        settled = true;
+        clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
         if (signal.aborted) {
           resolve();
         } else if (failure) {
           reject(failure);
         } else if (error) {
-          reject(toClusterError(error));
+          reject(this.failure(error, false));
         } else {
           resolve();
         }
       };
+      // A watch that has not started ends at once, without waiting for its request to fail.
+      const endUnstarted = () => {
+        ended = true;
+        agent?.destroy();
+        done(undefined);
+      };
+      const onAbort = () => (controller ? controller.abort() : endUnstarted());
+      if (this.requestTimeoutMs > 0) {
+        timer = setTimeout(() => {
+          failure = this.failure(undefined, true);
+          endUnstarted();
+        }, this.requestTimeoutMs);
+      }
+      signal.addEventListener('abort', onAbort, { once: true });
       const query = {
         labelSelector: options.labelSelector,
         fieldSelector: options.fieldSelector,
@@ -230,9 +335,11 @@ class KubeCluster implements Cluster {
           onEvent({ type: phase as ClusterWatchEvent<T>['type'], object: object as T });
         }
       }, done).then((started) => {
+        clearTimeout(timer);
+        // Watch hands back its handle after a failed request too; only a response that started is an answer.
+        this.answered ||= !settled;
         controller = started;
-        signal.addEventListener('abort', onAbort, { once: true });
-        if (signal.aborted) {
+        if (signal.aborted || ended) {
           started.abort();
         }
       }, (error) => done(error));
@@ -240,16 +347,49 @@ class KubeCluster implements Cluster {
   }
 
   // Calls `<verb>[Namespaced]<Kind><suffix>` on the kind's typed API, e.g. patchNamespacedStatefulSet.
-  private async call(kind: ClusterKind, verb: string, suffix: string, params: Record<string, unknown>, options?: unknown): Promise<unknown> {
+  // `contentType` is the patch type of a patch request.
+  private async call(kind: ClusterKind, verb: string, suffix: string, params: Record<string, unknown>, contentType?: string): Promise<unknown> {
     const route = ROUTES[kind];
     const scope = route.namespaced && suffix === '' ? 'Namespaced' : '';
     const method = `${verb}${scope}${kind}${suffix}`;
     const api = this.apis[route.api];
+    const deadline = new AbortController();
+    const timer = this.requestTimeoutMs > 0 ? setTimeout(() => deadline.abort(), this.requestTimeoutMs) : undefined;
+    const withSignal: Middleware = {
+      pre: (context) => {
+        context.setSignal(deadline.signal);
+        return this.of(context);
+      },
+      post: (response) => this.of(response),
+    };
+    const options = { middleware: [withSignal], middlewareMergeStrategy: 'append' };
     try {
-      return await api[method].call(api, params, options);
+      const result = await api[method].call(api, params, contentType ? this.client.setHeaderOptions('Content-Type', contentType, options as never) : options);
+      this.answered = true;
+      return result;
     } catch (error) {
-      throw toClusterError(error);
+      throw this.failure(error, deadline.signal.aborted);
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  // The error a failed request is reported as: the server's answer as a ClusterError; no answer within the request
+  // timeout, or none at all, as code 0 (retried by RetryingCluster) once the server has answered before, and as a
+  // one-line RuntimeError (not retried) while it never has.
+  private failure(error: unknown, timedOut: boolean): Error {
+    const server = this.kc.getCurrentCluster()?.server;
+    const failure = timedOut
+      ? new ClusterError(0, `the API server at ${server} did not answer within ${formatDuration(this.requestTimeoutMs)} (request timeout)`, { reason: 'Timeout' })
+      : toClusterError(error);
+    if (failure.code !== 0) {
+      this.answered = true;
+      return failure;
+    }
+    if (this.answered) {
+      return failure;
+    }
+    return new RuntimeError('api', timedOut ? failure.message : `cannot reach the API server at ${server}: ${firstLine(failure)}`);
   }
 
   private toJson<T>(kind: ClusterKind, model: unknown): T {

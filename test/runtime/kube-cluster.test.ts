@@ -1,5 +1,6 @@
 // kube-cluster.ts: kubectl's kubeconfig precedence, and the client-node adapter over HTTP against the sandbox.
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Cluster, ClusterError, ClusterWatchEvent } from '../../src/runtime/cluster';
@@ -58,6 +59,89 @@ describe('connectCluster: kubeconfig precedence as kubectl has it', () => {
     const file = kubeconfig(dir, 'a', [{ name: 'a', server: 'http://127.0.0.1:1' }], 'a');
     await expect(connectCluster({ kubeconfig: file, context: 'nope', env: {} })).rejects.toThrow('context was not found for specified context: nope');
     await expect(connectCluster({ kubeconfig: path.join(dir, 'missing'), env: {} })).rejects.toThrow(/^cannot load kubeconfig .*missing: /);
+  });
+});
+
+describe('connectCluster: a kubeconfig kubectl could not use is refused in one line naming the file', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-cluster-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const refused = async (text: string) => {
+    const file = path.join(dir, 'config');
+    fs.writeFileSync(file, text);
+    const error = await connectCluster({ kubeconfig: file, env: {} }).catch((caught) => caught);
+    expect(RuntimeError.is(error, 'bad-input')).toBe(true);
+    expect(error.message).not.toContain('\n');
+    return error.message.replace(file, 'FILE');
+  };
+
+  test.each([
+    ['an empty file', '', 'kubeconfig FILE defines no context: point --kubeconfig or KUBECONFIG at a kubeconfig with one'],
+    ['no contexts', 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n',
+      'kubeconfig FILE defines no context: point --kubeconfig or KUBECONFIG at a kubeconfig with one'],
+    ['a YAML scalar', 'just a string\n', 'kubeconfig FILE defines no context: point --kubeconfig or KUBECONFIG at a kubeconfig with one'],
+    ['malformed YAML', 'apiVersion: v1\nclusters: [\n  - foo: : bar\n', 'cannot load kubeconfig FILE: missed comma between flow collection entries (3:3)'],
+    ['no current-context', 'contexts:\n- name: a\n  context: {cluster: c, user: u}\n- name: b\n  context: {cluster: c, user: u}\n',
+      'kubeconfig FILE sets no current-context: pass --context (one of a, b)'],
+    ['a current-context it does not define', 'current-context: z\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\n',
+      'kubeconfig FILE: current-context "z" is not one of its contexts (a)'],
+    ['a context naming a missing cluster', 'current-context: a\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\n',
+      'kubeconfig FILE: context "a" names cluster "c", which the file does not define'],
+  ])('%s', async (_name, text, message) => {
+    expect(await refused(text)).toBe(message);
+  });
+});
+
+describe('request timeouts: a server that never answers, or cannot be reached, fails at once in one line', () => {
+  let dir: string;
+  let silent: net.Server;
+  let sockets: net.Socket[];
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-cluster-'));
+    sockets = [];
+    // Accepts connections and reads requests, never answering.
+    silent = net.createServer((socket) => sockets.push(socket.on('data', () => undefined)));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  });
+  afterEach(async () => {
+    sockets.forEach((socket) => socket.destroy());
+    await new Promise((resolve) => silent.close(resolve));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const connectTo = (server: string, requestTimeoutMs: number) =>
+    connectCluster({ kubeconfig: kubeconfig(dir, 'config', [{ name: 'a', server }], 'a'), env: {}, requestTimeoutMs }).then(({ cluster }) => cluster);
+  const silentUrl = () => `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+
+  test('a request the server never answers fails after the request timeout, as an API error naming the server', async () => {
+    const cluster = await connectTo(silentUrl(), 50);
+    const error = await cluster.get('StatefulSet', 'default', 'web').catch((caught) => caught);
+    expect(error).toEqual(new RuntimeError('api', `the API server at ${silentUrl()} did not answer within 50ms (request timeout)`));
+  });
+
+  test('a watch whose response never starts fails after the request timeout, and ends at once on abort', async () => {
+    const cluster = await connectTo(silentUrl(), 50);
+    const error = await cluster.watch('Pod', 'default', { resourceVersion: '1' }, () => undefined, new AbortController().signal).catch((caught) => caught);
+    expect(error).toEqual(new RuntimeError('api', `the API server at ${silentUrl()} did not answer within 50ms (request timeout)`));
+    const patient = await connectTo(silentUrl(), 0);
+    const stop = new AbortController();
+    const watching = patient.watch('Pod', 'default', { resourceVersion: '1' }, () => undefined, stop.signal);
+    await new Promise<void>((resolve) => silent.once('connection', () => resolve()));
+    stop.abort();
+    await expect(watching).resolves.toBeUndefined();
+  });
+
+  test('a refused connection to a server that never answered is an API error at once, not a transient one to retry', async () => {
+    const port = (silent.address() as net.AddressInfo).port;
+    await new Promise((resolve) => silent.close(resolve));
+    const cluster = await connectTo(`http://127.0.0.1:${port}`, 50);
+    const error = await cluster.list('Pod', 'default').catch((caught) => caught);
+    expect(RuntimeError.is(error, 'api')).toBe(true);
+    expect(error.message).toMatch(new RegExp(`^cannot reach the API server at http://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
+    silent = net.createServer().listen(0, '127.0.0.1');
   });
 });
 

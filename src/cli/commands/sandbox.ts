@@ -4,10 +4,15 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { RuntimeError } from '../../runtime/runtime-error';
 import { ManifestObject, parseManifests } from '../../sandbox/manifests';
-import { startSandbox } from '../../sandbox/start-sandbox';
+import { SandboxStartError } from '../../sandbox/sandbox-start-error';
+import { Sandbox, startSandbox } from '../../sandbox/start-sandbox';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { parseInteger } from './parse-integer';
+
+const MAX_PORT = 65_535;
+// The largest cluster Kubernetes supports (https://kubernetes.io/docs/setup/best-practices/cluster-large/).
+const MAX_NODES = 5000;
 
 interface SandboxOptions {
   readonly nodes: string;
@@ -22,15 +27,16 @@ export function registerSandboxCommand(program: Command, context: CliContext): v
     .option('--nodes <n>', 'simulated nodes (node-1..node-N)', '3')
     .option('--port <port>', 'TCP port on 127.0.0.1 (0 picks a free one)', '0')
     .option('--apply <file...>', 'YAML manifests to create once it is up (cdk8s synth output, for example)')
-    .option('--write-kubeconfig <path>', 'where to write the kubeconfig (default: a temporary file)')
+    .option('--write-kubeconfig <path>', 'where to write the kubeconfig: a new file or one a sandbox wrote, never another '
+      + '(exit code 4); removed on exit (default: a temporary file)')
     .action(context.action(async (options: SandboxOptions & { writeKubeconfig?: string }) => {
-      const nodes = parseInteger(options.nodes, '--nodes', 1);
-      const port = parseInteger(options.port, '--port', 0);
+      const nodes = parseInteger(options.nodes, '--nodes', 1, MAX_NODES);
+      const port = parseInteger(options.port, '--port', 0, MAX_PORT);
       const manifests = (options.apply ?? []).flatMap(readManifests);
-      const sandbox = await startSandbox({ clock: 'real', nodes, port, kubeconfigPath: options.writeKubeconfig });
+      const sandbox = await start({ clock: 'real', nodes, port, kubeconfigPath: options.writeKubeconfig });
       try {
         for (const { object, type } of manifests) {
-          sandbox.api.create(type, object);
+          createManifest(sandbox, object, type);
           context.io.stdout(`${type.kind.toLowerCase()}${type.group ? `.${type.group}` : ''}/${object.metadata.name} created\n`);
         }
         context.io.stdout(`sandbox API server on ${sandbox.url} with ${nodes} nodes\nexport KUBECONFIG=${sandbox.kubeconfigPath}\n`);
@@ -53,7 +59,33 @@ function readManifests(file: string): ManifestObject[] {
   try {
     return parseManifests(text, file);
   } catch (error) {
-    throw new RuntimeError('bad-input', `--apply ${(error as Error).message}`);
+    // A YAML error goes on with a code frame over several lines: its first line says what and where.
+    throw new RuntimeError('bad-input', `--apply ${firstLine(error)}`);
+  }
+}
+
+// The sandbox refuses an object as the API server would (a duplicate name, an invalid field): the file is at fault.
+function createManifest(sandbox: Sandbox, object: ManifestObject['object'], type: ManifestObject['type']): void {
+  try {
+    sandbox.api.create(type, object);
+  } catch (error) {
+    throw new RuntimeError('bad-input', `--apply: cannot create ${type.kind.toLowerCase()} "${object.metadata?.name}": ${firstLine(error)}`);
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0].replace(/:$/, '');
+}
+
+// A port that is taken or a kubeconfig path holding another file is the user's to change: one line, exit code 4.
+async function start(options: Parameters<typeof startSandbox>[0]): Promise<Sandbox> {
+  try {
+    return await startSandbox(options);
+  } catch (error) {
+    if (SandboxStartError.is(error)) {
+      throw new RuntimeError('bad-input', error.message);
+    }
+    throw error;
   }
 }
 

@@ -1,0 +1,97 @@
+// The connection at its edges, through run(argv, io): a server that cannot be reached or never answers fails in one
+// line with exit code 6 and no retries; one Ctrl-C ends a command stuck on a request (exit code 130).
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ClusterConnector, INTERRUPT_GRACE_MS } from '../../src/cli/cli-context';
+import { CliIo, run } from '../../src/cli/main';
+import { Cluster } from '../../src/runtime/cluster';
+
+// What a run printed, and how long it slept on its clock (retries back off there).
+function capture(signal?: AbortSignal) {
+  const out = { stdout: '', stderr: '', slept: [] as number[] };
+  const io: CliIo = {
+    stdout: (text) => { out.stdout += text; },
+    stderr: (text) => { out.stderr += text; },
+    isTTY: false,
+    env: {},
+    clock: { now: () => 0, sleep: async (ms) => { out.slept.push(ms); } },
+    signal,
+  };
+  return { out, io };
+}
+
+describe('a server that cannot be reached or never answers', () => {
+  let dir: string;
+  let silent: net.Server;
+  let sockets: net.Socket[];
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'connection-edges-'));
+    sockets = [];
+    // Accepts connections and reads requests, never answering.
+    silent = net.createServer((socket) => sockets.push(socket.on('data', () => undefined)));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  });
+  afterEach(async () => {
+    sockets.forEach((socket) => socket.destroy());
+    await new Promise((resolve) => silent.close(resolve));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const kubeconfigFor = (server: string) => {
+    const file = path.join(dir, 'config');
+    fs.writeFileSync(file, JSON.stringify({
+      'clusters': [{ name: 'c', cluster: { server } }],
+      'users': [{ name: 'u', user: {} }],
+      'contexts': [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+      'current-context': 'c',
+    }));
+    return file;
+  };
+  const port = () => (silent.address() as net.AddressInfo).port;
+
+  test('unreachable: one line, exit code 6, at once (no retries)', async () => {
+    const closedPort = port();
+    await new Promise((resolve) => silent.close(resolve));
+    const { out, io } = capture();
+    expect(await run(['status', 'sts/web', '--kubeconfig', kubeconfigFor(`http://127.0.0.1:${closedPort}`)], io)).toBe(6);
+    expect(out.stderr).toMatch(new RegExp(`^error: cannot reach the API server at http://127\\.0\\.0\\.1:${closedPort}: [^\\n]*ECONNREFUSED[^\\n]*\\n$`));
+    expect(out.slept).toEqual([]);
+    silent = net.createServer().listen(0, '127.0.0.1');
+  });
+
+  test('accepts and never answers: fails after --request-timeout in one line, exit code 6', async () => {
+    const { out, io } = capture();
+    const url = `http://127.0.0.1:${port()}`;
+    expect(await run(['status', 'sts/web', '--request-timeout', '50ms', '--kubeconfig', kubeconfigFor(url)], io)).toBe(6);
+    expect(out.stderr).toBe(`error: the API server at ${url} did not answer within 50ms (request timeout)\n`);
+    expect(out.slept).toEqual([]);
+  });
+
+  test('a malformed --request-timeout is bad input before anything is contacted', async () => {
+    const { out, io } = capture();
+    expect(await run(['status', 'sts/web', '--request-timeout', 'soon', '--kubeconfig', kubeconfigFor(`http://127.0.0.1:${port()}`)], io)).toBe(4);
+    expect(out.stderr).toBe('error: invalid duration "soon" for --request-timeout: use a number with a unit (ms, s, m, h), for example 30s, 5m or 1h30m\n');
+    expect(sockets).toEqual([]);
+  });
+});
+
+test('one Ctrl-C ends a command stuck on a request that never returns: exit code 130 after the grace period', async () => {
+  const interrupt = new AbortController();
+  let asked: () => void = () => undefined;
+  const requested = new Promise<void>((resolve) => { asked = resolve; });
+  const never = (): Promise<never> => {
+    asked();
+    return new Promise<never>(() => undefined);
+  };
+  const cluster: Cluster = { get: never, list: never, create: never, replace: never, patch: never, delete: never, watch: never };
+  const connector: ClusterConnector = async () => ({ cluster, namespace: 'default' });
+  const { out, io } = capture(interrupt.signal);
+  const running = run(['status', 'sts/web'], io, connector);
+  await requested;
+  interrupt.abort();
+  expect(await running).toBe(130);
+  expect(out.stderr).toBe('interrupted: gave up waiting for the command to stop after 5s\n');
+  expect(out.slept).toEqual([INTERRUPT_GRACE_MS]);
+});
