@@ -66,15 +66,30 @@ export function revisionTemplate(revision: KubeControllerRevision): KubePodTempl
  */
 export function templatePatchBytes(workload: KubeWorkload): string {
   const template = workload.spec.template;
-  // kubectl decodes the object into Go structs and encodes it again, and Go always writes the template's
-  // `metadata.creationTimestamp` (a struct, so `omitempty` does not drop it): as null when unset.
+  // kubectl decodes the object into Go structs and encodes it again, and Go before Kubernetes 1.34 always writes the
+  // template's `metadata.creationTimestamp` (a struct, so `omitempty` does not drop it): as null when unset.
   const metadata = { ...template.metadata, creationTimestamp: template.metadata?.creationTimestamp ?? null };
   return goJson({ spec: { template: { ...template, metadata, $patch: 'replace' } } });
 }
 
+/**
+ * The encodings of the live template a controller may have stored as a revision's data: with the null
+ * `creationTimestamp` (controllers before Kubernetes 1.34) and without it (1.34 and later mark the field `omitzero`).
+ * Measured on a 1.36 control plane: its revisions have no `creationTimestamp`, so kubectl 1.33 there answers `rolled
+ * back` where kubectl 1.36 answers `skipped rollback`; we answer as the kubectl of the server's own version would.
+ */
+function templatePatchEncodings(workload: KubeWorkload): string[] {
+  const withNull = templatePatchBytes(workload);
+  if (workload.spec.template.metadata?.creationTimestamp) {
+    return [withNull];
+  }
+  const { creationTimestamp: _unset, ...metadata } = workload.spec.template.metadata ?? {};
+  return [withNull, goJson({ spec: { template: { ...workload.spec.template, metadata, $patch: 'replace' } } })];
+}
+
 /** Whether the workload's live template is the one `revision` stores, byte for byte as kubectl decides it. */
 export function templateMatchesRevision(workload: KubeWorkload, revision: KubeControllerRevision): boolean {
-  return templatePatchBytes(workload) === goJson(revision.data);
+  return templatePatchEncodings(workload).includes(goJson(revision.data));
 }
 
 /**
@@ -94,8 +109,7 @@ export function revisionHash(kind: WorkloadKind, revision: KubeControllerRevisio
  * revision whose data matches the template. Undefined when the controller has not recorded it yet.
  */
 export function liveRevision(workload: KubeWorkload, revisions: readonly KubeControllerRevision[]): KubeControllerRevision | undefined {
-  const bytes = templatePatchBytes(workload);
-  return [...revisions].sort((a, b) => b.revision - a.revision).find((revision) => goJson(revision.data) === bytes);
+  return [...revisions].sort((a, b) => b.revision - a.revision).find((revision) => templateMatchesRevision(workload, revision));
 }
 
 /**

@@ -49,6 +49,17 @@ describe('templates and their bytes', () => {
       revision({ revision: 2, image: 'app:2' }))).toBe(true);
     expect(templateMatchesRevision(defaulted, revision({ revision: 2, image: 'app:2' }))).toBe(false);
   });
+
+  test('a revision a 1.34+ controller stored, without the null creationTimestamp, matches too (measured on 1.36)', () => {
+    const sts = withTemplate(statefulSet(), 'app:2');
+    const stored = revision({ revision: 3, image: 'app:2' });
+    const { creationTimestamp: _null, ...metadata } = (stored.data as any).spec.template.metadata;
+    const omitzero = { ...stored, data: { spec: { template: { ...(stored.data as any).spec.template, metadata } } } };
+    expect(goJson(omitzero.data)).not.toContain('creationTimestamp');
+    expect(templateMatchesRevision(sts, omitzero)).toBe(true);
+    expect(liveRevision(sts, [revision({ revision: 1, image: 'app:1' }), omitzero])?.revision).toBe(3);
+    expect(templateMatchesRevision(withTemplate(statefulSet(), 'app:1'), omitzero)).toBe(false);
+  });
 });
 
 describe('revision hashes', () => {
