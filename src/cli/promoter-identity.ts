@@ -7,24 +7,25 @@ import * as os from 'node:os';
 import { formatLeaseHolder, isLeaseHolderGone, PromoterProcess } from '../runtime/lease-holder';
 
 let self: PromoterProcess | undefined;
+let runs = 0;
 
-/** This process as a promoter, the same for the whole run: `host/pid/scope/nonce` (see lease-holder.ts). */
-export function promoterIdentity(): string {
-  return formatLeaseHolder(thisProcess());
+/** One command's promoter: its Lease holder identity, and how it tells that another holder is provably gone. */
+export interface Promoter {
+  /** `host/pid/scope/nonce.N` (see lease-holder.ts): unique to this command, even beside others in the same process. */
+  readonly holder: string;
+  /**
+   * Whether `holder` names a promoter that provably no longer runs: one of this machine's boot and PID namespace whose
+   * process is gone. Any other holder (another host, another container, another command of this very process, an
+   * identity of another form) may be alive: its Lease is waited out.
+   */
+  gone(holder: string): boolean;
 }
 
-/**
- * Whether `holder` names a promoter that provably no longer runs: one of this machine's boot and PID namespace whose
- * process is gone. Any other holder (another host, another container, an identity of another form) may be alive: its
- * Lease is waited out.
- */
-export function localPromoterGone(holder: string): boolean {
-  return isLeaseHolderGone(holder, thisProcess(), processExists);
-}
-
-function thisProcess(): PromoterProcess {
+/** The promoter of one command run. */
+export function newPromoter(): Promoter {
   self ??= { host: os.hostname(), pid: process.pid, scope: pidScope(), nonce: randomBytes(4).toString('hex') };
-  return self;
+  const me: PromoterProcess = { ...self, nonce: `${self.nonce}.${++runs}` };
+  return { holder: formatLeaseHolder(me), gone: (holder) => isLeaseHolderGone(holder, me, processExists) };
 }
 
 // The boot id and the PID namespace of this process (Linux): two promoters agree on it only when one's pid names the

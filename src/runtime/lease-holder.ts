@@ -14,9 +14,15 @@ export interface PromoterProcess {
    * names no process another promoter can check
    */
   readonly scope?: string;
-  /** A random token, different for every process. */
+  /**
+   * A random token, different for every process, optionally followed by `.N` for the N-th promotion the process runs:
+   * two promotions of one process (a library user, a controller) are two holders, and neither is ever "gone".
+   */
   readonly nonce: string;
 }
+
+// The part of a nonce that names the process.
+const processToken = (nonce: string) => nonce.split('.')[0];
 
 // An unknown scope is written as this, so the identity keeps its four parts.
 const UNKNOWN_SCOPE = '-';
@@ -45,7 +51,8 @@ export function parseLeaseHolder(holder: string): PromoterProcess | undefined {
  */
 export function isLeaseHolderGone(holder: string, self: PromoterProcess, processExists: (pid: number) => boolean): boolean {
   const other = parseLeaseHolder(holder);
-  if (!other || self.scope === undefined || other.scope !== self.scope || other.host !== self.host || other.nonce === self.nonce) {
+  if (!other || self.scope === undefined || other.scope !== self.scope || other.host !== self.host
+    || processToken(other.nonce) === processToken(self.nonce)) {
     return false;
   }
   return other.pid === self.pid || !processExists(other.pid);

@@ -35,4 +35,10 @@ describe('isLeaseHolderGone', () => {
     // Ourselves.
     expect(isLeaseHolderGone(formatLeaseHolder(ME), ME, nobodyRuns)).toBe(false);
   });
+
+  test('another promotion of this very process (same process token, another run) is alive, never gone', () => {
+    const secondRun = { ...ME, nonce: 'aaaa0001.2' };
+    expect(isLeaseHolderGone('pod-a/1/b00t-ns1/aaaa0001.1', secondRun, nobodyRuns)).toBe(false);
+    expect(isLeaseHolderGone('pod-a/1/b00t-ns1/bbbb0002.1', secondRun, everyoneRuns)).toBe(true);
+  });
 });

@@ -16,7 +16,7 @@ import { RuntimeError } from '../../runtime/runtime-error';
 import { parseWorkloadRef } from '../../runtime/workload-ref';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
-import { localPromoterGone, promoterIdentity } from '../promoter-identity';
+import { newPromoter } from '../promoter-identity';
 import { promotionEventLine } from '../render/promotion-text';
 
 /** Flags of `promote`, as commander parses them. */
@@ -101,6 +101,7 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
       const gates = flags.gate.map((text) => parseGate(text, { promCondition: flags.promCondition, prometheusUrl }));
       const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
+      const promoter = newPromoter();
       const options: PromotionOptions = {
         cluster,
         clock: context.clock,
@@ -115,8 +116,8 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
         gateTimeoutMs,
         approveEach: flags.approveEach ?? false,
         autoRollback: flags.autoRollback ?? false,
-        holder: promoterIdentity(),
-        holderGone: localPromoterGone,
+        holder: promoter.holder,
+        holderGone: promoter.gone,
         signal: context.io.signal,
         onEvent: (event) => {
           const line = format === 'json' ? JSON.stringify(event) : promotionEventLine(event, ref);
@@ -138,7 +139,8 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
     .action(context.action(async (workload: string, _flags: unknown, command: Command) => {
       const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
-      const result = await controlPromotion(cluster, context.clock, ref, name, promoterIdentity(), localPromoterGone);
+      const promoter = newPromoter();
+      const result = await controlPromotion(cluster, context.clock, ref, name, promoter.holder, promoter.gone);
       context.io.stdout(`${result.message}\n`);
       return ExitCode.SUCCESS;
     }));

@@ -11,7 +11,7 @@ import { undoWorkload, UndoEvent } from '../../runtime/undo-workload';
 import { parseWorkloadRef, shortRef } from '../../runtime/workload-ref';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
-import { localPromoterGone, promoterIdentity } from '../promoter-identity';
+import { newPromoter } from '../promoter-identity';
 import { kubectlObjectName } from '../render/history-text';
 import { promotionEventLine } from '../render/promotion-text';
 
@@ -69,14 +69,15 @@ export function registerUndoCommand(program: Command, context: CliContext): void
         return ExitCode.SUCCESS;
       }
       context.io.stdout(`promoting ${shortRef(ref)} back to the template of revision ${outcome.decision.revision.revision}, step by step\n`);
+      const promoter = newPromoter();
       const promotion = await promoteStatefulSet({
         cluster,
         clock: context.clock,
         workload: ref,
         plan,
         timeoutMs,
-        holder: promoterIdentity(),
-        holderGone: localPromoterGone,
+        holder: promoter.holder,
+        holderGone: promoter.gone,
         signal: context.io.signal,
         onEvent: (event) => {
           const line = promotionEventLine(event, ref);
