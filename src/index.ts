@@ -17,3 +17,4 @@ export * from './statefulset-rollout';
 export * from './daemonset-rollout';
 export * from './change-cause';
 export * from './staged-rollout-runner';
+export { Errors } from './validation-error';

@@ -3,14 +3,8 @@ import { IConstruct } from 'constructs';
 /**
  * The error a construct throws for a prop the API server would reject or that would break at run time. Like
  * aws-cdk-lib's `ValidationError`, it says where (the construct path), which prop, the value given and what
- * would be valid, and carries each as a field so a program can tell a bad prop from any other failure.
- *
- * @example
- * try {
- *   new ZooKeeperEnsemble(chart, 'zk', { name: 'Zk' });
- * } catch (e) {
- *   if (e instanceof ValidationError) console.error(`${e.property}: ${e.fix}`);
- * }
+ * would be valid, and carries each as a field so a program can tell a bad prop from any other failure. jsii cannot
+ * export a subclass of `Error`; {@link Errors.isValidationError} is the public way to recognize one.
  */
 export class ValidationError extends Error {
   /** The construct path, or the value type's factory (`PartitionPlan.parse`) when no construct is involved. */
@@ -37,6 +31,29 @@ export class ValidationError extends Error {
     this.value = renderValue(value);
     this.fix = fix;
   }
+}
+
+/**
+ * Recognizes the errors this library throws, as aws-cdk-lib's `Errors` does.
+ *
+ * @example
+ * try {
+ *   new ZooKeeperEnsemble(chart, 'zk', { name: 'Zk' });
+ * } catch (e) {
+ *   if (Errors.isValidationError(e)) console.error(e.message); // test/zk: name: "Zk" is not valid; ...
+ * }
+ */
+export class Errors {
+  /**
+   * Whether `x` is the error a construct throws for an invalid prop (its message names the construct path, the
+   * prop, the value and what is valid).
+   * @param x any thrown value
+   */
+  public static isValidationError(x: any): boolean {
+    return x instanceof ValidationError;
+  }
+
+  private constructor() {}
 }
 
 /**

@@ -1,0 +1,67 @@
+// Each workload's Pod Security Standards level, as README.md and docs/pod-security.md state it: a change that
+// makes a workload need a laxer namespace label fails here.
+import { Chart } from 'cdk8s';
+import { find, Manifest, synthValid, testChart } from './manifest';
+import { baselineViolations, podSecurityLevel, restrictedViolations } from './pod-security';
+import { KafkaCluster } from '../../src/kafka-cluster';
+import { LogCollector } from '../../src/log-collector';
+import { NodeAgent } from '../../src/node-agent';
+import { NodeExporter } from '../../src/node-exporter';
+import { ZooKeeperEnsemble } from '../../src/zookeeper-ensemble';
+
+function podSpecs(build: (chart: Chart) => void): Manifest[] {
+  const chart = testChart();
+  build(chart);
+  return synthValid(chart).filter((object) => object.spec?.template?.spec).map((object) => object.spec.template.spec);
+}
+
+describe('Pod Security Standards level of each workload', () => {
+  test.each([
+    ['ZooKeeperEnsemble', (chart: Chart) => new ZooKeeperEnsemble(chart, 'zk')],
+    ['KafkaCluster (KRaft, separate controllers)', (chart: Chart) => new KafkaCluster(chart, 'kafka', { controllers: 3 })],
+    ['KafkaCluster (ZooKeeper mode)', (chart: Chart) => new KafkaCluster(chart, 'kafka', { zooKeeper: new ZooKeeperEnsemble(chart, 'zk') })],
+    ['NodeAgent without host access', (chart: Chart) => new NodeAgent(chart, 'agent', { name: 'agent', image: 'example/agent:1.0' })],
+  ])('%s meets restricted', (_, build) => {
+    const specs = podSpecs(build);
+    expect(specs.length).toBeGreaterThan(0);
+    for (const spec of specs) {
+      expect(restrictedViolations(spec)).toEqual([]);
+    }
+  });
+
+  test('NodeExporter needs privileged: host network, PID namespace, port and paths, by design', () => {
+    const [spec] = podSpecs((chart) => new NodeExporter(chart, 'ne'));
+    expect(podSecurityLevel(spec)).toBe('privileged');
+    expect(baselineViolations(spec)).toEqual([
+      'host namespaces: hostNetwork', 'host namespaces: hostPID',
+      'hostPath volume host-0', 'hostPath volume host-1', 'hostPath volume host-2',
+      'hostPort 9100 on node-exporter',
+    ]);
+    // Everything else of restricted still holds: no capabilities, no escalation, non-root, RuntimeDefault.
+    expect(restrictedViolations(spec).filter((problem) => !problem.startsWith('host') && !problem.startsWith('volume type hostPath'))).toEqual([]);
+  });
+
+  test('LogCollector needs privileged: host paths by design, and root to read the node\'s log files', () => {
+    const [spec] = podSpecs((chart) => new LogCollector(chart, 'logs', { image: 'example/fluentd:1.0' }));
+    expect(podSecurityLevel(spec)).toBe('privileged');
+    expect(baselineViolations(spec)).toEqual(['hostPath volume host-0', 'hostPath volume host-1', 'hostPath volume host-2']);
+    expect(restrictedViolations(spec)).toContain('runAsNonRoot not true for log-collector');
+  });
+
+  test('the checker tells the levels apart', () => {
+    const restricted = find(synthValid((() => {
+      const chart = testChart();
+      new ZooKeeperEnsemble(chart, 'zk');
+      return chart;
+    })()), 'StatefulSet', 'zk').spec.template.spec;
+    expect(podSecurityLevel(restricted)).toBe('restricted');
+    const container = restricted.containers[0];
+    const rootContainer = {
+      ...restricted,
+      containers: [{ ...container, securityContext: { ...container.securityContext, runAsNonRoot: false } }],
+      securityContext: { ...restricted.securityContext, runAsNonRoot: false },
+    };
+    expect(podSecurityLevel(rootContainer)).toBe('baseline');
+    expect(podSecurityLevel({ ...restricted, hostIPC: true })).toBe('privileged');
+  });
+});
