@@ -19,7 +19,7 @@ export class ChangeCause {
    * @param text why it changes, shown by `kubectl rollout history`
    */
   public static apply(workload: IConstruct, text: string): void {
-    if (text.trim() === '') {
+    if (typeof text !== 'string' || text.trim() === '') {
       throw new Error(`ChangeCause.apply: empty change-cause for "${workload.node.path}": describe the change, e.g. "kafka 3.9.1: raise num.io.threads"`);
     }
     ApiObject.of(workload).metadata.addAnnotation(RolloutKeys.CHANGE_CAUSE_ANNOTATION, text);

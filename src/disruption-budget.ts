@@ -91,6 +91,9 @@ export class DisruptionBudget extends Construct {
   private validate(props: DisruptionBudgetProps, tolerance: number): string[] {
     const property = props.minAvailable === undefined ? 'maxUnavailable' : 'minAvailable';
     const value = props.minAvailable ?? props.maxUnavailable;
+    if (props.minAvailable !== undefined && props.minAvailable > props.replicas) {
+      return [invalidProp(this, property, value, `only ${props.replicas} pods exist, so the budget could never be met and would block every eviction`)];
+    }
     if (this.allowedDisruptions >= props.replicas) {
       return [invalidProp(this, property, value, `it lets all ${props.replicas} pods be down at once; allow at most ${props.replicas - 1}`)];
     }

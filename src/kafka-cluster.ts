@@ -311,7 +311,8 @@ export class KafkaCluster extends Construct {
     const heapMebibytes = wholeMebibytes(this, 'heap', props.heap ?? Size.gibibytes(1));
     const limit = memoryLimitMebibytes(resources);
     if (limit !== undefined && heapMebibytes >= limit) {
-      throw new ValidationError(this, 'heap', `${heapMebibytes}Mi`,
+      // Name the prop the user changed: the heap, or (with the default heap) the memory limit.
+      throw new ValidationError(this, props.heap === undefined ? 'resources.memory.limit' : 'heap', `${heapMebibytes}Mi`,
         `the JVM needs memory beyond its heap: keep the heap below the memory limit of ${limit}Mi (about half of it; Kafka also needs the page cache)`);
     }
     const heap = `${heapMebibytes}m`;

@@ -5,7 +5,7 @@ import { DaemonSetRollout } from './daemonset-rollout';
 import { PercentOrCount } from './percent-or-count';
 import {
   DerivedName, NameRule, requireAbsolutePath, requireAnnotations, requireEnv, requireImage, requireLabelValue, requireNames, requirePort,
-  requirePortName, requireUnique, requireUserId, wholeSeconds, writableHostPathProblems,
+  requirePortName, requireStrings, requireUnique, requireUserId, wholeSeconds, writableHostPathProblems,
 } from './prop-validation';
 import { ValidationError } from './validation-error';
 import {
@@ -179,8 +179,8 @@ export class NodeAgent extends Construct {
     const container: kplus.k8s.Container = {
       name: this.name,
       image: requireImage(this, 'image', props.image),
-      command: props.command,
-      args: props.args,
+      command: requireStrings(this, 'command', props.command),
+      args: requireStrings(this, 'args', props.args),
       env: props.env ? Object.entries(props.env).map(([name, value]) => ({ name, value })) : undefined,
       ports: ports.length > 0 ? ports.map((port) => ({
         name: port.name,

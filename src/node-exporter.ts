@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HeadlessService } from './headless-service';
 import { NodeAgent } from './node-agent';
-import { NameRule, requireNames, requirePort } from './prop-validation';
+import { NameRule, requireNames, requirePort, requireStrings } from './prop-validation';
 import { DaemonWorkloadOptions } from './workload-options';
 
 /** Props of {@link NodeExporter}. */
@@ -90,7 +90,7 @@ export class NodeExporter extends Construct {
         `--path.udev.data=${HOST_ROOT}/run/udev/data`,
         `--web.listen-address=:${this.port}`,
         '--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/containerd/.+|var/lib/docker/.+|var/lib/kubelet/.+)($|/)',
-        ...props.extraArgs ?? [],
+        ...requireStrings(this, 'extraArgs', props.extraArgs) ?? [],
       ],
       ports: [{ name: 'scrape', number: this.port }],
       hostNetwork: true,

@@ -129,6 +129,22 @@ export function requireQualifiedName(scope: IConstruct, property: string, key: s
   return key;
 }
 
+/** Throws unless `values` is absent or a list of strings (a command, arguments). */
+export function requireStrings(scope: IConstruct, property: string, values: string[] | undefined): string[] | undefined {
+  if (values === undefined) {
+    return undefined;
+  }
+  if (!Array.isArray(values)) {
+    throw new ValidationError(scope, property, values, 'use a list of strings');
+  }
+  values.forEach((value, index) => {
+    if (typeof value !== 'string') {
+      throw new ValidationError(scope, `${property}[${index}]`, value, 'use a string');
+    }
+  });
+  return values;
+}
+
 /** Throws unless `image` names an image: not empty, no white space. */
 export function requireImage(scope: IConstruct, property: string, image: unknown): string {
   if (typeof image !== 'string' || image.trim() === '' || /\s/.test(image)) {

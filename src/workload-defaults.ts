@@ -76,6 +76,9 @@ export function namespaceOf(scope: IConstruct): string {
  */
 export function requireWorkloadOptions(scope: IConstruct, options: WorkloadOptions): void {
   guardObjectCollisions(scope);
+  // cdk8s writes the Chart's labels on every object too.
+  const chart = Chart.of(scope);
+  requireLabels(chart, 'labels', chart.labels);
   requireLabels(scope, 'labels', options.labels);
   requireAnnotations(scope, 'annotations', options.annotations);
   requireLabels(scope, 'nodeSelector', options.nodeSelector);
@@ -93,6 +96,9 @@ export function requireStatefulOptions(scope: IConstruct, options: StatefulWorkl
   }
   if (options.topologySpreadKey !== undefined) {
     requireQualifiedName(scope, 'topologySpreadKey', options.topologySpreadKey);
+  }
+  if (options.antiAffinity !== undefined && !Object.values(PodAntiAffinity).includes(options.antiAffinity)) {
+    throw new ValidationError(scope, 'antiAffinity', options.antiAffinity, `use one of PodAntiAffinity.${Object.keys(PodAntiAffinity).join(', PodAntiAffinity.')}`);
   }
   return requireSubdomain(scope, 'clusterDomain', options.clusterDomain ?? 'cluster.local');
 }

@@ -4,6 +4,8 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { find, Manifest, synthValid, testChart } from './manifest';
+import { ChangeCause } from '../../src/change-cause';
+import { DisruptionBudget } from '../../src/disruption-budget';
 import { KafkaCluster } from '../../src/kafka-cluster';
 import { LogCollector } from '../../src/log-collector';
 import { NodeAgent } from '../../src/node-agent';
@@ -11,6 +13,7 @@ import { NodeExporter } from '../../src/node-exporter';
 import { PartitionPlan } from '../../src/partition-plan';
 import { StatefulSetRollout } from '../../src/statefulset-rollout';
 import { ValidationError } from '../../src/validation-error';
+import { PodAntiAffinity } from '../../src/workload-options';
 import { ZooKeeperEnsemble } from '../../src/zookeeper-ensemble';
 
 const IMAGE = 'example/agent:1.0';
@@ -295,5 +298,37 @@ describe("Kafka's config init container", () => {
     new KafkaCluster(chart, 'k');
     const init = find(synthValid(chart), 'StatefulSet', 'kafka').spec.template.spec.initContainers[0];
     expect(init.resources).toEqual({ requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } });
+  });
+});
+
+describe('the same defect classes beyond the issue\'s examples', () => {
+  test('with the default heap, a memory limit too small for it names the memory limit', () => {
+    expect(rejection((chart) => new ZooKeeperEnsemble(chart, 'zk', { resources: { memory: { limit: Size.mebibytes(512) } } })).property)
+      .toBe('resources.memory.limit');
+    expect(rejection((chart) => new KafkaCluster(chart, 'k', { resources: { memory: { limit: Size.gibibytes(1) } } })).property)
+      .toBe('resources.memory.limit');
+  });
+
+  test('a budget asking for more available pods than exist is reported', () => {
+    const chart = testChart();
+    new DisruptionBudget(chart, 'pdb', { name: 'pdb', selector: { app: 'x' }, replicas: 2, minAvailable: 3 });
+    expect(() => Testing.synth(chart)).toThrow('test/pdb: minAvailable: 3 is not valid; only 2 pods exist');
+  });
+
+  test('invalid Chart labels are named (cdk8s writes them on every object)', () => {
+    const chart = new Chart(Testing.app(), 'test', { labels: { team: 'a b' } });
+    expect(() => new ZooKeeperEnsemble(chart, 'zk')).toThrow('test: labels["team"]: "a b" is not valid');
+  });
+
+  test('an unknown antiAffinity, a non-string command or extra argument is named', () => {
+    expect(rejection((chart) => new ZooKeeperEnsemble(chart, 'zk', { antiAffinity: 'SOMETIMES' as PodAntiAffinity })).property).toBe('antiAffinity');
+    expect(rejection((chart) => new NodeAgent(chart, 'a', { name: 'a', image: IMAGE, command: [1 as unknown as string] })).property).toBe('command[0]');
+    expect(rejection((chart) => new NodeExporter(chart, 'ne', { extraArgs: 'x' as unknown as string[] })).property).toBe('extraArgs');
+  });
+
+  test('ChangeCause.apply of something that is not text says so', () => {
+    const chart = testChart();
+    const zk = new ZooKeeperEnsemble(chart, 'zk');
+    expect(() => ChangeCause.apply(zk.statefulService, undefined as unknown as string)).toThrow('ChangeCause.apply: empty change-cause');
   });
 });
