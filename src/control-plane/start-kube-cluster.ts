@@ -37,6 +37,12 @@ export interface KubeClusterOptions {
    */
   readonly kubeconfigPath?: string;
   /**
+   * Feature gates for kube-apiserver and kube-controller-manager. MaxUnavailableStatefulSet is beta but off by
+   * default in 1.36 and on by default from 1.37; the sandbox models it on, so it is on here too.
+   * @default { MaxUnavailableStatefulSet: true }
+   */
+  readonly featureGates?: Readonly<Record<string, boolean>>;
+  /**
    * How long to wait for the control plane and the nodes to become ready.
    * @default 120000
    */
@@ -94,6 +100,8 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
+  const featureGates = `--feature-gates=${Object.entries(options.featureGates ?? { MaxUnavailableStatefulSet: true })
+    .map(([gate, on]) => `${gate}=${on}`).join(',')}`;
 
   try {
     const [etcdPort, etcdPeerPort, apiPort] = await freePorts(3);
@@ -131,7 +139,7 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
       `--service-account-key-file=${join(pki, 'sa.pub')}`, `--service-account-signing-key-file=${join(pki, 'sa.key')}`,
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       `--service-cluster-ip-range=${SERVICE_CIDR}`, '--allow-privileged=true',
-      '--enable-priority-and-fairness=false',
+      '--enable-priority-and-fairness=false', featureGates,
     ]);
     const url = `https://127.0.0.1:${apiPort}`;
     const servingCert = join(pki, 'apiserver.crt');
@@ -162,7 +170,7 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
       `--authorization-kubeconfig=${controllerManagerConfig}`, '--bind-address=127.0.0.1', '--secure-port=0',
       '--leader-elect=false', '--use-service-account-credentials=true', `--root-ca-file=${servingCert}`,
       `--service-account-private-key-file=${join(pki, 'sa.key')}`, `--service-cluster-ip-range=${SERVICE_CIDR}`,
-      '--kube-api-qps=500', '--kube-api-burst=1000', '--concurrent-statefulset-syncs=10',
+      '--kube-api-qps=500', '--kube-api-burst=1000', '--concurrent-statefulset-syncs=10', featureGates,
     ]);
     const scheduler = start('kube-scheduler', [
       `--kubeconfig=${schedulerConfig}`, `--authentication-kubeconfig=${schedulerConfig}`,

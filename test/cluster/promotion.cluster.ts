@@ -2,19 +2,9 @@
 // the canary plan, status and history beside kubectl's, and a bad canary rolled back.
 import { differentialTest } from './differential';
 import { allReadyOn, ClusterSnapshot, livePods } from '../support/scenario-cluster';
+import { statefulSet } from '../support/workload-manifests';
 
-const kafka = (replicas: number, image: string) => ({
-  apiVersion: 'apps/v1',
-  kind: 'StatefulSet',
-  metadata: { name: 'kafka', namespace: 'default' },
-  spec: {
-    replicas,
-    serviceName: 'kafka',
-    selector: { matchLabels: { app: 'kafka' } },
-    updateStrategy: { type: 'RollingUpdate' },
-    template: { metadata: { labels: { app: 'kafka' } }, spec: { containers: [{ name: 'kafka', image }] } },
-  },
-});
+const kafka = (replicas: number, image: string) => statefulSet('kafka', replicas, image);
 
 const images = (snapshot: ClusterSnapshot) => livePods(snapshot, 'kafka').map((pod) => pod.spec.containers[0].image);
 const templateChanged = (snapshot: ClusterSnapshot) => snapshot.statefulSets.some((set) => set.status?.observedGeneration === set.metadata.generation
@@ -26,7 +16,7 @@ differentialTest('stage, change, plan, promote --plan canary step by step, statu
 
   const staged = await cluster.stage(['stage', 'sts/kafka']);
   expect(staged.code).toBe(0);
-  trace.record('staged', await cluster.snapshot(), { staged });
+  trace.record('staged', await cluster.waitFor('a stable point', () => true), { staged });
 
   expect((await cluster.kubectl(['set', 'image', 'sts/kafka', 'kafka=kafka:2'])).code).toBe(0);
   const changed = await cluster.waitFor('the new revision', templateChanged);
@@ -38,7 +28,7 @@ differentialTest('stage, change, plan, promote --plan canary step by step, statu
   const step = await cluster.stage(['promote', 'sts/kafka', '--plan', 'canary', '--step', '--soak', '1s']);
   expect(step.stderr).toBe('');
   expect(step.code).toBe(0);
-  const afterStep = await cluster.snapshot();
+  const afterStep = await cluster.waitFor('a stable point', () => true);
   expect(images(afterStep)).toEqual(['kafka:1', 'kafka:1', 'kafka:2']);
   trace.record('step 1', afterStep, {
     step,
@@ -49,7 +39,7 @@ differentialTest('stage, change, plan, promote --plan canary step by step, statu
   const rest = await cluster.stage(['promote', 'sts/kafka', '--plan', 'canary', '--all', '--soak', '1s']);
   expect(rest.code).toBe(0);
   expect(rest.stdout).toMatch(/promotion complete: every pod of statefulset\/kafka is on revision kafka-\w+\n$/);
-  const done = await cluster.snapshot();
+  const done = await cluster.waitFor('a stable point', () => true);
   expect(images(done)).toEqual(['kafka:2', 'kafka:2', 'kafka:2']);
   trace.record('complete', done, {
     rest,

@@ -72,9 +72,15 @@ export interface ScenarioCluster {
   stage(args: readonly string[], options?: { signal?: AbortSignal; env?: Record<string, string>; kubeconfig?: string }): Promise<CommandResult>;
   /** `kubectl apply -f -` of the given objects; throws on failure. */
   apply(objects: readonly object[]): Promise<void>;
+  /** Lets `ms` pass (virtual time on the sandbox, real time on the control plane). */
+  pause(ms: number): Promise<void>;
   /** Reads the objects of namespace default (and the nodes). */
   snapshot(): Promise<ClusterSnapshot>;
-  /** Waits (moving virtual time on the sandbox) until `predicate` holds on a snapshot; returns that snapshot. */
+  /**
+   * Waits (moving virtual time on the sandbox) until `predicate` holds on a snapshot in which every StatefulSet and
+   * DaemonSet controller has observed its workload's generation (a stable point: on either engine a write may
+   * otherwise still be on its way to the controller); returns that snapshot.
+   */
   waitFor(what: string, predicate: (snapshot: ClusterSnapshot) => boolean, timeoutMs?: number): Promise<ClusterSnapshot>;
   stop(): Promise<void>;
 }
@@ -168,10 +174,11 @@ async function startSandboxEngine(options: ScenarioClusterOptions): Promise<Scen
       return done;
     },
     apply: (objects) => applyWith(cluster, objects),
+    pause: (ms) => sandbox.advance(ms),
     snapshot: async () => snapshotNow(),
     async waitFor(what, predicate, timeoutMs = 600_000) {
       try {
-        await sandbox.runUntil(() => predicate(snapshotNow()), { maxVirtualMs: timeoutMs });
+        await sandbox.runUntil(() => stable(snapshotNow(), predicate), { maxVirtualMs: timeoutMs });
       } catch (error) {
         throw new Error(`waiting for ${what}: ${(error as Error).message}`);
       }
@@ -209,12 +216,13 @@ async function startKubeEngine(options: ScenarioClusterOptions): Promise<Scenari
     kubectl: (args, kubectlOptions = {}) => execKubectl(kubectlOptions.binary ?? 'kubectl', kubectlOptions.kubeconfig ?? kube.kubeconfigPath, args, kubectlOptions.stdin),
     stage: (args, stageOptions = {}) => runStage(args, stageOptions.kubeconfig ?? kube.kubeconfigPath, undefined, stageOptions).done,
     apply: (objects) => applyWith(cluster, objects),
+    pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     snapshot: snapshotNow,
     async waitFor(what, predicate, timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const snapshot = await snapshotNow();
-        if (predicate(snapshot)) {
+        if (stable(snapshot, predicate)) {
           return snapshot;
         }
         if (Date.now() > deadline) {
@@ -229,6 +237,11 @@ async function startKubeEngine(options: ScenarioClusterOptions): Promise<Scenari
     },
   };
   return cluster;
+}
+
+function stable(snapshot: ClusterSnapshot, predicate: (snapshot: ClusterSnapshot) => boolean): boolean {
+  return [...snapshot.statefulSets, ...snapshot.daemonSets].every((set) => set.status?.observedGeneration === set.metadata.generation)
+    && predicate(snapshot);
 }
 
 function describePod(pod: any): string {

@@ -21,7 +21,12 @@ function revisionNumbers(snapshot: ClusterSnapshot): Map<string, number> {
   return numbers;
 }
 
-/** Replaces revision hashes (as `<name>-<hash>` or bare) with `r<number>`, and removes ages, IPs and uids. */
+/**
+ * Replaces revision hashes (as `<name>-<hash>` or bare) with `r<number>`, and removes ages, IPs, uids and Lease holder
+ * identities. A promoter's `step N: waiting for ...` lines are dropped: they narrate states that last one controller
+ * sync on a real cluster (a pod deleted but not yet recreated, a partition written but not yet acted on), which the
+ * sandbox's controllers pass within one virtual instant (docs/sandbox.md, known deviations).
+ */
 export function normalizeText(text: string, snapshot: ClusterSnapshot): string {
   const numbers = revisionNumbers(snapshot);
   let result = text;
@@ -29,6 +34,8 @@ export function normalizeText(text: string, snapshot: ClusterSnapshot): string {
     result = result.split(key).join(`r${number}`);
   }
   return result
+    .split('\n').filter((line) => !/^step \d+: waiting\b/.test(line)).join('\n')
+    .replace(/\b[^\s/]+\/\d+\/[^\s/]+\/[0-9a-f]{8}(\.\d+)?\b/g, '<promoter>')
     .replace(/\b\d+(\.\d+)?(ms|s|m|h)\d*(s|m)?\b/g, '<duration>')
     .replace(/\b\d{1,3}(\.\d{1,3}){3}\b/g, '<ip>')
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uid>')

@@ -1,11 +1,13 @@
-// `kubectl-stage status sts/NAME|ds/NAME [--watch] [-o json]`: where the rollout stands by revision. Once, or until it
-// settles with --watch: a live view on a terminal, one line per change otherwise, one JSON object per change with -o json.
+// `kubectl-stage status sts/NAME|ds/NAME [--watch] [-o json]`: where the rollout stands by revision. Once, or with
+// --watch until it settles or the promotion it sees running ends: a live view on a terminal, one line per change
+// otherwise, one JSON object per change with -o json.
 import { Command } from 'commander';
 import { OutputFormat, parseOutputFormat } from './output-format';
+import { exitCodeForOutcome } from './promote';
 import { parseTimeout } from '../../runtime/duration';
+import { PromotionOutcome } from '../../runtime/promotion-engine';
 import { RolloutReport } from '../../runtime/rollout-report';
-import { readRolloutSnapshot } from '../../runtime/rollout-snapshot';
-import { reportNeedsRevisions, reportSnapshot, watchRollout } from '../../runtime/rollout-watch';
+import { readRolloutReport, watchRollout } from '../../runtime/rollout-watch';
 import { RuntimeError } from '../../runtime/runtime-error';
 import { describeRef, parseWorkloadRef } from '../../runtime/workload-ref';
 import { CliContext } from '../cli-context';
@@ -24,7 +26,8 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
   program.command('status')
     .description('Show where a rollout stands by revision: staged, step k of n, or complete, and the pods in the way')
     .argument('<workload>', 'sts/NAME or ds/NAME')
-    .option('-w, --watch', 'keep reporting until the rollout settles (staged, step complete, or complete)')
+    .option('-w, --watch', 'keep reporting until the rollout settles (staged, step complete, or complete), or, while a promotion runs, '
+      + 'until it ends (exit code as promote\'s)')
     .option('--timeout <duration>', 'with --watch: give up after this long (exit code 3), e.g. 10m; 0 means never')
     .option('-o, --output <format>', 'text, or json (one object per line)')
     .action(context.action(async (workload: string, options: StatusOptions, command: Command) => {
@@ -34,12 +37,22 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
       const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
       const print = reportPrinter(context, format);
       if (!options.watch) {
-        print(reportSnapshot(await readRolloutSnapshot(cluster, ref, reportNeedsRevisions(ref)), context.clock.now()));
+        print((await readRolloutReport(cluster, ref, context.clock)).report);
         return ExitCode.SUCCESS;
       }
-      const end = await watchRollout({ cluster, clock: context.clock, ref, timeoutMs, signal: context.io.signal, onReport: print });
+      let last: RolloutReport | undefined;
+      const onReport = (report: RolloutReport) => {
+        last = report;
+        print(report);
+      };
+      const end = await watchRollout({ cluster, clock: context.clock, ref, timeoutMs, signal: context.io.signal, onReport });
       if (end === 'timed-out') {
         throw new RuntimeError('timed-out', `timed out waiting for ${describeRef(ref)} to settle after ${options.timeout}`);
+      }
+      if (end === 'promotion-ended' && last?.promotion) {
+        // The followed promotion ended: exit as its promoter did (a timed-out step is reported as a failed one).
+        const { phase, step } = last.promotion;
+        return exitCodeForOutcome({ phase: phase as PromotionOutcome['phase'], message: last.message, step, apiRequests: 0 });
       }
       return end === 'interrupted' ? ExitCode.INTERRUPTED : ExitCode.SUCCESS;
     }));
