@@ -3,14 +3,15 @@
 // under OnDelete. kubectl calls a staged StatefulSet complete; this report calls it staged and says what would move it.
 import { RolloutKeys } from '../keys';
 import { detectForcedRollbackTrap, ForcedRollbackTrap } from './forced-rollback-trap';
-import { KubeControllerRevision, KubeDaemonSet, KubePod, KubeStatefulSet } from './kube-types';
+import { KubeControllerRevision, KubeDaemonSet, KubeLease, KubePod, KubeStatefulSet } from './kube-types';
 import { kubectlDaemonSetStatus, kubectlStatefulSetStatus, KubectlRolloutStatus } from './kubectl-rollout-status';
 import { resolvePartitionPlan } from './plan-source';
 import {
   isPodAvailable, isPodReady, isPodTerminating, podName, podNodeName, podProblems, PodProblem, podRestartCount, podRevision,
   statefulSetPodOrdinal,
 } from './pod-facts';
-import { decodePromotionState, PromotionState } from './promotion-state';
+import { leaseExpiresAt } from './promotion-lock';
+import { decodePromotionState, PromotionState, TERMINAL_PHASES } from './promotion-state';
 import { liveRevision, revisionHash } from './revision-history';
 import { RuntimeError } from './runtime-error';
 import {
@@ -19,7 +20,7 @@ import {
 import {
   BlockingPod, blockingOrdinals, blockingReason, earliest, evaluateStepGate, podAvailableAt, statefulSetControllerLag,
 } from './step-gate';
-import { WorkloadKind } from './workload-ref';
+import { shortRef, WorkloadKind } from './workload-ref';
 
 /**
  * Where a rollout stands.
@@ -91,6 +92,8 @@ export interface RolloutReport {
   readonly position?: PlanPosition;
   /** The promotion recorded in the state annotation, if any. */
   readonly promotion?: PromotionState;
+  /** The holder of the Lease of the promotion in progress, while it is live: a promoter is running it. */
+  readonly promoter?: string;
   /** Why the state annotation could not be read, if it could not. */
   readonly promotionError?: string;
   /** The pods, grouped by revision: update revision first, then current, then the rest. */
@@ -108,8 +111,69 @@ export interface RolloutReport {
   readonly forcedRollbackTrap?: ForcedRollbackTrap;
 }
 
-/** Reports a StatefulSet's rollout from the object and its pods. */
-export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[], now: number): RolloutReport {
+/** Who runs the promotion the state records, as its Lease shows it. */
+export interface PromoterPresence {
+  /** The Lease's holder; empty when it was released or there is no Lease. */
+  readonly holder: string;
+  /** Whether that holder's Lease is unexpired: a promoter is running the promotion. */
+  readonly live: boolean;
+  /** When the Lease expires unless renewed (ms since the epoch); the promoter is gone if it is not renewed by then. */
+  readonly expiresAt?: number;
+}
+
+/** The presence of a promotion's promoter from its Lease (pure). */
+export function promoterPresence(lease: KubeLease | undefined, now: number): PromoterPresence {
+  const holder = lease?.spec?.holderIdentity ?? '';
+  const expiresAt = lease ? leaseExpiresAt(lease) : undefined;
+  return { holder, live: holder !== '' && expiresAt !== undefined && expiresAt > now, expiresAt };
+}
+
+// What the report says about a promotion in progress, and whether it is live; undefined when none is in progress, or
+// when the caller did not read its Lease (`presence` undefined).
+interface PromotionNote {
+  readonly text: string;
+  readonly live: boolean;
+}
+
+function promotionNote(promotion: PromotionState | undefined, presence: PromoterPresence | undefined, short: string): PromotionNote | undefined {
+  if (!promotion || !presence || TERMINAL_PHASES.includes(promotion.phase)) {
+    return undefined;
+  }
+  if (!presence.live) {
+    return {
+      live: false,
+      text: `the promotion stopped at step ${promotion.step} (no promoter holds its Lease): run "kubectl-stage promote ${short}" to resume it`,
+    };
+  }
+  return { live: true, text: `promotion in progress by ${presence.holder}: ${promotionActivity(promotion, short)}` };
+}
+
+// What a live promoter is doing, from the state it wrote; a command only when the promotion waits for a person.
+function promotionActivity(promotion: PromotionState, short: string): string {
+  if (promotion.abortRequested) {
+    return `stopping at step ${promotion.step} (abort requested)`;
+  }
+  switch (promotion.phase) {
+    case 'soaking':
+      return `step ${promotion.step} soaking since ${promotion.soakStartedAt ?? promotion.stepStartedAt}`;
+    case 'awaiting-approval':
+      return `step ${promotion.step} passed; waiting for approval: run "kubectl-stage resume ${short}"`;
+    case 'rolling-back':
+      return `rolling back to revision ${promotion.previousRevision ?? '(unknown)'}`;
+    default:
+      return promotion.paused
+        ? `paused after step ${promotion.step}: run "kubectl-stage resume ${short}" to continue`
+        : `step ${promotion.step} of ${promotion.targetStep} in progress`;
+  }
+}
+
+/**
+ * Reports a StatefulSet's rollout from the object and its pods.
+ *
+ * @param presence the promoter of the promotion the state records, read from its Lease: while it is live the report is
+ *   not settled and advises nothing the promoter is doing already @default unknown: the report ignores the promotion
+ */
+export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[], now: number, presence?: PromoterPresence): RolloutReport {
   const name = sts.metadata.name ?? '';
   const where = `statefulset/${name}`;
   const replicas = statefulSetReplicas(sts);
@@ -129,9 +193,15 @@ export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[]
     currentRevision: onDelete ? undefined : sts.status?.currentRevision,
     setName: name,
   });
+  const note = promotionNote(base.promotion, presence, shortRef({ kind: 'StatefulSet', name }));
+  const promoter = note?.live ? { promoter: presence!.holder } : {};
+  // A live promoter keeps the rollout moving (not settled); a stopped one is resumed by a promote: say that instead of
+  // the default advice.
+  const settled = !note?.live;
+  const advise = (fallback: string) => note ? note.text : fallback;
   const lag = statefulSetControllerLag(sts);
   if (lag !== undefined || !updateRevision) {
-    return { ...base, phase: 'observing', settled: false, blocking: [], message: `${where}: ${lag}` };
+    return { ...base, ...promoter, phase: 'observing', settled: false, blocking: [], message: `${where}: ${lag}` };
   }
   const trap = detectForcedRollbackTrap(sts, owned);
   const stuck = trap.trapped ? { forcedRollbackTrap: trap } : {};
@@ -140,7 +210,14 @@ export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[]
   const everyPod = blockingOrdinals(sts, podsByOrdinal(sts, owned), allOrdinals, updateRevision, now).blocking;
   const onRevision = `${base.updated} of ${replicas} pods on revision ${updateRevision}`;
   if (everyPod.length === 0) {
-    return { ...base, phase: 'complete', settled: true, blocking: [], message: `${where}: rollout complete: ${onRevision}, Ready and Available` };
+    return {
+      ...base,
+      ...promoter,
+      phase: 'complete',
+      settled,
+      blocking: [],
+      message: `${where}: rollout complete: ${onRevision}, Ready and Available${note ? `; ${note.text}` : ''}`,
+    };
   }
   if (onDelete) {
     const staged = base.updated === 0;
@@ -161,12 +238,13 @@ export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[]
     return {
       ...base,
       ...stuck,
+      ...promoter,
       partition,
       position,
       phase: 'staged',
-      settled: true,
+      settled,
       blocking: [],
-      message: `${where}: update staged (${at}): ${onRevision}; promote to roll it out`,
+      message: `${where}: update staged (${at}): ${onRevision}; ${advise('promote to roll it out')}`,
     };
   }
   const gate = evaluateStepGate(sts, owned, now);
@@ -174,23 +252,25 @@ export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[]
     return {
       ...base,
       ...stuck,
+      ...promoter,
       partition,
       position,
       phase: 'step-complete',
-      settled: true,
+      settled,
       blocking: [],
-      message: `${where}: ${at} complete: ${onRevision}, Ready and Available; ${everyPod.length} to go, promote to continue`,
+      message: `${where}: ${at} complete: ${onRevision}, Ready and Available; ${everyPod.length} to go, ${advise('promote to continue')}`,
     };
   }
   return {
     ...base,
     ...stuck,
+    ...promoter,
     partition,
     position,
     phase: 'rolling',
     settled: false,
     blocking: gate.blocking,
-    message: `${where}: rolling (${at}): ${onRevision}; waiting for ${describeBlocking(gate.blocking)}`,
+    message: `${where}: rolling (${at}): ${onRevision}; waiting for ${describeBlocking(gate.blocking)}${note ? `; ${note.text}` : ''}`,
   };
 }
 
@@ -199,7 +279,7 @@ export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[]
  * template, which DaemonSet status does not carry) and its pods.
  */
 export function daemonSetReport(
-  ds: KubeDaemonSet, revisions: readonly KubeControllerRevision[], pods: readonly KubePod[], now: number,
+  ds: KubeDaemonSet, revisions: readonly KubeControllerRevision[], pods: readonly KubePod[], now: number, presence?: PromoterPresence,
 ): RolloutReport {
   const name = ds.metadata.name ?? '';
   const where = `daemonset/${name}`;
@@ -210,12 +290,16 @@ export function daemonSetReport(
   const base = reportBase({
     kind: 'DaemonSet', workload: ds, pods, updateRevision, minReadySeconds, now, desired, kubectl: kubectlDaemonSetStatus(ds),
   });
+  const note = promotionNote(base.promotion, presence, shortRef({ kind: 'DaemonSet', name }));
+  const promoter = note?.live ? { promoter: presence!.holder } : {};
+  const settled = !note?.live;
+  const noted = note ? `; ${note.text}` : '';
   const observed = (ds.status?.observedGeneration ?? 0) >= (ds.metadata.generation ?? 0);
   if (!observed || !updateRevision) {
     const why = observed ? 'the controller has not recorded a revision for the current template yet'
       : `the DaemonSet controller has not observed generation ${ds.metadata.generation ?? 0} yet `
         + `(observedGeneration ${ds.status?.observedGeneration ?? 0})`;
-    return { ...base, phase: 'observing', settled: false, blocking: [], message: `${where}: ${why}` };
+    return { ...base, ...promoter, phase: 'observing', settled: false, blocking: [], message: `${where}: ${why}` };
   }
   const blocking: BlockingPod[] = [];
   // The blocking pods already on the update revision: what an OnDelete canary step waits for.
@@ -233,37 +317,40 @@ export function daemonSetReport(
   const onRevision = `${base.updated} of ${desired} pods on revision ${updateRevision}`;
   const missing = Math.max(0, desired - base.updatedAvailable - blocking.length);
   if (blocking.length === 0 && missing === 0) {
-    return { ...base, phase: 'complete', settled: true, blocking, message: `${where}: rollout complete: ${onRevision}, Ready and Available` };
+    return { ...base, ...promoter, phase: 'complete', settled, blocking, message: `${where}: rollout complete: ${onRevision}, Ready and Available${noted}` };
   }
   const onDelete = ds.spec.updateStrategy?.type === 'OnDelete';
   const stepped = base.promotion ? `step ${base.promotion.step}` : undefined;
   if (onDelete && base.updated === 0) {
     return {
       ...base,
+      ...promoter,
       phase: 'staged',
-      settled: true,
+      settled,
       blocking: [],
-      message: `${where}: update staged (OnDelete: pods move to ${updateRevision} only when deleted): ${onRevision}`,
+      message: `${where}: update staged (OnDelete: pods move to ${updateRevision} only when deleted): ${onRevision}${noted}`,
     };
   }
   if (onDelete && updatedBlocking.length === 0 && missing === 0) {
     return {
       ...base,
+      ...promoter,
       phase: 'step-complete',
-      settled: true,
+      settled,
       blocking: [],
-      message: `${where}: ${stepped ?? 'canary'} complete: ${onRevision}, Ready and Available; ${blocking.length} to go`,
+      message: `${where}: ${stepped ?? 'canary'} complete: ${onRevision}, Ready and Available; ${blocking.length} to go${noted}`,
     };
   }
   const waiting = onDelete ? updatedBlocking : blocking;
   const nodesWithoutPod = missing > 0 ? `${missing} node${missing === 1 ? '' : 's'} without a pod yet` : '';
   return {
     ...base,
+    ...promoter,
     phase: 'rolling',
     settled: false,
     blocking: waiting,
     message: `${where}: rolling${stepped ? ` (${stepped})` : ''}: ${onRevision}; waiting for `
-      + [describeBlocking(waiting), nodesWithoutPod].filter((part) => part !== '').join(', '),
+      + [describeBlocking(waiting), nodesWithoutPod].filter((part) => part !== '').join(', ') + noted,
   };
 }
 

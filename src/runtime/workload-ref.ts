@@ -61,6 +61,6 @@ export function describeRef(ref: WorkloadRef): string {
 }
 
 /** The short form used on the command line: `sts/kafka`, `ds/node-exporter`. */
-export function shortRef(ref: WorkloadRef): string {
+export function shortRef(ref: Pick<WorkloadRef, 'kind' | 'name'>): string {
   return `${ref.kind === 'StatefulSet' ? 'sts' : 'ds'}/${ref.name}`;
 }

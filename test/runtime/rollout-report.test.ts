@@ -3,7 +3,7 @@ import { revision, withTemplate } from './revision-fixtures';
 import { RolloutKeys } from '../../src/keys';
 import { KubeDaemonSet, KubeStatefulSet } from '../../src/runtime/kube-types';
 import { encodePromotionState } from '../../src/runtime/promotion-state';
-import { daemonSetReport, statefulSetReport } from '../../src/runtime/rollout-report';
+import { daemonSetReport, promoterPresence, statefulSetReport } from '../../src/runtime/rollout-report';
 
 function annotate<T extends KubeStatefulSet | KubeDaemonSet>(workload: T, annotations: Record<string, string>): T {
   return { ...workload, metadata: { ...workload.metadata, annotations } };
@@ -180,5 +180,59 @@ describe('daemonSetReport', () => {
     const unrecorded = daemonSetReport(withTemplate(ds, 'app:3'), revisions, [], NOW);
     expect(unrecorded.phase).toBe('observing');
     expect(unrecorded.message).toBe('daemonset/web: the controller has not recorded a revision for the current template yet');
+  });
+});
+
+describe('a promotion in progress, as its Lease shows it', () => {
+  const LIVE = { holder: 'ci/7/s/n', live: true, expiresAt: NOW + 20_000 };
+  const GONE = { holder: 'ci/7/s/n', live: false, expiresAt: NOW - 1 };
+  const promoting = (partition: number, state: Parameters<typeof promotionState>[0]) => annotate(statefulSet({ partition, updatedReplicas: 1 }), {
+    [RolloutKeys.PLAN_ANNOTATION]: 'canary',
+    [RolloutKeys.STATE_ANNOTATION]: encodePromotionState(promotionState(state)),
+  });
+
+  test('a step the promoter is soaking is not settled, and no command is advised', () => {
+    const sts = promoting(2, { phase: 'soaking', soakStartedAt: '2026-01-01T00:00:00Z' });
+    const report = statefulSetReport(sts, [old('web-0'), old('web-1'), updated('web-2')], NOW, LIVE);
+    expect(report).toMatchObject({ phase: 'step-complete', settled: false, promoter: 'ci/7/s/n' });
+    expect(report.message).toBe('statefulset/web: step 1 of 2 complete: 1 of 3 pods on revision web-new, Ready and Available; '
+      + '2 to go, promotion in progress by ci/7/s/n: step 1 soaking since 2026-01-01T00:00:00Z');
+  });
+
+  test('staged at the start of a promotion is not settled either', () => {
+    const report = statefulSetReport(promoting(32767, { step: 0 }), [old('web-0'), old('web-1'), old('web-2')], NOW, LIVE);
+    expect(report.settled).toBe(false);
+    expect(report.message).toBe('statefulset/web: update staged (step 0 of 2): 0 of 3 pods on revision web-new; '
+      + 'promotion in progress by ci/7/s/n: step 0 of 2 in progress');
+  });
+
+  test('a promotion waiting for a person advises the command that moves it', () => {
+    const approval = statefulSetReport(promoting(2, { phase: 'awaiting-approval' }), [old('web-0'), old('web-1'), updated('web-2')], NOW, LIVE);
+    expect(approval.message).toMatch(/; 2 to go, promotion in progress by ci\/7\/s\/n: step 1 passed; waiting for approval: run "kubectl-stage resume sts\/web"$/);
+    const paused = statefulSetReport(promoting(2, { paused: true }), [old('web-0'), old('web-1'), updated('web-2')], NOW, LIVE);
+    expect(paused.message).toMatch(/: paused after step 1: run "kubectl-stage resume sts\/web" to continue$/);
+  });
+
+  test('a promotion whose promoter is gone (its Lease expired) is settled, and a rerun of promote resumes it', () => {
+    const report = statefulSetReport(promoting(2, {}), [old('web-0'), old('web-1'), updated('web-2')], NOW, GONE);
+    expect(report.settled).toBe(true);
+    expect(report.promoter).toBeUndefined();
+    expect(report.message).toMatch(/; 2 to go, the promotion stopped at step 1 \(no promoter holds its Lease\): run "kubectl-stage promote sts\/web" to resume it$/);
+  });
+
+  test('an ended promotion, or an unknown presence, changes nothing', () => {
+    const ended = statefulSetReport(promoting(2, { phase: 'failed' }), [old('web-0'), old('web-1'), updated('web-2')], NOW, LIVE);
+    expect(ended.message).toMatch(/, promote to continue$/);
+    expect(statefulSetReport(promoting(2, {}), [old('web-0'), old('web-1'), updated('web-2')], NOW).settled).toBe(true);
+  });
+
+  test('presence: a holder with an unexpired Lease is live; a released or expired Lease is not', () => {
+    const lease = (holder: string, renewedMsAgo: number) => ({
+      metadata: {}, spec: { holderIdentity: holder, leaseDurationSeconds: 30, renewTime: new Date(NOW - renewedMsAgo).toISOString() },
+    });
+    expect(promoterPresence(lease('a', 10_000), NOW)).toEqual({ holder: 'a', live: true, expiresAt: NOW + 20_000 });
+    expect(promoterPresence(lease('a', 30_000), NOW).live).toBe(false);
+    expect(promoterPresence(lease('', 0), NOW).live).toBe(false);
+    expect(promoterPresence(undefined, NOW)).toEqual({ holder: '', live: false, expiresAt: undefined });
   });
 });

@@ -34,5 +34,5 @@ test('describeRef and shortRef print kubectl-style names', () => {
   const ref = parseWorkloadRef('statefulsets/kafka', 'default', ['StatefulSet']);
   expect(describeRef(ref)).toBe('statefulset/kafka');
   expect(shortRef(ref)).toBe('sts/kafka');
-  expect(shortRef({ kind: 'DaemonSet', namespace: 'x', name: 'agent' })).toBe('ds/agent');
+  expect(shortRef({ kind: 'DaemonSet', name: 'agent' })).toBe('ds/agent');
 });
