@@ -4,7 +4,8 @@ import { differentialTest } from './differential';
 import { allReadyOn, ClusterSnapshot, livePods } from '../support/scenario-cluster';
 import { statefulSet } from '../support/workload-manifests';
 
-const onImage = (snapshot: ClusterSnapshot, app: string, image: string) => livePods(snapshot, app).filter((pod) => pod.spec.containers[0].image === image).length;
+const onImage = (snapshot: ClusterSnapshot, app: string, image: string) => livePods(snapshot, app)
+  .filter((pod) => pod.spec.containers[0].image === image).length;
 const templateChanged = (name: string) => (snapshot: ClusterSnapshot) => snapshot.statefulSets.some((set) => set.metadata.name === name
   && set.status?.observedGeneration === set.metadata.generation && set.status?.updateRevision !== set.status?.currentRevision);
 
