@@ -16,7 +16,7 @@ import { StatefulSetRollout } from '../../src/statefulset-rollout';
 import { Errors } from '../../src/validation-error';
 import { ZooKeeperEnsemble } from '../../src/zookeeper-ensemble';
 
-const RUNS = 250;
+const RUNS = 400;
 
 /** Mostly the default or a plausible value, sometimes a hostile one, so both outcomes are common. */
 function mix<T>(plausible: fc.Arbitrary<T>, hostile: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
