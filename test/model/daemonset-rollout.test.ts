@@ -100,3 +100,10 @@ describe('DaemonSetRollout schema', () => {
     expect(ds.spec.updateStrategy).toEqual((manifestSpec(rollout) as any).updateStrategy);
   });
 });
+
+describe('DaemonSetRollout rejects a fractional minReady', () => {
+  test('naming the prop', () => {
+    expect(() => DaemonSetRollout.onDelete({ minReady: Duration.millis(2500) }))
+      .toThrow('DaemonSetRollout: minReady: "2500ms" is not valid; use whole seconds of 0 or more');
+  });
+});

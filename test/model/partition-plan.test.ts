@@ -128,3 +128,18 @@ describe('properties over random plans and replica counts', () => {
     }));
   });
 });
+
+describe('inputs that are not plans', () => {
+  test('parse, percentages and explicit say what they expected instead of a TypeError', () => {
+    expect(() => PartitionPlan.parse(undefined as unknown as string)).toThrow('PartitionPlan.parse: undefined is not a plan');
+    expect(() => PartitionPlan.parse(7 as unknown as string)).toThrow('PartitionPlan.parse: 7 is not a plan');
+    expect(() => PartitionPlan.percentages(undefined as unknown as number[])).toThrow('PartitionPlan.percentages: undefined is not a list');
+    expect(() => PartitionPlan.explicit('90,0' as unknown as number[])).toThrow('PartitionPlan.explicit: 90,0 is not a list');
+  });
+
+  test('a set larger than the pin is held at its own size, never below it', () => {
+    expect(PartitionPlan.toPhysicalPartition(3, 3)).toBe(PartitionPlan.STAGED_PARTITION);
+    expect(PartitionPlan.toPhysicalPartition(40000, 40000)).toBe(40000);
+    expect(PartitionPlan.toPhysicalPartition(39999, 40000)).toBe(39999);
+  });
+});

@@ -53,3 +53,11 @@ describe('PercentOrCount', () => {
     expect(() => PercentOrCount.count(500)._requireAtMostHundredPercent('x')).not.toThrow();
   });
 });
+
+describe('PercentOrCount stays within an int32', () => {
+  test('as IntOrString requires', () => {
+    expect(PercentOrCount.count(2147483647).value).toBe(2147483647);
+    expect(() => PercentOrCount.count(2 ** 31)).toThrow('invalid count 2147483648');
+    expect(() => PercentOrCount.percent(2 ** 31)).toThrow('invalid percentage 2147483648');
+  });
+});

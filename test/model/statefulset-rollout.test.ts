@@ -138,3 +138,25 @@ describe('StatefulSetRollout schema', () => {
     expect(sts.spec.updateStrategy).toEqual((manifestSpec(rollout, 3) as any).updateStrategy);
   });
 });
+
+describe('StatefulSetRollout rejects what the API server or the controller would', () => {
+  test('a fractional minReady names the prop', () => {
+    expect(() => StatefulSetRollout.staged(PartitionPlan.canary(), { minReady: Duration.millis(1500) }))
+      .toThrow('StatefulSetRollout: minReady: "1500ms" is not valid; use whole seconds of 0 or more, e.g. Duration.seconds(30)');
+  });
+
+  test('unknown enum values and int32 overflows are named', () => {
+    expect(() => StatefulSetRollout.onDelete({ podManagementPolicy: 'Sometimes' as PodManagementPolicy }))
+      .toThrow('StatefulSetRollout: podManagementPolicy: "Sometimes" is not valid');
+    expect(() => StatefulSetRollout.onDelete({ persistentVolumeClaimRetentionPolicy: { whenScaled: 'Keep' as PvcRetention } }))
+      .toThrow('StatefulSetRollout: persistentVolumeClaimRetentionPolicy.whenScaled: "Keep" is not valid');
+    expect(() => StatefulSetRollout.rollingUpdate({ partition: 2 ** 31 })).toThrow('invalid partition 2147483648');
+    expect(() => StatefulSetRollout.onDelete({ revisionHistoryLimit: 2 ** 31 })).toThrow('invalid revisionHistoryLimit 2147483648');
+  });
+
+  test('a staged rollout cannot hold more replicas than its pin', () => {
+    const rollout = StatefulSetRollout.staged(PartitionPlan.canary());
+    expect(rollout._validate(PartitionPlan.STAGED_PARTITION)).toEqual([]);
+    expect(rollout._validate(PartitionPlan.STAGED_PARTITION + 1)[0]).toContain('cannot hold 32768 replicas');
+  });
+});
