@@ -10,6 +10,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** Whether standard output is a terminal (live views instead of plain lines). */
   isTTY: boolean;
+  /** The terminal's width in columns now, when standard output is one. @default unknown */
+  columns?: () => number | undefined;
   /** The environment (`KUBECONFIG`, `NO_COLOR`...). */
   env: Record<string, string | undefined>;
   /** The clock every wait and timeout uses. @default the wall clock */
@@ -37,6 +39,7 @@ export function processIo(): CliIo {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isTTY: Boolean(process.stdout.isTTY),
+    columns: () => process.stdout.columns,
     env: process.env,
     clock: new SystemClock(),
     signal: interrupted.signal,

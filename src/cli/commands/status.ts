@@ -62,7 +62,7 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
 function reportPrinter(context: CliContext, format: OutputFormat): (report: RolloutReport) => void {
   const { io } = context;
   let last = '';
-  const live = format === 'text' && io.isTTY ? new LiveView(io.stdout) : undefined;
+  const live = format === 'text' && io.isTTY ? new LiveView(io.stdout, io.columns) : undefined;
   let first = true;
   return (report) => {
     const text = format === 'json' ? `${JSON.stringify({ at: new Date(context.clock.now()).toISOString(), ...report })}\n` : renderReport(report);
