@@ -1,10 +1,11 @@
-// The sandbox's control plane behind the API: the StatefulSet and DaemonSet controllers, the
+// The sandbox's control plane behind the API: the StatefulSet, DaemonSet and disruption controllers, the
 // scheduler, the simulated kubelets, the garbage collector and a volume provisioner, all fed by one
 // set of watch caches and all running on the sandbox clock.
 import { ApiError } from '../api';
 import type { KubeObject, SandboxApi } from '../api';
 import type { SandboxClock } from '../clock';
 import { DaemonSetController } from './daemonset/daemonset-controller';
+import { DisruptionController } from './disruption/disruption-controller';
 import { EventBroadcaster } from './event-recorder';
 import { GARBAGE_COLLECTED_TYPES, GarbageCollector } from './garbage-collector';
 import { KubeletOptions, KubeletSimulator } from './kubelet/kubelet';
@@ -55,6 +56,7 @@ export function startControllers(api: SandboxApi, options: ControllerOptions): C
     new GarbageCollector({ ...common, types: GARBAGE_COLLECTED_TYPES }),
     new StatefulSetController({ ...common, recorder: events.recorderFor('statefulset-controller'), maxUnavailableStatefulSet: options.maxUnavailableStatefulSet }),
     new DaemonSetController({ ...common, recorder: events.recorderFor('daemonset-controller') }),
+    new DisruptionController({ ...common, recorder: events.recorderFor('controllermanager') }),
     new Scheduler({ ...common, recorder: events.recorderFor('default-scheduler'), bind: (pod, nodeName) => bindPod(api, pod, nodeName) }),
     new VolumeProvisioner(common),
   ];

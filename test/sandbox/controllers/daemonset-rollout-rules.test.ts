@@ -102,7 +102,7 @@ describe('DaemonSet RollingUpdate with maxSurge', () => {
       type: 'PodScheduled',
       status: 'False',
       reason: 'Unschedulable',
-      message: "0/3 nodes are available: 1 node(s) didn't have free ports for the requested pod ports, 2 node(s) didn't match Pod's node affinity/selector.",
+      message: "0/3 nodes are available: 1 node(s) didn't have free ports for the requested pod ports, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling..",
     })]);
     expect(pods().filter((pod) => pod.spec.containers[0].image === 'agent:1' && isReady(pod))).toHaveLength(3);
     expect(ds().status).toEqual(expect.objectContaining({

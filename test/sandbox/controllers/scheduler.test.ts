@@ -41,10 +41,10 @@ describe('scheduler (in-process)', () => {
     expect(scheduledCondition('big')).toEqual(expect.objectContaining({
       status: 'False',
       reason: 'Unschedulable',
-      message: '0/3 nodes are available: 3 Insufficient cpu.',
+      message: '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling..',
     }));
     const failed = eventsFor('big').find((e) => e.reason === 'FailedScheduling');
-    expect(failed).toEqual(expect.objectContaining({ type: 'Warning', message: '0/3 nodes are available: 3 Insufficient cpu.' }));
+    expect(failed).toEqual(expect.objectContaining({ type: 'Warning', message: '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling..' }));
   });
 
   test('the control-plane taint, a nodeSelector and resources give a per-reason histogram', () => {
@@ -72,7 +72,7 @@ describe('scheduler (in-process)', () => {
     const nodes = ['w-0', 'w-1', 'w-2'].map((name) => sandbox!.api.get(RESOURCES.pods, 'default', name)!.spec.nodeName);
     expect(new Set(nodes).size).toBe(3);
     expect(sandbox.api.get(RESOURCES.pods, 'default', 'w-3')!.spec.nodeName).toBeUndefined();
-    expect(scheduledCondition('w-3')?.message).toBe("0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules.");
+    expect(scheduledCondition('w-3')?.message).toBe("0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod..");
   });
 
   test('a pod without rules is kept off a node whose pod has anti-affinity against it', () => {
@@ -90,6 +90,6 @@ describe('scheduler (in-process)', () => {
     noisy.metadata.labels = { role: 'noisy' };
     sandbox.api.create(RESOURCES.pods, noisy);
     sandbox.clock.advance(0);
-    expect(scheduledCondition('noisy')?.message).toBe("0/1 nodes are available: 1 node(s) didn't satisfy existing pods anti-affinity rules.");
+    expect(scheduledCondition('noisy')?.message).toBe("0/1 nodes are available: 1 node(s) didn't satisfy existing pods anti-affinity rules. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..");
   });
 });

@@ -42,15 +42,45 @@ export interface ClusterSnapshot {
 /** One filter plugin: the reasons `node` cannot take `pod`. */
 export type Filter = (pod: KubeObject, node: NodeInfo, snapshot: ClusterSnapshot) => string[];
 
-/** Runs the filters in order and returns the first failing plugin's reasons (as the framework does). */
-export function runFilters(filters: readonly Filter[], pod: KubeObject, node: NodeInfo, snapshot: ClusterSnapshot): string[] {
+/** Why a node does not fit: the first failing plugin's reasons and its status code. */
+export interface FilterStatus {
+  /** The reasons; empty when the node fits. */
+  readonly reasons: readonly string[];
+  /**
+   * Whether the plugin answered UnschedulableAndUnresolvable (preemption cannot help on this node) rather than
+   * Unschedulable.
+   */
+  readonly unresolvable: boolean;
+}
+
+/** Runs the filters in order and returns the first failing plugin's status (as the framework does). */
+export function runFilters(filters: readonly Filter[], pod: KubeObject, node: NodeInfo, snapshot: ClusterSnapshot): FilterStatus {
   for (const filter of filters) {
     const reasons = filter(pod, node, snapshot);
     if (reasons.length > 0) {
-      return reasons;
+      return { reasons, unresolvable: isUnresolvable(filter, reasons, pod, node) };
     }
   }
-  return [];
+  return { reasons: [], unresolvable: false };
+}
+
+// The plugins' status codes: NodeUnschedulable, NodeName, TaintToleration and NodeAffinity always answer
+// UnschedulableAndUnresolvable; PodTopologySpread when the node lacks the topology label; InterPodAffinity when the
+// pod's own affinity is unmet; NodeResourcesFit when the pod asks for more than the node has at all (fit.go's
+// Unresolvable insufficient resource). Everything else is Unschedulable: removing pods could make room.
+function isUnresolvable(filter: Filter, reasons: readonly string[], pod: KubeObject, { node }: NodeInfo): boolean {
+  if (filter === nodeUnschedulable || filter === nodeName || filter === taintToleration || filter === nodeAffinity) {
+    return true;
+  }
+  if (reasons.includes(FILTER_REASONS.topologySpreadMissingLabel) || reasons.includes(FILTER_REASONS.affinity)) {
+    return true;
+  }
+  if (filter === nodeResourcesFit) {
+    const capacity = allocatable(node);
+    const request = specRequests(pod).request;
+    return request.milliCpu > capacity.milliCpu || request.memory > capacity.memory;
+  }
+  return false;
 }
 
 /** NodeUnschedulable: cordoned nodes take only pods tolerating `node.kubernetes.io/unschedulable`. */

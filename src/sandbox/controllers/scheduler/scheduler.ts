@@ -13,7 +13,7 @@ import { keyOf, splitKey } from '../owner-references';
 import { isPodTerminal } from '../pod-status';
 import { WorkQueue } from '../work-queue';
 import { AntiAffinityPod, ClusterSnapshot, DEFAULT_FILTERS, requiredTerms, runFilters } from './filters';
-import { fitErrorMessage } from './fit-error';
+import { fitErrorMessage, preemptionMessage } from './fit-error';
 import { allocatable, buildNodeInfo, NodeInfo, specRequests } from './node-info';
 
 /** The scheduler name pods ask for by default. */
@@ -122,18 +122,21 @@ export class Scheduler {
       return;
     }
     const snapshot = this.snapshot();
-    const reasonsByNode = new Map<string, string[]>();
+    const reasonsByNode = new Map<string, readonly string[]>();
+    const unresolvableByNode = new Map<string, boolean>();
     const feasible: NodeInfo[] = [];
     for (const info of snapshot.nodes) {
-      const reasons = runFilters(DEFAULT_FILTERS, pod, info, snapshot);
-      if (reasons.length === 0) {
+      const status = runFilters(DEFAULT_FILTERS, pod, info, snapshot);
+      if (status.reasons.length === 0) {
         feasible.push(info);
       } else {
-        reasonsByNode.set(info.node.metadata.name!, reasons);
+        reasonsByNode.set(info.node.metadata.name!, status.reasons);
+        unresolvableByNode.set(info.node.metadata.name!, status.unresolvable);
       }
     }
     if (feasible.length === 0) {
-      this.markUnschedulable(key, pod, fitErrorMessage(reasonsByNode));
+      const postFilter = snapshot.nodes.length > 0 ? preemptionMessage(pod, unresolvableByNode) : undefined;
+      this.markUnschedulable(key, pod, fitErrorMessage(reasonsByNode, postFilter));
       return;
     }
     const chosen = bestNode(pod, feasible);
