@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { NameRule, requireLabels, requireNames } from './prop-validation';
+import { NameRule, requireLabels, requireNames, requireSelector } from './prop-validation';
 import { ValidationError } from './validation-error';
 import { invalidProp, namespaceOf, requireReplicas } from './workload-defaults';
 
@@ -61,7 +61,7 @@ export class DisruptionBudget extends Construct {
     super(scope, id);
     requireNames(this, 'name', props.name, (name) => [{ kind: 'PodDisruptionBudget', name, rule: NameRule.SUBDOMAIN }]);
     requireReplicas(this, 'replicas', props.replicas);
-    requireLabels(this, 'selector', props.selector);
+    requireSelector(this, 'selector', props.selector);
     requireLabels(this, 'labels', props.labels);
     if (props.maxUnavailable !== undefined && props.minAvailable !== undefined) {
       throw new ValidationError(this, 'minAvailable', props.minAvailable, 'give maxUnavailable or minAvailable, not both');

@@ -1,6 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { NameRule, requireAnnotations, requireLabels, requireNames, requirePort, requirePortName, requireSubdomain, requireUnique } from './prop-validation';
+import {
+  NameRule, requireAnnotations, requireLabels, requireNames, requirePort, requirePortName, requireSelector, requireSubdomain, requireUnique,
+} from './prop-validation';
 import { ValidationError } from './validation-error';
 import { namespaceOf } from './workload-defaults';
 
@@ -63,7 +65,7 @@ export class HeadlessService extends Construct {
     this.namespace = namespaceOf(this);
     const clusterDomain = requireSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
     this.domain = `${this.name}.${this.namespace}.svc.${clusterDomain}`;
-    requireLabels(this, 'selector', props.selector);
+    requireSelector(this, 'selector', props.selector);
     requireLabels(this, 'labels', props.labels);
     requireAnnotations(this, 'annotations', props.annotations);
     props.ports.forEach((port, index) => {

@@ -5,7 +5,7 @@ import { DaemonSetRollout } from './daemonset-rollout';
 import { PercentOrCount } from './percent-or-count';
 import {
   DerivedName, NameRule, requireAbsolutePath, requireAnnotations, requireEnv, requireImage, requireLabelValue, requireNames, requirePort,
-  requirePortName, requireStrings, requireUnique, requireUserId, wholeSeconds, writableHostPathProblems,
+  requirePortName, requireProbe, requireStrings, requireUnique, requireUserId, wholeSeconds, writableHostPathProblems,
 } from './prop-validation';
 import { ValidationError } from './validation-error';
 import {
@@ -164,6 +164,8 @@ export class NodeAgent extends Construct {
     requireLabelValue(this, 'appName', props.appName ?? this.name);
     requireLabelValue(this, 'component', props.component ?? 'agent');
     requireEnv(this, 'env', props.env);
+    requireProbe(this, 'readinessProbe', props.readinessProbe);
+    requireProbe(this, 'livenessProbe', props.livenessProbe);
     requireAnnotations(this, 'podAnnotations', props.podAnnotations);
     const labels = workloadLabels(props.appName ?? this.name, this.name, props.component ?? 'agent', props.labels);
     this.selectorLabels = labels.selector;

@@ -107,6 +107,43 @@ export function requireLabelValue(scope: IConstruct, property: string, value: st
   return value;
 }
 
+/** Throws unless `selector` selects by at least one label (an empty selector matches every pod of the namespace). */
+export function requireSelector(scope: IConstruct, property: string, selector: Record<string, string>): void {
+  if (selector === null || typeof selector !== 'object' || Object.keys(selector).length === 0) {
+    throw new ValidationError(scope, property, selector, 'select by at least one label: an empty selector matches every pod in the namespace');
+  }
+  requireLabels(scope, property, selector);
+}
+
+/**
+ * Throws unless a user's probe is one the API server accepts (validateProbe in pkg/apis/core/validation): one
+ * handler, a valid port, non-negative delays and positive periods, timeouts and thresholds.
+ */
+export function requireProbe(scope: IConstruct, property: string, probe: kplus.k8s.Probe | undefined): void {
+  if (probe === undefined) {
+    return;
+  }
+  const handlers = (['exec', 'httpGet', 'tcpSocket', 'grpc'] as const).filter((handler) => probe[handler] !== undefined);
+  if (handlers.length !== 1) {
+    throw new ValidationError(scope, property, handlers, 'give exactly one of exec, httpGet, tcpSocket or grpc');
+  }
+  const port = probe.httpGet?.port ?? probe.tcpSocket?.port;
+  if (port !== undefined) {
+    const value = port.value;
+    const problems = typeof value === 'number' ? portNumberProblems(value) : portNameProblems(value);
+    if (problems.length > 0) {
+      throw new ValidationError(scope, `${property}.${handlers[0]}.port`, value, problems.join('; '));
+    }
+  }
+  if (probe.grpc !== undefined) {
+    requirePort(scope, `${property}.grpc.port`, probe.grpc.port);
+  }
+  requireWholeNumber(scope, `${property}.initialDelaySeconds`, probe.initialDelaySeconds ?? 0, 0);
+  for (const field of ['periodSeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold'] as const) {
+    requireWholeNumber(scope, `${property}.${field}`, probe[field] ?? 1, 1);
+  }
+}
+
 /** Throws unless every key is a qualified name, every value a string, and the whole at most 256 KiB. */
 export function requireAnnotations(scope: IConstruct, property: string, annotations: Record<string, string> | undefined): void {
   for (const [key, value] of Object.entries(annotations ?? {})) {

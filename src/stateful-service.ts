@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DisruptionBudget } from './disruption-budget';
 import { HeadlessService } from './headless-service';
-import { requireAnnotations, requireLabels, requireNames } from './prop-validation';
+import { requireAnnotations, requireLabels, requireNames, requireSelector } from './prop-validation';
 import { StatefulSetRollout } from './statefulset-rollout';
 import { namespaceOf, requireReplicas, statefulServiceNames } from './workload-defaults';
 
@@ -89,7 +89,7 @@ export class StatefulService extends Construct {
     this.name = requireNames(this, 'name', props.name, statefulServiceNames);
     this.replicas = requireReplicas(this, 'replicas', props.replicas);
     const namespace = namespaceOf(this);
-    requireLabels(this, 'selector', props.selector);
+    requireSelector(this, 'selector', props.selector);
     requireLabels(this, 'labels', props.labels);
     requireAnnotations(this, 'annotations', props.annotations);
     const [, headless, budget] = statefulServiceNames(this.name);

@@ -331,4 +331,18 @@ describe('the same defect classes beyond the issue\'s examples', () => {
     const zk = new ZooKeeperEnsemble(chart, 'zk');
     expect(() => ChangeCause.apply(zk.statefulService, undefined as unknown as string)).toThrow('ChangeCause.apply: empty change-cause');
   });
+
+  test('an empty selector, which would select every pod of the namespace, is named', () => {
+    expect(rejection((chart) => new DisruptionBudget(chart, 'pdb', { name: 'pdb', selector: {}, replicas: 3 })).property).toBe('selector');
+  });
+
+  test.each([
+    ['readinessProbe', { readinessProbe: {} }],
+    ['readinessProbe.httpGet.port', { readinessProbe: { httpGet: { port: kplus.k8s.IntOrString.fromNumber(0) } } }],
+    ['livenessProbe.tcpSocket.port', { livenessProbe: { tcpSocket: { port: kplus.k8s.IntOrString.fromString('Metrics_Port') } } }],
+    ['livenessProbe.periodSeconds', { livenessProbe: { exec: { command: ['true'] }, periodSeconds: 0 } }],
+    ['readinessProbe.initialDelaySeconds', { readinessProbe: { exec: { command: ['true'] }, initialDelaySeconds: -5 } }],
+  ])('a NodeAgent probe the API server rejects names %s', (property, props) => {
+    expect(rejection((chart) => new NodeAgent(chart, 'a', { name: 'a', image: IMAGE, ...props })).property).toBe(property);
+  });
 });
