@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { CliIo } from './cli-io';
 import { ExitCode, exitCodeForError } from './exit-codes';
+import { invokedName, withInvokedName } from './invoked-name';
 import { RuntimeClock, SystemClock } from '../runtime/clock';
 import { Cluster, ClusterError } from '../runtime/cluster';
 import { formatDuration, parseDuration } from '../runtime/duration';
@@ -38,6 +39,10 @@ export const INTERRUPT_GRACE_MS = 5_000;
 export class CliContext {
   /** The clock of every wait, timeout and timestamp. */
   public readonly clock: RuntimeClock;
+  /** The process around the run; what it prints names commands as {@link name} does. */
+  public readonly io: CliIo;
+  /** The name the user invoked this program by: `kubectl stage` (as a kubectl plugin) or `kubectl-stage`. */
+  public readonly name: string;
   /** The exit code the last action returned. */
   public exitCode: number = ExitCode.SUCCESS;
 
@@ -45,8 +50,11 @@ export class CliContext {
    * @param io the process around the run
    * @param connector how to reach a cluster @default connectCluster (kubectl's kubeconfig rules)
    */
-  public constructor(public readonly io: CliIo, private readonly connector: ClusterConnector = connectCluster) {
+  public constructor(io: CliIo, private readonly connector: ClusterConnector = connectCluster) {
     this.clock = io.clock ?? new SystemClock();
+    this.name = invokedName(io.env);
+    // Every line printed names commands as the user invoked this one, runtime messages included.
+    this.io = { ...io, stdout: (text) => io.stdout(withInvokedName(text, this.name)), stderr: (text) => io.stderr(withInvokedName(text, this.name)) };
   }
 
   /** Connects with the global flags of `command` (`--kubeconfig`, `--context`, `-n/--namespace`, `--request-timeout`). */

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // kubectl-stage: staged StatefulSet and DaemonSet rollouts from the command line (also `kubectl stage` when on PATH).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { CliContext, ClusterConnector } from './cli-context';
 import { CliIo, processIo } from './cli-io';
@@ -11,6 +13,7 @@ import { registerStageCommand } from './commands/stage';
 import { registerStatusCommand } from './commands/status';
 import { registerUndoCommand } from './commands/undo';
 import { ExitCode } from './exit-codes';
+import { helpExamples } from './help-examples';
 import { formatDuration } from '../runtime/duration';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../runtime/kube-cluster';
 
@@ -23,16 +26,24 @@ export type { CliIo } from './cli-io';
  */
 export async function run(argv: string[], io: CliIo, connector?: ClusterConnector): Promise<number> {
   const context = new CliContext(io, connector);
-  const program = new Command('kubectl-stage')
+  const program = new Command(context.name)
     .description('Staged StatefulSet and DaemonSet rollouts: plan, stage, promote, status, history, undo')
+    .version(packageVersion(), '--version', 'print the version of kubectl-stage')
+    // Subcommands copy these settings when they are added: each one's help lists the connection flags too.
+    .configureHelp({ showGlobalOptions: true })
     .option('--kubeconfig <path>', 'path to the kubeconfig file (default: KUBECONFIG, then ~/.kube/config, then in-cluster)')
     .option('--context <name>', 'the kubeconfig context to use')
     .option('-n, --namespace <namespace>', 'the namespace (default: the context\'s, then "default")')
     .option('--request-timeout <duration>',
       `how long one API request may take, connecting included (default ${formatDuration(DEFAULT_REQUEST_TIMEOUT_MS)}; 0 means no limit)`)
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showSuggestionAfterError();
+    .configureOutput({ writeOut: context.io.stdout, writeErr: context.io.stderr })
+    .showSuggestionAfterError()
+    .addHelpText('after', helpExamples(context.name, [
+      ['Stage the next template change of a StatefulSet, apply it, then promote it one canary pod first', 'stage sts/kafka'],
+      ['Promote it down its plan, soaking each step and rolling back on failure', 'promote sts/kafka --plan canary --soak 5m --auto-rollback'],
+      ['Watch where the rollout stands', 'status sts/kafka --watch'],
+    ]));
   registerPlanCommand(program, context);
   registerStageCommand(program, context);
   registerPromoteCommands(program, context);
@@ -50,6 +61,11 @@ export async function run(argv: string[], io: CliIo, connector?: ClusterConnecto
     return context.report(error);
   }
   return context.exitCode;
+}
+
+// The version of the installed package: src/cli and lib/cli both sit two levels below the package root.
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 if (require.main === module) {

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { parseOutputFormat } from './output-format';
 import { parseInteger } from './parse-integer';
+import { NAME_ARGUMENT, WORKLOAD_ARGUMENT, workloadText } from './workload-argument';
 import {
   NO_ROLLOUT_HISTORY, revisionRows, revisionTemplate, selectHistoryRevision,
 } from '../../runtime/revision-history';
@@ -10,21 +11,30 @@ import { readRolloutSnapshot } from '../../runtime/rollout-snapshot';
 import { parseWorkloadRef } from '../../runtime/workload-ref';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
+import { helpExamples } from '../help-examples';
 import { kubectlObjectName, renderHistory } from '../render/history-text';
+import { jsonLine } from '../render/json-output';
 import { describePodTemplate } from '../render/pod-template-description';
 
 /** Registers `history`. */
 export function registerHistoryCommand(program: Command, context: CliContext): void {
   program.command('history')
     .description('List the revisions of a StatefulSet or DaemonSet with change-cause, images and the ordinals or nodes running each')
-    .argument('<workload>', 'sts/NAME or ds/NAME')
+    .argument('<workload>', WORKLOAD_ARGUMENT)
+    .argument('[name]', NAME_ARGUMENT)
     .option('--revision <n>', 'show the pod template of this revision, as kubectl rollout history --revision does', '0')
     .option('-o, --output <format>', 'text or json')
-    .action(context.action(async (workload: string, options: { revision: string; output?: string }, command: Command) => {
+    .addHelpText('after', helpExamples(context.name, [
+      ['List the revisions, their change-causes and images, and the ordinals running each', 'history sts/kafka'],
+      ['Print the pod template of revision 2, as kubectl rollout history --revision 2 does', 'history sts kafka --revision 2'],
+    ]))
+    .action(context.action(async (workload: string, nameArgument: string | undefined, options: { revision: string; output?: string },
+      command: Command) => {
       const format = parseOutputFormat(options.output);
       const wanted = parseInteger(options.revision, '--revision');
+      const refText = workloadText(workload, nameArgument);
       const { cluster, namespace } = await context.connectWithRetries(command);
-      const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
+      const ref = parseWorkloadRef(refText, namespace, ['StatefulSet', 'DaemonSet']);
       const snapshot = await readRolloutSnapshot(cluster, ref);
       const name = kubectlObjectName(ref);
       if (snapshot.revisions.length === 0) {
@@ -34,12 +44,12 @@ export function registerHistoryCommand(program: Command, context: CliContext): v
       const selected = selectHistoryRevision(ref.kind, snapshot.revisions, wanted);
       if (selected) {
         const template = revisionTemplate(selected);
-        context.io.stdout(format === 'json' ? `${JSON.stringify(template)}\n`
+        context.io.stdout(format === 'json' ? jsonLine(template)
           : `${name}${wanted > 0 ? ` with revision #${wanted}` : ' '}\n${describePodTemplate(template)}\n`);
         return ExitCode.SUCCESS;
       }
       const rows = revisionRows(ref.kind, snapshot.workload, snapshot.revisions, snapshot.pods);
-      context.io.stdout(format === 'json' ? `${JSON.stringify(rows)}\n` : renderHistory(ref, rows));
+      context.io.stdout(format === 'json' ? jsonLine(rows) : renderHistory(ref, rows));
       return ExitCode.SUCCESS;
     }));
 }

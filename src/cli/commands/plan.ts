@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { parseOutputFormat } from './output-format';
 import { checkPlanFlag } from './plan-flag';
+import { NAME_ARGUMENT, workloadText } from './workload-argument';
 import { RolloutKeys } from '../../keys';
 import { KubeStatefulSet } from '../../runtime/kube-types';
 import { previewPlan } from '../../runtime/plan-preview';
@@ -12,6 +13,8 @@ import { statefulSetReplicas } from '../../runtime/statefulset-facts';
 import { describeRef, parseWorkloadRef } from '../../runtime/workload-ref';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
+import { helpExamples } from '../help-examples';
+import { jsonLine } from '../render/json-output';
 import { alignTabs } from '../render/tab-writer';
 
 const SOURCES = { flag: '--plan', state: 'the promotion in progress', annotation: `annotation ${RolloutKeys.PLAN_ANNOTATION}` };
@@ -20,14 +23,21 @@ const SOURCES = { flag: '--plan', state: 'the promotion in progress', annotation
 export function registerPlanCommand(program: Command, context: CliContext): void {
   program.command('plan')
     .description('Show the partitions of a StatefulSet\'s plan and which ordinals each step moves (changes nothing)')
-    .argument('<workload>', 'sts/NAME')
+    .argument('<workload>', 'sts/NAME, or sts and the name as two arguments (sts kafka)')
+    .argument('[name]', NAME_ARGUMENT)
     .option('--plan <plan>', 'the plan (canary, linear:N, exponential:F, 100,99,90,50,0, canary,10%,50%,100%); default: the promotion in progress, then the plan annotation')
     .option('-o, --output <format>', 'text or json')
-    .action(context.action(async (workload: string, options: { plan?: string; output?: string }, command: Command) => {
+    .addHelpText('after', helpExamples(context.name, [
+      ['Show which ordinals each step of the canary plan moves', 'plan sts/kafka --plan canary'],
+      ['The plan of the promotion in progress, or the one the constructs wrote, as JSON', 'plan sts kafka -o json'],
+    ]))
+    .action(context.action(async (workload: string, nameArgument: string | undefined, options: { plan?: string; output?: string },
+      command: Command) => {
       const format = parseOutputFormat(options.output);
       const planFlag = checkPlanFlag(options.plan);
+      const refText = workloadText(workload, nameArgument);
       const { cluster, namespace } = await context.connectWithRetries(command);
-      const ref = parseWorkloadRef(workload, namespace, ['StatefulSet']);
+      const ref = parseWorkloadRef(refText, namespace, ['StatefulSet']);
       const sts = await readWorkload(cluster, ref) as KubeStatefulSet;
       const where = describeRef(ref);
       const replicas = statefulSetReplicas(sts);
@@ -37,7 +47,7 @@ export function registerPlanCommand(program: Command, context: CliContext): void
       });
       const steps = previewPlan(sts, resolved);
       if (format === 'json') {
-        context.io.stdout(`${JSON.stringify({ workload: where, plan: resolved.plan.toString(), source: resolved.source, replicas, steps })}\n`);
+        context.io.stdout(jsonLine({ workload: where, plan: resolved.plan.toString(), source: resolved.source, replicas, steps }));
         return ExitCode.SUCCESS;
       }
       const name = ref.name;

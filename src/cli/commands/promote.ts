@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { parseOutputFormat } from './output-format';
 import { parseHttpUrl } from './parse-url';
 import { checkPlanFlag } from './plan-flag';
+import { NAME_ARGUMENT, WORKLOAD_ARGUMENT, workloadText } from './workload-argument';
 import { promoteDaemonSet } from '../../runtime/daemonset-canary';
 import { parseDuration, parseTimeout } from '../../runtime/duration';
 import { execInShell } from '../../runtime/external-gates';
@@ -13,11 +14,13 @@ import { controlPromotion, PromotionCommand } from '../../runtime/promotion-cont
 import { PromotionOptions, PromotionOutcome, promoteStatefulSet } from '../../runtime/promotion-engine';
 import { PromotionTargetSpec } from '../../runtime/promotion-target';
 import { RuntimeError } from '../../runtime/runtime-error';
-import { parseWorkloadRef } from '../../runtime/workload-ref';
+import { describeRef, parseWorkloadRef } from '../../runtime/workload-ref';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
+import { helpExamples } from '../help-examples';
 import { newPromoter } from '../promoter-identity';
-import { promotionEventLine } from '../render/promotion-text';
+import { jsonLine } from '../render/json-output';
+import { promotionEventJson, promotionEventLine } from '../render/promotion-text';
 
 /** Flags of `promote`, as commander parses them. */
 interface PromoteFlags {
@@ -70,7 +73,8 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
   program.command('promote')
     .description('Walk a staged StatefulSet through its partition plan (or a DaemonSet through a node canary), gating every step, '
       + 'with optional automatic rollback')
-    .argument('<workload>', 'sts/NAME or ds/NAME')
+    .argument('<workload>', WORKLOAD_ARGUMENT)
+    .argument('[name]', NAME_ARGUMENT)
     .option('--plan <plan>', 'sts: canary, linear:N, exponential:F, 10%,50%,100% or 100,99,90,50,0; '
       + 'ds: canary, 1,25%,100% or nodes=SELECTOR (default: the workload\'s)')
     .option('--step', 'promote one step of the plan')
@@ -86,9 +90,17 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
     .option('--approve-each', 'wait for "kubectl-stage resume" before each step after the first')
     .option('--auto-rollback', 'restore the previous revision when a step fails')
     .option('-o, --output <format>', 'text (one line per event) or json (NDJSON events)')
-    .action(context.action(async (workload: string, flags: PromoteFlags, command: Command) => {
+    .addHelpText('after', helpExamples(context.name, [
+      ['Promote a staged StatefulSet one canary pod first, then the rest, soaking 5 minutes after each step', 'promote sts/kafka --plan canary --soak 5m'],
+      ['Promote one step of its plan, restoring the previous revision if the step fails', 'promote sts kafka --step --auto-rollback --timeout 10m'],
+      ['Gate each step on a Prometheus query', 'promote sts/kafka --gate \'prom=sum(kafka_server_replicamanager_underreplicatedpartitions)==0\' '
+        + '--prometheus http://prometheus:9090'],
+      ['Canary a DaemonSet on one node, then a quarter of them, then all', 'promote ds/node-exporter --plan 1,25%,100%'],
+    ]))
+    .action(context.action(async (workload: string, nameArgument: string | undefined, flags: PromoteFlags, command: Command) => {
       // Every flag is checked before the cluster is contacted.
       const format = parseOutputFormat(flags.output);
+      const refText = workloadText(workload, nameArgument);
       const target = targetFromFlags(flags);
       const soakMs = parseDuration(flags.soak ?? '0', '--soak');
       const timeoutMs = parseTimeout(flags.timeout, '--timeout');
@@ -100,7 +112,7 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
       const prometheusUrl = flags.prometheus === undefined ? undefined : parseHttpUrl(flags.prometheus, '--prometheus', 'http://prometheus:9090');
       const gates = flags.gate.map((text) => parseGate(text, { promCondition: flags.promCondition, prometheusUrl }));
       const { cluster, namespace } = await context.connectWithRetries(command);
-      const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
+      const ref = parseWorkloadRef(refText, namespace, ['StatefulSet', 'DaemonSet']);
       const promoter = newPromoter();
       const options: PromotionOptions = {
         cluster,
@@ -120,9 +132,9 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
         holderGone: promoter.gone,
         signal: context.io.signal,
         onEvent: (event) => {
-          const line = format === 'json' ? JSON.stringify(event) : promotionEventLine(event, ref);
+          const line = format === 'json' ? promotionEventJson(event) : promotionEventLine(event, ref);
           if (line !== undefined) {
-            context.io.stdout(`${line}\n`);
+            context.io.stdout(format === 'json' ? line : `${line}\n`);
           }
         },
       };
@@ -133,18 +145,25 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
       return exitCodeForOutcome(outcome);
     }));
 
-  const control = (name: PromotionCommand, description: string) => program.command(name)
+  const control = (name: PromotionCommand, description: string, example: string) => program.command(name)
     .description(description)
-    .argument('<workload>', 'sts/NAME or ds/NAME')
-    .action(context.action(async (workload: string, _flags: unknown, command: Command) => {
+    .argument('<workload>', WORKLOAD_ARGUMENT)
+    .argument('[name]', NAME_ARGUMENT)
+    .option('-o, --output <format>', 'text, or json (the workload, the command and the promotion state written)')
+    .addHelpText('after', helpExamples(context.name, [[example, `${name} sts/kafka`]]))
+    .action(context.action(async (workload: string, nameArgument: string | undefined, flags: { output?: string }, command: Command) => {
+      const format = parseOutputFormat(flags.output);
+      const refText = workloadText(workload, nameArgument);
       const { cluster, namespace } = await context.connectWithRetries(command);
-      const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
+      const ref = parseWorkloadRef(refText, namespace, ['StatefulSet', 'DaemonSet']);
       const promoter = newPromoter();
       const result = await controlPromotion(cluster, context.clock, ref, name, promoter.holder, promoter.gone);
-      context.io.stdout(`${result.message}\n`);
+      context.io.stdout(format === 'json' ? jsonLine({ workload: describeRef(ref), command: name, message: result.message, state: result.state })
+        : `${result.message}\n`);
       return ExitCode.SUCCESS;
     }));
-  control('pause', 'Hold a promotion in progress before its next step');
-  control('resume', 'Continue a paused promotion, or approve the step an --approve-each promotion waits at');
-  control('abort', 'End a promotion in progress; pods stay where they are (use undo to go back)');
+  control('pause', 'Hold a promotion in progress before its next step', 'Hold the promotion of sts/kafka before its next step');
+  control('resume', 'Continue a paused promotion, or approve the step an --approve-each promotion waits at',
+    'Continue it, or approve the step it waits at');
+  control('abort', 'End a promotion in progress; pods stay where they are (use undo to go back)', 'End it where it stands');
 }

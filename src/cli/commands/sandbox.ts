@@ -8,7 +8,10 @@ import { SandboxStartError } from '../../sandbox/sandbox-start-error';
 import { Sandbox, startSandbox } from '../../sandbox/start-sandbox';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
+import { helpExamples } from '../help-examples';
+import { parseOutputFormat } from './output-format';
 import { parseInteger } from './parse-integer';
+import { jsonLine } from '../render/json-output';
 
 const MAX_PORT = 65_535;
 // The largest cluster Kubernetes supports (https://kubernetes.io/docs/setup/best-practices/cluster-large/).
@@ -18,6 +21,8 @@ interface SandboxOptions {
   readonly nodes: string;
   readonly port: string;
   readonly apply?: string[];
+  readonly writeKubeconfig?: string;
+  readonly output?: string;
 }
 
 /** Registers `sandbox`. */
@@ -29,17 +34,26 @@ export function registerSandboxCommand(program: Command, context: CliContext): v
     .option('--apply <file...>', 'YAML manifests to create once it is up (cdk8s synth output, for example)')
     .option('--write-kubeconfig <path>', 'where to write the kubeconfig: a new file or one a sandbox wrote, never another '
       + '(exit code 4); removed on exit (default: a temporary file)')
-    .action(context.action(async (options: SandboxOptions & { writeKubeconfig?: string }) => {
+    .option('-o, --output <format>', 'text, or json (one object once it serves: url, kubeconfig, nodes, created)')
+    .addHelpText('after', helpExamples(context.name, [
+      ['Serve three simulated nodes and create what cdk8s synthesized', 'sandbox --nodes 3 --apply dist/app.k8s.yaml'],
+      ['Write the kubeconfig to a file of your choosing (a new one: an existing kubeconfig is never overwritten)',
+        'sandbox --write-kubeconfig ./sandbox.kubeconfig'],
+    ]))
+    .action(context.action(async (options: SandboxOptions) => {
+      const format = parseOutputFormat(options.output);
       const nodes = parseInteger(options.nodes, '--nodes', 1, MAX_NODES);
       const port = parseInteger(options.port, '--port', 0, MAX_PORT);
       const manifests = (options.apply ?? []).flatMap(readManifests);
       const sandbox = await start({ clock: 'real', nodes, port, kubeconfigPath: options.writeKubeconfig });
       try {
-        for (const { object, type } of manifests) {
+        const created = manifests.map(({ object, type }) => {
           createManifest(sandbox, object, type);
-          context.io.stdout(`${type.kind.toLowerCase()}${type.group ? `.${type.group}` : ''}/${object.metadata.name} created\n`);
-        }
-        context.io.stdout(`sandbox API server on ${sandbox.url} with ${nodes} nodes\nexport KUBECONFIG=${sandbox.kubeconfigPath}\n`);
+          return `${type.kind.toLowerCase()}${type.group ? `.${type.group}` : ''}/${object.metadata.name}`;
+        });
+        context.io.stdout(format === 'json' ? jsonLine({ url: sandbox.url, kubeconfig: sandbox.kubeconfigPath, nodes, created })
+          : created.map((name) => `${name} created\n`).join('')
+          + `sandbox API server on ${sandbox.url} with ${nodes} nodes\nexport KUBECONFIG=${sandbox.kubeconfigPath}\n`);
         await untilAborted(context.io.signal);
       } finally {
         await sandbox.stop();

@@ -1,5 +1,7 @@
 // `kubectl-stage stage sts/NAME|ds/NAME`: stage the next template change (partition pin, or OnDelete for a DaemonSet).
 import { Command } from 'commander';
+import { parseOutputFormat } from './output-format';
+import { NAME_ARGUMENT, WORKLOAD_ARGUMENT, workloadText } from './workload-argument';
 import { ClusterError } from '../../runtime/cluster';
 import { readWorkload } from '../../runtime/rollout-snapshot';
 import { RuntimeError } from '../../runtime/runtime-error';
@@ -7,7 +9,9 @@ import { decideStageOf } from '../../runtime/stage';
 import { describeRef, parseWorkloadRef } from '../../runtime/workload-ref';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
+import { helpExamples } from '../help-examples';
 import { kubectlObjectName } from '../render/history-text';
+import { jsonLine } from '../render/json-output';
 
 // A concurrent writer changed the StatefulSet between our read and our patch: read again and decide again.
 const CONFLICT_RETRIES = 5;
@@ -16,10 +20,18 @@ const CONFLICT_RETRIES = 5;
 export function registerStageCommand(program: Command, context: CliContext): void {
   program.command('stage')
     .description('Stage the next template change: pin a StatefulSet\'s partition (safe under scale-up), or switch a DaemonSet to OnDelete')
-    .argument('<workload>', 'sts/NAME or ds/NAME')
-    .action(context.action(async (workload: string, _options: unknown, command: Command) => {
+    .argument('<workload>', WORKLOAD_ARGUMENT)
+    .argument('[name]', NAME_ARGUMENT)
+    .option('-o, --output <format>', 'text or json')
+    .addHelpText('after', helpExamples(context.name, [
+      ['Pin the partition: the next template change rolls no pod until promoted', 'stage sts/kafka'],
+      ['Switch a DaemonSet to OnDelete, so a node canary can roll its next template change', 'stage ds node-exporter'],
+    ]))
+    .action(context.action(async (workload: string, nameArgument: string | undefined, options: { output?: string }, command: Command) => {
+      const format = parseOutputFormat(options.output);
+      const refText = workloadText(workload, nameArgument);
       const { cluster, namespace } = await context.connectWithRetries(command);
-      const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
+      const ref = parseWorkloadRef(refText, namespace, ['StatefulSet', 'DaemonSet']);
       for (let attempt = 0; ; attempt++) {
         const decision = decideStageOf(ref.kind, await readWorkload(cluster, ref));
         if (decision.action === 'patch') {
@@ -35,7 +47,8 @@ export function registerStageCommand(program: Command, context: CliContext): voi
             throw error;
           }
         }
-        context.io.stdout(`${kubectlObjectName(ref)} ${decision.message}\n`);
+        context.io.stdout(format === 'json' ? jsonLine({ workload: describeRef(ref), action: decision.action, message: decision.message })
+          : `${kubectlObjectName(ref)} ${decision.message}\n`);
         return ExitCode.SUCCESS;
       }
     }));

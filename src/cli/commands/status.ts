@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { OutputFormat, parseOutputFormat } from './output-format';
 import { exitCodeForOutcome } from './promote';
+import { NAME_ARGUMENT, WORKLOAD_ARGUMENT, workloadText } from './workload-argument';
 import { parseTimeout } from '../../runtime/duration';
 import { PromotionOutcome } from '../../runtime/promotion-engine';
 import { RolloutReport } from '../../runtime/rollout-report';
@@ -12,6 +13,8 @@ import { RuntimeError } from '../../runtime/runtime-error';
 import { describeRef, parseWorkloadRef } from '../../runtime/workload-ref';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
+import { helpExamples } from '../help-examples';
+import { jsonLine } from '../render/json-output';
 import { LiveView } from '../render/live-view';
 import { renderReport } from '../render/report-text';
 
@@ -25,16 +28,23 @@ interface StatusOptions {
 export function registerStatusCommand(program: Command, context: CliContext): void {
   program.command('status')
     .description('Show where a rollout stands by revision: staged, step k of n, or complete, and the pods in the way')
-    .argument('<workload>', 'sts/NAME or ds/NAME')
+    .argument('<workload>', WORKLOAD_ARGUMENT)
+    .argument('[name]', NAME_ARGUMENT)
+    .addHelpText('after', helpExamples(context.name, [
+      ['Show where the rollout stands: the pods of each revision and the ones in the way', 'status sts/kafka'],
+      ['Follow it until it settles (or the promotion running ends), giving up after 10 minutes', 'status sts kafka --watch --timeout 10m'],
+      ['One JSON object per change', 'status ds/node-exporter --watch -o json'],
+    ]))
     .option('-w, --watch', 'keep reporting until the rollout settles (staged, step complete, or complete), or, while a promotion runs, '
       + 'until it ends (exit code as promote\'s)')
     .option('--timeout <duration>', 'with --watch: give up after this long (exit code 3), e.g. 10m; 0 means never')
     .option('-o, --output <format>', 'text, or json (one object per line)')
-    .action(context.action(async (workload: string, options: StatusOptions, command: Command) => {
+    .action(context.action(async (workload: string, nameArgument: string | undefined, options: StatusOptions, command: Command) => {
       const format = parseOutputFormat(options.output);
+      const refText = workloadText(workload, nameArgument);
       const timeoutMs = parseTimeout(options.timeout, '--timeout');
       const { cluster, namespace } = await context.connectWithRetries(command);
-      const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
+      const ref = parseWorkloadRef(refText, namespace, ['StatefulSet', 'DaemonSet']);
       const print = reportPrinter(context, format);
       if (!options.watch) {
         print((await readRolloutReport(cluster, ref, context.clock)).report);
@@ -65,7 +75,7 @@ function reportPrinter(context: CliContext, format: OutputFormat): (report: Roll
   const live = format === 'text' && io.isTTY ? new LiveView(io.stdout, io.columns) : undefined;
   let first = true;
   return (report) => {
-    const text = format === 'json' ? `${JSON.stringify({ at: new Date(context.clock.now()).toISOString(), ...report })}\n` : renderReport(report);
+    const text = format === 'json' ? jsonLine({ at: context.clock.now(), ...report }) : renderReport(report);
     const key = format === 'json' ? JSON.stringify(report) : text;
     if (key === last) {
       return;

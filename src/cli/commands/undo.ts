@@ -1,21 +1,26 @@
 // `kubectl-stage undo sts/NAME|ds/NAME [--to-revision N] [--through-plan]`: kubectl's rollback, its messages, and the
 // way out of the forced-rollback trap (#67250): the stuck pods are named, then deleted, only those.
 import { Command } from 'commander';
+import { parseOutputFormat } from './output-format';
 import { parseInteger } from './parse-integer';
 import { checkPlanFlag } from './plan-flag';
 import { exitCodeForOutcome } from './promote';
+import { NAME_ARGUMENT, WORKLOAD_ARGUMENT, workloadText } from './workload-argument';
 import { parseTimeout } from '../../runtime/duration';
 import { promoteStatefulSet } from '../../runtime/promotion-engine';
 import { RuntimeError } from '../../runtime/runtime-error';
 import { undoWorkload, UndoEvent } from '../../runtime/undo-workload';
-import { parseWorkloadRef, shortRef } from '../../runtime/workload-ref';
+import { describeRef, parseWorkloadRef, shortRef, WorkloadRef } from '../../runtime/workload-ref';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
+import { helpExamples } from '../help-examples';
 import { newPromoter } from '../promoter-identity';
 import { kubectlObjectName } from '../render/history-text';
-import { promotionEventLine } from '../render/promotion-text';
+import { jsonLine } from '../render/json-output';
+import { promotionEventJson, promotionEventLine } from '../render/promotion-text';
 
 interface UndoOptions {
+  readonly output?: string;
   readonly toRevision: string;
   readonly throughPlan?: boolean;
   readonly plan?: string;
@@ -27,13 +32,21 @@ interface UndoOptions {
 export function registerUndoCommand(program: Command, context: CliContext): void {
   program.command('undo')
     .description('Roll a StatefulSet or DaemonSet back to a previous revision (kubectl rollout undo semantics), escaping the forced-rollback trap')
-    .argument('<workload>', 'sts/NAME or ds/NAME')
+    .argument('<workload>', WORKLOAD_ARGUMENT)
+    .argument('[name]', NAME_ARGUMENT)
     .option('--to-revision <n>', 'the revision to roll back to; 0 is the previous one', '0')
     .option('--through-plan', 'StatefulSets: restore the template staged, then promote it down the plan instead of all at once')
     .option('--plan <plan>', 'with --through-plan: the plan to walk (default: the plan annotation)')
     .option('--timeout <duration>', 'with --through-plan: how long each step may wait for its pods')
     .option('--no-escape-trap', 'do not delete pods stuck on the abandoned revision (kubernetes/kubernetes#67250)')
-    .action(context.action(async (workload: string, options: UndoOptions, command: Command) => {
+    .option('-o, --output <format>', 'text, or json (one object per event: the decision, held pods, the trap, deleted pods, promotion events)')
+    .addHelpText('after', helpExamples(context.name, [
+      ['Restore the previous revision, as kubectl rollout undo does, and get out of the forced-rollback trap', 'undo sts/kafka'],
+      ['Restore revision 3 staged, then promote it down the plan step by step', 'undo sts kafka --to-revision 3 --through-plan --timeout 10m'],
+    ]))
+    .action(context.action(async (workload: string, nameArgument: string | undefined, options: UndoOptions, command: Command) => {
+      const format = parseOutputFormat(options.output);
+      const refText = workloadText(workload, nameArgument);
       const toRevision = parseInteger(options.toRevision, '--to-revision');
       const timeoutMs = parseTimeout(options.timeout, '--timeout');
       const plan = checkPlanFlag(options.plan);
@@ -41,10 +54,12 @@ export function registerUndoCommand(program: Command, context: CliContext): void
         throw new RuntimeError('bad-input', '--plan and --timeout apply only with --through-plan');
       }
       const { cluster, namespace } = await context.connectWithRetries(command);
-      const ref = parseWorkloadRef(workload, namespace, ['StatefulSet', 'DaemonSet']);
+      const ref = parseWorkloadRef(refText, namespace, ['StatefulSet', 'DaemonSet']);
       const name = kubectlObjectName(ref);
       const print = (event: UndoEvent) => {
-        if (event.type === 'decided') {
+        if (format === 'json') {
+          context.io.stdout(undoEventJson(event, ref));
+        } else if (event.type === 'decided') {
           context.io.stdout(`${name} ${event.decision.message}\n`);
         } else if (event.type === 'held') {
           context.io.stdout(`${event.held.message}\n`);
@@ -68,7 +83,9 @@ export function registerUndoCommand(program: Command, context: CliContext): void
       if (!options.throughPlan || outcome.decision.action === 'skip') {
         return ExitCode.SUCCESS;
       }
-      context.io.stdout(`promoting ${shortRef(ref)} back to the template of revision ${outcome.decision.revision.revision}, step by step\n`);
+      if (format === 'text') {
+        context.io.stdout(`promoting ${shortRef(ref)} back to the template of revision ${outcome.decision.revision.revision}, step by step\n`);
+      }
       const promoter = newPromoter();
       const promotion = await promoteStatefulSet({
         cluster,
@@ -80,12 +97,27 @@ export function registerUndoCommand(program: Command, context: CliContext): void
         holderGone: promoter.gone,
         signal: context.io.signal,
         onEvent: (event) => {
-          const line = promotionEventLine(event, ref);
+          const line = format === 'json' ? promotionEventJson(event) : promotionEventLine(event, ref);
           if (line !== undefined) {
-            context.io.stdout(`${line}\n`);
+            context.io.stdout(format === 'json' ? line : `${line}\n`);
           }
         },
       });
       return exitCodeForOutcome(promotion);
     }));
+}
+
+// An undo event as a line of JSON: what the text line says, with the objects it names.
+function undoEventJson(event: UndoEvent, ref: WorkloadRef): string {
+  const workload = describeRef(ref);
+  switch (event.type) {
+    case 'decided':
+      return jsonLine({ type: event.type, workload, action: event.decision.action, message: event.decision.message });
+    case 'held':
+      return jsonLine({ type: event.type, workload, ...event.held });
+    case 'trap':
+      return jsonLine({ type: event.type, workload, message: event.trap.message, podsToDelete: event.trap.podsToDelete });
+    case 'pod-deleted':
+      return jsonLine({ type: event.type, workload, pod: event.pod });
+  }
 }

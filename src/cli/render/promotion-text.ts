@@ -1,7 +1,16 @@
 // One line per promotion event, for people and CI logs. `-o json` prints the events themselves instead.
+import { jsonLine } from './json-output';
 import { formatDuration } from '../../runtime/duration';
 import { PromotionEvent } from '../../runtime/promotion-engine';
 import { shortRef, WorkloadRef } from '../../runtime/workload-ref';
+
+/**
+ * The event as a line of JSON (with its newline, times as RFC 3339), or undefined for the engine's internal conflict
+ * retries, which `-o json` does not report either.
+ */
+export function promotionEventJson(event: PromotionEvent): string | undefined {
+  return event.type === 'conflict' ? undefined : jsonLine(event);
+}
 
 /**
  * The line for one event, without the newline, or undefined for events that are not news to a person (a conflict the
