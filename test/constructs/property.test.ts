@@ -7,6 +7,8 @@ import * as kplus from 'cdk8s-plus-28';
 import fc from 'fast-check';
 import { apiServerProblems } from './api-server-rules';
 import { Manifest } from './manifest';
+import { DisruptionBudget } from '../../src/disruption-budget';
+import { HeadlessService } from '../../src/headless-service';
 import { KafkaCluster } from '../../src/kafka-cluster';
 import { LogCollector } from '../../src/log-collector';
 import { NodeAgent } from '../../src/node-agent';
@@ -119,6 +121,20 @@ const cases: Record<string, fc.Arbitrary<Case>> = {
     return { props, namespace: ns, build: (chart: Chart) => new NodeAgent(chart, 'agent', props) };
   }),
 };
+
+cases.HeadlessService = fc.record({
+  namespace,
+  name: name.map((n) => n ?? 'peers'),
+  selector: mix(fc.constant({ app: 'db' }), fc.constantFrom({}, { app: 'a b' })).map((s) => s ?? { app: 'db' }),
+  ports: fc.array(fc.record({ name: portName.map((n) => n ?? 'peer'), port: port.map((p) => p ?? 7000) }), { maxLength: 3 }),
+  clusterDomain: mix(fc.constant('example.org'), fc.constantFrom('', 'a..b')),
+}).map(({ namespace: ns, ...props }) => ({ props, namespace: ns, build: (chart: Chart) => new HeadlessService(chart, 'hs', props) }));
+
+cases.DisruptionBudget = fc.record({
+  namespace, name: name.map((n) => n ?? 'budget'), replicas: whole(1, 9).map((r) => r ?? 3), maxUnavailable: whole(0, 9), quorum: fc.boolean(),
+}).map(({ namespace: ns, ...props }) => ({
+  props, namespace: ns, build: (chart: Chart) => new DisruptionBudget(chart, 'pdb', { ...props, selector: { app: 'db' } }),
+}));
 
 type Outcome = 'rejected with a named prop' | 'accepted and valid' | 'accepted and invalid' | 'failed without naming a prop';
 
