@@ -2,8 +2,16 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RolloutKeys } from './keys';
+import { parseNodeCanaryPlanText } from './node-canary-plan';
+import { guardObjectCollisions } from './object-collisions';
+import { PartitionPlan } from './partition-plan';
 import {
-  invalidProp, MANAGED_BY, resourceRequirements, secureContainerSecurityContext, securePodSecurityContext,
+  DerivedName, NameRule, requireAnnotations, requireImage, requireLabels, requireLabelValue, requireNames, requireStrings,
+  requireWholeNumber, wholeSeconds,
+} from './prop-validation';
+import { ValidationError } from './validation-error';
+import {
+  MANAGED_BY, namespaceOf, resourceRequirements, secureContainerSecurityContext, securePodSecurityContext,
 } from './workload-defaults';
 
 /** What the promotion Job runs: `kubectl-stage promote <workload> [flags]`. */
@@ -85,7 +93,7 @@ export interface StagedRolloutRunnerProps {
   readonly name?: string;
   /**
    * Namespace of the workloads the runner promotes, and of its own objects.
-   * @default 'default'
+   * @default - the Chart's namespace, or 'default'
    */
   readonly namespace?: string;
   /**
@@ -148,19 +156,20 @@ export class StagedRolloutRunner extends Construct {
 
   constructor(scope: Construct, id: string, props: StagedRolloutRunnerProps = {}) {
     super(scope, id);
-    this.name = props.name ?? 'kubectl-stage';
-    this.namespace = props.namespace ?? 'default';
-    const labels = { ...props.labels, [RolloutKeys.NAME_LABEL]: 'kubectl-stage', [RolloutKeys.INSTANCE_LABEL]: this.name, [RolloutKeys.MANAGED_BY_LABEL]: MANAGED_BY };
-    const metadata = { name: this.name, namespace: this.namespace, labels };
+    guardObjectCollisions(this);
+    this.namespace = props.namespace === undefined ? namespaceOf(this)
+      : requireNames(this, 'namespace', props.namespace, (namespace) => [{ kind: 'Namespace', name: namespace, rule: NameRule.LABEL }]);
     const allowUndo = props.allowUndo ?? false;
     const allowDaemonSetCanary = props.allowDaemonSetCanary ?? false;
     const job = props.promotionJob;
-    if (job) {
-      this.validateJob(job, allowUndo, allowDaemonSetCanary);
-    }
-    const workload = job && parseJobWorkload(job.workload);
+    const workload = job === undefined ? undefined : this.validateJob(job, allowUndo, allowDaemonSetCanary);
     // A Job scopes the account to its workload: DaemonSet canaries then only when that workload is a DaemonSet.
     const canaries = allowDaemonSetCanary && (!workload || workload.resource === 'daemonsets');
+    this.name = requireNames(this, 'name', props.name ?? 'kubectl-stage', (name) => runnerNames(name, this.namespace, canaries, job !== undefined));
+    requireLabelValue(this, 'name', this.name);
+    requireLabels(this, 'labels', props.labels);
+    const labels = { ...props.labels, [RolloutKeys.NAME_LABEL]: 'kubectl-stage', [RolloutKeys.INSTANCE_LABEL]: this.name, [RolloutKeys.MANAGED_BY_LABEL]: MANAGED_BY };
+    const metadata = { name: this.name, namespace: this.namespace, labels };
     this.canDeletePods = allowUndo || canaries;
 
     // The Job's pod opts in to the token; nothing else that borrows this account gets API credentials by accident.
@@ -188,8 +197,8 @@ export class StagedRolloutRunner extends Construct {
         subjects,
       });
     }
-    if (props.promotionJob) {
-      this.job = this.promotionJob(props.promotionJob, labels);
+    if (job) {
+      this.job = this.promotionJob(job, labels);
     }
   }
 
@@ -226,7 +235,7 @@ export class StagedRolloutRunner extends Construct {
               image: options.image,
               command: options.command ?? ['kubectl-stage'],
               args,
-              resources: resourceRequirements(this, resources),
+              resources: resourceRequirements(this, resources, 'promotionJob.resources'),
               securityContext: secureContainerSecurityContext(uid),
               // The root file system is read-only; client libraries may still want a writable temp directory.
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
@@ -238,30 +247,69 @@ export class StagedRolloutRunner extends Construct {
     });
   }
 
-  private validateJob(options: PromotionJobOptions, allowUndo: boolean, allowDaemonSetCanary: boolean): void {
-    if (options.image.trim() === '') {
-      throw new Error(invalidProp(this, 'promotionJob.image', options.image, 'name the image that provides kubectl-stage, e.g. "ghcr.io/example/kubectl-stage:1.0.0"'));
+  // Every prop of the Job, checked before anything is built; returns the workload it promotes.
+  private validateJob(options: PromotionJobOptions, allowUndo: boolean, allowDaemonSetCanary: boolean): JobWorkload {
+    if (typeof options !== 'object' || options === null) {
+      throw new ValidationError(this, 'promotionJob', options, 'give the Job\'s options, at least { image, workload }');
     }
-    const match = WORKLOAD.exec(options.workload);
+    requireImage(this, 'promotionJob.image', options.image);
+    const match = typeof options.workload === 'string' ? WORKLOAD.exec(options.workload) : null;
     if (!match) {
-      throw new Error(invalidProp(this, 'promotionJob.workload', options.workload, 'use sts/NAME or ds/NAME, e.g. "sts/kafka"'));
+      throw new ValidationError(this, 'promotionJob.workload', options.workload, 'use sts/NAME or ds/NAME, e.g. "sts/kafka"');
     }
-    if (match[1].startsWith('d') && !allowDaemonSetCanary) {
-      throw new Error(invalidProp(this, 'promotionJob.workload', options.workload,
-        'promoting a DaemonSet deletes its pods node by node: set allowDaemonSetCanary: true'));
+    const workload: JobWorkload = { resource: match[1].startsWith('d') ? 'daemonsets' : 'statefulsets', name: match[2] };
+    // The promoter's Lease is named after the workload (leaseNameFor in the runtime).
+    requireNames(this, 'promotionJob.workload', options.workload, () => [{ kind: 'Lease', name: leaseName(workload), rule: NameRule.SUBDOMAIN }]);
+    if (workload.resource === 'daemonsets' && !allowDaemonSetCanary) {
+      throw new ValidationError(this, 'promotionJob.workload', options.workload,
+        'promoting a DaemonSet deletes its pods node by node: set allowDaemonSetCanary: true');
+    }
+    if (options.plan !== undefined) {
+      this.validatePlan(options.plan, workload);
     }
     if (options.autoRollback && !allowUndo) {
-      throw new Error(invalidProp(this, 'promotionJob.autoRollback', true,
-        'a rollback may delete pods stuck on the bad revision: set allowUndo: true, or leave autoRollback off'));
+      throw new ValidationError(this, 'promotionJob.autoRollback', true,
+        'a rollback may delete pods stuck on the bad revision: set allowUndo: true, or leave autoRollback off');
     }
-    const backoffLimit = options.backoffLimit;
-    if (backoffLimit !== undefined && (!Number.isInteger(backoffLimit) || backoffLimit < 0)) {
-      throw new Error(invalidProp(this, 'promotionJob.backoffLimit', backoffLimit, 'use a whole number of 0 or more'));
+    if (options.backoffLimit !== undefined) {
+      requireWholeNumber(this, 'promotionJob.backoffLimit', options.backoffLimit, 0);
     }
-    for (const [prop, duration] of [['soak', options.soak], ['timeout', options.timeout]] as const) {
-      if (duration !== undefined && duration.toMilliseconds() % 1000 !== 0) {
-        throw new Error(invalidProp(this, `promotionJob.${prop}`, `${duration.toMilliseconds()}ms`, 'use whole seconds, e.g. Duration.minutes(5)'));
+    for (const [prop, duration] of [['soak', options.soak], ['timeout', options.timeout], ['ttlAfterFinished', options.ttlAfterFinished]] as const) {
+      if (duration !== undefined) {
+        wholeSeconds(this, `promotionJob.${prop}`, duration);
       }
+    }
+    if (options.activeDeadline !== undefined) {
+      wholeSeconds(this, 'promotionJob.activeDeadline', options.activeDeadline, 1);
+    }
+    if (options.runAsUser !== undefined && (!Number.isInteger(options.runAsUser) || options.runAsUser < 1 || options.runAsUser > 2147483647)) {
+      throw new ValidationError(this, 'promotionJob.runAsUser', options.runAsUser,
+        'use a whole number from 1 to 2147483647: the pod must run as non-root (runAsNonRoot), which user 0 is not');
+    }
+    requireStrings(this, 'promotionJob.extraArgs', options.extraArgs);
+    if (requireStrings(this, 'promotionJob.command', options.command)?.length === 0) {
+      throw new ValidationError(this, 'promotionJob.command', options.command, 'name the program that starts the CLI, e.g. ["kubectl-stage"]');
+    }
+    requireAnnotations(this, 'promotionJob.annotations', options.annotations);
+    return workload;
+  }
+
+  // The plan is parsed at synth by the parser `promote` uses, so a bad one fails here, not when the Job runs.
+  private validatePlan(plan: string, workload: JobWorkload): void {
+    if (typeof plan !== 'string' || plan.trim() === '') {
+      throw new ValidationError(this, 'promotionJob.plan', plan, 'give a plan such as "canary", or leave it out to use the workload\'s plan annotation');
+    }
+    try {
+      if (workload.resource === 'statefulsets') {
+        PartitionPlan.parse(plan);
+      } else {
+        parseNodeCanaryPlanText(plan, 'promotionJob.plan');
+      }
+    } catch (error) {
+      const valid = workload.resource === 'statefulsets'
+        ? 'use a partition plan: canary, linear:N, exponential:F, canary,10%,50%,100% or 100,99,90,50,0'
+        : 'use a node canary plan: canary, 1,25%,100% or nodes=<label selector>';
+      throw new ValidationError(this, 'promotionJob.plan', plan, `${(error as Error).message}; ${valid}`);
     }
   }
 }
@@ -272,10 +320,19 @@ interface JobWorkload {
   readonly name: string;
 }
 
-// `sts/kafka` as RBAC names it; the text is validated already.
-function parseJobWorkload(text: string): JobWorkload {
-  const match = WORKLOAD.exec(text)!;
-  return { resource: match[1].startsWith('d') ? 'daemonsets' : 'statefulsets', name: match[2] };
+// The Lease that guards the workload's promotions: `<kind>-<name>-stage`, as the runtime's leaseNameFor names it.
+function leaseName(workload: JobWorkload): string {
+  return `${workload.resource === 'statefulsets' ? 'statefulset' : 'daemonset'}-${workload.name}-stage`;
+}
+
+// The names the runner derives from `name`: the account, its Role and binding, the node ClusterRole (named with the
+// namespace, since it is cluster-wide) and the Job, whose name is also its pods' `job-name` label (63 characters).
+function runnerNames(name: string, namespace: string, canaries: boolean, job: boolean): DerivedName[] {
+  return [
+    { kind: 'ServiceAccount', name, rule: NameRule.SUBDOMAIN },
+    ...canaries ? [{ kind: 'ClusterRole', name: `${namespace}-${name}-nodes`, rule: NameRule.SUBDOMAIN }] : [],
+    ...job ? [{ kind: 'Job', name: `${name}-promote`, rule: NameRule.LABEL }] : [],
+  ];
 }
 
 /** What the Role must allow. */
@@ -295,8 +352,7 @@ interface RoleNeeds {
 function roleRules(needs: RoleNeeds): kplus.k8s.PolicyRule[] {
   const { workload } = needs;
   const kinds = workload ? [workload.resource] : ['statefulsets', ...(needs.canaries ? ['daemonsets'] : [])];
-  // The lock is the Lease `<kind>-<name>-stage` (leaseNameFor in the runtime).
-  const lease = workload ? { resourceNames: [`${workload.resource === 'statefulsets' ? 'statefulset' : 'daemonset'}-${workload.name}-stage`] } : {};
+  const lease = workload ? { resourceNames: [leaseName(workload)] } : {};
   // A StatefulSet's automatic rollback reads the revision it restores by name.
   const readsRevisionByName = needs.allowUndo && kinds.includes('statefulsets');
   return [

@@ -126,11 +126,61 @@ describe('StagedRolloutRunner', () => {
     expect(() => synth({ promotionJob: { ...JOB, workload: 'deployment/web' } }))
       .toThrow('test/runner: promotionJob.workload: "deployment/web" is not valid; use sts/NAME or ds/NAME, e.g. "sts/kafka"');
     expect(() => synth({ promotionJob: { ...JOB, image: ' ' } }))
-      .toThrow('test/runner: promotionJob.image: " " is not valid; name the image that provides kubectl-stage');
+      .toThrow('test/runner: promotionJob.image: " " is not valid; name an image with its tag');
     expect(() => synth({ promotionJob: { ...JOB, backoffLimit: -1 } }))
       .toThrow('test/runner: promotionJob.backoffLimit: -1 is not valid; use a whole number of 0 or more');
     expect(() => synth({ promotionJob: { ...JOB, soak: Duration.millis(1500) } }))
-      .toThrow('test/runner: promotionJob.soak: "1500ms" is not valid; use whole seconds, e.g. Duration.minutes(5)');
+      .toThrow('test/runner: promotionJob.soak: "1500ms" is not valid; use whole seconds of 0 or more, e.g. Duration.seconds(30)');
+  });
+
+  test('an empty promotionJob names the prop instead of failing with a TypeError', () => {
+    expect(() => synth({ promotionJob: {} as never })).toThrow(/^test\/runner: promotionJob\.image: undefined is not valid; name an image/);
+    expect(() => synth({ promotionJob: { image: 'x:1' } as never }))
+      .toThrow('test/runner: promotionJob.workload: undefined is not valid; use sts/NAME or ds/NAME, e.g. "sts/kafka"');
+  });
+
+  test('the plan is parsed at synth by the parser promote uses, for the workload\'s kind', () => {
+    expect(() => synth({ promotionJob: { ...JOB, plan: 'bogus' } })).toThrow(/^test\/runner: promotionJob\.plan: "bogus" is not valid; .*use a partition plan: canary/);
+    expect(() => synth({ promotionJob: { ...JOB, plan: '110%' } })).toThrow(/^test\/runner: promotionJob\.plan: "110%" is not valid; /);
+    expect(() => synth({ promotionJob: { ...JOB, plan: '  ' } })).toThrow(/^test\/runner: promotionJob\.plan: "  " is not valid; give a plan such as "canary"/);
+    expect(() => synth({ allowDaemonSetCanary: true, promotionJob: { ...JOB, workload: 'ds/agent', plan: '110%' } }))
+      .toThrow('test/runner: promotionJob.plan: "110%" is not valid; invalid DaemonSet canary plan "110%" from promotionJob.plan: '
+        + 'step "110%": a percentage must be between 1% and 100%; use a node canary plan: canary, 1,25%,100% or nodes=<label selector>');
+    // Valid plans of each kind synthesize.
+    expect(() => synth({ promotionJob: { ...JOB, plan: 'canary,10%,50%,100%' } })).not.toThrow();
+    expect(() => synth({ allowDaemonSetCanary: true, promotionJob: { ...JOB, workload: 'ds/agent', plan: 'canary,nodes=zone=a,50%' } })).not.toThrow();
+  });
+
+  test('names: the Kubernetes rules of every object, derived names included, and the Chart\'s namespace', () => {
+    for (const name of ['Zk', '', '1_x', 'zk_1', 'zk-', 'a'.repeat(64)]) {
+      expect(() => synth({ name })).toThrow(/^test\/runner: name: .* is not valid; /);
+    }
+    // The Job's name is also its pods' job-name label: 63 characters with "-promote".
+    const long = 'a'.repeat(56);
+    expect(() => synth({ name: long })).not.toThrow();
+    expect(() => synth({ name: long, promotionJob: JOB })).toThrow(
+      `test/runner: name: "${long}" is not valid; the Job name "${long}-promote" derived from it: must be no more than 63 characters`);
+    expect(() => synth({ namespace: 'Prod' })).toThrow(/^test\/runner: namespace: "Prod" is not valid; /);
+    expect(() => synth({ labels: { 'bad key!': 'x' } })).toThrow(/^test\/runner: labels key: "bad key!" is not valid; /);
+    const chart = testChart('kafka');
+    new StagedRolloutRunner(chart, 'runner');
+    expect((Testing.synth(chart) as Manifest[]).map((object) => object.metadata.namespace)).toEqual(['kafka', 'kafka', 'kafka']);
+  });
+
+  test('other Job props: a non-root user, whole-second deadlines, lists of strings, valid annotations', () => {
+    expect(() => synth({ promotionJob: { ...JOB, runAsUser: 0 } })).toThrow(/^test\/runner: promotionJob\.runAsUser: 0 is not valid; .*non-root/);
+    expect(() => synth({ promotionJob: { ...JOB, activeDeadline: Duration.seconds(0) } })).toThrow(/^test\/runner: promotionJob\.activeDeadline: "0ms"/);
+    expect(() => synth({ promotionJob: { ...JOB, command: [] } })).toThrow(/^test\/runner: promotionJob\.command: \[\] is not valid/);
+    expect(() => synth({ promotionJob: { ...JOB, extraArgs: [1 as never] } })).toThrow(/^test\/runner: promotionJob\.extraArgs\[0\]: 1 is not valid/);
+    expect(() => synth({ promotionJob: { ...JOB, annotations: { 'a b': 'x' } } })).toThrow(/^test\/runner: promotionJob\.annotations: /);
+    expect(() => synth({ promotionJob: { ...JOB, image: 'a b' } })).toThrow(/^test\/runner: promotionJob\.image: "a b" is not valid/);
+  });
+
+  test('two runners of one name in one namespace are refused at synth', () => {
+    const chart = testChart();
+    new StagedRolloutRunner(chart, 'a');
+    new StagedRolloutRunner(chart, 'b');
+    expect(() => Testing.synth(chart)).toThrow(/ServiceAccount "kubectl-stage" in namespace "default" is produced by both test\/a\/ServiceAccount and test\/b\/ServiceAccount/);
   });
 });
 
