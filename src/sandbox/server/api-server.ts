@@ -7,6 +7,7 @@ import { SandboxApi } from '../api';
 import type { SandboxClock } from '../clock';
 import { handleDelete } from './delete-handler';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
+import { handleEviction, isEviction } from './eviction-handler';
 import { injectedFault } from './fault-status';
 import { FaultInjector } from './faults';
 import { ListPages } from './list-pages';
@@ -208,7 +209,7 @@ export class ApiServer {
       case 'GET':
         return handleGet({ api, now: () => clock.now(), pages: this.pages }, request);
       case 'POST':
-        return handleCreate(api, request);
+        return isEviction(request) ? handleEviction({ api, now: () => clock.now() }, request) : handleCreate(api, request);
       case 'PUT':
         return handleUpdate(api, request);
       case 'PATCH':
@@ -280,6 +281,11 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
   if (response.headersSent) {
     response.end();
     return;
+  }
+  // As upstream's ErrorNegotiated: a 429 or 5xx Status that suggests a delay says so in Retry-After.
+  const retryAfter = (body as { details?: { retryAfterSeconds?: number } } | undefined)?.details?.retryAfterSeconds;
+  if ((status === 429 || status >= 500) && retryAfter && retryAfter > 0 && !('Retry-After' in headers)) {
+    headers = { ...headers, 'Retry-After': String(retryAfter) };
   }
   const text = JSON.stringify(body);
   response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });

@@ -2,7 +2,8 @@
 // `{"propagationPolicy":"Background"}`; client libraries may send gracePeriodSeconds and preconditions).
 import { ApiError, apiVersionOf, DeleteOptions, KubeObject, SandboxApi } from '../api';
 import { notFound } from '../store';
-import { ApiRequest, ApiResponse, listOptionsOf, parseJsonBody, rejectDryRun } from './request';
+import { decodeKubernetesProtobuf } from './protobuf/kube-protobuf';
+import { ApiRequest, ApiResponse, isProtobuf, listOptionsOf, parseJsonBody, rejectDryRun } from './request';
 import { badRequest, methodNotAllowed, successStatus } from './status';
 
 const PROPAGATION_POLICIES = ['Orphan', 'Background', 'Foreground'];
@@ -41,14 +42,19 @@ export function handleDelete(api: SandboxApi, request: ApiRequest): ApiResponse 
   return { status: 200, body: successStatus({ name: route.name, group: route.type.group, kind: route.type.resource, uid: result.metadata.uid }) };
 }
 
-/** The DeleteOptions of a request: the body's, with the query's gracePeriodSeconds and propagationPolicy taking precedence as upstream. */
+/** The DeleteOptions of a request: the body's (JSON, or protobuf as kubectl 1.32+ sends), with the query's gracePeriodSeconds and propagationPolicy taking precedence as upstream. */
 export function deleteOptionsOf(request: ApiRequest): DeleteOptions {
-  const body = (parseJsonBody(request) ?? {}) as Record<string, any>;
+  const body = isProtobuf(request) ? decodeKubernetesProtobuf(request.bytes) : parseJsonBody(request) ?? {};
   if (typeof body !== 'object' || Array.isArray(body)) {
     throw badRequest('the body of a DELETE must be a DeleteOptions object');
   }
-  const grace = request.query.get('gracePeriodSeconds') ?? body.gracePeriodSeconds;
-  const policy = request.query.get('propagationPolicy') ?? body.propagationPolicy ?? (body.orphanDependents === true ? 'Orphan' : undefined);
+  return parseDeleteOptions(body as Record<string, any>, request.query);
+}
+
+/** DeleteOptions from their JSON form (a DELETE's body, an Eviction's deleteOptions), the query's parameters taking precedence. */
+export function parseDeleteOptions(body: Record<string, any>, query: URLSearchParams = new URLSearchParams()): DeleteOptions {
+  const grace = query.get('gracePeriodSeconds') ?? body.gracePeriodSeconds;
+  const policy = query.get('propagationPolicy') ?? body.propagationPolicy ?? (body.orphanDependents === true ? 'Orphan' : undefined);
   const options: DeleteOptions = {};
   if (grace !== undefined && grace !== null && grace !== '') {
     const seconds = Number(grace);

@@ -94,6 +94,8 @@ function discoveryEntries(type: ResourceType): Array<Record<string, unknown>> {
   }
   if (type.resource === 'pods') {
     entries.push({ name: 'pods/binding', singularName: '', namespaced: true, kind: 'Binding', verbs: ['create'] });
+    // kubectl drain evicts (rather than deletes) only when discovery lists this subresource with its group and version.
+    entries.push({ name: 'pods/eviction', singularName: '', namespaced: true, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] });
   }
   return entries;
 }

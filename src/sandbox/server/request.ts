@@ -83,7 +83,7 @@ export function rejectDryRun(query: URLSearchParams): void {
 
 /** The JSON object of a create or update body, with apiVersion and kind defaulted from the path as upstream decodes. */
 export function objectBody(request: ApiRequest): KubeObject {
-  const parsed = mediaTypeOf(request) === KUBERNETES_PROTOBUF ? decodeKubernetesProtobuf(request.bytes) : parseJsonBody(request);
+  const parsed = isProtobuf(request) ? decodeKubernetesProtobuf(request.bytes) : parseJsonBody(request);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw badRequest('the body of the request was not a JSON object');
   }
@@ -108,6 +108,11 @@ export function parseJsonBody(request: ApiRequest): unknown {
   } catch (error) {
     throw badRequest(`the body of the request could not be decoded: ${(error as Error).message}`);
   }
+}
+
+/** Whether the body is in Kubernetes' protobuf encoding. */
+export function isProtobuf(request: ApiRequest): boolean {
+  return mediaTypeOf(request) === KUBERNETES_PROTOBUF && request.bytes.length > 0;
 }
 
 function mediaTypeOf(request: ApiRequest): string {

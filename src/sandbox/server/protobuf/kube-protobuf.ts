@@ -1,7 +1,8 @@
 // Request bodies in Kubernetes' protobuf encoding (application/vnd.kubernetes.protobuf), which kubectl's typed
 // clients send: `kubectl create namespace|configmap|secret|serviceaccount|role|rolebinding|clusterrole|
-// clusterrolebinding` POST protobuf, not JSON. A body is the magic prefix "k8s\0" and a runtime.Unknown holding
-// the apiVersion, the kind and the object's own message. The sandbox decodes the kinds those commands create, with
+// clusterrolebinding` POST protobuf, not JSON, and from kubectl 1.32 on the pod DELETE of `kubectl drain
+// --disable-eviction` carries protobuf DeleteOptions. A body is the magic prefix "k8s\0" and a runtime.Unknown
+// holding the apiVersion, the kind and the object's own message. The sandbox decodes the kinds kubectl sends, with
 // the field numbers of k8s.io/api's generated.proto, into the same JSON objects a JSON body gives; any other kind
 // or field is refused by name rather than half-read.
 import { readMessage, WireField, WireFormatError } from './wire';
@@ -97,7 +98,28 @@ const roleBinding = (kind: string) => message(kind, {
   3: { name: 'roleRef', type: ROLE_REF },
 });
 
-// The kinds `kubectl create <kind>` sends as protobuf, by `apiVersion/kind`.
+// metav1.DeleteOptions: every field is a pointer (or repeated), so a zero gracePeriodSeconds is kept.
+const DELETE_OPTIONS = message('DeleteOptions', {
+  1: { name: 'gracePeriodSeconds', type: 'int', pointer: true },
+  2: {
+    name: 'preconditions',
+    type: message('Preconditions', { 1: { name: 'uid', type: 'string', pointer: true }, 2: { name: 'resourceVersion', type: 'string', pointer: true } }),
+    pointer: true,
+  },
+  3: { name: 'orphanDependents', type: 'bool', pointer: true },
+  4: { name: 'propagationPolicy', type: 'string', pointer: true },
+  5: { name: 'dryRun', type: 'string', repeated: true },
+  6: { name: 'ignoreStoreReadErrorWithClusterBreakingPotential', type: 'bool', pointer: true },
+});
+
+const EVICTION = message('Eviction', {
+  1: { name: 'metadata', type: OBJECT_META },
+  2: { name: 'deleteOptions', type: DELETE_OPTIONS },
+});
+
+// The kinds kubectl sends as protobuf, by `apiVersion/kind`: what `kubectl create <kind>` creates, and the Evictions
+// a typed client posts. DeleteOptions (a pod DELETE's body from kubectl 1.32 on) is registered in every group version.
+
 const KINDS: Readonly<Record<string, MessageSpec>> = {
   'v1/Namespace': message('Namespace', {
     1: { name: 'metadata', type: OBJECT_META },
@@ -127,6 +149,8 @@ const KINDS: Readonly<Record<string, MessageSpec>> = {
   'rbac.authorization.k8s.io/v1/ClusterRole': role('ClusterRole'),
   'rbac.authorization.k8s.io/v1/RoleBinding': roleBinding('RoleBinding'),
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': roleBinding('ClusterRoleBinding'),
+  'policy/v1/Eviction': EVICTION,
+  'policy/v1beta1/Eviction': EVICTION,
 };
 
 /** Decodes a protobuf request body into the object's JSON form; throws a 415 naming what the sandbox cannot read. */
@@ -139,7 +163,7 @@ export function decodeKubernetesProtobuf(body: Uint8Array): KubeObject {
     const typeMeta = readMessage(bytesOf(unknown, 1) ?? new Uint8Array());
     const apiVersion = textOf(typeMeta, 1) ?? '';
     const kind = textOf(typeMeta, 2) ?? '';
-    const spec = KINDS[`${apiVersion}/${kind}`];
+    const spec = kind === 'DeleteOptions' ? DELETE_OPTIONS : KINDS[`${apiVersion}/${kind}`];
     if (!spec) {
       throw unsupported(`${apiVersion} ${kind || '(no kind)'}`);
     }
@@ -231,6 +255,6 @@ function utf8(bytes: Uint8Array): string {
 
 function unsupported(what: string): ApiError {
   return new ApiError(415, 'UnsupportedMediaType',
-    `the sandbox cannot decode ${what} from ${KUBERNETES_PROTOBUF}; it reads protobuf only for the kinds kubectl create `
-    + `sends that way (${Object.keys(KINDS).join(', ')}): send the object as JSON (kubectl create -f FILE)`);
+    `the sandbox cannot decode ${what} from ${KUBERNETES_PROTOBUF}; it reads protobuf only for the kinds kubectl `
+    + `sends that way (${[...Object.keys(KINDS), 'DeleteOptions'].join(', ')}): send the object as JSON (kubectl create -f FILE)`);
 }
