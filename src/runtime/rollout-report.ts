@@ -219,6 +219,21 @@ export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[]
       message: `${where}: rollout complete: ${onRevision}, Ready and Available${note ? `; ${note.text}` : ''}`,
     };
   }
+  // No pod on another revision, and none to be created at one: nothing is staged, whatever the partition or strategy
+  // says. The pods in the way are being created or starting at the only revision (a fresh workload, pinned or OnDelete
+  // from the start); they are not an update waiting for a promotion.
+  const current = onDelete ? undefined : sts.status?.currentRevision;
+  if ((current === undefined || current === updateRevision) && owned.every((pod) => podRevision(pod) === updateRevision)) {
+    return {
+      ...base,
+      ...stuck,
+      ...promoter,
+      phase: 'rolling',
+      settled: false,
+      blocking: everyPod,
+      message: `${where}: rolling: ${onRevision}; waiting for ${describeBlocking(everyPod)}`,
+    };
+  }
   if (onDelete) {
     const staged = base.updated === 0;
     return {
@@ -321,7 +336,8 @@ export function daemonSetReport(
   }
   const onDelete = ds.spec.updateStrategy?.type === 'OnDelete';
   const stepped = base.promotion ? `step ${base.promotion.step}` : undefined;
-  if (onDelete && base.updated === 0) {
+  // As for a StatefulSet: with no pod on another revision, pods still to be created are not a staged update.
+  if (onDelete && base.updated === 0 && pods.some((pod) => podRevision(pod) !== updateRevision)) {
     return {
       ...base,
       ...promoter,

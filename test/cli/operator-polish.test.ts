@@ -3,6 +3,8 @@
 import { CliSandbox, startCliSandbox } from './cli-sandbox';
 import { ClusterConnector } from '../../src/cli/cli-context';
 import { CliIo, run } from '../../src/cli/main';
+import { RESOURCES } from '../../src/sandbox/api';
+import { isReady, statefulSetManifest } from '../runtime/promotion-fixture';
 
 jest.setTimeout(30_000);
 
@@ -95,5 +97,27 @@ describe('against a sandbox', () => {
     expect(JSON.parse(undone.stdout.split('\n')[0])).toMatchObject({ type: 'decided', workload: 'statefulset/web', action: 'patch', message: 'rolled back' });
     const history = await cli.stage(['history', 'sts/web', '-o', 'json']);
     expect(JSON.parse(history.stdout).map((row: { revision: number }) => row.revision)).toEqual([2, 3]);
+  });
+});
+
+describe('a fresh workload is not an "update staged"', () => {
+  let cli: CliSandbox;
+  beforeEach(async () => {
+    cli = await startCliSandbox();
+  });
+  afterEach(() => cli.sandbox.stop());
+
+  test.each([
+    ['pinned from the start', { type: 'RollingUpdate', rollingUpdate: { partition: 32767 } }],
+    ['OnDelete', { type: 'OnDelete' }],
+  ])('a StatefulSet %s whose pods are being created is rolling, and complete once they are Ready', async (_name, updateStrategy) => {
+    cli.sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('fresh', 3, 'fresh:1', { updateStrategy }));
+    await cli.until(() => cli.pods('fresh').length > 0 && !cli.pods('fresh').every(isReady));
+    const starting = JSON.parse((await cli.stage(['status', 'sts/fresh', '-o', 'json'])).stdout);
+    expect(starting.phase).toBe('rolling');
+    expect(starting.message).toMatch(/^statefulset\/fresh: rolling: \d of 3 pods on revision fresh-\w+; waiting for /);
+    await cli.until(() => cli.pods('fresh').length === 3 && cli.pods('fresh').every(isReady));
+    const watched = await cli.stage(['status', 'sts/fresh', '--watch', '-o', 'json']);
+    expect(JSON.parse(watched.stdout.trimEnd().split('\n').pop()!).phase).toBe('complete');
   });
 });
