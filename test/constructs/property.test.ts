@@ -125,7 +125,7 @@ const cases: Record<string, fc.Arbitrary<Case>> = {
 cases.HeadlessService = fc.record({
   namespace,
   name: name.map((n) => n ?? 'peers'),
-  selector: mix(fc.constant({ app: 'db' }), fc.constantFrom({}, { app: 'a b' })).map((s) => s ?? { app: 'db' }),
+  selector: mix<Record<string, string>>(fc.constant({ app: 'db' }), fc.constantFrom<Record<string, string>>({}, { app: 'a b' })).map((s) => s ?? { app: 'db' }),
   ports: fc.array(fc.record({ name: portName.map((n) => n ?? 'peer'), port: port.map((p) => p ?? 7000) }), { maxLength: 3 }),
   clusterDomain: mix(fc.constant('example.org'), fc.constantFrom('', 'a..b')),
 }).map(({ namespace: ns, ...props }) => ({ props, namespace: ns, build: (chart: Chart) => new HeadlessService(chart, 'hs', props) }));
