@@ -80,7 +80,7 @@ export interface KafkaClusterProps extends StatefulWorkloadOptions {
   readonly terminationGracePeriod?: Duration;
   /**
    * Brokers the PodDisruptionBudget lets be down at once.
-   * @default - 1 (0 for a single ZooKeeper-mode broker); in KRaft mode the voters' quorum tolerance
+   * @default - 1 (0 for a single broker); the quorum tolerance for KRaft voters (combined brokers, or the controllers)
    */
   readonly maxUnavailable?: number;
 }
