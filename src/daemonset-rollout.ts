@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { PercentOrCount } from './percent-or-count';
 import { wholeSeconds } from './prop-validation';
+import { ValidationError } from './validation-error';
 import { RolloutBudget } from './rollout-budget';
 
 /** Options every DaemonSet rollout accepts. */
@@ -89,7 +90,7 @@ export class DaemonSetRollout {
   private constructor(type: string, options: DaemonSetRollingUpdateOptions, budget?: RolloutBudget) {
     const limit = options.revisionHistoryLimit;
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 0 || limit > 2147483647)) {
-      throw new Error(`DaemonSetRollout: invalid revisionHistoryLimit ${limit}: use a non-negative integer`);
+      throw new ValidationError('DaemonSetRollout', 'revisionHistoryLimit', limit, 'use a non-negative integer');
     }
     if (options.minReady !== undefined) {
       wholeSeconds('DaemonSetRollout', 'minReady', options.minReady);

@@ -121,7 +121,7 @@ export class StatefulSetRollout {
    */
   public static rollingUpdate(options: StatefulSetRollingUpdateOptions = {}): StatefulSetRollout {
     if (options.partition !== undefined && (!Number.isInteger(options.partition) || options.partition < 0 || options.partition > INT32_MAX)) {
-      throw new Error(`StatefulSetRollout.rollingUpdate: invalid partition ${options.partition}: use a non-negative integer (0 updates every pod)`);
+      throw new ValidationError('StatefulSetRollout.rollingUpdate', 'partition', options.partition, 'use a non-negative integer (0 updates every pod)');
     }
     const budget = options.maxUnavailable === undefined
       ? undefined
@@ -158,7 +158,7 @@ export class StatefulSetRollout {
   private constructor(strategy: StatefulSetStrategy, options: StatefulSetRolloutOptions) {
     const limit = options.revisionHistoryLimit;
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 0 || limit > INT32_MAX)) {
-      throw new Error(`StatefulSetRollout: invalid revisionHistoryLimit ${limit}: use a non-negative integer`);
+      throw new ValidationError('StatefulSetRollout', 'revisionHistoryLimit', limit, 'use a non-negative integer');
     }
     if (options.minReady !== undefined) {
       wholeSeconds('StatefulSetRollout', 'minReady', options.minReady);

@@ -79,7 +79,7 @@ describe('DaemonSetRollout.onDelete', () => {
 
   test('an invalid revisionHistoryLimit fails at once', () => {
     expect(() => DaemonSetRollout.onDelete({ revisionHistoryLimit: 1.5 }))
-      .toThrow('DaemonSetRollout: invalid revisionHistoryLimit 1.5: use a non-negative integer');
+      .toThrow('DaemonSetRollout: revisionHistoryLimit: 1.5 is not valid; use a non-negative integer');
   });
 });
 

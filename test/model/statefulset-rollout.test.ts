@@ -37,14 +37,14 @@ describe('StatefulSetRollout.rollingUpdate', () => {
 
   test('invalid input fails at once, naming the field', () => {
     expect(() => StatefulSetRollout.rollingUpdate({ partition: -1 }))
-      .toThrow('StatefulSetRollout.rollingUpdate: invalid partition -1: use a non-negative integer (0 updates every pod)');
-    expect(() => StatefulSetRollout.rollingUpdate({ partition: 1.5 })).toThrow('invalid partition 1.5');
+      .toThrow('StatefulSetRollout.rollingUpdate: partition: -1 is not valid; use a non-negative integer (0 updates every pod)');
+    expect(() => StatefulSetRollout.rollingUpdate({ partition: 1.5 })).toThrow('partition: 1.5 is not valid');
     expect(() => StatefulSetRollout.rollingUpdate({ maxUnavailable: PercentOrCount.count(0) }))
       .toThrow('StatefulSet maxUnavailable: invalid value "0": it must be at least 1 (or 1%)');
     expect(() => StatefulSetRollout.rollingUpdate({ maxUnavailable: PercentOrCount.percent(101) }))
       .toThrow('StatefulSet maxUnavailable: invalid value "101%": a percentage must not be greater than 100%');
     expect(() => StatefulSetRollout.rollingUpdate({ revisionHistoryLimit: -2 }))
-      .toThrow('StatefulSetRollout: invalid revisionHistoryLimit -2: use a non-negative integer');
+      .toThrow('StatefulSetRollout: revisionHistoryLimit: -2 is not valid; use a non-negative integer');
   });
 });
 
@@ -150,8 +150,8 @@ describe('StatefulSetRollout rejects what the API server or the controller would
       .toThrow('StatefulSetRollout: podManagementPolicy: "Sometimes" is not valid');
     expect(() => StatefulSetRollout.onDelete({ persistentVolumeClaimRetentionPolicy: { whenScaled: 'Keep' as PvcRetention } }))
       .toThrow('StatefulSetRollout: persistentVolumeClaimRetentionPolicy.whenScaled: "Keep" is not valid');
-    expect(() => StatefulSetRollout.rollingUpdate({ partition: 2 ** 31 })).toThrow('invalid partition 2147483648');
-    expect(() => StatefulSetRollout.onDelete({ revisionHistoryLimit: 2 ** 31 })).toThrow('invalid revisionHistoryLimit 2147483648');
+    expect(() => StatefulSetRollout.rollingUpdate({ partition: 2 ** 31 })).toThrow('partition: 2147483648 is not valid');
+    expect(() => StatefulSetRollout.onDelete({ revisionHistoryLimit: 2 ** 31 })).toThrow('revisionHistoryLimit: 2147483648 is not valid');
   });
 
   test('a staged rollout cannot hold more replicas than its pin', () => {
