@@ -2,8 +2,8 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { PercentOrCount } from './percent-or-count';
 import { wholeSeconds } from './prop-validation';
-import { ValidationError } from './validation-error';
 import { RolloutBudget } from './rollout-budget';
+import { ValidationError } from './validation-error';
 
 /** Options every DaemonSet rollout accepts. */
 export interface DaemonSetRolloutOptions {
