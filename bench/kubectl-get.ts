@@ -4,14 +4,14 @@
 // <http runs>` prints one JSON KubectlGetMeasurement line.
 import { execFile } from 'child_process';
 import * as fs from 'fs';
-import { request } from 'http';
+import { request } from 'https';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { benchStatefulSet } from './bench-workloads';
 import { rolledOut } from './sandbox-rollout';
 import { RESOURCES } from '../src/sandbox/api';
-import { startSandbox } from '../src/sandbox/start-sandbox';
+import { Sandbox, startSandbox } from '../src/sandbox/start-sandbox';
 
 /** The Accept header kubectl sends for `get` (server-side printing). */
 export const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
@@ -73,11 +73,11 @@ export function podListAnswerMs(log: string): number {
   return answers.reduce((sum, ms) => sum + ms, 0);
 }
 
-function timedGet(url: string, accept: string): Promise<{ ms: number; cpuMs: number; body: string }> {
+function timedGet(url: string, sandbox: Pick<Sandbox, 'token' | 'certificate'>, accept: string): Promise<{ ms: number; cpuMs: number; body: string }> {
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { Accept: accept } }, (res) => {
+    const req = request(url, { ca: sandbox.certificate, headers: { Accept: accept, Authorization: `Bearer ${sandbox.token}` } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
@@ -125,14 +125,14 @@ export async function measureKubectlGet(pods: number, kubectlRuns: number, httpR
     const kubectlVersion = JSON.parse((await timedKubectl(['version', '--client', '-o', 'json'], env)).stdout).clientVersion?.gitVersion ?? 'unknown';
 
     const url = `${sandbox.url}/api/v1/namespaces/default/pods`;
-    const table = await timedGet(url, TABLE_ACCEPT);
+    const table = await timedGet(url, sandbox, TABLE_ACCEPT);
     const rows = JSON.parse(table.body).rows?.length;
     if (rows !== pods) {
       throw new Error(`the Table has ${rows} rows, not ${pods}`);
     }
-    const tables = await repeat(httpRuns, () => timedGet(url, TABLE_ACCEPT));
-    const json = await timedGet(url, 'application/json');
-    const jsons = await repeat(httpRuns, () => timedGet(url, 'application/json'));
+    const tables = await repeat(httpRuns, () => timedGet(url, sandbox, TABLE_ACCEPT));
+    const json = await timedGet(url, sandbox, 'application/json');
+    const jsons = await repeat(httpRuns, () => timedGet(url, sandbox, 'application/json'));
     return {
       pods,
       kubectlVersion,

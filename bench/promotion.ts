@@ -93,10 +93,10 @@ interface WalkResult {
 async function walkOnce(side: PromotionSide, replicas: number, plan: string): Promise<WalkResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-promotion-'));
   const sandbox = await startSandbox({ clock: 'real', nodes: Math.max(3, Math.ceil(replicas / 100)), kubelet: KUBELET_DELAYS, kubeconfigPath: path.join(dir, 'sandbox.kubeconfig') });
-  const proxy = await startRequestCounter(sandbox.url);
+  const proxy = await startRequestCounter({ url: sandbox.url, certificate: sandbox.certificate });
   try {
     const kubeconfig = path.join(dir, 'proxy.kubeconfig');
-    proxy.writeKubeconfig(sandbox.kubeconfigPath, kubeconfig, sandbox.url);
+    proxy.writeKubeconfig(sandbox.kubeconfigPath, kubeconfig);
     sandbox.api.create(RESOURCES.statefulSets, stagedBenchStatefulSet(NAME, replicas));
     const readyPods = () => sandbox.api.list(RESOURCES.pods, { namespace: 'default' }).items
       .filter((pod) => (pod.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True')).length;

@@ -1,10 +1,13 @@
-// A counting HTTP proxy in front of the sandbox: both sides of the promotion benchmark (our engine through
+// A counting HTTPS proxy in front of the sandbox: both sides of the promotion benchmark (our engine through
 // client-node, the kubectl loop) reach the sandbox through it, so their API requests are counted the same way,
-// on the wire, watches and discovery included.
+// on the wire, watches and discovery included. It serves TLS with a certificate of its own (kubectl sends the
+// kubeconfig's bearer token only over TLS) and passes each request on, token included, to the sandbox.
 import * as fs from 'fs';
-import { createServer, request, Server } from 'http';
+import { createServer, request, Server } from 'https';
 import { AddressInfo } from 'net';
 import * as path from 'path';
+import { parse, stringify } from 'yaml';
+import { selfSignedCertificate } from '../src/sandbox/server/self-signed-certificate';
 
 /** Requests seen by the proxy, by kind. */
 export interface RequestCounts {
@@ -20,14 +23,14 @@ export interface RequestCounts {
 
 /** A running counting proxy. */
 export interface RequestCounter {
-  /** `http://127.0.0.1:PORT` of the proxy. */
+  /** `https://127.0.0.1:PORT` of the proxy. */
   readonly url: string;
   /** The counts since the start or the last reset. */
   counts(): RequestCounts;
   /** Starts counting from zero. */
   reset(): void;
-  /** Writes a copy of the kubeconfig at `kubeconfigPath` whose server is the proxy, to `targetPath`. */
-  writeKubeconfig(kubeconfigPath: string, targetPath: string, upstreamUrl: string): void;
+  /** Writes a copy of the kubeconfig at `kubeconfigPath` whose clusters are the proxy, to `targetPath`. */
+  writeKubeconfig(kubeconfigPath: string, targetPath: string): void;
   /** Closes the proxy and every open connection. */
   close(): Promise<void>;
 }
@@ -36,11 +39,20 @@ function isWatch(url: string): boolean {
   return /[?&]watch=(1|true)(&|$)/.test(url);
 }
 
+/** The server a proxy forwards to. */
+export interface ProxyUpstream {
+  /** `https://HOST:PORT`. */
+  readonly url: string;
+  /** The upstream's certificate authority (PEM). */
+  readonly certificate: string;
+}
+
 /** Starts a proxy on a free port of 127.0.0.1 that forwards every request to `upstream` and counts it. */
-export async function startRequestCounter(upstream: string): Promise<RequestCounter> {
+export async function startRequestCounter(upstream: ProxyUpstream): Promise<RequestCounter> {
   let counts = { total: 0, watches: 0, reads: 0, writes: 0 };
-  const target = new URL(upstream);
-  const server: Server = createServer((req, res) => {
+  const target = new URL(upstream.url);
+  const tls = selfSignedCertificate();
+  const server: Server = createServer({ cert: tls.certificate, key: tls.privateKey }, (req, res) => {
     const url = req.url ?? '/';
     counts = {
       total: counts.total + 1,
@@ -48,7 +60,10 @@ export async function startRequestCounter(upstream: string): Promise<RequestCoun
       reads: counts.reads + (req.method === 'GET' && !isWatch(url) ? 1 : 0),
       writes: counts.writes + (req.method !== 'GET' ? 1 : 0),
     };
-    const forward = request({ host: target.hostname, port: target.port, method: req.method, path: url, headers: req.headers }, (answer) => {
+    // The sandbox answers only requests addressed to itself: the Host header names the upstream, not the proxy.
+    const headers = { ...req.headers, host: target.host };
+    const options = { host: target.hostname, port: target.port, method: req.method, path: url, headers, ca: upstream.certificate };
+    const forward = request(options, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       // Send the headers now: a watch answers them long before its first event, and clients wait for them.
       res.flushHeaders();
@@ -59,16 +74,21 @@ export async function startRequestCounter(upstream: string): Promise<RequestCoun
     req.pipe(forward);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
     counts: () => counts,
     reset: () => {
       counts = { total: 0, watches: 0, reads: 0, writes: 0 };
     },
-    writeKubeconfig: (kubeconfigPath, targetPath, upstreamUrl) => {
+    writeKubeconfig: (kubeconfigPath, targetPath) => {
+      const kubeconfig = parse(fs.readFileSync(kubeconfigPath, 'utf8'));
+      for (const { cluster } of kubeconfig.clusters ?? []) {
+        cluster.server = url;
+        cluster['certificate-authority-data'] = Buffer.from(tls.certificate).toString('base64');
+      }
       fs.mkdirSync(path.dirname(targetPath), { recursive: true });
-      fs.writeFileSync(targetPath, fs.readFileSync(kubeconfigPath, 'utf8').split(upstreamUrl).join(url), { mode: 0o600 });
+      fs.writeFileSync(targetPath, stringify(kubeconfig), { mode: 0o600 });
     },
     close: () => new Promise((resolve) => {
       server.closeAllConnections();

@@ -83,7 +83,8 @@ function compileLabelSelector(text: string): LabelRequirement[] {
     return parseLabelSelector(text);
   } catch (error) {
     if (error instanceof LabelSelectorError) {
-      throw new ApiError(400, 'BadRequest', `unable to parse requirement: ${error.message}`);
+      // Upstream's text alone, as the list handler answers a labelSelector that labels.Parse refuses.
+      throw new ApiError(400, 'BadRequest', error.problem);
     }
     throw error;
   }

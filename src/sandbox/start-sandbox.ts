@@ -10,9 +10,11 @@ import { KubeletOptions, KubeletSimulator, startControllers } from './controller
 import { sandboxKubeconfig } from './kubeconfig';
 import { removeSandboxKubeconfig, writeSandboxKubeconfig } from './kubeconfig-file';
 import { makeNodes } from './nodes';
+import { SandboxStartError } from './sandbox-start-error';
+import { newBearerToken } from './server/access';
 import { ApiServer } from './server/api-server';
 import { FaultInjector, FaultOptions } from './server/faults';
-import { SandboxStartError } from './sandbox-start-error';
+import { selfSignedCertificate } from './server/self-signed-certificate';
 import { SandboxStore } from './store';
 
 /** Options of {@link startSandbox}. */
@@ -68,8 +70,12 @@ export interface SandboxRunOptions {
 
 /** A running sandbox. */
 export interface Sandbox {
-  /** `http://127.0.0.1:PORT`. */
+  /** `https://127.0.0.1:PORT`. */
   readonly url: string;
+  /** The bearer token every request must carry (`Authorization: Bearer <token>`); the kubeconfig's user has it. */
+  readonly token: string;
+  /** The server's self-signed certificate (PEM), the kubeconfig's certificate authority: trust it to verify the server. */
+  readonly certificate: string;
   /** The kubeconfig file written (context 'sandbox', namespace 'default'). */
   readonly kubeconfigPath: string;
   /** The same kubeconfig, as an object. */
@@ -122,6 +128,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   let faults = new FaultInjector(options.faults ?? {});
   const controllers = startControllers(store, { clock, kubelet: options.kubelet });
+  const token = newBearerToken();
+  const tls = selfSignedCertificate();
   let server: ApiServer;
   try {
     server = await ApiServer.listen({
@@ -129,6 +137,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       clock,
       currentResourceVersion: () => store.resourceVersion,
       faults: () => faults,
+      token,
+      tls,
       port: options.port ?? 0,
     });
   } catch (error) {
@@ -137,7 +147,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const temporaryDir = options.kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'sandbox-'));
   const kubeconfigPath = options.kubeconfigPath ?? join(temporaryDir!, 'kubeconfig');
-  const kubeconfig = sandboxKubeconfig(server.url);
+  const kubeconfig = sandboxKubeconfig(server.url, tls.certificate, token);
   let kubeconfigText: string;
   try {
     kubeconfigText = writeSandboxKubeconfig(kubeconfigPath, kubeconfig);
@@ -166,6 +176,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   return {
     url: server.url,
+    token,
+    certificate: tls.certificate,
     kubeconfigPath,
     kubeconfig,
     api: store,

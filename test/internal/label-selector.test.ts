@@ -23,7 +23,51 @@ describe('parseLabelSelector', () => {
 
   test('a term it cannot read is named in the error', () => {
     expect(() => parseLabelSelector('app=zk,zone in a')).toThrow(LabelSelectorError);
-    expect(() => parseLabelSelector('app=zk,zone in a')).toThrow('invalid label selector "app=zk,zone in a": cannot read "zone in a"');
+    expect(() => parseLabelSelector('app=zk,zone in a')).toThrow('invalid label selector "app=zk,zone in a": unable to parse requirement: found \'a\' expected: \'(\'');
+  });
+});
+
+describe('parseLabelSelector reads as labels.Parse (apimachinery selector.go)', () => {
+  test('upstream\'s example "x in (foo,,baz),y,z notin ()": empty values are values, "()" is the empty value alone', () => {
+    expect(parseLabelSelector('x in (foo,,baz),y,z notin ()')).toEqual([
+      { key: 'x', operator: 'In', values: ['', 'baz', 'foo'] },
+      { key: 'y', operator: 'Exists', values: [] },
+      { key: 'z', operator: 'NotIn', values: [''] },
+    ]);
+    expect(matchesRequirements(parseLabelSelector('z notin ()'), { z: '' })).toBe(false);
+    expect(matchesRequirements(parseLabelSelector('z notin ()'), { z: 'a' })).toBe(true);
+  });
+
+  test('"in" and "notin" are values where a value is expected; "x=" is the empty value; spaces separate tokens', () => {
+    expect(parseLabelSelector('a in (in,notin), b=, c = d ,  !e')).toEqual([
+      { key: 'a', operator: 'In', values: ['in', 'notin'] },
+      { key: 'b', operator: 'In', values: [''] },
+      { key: 'c', operator: 'In', values: ['d'] },
+      { key: 'e', operator: 'DoesNotExist', values: [] },
+    ]);
+  });
+
+  test('Gt and Lt compare integer label values; a value that is not one matches neither', () => {
+    expect(parseLabelSelector('n>3,m<2')).toEqual([{ key: 'n', operator: 'Gt', values: ['3'] }, { key: 'm', operator: 'Lt', values: ['2'] }]);
+    // A negative bound passes the integer check but is no label value.
+    expect(() => parseLabelSelector('m<-2')).toThrow('unable to parse requirement: values[0][m]: Invalid value: "-2": a valid label must be');
+    expect(matchesRequirements(parseLabelSelector('n>3'), { n: '4' })).toBe(true);
+    expect(matchesRequirements(parseLabelSelector('n>3'), { n: '3' })).toBe(false);
+    expect(matchesRequirements(parseLabelSelector('n<3'), { n: 'x' })).toBe(false);
+    expect(matchesRequirements(parseLabelSelector('n>9223372036854775806'), { n: '9223372036854775807' })).toBe(true);
+  });
+
+  test.each([
+    ['a notin (', 'unable to parse requirement: found \'\', expected: \',\', \')\' or identifier'],
+    ['a in (b c)', 'unable to parse requirement: found \'c\', expected: \',\' or \')\''],
+    ['a b', 'unable to parse requirement: found \'b\', expected: in, notin, =, ==, !=, gt, lt'],
+    ['!a=b', 'found \'=\', expected: \',\' or \'end of string\''],
+    [',a', 'found \',\', expected: !, identifier, or \'end of string\''],
+    ['a=b=c', 'found \'=\', expected: \',\' or \'end of string\''],
+    ['example.com/a/b', 'unable to parse requirement: <nil>: Invalid value: "example.com/a/b": a qualified name must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\') with an optional DNS subdomain prefix and \'/\' (e.g. \'example.com/MyName\')'],
+    ['a in (-x,y_)', 'unable to parse requirement: [values[0][a]: Invalid value: "-x": a valid label must be an empty string or consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyValue\',  or \'my_value\',  or \'12345\', regex used for validation is \'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\'), values[1][a]: Invalid value: "y_": a valid label must be an empty string or consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyValue\',  or \'my_value\',  or \'12345\', regex used for validation is \'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\')]'],
+  ])('%s is refused with upstream\'s text', (selector, problem) => {
+    expect(() => parseLabelSelector(selector)).toThrow(expect.objectContaining({ problem, message: `invalid label selector "${selector}": ${problem}` }));
   });
 });
 

@@ -27,7 +27,7 @@ describe('startSandbox', () => {
 
   test('writes a kubeconfig for context sandbox in namespace default, and starts with the namespaces and nodes', async () => {
     sandbox = await startSandbox({ clock: 'virtual', nodes: 2 });
-    expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(sandbox.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(parse(readFileSync(sandbox.kubeconfigPath, 'utf8'))).toEqual(sandbox.kubeconfig);
     expect(sandbox.kubeconfig).toMatchObject({
       'apiVersion': 'v1',

@@ -1,21 +1,28 @@
-// The sandbox's HTTP listener on 127.0.0.1: reads each request, routes it to discovery, OpenAPI or a resource
-// handler, applies injected faults, and answers JSON (or a watch stream). It counts the requests being worked on so
-// the virtual clock can wait for HTTP clients to settle before moving time.
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The sandbox's HTTPS listener on 127.0.0.1: checks who is asking (access.ts), reads each request within upstream's
+// bounds (request-body.ts), routes it to discovery, OpenAPI or a resource handler, applies injected faults, and answers
+// JSON (or a watch stream). It counts the requests being worked on so the virtual clock can wait for HTTP clients to
+// settle before moving time.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, Server } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
 import { SandboxApi } from '../api';
 import type { SandboxClock } from '../clock';
+import { SandboxAccess } from './access';
 import { handleDelete } from './delete-handler';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
 import { handleEviction, isEviction } from './eviction-handler';
 import { injectedFault } from './fault-status';
 import { FaultInjector } from './faults';
+import { refuseDeepBody } from './json-depth';
 import { ListPages } from './list-pages';
+import { sizeLimited } from './object-size';
 import { openapiV2, openapiV3GroupVersion, openapiV3Root } from './openapi';
 import { handlePatch } from './patch-handler';
 import { handleGet } from './read-handler';
 import { ApiRequest, ApiResponse, isWatch } from './request';
-import { DocumentRoute, parseRoute, ResourceRoute } from './routes';
+import { MAX_REQUEST_BODY_BYTES, readRequestBody, REQUEST_TIMEOUT_MS } from './request-body';
+import { DocumentRoute, parseRoute, requestUrl, ResourceRoute } from './routes';
+import type { SelfSignedCertificate } from './self-signed-certificate';
 import { methodNotAllowed, notServed, statusOfError } from './status';
 import { openWatchStream, WatchStream } from './watch-stream';
 import { handleCreate, handleUpdate } from './write-handler';
@@ -30,6 +37,15 @@ export interface ApiServerOptions {
   readonly clock: SandboxClock;
   /** The fault policy in force; read per request so it can be replaced while the server runs. */
   readonly faults: () => FaultInjector;
+  /** The bearer token every request must carry (`Authorization: Bearer <token>`). */
+  readonly token: string;
+  /** The server's TLS certificate and key. */
+  readonly tls: SelfSignedCertificate;
+  /**
+   * Real milliseconds a request body may take to arrive before the request is answered 504.
+   * @default 60_000 (upstream's default request timeout)
+   */
+  readonly bodyTimeoutMs?: number;
   /**
    * TCP port on 127.0.0.1; 0 picks a free one.
    * @default 0
@@ -51,12 +67,20 @@ export class ApiServer {
   private busy = 0;
   private readonly watches = new Set<WatchStream>();
   private readonly pages = new ListPages(() => this.options.clock.now());
+  private readonly access: SandboxAccess;
+  // What HTTP clients write goes through etcd's object size limit.
+  private readonly sizeLimitedApi: SandboxApi;
+  // Connections whose first request has not arrived, by connectionKey: the release of their in-flight count.
+  private readonly handshakes = new Map<string, () => void>();
 
-  private constructor(private readonly options: ApiServerOptions) {}
+  private constructor(private readonly options: ApiServerOptions) {
+    this.access = new SandboxAccess(options.token, () => this.boundPort);
+    this.sizeLimitedApi = sizeLimited(options.api);
+  }
 
-  /** `http://127.0.0.1:PORT`. */
+  /** `https://127.0.0.1:PORT`. */
   public get url(): string {
-    return `http://127.0.0.1:${this.boundPort}`;
+    return `https://127.0.0.1:${this.boundPort}`;
   }
 
   /** The port listened on. */
@@ -92,8 +116,14 @@ export class ApiServer {
   }
 
   private async start(port: number): Promise<void> {
-    const server = createServer((request, response) => this.serve(request, response));
+    // Upstream's http.Server (apiserver secure_serving.go): MaxHeaderBytes 1 MiB, so a long label selector in the
+    // URL is read (Node's own 16 KiB limit would answer a bare 431), and ReadHeaderTimeout 32 s.
+    const { certificate, privateKey } = this.options.tls;
+    const server = createServer({ cert: certificate, key: privateKey, maxHeaderSize: MAX_HEADER_BYTES },
+      (request, response) => this.serve(request, response));
+    server.headersTimeout = HEADERS_TIMEOUT_MS;
     server.keepAliveTimeout = 60_000;
+    server.on('connection', (socket: Socket) => this.trackHandshake(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => {
@@ -105,20 +135,45 @@ export class ApiServer {
     this.boundPort = (server.address() as AddressInfo).port;
   }
 
+  // A new connection counts as in flight until its first request arrives (or it closes): the TLS handshake takes
+  // several event-loop turns, and the virtual clock must not take them for a client that has settled.
+  private trackHandshake(socket: Socket): void {
+    const key = connectionKey(socket);
+    const tracker = this.track();
+    const release = () => {
+      tracker.release();
+      if (this.handshakes.get(key) === release) {
+        this.handshakes.delete(key);
+      }
+    };
+    this.handshakes.set(key, release);
+    socket.once('close', release);
+  }
+
   private serve(request: IncomingMessage, response: ServerResponse): void {
+    this.handshakes.get(connectionKey(request.socket))?.();
     const tracker = this.track();
     response.on('close', () => tracker.release());
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      this.route(request, Buffer.concat(chunks), response, tracker)
-        .catch((error) => send(response, statusOfError(error).code, statusOfError(error)))
-        .finally(() => tracker.release());
-    });
+    const refusal = this.access.refusal(request.headers);
+    if (refusal) {
+      // Whatever body came with it is discarded unread.
+      request.resume();
+      send(response, refusal.code, statusOfError(refusal));
+      tracker.release();
+      return;
+    }
+    readRequestBody(request, { maxBytes: MAX_REQUEST_BODY_BYTES, timeoutMs: this.options.bodyTimeoutMs ?? REQUEST_TIMEOUT_MS })
+      .then((body) => this.route(request, body, response, tracker), (error) => {
+        // A body that has not ended (the timeout) leaves the connection mid-request: answer and close it.
+        const status = statusOfError(error);
+        send(response, status.code, status, status.code === 413 ? {} : { Connection: 'close' });
+      })
+      .catch((error) => send(response, statusOfError(error).code, statusOfError(error)))
+      .finally(() => tracker.release());
   }
 
   private async route(request: IncomingMessage, body: Buffer, response: ServerResponse, tracker: InFlightTracker): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://sandbox');
+    const url = requestUrl(request.url ?? '/');
     const route = parseRoute(url.pathname);
     if (route.kind === 'unknown') {
       throw notServed();
@@ -178,6 +233,7 @@ export class ApiServer {
       tracker.release();
       return;
     }
+    refuseDeepBody(apiRequest);
     const result = this.handle(apiRequest);
     send(response, result.status, result.body);
   }
@@ -204,7 +260,8 @@ export class ApiServer {
   }
 
   private handle(request: ApiRequest): ApiResponse {
-    const { api, clock } = this.options;
+    const { clock } = this.options;
+    const api = this.sizeLimitedApi;
     switch (request.method) {
       case 'GET':
         return handleGet({ api, now: () => clock.now(), pages: this.pages }, request);
@@ -245,6 +302,16 @@ export class ApiServer {
     }
   }
 }
+
+// The client end of a connection: the same for the TCP socket and the TLS socket over it.
+function connectionKey(socket: Socket): string {
+  return `${socket.remoteAddress}:${socket.remotePort}`;
+}
+
+// Upstream's MaxHeaderBytes (1 << 20), the request line included.
+const MAX_HEADER_BYTES = 1024 * 1024;
+// Upstream's ReadHeaderTimeout: "just shy of requestTimeoutUpperBound".
+const HEADERS_TIMEOUT_MS = 32_000;
 
 function jsonDocument(document: unknown): { contentType: string; body: Buffer } {
   return { contentType: 'application/json', body: Buffer.from(JSON.stringify(document)) };

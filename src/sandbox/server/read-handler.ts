@@ -3,7 +3,7 @@ import { apiVersionOf, SandboxApi } from '../api';
 import { notFound } from '../store';
 import { toTable } from '../tables';
 import { ListPages } from './list-pages';
-import { ApiRequest, ApiResponse, includeObjectOf, listOptionsOf, wantsTable } from './request';
+import { ApiRequest, ApiResponse, includeObjectOf, listOptionsOf, resourceVersionOf, wantsTable } from './request';
 import { scaleOf } from './scale';
 import { notServed } from './status';
 
@@ -31,7 +31,7 @@ export function handleGet(context: ReadContext, request: ApiRequest): ApiRespons
       selected: options.labelSelector !== undefined || options.fieldSelector !== undefined,
       limit: request.query.get('limit'),
       continueToken: request.query.get('continue') || null,
-      resourceVersion: request.query.get('resourceVersion') || null,
+      resourceVersion: resourceVersionOf(request.query) ?? null,
       // The stored objects themselves: the response only reads and serializes them (copying 1,000 pods would cost
       // more than the whole rest of a `kubectl get pods`).
       current: () => api.listView(route.type, options),
@@ -46,6 +46,8 @@ export function handleGet(context: ReadContext, request: ApiRequest): ApiRespons
     }
     return { status: 200, body: { apiVersion: apiVersionOf(route.type), kind: `${route.type.kind}List`, metadata, items: page.items } };
   }
+  // The sandbox serves every read from its latest state, but refuses a resourceVersion upstream cannot parse.
+  resourceVersionOf(request.query);
   const obj = api.get(route.type, route.namespace, route.name);
   if (!obj) {
     throw notFound(route.type, route.name);

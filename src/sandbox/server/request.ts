@@ -150,3 +150,21 @@ export function ensureNameMatches(request: ApiRequest, obj: KubeObject): void {
   }
   obj.metadata.name = name;
 }
+
+/**
+ * The `resourceVersion` parameter, or undefined when absent or empty. Upstream parses it as an unsigned 64-bit
+ * integer (storage.APIObjectVersioner.ParseResourceVersion) and refuses anything else.
+ *
+ * @throws ApiError 400 BadRequest with upstream's text for a value that is not one
+ */
+export function resourceVersionOf(query: URLSearchParams): string | undefined {
+  const value = query.get('resourceVersion');
+  if (!value) {
+    return undefined;
+  }
+  const problem = !/^[0-9]+$/.test(value) ? 'invalid syntax' : BigInt(value) >= 2n ** 64n ? 'value out of range' : undefined;
+  if (problem) {
+    throw badRequest(`invalid resource version: resourceVersion: Invalid value: ${JSON.stringify(value)}: strconv.ParseUint: parsing ${JSON.stringify(value)}: ${problem}`);
+  }
+  return value;
+}

@@ -2,6 +2,7 @@
 // or subresource). Pure parsing of the URL path, following the apiserver's layout
 // (/api/v1/..., /apis/<group>/<version>/..., namespaced under namespaces/<ns>/, legacy watch/ prefix).
 import { RESOURCES, ResourceType } from '../api';
+import { badRequest } from './status';
 
 /** A request for a discovery or OpenAPI document. */
 export interface DocumentRoute {
@@ -60,9 +61,27 @@ export function findResourceType(group: string, version: string, resource: strin
   return TYPES.find((type) => type.group === group && type.version === version && type.resource === resource);
 }
 
-/** Parses an URL path (without the query string) into a route. */
+/**
+ * The URL of a request target as the client sent it: an origin-form path (`/api/v1/...`, `//x` included, which the
+ * URL parser alone would take for a host) or an absolute URL.
+ *
+ * @throws ApiError 400 BadRequest for a target that is neither
+ */
+export function requestUrl(target: string): URL {
+  try {
+    return target.startsWith('/') ? new URL(`http://sandbox${target}`) : new URL(target);
+  } catch {
+    throw badRequest(`parse ${JSON.stringify(target)}: invalid URI for request`);
+  }
+}
+
+/**
+ * Parses an URL path (without the query string) into a route.
+ *
+ * @throws ApiError 400 BadRequest for a malformed percent-escape (Go's net/http refuses the request line)
+ */
 export function parseRoute(pathname: string): Route {
-  const segments = pathname.split('/').filter((segment) => segment !== '').map(decodeURIComponent);
+  const segments = pathname.split('/').filter((segment) => segment !== '').map(decodePathSegment);
   const [root, ...rest] = segments;
   switch (root) {
     case 'version':
@@ -92,6 +111,20 @@ export function parseRoute(pathname: string): Route {
 }
 
 const UNKNOWN: UnknownRoute = { kind: 'unknown' };
+
+// Percent-decoding as Go's url.PathUnescape: a malformed escape is refused with its error text; escapes of bytes
+// that are not UTF-8 decode (to U+FFFD here), so such a name is simply not found.
+function decodePathSegment(segment: string): string {
+  const malformed = /%(?![0-9A-Fa-f]{2}).{0,2}/s.exec(segment);
+  if (malformed) {
+    throw badRequest(`invalid URL escape ${JSON.stringify(malformed[0])}`);
+  }
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return Buffer.from(segment.replace(/%([0-9A-Fa-f]{2})/g, (_escape, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
+  }
+}
 
 function openapiRoute(rest: string[]): Route {
   if (rest.length === 1 && rest[0] === 'v2') {

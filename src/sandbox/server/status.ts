@@ -13,7 +13,8 @@ export function failureStatus(code: number, reason: string, message: string, det
     metadata: {},
     status: 'Failure',
     message,
-    reason,
+    // Go's omitempty: a Status without a reason (an error upstream does not map) has no reason field.
+    ...(reason ? { reason } : {}),
     ...(details ? { details } : {}),
     code,
   };

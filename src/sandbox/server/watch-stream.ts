@@ -5,7 +5,7 @@ import type { ServerResponse } from 'node:http';
 import { ApiError, ApiEvent, apiVersionOf, KubeObject, SandboxApi } from '../api';
 import type { SandboxClock, TimerHandle } from '../clock';
 import { toTable } from '../tables';
-import { ApiRequest, includeObjectOf, listOptionsOf, wantsTable } from './request';
+import { ApiRequest, includeObjectOf, listOptionsOf, resourceVersionOf, wantsTable } from './request';
 import { statusOfError } from './status';
 
 /** How often a watch that allows bookmarks gets one (upstream's watch cache sends one about every minute). */
@@ -81,7 +81,7 @@ export function openWatchStream(context: WatchContext, request: ApiRequest, resp
   response.setHeader('Connection', 'close');
   response.on('close', close);
   try {
-    const watchOptions = { ...listOptionsOf(request), resourceVersion: query.get('resourceVersion') || undefined };
+    const watchOptions = { ...listOptionsOf(request), resourceVersion: resourceVersionOf(query) };
     stop = context.api.watch(route.type, watchOptions, (event: ApiEvent) => send({ type: event.type, object: render(event.object) }));
   } catch (error) {
     if (!(error instanceof ApiError) || error.code !== 410) {

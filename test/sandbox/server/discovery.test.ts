@@ -1,5 +1,5 @@
-import { request } from 'node:http';
-import { http, kubectl } from './sandbox-clients';
+import { request } from 'node:https';
+import { clientOptions, http, kubectl } from './sandbox-clients';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { apiResourceList } from '../../../src/sandbox/server/discovery';
 import { parseRoute } from '../../../src/sandbox/server/routes';
@@ -116,7 +116,7 @@ describe('discovery over HTTP', () => {
 
   test('OpenAPI v2 is a schema without definitions, in the protobuf kubectl asks for', async () => {
     const proto = await new Promise<{ type: string; bytes: number[] }>((resolve, reject) => {
-      request(`${sandbox.url}/openapi/v2`, { headers: { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } }, (res) => {
+      request(`${sandbox.url}/openapi/v2`, clientOptions(sandbox, { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' }), (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => resolve({ type: res.headers['content-type']!, bytes: [...Buffer.concat(chunks)] }));

@@ -1,8 +1,10 @@
-// Clients of a running sandbox for the server tests: the real kubectl (through execFile, never a shell), a raw
-// HTTP request helper, and a line reader for watch streams.
+// Clients of a running sandbox for the server tests: the real kubectl (through execFile, never a shell), an HTTPS
+// request helper, a raw one that writes whatever bytes it is given, and a line reader for watch streams.
 import { execFile } from 'node:child_process';
-import { request as httpRequest, IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { request as httpsRequest, RequestOptions } from 'node:https';
 import { dirname, join } from 'node:path';
+import { connect } from 'node:tls';
 import type { Sandbox } from '../../../src/sandbox/start-sandbox';
 
 /** What a kubectl run printed and its exit code. */
@@ -33,6 +35,16 @@ export function kubectl(sandbox: Sandbox, args: readonly string[], stdin?: strin
   });
 }
 
+/** The Authorization header the sandbox requires (the bearer token of its kubeconfig). */
+export function authorization(sandbox: Sandbox): Record<string, string> {
+  return { Authorization: `Bearer ${sandbox.token}` };
+}
+
+/** HTTPS request options that trust the sandbox's certificate and carry its token, plus `headers`. */
+export function clientOptions(sandbox: Sandbox, headers: Record<string, string> = {}): RequestOptions {
+  return { ca: sandbox.certificate, headers: { ...authorization(sandbox), ...headers } };
+}
+
 /** A response read in full. */
 export interface HttpResult {
   readonly status: number;
@@ -44,9 +56,15 @@ export interface HttpResult {
 export function http(sandbox: Sandbox, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    const req = httpRequest(sandbox.url + path, {
+    const req = httpsRequest(sandbox.url + path, {
       method,
-      headers: { 'Content-Type': 'application/json', ...(text === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(text)) }), ...headers },
+      ca: sandbox.certificate,
+      headers: {
+        'Content-Type': 'application/json',
+        ...authorization(sandbox),
+        ...(text === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(text)) }),
+        ...headers,
+      },
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -57,6 +75,50 @@ export function http(sandbox: Sandbox, method: string, path: string, body?: unkn
     });
     req.on('error', reject);
     req.end(text);
+  });
+}
+
+/** What a raw exchange returned: the status code and the body, as text. */
+export interface RawResult {
+  readonly status: number;
+  readonly body: string;
+}
+
+/**
+ * Writes `bytes` (a whole request, malformed or not) on a fresh TLS connection to the sandbox and reads one response:
+ * its Content-Length of body, or up to the close. A streamed (chunked) response, a watch, is cut after its headers.
+ * For requests Node's own client refuses to send.
+ */
+export function rawExchange(sandbox: Sandbox, bytes: string | Buffer): Promise<RawResult> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port: Number(new URL(sandbox.url).port), ca: sandbox.certificate }, () => socket.write(bytes));
+    let received = Buffer.alloc(0);
+    let done = false;
+    const finish = () => {
+      if (done) {
+        return;
+      }
+      done = true;
+      socket.destroy();
+      const text = received.toString('utf8');
+      const headerEnd = text.indexOf('\r\n\r\n');
+      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0);
+      resolve({ status, body: headerEnd < 0 ? '' : text.slice(headerEnd + 4) });
+    };
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const headerEnd = received.indexOf('\r\n\r\n');
+      if (headerEnd < 0) {
+        return;
+      }
+      const headers = received.subarray(0, headerEnd).toString('latin1');
+      const length = /\r\ncontent-length: *(\d+)/i.exec(headers);
+      if (/\r\ntransfer-encoding: *chunked/i.test(headers) || (length && received.length - headerEnd - 4 >= Number(length[1]))) {
+        finish();
+      }
+    });
+    socket.on('error', (error) => (done ? undefined : reject(error)));
+    socket.on('close', finish);
   });
 }
 
@@ -84,7 +146,7 @@ export function openWatch(sandbox: Sandbox, path: string, headers: Record<string
     let ended = false;
     let buffered = '';
     const notify = () => waiters.splice(0).forEach((waiter) => waiter());
-    const req = httpRequest(sandbox.url + path, { headers }, (res) => {
+    const req = httpsRequest(sandbox.url + path, clientOptions(sandbox, headers), (res) => {
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         buffered += chunk;
