@@ -8,11 +8,12 @@ import { detectForcedRollbackTrap, ForcedRollbackTrap } from './forced-rollback-
 import { KubePod, KubeStatefulSet } from './kube-types';
 import { resolvePartitionPlan } from './plan-source';
 import { decodePromotionState, TERMINAL_PHASES } from './promotion-state';
-import { readRolloutSnapshot, resourceName } from './rollout-snapshot';
+import { readRolloutSnapshot, resourceName, RolloutSnapshot } from './rollout-snapshot';
 import { RuntimeError } from './runtime-error';
 import { isGenerationObserved, isOrderedReady, statefulSetReplicas } from './statefulset-facts';
 import { decideUndo, HeldPods, podsHeldFromRevision, UndoDecision, UndoMode } from './undo';
 import { watchUntilChange } from './watch-until-change';
+import { EVENT_COMPONENT, EventNote, WorkloadEventRecorder } from './workload-events';
 import { describeRef, WorkloadRef } from './workload-ref';
 import { labelSelectorToString } from '../internal/label-selector';
 import { RolloutKeys } from '../keys';
@@ -48,6 +49,8 @@ export interface UndoWorkloadOptions {
   readonly observeTimeoutMs?: number;
   /** Receives progress. @default none */
   readonly onEvent?: (event: UndoEvent) => void;
+  /** Who undoes, as the Events on the workload report it (`reportingInstance`). @default 'kubectl-stage' */
+  readonly instance?: string;
   /** Stops the wait. @default never */
   readonly signal?: AbortSignal;
 }
@@ -73,9 +76,27 @@ export interface UndoOutcome {
  * restored template; ClusterError when the API server fails
  */
 export async function undoWorkload(options: UndoWorkloadOptions): Promise<UndoOutcome> {
-  const { cluster, ref } = options;
-  const emit = options.onEvent ?? (() => undefined);
+  const { cluster, clock, ref } = options;
   const snapshot = await readRolloutSnapshot(cluster, ref);
+  // The restore and the pods it deleted are Events on the workload, as a promotion's rollback is.
+  const events = new WorkloadEventRecorder({ cluster, clock, ref, workload: () => snapshot.workload, instance: options.instance ?? EVENT_COMPONENT });
+  const emit = (event: UndoEvent) => {
+    const note = undoEventNote(event);
+    if (note) {
+      events.note(note);
+    }
+    options.onEvent?.(event);
+  };
+  try {
+    return await restore(options, snapshot, emit);
+  } finally {
+    await events.flush();
+  }
+}
+
+// kubectl's rollback and the escape from the trap, on the snapshot read.
+async function restore(options: UndoWorkloadOptions, snapshot: RolloutSnapshot, emit: (event: UndoEvent) => void): Promise<UndoOutcome> {
+  const { cluster, ref } = options;
   const decision = decideUndo(ref.kind, snapshot.workload, snapshot.revisions, options.toRevision ?? 0, options.mode);
   if (options.mode === 'through-plan') {
     // The promotion that follows needs a plan that fits: refuse now rather than leave the rollback staged.
@@ -168,6 +189,28 @@ async function observedStatefulSet(options: UndoWorkloadOptions): Promise<KubeSt
     if (end === 'ended') {
       await clock.sleep(Math.min(REWATCH_DELAY_MS, Math.max(0, deadline - clock.now())), options.signal);
     }
+  }
+}
+
+/**
+ * The Event an undo step becomes (pure): a restore, pods held off the revision, the trap, a deleted pod. A skipped
+ * restore changed nothing: undefined.
+ */
+export function undoEventNote(event: UndoEvent): EventNote | undefined {
+  switch (event.type) {
+    case 'decided':
+      return event.decision.action === 'skip' ? undefined : {
+        type: 'Normal',
+        reason: 'UndoRestored',
+        action: 'RollBack',
+        message: `restored revision ${event.decision.revision.revision}: ${event.decision.message}`,
+      };
+    case 'held':
+      return { type: 'Warning', reason: 'UndoHeld', action: 'RollBack', message: event.held.message };
+    case 'trap':
+      return { type: 'Warning', reason: 'ForcedRollbackTrap', action: 'RollBack', message: event.trap.message };
+    case 'pod-deleted':
+      return { type: 'Normal', reason: 'StuckPodDeleted', action: 'RollBack', message: `deleted pod ${event.pod}, stuck on the abandoned revision` };
   }
 }
 

@@ -22,7 +22,7 @@ export interface EventNote {
   readonly type: 'Normal' | 'Warning';
   /** A CamelCase word, e.g. `PromotionStep`. */
   readonly reason: string;
-  /** What kubectl-stage was doing: `Promote` or `RollBack`. */
+  /** What kubectl-stage was doing: `Promote`, or `RollBack` (an automatic rollback, `undo`). */
   readonly action: 'Promote' | 'RollBack';
   readonly message: string;
 }
@@ -139,9 +139,13 @@ export class WorkloadEventRecorder {
   /** Records the Event `event` becomes, if any; never throws, and a failed write is dropped. */
   public record(event: PromotionEvent): void {
     const note = eventNoteFor(event, this.options.ref);
-    if (!note) {
-      return;
+    if (note) {
+      this.note(note);
     }
+  }
+
+  /** Records an Event that says `note`; never throws, and a failed write is dropped. */
+  public note(note: EventNote): void {
     const { cluster, clock, ref, instance } = this.options;
     const now = clock.now();
     // Several events in one millisecond still get distinct, increasing names.

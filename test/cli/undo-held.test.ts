@@ -1,6 +1,7 @@
 // `undo` on a StatefulSet whose partition is pinned: kubectl says "rolled back" and no pod moves. kubectl-stage says
 // which pods stay where and what moves them, and `undo --through-plan` then walks them down the plan.
 import { allOn, CliSandbox, startCliSandbox } from './cli-sandbox';
+import { RESOURCES } from '../../src/sandbox/api';
 
 jest.setTimeout(60_000);
 
@@ -26,6 +27,10 @@ test('undo of a staged StatefulSet names the pods it leaves and the command that
   ]);
   await cli.sandbox.advance(30_000);
   expect(cli.pods('kafka').map((pod) => pod.metadata.uid)).toEqual(before);
+  // The restore, and what it left, are Events on the StatefulSet too.
+  const events = cli.sandbox.api.list(RESOURCES.events, { namespace: 'default', fieldSelector: 'involvedObject.name=kafka' }).items
+    .filter((event) => event.reportingComponent === 'kubectl-stage');
+  expect(events.map((event) => [event.type, event.reason])).toEqual([['Normal', 'UndoRestored'], ['Warning', 'UndoHeld']]);
 
   // What it advises works.
   const promote = await cli.stage(['promote', 'sts/kafka', '--plan', 'canary']);
