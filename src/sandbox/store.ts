@@ -6,6 +6,7 @@ import {
 import type { SandboxClock } from './clock';
 import { applyDefaults, initialStatus } from './defaulting';
 import { assignGenerations } from './generations';
+import { canonicalizeQuantities, canonicalizeStatusQuantities } from './quantities';
 import { compileFilter, ObjectFilter } from './selectors';
 import { rfc3339 } from './timestamps';
 import { deepEqual, validateObject } from './validation';
@@ -91,6 +92,7 @@ export class SandboxStore implements SandboxApi {
     } else {
       delete metadata.namespace;
     }
+    canonicalizeQuantities(obj);
     applyDefaults(obj);
     const status = initialStatus(obj);
     if (status !== undefined) {
@@ -166,6 +168,7 @@ export class SandboxStore implements SandboxApi {
       obj.status = copy(old.status);
       dropUndefined(obj);
     }
+    canonicalizeQuantities(obj);
     applyDefaults(obj);
     if (type.kind === 'Service' && obj.spec && !obj.spec.clusterIP) {
       // As upstream's patchAllocatedValues: an update that omits the allocated address keeps it.
@@ -192,6 +195,7 @@ export class SandboxStore implements SandboxApi {
     // commit sets its resourceVersion) and the status are new.
     const obj: KubeObject = { ...old, metadata: { ...old.metadata }, status: copy(input.status) };
     dropUndefined(obj);
+    canonicalizeStatusQuantities(obj);
     if (deepEqual(old, obj)) {
       return copy(old);
     }

@@ -155,21 +155,21 @@ describe('seed 000: ZooKeeper and Kafka StatefulSets', () => {
     const status = await replay.runBlocking('kubectl rollout status sts kafka');
     expect(status.stdout).toContain('Waiting for partitioned roll out to finish: 0 out of 1 new pods have been updated...\n');
     expect(lastLine(status.stdout)).toBe('partitioned roll out complete: 1 new pods have been updated...');
-    expect(pods('kafka').map(cpuOf)).toEqual(['250m', '250m', '0.3']);
+    expect(pods('kafka').map(cpuOf)).toEqual(['250m', '250m', '300m']);
     expect(revisionOf(pod('kafka-2'))).toBe(kafka().status.updateRevision);
   });
 
   test('partition 1 updates one more broker, partition 0 completes the update', async () => {
     await replay.session.run('kubectl patch sts kafka -p \'{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":1}}}}\'');
     await replay.sandbox.runUntil(() => rolledOut(kafka(), 2));
-    expect(pods('kafka').map(cpuOf)).toEqual(['250m', '0.3', '0.3']);
+    expect(pods('kafka').map(cpuOf)).toEqual(['250m', '300m', '300m']);
 
     await replay.session.run('kubectl patch sts kafka -p \'{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":0}}}}\'');
     // With a rollingUpdate stanza kubectl reports a partitioned roll out, even at partition 0.
     const status = await replay.runBlocking('kubectl rollout status sts kafka');
     const revision = kafka().status.updateRevision;
     expect(lastLine(status.stdout)).toBe('partitioned roll out complete: 3 new pods have been updated...');
-    expect(pods('kafka').map(cpuOf)).toEqual(['0.3', '0.3', '0.3']);
+    expect(pods('kafka').map(cpuOf)).toEqual(['300m', '300m', '300m']);
     expect(kafka().status.currentRevision).toBe(revision);
   });
 
