@@ -31,7 +31,7 @@ test.each(COMMANDS)('%s --help has examples and lists the connection flags', asy
   const { out, io } = capture();
   expect(await run([command, '--help'], io, untouched)).toBe(0);
   expect(out.stdout).toMatch(new RegExp(`^Usage: kubectl-stage ${command} `));
-  expect(out.stdout).toContain(`\nExamples:\n  # `);
+  expect(out.stdout).toContain('\nExamples:\n  # ');
   expect(out.stdout).toContain(`\n  kubectl-stage ${command} `);
   for (const flag of ['--kubeconfig <path>', '--context <name>', '-n, --namespace <namespace>', '--request-timeout <duration>']) {
     expect(out.stdout).toContain(flag);
