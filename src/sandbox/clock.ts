@@ -2,6 +2,9 @@
  * The clocks the sandbox runs on: real time for people, virtual time for tests.
  */
 
+// The longest delay Node's setTimeout honours (a signed 32-bit count of milliseconds).
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** A handle to a pending timer, returned by `setTimer`. */
 export interface TimerHandle {
   /** Unique id of the timer within its clock. */
@@ -31,10 +34,21 @@ export class RealClock implements SandboxClock {
   /** @inheritdoc */
   public setTimer(delayMs: number, fn: () => void): TimerHandle {
     const id = this.nextId++;
-    this.timers.set(id, setTimeout(() => {
-      this.timers.delete(id);
-      fn();
-    }, Math.max(0, delayMs)));
+    const due = Date.now() + Math.max(0, delayMs);
+    // Node fires a timer longer than MAX_TIMER_MS at once (a watch's timeoutSeconds of a month would end it at
+    // once), so a longer delay is waited in steps.
+    const arm = () => {
+      const remaining = due - Date.now();
+      this.timers.set(id, setTimeout(() => {
+        if (remaining > MAX_TIMER_MS) {
+          arm();
+          return;
+        }
+        this.timers.delete(id);
+        fn();
+      }, Math.min(remaining, MAX_TIMER_MS)));
+    };
+    arm();
     return { id };
   }
 
