@@ -1,0 +1,47 @@
+// `status --watch` beside a running promotion: it follows the promotion to its end and exits as promote does.
+import { CliSandbox, startCliSandbox } from './cli-sandbox';
+import { RolloutKeys } from '../../src/keys';
+import { connectCluster } from '../../src/runtime/kube-cluster';
+import { promoteStatefulSet } from '../../src/runtime/promotion-engine';
+import { decodePromotionState } from '../../src/runtime/promotion-state';
+import { RESOURCES } from '../../src/sandbox/api';
+import { VirtualClock } from '../../src/sandbox/clock';
+import { PodFailureMode } from '../../src/sandbox/controllers';
+import { runtimeClockOf } from '../runtime/in-process-cluster';
+
+jest.setTimeout(60_000);
+
+let cli: CliSandbox;
+afterEach(() => cli?.sandbox.stop());
+
+async function promoteBeside(image: string, options: { autoRollback?: boolean; timeoutMs?: number } = {}) {
+  cli = await startCliSandbox({ failureRules: [{ mode: PodFailureMode.IMAGE_PULL, image: 'kafka:bad' }] });
+  await cli.createStatefulSet('kafka', 3, 'kafka:1');
+  expect((await cli.stage(['stage', 'sts/kafka'])).code).toBe(0);
+  cli.setImage('statefulSets', 'kafka', image);
+  const { cluster } = await connectCluster({ kubeconfig: cli.sandbox.kubeconfigPath, env: {} });
+  const clock = runtimeClockOf(cli.sandbox.clock as VirtualClock);
+  const workload = { kind: 'StatefulSet' as const, namespace: 'default', name: 'kafka' };
+  const promotion = promoteStatefulSet({ cluster, clock, workload, plan: 'canary', soakMs: 60_000, holder: 'job/1/s/n', ...options });
+  // The promoter has started: its state records step 1.
+  const state = () => decodePromotionState(cli.sandbox.api.get(RESOURCES.statefulSets, 'default', 'kafka')?.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], 'kafka');
+  await cli.until(() => state()?.step === 1);
+  const status = await cli.stage(['status', 'sts/kafka', '--watch']);
+  return { status, outcome: await promotion };
+}
+
+test('a successful promotion is followed through its soaking steps to complete: exit 0, no promote advised', async () => {
+  const { status, outcome } = await promoteBeside('kafka:2');
+  expect(outcome.phase).toBe('complete');
+  expect(status.code).toBe(0);
+  const lines = status.stdout.trim().split('\n');
+  expect(lines.some((line) => /step 1 of 2 complete: .*promotion in progress by job\/1\/s\/n: step 1 soaking since/.test(line))).toBe(true);
+  expect(lines[lines.length - 1]).toMatch(/^statefulset\/kafka: rollout complete: 3 of 3 pods on revision kafka-\w+, Ready and Available$/);
+  expect(status.stdout).not.toContain('promote to');
+});
+
+test('a promotion rolled back is followed to its end: exit 2, as promote exits', async () => {
+  const { status, outcome } = await promoteBeside('kafka:bad', { autoRollback: true, timeoutMs: 120_000 });
+  expect(outcome.phase).toBe('rolled-back');
+  expect(status.code).toBe(2);
+});
