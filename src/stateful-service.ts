@@ -2,8 +2,10 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DisruptionBudget } from './disruption-budget';
 import { HeadlessService } from './headless-service';
+import { DNS_SUBDOMAIN_MAX_LENGTH } from './internal/kube-validation';
 import { requireAnnotations, requireLabels, requireNames, requireSelector } from './prop-validation';
 import { StatefulSetRollout } from './statefulset-rollout';
+import { ValidationError } from './validation-error';
 import { namespaceOf, requireReplicas, statefulServiceNames } from './workload-defaults';
 
 /** Props of {@link StatefulService}. */
@@ -102,6 +104,12 @@ export class StatefulService extends Construct {
       ports: props.peerPorts,
       clusterDomain: props.clusterDomain,
     });
+    // Peers reach each other by these names: one longer than DNS allows would never resolve.
+    const longestHost = this.podHost(this.replicas - 1);
+    if (longestHost.length > DNS_SUBDOMAIN_MAX_LENGTH) {
+      throw new ValidationError(this, 'name', this.name, `the pods' DNS name "${longestHost}" would be ${longestHost.length} characters, `
+        + `above DNS's ${DNS_SUBDOMAIN_MAX_LENGTH}: shorten the name, the namespace or the cluster domain`);
+    }
     this.disruptionBudget = new DisruptionBudget(this, 'Budget', {
       name: budget.name,
       selector: props.selector,

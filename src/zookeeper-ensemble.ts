@@ -181,12 +181,15 @@ export class ZooKeeperEnsemble extends Construct {
         `the JVM needs memory beyond its heap: keep the heap below the memory limit of ${limit}Mi (50-75% of it)`);
     }
     const heap = `${heapMebibytes}m`;
+    const tickMillis = positiveMillis(this, 'tickTime', props.tickTime ?? Duration.seconds(2));
+    // ZooKeeper multiplies the limits by the tick in a Java int.
+    const maxTicks = Math.floor(2147483647 / tickMillis);
     const env: Record<string, string> = {
       ZOO_SERVERS: this.servers.join(' '),
       ZOO_4LW_COMMANDS_WHITELIST: 'ruok, srvr, mntr',
-      ZOO_TICK_TIME: `${positiveMillis(this, 'tickTime', props.tickTime ?? Duration.seconds(2))}`,
-      ZOO_INIT_LIMIT: `${requireWholeNumber(this, 'initLimit', props.initLimit ?? 10, 1)}`,
-      ZOO_SYNC_LIMIT: `${requireWholeNumber(this, 'syncLimit', props.syncLimit ?? 5, 1)}`,
+      ZOO_TICK_TIME: `${tickMillis}`,
+      ZOO_INIT_LIMIT: `${requireWholeNumber(this, 'initLimit', props.initLimit ?? 10, 1, maxTicks)}`,
+      ZOO_SYNC_LIMIT: `${requireWholeNumber(this, 'syncLimit', props.syncLimit ?? 5, 1, maxTicks)}`,
       ZOO_AUTOPURGE_PURGEINTERVAL: `${requireWholeNumber(this, 'autopurgeIntervalHours', props.autopurgeIntervalHours ?? 12, 0)}`,
       ZOO_AUTOPURGE_SNAPRETAINCOUNT: `${requireWholeNumber(this, 'autopurgeSnapRetainCount', props.autopurgeSnapRetainCount ?? 3, 3)}`,
       ZOO_STANDALONE_ENABLED: `${this.replicas === 1}`,

@@ -167,7 +167,7 @@ describe('settings that were written as given and broke at run time', () => {
 
   test('syncLimit NaN is shown as NaN, not null', () => {
     expect(rejection((chart) => new ZooKeeperEnsemble(chart, 'zk', { syncLimit: NaN })).message)
-      .toBe('test/zk: syncLimit: NaN is not valid; use a whole number of 1 or more');
+      .toBe('test/zk: syncLimit: NaN is not valid; use a whole number from 1 to 1073741');
   });
 
   test('a chroot must be an absolute ZooKeeper path, and only in ZooKeeper mode', () => {
@@ -345,4 +345,16 @@ describe('the same defect classes beyond the issue\'s examples', () => {
   ])('a NodeAgent probe the API server rejects names %s', (property, props) => {
     expect(rejection((chart) => new NodeAgent(chart, 'a', { name: 'a', image: IMAGE, ...props })).property).toBe(property);
   });
+
+  test('a pod DNS name above 253 characters, which would never resolve, is named', () => {
+    const clusterDomain = `${'a'.repeat(50)}.${'b'.repeat(49)}`;
+    expect(rejection((chart) => new KafkaCluster(chart, 'k', { name: 'k'.repeat(50), clusterDomain }), 'n'.repeat(63)).message)
+      .toMatch(/^test\/k\/Brokers: name: "k{50}" is not valid; the pods' DNS name "k{50}-2\.k{50}-hs\.n{63}\.svc\.a{50}\.b{49}" would be 275 characters, above DNS's 253/);
+  });
+
+  test('initLimit and syncLimit times the tick must fit ZooKeeper\'s int milliseconds', () => {
+    expect(rejection((chart) => new ZooKeeperEnsemble(chart, 'zk', { tickTime: Duration.minutes(10), initLimit: 4000 })).message)
+      .toBe('test/zk: initLimit: 4000 is not valid; use a whole number from 1 to 3579');
+  });
 });
+
