@@ -12,9 +12,11 @@ export interface RuntimeClock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-// The longest delay a Node timer holds: a longer one overflows and fires after 1 ms, which turned a 600h wait into a
-// busy loop. Longer sleeps are taken in chunks of at most this.
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * The longest delay a Node timer holds (about 24.8 days): a longer one overflows and fires after 1 ms, which turned a
+ * 600h wait into a busy loop. SystemClock sleeps longer in chunks of at most this.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The wall clock: `Date.now()` and `setTimeout`, in chunks a Node timer can hold. */
 export class SystemClock implements RuntimeClock {

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as k8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
+import { MAX_TIMER_MS } from './clock';
 import {
   Cluster, ClusterDeleteOptions, ClusterError, ClusterKind, ClusterList, ClusterWatchEvent, ClusterWatchOptions, ListSelector, PatchType,
 } from './cluster';
@@ -314,7 +315,7 @@ class KubeCluster implements Cluster {
         timer = setTimeout(() => {
           failure = this.failure(undefined, true);
           endUnstarted();
-        }, this.requestTimeoutMs);
+        }, this.timerMs());
       }
       signal.addEventListener('abort', onAbort, { once: true });
       const query = {
@@ -354,7 +355,7 @@ class KubeCluster implements Cluster {
     const method = `${verb}${scope}${kind}${suffix}`;
     const api = this.apis[route.api];
     const deadline = new AbortController();
-    const timer = this.requestTimeoutMs > 0 ? setTimeout(() => deadline.abort(), this.requestTimeoutMs) : undefined;
+    const timer = this.requestTimeoutMs > 0 ? setTimeout(() => deadline.abort(), this.timerMs()) : undefined;
     const withSignal: Middleware = {
       pre: (context) => {
         context.setSignal(deadline.signal);
@@ -372,6 +373,11 @@ class KubeCluster implements Cluster {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  // The request timeout as a timer can hold it: one of 25 days or more (--request-timeout 600h) would fire at once.
+  private timerMs(): number {
+    return Math.min(this.requestTimeoutMs, MAX_TIMER_MS);
   }
 
   // The error a failed request is reported as: the server's answer as a ClusterError; no answer within the request

@@ -134,6 +134,24 @@ describe('request timeouts: a server that never answers, or cannot be reached, f
     await expect(watching).resolves.toBeUndefined();
   });
 
+  test('a request timeout longer than a Node timer holds (600h) does not fire at once', async () => {
+    const cluster = await connectTo(silentUrl(), 600 * 3_600_000);
+    const connected = new Promise<void>((resolve) => silent.once('connection', (socket) => socket.once('data', () => resolve())));
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      let settled = false;
+      const reading = cluster.get('StatefulSet', 'default', 'web').finally(() => { settled = true; });
+      await connected;
+      // A timer of 600h overflows to 1 ms: the request would fail here.
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(settled).toBe(false);
+      sockets.forEach((socket) => socket.destroy());
+      await expect(reading).rejects.toThrow(/^cannot reach the API server/);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   test('a refused connection to a server that never answered is an API error at once, not a transient one to retry', async () => {
     const port = (silent.address() as net.AddressInfo).port;
     await new Promise((resolve) => silent.close(resolve));
