@@ -10,6 +10,8 @@ import { statusOfError } from './status';
 
 /** How often a watch that allows bookmarks gets one (upstream's watch cache sends one about every minute). */
 export const BOOKMARK_INTERVAL_MS = 60_000;
+/** How much of a watch stream may wait unread by its client before the stream is ended. */
+export const MAX_UNREAD_WATCH_BYTES = 64 * 1024 * 1024;
 
 /** What a watch stream needs from the server. */
 export interface WatchContext {
@@ -67,7 +69,10 @@ export function openWatchStream(context: WatchContext, request: ApiRequest, resp
     }
     response.write(JSON.stringify(event) + '\n');
     sent++;
-    if (context.shouldDrop(sent)) {
+    // A client that stops reading would make the server buffer every later event: as upstream's watch cache ends a
+    // watcher whose buffer stays full ("Forcing watcher close due to unresponsiveness"), the stream ends instead, and
+    // the client re-watches from its last resourceVersion when it reads again.
+    if (context.shouldDrop(sent) || response.writableLength > MAX_UNREAD_WATCH_BYTES) {
       close();
     }
   };

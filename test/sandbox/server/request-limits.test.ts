@@ -87,6 +87,34 @@ describe('request bounds', () => {
   });
 });
 
+describe('a watcher that stops reading', () => {
+  test('has its stream ended once 64 MiB wait unread, instead of the server buffering every later event', async () => {
+    const sandbox = await startSandbox({ clock: 'virtual', nodes: 1 });
+    try {
+      const socket = connect({ host: '127.0.0.1', port: Number(new URL(sandbox.url).port), ca: sandbox.certificate });
+      await new Promise<void>((resolve) => socket.once('secureConnect', () => resolve()));
+      socket.write(`GET ${CONFIGMAPS}?watch=1 HTTP/1.1\r\nHost: ${new URL(sandbox.url).host}\r\nAuthorization: Bearer ${sandbox.token}\r\n\r\n`);
+      await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+      socket.pause();
+      // 150 events of 700 KiB each (105 MiB) while the client reads nothing.
+      const blob = 'x'.repeat(700 * 1024);
+      for (let i = 0; i < 150; i++) {
+        sandbox.api.create(RESOURCES.configMaps, configMap(`c${i}`, { blob }));
+      }
+      let received = 0;
+      socket.on('data', (chunk: Buffer) => { received += chunk.length; });
+      socket.resume();
+      await new Promise<void>((resolve) => socket.once('end', () => resolve()));
+      socket.destroy();
+      // The stream ended short of the 105 MiB of events.
+      expect(received).toBeLessThan(150 * 700 * 1024);
+      expect(received).toBeGreaterThan(64 * 1024 * 1024);
+    } finally {
+      await sandbox.stop();
+    }
+  });
+});
+
 describe('a stalled body', () => {
   test('is answered upstream\'s 504 Timeout Status when the request timeout passes, and the connection closed', async () => {
     const clock = new VirtualClock();
