@@ -2,9 +2,7 @@
 // 127.0.0.1 whose certificate authority is the sandbox's own self-signed certificate, one user `sandbox` with the
 // sandbox's bearer token (so no other program, nor a web page, can use the server without reading this file; kubectl
 // sends a token only over TLS), one context `sandbox` in namespace `default`, made current.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { stringify } from 'yaml';
+// Writing it to disk is kubeconfig-file.ts's, which never overwrites a file the sandbox did not write.
 
 /** The name of the kubeconfig's cluster, user and context. */
 export const SANDBOX_CONTEXT = 'sandbox';
@@ -23,10 +21,4 @@ export function sandboxKubeconfig(url: string, certificate: string, token: strin
     'current-context': SANDBOX_CONTEXT,
     'preferences': {},
   };
-}
-
-/** Writes `kubeconfig` as YAML to `path` (creating its directory), readable only by the current user as kubectl writes it. */
-export function writeKubeconfig(path: string, kubeconfig: Record<string, unknown>): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, stringify(kubeconfig), { mode: 0o600 });
 }
