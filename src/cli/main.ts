@@ -40,8 +40,9 @@ export async function run(argv: string[], io: CliIo, connector?: ClusterConnecto
     .configureOutput({ writeOut: context.io.stdout, writeErr: context.io.stderr })
     .showSuggestionAfterError()
     .addHelpText('after', helpExamples(context.name, [
-      ['Stage the next template change of a StatefulSet, apply it, then promote it one canary pod first', 'stage sts/kafka'],
-      ['Promote it down its plan, soaking each step and rolling back on failure', 'promote sts/kafka --plan canary --soak 5m --auto-rollback'],
+      ['Pin a StatefulSet\'s partition, so that the template change applied next is staged', 'stage sts/kafka'],
+      ['Then promote it one canary pod first, soaking each step and rolling back on failure',
+        'promote sts/kafka --plan canary --soak 5m --auto-rollback'],
       ['Watch where the rollout stands', 'status sts/kafka --watch'],
     ]));
   registerPlanCommand(program, context);
