@@ -1,5 +1,5 @@
 // Everything the CLI touches outside itself, passed in so tests run commands in-process against a sandbox.
-import * as os from 'node:os';
+import { ExitCode } from './exit-codes';
 import { RuntimeClock, SystemClock } from '../runtime/clock';
 
 /** The process around a CLI run. */
@@ -23,13 +23,13 @@ export interface CliIo {
 /**
  * The real process: stdout, stderr, the environment, the wall clock, and an abort on SIGINT/SIGTERM. The first signal
  * aborts the command (it stops waiting, keeps a promotion's state and releases its Lease); a second one, for a command
- * that does not stop, exits at once with 128 + the signal's number, as a shell reports it.
+ * that does not stop, exits at once, with the same exit code.
  */
 export function processIo(): CliIo {
   const interrupted = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = () => {
     if (interrupted.signal.aborted) {
-      process.exit(128 + os.constants.signals[signal]);
+      process.exit(ExitCode.INTERRUPTED);
     }
     interrupted.abort();
   };
