@@ -26,6 +26,8 @@ test.each([
   [['promote', 'sts/kafka', '--prometheus', 'ftp://prometheus'], 'error: invalid --prometheus "ftp://prometheus": expected an absolute http or https URL, for example http://prometheus:9090\n'],
   [['promote', 'sts/kafka', '--gate-timeout', '0s'], 'error: invalid --gate-timeout "0s": a gate needs a time limit above 0, for example 30s\n'],
   [['status', 'sts/kafka', '--watch', '--timeout', '3000000h'], 'error: invalid duration "3000000h" for --timeout: longer than the longest duration kubectl accepts (2562047h47m16s)\n'],
+  [['history', 'sts/kafka', '--revision', '-1'], 'error: invalid --revision "-1": expected a whole number >= 0\n'],
+  [['sandbox', '--nodes', '5001'], 'error: invalid --nodes "5001": expected a whole number from 1 to 5000\n'],
   [['promote', 'sts/kafka', '--soak', '3000000h'], 'error: invalid duration "3000000h" for --soak: longer than the longest duration kubectl accepts (2562047h47m16s)\n'],
 ])('%j is refused with one line before the cluster is contacted', async (argv, stderr) => {
   const cli = untouched();

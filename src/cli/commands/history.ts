@@ -31,7 +31,8 @@ export function registerHistoryCommand(program: Command, context: CliContext): v
     .action(context.action(async (workload: string, nameArgument: string | undefined, options: { revision: string; output?: string },
       command: Command) => {
       const format = parseOutputFormat(options.output);
-      const wanted = parseInteger(options.revision, '--revision');
+      // kubectl refuses a negative revision before it reads anything (rollout_history.go, Validate).
+      const wanted = parseInteger(options.revision, '--revision', 0);
       const refText = workloadText(workload, nameArgument);
       const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(refText, namespace, ['StatefulSet', 'DaemonSet']);
