@@ -192,12 +192,27 @@ export interface DeleteOptions {
    * @default 'Background'
    */
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  /**
+   * `dryRun=All`: return what the delete would return, deleting and marking nothing.
+   * @default false
+   */
+  dryRun?: boolean;
+}
+
+/** Options of a create, update or status update. */
+export interface WriteOptions {
+  /**
+   * `dryRun=All`: default, validate and admit the write and return the object it would store, without storing it (no
+   * resourceVersion is consumed and no watcher hears of it).
+   * @default false
+   */
+  dryRun?: boolean;
 }
 
 /** The in-process API server. */
 export interface SandboxApi {
   /** Creates an object after upstream defaulting and validation; assigns uid, resourceVersion, creationTimestamp, generation and generated names. */
-  create(type: ResourceType, obj: KubeObject): KubeObject;
+  create(type: ResourceType, obj: KubeObject, options?: WriteOptions): KubeObject;
   /** The object, or undefined when it does not exist. */
   get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined;
   /** The matching objects and the store's resourceVersion at the time of the list. */
@@ -209,9 +224,9 @@ export interface SandboxApi {
    */
   listView(type: ResourceType, options?: ListOptions): { items: readonly KubeObject[]; resourceVersion: string };
   /** Replaces an object; 409 Conflict on a stale resourceVersion; spec changes bump generation; status is ignored when the type has a status subresource. */
-  update(type: ResourceType, obj: KubeObject): KubeObject;
+  update(type: ResourceType, obj: KubeObject, options?: WriteOptions): KubeObject;
   /** Replaces only the status of an object. */
-  updateStatus(type: ResourceType, obj: KubeObject): KubeObject;
+  updateStatus(type: ResourceType, obj: KubeObject, options?: WriteOptions): KubeObject;
   /** Binds a pending pod to a node (the `pods/binding` subresource). */
   bind(namespace: string, name: string, nodeName: string): KubeObject;
   /**

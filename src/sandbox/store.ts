@@ -1,11 +1,12 @@
 // The in-process API server: objects indexed by resource and namespace, one global resourceVersion counter, a
 // retained window of changes for watch resumption, and synchronous watch delivery. Every object handed out is a copy.
 import {
-  ApiError, ApiEvent, apiVersionOf, DeleteOptions, KubeObject, ListOptions, RESOURCES, ResourceType, SandboxApi,
+  ApiError, ApiEvent, apiVersionOf, DeleteOptions, KubeObject, ListOptions, RESOURCES, ResourceType, SandboxApi, WriteOptions,
 } from './api';
 import type { SandboxClock } from './clock';
 import { applyDefaults, initialStatus } from './defaulting';
 import { assignGenerations } from './generations';
+import { dropOmittedEmpties } from './go-round-trip';
 import { canonicalizeQuantities, canonicalizeStatusQuantities } from './quantities';
 import { compileFilter, ObjectFilter } from './selectors';
 import { rfc3339 } from './timestamps';
@@ -79,7 +80,7 @@ export class SandboxStore implements SandboxApi {
   }
 
   /** @inheritdoc */
-  public create(type: ResourceType, input: KubeObject): KubeObject {
+  public create(type: ResourceType, input: KubeObject, options: WriteOptions = {}): KubeObject {
     const obj = copy(input);
     this.checkKind(type, obj);
     const metadata = obj.metadata ??= {};
@@ -92,6 +93,7 @@ export class SandboxStore implements SandboxApi {
     } else {
       delete metadata.namespace;
     }
+    dropOmittedEmpties(obj);
     canonicalizeQuantities(obj);
     applyDefaults(obj);
     const status = initialStatus(obj);
@@ -112,7 +114,7 @@ export class SandboxStore implements SandboxApi {
     delete metadata.deletionTimestamp;
     delete metadata.deletionGracePeriodSeconds;
     assignGenerations(obj);
-    return this.commit(type, 'ADDED', obj, undefined);
+    return options.dryRun ? copy(obj) : this.commit(type, 'ADDED', obj, undefined);
   }
 
   /** @inheritdoc */
@@ -143,7 +145,7 @@ export class SandboxStore implements SandboxApi {
   }
 
   /** @inheritdoc */
-  public update(type: ResourceType, input: KubeObject): KubeObject {
+  public update(type: ResourceType, input: KubeObject, options: WriteOptions = {}): KubeObject {
     const obj = copy(input);
     this.checkKind(type, obj);
     const old = this.existing(type, obj.metadata?.namespace, obj.metadata?.name);
@@ -168,6 +170,7 @@ export class SandboxStore implements SandboxApi {
       obj.status = copy(old.status);
       dropUndefined(obj);
     }
+    dropOmittedEmpties(obj);
     canonicalizeQuantities(obj);
     applyDefaults(obj);
     if (type.kind === 'Service' && obj.spec && !obj.spec.clusterIP) {
@@ -180,6 +183,9 @@ export class SandboxStore implements SandboxApi {
     if (deepEqual(old, obj)) {
       return copy(old);
     }
+    if (options.dryRun) {
+      return copy(obj);
+    }
     // Removing the last finalizer of an object already marked for deletion completes the deletion.
     if (old.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0 && old.metadata.deletionGracePeriodSeconds === 0) {
       return this.remove(type, obj);
@@ -188,7 +194,7 @@ export class SandboxStore implements SandboxApi {
   }
 
   /** @inheritdoc */
-  public updateStatus(type: ResourceType, input: KubeObject): KubeObject {
+  public updateStatus(type: ResourceType, input: KubeObject, options: WriteOptions = {}): KubeObject {
     const old = this.existing(type, input.metadata?.namespace, input.metadata?.name);
     this.checkResourceVersion(type, old, input.metadata?.resourceVersion);
     // Shares spec and the rest with the committed object, which is never changed in place; only the metadata (the
@@ -199,7 +205,7 @@ export class SandboxStore implements SandboxApi {
     if (deepEqual(old, obj)) {
       return copy(old);
     }
-    return this.commit(type, 'MODIFIED', obj, old);
+    return options.dryRun ? copy(obj) : this.commit(type, 'MODIFIED', obj, old);
   }
 
   /** @inheritdoc */
@@ -239,7 +245,10 @@ export class SandboxStore implements SandboxApi {
     const grace = this.gracePeriod(type, stored, options.gracePeriodSeconds);
     const finalizers = withPropagationFinalizer(stored.metadata.finalizers ?? [], options.propagationPolicy);
     if (grace > 0 || finalizers.length > 0) {
-      return this.markDeleted(type, stored, grace, finalizers);
+      return this.markDeleted(type, stored, grace, finalizers, options.dryRun ?? false);
+    }
+    if (options.dryRun) {
+      return copy(stored);
     }
     if (type.kind === 'Namespace') {
       this.removeNamespaceContents(name);
@@ -387,7 +396,7 @@ export class SandboxStore implements SandboxApi {
     return this.commit(type, 'DELETED', obj, undefined);
   }
 
-  private markDeleted(type: ResourceType, stored: KubeObject, grace: number, finalizers: string[]): KubeObject {
+  private markDeleted(type: ResourceType, stored: KubeObject, grace: number, finalizers: string[], dryRun: boolean): KubeObject {
     const obj = copy(stored);
     if (finalizers.length > 0) {
       obj.metadata.finalizers = finalizers;
@@ -396,6 +405,9 @@ export class SandboxStore implements SandboxApi {
     if (!stored.metadata.deletionTimestamp || current === undefined || grace < current) {
       obj.metadata.deletionTimestamp = rfc3339(this.clock.now() + grace * 1000);
       obj.metadata.deletionGracePeriodSeconds = grace;
+    }
+    if (dryRun) {
+      return copy(obj);
     }
     return deepEqual(obj, stored) ? copy(stored) : this.commit(type, 'MODIFIED', obj, stored);
   }

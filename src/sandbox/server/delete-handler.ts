@@ -3,7 +3,7 @@
 import { ApiError, apiVersionOf, DeleteOptions, KubeObject, SandboxApi } from '../api';
 import { notFound } from '../store';
 import { decodeKubernetesProtobuf } from './protobuf/kube-protobuf';
-import { ApiRequest, ApiResponse, isProtobuf, listOptionsOf, parseJsonBody, rejectDryRun } from './request';
+import { ApiRequest, ApiResponse, dryRunOf, isProtobuf, listOptionsOf, parseJsonBody } from './request';
 import { badRequest, methodNotAllowed, successStatus } from './status';
 
 const PROPAGATION_POLICIES = ['Orphan', 'Background', 'Foreground'];
@@ -14,7 +14,6 @@ const PROPAGATION_POLICIES = ['Orphan', 'Background', 'Foreground'];
  * for other kinds. A collection delete answers the list of deleted objects.
  */
 export function handleDelete(api: SandboxApi, request: ApiRequest): ApiResponse {
-  rejectDryRun(request.query);
   const { route } = request;
   if (route.subresource !== undefined) {
     throw methodNotAllowed();
@@ -33,7 +32,10 @@ export function handleDelete(api: SandboxApi, request: ApiRequest): ApiResponse 
   if (!result) {
     throw notFound(route.type, route.name);
   }
-  if (api.get(route.type, route.namespace, route.name)?.metadata.uid === result.metadata.uid) {
+  // A dry run deletes nothing: what it answers follows from whether the deletion would only have marked the object.
+  const pending = options.dryRun ? result.metadata.deletionTimestamp !== undefined
+    : api.get(route.type, route.namespace, route.name)?.metadata.uid === result.metadata.uid;
+  if (pending) {
     return { status: 202, body: result };
   }
   if (route.type.resource === 'pods') {
@@ -70,6 +72,10 @@ export function parseDeleteOptions(body: Record<string, any>, query: URLSearchPa
         { group: 'meta.k8s.io', kind: 'DeleteOptions', causes: [{ reason: 'FieldValueNotSupported', message, field: 'propagationPolicy' }] });
     }
     options.propagationPolicy = policy;
+  }
+  const dryRun = [...query.getAll('dryRun'), ...(Array.isArray(body.dryRun) ? body.dryRun.map(String) : [])];
+  if (dryRunOf(new URLSearchParams(dryRun.map((value): [string, string] => ['dryRun', value])))) {
+    options.dryRun = true;
   }
   if (body.preconditions) {
     options.preconditions = { uid: body.preconditions.uid, resourceVersion: body.preconditions.resourceVersion };

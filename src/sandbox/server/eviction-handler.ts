@@ -11,7 +11,7 @@ import { notFound } from '../store';
 import { rfc3339 } from '../timestamps';
 import { parseDeleteOptions } from './delete-handler';
 import { decodeKubernetesProtobuf } from './protobuf/kube-protobuf';
-import { ApiRequest, ApiResponse, ensureNamespaceMatches, isProtobuf, parseJsonBody } from './request';
+import { ApiRequest, ApiResponse, dryRunOf, ensureNamespaceMatches, isProtobuf, parseJsonBody } from './request';
 import { badRequest } from './status';
 
 /** What the eviction handler needs: the store and the time the disruption is recorded at. */
@@ -44,7 +44,7 @@ export function handleEviction(context: EvictionContext, request: ApiRequest): A
     throw badRequest('name in URL does not match name in Eviction object');
   }
   const options = parseDeleteOptions(eviction.deleteOptions ?? {});
-  const dryRun = dryRunOf(request.query, eviction.deleteOptions?.dryRun);
+  const dryRun = evictionDryRun(request.query, eviction.deleteOptions?.dryRun);
   const namespace = request.route.namespace!;
   const pod = api.get(RESOURCES.pods, namespace, name);
   if (!pod) {
@@ -108,18 +108,13 @@ function evictionBody(request: ApiRequest): KubeObject {
 }
 
 // propagateDryRun: the request's dryRun and the Eviction's deleteOptions.dryRun must agree when both are set.
-function dryRunOf(query: URLSearchParams, bodyDryRun: unknown): boolean {
+function evictionDryRun(query: URLSearchParams, bodyDryRun: unknown): boolean {
   const fromQuery = query.getAll('dryRun').filter((value) => value !== '');
   const fromBody = Array.isArray(bodyDryRun) ? bodyDryRun.map(String) : [];
   if (fromQuery.length > 0 && fromBody.length > 0 && fromQuery.join(' ') !== fromBody.join(' ')) {
     throw new ApiError(500, 'InternalError', `Internal error occurred: Non-matching dry-run options in request and content: [${fromQuery.join(' ')}] and [${fromBody.join(' ')}]`);
   }
-  const values = fromQuery.length > 0 ? fromQuery : fromBody;
-  const unsupported = values.find((value) => value !== 'All');
-  if (unsupported !== undefined) {
-    throw badRequest(`dryRun: Unsupported value: "${unsupported}": supported values: "All"`);
-  }
-  return values.length > 0;
+  return dryRunOf(new URLSearchParams((fromQuery.length > 0 ? fromQuery : fromBody).map((value): [string, string] => ['dryRun', value])));
 }
 
 // canIgnorePDB: a terminal or pending pod, or one already being deleted.

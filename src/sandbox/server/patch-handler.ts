@@ -3,25 +3,25 @@
 // its write; here the read, the patch and the write run in one synchronous step of the single-threaded store, so no
 // write can slip in and a patch without a resourceVersion never conflicts. A patch that sets metadata.resourceVersion
 // makes it a precondition, and a stale one is the client's 409, as upstream.
-import { apiVersionOf, KubeObject, SandboxApi } from '../api';
+import { apiVersionOf, KubeObject, SandboxApi, WriteOptions } from '../api';
 import { applyPatch } from '../patch';
 import { notFound } from '../store';
-import { ApiRequest, ApiResponse, rejectDryRun } from './request';
+import { ApiRequest, ApiResponse, dryRunOf } from './request';
 import { scaleOf, withScale } from './scale';
 import { methodNotAllowed, notServed } from './status';
 
 /** Serves PATCH. */
 export function handlePatch(api: SandboxApi, request: ApiRequest): ApiResponse {
-  rejectDryRun(request.query);
+  const dryRun = dryRunOf(request.query);
   const { route } = request;
   if (route.name === undefined) {
     throw methodNotAllowed();
   }
-  const target = patchTarget(api, request);
+  const target = patchTarget(api, request, { dryRun });
   const current = api.get(route.type, route.namespace, route.name);
   if (!current) {
     if (route.subresource === undefined && isServerSideApply(request.contentType)) {
-      return { status: 201, body: applyToCreate(api, request) };
+      return { status: 201, body: applyToCreate(api, request, { dryRun }) };
     }
     throw notFound(route.type, route.name);
   }
@@ -36,10 +36,10 @@ function isServerSideApply(contentType: string): boolean {
   return contentType.split(';')[0].trim().toLowerCase() === 'application/apply-patch+yaml';
 }
 
-function applyToCreate(api: SandboxApi, request: ApiRequest): KubeObject {
+function applyToCreate(api: SandboxApi, request: ApiRequest, options: WriteOptions): KubeObject {
   const { type, namespace, name } = request.route;
   const skeleton: KubeObject = { apiVersion: apiVersionOf(type), kind: type.kind, metadata: { name, ...(type.namespaced ? { namespace } : {}) } };
-  return api.create(type, applyPatch(type, skeleton, request.body, request.contentType));
+  return api.create(type, applyPatch(type, skeleton, request.body, request.contentType), options);
 }
 
 interface PatchTarget {
@@ -49,21 +49,21 @@ interface PatchTarget {
   write(current: KubeObject, patched: KubeObject): unknown;
 }
 
-function patchTarget(api: SandboxApi, request: ApiRequest): PatchTarget {
+function patchTarget(api: SandboxApi, request: ApiRequest, options: WriteOptions): PatchTarget {
   const { type, subresource } = request.route;
   switch (subresource) {
     case undefined:
-      return { view: (current) => current, write: (_current, patched) => api.update(type, patched) };
+      return { view: (current) => current, write: (_current, patched) => api.update(type, patched, options) };
     case 'status':
       if (!type.hasStatus) {
         throw notServed();
       }
-      return { view: (current) => current, write: (_current, patched) => api.updateStatus(type, patched) };
+      return { view: (current) => current, write: (_current, patched) => api.updateStatus(type, patched, options) };
     case 'scale':
       if (!type.hasScale) {
         throw notServed();
       }
-      return { view: scaleOf, write: (current, patched) => scaleOf(api.update(type, withScale(current, patched))) };
+      return { view: scaleOf, write: (current, patched) => scaleOf(api.update(type, withScale(current, patched), options)) };
     default:
       throw notServed();
   }

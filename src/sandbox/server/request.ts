@@ -67,18 +67,16 @@ export function isWatch(request: ApiRequest): boolean {
 }
 
 /**
- * Rejects server-side dry runs clearly: the sandbox commits every accepted write, so pretending to honour
- * `dryRun=All` would change state the client expects untouched.
+ * Whether the request is a server-side dry run (`dryRun=All`): validated and admitted, answered as if done, not
+ * stored. Any other value is upstream's 400.
  */
-export function rejectDryRun(query: URLSearchParams): void {
+export function dryRunOf(query: URLSearchParams): boolean {
   const values = query.getAll('dryRun').filter((value) => value !== '');
-  if (values.length === 0) {
-    return;
+  const unsupported = values.find((value) => value !== 'All');
+  if (unsupported !== undefined) {
+    throw badRequest(`dryRun: Unsupported value: "${unsupported}": supported values: "All"`);
   }
-  if (values.some((value) => value !== 'All')) {
-    throw badRequest(`dryRun: Unsupported value: "${values.find((value) => value !== 'All')}": supported values: "All"`);
-  }
-  throw badRequest('dryRun=All is not supported by the sandbox: every accepted write is committed; run the command without --dry-run=server');
+  return values.length > 0;
 }
 
 /** The JSON object of a create or update body, with apiVersion and kind defaulted from the path as upstream decodes. */

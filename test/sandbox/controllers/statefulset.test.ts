@@ -255,7 +255,7 @@ describe('StatefulSet controller (in-process)', () => {
       metadata: { name: 'stranger', namespace: 'default', labels: { app: 'kafka' }, ownerReferences: template.metadata.ownerReferences },
       spec: { containers: [{ name: 'app', image: 'app:1' }] },
     });
-    sandbox.advanceUntil(() => sandbox.api.get(RESOURCES.pods, 'default', 'stranger')?.metadata.ownerReferences?.length === 0);
+    sandbox.advanceUntil(() => (sandbox.api.get(RESOURCES.pods, 'default', 'stranger')?.metadata.ownerReferences ?? []).length === 0);
     expect(getSet('kafka').status.replicas).toBe(3);
   });
 

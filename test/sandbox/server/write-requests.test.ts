@@ -59,11 +59,29 @@ describe('writes over HTTP', () => {
     expect(existing.body).toEqual(missing.body);
   });
 
-  test('dryRun=All is rejected clearly rather than committed', async () => {
-    const dryRun = await http(sandbox, 'POST', `${path}?dryRun=All`, configMap('settings', {}));
-    expect(dryRun.status).toBe(400);
-    expect(dryRun.body.message).toContain('dryRun=All is not supported by the sandbox');
+  test('dryRun=All validates and answers as upstream but stores nothing: create, update, patch and delete', async () => {
+    const resourceVersion = () => sandbox.api.list(RESOURCES.configMaps).resourceVersion;
+    const before = resourceVersion();
+    const created = await http(sandbox, 'POST', `${path}?dryRun=All`, configMap('settings', { a: '1' }));
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ metadata: { name: 'settings', uid: expect.any(String), creationTimestamp: expect.any(String) }, data: { a: '1' } });
+    expect(created.body.metadata.resourceVersion).toBeUndefined();
     expect(sandbox.api.get(RESOURCES.configMaps, 'default', 'settings')).toBeUndefined();
+    expect(resourceVersion()).toBe(before);
+    const invalid = await http(sandbox, 'POST', `${path}?dryRun=All`, configMap('Not_Valid', {}));
+    expect(invalid.status).toBe(422);
+
+    const stored = (await http(sandbox, 'POST', path, configMap('settings', { a: '1' }))).body;
+    const replaced = await http(sandbox, 'PUT', `${path}/settings?dryRun=All`, { ...stored, data: { a: '2' } });
+    expect(replaced).toMatchObject({ status: 200, body: { data: { a: '2' }, metadata: { resourceVersion: stored.metadata.resourceVersion } } });
+    const patched = await http(sandbox, 'PATCH', `${path}/settings?dryRun=All`, { data: { a: '3' } }, { 'Content-Type': 'application/merge-patch+json' });
+    expect(patched).toMatchObject({ status: 200, body: { data: { a: '3' } } });
+    const deleted = await http(sandbox, 'DELETE', `${path}/settings?dryRun=All`);
+    expect(deleted.status).toBe(200);
+    expect(sandbox.api.get(RESOURCES.configMaps, 'default', 'settings')).toMatchObject({ data: { a: '1' }, metadata: { resourceVersion: stored.metadata.resourceVersion } });
+
+    const unsupported = await http(sandbox, 'POST', `${path}?dryRun=Some`, configMap('other', {}));
+    expect(unsupported).toMatchObject({ status: 400, body: { message: 'dryRun: Unsupported value: "Some": supported values: "All"' } });
   });
 
   test('DELETE honours DeleteOptions: a pod bound to a node terminates gracefully (202), a zero grace period deletes at once (200 with the pod)', async () => {
