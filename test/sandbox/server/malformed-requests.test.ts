@@ -51,6 +51,17 @@ describe('malformed requests', () => {
       expect(sandbox.api.get(RESOURCES.configMaps, 'default', 'target')?.data).toEqual({ a: '1' });
     });
 
+    test('a JSON patch cannot nest an object deeper than a body may be, by adding a deep value at a deep path', async () => {
+      await http(sandbox, 'POST', CONFIGMAPS, `{"metadata":{"name":"grows-deeper"},"extra":${nested(MAX_JSON_DEPTH - 1)}}`);
+      const path = `/extra${'/a'.repeat(MAX_JSON_DEPTH - 3)}`;
+      const operations = `[{"op":"add","path":"${path}/b","value":${nested(MAX_JSON_DEPTH - 10)}}]`;
+      expect(await http(sandbox, 'PATCH', `${CONFIGMAPS}/grows-deeper`, operations, JSON_PATCH)).toMatchObject({
+        status: 422,
+        body: { reason: 'Invalid', message: `the object would nest arrays and objects deeper than ${MAX_JSON_DEPTH} levels` },
+      });
+      expect((await http(sandbox, 'GET', `${CONFIGMAPS}/grows-deeper`)).status).toBe(200);
+    });
+
     test('brackets inside strings do not count', () => {
       expect(nestingDepthError(`{"a":"${'['.repeat(5000)}\\"${'{'.repeat(5000)}"}`)).toBeUndefined();
       expect(nestingDepthError('[[[', 2)).toBe('invalid character \'[\' exceeded max depth');
