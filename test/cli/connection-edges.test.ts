@@ -1,12 +1,17 @@
 // The connection at its edges, through run(argv, io): a server that cannot be reached or never answers fails in one
-// line with exit code 6 and no retries; one Ctrl-C ends a command stuck on a request (exit code 130).
+// line with exit code 6 and no retries; one Ctrl-C ends a command (exit code 130), even one stuck on a request.
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { allOn, CliSandbox, startCliSandbox } from './cli-sandbox';
 import { ClusterConnector, INTERRUPT_GRACE_MS } from '../../src/cli/cli-context';
 import { CliIo, run } from '../../src/cli/main';
+import { RolloutKeys } from '../../src/keys';
 import { Cluster } from '../../src/runtime/cluster';
+import { leaseNameFor } from '../../src/runtime/promotion-lock';
+import { RESOURCES } from '../../src/sandbox/api';
+import { VirtualClock } from '../../src/sandbox/clock';
 
 // What a run printed, and how long it slept on its clock (retries back off there).
 function capture(signal?: AbortSignal) {
@@ -94,4 +99,29 @@ test('one Ctrl-C ends a command stuck on a request that never returns: exit code
   expect(await running).toBe(130);
   expect(out.stderr).toBe('interrupted: gave up waiting for the command to stop after 5s\n');
   expect(out.slept).toEqual([INTERRUPT_GRACE_MS]);
+});
+
+describe('Ctrl-C during a promotion', () => {
+  let cli: CliSandbox;
+  afterEach(() => cli.sandbox.stop());
+
+  test('ends it with exit code 130, its state kept and its Lease released; a rerun resumes it', async () => {
+    cli = await startCliSandbox();
+    await cli.createStatefulSet('kafka', 3, 'kafka:1');
+    expect((await cli.stage(['stage', 'sts/kafka'])).code).toBe(0);
+    cli.setImage('statefulSets', 'kafka', 'kafka:2');
+    const interrupt = new AbortController();
+    // A minute into the run: step 1's pod is on the new revision and its 10-minute soak has begun.
+    (cli.sandbox.clock as VirtualClock).setTimer(60_000, () => interrupt.abort());
+    const interrupted = await cli.stage(['promote', 'sts/kafka', '--plan', 'canary', '--soak', '10m'], { signal: interrupt.signal });
+    expect(interrupted.code).toBe(130);
+    const sts = cli.sandbox.api.get(RESOURCES.statefulSets, 'default', 'kafka')!;
+    expect(JSON.parse(sts.metadata.annotations![RolloutKeys.STATE_ANNOTATION])).toMatchObject({ plan: 'canary', step: 1 });
+    const lease = cli.sandbox.api.get(RESOURCES.leases, 'default', leaseNameFor({ kind: 'StatefulSet', namespace: 'default', name: 'kafka' }));
+    expect(lease?.spec?.holderIdentity ?? '').toBe('');
+    const resumed = await cli.stage(['promote', 'sts/kafka', '--soak', '10m']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/^resuming sts\/kafka with plan canary /);
+    expect(allOn(cli, 'kafka', 'kafka:2', 3)).toBe(true);
+  });
 });
