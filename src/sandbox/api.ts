@@ -105,6 +105,7 @@ export const RESOURCES = {
   pods: resource('', 'v1', 'pods', 'Pod', true, { shortNames: ['po'], hasStatus: true }),
   services: resource('', 'v1', 'services', 'Service', true, { shortNames: ['svc'], hasStatus: true }),
   persistentVolumeClaims: resource('', 'v1', 'persistentvolumeclaims', 'PersistentVolumeClaim', true, { shortNames: ['pvc'], hasStatus: true }),
+  persistentVolumes: resource('', 'v1', 'persistentvolumes', 'PersistentVolume', false, { shortNames: ['pv'], hasStatus: true }),
   configMaps: resource('', 'v1', 'configmaps', 'ConfigMap', true, { shortNames: ['cm'] }),
   secrets: resource('', 'v1', 'secrets', 'Secret', true),
   serviceAccounts: resource('', 'v1', 'serviceaccounts', 'ServiceAccount', true, { shortNames: ['sa'] }),

@@ -24,6 +24,9 @@ export function applyDefaults(obj: KubeObject): void {
     case 'PersistentVolumeClaim':
       defaultPersistentVolumeClaim(obj);
       break;
+    case 'PersistentVolume':
+      defaultPersistentVolume(obj);
+      break;
     case 'Namespace':
       defaultNamespace(obj);
       break;
@@ -48,6 +51,8 @@ export function initialStatus(obj: KubeObject): Record<string, unknown> | undefi
     case 'Pod':
       return { phase: 'Pending', qosClass: qosClass(obj.spec ?? {}) };
     case 'PersistentVolumeClaim':
+      return { phase: 'Pending' };
+    case 'PersistentVolume':
       return { phase: 'Pending' };
     case 'Service':
       return { loadBalancer: {} };
@@ -220,6 +225,16 @@ function defaultService(svc: KubeObject): void {
 
 function defaultPersistentVolumeClaim(claim: Record<string, any>): void {
   ensure(claim, 'spec').volumeMode ||= 'Filesystem';
+}
+
+// SetDefaults_PersistentVolume and SetDefaults_HostPathVolumeSource.
+function defaultPersistentVolume(volume: KubeObject): void {
+  const spec = ensure(volume, 'spec');
+  spec.persistentVolumeReclaimPolicy ||= 'Retain';
+  spec.volumeMode ||= 'Filesystem';
+  if (spec.hostPath) {
+    spec.hostPath.type ??= '';
+  }
 }
 
 function defaultNamespace(ns: KubeObject): void {

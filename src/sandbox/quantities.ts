@@ -11,7 +11,7 @@ const cache = new Map<string, string>();
 /**
  * Rewrites, in place, the quantities of `obj` that upstream's typed decoding would canonicalize: container and
  * pod-level resources, pod overhead, emptyDir size limits and ephemeral claim requests in pods and pod templates,
- * claim (template) requests and limits, claim and node status capacities.
+ * claim (template) requests and limits, volume capacities, claim and node status capacities.
  *
  * @throws ApiError 400 with upstream's decode message for a quantity that does not parse
  */
@@ -32,6 +32,9 @@ export function canonicalizeQuantities(obj: KubeObject): void {
       break;
     case 'PersistentVolumeClaim':
       resources(obj, obj.spec?.resources);
+      break;
+    case 'PersistentVolume':
+      canonicalizeMap(obj, obj.spec, 'capacity');
       break;
     default:
       break;

@@ -1,7 +1,8 @@
-// The printers of cluster-level and bookkeeping kinds: nodes, namespaces, events and leases (printNode,
-// printNamespace, printEvent, printLease upstream).
+// The printers of cluster-level and bookkeeping kinds: nodes, namespaces, persistent volumes, events and leases
+// (printNode, printNamespace, printPersistentVolume, printEvent, printLease upstream).
 
 import { AGE_COLUMN, age, column, NAME_COLUMN, Printer, timestampSince } from './columns';
+import { accessModes } from './core-printers';
 
 const NODE_ROLE_PREFIX = 'node-role.kubernetes.io/';
 const NODE_ROLE_LABEL = 'kubernetes.io/role';
@@ -114,4 +115,38 @@ export const EVENT_PRINTER: Printer = {
 export const LEASE_PRINTER: Printer = {
   columns: [NAME_COLUMN, column('Holder', 'string', 'holderIdentity contains the identity of the holder of a current lease.'), AGE_COLUMN],
   cells: (lease, now) => [lease.metadata.name, lease.spec?.holderIdentity ?? '', age(lease, now)],
+};
+
+/** NAME CAPACITY ACCESS MODES RECLAIM POLICY STATUS CLAIM STORAGECLASS VOLUMEATTRIBUTESCLASS REASON AGE, and VOLUMEMODE when wide. */
+export const PERSISTENT_VOLUME_PRINTER: Printer = {
+  columns: [
+    NAME_COLUMN,
+    column('Capacity', 'string', 'capacity is the description of the persistent volume\'s resources and capacity. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity'),
+    column('Access Modes', 'string', 'accessModes contains all ways the volume can be mounted. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes'),
+    column('Reclaim Policy', 'string', 'persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim. Valid options are Retain (default for manually created PersistentVolumes), Delete (default for dynamically provisioned PersistentVolumes), and Recycle (deprecated). Recycle must be supported by the volume plugin underlying this PersistentVolume. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#reclaiming'),
+    column('Status', 'string', 'phase indicates if a volume is available, bound to a claim, or released by a claim. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase'),
+    column('Claim', 'string', 'claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim. Expected to be non-nil when bound. claim.VolumeName is the authoritative bind between PV and PVC. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#binding'),
+    column('StorageClass', 'string', 'storageClassName is the name of StorageClass to which this persistent volume belongs. Empty value means that this volume does not belong to any StorageClass.'),
+    column('VolumeAttributesClass', 'string', 'Name of VolumeAttributesClass to which this persistent volume belongs. Empty value is not allowed. When this field is not set, it indicates that this volume does not belong to any VolumeAttributesClass. This field is mutable and can be changed by the CSI driver after a volume has been updated successfully to a new class. For an unbound PersistentVolume, the volumeAttributesClassName will be matched with unbound PersistentVolumeClaims during the binding process.'),
+    column('Reason', 'string', 'reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI.'),
+    AGE_COLUMN,
+    column('VolumeMode', 'string', 'volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state. Value of Filesystem is implied when not included in spec.', 1),
+  ],
+  cells(volume, now) {
+    const spec = volume.spec ?? {};
+    const claim = spec.claimRef ? `${spec.claimRef.namespace}/${spec.claimRef.name}` : '';
+    return [
+      volume.metadata.name,
+      String(spec.capacity?.storage ?? ''),
+      accessModes(spec.accessModes),
+      spec.persistentVolumeReclaimPolicy ?? '',
+      volume.metadata.deletionTimestamp ? 'Terminating' : volume.status?.phase ?? '',
+      claim,
+      volume.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] ?? spec.storageClassName ?? '',
+      spec.volumeAttributesClassName ?? '<unset>',
+      volume.status?.reason ?? '',
+      age(volume, now),
+      spec.volumeMode ?? '<unset>',
+    ];
+  },
 };

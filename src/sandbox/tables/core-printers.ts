@@ -52,8 +52,8 @@ export const SERVICE_PRINTER: Printer = {
   ],
 };
 
-// GetAccessModesAsString: the short forms in a fixed order, duplicates dropped.
-function accessModes(modes: string[] | undefined): string {
+/** GetAccessModesAsString: the short forms in a fixed order, duplicates dropped. */
+export function accessModes(modes: string[] | undefined): string {
   const present = new Set(modes ?? []);
   return [['ReadWriteOnce', 'RWO'], ['ReadOnlyMany', 'ROX'], ['ReadWriteMany', 'RWX'], ['ReadWriteOncePod', 'RWOP']]
     .filter(([mode]) => present.has(mode)).map(([, short]) => short).join(',');

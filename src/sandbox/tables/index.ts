@@ -2,7 +2,7 @@
 // `application/json;as=Table;v=v1;g=meta.k8s.io`, built from the printer of the object's kind.
 
 import type { KubeObject, ResourceType } from '../api';
-import { EVENT_PRINTER, LEASE_PRINTER, NAMESPACE_PRINTER, NODE_PRINTER } from './cluster-printers';
+import { EVENT_PRINTER, LEASE_PRINTER, NAMESPACE_PRINTER, NODE_PRINTER, PERSISTENT_VOLUME_PRINTER } from './cluster-printers';
 import { AGE_COLUMN, age, NAME_COLUMN, Printer } from './columns';
 import { CONFIG_MAP_PRINTER, PERSISTENT_VOLUME_CLAIM_PRINTER, POD_DISRUPTION_BUDGET_PRINTER, SECRET_PRINTER, SERVICE_ACCOUNT_PRINTER, SERVICE_PRINTER } from './core-printers';
 import { POD_PRINTER } from './pod-printer';
@@ -22,6 +22,7 @@ const PRINTERS: Readonly<Record<string, Printer>> = {
   '/events': EVENT_PRINTER,
   '/services': SERVICE_PRINTER,
   '/persistentvolumeclaims': PERSISTENT_VOLUME_CLAIM_PRINTER,
+  '/persistentvolumes': PERSISTENT_VOLUME_PRINTER,
   '/configmaps': CONFIG_MAP_PRINTER,
   '/secrets': SECRET_PRINTER,
   '/serviceaccounts': SERVICE_ACCOUNT_PRINTER,

@@ -165,6 +165,15 @@ describe('toTable', () => {
       status: { phase: 'Bound', capacity: { storage: '10Gi' }, accessModes: ['ReadWriteOnce'] },
     })).toEqual(['datadir-zk-0', 'Bound', 'pv-1', '10Gi', 'RWO', 'standard', '<unset>', '60s', '<unset>']);
 
+    expect(cells(RESOURCES.persistentVolumes, {
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'pv-1', creationTimestamp: ago(MIN) },
+      spec: { capacity: { storage: '10Gi' }, accessModes: ['ReadWriteOnce'], persistentVolumeReclaimPolicy: 'Retain', volumeMode: 'Filesystem',
+        claimRef: { namespace: 'default', name: 'datadir-zk-0' } },
+      status: { phase: 'Bound' },
+    })).toEqual(['pv-1', '10Gi', 'RWO', 'Retain', 'Bound', 'default/datadir-zk-0', '', '<unset>', '', '60s', 'Filesystem']);
+
     expect(cells(RESOURCES.podDisruptionBudgets, {
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
