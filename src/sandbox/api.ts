@@ -31,6 +31,8 @@ export interface ObjectMeta {
   ownerReferences?: OwnerReference[];
   /** Finalizers that keep a deleted object until they are removed. */
   finalizers?: string[];
+  /** Who wrote the object, how and when (maintained by the store). */
+  managedFields?: Array<{ manager: string; operation: 'Apply' | 'Update'; apiVersion: string; time: string; subresource?: string }>;
 }
 
 /** A reference from a dependent object to its owner. */
@@ -208,6 +210,12 @@ export interface WriteOptions {
    * @default false
    */
   dryRun?: boolean;
+  /**
+   * Who writes (a request's `fieldManager`, or its client's name): recorded in `metadata.managedFields` with the
+   * operation, apiVersion, time and subresource, as upstream's field manager records Update operations.
+   * @default - the write is not recorded
+   */
+  fieldManager?: string;
 }
 
 /** The in-process API server. */

@@ -7,6 +7,7 @@ import type { SandboxClock } from './clock';
 import { applyDefaults, initialStatus } from './defaulting';
 import { assignGenerations } from './generations';
 import { dropOmittedEmpties } from './go-round-trip';
+import { recordUpdate } from './managed-fields';
 import { canonicalizeQuantities, canonicalizeStatusQuantities } from './quantities';
 import { compileFilter, ObjectFilter } from './selectors';
 import { rfc3339 } from './timestamps';
@@ -111,6 +112,10 @@ export class SandboxStore implements SandboxApi {
     }
     metadata.uid = this.nextUid();
     metadata.creationTimestamp = rfc3339(this.clock.now());
+    delete metadata.managedFields;
+    if (options.fieldManager) {
+      metadata.managedFields = recordUpdate(undefined, type, options.fieldManager, metadata.creationTimestamp);
+    }
     delete metadata.deletionTimestamp;
     delete metadata.deletionGracePeriodSeconds;
     assignGenerations(obj);
@@ -164,6 +169,7 @@ export class SandboxStore implements SandboxApi {
       deletionGracePeriodSeconds: old.metadata.deletionGracePeriodSeconds,
       generation: old.metadata.generation,
       resourceVersion: old.metadata.resourceVersion,
+      managedFields: old.metadata.managedFields,
     };
     dropUndefined(obj.metadata);
     if (type.hasStatus) {
@@ -183,6 +189,7 @@ export class SandboxStore implements SandboxApi {
     if (deepEqual(old, obj)) {
       return copy(old);
     }
+    this.recordManager(type, obj, old, options);
     if (options.dryRun) {
       return copy(obj);
     }
@@ -205,6 +212,7 @@ export class SandboxStore implements SandboxApi {
     if (deepEqual(old, obj)) {
       return copy(old);
     }
+    this.recordManager(type, obj, old, options, 'status');
     return options.dryRun ? copy(obj) : this.commit(type, 'MODIFIED', obj, old);
   }
 
@@ -437,6 +445,14 @@ export class SandboxStore implements SandboxApi {
       throw notFound(type, name ?? '');
     }
     return stored;
+  }
+
+  // A write that changed the object is recorded under its manager (a no-op write changes nothing, managedFields included).
+  private recordManager(type: ResourceType, obj: KubeObject, old: KubeObject, options: WriteOptions, subresource?: string): void {
+    if (options.fieldManager) {
+      const managedFields = recordUpdate(old.metadata.managedFields, type, options.fieldManager, rfc3339(this.clock.now()), subresource);
+      obj.metadata = { ...obj.metadata, managedFields };
+    }
   }
 
   private checkResourceVersion(type: ResourceType, stored: KubeObject, resourceVersion: string | undefined): void {

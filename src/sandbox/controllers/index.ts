@@ -4,6 +4,7 @@
 import { ApiError } from '../api';
 import type { KubeObject, SandboxApi } from '../api';
 import type { SandboxClock } from '../clock';
+import { withFieldManager } from '../managed-fields';
 import { DaemonSetController } from './daemonset/daemonset-controller';
 import { DisruptionController } from './disruption/disruption-controller';
 import { EventBroadcaster } from './event-recorder';
@@ -51,16 +52,19 @@ export function startControllers(api: SandboxApi, options: ControllerOptions): C
   const caches = new CacheSet(api);
   const events = new EventBroadcaster(api, clock);
   const isRetryable = (error: unknown) => error instanceof ApiError || error instanceof RetryableError;
-  const common = { api, clock, caches, isRetryable };
+  // Each component's writes are recorded in managedFields under the name its User-Agent gives upstream.
+  const common = { api: withFieldManager(api, 'kube-controller-manager'), clock, caches, isRetryable };
   const stoppables = [
     new GarbageCollector({ ...common, types: GARBAGE_COLLECTED_TYPES }),
     new StatefulSetController({ ...common, recorder: events.recorderFor('statefulset-controller'), maxUnavailableStatefulSet: options.maxUnavailableStatefulSet }),
     new DaemonSetController({ ...common, recorder: events.recorderFor('daemonset-controller') }),
     new DisruptionController({ ...common, recorder: events.recorderFor('controllermanager') }),
-    new Scheduler({ ...common, recorder: events.recorderFor('default-scheduler'), bind: (pod, nodeName) => bindPod(api, pod, nodeName) }),
+    new Scheduler({
+      ...common, api: withFieldManager(api, 'kube-scheduler'), recorder: events.recorderFor('default-scheduler'), bind: (pod, nodeName) => bindPod(api, pod, nodeName),
+    }),
     new VolumeProvisioner(common),
   ];
-  const kubelet = new KubeletSimulator({ ...common, ...(options.kubelet ?? {}), recorder: events.recorderFor('kubelet') });
+  const kubelet = new KubeletSimulator({ ...common, api: withFieldManager(api, 'kubelet'), ...(options.kubelet ?? {}), recorder: events.recorderFor('kubelet') });
   caches.start();
   return {
     kubelet,

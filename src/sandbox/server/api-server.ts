@@ -193,6 +193,7 @@ export class ApiServer {
       query: url.searchParams,
       accept: request.headers.accept ?? '',
       contentType: request.headers['content-type'] ?? '',
+      userAgent: request.headers['user-agent'],
       body: body.toString('utf8'),
       bytes: body,
     };

@@ -6,22 +6,23 @@
 import { apiVersionOf, KubeObject, SandboxApi, WriteOptions } from '../api';
 import { applyPatch } from '../patch';
 import { notFound } from '../store';
-import { ApiRequest, ApiResponse, dryRunOf } from './request';
+import { ApiRequest, ApiResponse } from './request';
 import { scaleOf, withScale } from './scale';
 import { methodNotAllowed, notServed } from './status';
+import { writeOptionsOf } from './write-options';
 
 /** Serves PATCH. */
 export function handlePatch(api: SandboxApi, request: ApiRequest): ApiResponse {
-  const dryRun = dryRunOf(request.query);
+  const options = writeOptionsOf(request);
   const { route } = request;
   if (route.name === undefined) {
     throw methodNotAllowed();
   }
-  const target = patchTarget(api, request, { dryRun });
+  const target = patchTarget(api, request, options);
   const current = api.get(route.type, route.namespace, route.name);
   if (!current) {
     if (route.subresource === undefined && isServerSideApply(request.contentType)) {
-      return { status: 201, body: applyToCreate(api, request, { dryRun }) };
+      return { status: 201, body: applyToCreate(api, request, options) };
     }
     throw notFound(route.type, route.name);
   }

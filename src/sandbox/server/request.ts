@@ -16,6 +16,11 @@ export interface ApiRequest {
   readonly accept: string;
   /** The Content-Type header ('' when absent). */
   readonly contentType: string;
+  /**
+   * The User-Agent header, which names the manager of a write that gives no fieldManager.
+   * @default - none
+   */
+  readonly userAgent?: string;
   /** The body as text ('' when absent). */
   readonly body: string;
   /** The body's bytes (protobuf bodies are binary). */

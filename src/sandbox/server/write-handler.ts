@@ -2,14 +2,15 @@
 import { SandboxApi } from '../api';
 import { notFound } from '../store';
 import {
-  ApiRequest, ApiResponse, dryRunOf, ensureNameMatches, ensureNamespaceMatches, objectBody, parseJsonBody,
+  ApiRequest, ApiResponse, ensureNameMatches, ensureNamespaceMatches, objectBody, parseJsonBody,
 } from './request';
 import { scaleOf, withScale } from './scale';
 import { badRequest, methodNotAllowed, notServed, successStatus } from './status';
+import { writeOptionsOf } from './write-options';
 
 /** Serves POST to a collection (create, 201 with the stored object) or to pods/<name>/binding. */
 export function handleCreate(api: SandboxApi, request: ApiRequest): ApiResponse {
-  const dryRun = dryRunOf(request.query);
+  const options = writeOptionsOf(request);
   const { route } = request;
   if (route.name !== undefined) {
     if (route.type.resource === 'pods' && route.subresource === 'binding') {
@@ -19,12 +20,12 @@ export function handleCreate(api: SandboxApi, request: ApiRequest): ApiResponse 
   }
   const obj = objectBody(request);
   ensureNamespaceMatches(request, obj);
-  return { status: 201, body: api.create(route.type, obj, { dryRun }) };
+  return { status: 201, body: api.create(route.type, obj, options) };
 }
 
 /** Serves PUT of an object (200 with the stored object), its status or its scale. */
 export function handleUpdate(api: SandboxApi, request: ApiRequest): ApiResponse {
-  const dryRun = dryRunOf(request.query);
+  const options = writeOptionsOf(request);
   const { route } = request;
   if (route.name === undefined) {
     throw methodNotAllowed();
@@ -34,13 +35,13 @@ export function handleUpdate(api: SandboxApi, request: ApiRequest): ApiResponse 
   switch (route.subresource) {
     case undefined:
       ensureNameMatches(request, obj);
-      return { status: 200, body: api.update(route.type, obj, { dryRun }) };
+      return { status: 200, body: api.update(route.type, obj, options) };
     case 'status':
       if (!route.type.hasStatus) {
         throw notServed();
       }
       ensureNameMatches(request, obj);
-      return { status: 200, body: api.updateStatus(route.type, obj, { dryRun }) };
+      return { status: 200, body: api.updateStatus(route.type, obj, options) };
     case 'scale': {
       if (!route.type.hasScale) {
         throw notServed();
@@ -49,7 +50,7 @@ export function handleUpdate(api: SandboxApi, request: ApiRequest): ApiResponse 
       if (!current) {
         throw notFound(route.type, route.name);
       }
-      return { status: 200, body: scaleOf(api.update(route.type, withScale(current, obj), { dryRun })) };
+      return { status: 200, body: scaleOf(api.update(route.type, withScale(current, obj), options)) };
     }
     default:
       throw notServed();

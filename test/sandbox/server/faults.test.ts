@@ -102,7 +102,7 @@ describe('FaultInjector', () => {
       `faults.only[1]: invalid value "pach statefulsets": unknown verb "pach"; valid verbs: ${verbs}`);
     expect(() => new FaultInjector({ only: ['patch sts'] })).toThrow(
       'faults.only[0]: invalid value "patch sts": unknown resource "sts"; valid resources: namespaces, nodes, pods, services, '
-      + 'persistentvolumeclaims, configmaps, secrets, serviceaccounts, events, statefulsets, daemonsets, controllerrevisions, '
+      + 'persistentvolumeclaims, persistentvolumes, configmaps, secrets, serviceaccounts, events, statefulsets, daemonsets, controllerrevisions, '
       + 'poddisruptionbudgets, leases, roles, rolebindings, clusterroles, clusterrolebindings, *');
     expect(() => new FaultInjector({ only: ['patch'] })).toThrow(
       `faults.only[0]: invalid value "patch": expected "<verb> <resource>" such as "patch statefulsets"; verbs: ${verbs}; resources: namespaces,`);
