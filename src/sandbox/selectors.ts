@@ -92,17 +92,77 @@ function compileLabelSelector(text: string): LabelRequirement[] {
 
 function compileFieldSelector(type: ResourceType, text: string): FieldRequirement[] {
   const known = { ...COMMON_FIELDS, ...(KIND_FIELDS[type.kind] ?? {}) };
-  return text.split(',').filter((term) => term.trim().length > 0).map((term) => {
-    const match = /^\s*([^!=\s]+)\s*(==|=|!=)\s*([^,]*?)\s*$/.exec(term);
-    if (!match) {
-      throw new ApiError(400, 'BadRequest',
-        `invalid field selector "${text}": cannot read "${term}" (use field=value, field==value or field!=value)`);
+  return splitTerms(text).filter((term) => term !== '').map((term) => {
+    const split = splitTerm(term);
+    if (!split) {
+      throw new ApiError(400, 'BadRequest', `invalid selector: '${text}'; can't understand '${term}'`);
     }
-    const read = known[match[1]];
+    const value = unescapeValue(split.value);
+    const read = known[split.field];
     if (!read) {
       throw new ApiError(400, 'BadRequest',
-        `field label not supported: ${match[1]} (${type.resource} support ${Object.keys(known).join(', ')})`);
+        `field label not supported: ${split.field} (${type.resource} support ${Object.keys(known).join(', ')})`);
     }
-    return { read, value: match[3], negated: match[2] === '!=' };
+    return { read, value, negated: split.operator === '!=' };
   });
+}
+
+// The parsing of k8s.io/apimachinery/pkg/fields/selector.go: terms split at commas a backslash does not escape, each
+// split at its first operator (no spaces trimmed), values unescaped (`\\`, `\,` and `\=`).
+function splitTerms(text: string): string[] {
+  if (text === '') {
+    return [];
+  }
+  const terms: string[] = [];
+  let start = 0;
+  let escaped = false;
+  for (let i = 0; i < text.length; i++) {
+    if (escaped) {
+      escaped = false;
+    } else if (text[i] === '\\') {
+      escaped = true;
+    } else if (text[i] === ',') {
+      terms.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  terms.push(text.slice(start));
+  return terms;
+}
+
+const FIELD_OPERATORS = ['!=', '==', '='] as const;
+
+function splitTerm(term: string): { field: string; operator: typeof FIELD_OPERATORS[number]; value: string } | undefined {
+  for (let i = 0; i < term.length; i++) {
+    const operator = FIELD_OPERATORS.find((candidate) => term.startsWith(candidate, i));
+    if (operator) {
+      return { field: term.slice(0, i), operator, value: term.slice(i + operator.length) };
+    }
+  }
+  return undefined;
+}
+
+function unescapeValue(value: string): string {
+  let result = '';
+  let escaped = false;
+  for (const character of value) {
+    if (escaped) {
+      if (!'\\,='.includes(character)) {
+        throw new ApiError(400, 'BadRequest', `invalid field selector: invalid escape sequence: \\${character}`);
+      }
+      result += character;
+      escaped = false;
+    } else if (character === '\\') {
+      escaped = true;
+    } else if (character === ',' || character === '=') {
+      // Go prints the rune with %v: its code point.
+      throw new ApiError(400, 'BadRequest', `invalid field selector: unescaped character in value: ${character.codePointAt(0)}`);
+    } else {
+      result += character;
+    }
+  }
+  if (escaped) {
+    throw new ApiError(400, 'BadRequest', 'invalid field selector: invalid escape sequence: \\');
+  }
+  return result;
 }

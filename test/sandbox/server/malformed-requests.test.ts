@@ -116,6 +116,26 @@ describe('malformed requests', () => {
     });
   });
 
+  describe('field selectors, read as fields.ParseSelector reads them', () => {
+    const list = (selector: string) => http(sandbox, 'GET', `${CONFIGMAPS}?fieldSelector=${encodeURIComponent(selector)}`);
+
+    test.each([
+      ['metadata.name', 'invalid selector: \'metadata.name\'; can\'t understand \'metadata.name\''],
+      ['metadata.name=target,x', 'invalid selector: \'metadata.name=target,x\'; can\'t understand \'x\''],
+      ['metadata.name=a=b', 'invalid field selector: unescaped character in value: 61'],
+      ['metadata.name=a\\x', 'invalid field selector: invalid escape sequence: \\x'],
+      ['metadata.name=a\\', 'invalid field selector: invalid escape sequence: \\'],
+    ])('%s is a 400 with upstream\'s text', async (selector, message) => {
+      expect(await list(selector)).toMatchObject({ status: 400, body: { reason: 'BadRequest', message } });
+    });
+
+    test('escaped commas and equals signs are part of the value; spaces are not trimmed', async () => {
+      expect((await list('metadata.name=a\\,b\\=c')).body.items).toEqual([]);
+      expect((await list('metadata.name=target')).body.items.map((item: any) => item.metadata.name)).toEqual(['target']);
+      expect((await list(' metadata.name=target')).status).toBe(400);
+    });
+  });
+
   test('a resourceVersion that is not an unsigned 64-bit integer is a 400 on list, get and watch', async () => {
     for (const [value, problem] of [['abc', 'invalid syntax'], ['-1', 'invalid syntax'], ['1.5', 'invalid syntax'], ['18446744073709551616', 'value out of range']]) {
       const message = `invalid resource version: resourceVersion: Invalid value: "${value}": strconv.ParseUint: parsing "${value}": ${problem}`;
