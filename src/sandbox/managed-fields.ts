@@ -2,7 +2,7 @@
 // operation, apiVersion and subresource, stamped with the time of that manager's last change, ordered as upstream's
 // sortEncodedManagedFields orders them (Apply before Update, then by time, then by manager). The sandbox records who
 // wrote and when, not which fields (no fieldsType/fieldsV1): structured-merge-diff's field sets are not ported.
-import type { ResourceType, SandboxApi } from './api';
+import type { ApiEvent, DeleteOptions, KubeObject, ListOptions, ResourceType, SandboxApi, WriteOptions } from './api';
 import { apiVersionOf } from './api';
 
 /** One managedFields entry (metav1.ManagedFieldsEntry without the field set). */
@@ -21,6 +21,12 @@ export interface ManagedFieldsEntry {
 export function recordUpdate(previous: readonly ManagedFieldsEntry[] | undefined, type: ResourceType, manager: string,
   time: string, subresource?: string): ManagedFieldsEntry[] {
   const apiVersion = apiVersionOf(type);
+  // The common case, a manager writing again (the kubelet's status writes): its entry is the latest, and stays last.
+  const last = previous?.[previous.length - 1];
+  if (last && last.manager === manager && last.operation === 'Update' && last.apiVersion === apiVersion
+    && (last.subresource ?? '') === (subresource ?? '')) {
+    return last.time === time ? previous as ManagedFieldsEntry[] : [...previous!.slice(0, -1), { ...last, time }];
+  }
   const entries = (previous ?? []).filter((entry) => !(entry.manager === manager && entry.operation === 'Update'
     && entry.apiVersion === apiVersion && (entry.subresource ?? '') === (subresource ?? '')));
   entries.push({ manager, operation: 'Update', apiVersion, time, ...(subresource ? { subresource } : {}) });
@@ -41,21 +47,52 @@ export function managerOf(fieldManager: string | null, userAgent: string | undef
  * under `manager` unless the call names another. Upstream's components are HTTP clients whose User-Agent names them.
  */
 export function withFieldManager(api: SandboxApi, manager: string): SandboxApi {
-  const managed: Partial<SandboxApi> = {
-    create: (type, obj, options) => api.create(type, obj, { fieldManager: manager, ...options }),
-    update: (type, obj, options) => api.update(type, obj, { fieldManager: manager, ...options }),
-    updateStatus: (type, obj, options) => api.updateStatus(type, obj, { fieldManager: manager, ...options }),
-  };
-  return new Proxy(api, {
-    get: (target, property, receiver) => {
-      const own = (managed as Record<string | symbol, unknown>)[property];
-      if (own) {
-        return own;
-      }
-      const value = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  return new ManagedApi(api, manager);
+}
+
+// A plain delegating object rather than a Proxy: every write of every controller goes through it.
+class ManagedApi implements SandboxApi {
+  constructor(private readonly api: SandboxApi, private readonly manager: string) {}
+
+  public create(type: ResourceType, obj: KubeObject, options?: WriteOptions): KubeObject {
+    return this.api.create(type, obj, { fieldManager: this.manager, ...options });
+  }
+
+  public get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.api.get(type, namespace, name);
+  }
+
+  public list(type: ResourceType, options?: ListOptions): { items: KubeObject[]; resourceVersion: string } {
+    return this.api.list(type, options);
+  }
+
+  public listView(type: ResourceType, options?: ListOptions): { items: readonly KubeObject[]; resourceVersion: string } {
+    return this.api.listView(type, options);
+  }
+
+  public update(type: ResourceType, obj: KubeObject, options?: WriteOptions): KubeObject {
+    return this.api.update(type, obj, { fieldManager: this.manager, ...options });
+  }
+
+  public updateStatus(type: ResourceType, obj: KubeObject, options?: WriteOptions): KubeObject {
+    return this.api.updateStatus(type, obj, { fieldManager: this.manager, ...options });
+  }
+
+  public bind(namespace: string, name: string, nodeName: string): KubeObject {
+    return this.api.bind(namespace, name, nodeName);
+  }
+
+  public delete(type: ResourceType, namespace: string | undefined, name: string, options?: DeleteOptions): KubeObject | undefined {
+    return this.api.delete(type, namespace, name, options);
+  }
+
+  public watch(type: ResourceType, options: ListOptions & { resourceVersion?: string }, listener: (event: ApiEvent) => void): () => void {
+    return this.api.watch(type, options, listener);
+  }
+
+  public watchView(type: ResourceType, options: ListOptions & { resourceVersion?: string }, listener: (event: ApiEvent) => void): () => void {
+    return this.api.watchView(type, options, listener);
+  }
 }
 
 function byOperationTimeManager(a: ManagedFieldsEntry, b: ManagedFieldsEntry): number {
