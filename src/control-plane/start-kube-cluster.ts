@@ -74,6 +74,12 @@ export interface KubeCluster {
 /** The kubeconfig context, cluster and user name. */
 export const KUBE_CLUSTER_CONTEXT = 'kube';
 
+/** Set, the cluster's folder (components' logs, etcd data, kubeconfigs) is kept after stop(), for a failure report. */
+export const KEEP_DIR_ENV = 'KUBE_CLUSTER_KEEP_DIR';
+
+/** kwok's log level (DEBUG shows why it skips a pod), for a failure report. */
+export const KWOK_LOG_LEVEL_ENV = 'KWOK_LOG_LEVEL';
+
 const SERVICE_CIDR = '10.96.0.0/16';
 const POLL_MS = 100;
 
@@ -97,7 +103,11 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
     for (const component of [...components].reverse()) {
       await component.stop();
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env[KEEP_DIR_ENV]) {
+      process.stderr.write(`startKubeCluster: ${KEEP_DIR_ENV} is set; logs and state kept in ${dir}\n`);
+    } else {
+      rmSync(dir, { recursive: true, force: true });
+    }
   };
   const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
   const featureGates = `--feature-gates=${Object.entries(options.featureGates ?? { MaxUnavailableStatefulSet: true })
@@ -182,6 +192,7 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
     const kwok = start('kwok', [
       `--kubeconfig=${adminConfig}`, `--config=${kwokConfig}`, '--manage-all-nodes=true',
       '--node-lease-duration-seconds=40', '--server-address=127.0.0.1:0', '--cidr=10.244.0.1/16', '--node-ip=10.0.0.1',
+      `--v=${process.env[KWOK_LOG_LEVEL_ENV] ?? 'INFO'}`,
     ]);
     const all = [etcd, apiserver, controllerManager, scheduler, kwok];
 

@@ -43,6 +43,10 @@ class CanaryRun {
   private revisions: KubeControllerRevision[] = [];
   private revisionsFor = '';
   private nodes: KubeNode[] = [];
+  // The uids of the pods this run has deleted. Until the watch delivers a deletion, the observed pods still list that
+  // pod as live, and an event about another pod may come first: without this, the next decision would delete it again
+  // (seen on a real control plane). Upstream controllers keep "expectations" for the same reason.
+  private readonly deleted = new Set<string>();
 
   public constructor(private readonly options: PromotionOptions, requests: () => number) {
     this.session = new PromotionSession(options, requests);
@@ -155,15 +159,19 @@ class CanaryRun {
           session.emit({ type: 'canary-step-started', at: now, step: action.state.step, nodes: stepNodes(observation!, request.plan, action.state.step) });
         }
         return undefined;
-      case 'delete-pods':
-        session.emit({ type: 'pods-deleted', at: now, step: action.step, pods: action.pods.map(({ pod, node }) => ({ pod, node })) });
-        // A deletion refused (409: the pod changed meanwhile) may bring no watch event: decide again within a second.
-        if (await session.deletePods(action.pods.map(({ pod, uid }) => ({ name: pod, uid }))) < action.pods.length) {
-          await session.waitForChange(now + 1000);
-        } else {
+      case 'delete-pods': {
+        const pods = action.pods.filter(({ uid }) => !this.deleted.has(uid));
+        if (pods.length === 0) {
           await session.waitForChange();
+          return undefined;
         }
+        session.emit({ type: 'pods-deleted', at: now, step: action.step, pods: pods.map(({ pod, node }) => ({ pod, node })) });
+        const deleted = await session.deletePods(pods.map(({ pod, uid }) => ({ name: pod, uid })));
+        deleted.forEach(({ uid }) => this.deleted.add(uid));
+        // A deletion refused (409: the pod changed meanwhile) may bring no watch event: decide again within a second.
+        await session.waitForChange(deleted.length < pods.length ? now + 1000 : undefined);
         return undefined;
+      }
       case 'wait-gate':
         session.emitWaiting(action.step, action.blocking, action.waitingForController);
         await session.waitForChange(action.until);

@@ -187,14 +187,14 @@ export class PromotionSession<W extends KubeWorkload> {
    * Deletes pods with their uid as precondition, so a pod replaced in the meantime is never deleted by mistake; a pod
    * already gone or already replaced (404, 409) is fine: either way the controller moves on.
    *
-   * @returns how many of the pods this call deleted
+   * @returns the pods this call deleted (not those already gone or refused)
    */
-  public async deletePods(pods: readonly { readonly name: string; readonly uid?: string }[]): Promise<number> {
-    let deleted = 0;
+  public async deletePods<P extends { readonly name: string; readonly uid?: string }>(pods: readonly P[]): Promise<P[]> {
+    const deleted: P[] = [];
     for (const pod of pods) {
       try {
         await this.cluster.delete('Pod', this.options.workload.namespace, pod.name, { preconditions: pod.uid ? { uid: pod.uid } : undefined });
-        deleted++;
+        deleted.push(pod);
       } catch (error) {
         if (!ClusterError.is(error, 404) && !ClusterError.is(error, 409)) {
           throw error;

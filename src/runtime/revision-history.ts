@@ -125,7 +125,8 @@ export function revisionRows(
     const hash = revisionHash(kind, revision);
     const running = live.filter((pod) => podRevision(pod) === hash).sort(kind === 'StatefulSet'
       ? (a, b) => (statefulSetPodOrdinal(a, setName) ?? 0) - (statefulSetPodOrdinal(b, setName) ?? 0)
-      : (a, b) => podName(a).localeCompare(podName(b)));
+      // A DaemonSet's pod names end in random letters: its nodes, in natural order (node-2 before node-10), read better.
+      : (a, b) => (podNodeName(a) ?? '').localeCompare(podNodeName(b) ?? '', 'en', { numeric: true }) || podName(a).localeCompare(podName(b)));
     const template = revisionTemplate(revision);
     const containers = [...(template.spec?.initContainers ?? []), ...(template.spec?.containers ?? [])];
     return {

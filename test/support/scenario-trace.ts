@@ -33,13 +33,51 @@ export function normalizeText(text: string, snapshot: ClusterSnapshot): string {
   for (const [key, number] of [...numbers.entries()].sort((a, b) => b[0].length - a[0].length)) {
     result = result.split(key).join(`r${number}`);
   }
-  return result
-    .split('\n').filter((line) => !/^step \d+: waiting\b/.test(line)).join('\n')
+  for (const set of snapshot.daemonSets) {
+    // A DaemonSet's pods are named <set>-<5 random characters>.
+    result = result.replace(new RegExp(`\\b${set.metadata.name}-[a-z0-9]{5}(?![a-z0-9])`, 'g'), `${set.metadata.name}-<pod>`);
+  }
+  return mergeDeletions(result.split('\n').filter((line) => !/^step \d+: waiting\b/.test(line))).join('\n')
+    .replace(/ {2,}/g, ' ')
     .replace(/\b[^\s/]+\/\d+\/[^\s/]+\/[0-9a-f]{8}(\.\d+)?\b/g, '<promoter>')
     .replace(/\b\d+(\.\d+)?(ms|s|m|h)\d*(s|m)?\b/g, '<duration>')
     .replace(/\b\d{1,3}(\.\d{1,3}){3}\b/g, '<ip>')
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uid>')
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>');
+}
+
+// A DaemonSet's pod by what identifies it across runs: `<set>@<node>` (its name ends in random characters).
+function daemonPodKey(pod: any): string | undefined {
+  const owner = (pod.metadata.ownerReferences ?? []).find((ref: any) => ref.controller && ref.kind === 'DaemonSet');
+  return owner ? `${owner.name}@${pod.spec.nodeName}` : undefined;
+}
+
+/** JSON with object keys sorted: the sandbox keeps the writer's key order where upstream writes Go struct order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner) => (inner && typeof inner === 'object' && !Array.isArray(inner)
+    ? Object.fromEntries(Object.keys(inner).sort().map((key) => [key, inner[key]])) : inner));
+}
+
+/**
+ * A DaemonSet canary's `step N: deleted ...` lines as one line per step, entries sorted: how a step's deletions are
+ * batched depends on when each pod's events arrive (both engines keep within the budget), not on what is deleted.
+ */
+function mergeDeletions(lines: string[]): string[] {
+  const byStep = new Map<string, string[]>();
+  const merged: string[] = [];
+  for (const line of lines) {
+    const match = /^(step \d+): deleted (.*)$/.exec(line);
+    if (!match) {
+      merged.push(line);
+    } else if (byStep.has(match[1])) {
+      byStep.get(match[1])!.push(...match[2].split(', '));
+    } else {
+      byStep.set(match[1], match[2].split(', '));
+      merged.push(`${match[1]}: deleted <${match[1]}>`);
+    }
+  }
+  return merged.map((line) => line.replace(/^(step \d+): deleted <step \d+>$/, (_all, step) => `${step}: deleted ${
+    byStep.get(step)!.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).join(', ')}`));
 }
 
 /** The state a checkpoint records, from a snapshot. */
@@ -48,12 +86,12 @@ export function normalizedState(snapshot: ClusterSnapshot): Record<string, unkno
   const revision = (hash: string | undefined) => (hash === undefined ? undefined : numbers.get(hash) ?? `unknown:${hash}`);
   return {
     pods: snapshot.pods.filter((pod) => !pod.metadata.deletionTimestamp).map((pod) => ({
-      name: pod.metadata.name,
+      name: daemonPodKey(pod) ?? pod.metadata.name,
       revision: revision(pod.metadata.labels?.['controller-revision-hash']),
       ready: podReady(pod),
       image: pod.spec.containers[0].image,
       waiting: (pod.status?.containerStatuses ?? []).map((status: any) => status.state?.waiting?.reason).filter(Boolean)[0],
-    })),
+    })).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true })),
     statefulSets: snapshot.statefulSets.map((set) => ({
       name: set.metadata.name,
       partition: set.spec.updateStrategy?.rollingUpdate?.partition,
@@ -78,15 +116,26 @@ export function normalizedState(snapshot: ClusterSnapshot): Record<string, unkno
   };
 }
 
+function isCommandResult(value: object): value is CommandResult {
+  return 'code' in value && 'stdout' in value && 'stderr' in value;
+}
+
+function normalizeOutput(value: CommandResult | string | object, snapshot: ClusterSnapshot): unknown {
+  if (typeof value === 'string') {
+    return normalizeText(value, snapshot);
+  }
+  return isCommandResult(value)
+    ? { code: value.code, stdout: normalizeText(value.stdout, snapshot), stderr: normalizeText(value.stderr, snapshot) }
+    : value;
+}
+
 /** Records checkpoints. */
 export class ScenarioTrace {
   public readonly steps: TraceStep[] = [];
 
   /** Records the state of `snapshot`, with command outputs normalized against it. */
-  public record(label: string, snapshot: ClusterSnapshot, outputs: Record<string, CommandResult | string> = {}): void {
-    const texts = Object.fromEntries(Object.entries(outputs).map(([key, value]) => [
-      key, typeof value === 'string' ? normalizeText(value, snapshot) : { code: value.code, stdout: normalizeText(value.stdout, snapshot), stderr: normalizeText(value.stderr, snapshot) },
-    ]));
+  public record(label: string, snapshot: ClusterSnapshot, outputs: Record<string, CommandResult | string | object> = {}): void {
+    const texts = Object.fromEntries(Object.entries(outputs).map(([key, value]) => [key, normalizeOutput(value, snapshot)]));
     this.steps.push({ label, state: { ...normalizedState(snapshot), ...texts } });
   }
 }
@@ -103,8 +152,8 @@ export function traceDifferences(a: ScenarioTrace, b: ScenarioTrace): string[] {
       continue;
     }
     for (const key of new Set([...Object.keys(left.state), ...Object.keys(right.state)])) {
-      const l = JSON.stringify(left.state[key]);
-      const r = JSON.stringify(right.state[key]);
+      const l = canonicalJson(left.state[key]);
+      const r = canonicalJson(right.state[key]);
       if (l !== r) {
         differences.push(`${left.label} / ${key}:\n  sandbox: ${l}\n  kube:    ${r}`);
       }
