@@ -1,4 +1,4 @@
-// `kubectl rollout undo ds --to-revision=<current>` must be skipped, as on a cluster, for a manifest whose stored form
+// `kubectl rollout undo ds|sts --to-revision=<current>` must be skipped, as on a cluster, for a manifest whose stored form
 // differs from what was written (quantities canonicalized, omitempty fields dropped): kubectl byte-compares the
 // revision's template with its own typed re-encoding of the live one.
 import { useSeedReplay } from './seed-replay';
@@ -28,4 +28,25 @@ test('undo to the current revision is skipped; to an older one it rolls back, an
   expect(replay.sandbox.api.get(RESOURCES.daemonSets, 'default', 'agent')!.spec.template.spec.containers[0].image).toBe('agent:2');
   expect((await replay.session.run('kubectl rollout undo ds/agent --to-revision=1')).stdout).toBe('daemonset.apps/agent rolled back\n');
   expect(replay.sandbox.api.get(RESOURCES.daemonSets, 'default', 'agent')!.spec.template.spec.containers[0].image).toBe('agent:1');
+});
+
+test('the same holds for a StatefulSet: undo to the current revision is skipped', async () => {
+  const manifest = {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: 'web' },
+    spec: {
+      serviceName: 'web',
+      replicas: 1,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ name: 'web', image: 'web:1', args: [], resources: { requests: { cpu: '0.25', memory: '512Mi' } } }] },
+      },
+    },
+  };
+  expect((await replay.session.run(`echo '${JSON.stringify(manifest)}' | kubectl apply -f -`)).stdout).toBe('statefulset.apps/web created\n');
+  await replay.sandbox.advance(0);
+  const skipped = await replay.session.run('kubectl rollout undo sts/web --to-revision=1');
+  expect(skipped).toMatchObject({ code: 0, stdout: 'statefulset.apps/web skipped rollback (current template already matches revision 1)\n' });
 });
