@@ -16,9 +16,9 @@ export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
  */
 export function sizeLimited(api: SandboxApi): SandboxApi {
   const checked: Partial<SandboxApi> = {
-    create: (type, obj) => api.create(type, checkSize(obj)),
-    update: (type, obj) => api.update(type, checkSize(obj)),
-    updateStatus: (type, obj) => api.updateStatus(type, checkSize(obj)),
+    create: (type, obj, options) => api.create(type, checkSize(obj), options),
+    update: (type, obj, options) => api.update(type, checkSize(obj), options),
+    updateStatus: (type, obj, options) => api.updateStatus(type, checkSize(obj), options),
   };
   return new Proxy(api, {
     get: (target, property, receiver) => {

@@ -169,8 +169,13 @@ describe('toTable', () => {
       apiVersion: 'v1',
       kind: 'PersistentVolume',
       metadata: { name: 'pv-1', creationTimestamp: ago(MIN) },
-      spec: { capacity: { storage: '10Gi' }, accessModes: ['ReadWriteOnce'], persistentVolumeReclaimPolicy: 'Retain', volumeMode: 'Filesystem',
-        claimRef: { namespace: 'default', name: 'datadir-zk-0' } },
+      spec: {
+        capacity: { storage: '10Gi' },
+        accessModes: ['ReadWriteOnce'],
+        persistentVolumeReclaimPolicy: 'Retain',
+        volumeMode: 'Filesystem',
+        claimRef: { namespace: 'default', name: 'datadir-zk-0' },
+      },
       status: { phase: 'Bound' },
     })).toEqual(['pv-1', '10Gi', 'RWO', 'Retain', 'Bound', 'default/datadir-zk-0', '', '<unset>', '', '60s', 'Filesystem']);
 
