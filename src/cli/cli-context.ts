@@ -9,6 +9,11 @@ import { Cluster, ClusterError } from '../runtime/cluster';
 import { formatDuration, parseDuration } from '../runtime/duration';
 import { connectCluster } from '../runtime/kube-cluster';
 import { RetryingCluster } from '../runtime/retrying-cluster';
+
+// What to do about a 403: the API server's message names the user, verb and resource; this says where the grant lives.
+const FORBIDDEN_HINT = 'the kubeconfig\'s user may not make this request; grant it (a StagedRolloutRunner\'s Role deletes pods '
+  + 'only with allowUndo, reaches DaemonSets only with allowDaemonSetCanary, and only the workload its promotionJob names) '
+  + 'or use a context that may';
 import { RuntimeError } from '../runtime/runtime-error';
 
 /** kubectl's connection flags, as every command accepts them. */
@@ -124,7 +129,9 @@ export class CliContext {
 
   /** Prints an error and returns its exit code. */
   public report(error: unknown): number {
-    if (RuntimeError.is(error) || ClusterError.is(error)) {
+    if (ClusterError.is(error, 403)) {
+      this.io.stderr(`error: ${error.message}: ${FORBIDDEN_HINT}\n`);
+    } else if (RuntimeError.is(error) || ClusterError.is(error)) {
       this.io.stderr(`error: ${error.message}\n`);
     } else {
       this.io.stderr(`error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
