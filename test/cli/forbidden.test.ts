@@ -12,5 +12,5 @@ test('a 403 is one line naming the refusal and the grants that would allow it, w
   expect(context.report(new ClusterError(403, message, { reason: 'Forbidden' }))).toBe(ExitCode.API_ERROR);
   expect(stderr.endsWith('\n')).toBe(true);
   expect(stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(stderr).toMatch(/^error: daemonsets\.apps "agent" is forbidden: User .*: the kubeconfig's user may not make this request; grant it \(.*allowUndo.*allowDaemonSetCanary\) or use a context that may\n$/);
+  expect(stderr).toMatch(/^error: daemonsets\.apps "agent" is forbidden: User .*: the kubeconfig's user may not make this request; grant it \(.*allowUndo.*allowDaemonSetCanary.*promotionJob.*\) or use a context that may\n$/);
 });
