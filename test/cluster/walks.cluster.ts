@@ -1,7 +1,7 @@
 // Promotions that walk a long plan or are steered while they run, on both engines: 100 replicas by 100,99,90,50,0;
 // pause, resume and abort from a second command; a promoter killed mid-step and resumed; two promoters at once.
 import { differentialTest } from './differential';
-import { allReadyOn, ClusterSnapshot, livePods } from '../support/scenario-cluster';
+import { allReadyOn, ClusterSnapshot, livePods, podReady } from '../support/scenario-cluster';
 import { statefulSet } from '../support/workload-manifests';
 
 const onImage = (snapshot: ClusterSnapshot, app: string, image: string) => livePods(snapshot, app)
@@ -103,4 +103,21 @@ differentialTest('a promoter killed mid-step is resumed by the next run, and a s
   expect(resumed.code).toBe(0);
   const after = await cluster.waitFor('every broker on kafka:2', (s) => allReadyOn(s, 'kafka', 3, 'kafka:2'));
   trace.record('resumed and complete', after, { second });
+});
+
+differentialTest('infant mortality: a canary that loses readiness during its soak fails the step and is rolled back', { nodes: 3 }, async (cluster, trace) => {
+  await cluster.apply([statefulSet('kafka', 3, 'kafka:1')]);
+  await cluster.waitFor('3 brokers Ready', (s) => allReadyOn(s, 'kafka', 3, 'kafka:1'));
+  expect((await cluster.stage(['stage', 'sts/kafka'])).code).toBe(0);
+  // The new revision's containers turn Ready, then flap (10 s Ready, 10 s not, on both engines).
+  expect((await cluster.kubectl(['set', 'env', 'sts/kafka', 'SANDBOX_FAILURE=FlappingReadiness'])).code).toBe(0);
+  await cluster.waitFor('the new revision', templateChanged('kafka'));
+
+  const promote = await cluster.stage(['promote', 'sts/kafka', '--plan', 'canary', '--all', '--soak', '1m', '--auto-rollback']);
+  expect(promote.code).toBe(2);
+  expect(promote.stdout).toMatch(/\nstep 1: gate passed; soaking for 1m/);
+  expect(promote.stdout).toContain('\ninfant mortality during the soak of step 1: pod kafka-2 lost readiness during the soak\n');
+  const after = await cluster.waitFor('every broker back on the old template', (s) => livePods(s, 'kafka').length === 3
+    && livePods(s, 'kafka').every((pod) => !(pod.spec.containers[0].env ?? []).length && podReady(pod)));
+  trace.record('rolled back', after, { promote });
 });
