@@ -30,23 +30,32 @@ differentialTest('stage, change, plan, promote --plan canary step by step, statu
   expect(step.code).toBe(0);
   const afterStep = await cluster.waitFor('a stable point', () => true);
   expect(images(afterStep)).toEqual(['kafka:1', 'kafka:1', 'kafka:2']);
-  trace.record('step 1', afterStep, {
-    step,
-    status: await cluster.stage(['status', 'sts/kafka']),
-    rolloutStatus: await cluster.kubectl(['rollout', 'status', 'sts/kafka', '--watch=false']),
-  });
+  const stepStatus = await cluster.stage(['status', 'sts/kafka']);
+  const stepRolloutStatus = await cluster.kubectl(['rollout', 'status', 'sts/kafka', '--watch=false']);
+  expect(stepStatus.stdout).toContain(`\n  kubectl rollout status would say: ${stepRolloutStatus.stdout.trim()}\n`);
+  trace.record('step 1', afterStep, { step, status: stepStatus, rolloutStatus: stepRolloutStatus });
 
   const rest = await cluster.stage(['promote', 'sts/kafka', '--plan', 'canary', '--all', '--soak', '1s']);
   expect(rest.code).toBe(0);
   expect(rest.stdout).toMatch(/promotion complete: every pod of statefulset\/kafka is on revision kafka-\w+\n$/);
   const done = await cluster.waitFor('a stable point', () => true);
   expect(images(done)).toEqual(['kafka:2', 'kafka:2', 'kafka:2']);
+  const status = await cluster.stage(['status', 'sts/kafka']);
+  const rolloutStatus = await cluster.kubectl(['rollout', 'status', 'sts/kafka', '--watch=false']);
+  // What our status says kubectl would say is what kubectl says, on the same objects.
+  expect(status.stdout).toContain(`\n  kubectl rollout status would say: ${rolloutStatus.stdout.trim()}\n`);
+  // history --revision is kubectl's, byte for byte.
+  const revision = String(Math.max(...done.controllerRevisions.map((r) => Number(r.revision))));
+  const ours = await cluster.stage(['history', 'sts/kafka', '--revision', revision]);
+  const theirs = await cluster.kubectl(['rollout', 'history', 'sts/kafka', '--revision', revision]);
+  expect(ours.stdout).toBe(theirs.stdout);
   trace.record('complete', done, {
     rest,
-    status: await cluster.stage(['status', 'sts/kafka']),
+    status,
+    rolloutStatus,
     history: await cluster.stage(['history', 'sts/kafka']),
     kubectlHistory: await cluster.kubectl(['rollout', 'history', 'sts/kafka']),
-    rolloutStatus: await cluster.kubectl(['rollout', 'status', 'sts/kafka', '--watch=false']),
+    revision: ours,
   });
 });
 
