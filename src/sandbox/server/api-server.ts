@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { SandboxApi } from '../api';
 import type { SandboxClock } from '../clock';
 import { SandboxAccess } from './access';
@@ -18,6 +19,7 @@ import { ListPages } from './list-pages';
 import { sizeLimited } from './object-size';
 import { openapiV2, openapiV3GroupVersion, openapiV3Root } from './openapi';
 import { handlePatch } from './patch-handler';
+import { handleUpgrade } from './pod-exec';
 import { handleGet } from './read-handler';
 import { ApiRequest, ApiResponse, isWatch } from './request';
 import { MAX_REQUEST_BODY_BYTES, readRequestBody, REQUEST_TIMEOUT_MS } from './request-body';
@@ -124,6 +126,8 @@ export class ApiServer {
     server.headersTimeout = HEADERS_TIMEOUT_MS;
     server.keepAliveTimeout = 60_000;
     server.on('connection', (socket: Socket) => this.trackHandshake(socket));
+    // kubectl exec asks for a WebSocket: pods/exec is the one upgrade served (pod-exec.ts).
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex) => handleUpgrade(this.options.api, request, socket, this.access.refusal(request.headers)));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => {
