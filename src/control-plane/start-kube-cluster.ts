@@ -61,6 +61,8 @@ export interface KubeCluster {
   readonly adminToken: string;
   /** The PEM of the authority the API server's certificate chains to. */
   readonly caPem: string;
+  /** A client of the API server as the admin user, for the few calls a caller makes without a client library. */
+  readonly api: ControlPlaneApiClient;
   /** The kubectl built with the control plane, when the binaries' folder has one. */
   readonly kubectlPath?: string;
   /** The folder that holds the components' logs. */
@@ -217,6 +219,7 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
       kubeconfig,
       adminToken: tokens.admin,
       caPem,
+      api: admin,
       kubectlPath: binaries.kubectl,
       logDir,
       addNode,
