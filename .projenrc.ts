@@ -97,12 +97,17 @@ project.addTask('cluster:build', {
   description: 'Build the real control plane\'s binaries from cluster/go.mod (needs Go; cached by go.sum, so a second build is instant)',
   exec: 'bash cluster/build.sh',
 });
-project.addTask('test:cluster', {
-  description: 'Run the real-control-plane test tier (test/cluster/**/*.cluster.ts), building the binaries first if needed',
-  env: { NODE_OPTIONS: '--experimental-vm-modules' },
-  exec: 'KUBE_CLUSTER_BIN_DIR="$(bash cluster/build.sh | tail -n 1)" jest --ci --runInBand --coverage=false --testMatch "<rootDir>/test/cluster/**/*.cluster.ts"',
+const differentialReport = 'test-reports/differential.jsonl';
+const testCluster = project.addTask('test:cluster', {
+  description: 'Run the real-control-plane test tier (test/cluster/**/*.cluster.ts), building the binaries first if needed, '
+    + 'and print what the sandbox-vs-real comparisons found',
+  env: { NODE_OPTIONS: '--experimental-vm-modules', DIFFERENTIAL_REPORT: differentialReport },
+});
+testCluster.exec(`rm -f ${differentialReport} && mkdir -p test-reports`);
+testCluster.exec('KUBE_CLUSTER_BIN_DIR="$(bash cluster/build.sh | tail -n 1)" jest --ci --runInBand --coverage=false --testMatch "<rootDir>/test/cluster/**/*.cluster.ts"', {
   receiveArgs: true,
 });
+testCluster.exec(`ts-node --transpile-only --project test/tsconfig.json test/cluster/differential-summary.ts ${differentialReport}`);
 
 // Benchmarks are never part of `npm test`.
 project.addTask('bench', {
