@@ -7,8 +7,8 @@ import { BenchSection, RunOptions, SectionResult, TargetVerdict } from './sectio
 /** Issue 6's reaction target: median ms from the last gating pod Ready to the next partition write. */
 export const REACTION_TARGET_MS = 50;
 
-/** The walks measured: the seed's canary walk of a 3-broker cluster and its 100-replica progression. */
-const WALKS = [
+/** The walks measured (on the sandbox here, on the real control plane in §5): the seed's canary walk of a 3-broker cluster and its 100-replica progression. */
+export const WALKS = [
   { name: '3-broker canary walk', replicas: 3, plan: '3,2,1,0', oursRuns: 3, loopRuns: 1 },
   { name: '100 replicas, 100,99,90,50,0', replicas: 100, plan: '100,99,90,50,0', oursRuns: 1, loopRuns: 1 },
 ];
@@ -19,12 +19,18 @@ const SIDE_NAMES: Record<PromotionSide, string> = {
   'poll': 'loop: `kubectl patch` + `kubectl get` every 2 s',
 };
 
-function meanRequests(m: PromotionMeasurement): { total: number; reads: number; writes: number; watches: number } {
+/** The mean requests per run of one side's walks, by kind. */
+export function meanRequests(m: PromotionMeasurement): { total: number; reads: number; writes: number; watches: number } {
   const mean = (pick: (r: PromotionMeasurement['requests'][number]) => number) => m.requests.reduce((sum, r) => sum + pick(r), 0) / m.requests.length;
   return { total: mean((r) => r.total), reads: mean((r) => r.reads), writes: mean((r) => r.writes), watches: mean((r) => r.watches) };
 }
 
-function row(walk: string, m: PromotionMeasurement, ours: PromotionMeasurement): string {
+/** The header of the table {@link promotionRow} fills. */
+export const PROMOTION_TABLE_HEADER = `| walk | side | reaction median | p99 | samples | walk (wall) | requests (reads / writes / watches) | 409s per run | reaction vs ours |
+|---|---|---:|---:|---:|---:|---:|---:|---:|`;
+
+/** One table row of §2 (and §5): a side's reaction, walk time, requests and 409s, and its reaction against ours. */
+export function promotionRow(walk: string, m: PromotionMeasurement, ours: PromotionMeasurement): string {
   const requests = meanRequests(m);
   return `| ${walk} | ${SIDE_NAMES[m.side]} | ${median(m.reactionMs).toFixed(0)} ms | ${percentile(m.reactionMs, 99).toFixed(0)} ms | `
     + `${m.reactionMs.length} | ${(median(m.walkMs) / 1000).toFixed(1)} s | ${requests.total.toFixed(0)} (${requests.reads.toFixed(0)} / `
@@ -45,7 +51,7 @@ export const promotionSection: BenchSection = {
       process.stderr.write(`promotion: ${walk.name} done\n`);
       const ours = results.find((r) => r.side === 'ours')!;
       const poll = results.find((r) => r.side === 'poll')!;
-      rows.push(...results.map((m) => row(walk.name, m, ours)));
+      rows.push(...results.map((m) => promotionRow(walk.name, m, ours)));
       const reaction = median(ours.reactionMs);
       verdicts.push({ met: reaction < REACTION_TARGET_MS, text: `promotion ${walk.name}: reaction ${reaction.toFixed(0)} ms median (target < ${REACTION_TARGET_MS} ms)` });
       const oursRequests = meanRequests(ours).total;
@@ -75,8 +81,7 @@ export const promotionSection: BenchSection = {
 - Targets: reaction < ${REACTION_TARGET_MS} ms median (a watch round trip, not a poll interval); fewer API requests than the
   polling loop.
 
-| walk | side | reaction median | p99 | samples | walk (wall) | requests (reads / writes / watches) | 409s per run | reaction vs ours |
-|---|---|---:|---:|---:|---:|---:|---:|---:|
+${PROMOTION_TABLE_HEADER}
 ${rows.join('\n')}
 
 What a reaction is made of: ours gets the last pod's Ready status as a watch event, decides in process and sends

@@ -9,8 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { stagedBenchStatefulSet } from './bench-workloads';
-import { reactionTimes, WalkRecorder } from './reaction-times';
-import { startRequestCounter, RequestCounts } from './request-counter';
+import { reactionTimes, recordSandboxWalk, WalkRecording } from './reaction-times';
+import { startRequestCounter, RequestCounter, RequestCounts } from './request-counter';
 import { SystemClock } from '../src/runtime/clock';
 import { connectCluster } from '../src/runtime/kube-cluster';
 import { promoteStatefulSet } from '../src/runtime/promotion-engine';
@@ -62,7 +62,8 @@ export function waitFor(condition: () => boolean, what: string, timeoutMs = 120_
   });
 }
 
-function runScript(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+/** Runs bench/baselines/kubectl-walk.sh with `args` (the side, the StatefulSet, its partitions) under `env`. */
+export function runKubectlWalk(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile('bash', [path.join(__dirname, 'baselines', 'kubectl-walk.sh'), ...args], { env }, (error, _stdout, stderr) => {
       if (error) {
@@ -74,20 +75,73 @@ function runScript(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   });
 }
 
-function kubectlWarmUp(env: NodeJS.ProcessEnv): Promise<void> {
+/** One `kubectl get sts NAME` under `env`, so the loop's discovery cache is warm before it is timed. */
+export function kubectlWarmUp(env: NodeJS.ProcessEnv, name: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile('kubectl', ['--cache-dir', env.CACHE_DIR!, 'get', 'sts', NAME], { env },
+    execFile('kubectl', ['--cache-dir', env.CACHE_DIR!, 'get', 'sts', name], { env },
       (error, _stdout, stderr) => (error ? reject(new Error(stderr)) : resolve()));
   });
 }
 
-/** Runs one walk of `plan` on a fresh sandbox and returns its reaction times, wall time and requests. */
 /** What one walk measured: its reaction times, wall time, requests and (ours) 409s. */
-interface WalkResult {
+export interface WalkResult {
   readonly reactions: number[];
   readonly walkMs: number;
   readonly requests: RequestCounts;
   readonly conflicts: number;
+}
+
+/** Where a side walks: the counting proxy, a kubeconfig through it, and how the walk is recorded. */
+export interface WalkSetting {
+  /** A kubeconfig whose cluster is the proxy. */
+  readonly kubeconfig: string;
+  /** kubectl's discovery cache folder. */
+  readonly cacheDir: string;
+  /** The counting proxy in front of the API server. */
+  readonly proxy: RequestCounter;
+  /** Starts recording the walk (just before it is timed). */
+  record(): Promise<WalkRecording>;
+}
+
+/**
+ * Walks StatefulSet `name` (staged, its new template written) along `plan`, driven by `side` through the proxy,
+ * and returns the reactions, wall time, requests at the proxy and (ours) 409s. Engine-neutral: the sandbox and the
+ * real control plane sections both call it.
+ */
+export async function walkSide(side: PromotionSide, name: string, replicas: number, plan: string, setting: WalkSetting): Promise<WalkResult> {
+  const env = { ...process.env, KUBECONFIG: setting.kubeconfig, CACHE_DIR: setting.cacheDir };
+  if (side !== 'ours') {
+    await kubectlWarmUp(env, name);
+  }
+  const recording = await setting.record();
+  setting.proxy.reset();
+  const start = performance.now();
+  let conflicts = 0;
+  try {
+    if (side === 'ours') {
+      const clock = new SystemClock();
+      const { cluster } = await connectCluster({ kubeconfig: setting.kubeconfig });
+      const outcome = await promoteStatefulSet({
+        cluster: new RetryingCluster(cluster, clock),
+        clock,
+        workload: { kind: 'StatefulSet', namespace: 'default', name },
+        plan,
+        holder: 'bench',
+        onEvent: (event) => {
+          conflicts += event.type === 'conflict' ? 1 : 0;
+        },
+      });
+      if (outcome.phase !== 'complete') {
+        throw new Error(`the promotion ended ${outcome.phase}: ${outcome.message}`);
+      }
+    } else {
+      await runKubectlWalk([side, name, ...plan.split(',').slice(1)], env);
+    }
+  } finally {
+    recording.stop();
+  }
+  const walkMs = performance.now() - start;
+  return { reactions: reactionTimes(recording.recorder.timeline(replicas)), walkMs, requests: setting.proxy.counts(), conflicts };
 }
 
 async function walkOnce(side: PromotionSide, replicas: number, plan: string): Promise<WalkResult> {
@@ -105,37 +159,9 @@ async function walkOnce(side: PromotionSide, replicas: number, plan: string): Pr
     set.spec.template.spec.containers[0].image = 'app:2';
     sandbox.api.update(RESOURCES.statefulSets, set);
 
-    const env = { ...process.env, KUBECONFIG: kubeconfig, CACHE_DIR: path.join(dir, 'kube-cache') };
-    if (side !== 'ours') {
-      await kubectlWarmUp(env);
-    }
-    const recorder = new WalkRecorder(sandbox.api, NAME, 'app:2');
-    proxy.reset();
-    const start = performance.now();
-    let conflicts = 0;
-    if (side === 'ours') {
-      const clock = new SystemClock();
-      const { cluster } = await connectCluster({ kubeconfig });
-      const outcome = await promoteStatefulSet({
-        cluster: new RetryingCluster(cluster, clock),
-        clock,
-        workload: { kind: 'StatefulSet', namespace: 'default', name: NAME },
-        plan,
-        holder: 'bench',
-        onEvent: (event) => {
-          conflicts += event.type === 'conflict' ? 1 : 0;
-        },
-      });
-      if (outcome.phase !== 'complete') {
-        throw new Error(`the promotion ended ${outcome.phase}: ${outcome.message}`);
-      }
-    } else {
-      await runScript([side, NAME, ...plan.split(',').slice(1)], env);
-    }
-    const walkMs = performance.now() - start;
-    const requests = proxy.counts();
-    recorder.stop();
-    return { reactions: reactionTimes(recorder.timeline(replicas)), walkMs, requests, conflicts };
+    return await walkSide(side, NAME, replicas, plan, {
+      kubeconfig, cacheDir: path.join(dir, 'kube-cache'), proxy, record: async () => recordSandboxWalk(sandbox.api, NAME, 'app:2'),
+    });
   } finally {
     await proxy.close();
     await sandbox.stop();
@@ -143,14 +169,19 @@ async function walkOnce(side: PromotionSide, replicas: number, plan: string): Pr
   }
 }
 
-/** Runs `runs` walks of `plan` over `replicas` replicas, driven by `side`. */
-export async function measurePromotion(side: PromotionSide, replicas: number, plan: string, runs: number): Promise<PromotionMeasurement> {
+/** One walk of `plan` over `replicas` replicas driven by `side`, on some engine. */
+export type WalkOnce = (side: PromotionSide, replicas: number, plan: string) => Promise<WalkResult>;
+
+/** Runs `runs` walks of `plan` over `replicas` replicas, driven by `side`, each on a fresh sandbox unless `walk` says otherwise. */
+export async function measurePromotion(
+  side: PromotionSide, replicas: number, plan: string, runs: number, walk: WalkOnce = walkOnce,
+): Promise<PromotionMeasurement> {
   const reactionMs: number[] = [];
   const walkMs: number[] = [];
   const requests: RequestCounts[] = [];
   const conflicts: number[] = [];
   for (let run = 0; run < runs; run++) {
-    const result = await walkOnce(side, replicas, plan);
+    const result = await walk(side, replicas, plan);
     reactionMs.push(...result.reactions);
     walkMs.push(result.walkMs);
     requests.push(result.requests);

@@ -1,7 +1,8 @@
 // Promotion reaction time (issue 6): from the moment the last pod a step waits for turns Ready to the next
-// partition write. The recorder watches the sandbox's store in process, so both sides are timed at the server,
-// by the same clock, and neither side's own reporting is trusted.
+// partition write. The recorder watches the sandbox's store in process (or, on a real API server, its watches), so
+// both sides are timed by the same observer and clock, and neither side's own reporting is trusted.
 import { performance } from 'perf_hooks';
+import { Cluster } from '../src/runtime/cluster';
 import { KubeObject, RESOURCES, SandboxApi } from '../src/sandbox/api';
 
 /** What the recorder saw, in `performance.now()` milliseconds. */
@@ -43,38 +44,24 @@ function isReady(pod: KubeObject): boolean {
   return (pod.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
 }
 
-/** Records the timeline of StatefulSet `name` (in `default`) as its pods move to `newImage`. */
+/**
+ * Records the timeline of StatefulSet `name` (in `default`) as its pods move to `newImage`, from the objects it is
+ * fed: {@link recordSandboxWalk} feeds it from the sandbox's store, {@link recordClusterWalk} from API watches.
+ */
 export class WalkRecorder {
   private readonly partitionChanges: Array<{ partition: number; at: number }> = [];
   private readonly readyAt = new Map<number, number>();
-  private readonly stops: Array<() => void>;
-  private lastPartition: number | undefined;
 
-  constructor(api: SandboxApi, private readonly name: string, private readonly newImage: string) {
-    const set = api.get(RESOURCES.statefulSets, 'default', name);
-    if (!set) {
-      throw new Error(`statefulsets.apps "${name}" not found in namespace "default"`);
-    }
-    this.lastPartition = set.spec.updateStrategy?.rollingUpdate?.partition;
-    const sets = api.list(RESOURCES.statefulSets, { namespace: 'default' });
-    const pods = api.list(RESOURCES.pods, { namespace: 'default' });
-    this.stops = [
-      api.watch(RESOURCES.statefulSets, { namespace: 'default', resourceVersion: sets.resourceVersion }, (event) => this.onSet(event.object)),
-      api.watch(RESOURCES.pods, { namespace: 'default', resourceVersion: pods.resourceVersion }, (event) => this.onPod(event.object)),
-    ];
-  }
+  /** @param lastPartition the StatefulSet's partition when recording starts */
+  constructor(private readonly name: string, private readonly newImage: string, private lastPartition: number | undefined) {}
 
   /** The timeline so far. */
   public timeline(replicas: number): WalkTimeline {
     return { replicas, partitionChanges: [...this.partitionChanges], readyAt: new Map(this.readyAt) };
   }
 
-  /** Stops watching. */
-  public stop(): void {
-    this.stops.forEach((stop) => stop());
-  }
-
-  private onSet(set: KubeObject): void {
+  /** Takes note of a StatefulSet as it is now. */
+  public observeSet(set: KubeObject): void {
     if (set.metadata.name !== this.name) {
       return;
     }
@@ -85,7 +72,8 @@ export class WalkRecorder {
     }
   }
 
-  private onPod(pod: KubeObject): void {
+  /** Takes note of a pod as it is now. */
+  public observePod(pod: KubeObject): void {
     const ordinal = ordinalOf(pod);
     if (!pod.metadata.name?.startsWith(`${this.name}-`) || this.readyAt.has(ordinal)) {
       return;
@@ -94,4 +82,47 @@ export class WalkRecorder {
       this.readyAt.set(ordinal, performance.now());
     }
   }
+}
+
+/** A recorder being fed, and how to stop feeding it. */
+export interface WalkRecording {
+  /** The recorder. */
+  readonly recorder: WalkRecorder;
+  /** Stops watching. */
+  stop(): void;
+}
+
+function currentPartition(set: KubeObject | undefined, name: string): number | undefined {
+  if (!set) {
+    throw new Error(`statefulsets.apps "${name}" not found in namespace "default"`);
+  }
+  return set.spec.updateStrategy?.rollingUpdate?.partition;
+}
+
+/** Records StatefulSet `name`'s walk by watching the sandbox's store in process: times are the store's own. */
+export function recordSandboxWalk(api: SandboxApi, name: string, newImage: string): WalkRecording {
+  const recorder = new WalkRecorder(name, newImage, currentPartition(api.get(RESOURCES.statefulSets, 'default', name), name));
+  const sets = api.list(RESOURCES.statefulSets, { namespace: 'default' });
+  const pods = api.list(RESOURCES.pods, { namespace: 'default' });
+  const stops = [
+    api.watch(RESOURCES.statefulSets, { namespace: 'default', resourceVersion: sets.resourceVersion }, (event) => recorder.observeSet(event.object)),
+    api.watch(RESOURCES.pods, { namespace: 'default', resourceVersion: pods.resourceVersion }, (event) => recorder.observePod(event.object)),
+  ];
+  return { recorder, stop: () => stops.forEach((stop) => stop()) };
+}
+
+/**
+ * Records StatefulSet `name`'s walk through two API watches (a real API server): times are when the events reach
+ * this process, so both ends of a reaction carry the same delivery delay.
+ */
+export async function recordClusterWalk(cluster: Cluster, name: string, newImage: string): Promise<WalkRecording> {
+  const recorder = new WalkRecorder(name, newImage, currentPartition(await cluster.get<KubeObject>('StatefulSet', 'default', name), name));
+  const abort = new AbortController();
+  for (const [kind, observe] of [['StatefulSet', (o: KubeObject) => recorder.observeSet(o)], ['Pod', (o: KubeObject) => recorder.observePod(o)]] as const) {
+    const list = await cluster.list<KubeObject>(kind, 'default');
+    list.items.forEach(observe);
+    cluster.watch<KubeObject>(kind, 'default', { resourceVersion: list.resourceVersion }, (event) => observe(event.object), abort.signal)
+      .catch((error) => process.stderr.write(`recordClusterWalk: the ${kind} watch failed: ${error.message}\n`));
+  }
+  return { recorder, stop: () => abort.abort() };
 }

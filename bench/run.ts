@@ -1,8 +1,9 @@
-// `npm run bench` (issue 6): runs every benchmark, prints the results and writes bench/results.md.
+// `npm run bench` (issues 6 and 11): runs every benchmark, prints the results and writes bench/results.md.
 // `--quick` runs fewer sizes and repetitions and does not write results.md; `--only=<name>[,<name>]` runs
 // just those benchmarks (results.md is then not written either, so it always holds a complete run).
 import * as fs from 'fs';
 import * as path from 'path';
+import { controlPlaneSection } from './control-plane-section';
 import { kubectlGetSection } from './kubectl-get-section';
 import { loadAverage, machineDescription } from './machine';
 import { promotionSection } from './promotion-section';
@@ -12,7 +13,9 @@ import { BenchSection, SectionResult, TargetVerdict } from './section';
 import { synthCostSection } from './synth-cost-section';
 
 /** Every benchmark, in the order results.md lists them. */
-const SECTIONS: readonly BenchSection[] = [synthCostSection, promotionSection, scaleSection, sandboxRolloutSection, kubectlGetSection];
+const SECTIONS: readonly BenchSection[] = [
+  synthCostSection, promotionSection, scaleSection, sandboxRolloutSection, kubectlGetSection, controlPlaneSection,
+];
 
 function verdictLines(verdicts: readonly TargetVerdict[]): string {
   return verdicts.length === 0
@@ -30,12 +33,13 @@ interface TimedResult {
 function resultsMarkdown(timed: readonly TimedResult[], startedAt: Date, loadAtStart: string, seconds: number): string {
   const results = timed.map((t) => t.result);
   const verdicts = results.flatMap((r) => r.verdicts);
-  return `# Benchmark results (issue 6)
+  return `# Benchmark results (issues 6 and 11)
 
 - Machine: ${machineDescription()}; load average ${loadAtStart} at the start and ${loadAverage()} at the end (1/5/15 min)
 - Date: ${startedAt.toISOString()}; the whole run took ${seconds.toFixed(0)} s (${timed.map((t) => `${t.name} ${t.seconds.toFixed(0)} s`).join(', ')})
 - Reproduce: \`npm run bench\` (or \`npx ts-node --project bench/tsconfig.json bench/run.ts\`; \`--quick\` for a smoke
-  run, \`--only=synth-cost,sandbox-rollout\` for some benchmarks; neither writes this file)
+  run, \`--only=synth-cost,sandbox-rollout\` for some benchmarks; neither writes this file). §5 needs the control
+  plane's binaries (\`npm run cluster:build\`, Go) and is skipped without them
 
 ## Targets
 
