@@ -102,7 +102,8 @@ export async function startScenarioCluster(engine: Engine, options: ScenarioClus
 
 function execKubectl(binary: string, kubeconfig: string, args: readonly string[], stdin?: string): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(binary, ['--request-timeout=30s', ...args], {
+    // No --request-timeout: `--record` would write it into change-causes; the process timeout bounds a hung call.
+    const child = execFile(binary, [...args], {
       env: { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dirname(kubeconfig), 'kube-cache') },
       timeout: 300_000,
       maxBuffer: 64 * 1024 * 1024,
@@ -239,8 +240,14 @@ async function startKubeEngine(options: ScenarioClusterOptions): Promise<Scenari
   return cluster;
 }
 
+// A stable point: every workload's controller has observed its generation, and its status counts the Ready pods it owns
+// (the real controllers write status a moment after the pods change), and the scenario's own condition holds.
 function stable(snapshot: ClusterSnapshot, predicate: (snapshot: ClusterSnapshot) => boolean): boolean {
-  return [...snapshot.statefulSets, ...snapshot.daemonSets].every((set) => set.status?.observedGeneration === set.metadata.generation)
+  const readyOwned = (set: any) => snapshot.pods.filter((pod) => !pod.metadata.deletionTimestamp && podReady(pod)
+    && (pod.metadata.ownerReferences ?? []).some((ref: any) => ref.controller && ref.uid === set.metadata.uid)).length;
+  const observed = (set: any) => set.status?.observedGeneration === set.metadata.generation;
+  return snapshot.statefulSets.every((set) => observed(set) && (set.status?.readyReplicas ?? 0) === readyOwned(set))
+    && snapshot.daemonSets.every((set) => observed(set) && (set.status?.numberReady ?? 0) === readyOwned(set))
     && predicate(snapshot);
 }
 
