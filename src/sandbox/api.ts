@@ -32,7 +32,15 @@ export interface ObjectMeta {
   /** Finalizers that keep a deleted object until they are removed. */
   finalizers?: string[];
   /** Who wrote the object, how and when (maintained by the store). */
-  managedFields?: Array<{ manager: string; operation: 'Apply' | 'Update'; apiVersion: string; time: string; subresource?: string }>;
+  managedFields?: Array<{
+    manager: string;
+    operation: 'Apply' | 'Update';
+    apiVersion: string;
+    time: string;
+    fieldsType?: 'FieldsV1';
+    fieldsV1?: Record<string, unknown>;
+    subresource?: string;
+  }>;
 }
 
 /** A reference from a dependent object to its owner. */

@@ -10,8 +10,8 @@ import type { KubeObject } from './api';
 // NodeSelector.NodeSelectorTerms, rbac/v1 PolicyRule.Verbs, Role.Rules, PolicyRule's siblings aside).
 const KEPT_EMPTY_SLICES: ReadonlySet<string> = new Set(['containers', 'nodeSelectorTerms', 'verbs', 'rules']);
 
-// Map-typed fields (all omitempty): an empty one is dropped. Any other empty object is a struct, which Go writes.
-const MAP_FIELDS: ReadonlySet<string> = new Set([
+/** Map-typed fields (all omitempty): an empty one is dropped. Any other empty object is a struct, which Go writes. */
+export const MAP_FIELDS: ReadonlySet<string> = new Set([
   'labels', 'annotations', 'nodeSelector', 'matchLabels', 'data', 'binaryData', 'stringData', 'requests', 'limits',
   'capacity', 'allocatable', 'overhead', 'allocatedResources', 'disruptedPods', 'volumeAttributes', 'parameters',
 ]);

@@ -1,36 +1,118 @@
-// metadata.managedFields as the API server's field manager keeps them for Update operations: one entry per manager,
-// operation, apiVersion and subresource, stamped with the time of that manager's last change, ordered as upstream's
-// sortEncodedManagedFields orders them (Apply before Update, then by time, then by manager). The sandbox records who
-// wrote and when, not which fields (no fieldsType/fieldsV1): structured-merge-diff's field sets are not ported.
+// metadata.managedFields as the API server's field manager keeps them for Update operations (structured-merge-diff's
+// Updater.Update): one entry per manager, operation, apiVersion and subresource, stamped with the time of that
+// manager's last change and owning the fields it set: the fields a write added or changed join the writer's set and
+// leave every other manager's, removed fields leave all sets, and a manager left owning nothing is dropped. Entries
+// are ordered as upstream's sortEncodedManagedFields orders them (Apply before Update, then by time, then by manager).
 import type { ApiEvent, DeleteOptions, KubeObject, ListOptions, ResourceType, SandboxApi, WriteOptions } from './api';
 import { apiVersionOf } from './api';
+import { compareFields, FieldSet, fieldPaths, fromFieldsV1, isStrippedPath, isUnder, toFieldsV1 } from './field-sets';
 
-/** One managedFields entry (metav1.ManagedFieldsEntry without the field set). */
+/** One managedFields entry (metav1.ManagedFieldsEntry). */
 export interface ManagedFieldsEntry {
   manager: string;
   operation: 'Apply' | 'Update';
   apiVersion: string;
   time: string;
+  fieldsType?: 'FieldsV1';
+  fieldsV1?: Record<string, unknown>;
   subresource?: string;
 }
 
+/** The fields a write added or changed, and those it removed. */
+export interface FieldChanges {
+  readonly changed: FieldSet;
+  readonly removed: FieldSet;
+}
+
 /**
- * The managedFields after `manager` wrote `type`'s object (or its `subresource`) at `time`: its entry is stamped anew, or
- * added.
+ * The paths of `obj` a writer of `type` (or of its `subresource`) can own: the status alone through the status
+ * subresource; otherwise everything but the status of a kind that has a status subresource (upstream resets it) and
+ * the metadata the field manager strips (name, namespace, uid, resourceVersion, generation, timestamps ...).
+ */
+export function ownablePaths(type: ResourceType, obj: KubeObject | undefined, subresource?: string): Map<string, unknown> {
+  if (subresource === 'status') {
+    return statusPaths(obj?.status);
+  }
+  const paths = obj ? fieldPaths(obj) : new Map<string, unknown>();
+  for (const path of [...paths.keys()]) {
+    if (isStrippedPath(path) || (type.hasStatus && isUnder(path, 'status'))) {
+      paths.delete(path);
+    }
+  }
+  return paths;
+}
+
+// The paths of a status, remembered per status object: committed objects are never changed in place, and every status
+// write compares the stored status (the previous write's) with the new one.
+const STATUS_PATHS = new WeakMap<object, Map<string, unknown>>();
+
+function statusPaths(status: unknown): Map<string, unknown> {
+  if (status === null || typeof status !== 'object') {
+    return new Map();
+  }
+  let paths = STATUS_PATHS.get(status);
+  if (!paths) {
+    paths = fieldPaths({ status });
+    STATUS_PATHS.set(status, paths);
+  }
+  return paths;
+}
+
+/** What a write of `type` (or `subresource`) changed between `before` and `after`. */
+export function fieldChanges(type: ResourceType, before: KubeObject | undefined, after: KubeObject, subresource?: string): FieldChanges {
+  return compareFields(ownablePaths(type, before, subresource), ownablePaths(type, after, subresource));
+}
+
+/**
+ * The managedFields after `manager` wrote `type`'s object (or its `subresource`) at `time`, changing `changes`: its
+ * entry owns what it changed and is stamped anew (or is added); the others lose what it changed or removed.
  */
 export function recordUpdate(previous: readonly ManagedFieldsEntry[] | undefined, type: ResourceType, manager: string,
-  time: string, subresource?: string): ManagedFieldsEntry[] {
+  time: string, subresource: string | undefined, changes: FieldChanges): ManagedFieldsEntry[] {
   const apiVersion = apiVersionOf(type);
-  // The common case, a manager writing again (the kubelet's status writes): its entry is the latest, and stays last.
-  const last = previous?.[previous.length - 1];
-  if (last && last.manager === manager && last.operation === 'Update' && last.apiVersion === apiVersion
-    && (last.subresource ?? '') === (subresource ?? '')) {
-    return last.time === time ? previous as ManagedFieldsEntry[] : [...previous!.slice(0, -1), { ...last, time }];
+  const entries: ManagedFieldsEntry[] = [];
+  let mine: ManagedFieldsEntry | undefined;
+  for (const entry of previous ?? []) {
+    if (entry.manager === manager && entry.operation === 'Update' && entry.apiVersion === apiVersion
+      && (entry.subresource ?? '') === (subresource ?? '')) {
+      mine = entry;
+      continue;
+    }
+    const owned = ownedFields(entry);
+    if (![...changes.changed, ...changes.removed].some((path) => owned.has(path))) {
+      entries.push(entry);
+      continue;
+    }
+    const kept = new Set([...owned].filter((path) => !changes.changed.has(path) && !changes.removed.has(path)));
+    if (kept.size > 0) {
+      entries.push({ ...entry, fieldsV1: toFieldsV1(kept) });
+    }
   }
-  const entries = (previous ?? []).filter((entry) => !(entry.manager === manager && entry.operation === 'Update'
-    && entry.apiVersion === apiVersion && (entry.subresource ?? '') === (subresource ?? '')));
-  entries.push({ manager, operation: 'Update', apiVersion, time, ...(subresource ? { subresource } : {}) });
+  const owned = ownedFields(mine);
+  const unchanged = mine !== undefined && [...changes.changed].every((path) => owned.has(path))
+    && ![...changes.removed].some((path) => owned.has(path));
+  // The common case, a manager writing the fields it already owns (the kubelet's status writes), only restamps.
+  const fields = unchanged ? mine!.fieldsV1! : toFieldsV1(new Set([...owned, ...changes.changed].filter((path) => !changes.removed.has(path))));
+  if (Object.keys(fields).length > 0) {
+    entries.push({ manager, operation: 'Update', apiVersion, time, fieldsType: 'FieldsV1', fieldsV1: fields, ...(subresource ? { subresource } : {}) });
+  }
   return entries.sort(byOperationTimeManager);
+}
+
+// An entry's field set, parsed once per (never changed) fieldsV1 object.
+const OWNED = new WeakMap<object, FieldSet>();
+
+function ownedFields(entry: ManagedFieldsEntry | undefined): FieldSet {
+  const fields = entry?.fieldsV1;
+  if (!fields) {
+    return new Set();
+  }
+  let set = OWNED.get(fields);
+  if (!set) {
+    set = fromFieldsV1(fields);
+    OWNED.set(fields, set);
+  }
+  return set;
 }
 
 /** The manager a request names (`fieldManager`), else the product of its User-Agent, as upstream's prefixFromUserAgent. */

@@ -7,7 +7,7 @@ import type { SandboxClock } from './clock';
 import { applyDefaults, initialStatus } from './defaulting';
 import { assignGenerations } from './generations';
 import { dropOmittedEmpties } from './go-round-trip';
-import { recordUpdate } from './managed-fields';
+import { FieldChanges, fieldChanges, recordUpdate } from './managed-fields';
 import { canonicalizeQuantities, canonicalizeStatusQuantities } from './quantities';
 import { compileFilter, ObjectFilter } from './selectors';
 import { rfc3339 } from './timestamps';
@@ -97,6 +97,9 @@ export class SandboxStore implements SandboxApi {
     dropOmittedEmpties(obj);
     canonicalizeQuantities(obj);
     applyDefaults(obj);
+    // The field manager sees the decoded, defaulted object, before the registry's own changes (status, generation).
+    delete metadata.managedFields;
+    const changes = options.fieldManager ? fieldChanges(type, undefined, obj) : undefined;
     const status = initialStatus(obj);
     if (status !== undefined) {
       obj.status = status;
@@ -112,9 +115,8 @@ export class SandboxStore implements SandboxApi {
     }
     metadata.uid = this.nextUid();
     metadata.creationTimestamp = rfc3339(this.clock.now());
-    delete metadata.managedFields;
-    if (options.fieldManager) {
-      metadata.managedFields = recordUpdate(undefined, type, options.fieldManager, metadata.creationTimestamp);
+    if (options.fieldManager && changes) {
+      metadata.managedFields = recordUpdate(undefined, type, options.fieldManager, metadata.creationTimestamp, undefined, changes);
     }
     delete metadata.deletionTimestamp;
     delete metadata.deletionGracePeriodSeconds;
@@ -185,11 +187,12 @@ export class SandboxStore implements SandboxApi {
       obj.spec.clusterIPs ??= old.spec?.clusterIPs;
     }
     validateObject(type, obj, old);
+    const changes = options.fieldManager ? fieldChanges(type, old, obj) : undefined;
     assignGenerations(obj, old);
     if (deepEqual(old, obj)) {
       return copy(old);
     }
-    this.recordManager(type, obj, old, options);
+    this.recordManager(type, obj, old, options, changes);
     if (options.dryRun) {
       return copy(obj);
     }
@@ -212,7 +215,7 @@ export class SandboxStore implements SandboxApi {
     if (deepEqual(old, obj)) {
       return copy(old);
     }
-    this.recordManager(type, obj, old, options, 'status');
+    this.recordManager(type, obj, old, options, options.fieldManager ? fieldChanges(type, old, obj, 'status') : undefined, 'status');
     return options.dryRun ? copy(obj) : this.commit(type, 'MODIFIED', obj, old);
   }
 
@@ -448,9 +451,10 @@ export class SandboxStore implements SandboxApi {
   }
 
   // A write that changed the object is recorded under its manager (a no-op write changes nothing, managedFields included).
-  private recordManager(type: ResourceType, obj: KubeObject, old: KubeObject, options: WriteOptions, subresource?: string): void {
-    if (options.fieldManager) {
-      const managedFields = recordUpdate(old.metadata.managedFields, type, options.fieldManager, rfc3339(this.clock.now()), subresource);
+  private recordManager(type: ResourceType, obj: KubeObject, old: KubeObject, options: WriteOptions, changes: FieldChanges | undefined,
+    subresource?: string): void {
+    if (options.fieldManager && changes) {
+      const managedFields = recordUpdate(old.metadata.managedFields, type, options.fieldManager, rfc3339(this.clock.now()), subresource, changes);
       obj.metadata = { ...obj.metadata, managedFields };
     }
   }

@@ -5,7 +5,7 @@ import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
 
 jest.setTimeout(60_000);
 
-describe('managedFields (manager, operation, apiVersion, time, subresource)', () => {
+describe('managedFields (manager, operation, apiVersion, time, subresource, fieldsV1)', () => {
   let sandbox: Sandbox;
   beforeEach(async () => {
     sandbox = await startSandbox({ clock: 'virtual', nodes: 1 });
@@ -18,6 +18,8 @@ describe('managedFields (manager, operation, apiVersion, time, subresource)', ()
   test('kubectl create and kubectl patch record their managers; a no-op write records nothing', async () => {
     expect((await kubectl(sandbox, ['create', 'configmap', 'settings', '--from-literal=a=1'])).code).toBe(0);
     expect(managers('settings')).toEqual([{ manager: 'kubectl-create', operation: 'Update', apiVersion: 'v1' }]);
+    expect(sandbox.api.get(RESOURCES.configMaps, 'default', 'settings')!.metadata.managedFields![0])
+      .toMatchObject({ fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { '.': {}, 'f:a': {} } } });
     await sandbox.advance(5_000);
     expect((await kubectl(sandbox, ['patch', 'configmap', 'settings', '-p', '{"data":{"a":"2"}}'])).code).toBe(0);
     const entries = sandbox.api.get(RESOURCES.configMaps, 'default', 'settings')!.metadata.managedFields!;

@@ -1,0 +1,198 @@
+// The field sets of managedFields (structured-merge-diff's fieldpath.Set, serialized as FieldsV1) for Update
+// operations: the fields of an object as paths (`f:name` for a struct field or map key, `k:{...}` for an element of
+// a list keyed by its map keys, `v:...` for a member of a set), which paths an update added, changed or removed, and
+// the JSON form (`{"f:metadata":{"f:labels":{".":{},"f:app":{}}}}`, `.` marking a node that is a member itself).
+// Which lists are keyed, and by what, follows the x-kubernetes-list-map-keys of k8s.io/api's OpenAPI; maps are the
+// map-typed fields go-round-trip.ts names; any other list is atomic (one leaf).
+import { MAP_FIELDS } from './go-round-trip';
+
+// x-kubernetes-list-type: map, with its keys, by field name (the sandbox's kinds never reuse a name with other keys,
+// except ports, told apart below).
+const LIST_MAP_KEYS: Readonly<Record<string, readonly string[]>> = {
+  containers: ['name'],
+  initContainers: ['name'],
+  ephemeralContainers: ['name'],
+  env: ['name'],
+  volumeMounts: ['mountPath'],
+  volumeDevices: ['devicePath'],
+  volumes: ['name'],
+  imagePullSecrets: ['name'],
+  hostAliases: ['ip'],
+  topologySpreadConstraints: ['topologyKey', 'whenUnsatisfiable'],
+  schedulingGates: ['name'],
+  resourceClaims: ['name'],
+  ownerReferences: ['uid'],
+  conditions: ['type'],
+  podIPs: ['ip'],
+  hostIPs: ['ip'],
+};
+// Container ports are keyed by containerPort and protocol, Service ports by port and protocol.
+const CONTAINER_PORT_KEYS = ['containerPort', 'protocol'];
+const SERVICE_PORT_KEYS = ['port', 'protocol'];
+// x-kubernetes-list-type: set.
+const SET_LISTS: ReadonlySet<string> = new Set(['finalizers']);
+
+/** A set of field paths, each path its serialized elements joined by a NUL. */
+export type FieldSet = Set<string>;
+
+const SEPARATOR = '\u0000';
+
+/** Every member path of `value` (what typed.ToFieldSet gives), with the leaf values for comparison. */
+export function fieldPaths(value: Record<string, unknown>): Map<string, unknown> {
+  const paths = new Map<string, unknown>();
+  walkStruct(value, [], paths);
+  return paths;
+}
+
+function walkStruct(value: Record<string, unknown>, prefix: string[], paths: Map<string, unknown>): void {
+  for (const key of Object.keys(value)) {
+    if (value[key] !== undefined) {
+      walkValue(value[key], key, [...prefix, `f:${key}`], paths);
+    }
+  }
+}
+
+function walkValue(value: unknown, field: string, path: string[], paths: Map<string, unknown>): void {
+  if (Array.isArray(value)) {
+    const keys = listKeys(field, value);
+    if (keys) {
+      for (const item of value as Array<Record<string, unknown>>) {
+        const element = [...path, `k:${keyJson(item, keys)}`];
+        paths.set(element.join(SEPARATOR), undefined);
+        walkStruct(item, element, paths);
+      }
+      return;
+    }
+    if (SET_LISTS.has(field)) {
+      for (const item of value) {
+        paths.set([...path, `v:${JSON.stringify(item)}`].join(SEPARATOR), item);
+      }
+      return;
+    }
+    paths.set(path.join(SEPARATOR), JSON.stringify(value));
+    return;
+  }
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (MAP_FIELDS.has(field)) {
+      // A granular map is a member itself, and so is each of its keys.
+      paths.set(path.join(SEPARATOR), undefined);
+      for (const key of Object.keys(record)) {
+        paths.set([...path, `f:${key}`].join(SEPARATOR), JSON.stringify(record[key]));
+      }
+      return;
+    }
+    if (Object.keys(record).length === 0) {
+      paths.set(path.join(SEPARATOR), '{}');
+      return;
+    }
+    walkStruct(record, path, paths);
+    return;
+  }
+  paths.set(path.join(SEPARATOR), JSON.stringify(value));
+}
+
+function listKeys(field: string, items: unknown[]): readonly string[] | undefined {
+  const objects = items.every((item) => item !== null && typeof item === 'object' && !Array.isArray(item));
+  if (!objects || items.length === 0) {
+    return undefined;
+  }
+  if (field === 'ports') {
+    return (items[0] as Record<string, unknown>).containerPort !== undefined ? CONTAINER_PORT_KEYS : SERVICE_PORT_KEYS;
+  }
+  return LIST_MAP_KEYS[field];
+}
+
+// A key element: the key fields present, by name, as compact JSON.
+function keyJson(item: Record<string, unknown>, keys: readonly string[]): string {
+  const present = [...keys].sort().filter((key) => item[key] !== undefined);
+  return `{${present.map((key) => `${JSON.stringify(key)}:${JSON.stringify(item[key])}`).join(',')}}`;
+}
+
+/** What an update changed: paths added or whose leaf value changed, and paths removed (typed.Comparison). */
+export function compareFields(before: Map<string, unknown>, after: Map<string, unknown>): { changed: FieldSet; removed: FieldSet } {
+  const changed: FieldSet = new Set();
+  const removed: FieldSet = new Set();
+  for (const [path, value] of after) {
+    if (!before.has(path) || before.get(path) !== value) {
+      changed.add(path);
+    }
+  }
+  for (const path of before.keys()) {
+    if (!after.has(path)) {
+      removed.add(path);
+    }
+  }
+  return { changed, removed };
+}
+
+/** FieldsV1 JSON of a set: nested `f:`/`k:`/`v:` objects, `.` marking a path that is a member and has children. */
+export function toFieldsV1(set: FieldSet): Record<string, unknown> {
+  const root: TreeNode = { member: false, children: new Map() };
+  for (const path of set) {
+    let node = root;
+    for (const element of path.split(SEPARATOR)) {
+      let child = node.children.get(element);
+      if (!child) {
+        child = { member: false, children: new Map() };
+        node.children.set(element, child);
+      }
+      node = child;
+    }
+    node.member = true;
+  }
+  return serialize(root);
+}
+
+interface TreeNode {
+  member: boolean;
+  readonly children: Map<string, TreeNode>;
+}
+
+// A member with children gets "."; a leaf member is just {}; children in sorted order.
+function serialize(node: TreeNode): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  if (node.member && node.children.size > 0) {
+    result['.'] = {};
+  }
+  for (const key of [...node.children.keys()].sort()) {
+    result[key] = serialize(node.children.get(key)!);
+  }
+  return result;
+}
+
+/** The set a FieldsV1 object describes (the inverse of {@link toFieldsV1}). */
+export function fromFieldsV1(fields: Record<string, unknown> | undefined): FieldSet {
+  const set: FieldSet = new Set();
+  const walk = (node: Record<string, any>, path: string[]): void => {
+    for (const key of Object.keys(node)) {
+      if (key === '.') {
+        set.add(path.join(SEPARATOR));
+        continue;
+      }
+      const child = [...path, key];
+      if (Object.keys(node[key]).length === 0) {
+        set.add(child.join(SEPARATOR));
+      } else {
+        walk(node[key], child);
+      }
+    }
+  };
+  walk(fields ?? {}, []);
+  return set;
+}
+
+/** Whether a path is under (or is) the first-level field `field`, e.g. `status`. */
+export function isUnder(path: string, field: string): boolean {
+  return path === `f:${field}` || path.startsWith(`f:${field}${SEPARATOR}`);
+}
+
+/** The metadata paths the field manager never records (stripmeta.go), and `apiVersion`/`kind`. */
+export function isStrippedPath(path: string): boolean {
+  const [first, second] = path.split(SEPARATOR);
+  if (first === 'f:apiVersion' || first === 'f:kind') {
+    return true;
+  }
+  return first === 'f:metadata' && ['f:name', 'f:namespace', 'f:creationTimestamp', 'f:selfLink', 'f:uid', 'f:generation',
+    'f:managedFields', 'f:resourceVersion', 'f:deletionTimestamp', 'f:deletionGracePeriodSeconds'].includes(second ?? '');
+}
