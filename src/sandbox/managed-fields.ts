@@ -85,18 +85,25 @@ export function recordUpdate(previous: readonly ManagedFieldsEntry[] | undefined
     }
     const kept = new Set([...owned].filter((path) => !changes.changed.has(path) && !changes.removed.has(path)));
     if (kept.size > 0) {
-      entries.push({ ...entry, fieldsV1: toFieldsV1(kept) });
+      entries.push({ ...entry, fieldsV1: serialized(kept) });
     }
   }
   const owned = ownedFields(mine);
   const unchanged = mine !== undefined && [...changes.changed].every((path) => owned.has(path))
     && ![...changes.removed].some((path) => owned.has(path));
   // The common case, a manager writing the fields it already owns (the kubelet's status writes), only restamps.
-  const fields = unchanged ? mine!.fieldsV1! : toFieldsV1(new Set([...owned, ...changes.changed].filter((path) => !changes.removed.has(path))));
+  const fields = unchanged ? mine!.fieldsV1! : serialized(new Set([...owned, ...changes.changed].filter((path) => !changes.removed.has(path))));
   if (Object.keys(fields).length > 0) {
     entries.push({ manager, operation: 'Update', apiVersion, time, fieldsType: 'FieldsV1', fieldsV1: fields, ...(subresource ? { subresource } : {}) });
   }
   return entries.sort(byOperationTimeManager);
+}
+
+// FieldsV1 of a set, remembering the set so the next write need not parse it back.
+function serialized(set: FieldSet): Record<string, unknown> {
+  const fields = toFieldsV1(set);
+  OWNED.set(fields, set);
+  return fields;
 }
 
 // An entry's field set, parsed once per (never changed) fieldsV1 object.
