@@ -4,16 +4,8 @@ import { differentialTest } from './differential';
 import { ClusterSnapshot, livePods, podReady } from '../support/scenario-cluster';
 import { daemonSet } from '../support/workload-manifests';
 
-const NODE_EXPORTER = daemonSet('node-exporter', 'prom/node-exporter:v0.14.0', {
-  updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '20%', maxSurge: 0 } },
-});
-const withHostNetwork = {
-  ...NODE_EXPORTER,
-  spec: {
-    ...(NODE_EXPORTER.spec as any),
-    template: { ...(NODE_EXPORTER.spec as any).template, spec: { ...(NODE_EXPORTER.spec as any).template.spec, hostNetwork: true } },
-  },
-};
+const withHostNetwork = daemonSet('node-exporter', 'prom/node-exporter:v0.14.0',
+  { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '20%', maxSurge: 0 } }, { hostNetwork: true });
 
 const allOn = (image: string, count: number) => (s: ClusterSnapshot) => {
   const pods = livePods(s, 'node-exporter');
