@@ -10,12 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-release=$(go mod edit -json | python3 -c '
-import json, sys
-for r in json.load(sys.stdin)["Require"]:
-    if r["Path"] == "k8s.io/kubernetes":
-        print(r["Version"])')
-key=$(cat go.mod go.sum build.sh | sha256sum | cut -c1-16)
+. ./release.sh
+key=$(cat go.mod go.sum build.sh release.sh | sha256sum | cut -c1-16)
 cache_root=${CLUSTER_CACHE_DIR:-${HOME}/.cache/cdk8s-staged-rollouts/cluster}
 bin="${cache_root}/${key}/bin"
 

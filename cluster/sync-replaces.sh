@@ -7,11 +7,7 @@
 # from the release's own go.mod, never copied by hand.
 set -euo pipefail
 cd "$(dirname "$0")"
-release=$(go mod edit -json | python3 -c '
-import json, sys
-for r in json.load(sys.stdin)["Require"]:
-    if r["Path"] == "k8s.io/kubernetes":
-        print(r["Version"])')
+. ./release.sh
 staging_version="v0.${release#v1.}"
 upstream_mod=$(go mod download -json "k8s.io/kubernetes@${release}" | python3 -c 'import json, sys; print(json.load(sys.stdin)["GoMod"])')
 go mod edit -json "$upstream_mod" | python3 -c '

@@ -112,8 +112,13 @@ function conditions(ready: boolean, notReadyReason = 'ContainersNotReady'): stri
   ].join('\n');
 }
 
-/** containerStatuses, one per container, with `state` (already indented for the item) and `ready`. */
-function containerStatuses(state: string, ready: boolean, extra = ''): string {
+/**
+ * containerStatuses, one per container, with `state` (already indented for the item) and `ready`; `restarted` adds one
+ * to each container's restart count, `extra` (indented) follows the state.
+ */
+function containerStatuses(state: string, ready: boolean, options: { extra?: string; restarted?: boolean } = {}): string {
+  const count = options.restarted ? 'add1 (or .restartCount 0)' : 'or .restartCount 0';
+  const none = options.restarted ? 1 : 0;
   return [
     'containerStatuses:',
     '{{ range $i, $c := .spec.containers }}',
@@ -121,9 +126,9 @@ function containerStatuses(state: string, ready: boolean, extra = ''): string {
     '  image: {{ $c.image | Quote }}',
     `  ready: ${ready}`,
     `  started: ${state.includes('running') ? 'true' : 'false'}`,
-    '  restartCount: {{ with $.status.containerStatuses }}{{ with index . $i }}{{ or .restartCount 0 }}{{ else }}0{{ end }}{{ else }}0{{ end }}',
+    `  restartCount: {{ with $.status.containerStatuses }}{{ with index . $i }}{{ ${count} }}{{ else }}${none}{{ end }}{{ else }}${none}{{ end }}`,
     `  state:\n${state}`,
-    extra,
+    options.extra ?? '',
     '{{ end }}',
   ].join('\n');
 }
@@ -294,7 +299,7 @@ export function kwokStages(timing: KwokPodTiming = {}): Record<string, unknown>[
         containerStatuses(
           waitingState('CrashLoopBackOff', '{{ printf "back-off 10s restarting failed container=%s pod=%s_%s(%s)" $c.name $.metadata.name $.metadata.namespace $.metadata.uid | Quote }}'),
           false,
-          '  lastState:\n    terminated:\n      exitCode: 1\n      reason: Error\n      startedAt: {{ $now | Quote }}\n      finishedAt: {{ $now | Quote }}',
+          { extra: '  lastState:\n    terminated:\n      exitCode: 1\n      reason: Error\n      startedAt: {{ $now | Quote }}\n      finishedAt: {{ $now | Quote }}' },
         ),
       ].join('\n'),
     }),
@@ -303,18 +308,7 @@ export function kwokStages(timing: KwokPodTiming = {}): Record<string, unknown>[
       kind: 'Pod',
       selector: [notDeleted, phase('Running'), waitingReason('CrashLoopBackOff'), mode(PodFailureMode.CRASH_LOOP)],
       delayMs: timing.crashBackOffMs ?? 2000,
-      statusTemplate: [
-        NOW, conditions(false),
-        'containerStatuses:',
-        '{{ range $i, $c := .spec.containers }}',
-        '- name: {{ $c.name | Quote }}',
-        '  image: {{ $c.image | Quote }}',
-        '  ready: false',
-        '  started: true',
-        '  restartCount: {{ with $.status.containerStatuses }}{{ with index . $i }}{{ add1 (or .restartCount 0) }}{{ else }}1{{ end }}{{ else }}1{{ end }}',
-        `  state:\n${RUNNING_STATE}`,
-        '{{ end }}',
-      ].join('\n'),
+      statusTemplate: [NOW, conditions(false), containerStatuses(RUNNING_STATE, false, { restarted: true })].join('\n'),
     }),
     // An image that cannot be pulled: ErrImagePull, then ImagePullBackOff; the pod stays Pending.
     stage({
