@@ -13,6 +13,10 @@ import { leaseNameFor } from '../../src/runtime/promotion-lock';
 import { RESOURCES } from '../../src/sandbox/api';
 import { VirtualClock } from '../../src/sandbox/clock';
 
+
+// A whole promotion on virtual time takes a few seconds of wall time on an idle machine; the allowance is for a loaded one.
+jest.setTimeout(30_000);
+
 // What a run printed, and how long it slept on its clock (retries back off there).
 function capture(signal?: AbortSignal) {
   const out = { stdout: '', stderr: '', slept: [] as number[] };
