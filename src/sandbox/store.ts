@@ -187,12 +187,11 @@ export class SandboxStore implements SandboxApi {
       obj.spec.clusterIPs ??= old.spec?.clusterIPs;
     }
     validateObject(type, obj, old);
-    const changes = options.fieldManager ? fieldChanges(type, old, obj) : undefined;
     assignGenerations(obj, old);
     if (deepEqual(old, obj)) {
       return copy(old);
     }
-    this.recordManager(type, obj, old, options, changes);
+    this.recordManager(type, obj, old, options, options.fieldManager ? fieldChanges(type, old, obj) : undefined);
     if (options.dryRun) {
       return copy(obj);
     }
