@@ -5,7 +5,7 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { KUBELET_DELAYS } from './promotion';
 import { KubeCluster, startKubeCluster } from '../src/control-plane/start-kube-cluster';
-import { Cluster, ClusterKind } from '../src/runtime/cluster';
+import { Cluster, ClusterError, ClusterKind } from '../src/runtime/cluster';
 import { connectCluster } from '../src/runtime/kube-cluster';
 
 /** A started control plane with what the benchmarks need beside it. */
@@ -54,9 +54,29 @@ export async function waitForReadyPods(admin: Cluster, labelSelector: string, co
   }
 }
 
-/** Sets the first container's image of workload `name` in `default` (read, then replace with its resourceVersion). */
+/**
+ * Reads workload `name` in `default` and writes what `change` makes of it (undefined: nothing to write), again on a
+ * fresh read whenever the write loses a race (409) with the controller's status write.
+ */
+export async function updateWorkload(
+  admin: Cluster, kind: ClusterKind, name: string, change: (workload: any) => Promise<void> | undefined,
+): Promise<void> {
+  for (;;) {
+    try {
+      await change(await admin.get<any>(kind, 'default', name));
+      return;
+    } catch (error) {
+      if (!ClusterError.is(error, 409)) {
+        throw error;
+      }
+    }
+  }
+}
+
+/** Sets the first container's image of workload `name` in `default` (replaced with the resourceVersion it was read at). */
 export async function setImage(admin: Cluster, kind: ClusterKind, name: string, image: string): Promise<void> {
-  const workload = await admin.get<any>(kind, 'default', name);
-  workload.spec.template.spec.containers[0].image = image;
-  await admin.replace(kind, 'default', workload);
+  await updateWorkload(admin, kind, name, async (workload) => {
+    workload.spec.template.spec.containers[0].image = image;
+    await admin.replace(kind, 'default', workload);
+  });
 }

@@ -4,7 +4,7 @@
 // `kube-daemonset.ts <nodes> <plan>` prints one JSON DaemonSetCanaryMeasurement line.
 import { performance } from 'perf_hooks';
 import { ComponentMemory, componentMemory } from './control-plane-memory';
-import { setImage, startBenchKubeCluster, waitForReadyPods } from './kube-bench-cluster';
+import { setImage, startBenchKubeCluster, updateWorkload, waitForReadyPods } from './kube-bench-cluster';
 import { SystemClock } from '../src/runtime/clock';
 import { promoteDaemonSet } from '../src/runtime/daemonset-canary';
 import { RetryingCluster } from '../src/runtime/retrying-cluster';
@@ -60,10 +60,10 @@ export async function measureDaemonSetCanary(nodes: number, plan: string): Promi
     await admin.create('DaemonSet', 'default', daemonSet());
     await waitForReadyPods(admin, `app=${NAME}`, nodes, 'app:1');
     const firstRolloutMs = performance.now() - created;
-    const decision = decideStageOf('DaemonSet', (await admin.get<any>('DaemonSet', 'default', NAME))!);
-    if (decision.action === 'patch') {
-      await admin.patch('DaemonSet', 'default', NAME, decision.patch, 'merge');
-    }
+    await updateWorkload(admin, 'DaemonSet', NAME, (ds) => {
+      const decision = decideStageOf('DaemonSet', ds);
+      return decision.action === 'patch' ? admin.patch('DaemonSet', 'default', NAME, decision.patch, 'merge').then(() => undefined) : undefined;
+    });
     await setImage(admin, 'DaemonSet', NAME, 'app:2');
 
     const clock = new SystemClock();
