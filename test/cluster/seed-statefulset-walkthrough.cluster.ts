@@ -32,11 +32,12 @@ const rolledOut = (updated: number) => (snapshot: ClusterSnapshot) => {
  * The post's "each Pod is deleted and recreated in reverse ordinal order ... the controller waits for each updated
  * Pod to be running and ready before updating the subsequent Pod", checked on every snapshot a wait looks at: once a
  * broker is touched by the update (deleted, terminating or recreated on the update revision), every broker with a
- * higher ordinal is already on the update revision and Ready. Returns the violations seen.
+ * higher ordinal is already on the update revision and Ready. Collects the violations, and whether a snapshot showed
+ * the update half done (kafka-2 updated, kafka-0 not yet touched), so that the check saw the update while it ran.
  */
-function reverseOrdinalOrder(): { check: (snapshot: ClusterSnapshot) => void; violations: string[] } {
-  const violations: string[] = [];
-  const check = (snapshot: ClusterSnapshot) => {
+function reverseOrdinalOrder(): { check: (snapshot: ClusterSnapshot) => void; violations: string[]; sawHalfDone: boolean } {
+  const result = { check: (_snapshot: ClusterSnapshot) => {}, violations: [] as string[], sawHalfDone: false };
+  result.check = (snapshot: ClusterSnapshot) => {
     const set = kafka(snapshot);
     const pod = (ordinal: number) => snapshot.pods.find((candidate) => candidate.metadata.name === `kafka-${ordinal}`);
     const updated = (ordinal: number) => {
@@ -47,12 +48,13 @@ function reverseOrdinalOrder(): { check: (snapshot: ClusterSnapshot) => void; vi
     for (let ordinal = 0; ordinal < 3; ordinal++) {
       for (let higher = ordinal + 1; higher < 3; higher++) {
         if (touched(ordinal) && !(updated(higher) && podReady(pod(higher)))) {
-          violations.push(`kafka-${ordinal} touched while kafka-${higher} is not updated and Ready`);
+          result.violations.push(`kafka-${ordinal} touched while kafka-${higher} is not updated and Ready`);
         }
       }
     }
+    result.sawHalfDone ||= updated(2) && !touched(0);
   };
-  return { check, violations };
+  return result;
 }
 
 differentialTest('seed 000: ZooKeeper and Kafka StatefulSets, a rolling update, staging with a partition, a canary and a phased roll out', { nodes: 3 }, async (cluster, trace) => {
@@ -73,13 +75,15 @@ differentialTest('seed 000: ZooKeeper and Kafka StatefulSets, a rolling update, 
   const order = reverseOrdinalOrder();
   const createdUids = uids(created);
   expect(await cluster.kubectl(cpuPatch('250m'))).toMatchObject({ code: 0, stdout: 'statefulset.apps/kafka patched\n' });
-  const status = await cluster.kubectl(['rollout', 'status', 'sts', 'kafka'], { blocking: true });
-  expect(status.code).toBe(0);
+  // The wait looks at the update while it runs; rollout status then reports it complete.
   const updated = await cluster.waitFor('every broker on 250m', (s) => {
     order.check(s);
     return rolledOut(3)(s) && kafka(s).status.currentRevision === kafka(s).status.updateRevision;
   });
   expect(order.violations).toEqual([]);
+  expect(order.sawHalfDone).toBe(true);
+  const status = await cluster.kubectl(['rollout', 'status', 'sts', 'kafka'], { blocking: true });
+  expect(status.code).toBe(0);
   expect(lastLine(status)).toBe(`statefulset rolling update complete 3 pods at revision ${kafka(updated).status.updateRevision}...`);
   expect(cpus(updated)).toEqual(['250m', '250m', '250m']);
   expect(uids(updated).filter((uid) => createdUids.includes(uid))).toEqual([]);
