@@ -3,15 +3,11 @@
 // server runs in other processes, so this process's CPU and peak RSS are the runtime's own (with ts-node and the
 // launcher). Child-process entry: `kube-scale.ts <statefulsets> <replicas> <plan>` prints one JSON
 // KubeScaleMeasurement line.
-import { performance } from 'perf_hooks';
 import { stagedBenchStatefulSet } from './bench-workloads';
 import { ComponentMemory, componentMemory } from './control-plane-memory';
 import { setImage, startBenchKubeCluster, waitForReadyPods } from './kube-bench-cluster';
+import { promoteAll } from './promote-all';
 import { ScaleMeasurement } from './scale';
-import { SystemClock } from '../src/runtime/clock';
-import { connectCluster } from '../src/runtime/kube-cluster';
-import { promoteStatefulSet } from '../src/runtime/promotion-engine';
-import { RetryingCluster } from '../src/runtime/retrying-cluster';
 
 /** What one scale run on the real control plane measured. */
 export interface KubeScaleMeasurement extends ScaleMeasurement {
@@ -39,29 +35,12 @@ export async function measureKubeScale(statefulSets: number, replicas: number, p
     for (const name of names) {
       await setImage(admin, 'StatefulSet', name, 'app:2');
     }
-    const clock = new SystemClock();
-    const { cluster } = await connectCluster({ kubeconfig: bench.kube.kubeconfigPath });
-    const retrying = new RetryingCluster(cluster, clock);
-    const cpuStart = process.cpuUsage();
-    const start = performance.now();
-    const outcomes = await Promise.all(names.map((name) => promoteStatefulSet({
-      cluster: retrying,
-      clock,
-      workload: { kind: 'StatefulSet', namespace: 'default', name },
-      plan,
-      holder: 'bench',
-    })));
-    const wallMs = performance.now() - start;
-    const cpu = process.cpuUsage(cpuStart);
+    const measured = await promoteAll(bench.kube.kubeconfigPath, names, plan);
     return {
       statefulSets,
       replicas,
       plan,
-      completed: outcomes.filter((o) => o.phase === 'complete').length,
-      wallMs,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-      apiRequests: outcomes.reduce((sum, o) => sum + o.apiRequests, 0),
-      peakRssMiB: process.resourceUsage().maxRSS / 1024,
+      ...measured,
       nodes,
       startupMs: bench.startupMs,
       memory: componentMemory(bench.clusterDir),

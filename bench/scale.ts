@@ -1,14 +1,10 @@
 // Scale (issue 6): one runtime process promoting many staged StatefulSets at once, or one large one, against the
 // sandbox's HTTP server on the real clock with short kubelet delays (the runtime, client-node and the sandbox share
 // the process). Child-process entry: `scale.ts <statefulsets> <replicas> <plan>` prints one JSON ScaleMeasurement line.
-import { performance } from 'perf_hooks';
 import { stagedBenchStatefulSet } from './bench-workloads';
+import { promoteAll } from './promote-all';
 import { KUBELET_DELAYS, waitFor } from './promotion';
 import { rolledOut } from './sandbox-rollout';
-import { SystemClock } from '../src/runtime/clock';
-import { connectCluster } from '../src/runtime/kube-cluster';
-import { promoteStatefulSet } from '../src/runtime/promotion-engine';
-import { RetryingCluster } from '../src/runtime/retrying-cluster';
 import { RESOURCES } from '../src/sandbox/api';
 import { startSandbox } from '../src/sandbox/start-sandbox';
 
@@ -45,29 +41,12 @@ export async function measureScale(statefulSets: number, replicas: number, plan:
       set!.spec.template.spec.containers[0].image = 'app:2';
       sandbox.api.update(RESOURCES.statefulSets, set!);
     }
-    const clock = new SystemClock();
-    const { cluster } = await connectCluster({ kubeconfig: sandbox.kubeconfigPath });
-    const retrying = new RetryingCluster(cluster, clock);
-    const cpuStart = process.cpuUsage();
-    const start = performance.now();
-    const outcomes = await Promise.all(names.map((name) => promoteStatefulSet({
-      cluster: retrying,
-      clock,
-      workload: { kind: 'StatefulSet', namespace: 'default', name },
-      plan,
-      holder: 'bench',
-    })));
-    const wallMs = performance.now() - start;
-    const cpu = process.cpuUsage(cpuStart);
+    const measured = await promoteAll(sandbox.kubeconfigPath, names, plan);
     return {
       statefulSets,
       replicas,
       plan,
-      completed: outcomes.filter((o) => o.phase === 'complete').length,
-      wallMs,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-      apiRequests: outcomes.reduce((sum, o) => sum + o.apiRequests, 0),
-      peakRssMiB: process.resourceUsage().maxRSS / 1024,
+      ...measured,
     };
   } finally {
     await sandbox.stop();

@@ -32,15 +32,18 @@ export interface ObjectMeta {
   /** Finalizers that keep a deleted object until they are removed. */
   finalizers?: string[];
   /** Who wrote the object, how and when (maintained by the store). */
-  managedFields?: Array<{
-    manager: string;
-    operation: 'Apply' | 'Update';
-    apiVersion: string;
-    time: string;
-    fieldsType?: 'FieldsV1';
-    fieldsV1?: Record<string, unknown>;
-    subresource?: string;
-  }>;
+  managedFields?: ManagedFieldsEntry[];
+}
+
+/** One managedFields entry (metav1.ManagedFieldsEntry). */
+export interface ManagedFieldsEntry {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  time: string;
+  fieldsType?: 'FieldsV1';
+  fieldsV1?: Record<string, unknown>;
+  subresource?: string;
 }
 
 /** A reference from a dependent object to its owner. */

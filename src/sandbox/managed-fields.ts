@@ -3,20 +3,10 @@
 // manager's last change and owning the fields it set: the fields a write added or changed join the writer's set and
 // leave every other manager's, removed fields leave all sets, and a manager left owning nothing is dropped. Entries
 // are ordered as upstream's sortEncodedManagedFields orders them (Apply before Update, then by time, then by manager).
-import type { ApiEvent, DeleteOptions, KubeObject, ListOptions, ResourceType, SandboxApi, WriteOptions } from './api';
+import type { ApiEvent, DeleteOptions, KubeObject, ListOptions, ManagedFieldsEntry, ResourceType, SandboxApi, WriteOptions } from './api';
 import { apiVersionOf } from './api';
 import { compareFields, FieldSet, fieldPaths, fromFieldsV1, isStrippedPath, isUnder, toFieldsV1 } from './field-sets';
 
-/** One managedFields entry (metav1.ManagedFieldsEntry). */
-export interface ManagedFieldsEntry {
-  manager: string;
-  operation: 'Apply' | 'Update';
-  apiVersion: string;
-  time: string;
-  fieldsType?: 'FieldsV1';
-  fieldsV1?: Record<string, unknown>;
-  subresource?: string;
-}
 
 /** The fields a write added or changed, and those it removed. */
 export interface FieldChanges {
