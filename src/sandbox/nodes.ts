@@ -3,7 +3,7 @@
 // labels, taints, capacity, a control-plane role (with its NoSchedule taint, as in seed 001) or a
 // cordon. The kubelet and scheduler simulations read exactly these fields.
 import type { KubeObject } from './api';
-import { scaledQuantity } from './controllers/quantity';
+import { scaledQuantity } from '../internal/quantity';
 import type { Taint } from './controllers/taints';
 import { rfc3339 } from './timestamps';
 

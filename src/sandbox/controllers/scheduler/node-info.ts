@@ -1,8 +1,8 @@
 // What the scheduler knows about a node (the scheduler framework's NodeInfo): its pods and the
 // resources and host ports they take.
 import { ObjectMemo } from '../../../internal/object-memo';
+import { milliCpu, quantityValue } from '../../../internal/quantity';
 import type { KubeObject } from '../../api';
-import { milliCpu, quantityValue } from '../quantity';
 
 /** Requested resources. */
 export interface Resources {

@@ -1,4 +1,4 @@
-import { milliCpu, quantityValue } from '../../../src/sandbox/controllers/quantity';
+import { milliCpu, quantityValue } from '../../src/internal/quantity';
 
 describe('quantity parsing', () => {
   test.each([
