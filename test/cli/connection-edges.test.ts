@@ -1,8 +1,6 @@
 // The connection at its edges, through run(argv, io): a server that cannot be reached or never answers fails in one
 // line with exit code 6 and no retries; one Ctrl-C ends a command (exit code 130), even one stuck on a request.
 import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { allOn, CliSandbox, startCliSandbox } from './cli-sandbox';
 import { ClusterConnector, INTERRUPT_GRACE_MS } from '../../src/cli/cli-context';
@@ -12,6 +10,7 @@ import { Cluster } from '../../src/runtime/cluster';
 import { leaseNameFor } from '../../src/runtime/promotion-lock';
 import { RESOURCES } from '../../src/sandbox/api';
 import { VirtualClock } from '../../src/sandbox/clock';
+import { useSilentServer } from '../support/silent-server';
 
 
 // A whole promotion on virtual time takes a few seconds of wall time on an idle machine; the allowance is for a loaded one.
@@ -32,24 +31,10 @@ function capture(signal?: AbortSignal) {
 }
 
 describe('a server that cannot be reached or never answers', () => {
-  let dir: string;
-  let silent: net.Server;
-  let sockets: net.Socket[];
-  beforeEach(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'connection-edges-'));
-    sockets = [];
-    // Accepts connections and reads requests, never answering.
-    silent = net.createServer((socket) => sockets.push(socket.on('data', () => undefined)));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  });
-  afterEach(async () => {
-    sockets.forEach((socket) => socket.destroy());
-    await new Promise((resolve) => silent.close(resolve));
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const silent = useSilentServer('connection-edges-');
 
   const kubeconfigFor = (server: string) => {
-    const file = path.join(dir, 'config');
+    const file = path.join(silent.dir, 'config');
     fs.writeFileSync(file, JSON.stringify({
       'clusters': [{ name: 'c', cluster: { server } }],
       'users': [{ name: 'u', user: {} }],
@@ -58,16 +43,15 @@ describe('a server that cannot be reached or never answers', () => {
     }));
     return file;
   };
-  const port = () => (silent.address() as net.AddressInfo).port;
+  const port = () => silent.port();
 
   test('unreachable: one line, exit code 6, at once (no retries)', async () => {
     const closedPort = port();
-    await new Promise((resolve) => silent.close(resolve));
+    await new Promise((resolve) => silent.server.close(resolve));
     const { out, io } = capture();
     expect(await run(['status', 'sts/web', '--kubeconfig', kubeconfigFor(`http://127.0.0.1:${closedPort}`)], io)).toBe(6);
     expect(out.stderr).toMatch(new RegExp(`^error: cannot reach the API server at http://127\\.0\\.0\\.1:${closedPort}: [^\\n]*ECONNREFUSED[^\\n]*\\n$`));
     expect(out.slept).toEqual([]);
-    silent = net.createServer().listen(0, '127.0.0.1');
   });
 
   test('accepts and never answers: fails after --request-timeout in one line, exit code 6', async () => {
@@ -82,7 +66,7 @@ describe('a server that cannot be reached or never answers', () => {
     const { out, io } = capture();
     expect(await run(['status', 'sts/web', '--request-timeout', 'soon', '--kubeconfig', kubeconfigFor(`http://127.0.0.1:${port()}`)], io)).toBe(4);
     expect(out.stderr).toBe('error: invalid duration "soon" for --request-timeout: use a number with a unit (ms, s, m, h), for example 30s, 5m or 1h30m\n');
-    expect(sockets).toEqual([]);
+    expect(silent.sockets).toEqual([]);
   });
 });
 

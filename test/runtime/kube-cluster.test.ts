@@ -1,6 +1,5 @@
 // kube-cluster.ts: kubectl's kubeconfig precedence, and the client-node adapter over HTTP against the sandbox.
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Cluster, ClusterError, ClusterWatchEvent } from '../../src/runtime/cluster';
@@ -9,6 +8,7 @@ import { KubeLease, KubePod } from '../../src/runtime/kube-types';
 import { RuntimeError } from '../../src/runtime/runtime-error';
 import { RESOURCES } from '../../src/sandbox/api';
 import { Sandbox, startSandbox } from '../../src/sandbox/start-sandbox';
+import { useSilentServer } from '../support/silent-server';
 
 function kubeconfig(dir: string, file: string, contexts: { name: string; server: string; namespace?: string }[], current: string): string {
   const target = path.join(dir, file);
@@ -96,25 +96,11 @@ describe('connectCluster: a kubeconfig kubectl could not use is refused in one l
 });
 
 describe('request timeouts: a server that never answers, or cannot be reached, fails at once in one line', () => {
-  let dir: string;
-  let silent: net.Server;
-  let sockets: net.Socket[];
-  beforeEach(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-cluster-'));
-    sockets = [];
-    // Accepts connections and reads requests, never answering.
-    silent = net.createServer((socket) => sockets.push(socket.on('data', () => undefined)));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  });
-  afterEach(async () => {
-    sockets.forEach((socket) => socket.destroy());
-    await new Promise((resolve) => silent.close(resolve));
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const silent = useSilentServer('kube-cluster-');
 
   const connectTo = (server: string, requestTimeoutMs: number) =>
-    connectCluster({ kubeconfig: kubeconfig(dir, 'config', [{ name: 'a', server }], 'a'), env: {}, requestTimeoutMs }).then(({ cluster }) => cluster);
-  const silentUrl = () => `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+    connectCluster({ kubeconfig: kubeconfig(silent.dir, 'config', [{ name: 'a', server }], 'a'), env: {}, requestTimeoutMs }).then(({ cluster }) => cluster);
+  const silentUrl = () => `http://127.0.0.1:${silent.port()}`;
 
   test('a request the server never answers fails after the request timeout, as an API error naming the server', async () => {
     const cluster = await connectTo(silentUrl(), 50);
@@ -129,14 +115,14 @@ describe('request timeouts: a server that never answers, or cannot be reached, f
     const patient = await connectTo(silentUrl(), 0);
     const stop = new AbortController();
     const watching = patient.watch('Pod', 'default', { resourceVersion: '1' }, () => undefined, stop.signal);
-    await new Promise<void>((resolve) => silent.once('connection', () => resolve()));
+    await new Promise<void>((resolve) => silent.server.once('connection', () => resolve()));
     stop.abort();
     await expect(watching).resolves.toBeUndefined();
   });
 
   test('a request timeout longer than a Node timer holds (600h) does not fire at once', async () => {
     const cluster = await connectTo(silentUrl(), 600 * 3_600_000);
-    const connected = new Promise<void>((resolve) => silent.once('connection', (socket) => socket.once('data', () => resolve())));
+    const connected = new Promise<void>((resolve) => silent.server.once('connection', (socket) => socket.once('data', () => resolve())));
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
     try {
       let settled = false;
@@ -145,7 +131,7 @@ describe('request timeouts: a server that never answers, or cannot be reached, f
       // A timer of 600h overflows to 1 ms: the request would fail here.
       await jest.advanceTimersByTimeAsync(60_000);
       expect(settled).toBe(false);
-      sockets.forEach((socket) => socket.destroy());
+      silent.sockets.forEach((socket) => socket.destroy());
       await expect(reading).rejects.toThrow(/^cannot reach the API server/);
     } finally {
       jest.useRealTimers();
@@ -153,13 +139,12 @@ describe('request timeouts: a server that never answers, or cannot be reached, f
   });
 
   test('a refused connection to a server that never answered is an API error at once, not a transient one to retry', async () => {
-    const port = (silent.address() as net.AddressInfo).port;
-    await new Promise((resolve) => silent.close(resolve));
+    const port = silent.port();
+    await new Promise((resolve) => silent.server.close(resolve));
     const cluster = await connectTo(`http://127.0.0.1:${port}`, 50);
     const error = await cluster.list('Pod', 'default').catch((caught) => caught);
     expect(RuntimeError.is(error, 'api')).toBe(true);
     expect(error.message).toMatch(new RegExp(`^cannot reach the API server at http://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
-    silent = net.createServer().listen(0, '127.0.0.1');
   });
 });
 
