@@ -5,8 +5,8 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { KUBELET_DELAYS } from './promotion';
 import { KubeCluster, startKubeCluster } from '../src/control-plane/start-kube-cluster';
-import { Cluster, ClusterError, ClusterKind } from '../src/runtime/cluster';
-import { connectCluster } from '../src/runtime/kube-cluster';
+import { Cluster, ClusterError, ClusterKind } from '../src/runtime/cluster/cluster';
+import { connectCluster } from '../src/runtime/cluster/kube-cluster';
 
 /** A started control plane with what the benchmarks need beside it. */
 export interface BenchKubeCluster {

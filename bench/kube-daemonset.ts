@@ -6,9 +6,9 @@ import { performance } from 'perf_hooks';
 import { ComponentMemory, componentMemory } from './control-plane-memory';
 import { setImage, startBenchKubeCluster, updateWorkload, waitForReadyPods } from './kube-bench-cluster';
 import { SystemClock } from '../src/runtime/clock';
-import { promoteDaemonSet } from '../src/runtime/daemonset-canary';
-import { RetryingCluster } from '../src/runtime/retrying-cluster';
-import { decideStageOf } from '../src/runtime/stage';
+import { RetryingCluster } from '../src/runtime/cluster/retrying-cluster';
+import { promoteDaemonSet } from '../src/runtime/daemonset/daemonset-canary';
+import { decideStageOf } from '../src/runtime/rollout/stage';
 
 /** What one node canary measured. */
 export interface DaemonSetCanaryMeasurement {

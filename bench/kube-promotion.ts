@@ -14,7 +14,7 @@ import { measurePromotion, PROMOTION_SIDES, PromotionMeasurement, PromotionSide,
 import { recordClusterWalk } from './reaction-times';
 import { startRequestCounter } from './request-counter';
 import { findControlPlaneBinaries } from '../src/control-plane/binaries';
-import { Cluster } from '../src/runtime/cluster';
+import { Cluster } from '../src/runtime/cluster/cluster';
 
 /** What one walk size measured on the real control plane. */
 export interface KubePromotionMeasurement {

@@ -2,9 +2,9 @@
 // API requests and peak memory, on whichever cluster the kubeconfig names (the sandbox or the real control plane).
 import { performance } from 'perf_hooks';
 import { SystemClock } from '../src/runtime/clock';
-import { connectCluster } from '../src/runtime/kube-cluster';
-import { promoteStatefulSet } from '../src/runtime/promotion-engine';
-import { RetryingCluster } from '../src/runtime/retrying-cluster';
+import { connectCluster } from '../src/runtime/cluster/kube-cluster';
+import { RetryingCluster } from '../src/runtime/cluster/retrying-cluster';
+import { promoteStatefulSet } from '../src/runtime/statefulset/partition-promotion';
 
 /** What promoting them all took. */
 export interface PromoteAllMeasurement {

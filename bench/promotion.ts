@@ -12,9 +12,9 @@ import { stagedBenchStatefulSet } from './bench-workloads';
 import { reactionTimes, recordSandboxWalk, WalkRecording } from './reaction-times';
 import { startRequestCounter, RequestCounter, RequestCounts } from './request-counter';
 import { SystemClock } from '../src/runtime/clock';
-import { connectCluster } from '../src/runtime/kube-cluster';
-import { promoteStatefulSet } from '../src/runtime/promotion-engine';
-import { RetryingCluster } from '../src/runtime/retrying-cluster';
+import { connectCluster } from '../src/runtime/cluster/kube-cluster';
+import { RetryingCluster } from '../src/runtime/cluster/retrying-cluster';
+import { promoteStatefulSet } from '../src/runtime/statefulset/partition-promotion';
 import { RESOURCES } from '../src/sandbox/api';
 import { startSandbox } from '../src/sandbox/start-sandbox';
 

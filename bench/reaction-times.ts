@@ -2,7 +2,7 @@
 // partition write. The recorder watches the sandbox's store in process (or, on a real API server, its watches), so
 // both sides are timed by the same observer and clock, and neither side's own reporting is trusted.
 import { performance } from 'perf_hooks';
-import { Cluster } from '../src/runtime/cluster';
+import { Cluster } from '../src/runtime/cluster/cluster';
 import { KubeObject, RESOURCES, SandboxApi } from '../src/sandbox/api';
 
 /** What the recorder saw, in `performance.now()` milliseconds. */

@@ -1,6 +1,11 @@
+import {
+  DAEMONSET_TEMPLATE_GENERATION_ANNOTATION, POD_INDEX_LABEL, POD_REVISION_LABEL, POD_TEMPLATE_GENERATION_LABEL, STATEFULSET_POD_NAME_LABEL,
+} from './internal/well-known-labels';
+
 /**
  * Every label and annotation key the project writes or reads, defined once so the constructs and the
  * runtime cannot drift apart. jsii cannot export top-level constants, hence a class of static members.
+ * Keys Kubernetes itself defines take their values from src/internal/well-known-labels.ts, which the sandbox shares.
  *
  * @example
  * import { RolloutKeys } from 'cdk8s-staged-rollouts';
@@ -27,16 +32,16 @@ export class RolloutKeys {
   public static readonly MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
   /** Recommended label: the application's version. */
   public static readonly VERSION_LABEL = 'app.kubernetes.io/version';
-  /** Upstream pod label naming the controller revision a pod was created from. */
-  public static readonly CONTROLLER_REVISION_HASH_LABEL = 'controller-revision-hash';
+  /** Upstream pod label naming the controller revision a pod was created from (`controller-revision-hash`). */
+  public static readonly CONTROLLER_REVISION_HASH_LABEL = POD_REVISION_LABEL;
   /** Upstream StatefulSet pod label carrying the pod's name. */
-  public static readonly STATEFULSET_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
+  public static readonly STATEFULSET_POD_NAME_LABEL = STATEFULSET_POD_NAME_LABEL;
   /** Upstream StatefulSet pod label carrying the pod's ordinal (Kubernetes 1.28+). */
-  public static readonly POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
+  public static readonly POD_INDEX_LABEL = POD_INDEX_LABEL;
   /** Upstream DaemonSet annotation counting template changes; pods carry its value as `pod-template-generation`. */
-  public static readonly DAEMONSET_TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
+  public static readonly DAEMONSET_TEMPLATE_GENERATION_ANNOTATION = DAEMONSET_TEMPLATE_GENERATION_ANNOTATION;
   /** Upstream DaemonSet pod label carrying the template generation a pod was created from. */
-  public static readonly POD_TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
+  public static readonly POD_TEMPLATE_GENERATION_LABEL = POD_TEMPLATE_GENERATION_LABEL;
 
   private constructor() {}
 }

@@ -5,10 +5,10 @@ import { CliIo } from './cli-io';
 import { ExitCode, exitCodeForError } from './exit-codes';
 import { invokedName, withInvokedName } from './invoked-name';
 import { RuntimeClock, SystemClock } from '../runtime/clock';
-import { Cluster, ClusterError } from '../runtime/cluster';
+import { Cluster, ClusterError } from '../runtime/cluster/cluster';
+import { connectCluster } from '../runtime/cluster/kube-cluster';
+import { RetryingCluster } from '../runtime/cluster/retrying-cluster';
 import { formatDuration, parseDuration } from '../runtime/duration';
-import { connectCluster } from '../runtime/kube-cluster';
-import { RetryingCluster } from '../runtime/retrying-cluster';
 
 // What to do about a 403: the API server's message names the user, verb and resource; this says where the grant lives.
 const FORBIDDEN_HINT = 'the kubeconfig\'s user may not make this request; grant it (a StagedRolloutRunner\'s Role deletes pods '

@@ -14,8 +14,8 @@ import { registerStatusCommand } from './commands/status';
 import { registerUndoCommand } from './commands/undo';
 import { ExitCode } from './exit-codes';
 import { helpExamples } from './help-examples';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../runtime/cluster/kube-cluster';
 import { formatDuration } from '../runtime/duration';
-import { DEFAULT_REQUEST_TIMEOUT_MS } from '../runtime/kube-cluster';
 
 export type { CliIo } from './cli-io';
 

@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
 import * as os from 'node:os';
-import { formatLeaseHolder, isLeaseHolderGone, PromoterProcess } from '../runtime/lease-holder';
+import { formatLeaseHolder, isLeaseHolderGone, PromoterProcess } from '../runtime/promotion/lease-holder';
 
 let self: PromoterProcess | undefined;
 let runs = 0;

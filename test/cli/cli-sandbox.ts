@@ -2,7 +2,7 @@
 // objects, on the sandbox's virtual clock.
 import { ClusterConnector } from '../../src/cli/cli-context';
 import { run } from '../../src/cli/main';
-import { KubePod } from '../../src/runtime/kube-types';
+import { KubePod } from '../../src/runtime/kube/kube-types';
 import { KubeObject, RESOURCES } from '../../src/sandbox/api';
 import { VirtualClock } from '../../src/sandbox/clock';
 import { KubeletOptions } from '../../src/sandbox/controllers';

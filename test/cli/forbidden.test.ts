@@ -3,7 +3,7 @@
 // test/cluster/runner-rbac.cluster.ts; here on the error alone.
 import { CliContext } from '../../src/cli/cli-context';
 import { ExitCode } from '../../src/cli/exit-codes';
-import { ClusterError } from '../../src/runtime/cluster';
+import { ClusterError } from '../../src/runtime/cluster/cluster';
 
 test('a 403 is one line naming the refusal and the grants that would allow it, with the API error exit code', () => {
   let stderr = '';

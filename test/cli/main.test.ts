@@ -1,6 +1,6 @@
 import { ClusterConnector } from '../../src/cli/cli-context';
 import { run } from '../../src/cli/main';
-import { Cluster, ClusterError } from '../../src/runtime/cluster';
+import { Cluster, ClusterError } from '../../src/runtime/cluster/cluster';
 
 function io() {
   const out = { stdout: '', stderr: '', slept: 0 };

@@ -1,9 +1,9 @@
 // `kubectl-stage promote | pause | resume | abort` in-process against the sandbox over HTTP: output and exit codes.
 import { CliSandbox, startCliSandbox } from './cli-sandbox';
-import { decideStageDaemonSet } from '../../src/runtime/daemonset-canary-strategy';
-import { connectCluster } from '../../src/runtime/kube-cluster';
-import { KubeDaemonSet } from '../../src/runtime/kube-types';
-import { formatMicroTime } from '../../src/runtime/promotion-lock';
+import { connectCluster } from '../../src/runtime/cluster/kube-cluster';
+import { decideStageDaemonSet } from '../../src/runtime/daemonset/daemonset-canary-strategy';
+import { KubeDaemonSet } from '../../src/runtime/kube/kube-types';
+import { formatMicroTime } from '../../src/runtime/promotion/promotion-lock';
 import { RESOURCES } from '../../src/sandbox/api';
 import { isReady } from '../runtime/promotion-fixture';
 

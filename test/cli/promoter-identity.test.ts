@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import { newPromoter } from '../../src/cli/promoter-identity';
-import { parseLeaseHolder } from '../../src/runtime/lease-holder';
+import { parseLeaseHolder } from '../../src/runtime/promotion/lease-holder';
 
 test('the identity is host/pid/scope/nonce.N: one process token, a new N for every command run', () => {
   const first = parseLeaseHolder(newPromoter().holder)!;

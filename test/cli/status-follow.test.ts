@@ -1,9 +1,9 @@
 // `status --watch` beside a running promotion: it follows the promotion to its end and exits as promote does.
 import { CliSandbox, startCliSandbox } from './cli-sandbox';
 import { RolloutKeys } from '../../src/keys';
-import { connectCluster } from '../../src/runtime/kube-cluster';
-import { promoteStatefulSet } from '../../src/runtime/promotion-engine';
-import { decodePromotionState } from '../../src/runtime/promotion-state';
+import { connectCluster } from '../../src/runtime/cluster/kube-cluster';
+import { decodePromotionState } from '../../src/runtime/promotion/promotion-state';
+import { promoteStatefulSet } from '../../src/runtime/statefulset/partition-promotion';
 import { RESOURCES } from '../../src/sandbox/api';
 import { VirtualClock } from '../../src/sandbox/clock';
 import { PodFailureMode } from '../../src/sandbox/controllers';

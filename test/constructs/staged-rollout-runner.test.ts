@@ -2,7 +2,7 @@ import { Duration, Testing } from 'cdk8s';
 import { find, Manifest, testChart } from './manifest';
 import { allows, Grants, RequestAttributes, requestAttributes, unusedPermissions } from './rbac';
 import { ClusterConnector } from '../../src/cli/cli-context';
-import { connectCluster } from '../../src/runtime/kube-cluster';
+import { connectCluster } from '../../src/runtime/cluster/kube-cluster';
 import { RESOURCES } from '../../src/sandbox/api';
 import { PodFailureMode } from '../../src/sandbox/controllers';
 import { StagedRolloutRunner, StagedRolloutRunnerProps } from '../../src/staged-rollout-runner';

@@ -2,8 +2,8 @@
 // (`new`, agent:2), pods built with kube-fixtures' `pod` and owned by the DaemonSet.
 import { pod, PodShape } from './kube-fixtures';
 import { RolloutKeys } from '../../src/keys';
-import { DaemonSetObservation } from '../../src/runtime/daemonset-canary-step';
-import { KubeControllerRevision, KubeDaemonSet, KubeDaemonSetUpdateStrategy, KubePod } from '../../src/runtime/kube-types';
+import { DaemonSetObservation } from '../../src/runtime/daemonset/daemonset-canary-step';
+import { KubeControllerRevision, KubeDaemonSet, KubeDaemonSetUpdateStrategy, KubePod } from '../../src/runtime/kube/kube-types';
 import { KubeObject } from '../../src/sandbox/api';
 
 const UID = 'ds-uid';

@@ -3,11 +3,11 @@
 import { runtimeClockOf } from './in-process-cluster';
 import { isReady, statefulSetManifest } from './promotion-fixture';
 import { RuntimeClock } from '../../src/runtime/clock';
-import { Cluster } from '../../src/runtime/cluster';
-import { connectCluster } from '../../src/runtime/kube-cluster';
-import { KubePod, KubeStatefulSet } from '../../src/runtime/kube-types';
-import { PromotionEvent, PromotionOptions, PromotionOutcome, promoteStatefulSet } from '../../src/runtime/promotion-engine';
-import { RetryingCluster } from '../../src/runtime/retrying-cluster';
+import { Cluster } from '../../src/runtime/cluster/cluster';
+import { connectCluster } from '../../src/runtime/cluster/kube-cluster';
+import { RetryingCluster } from '../../src/runtime/cluster/retrying-cluster';
+import { KubePod, KubeStatefulSet } from '../../src/runtime/kube/kube-types';
+import { PromotionEvent, PromotionOptions, PromotionOutcome, promoteStatefulSet } from '../../src/runtime/statefulset/partition-promotion';
 import { RESOURCES } from '../../src/sandbox/api';
 import { VirtualClock } from '../../src/sandbox/clock';
 import { Sandbox, startSandbox } from '../../src/sandbox/start-sandbox';

@@ -3,7 +3,7 @@
 import { RuntimeClock } from '../../src/runtime/clock';
 import {
   Cluster, ClusterDeleteOptions, ClusterError, ClusterKind, ClusterList, ClusterWatchEvent, ClusterWatchOptions, ListSelector, PatchType,
-} from '../../src/runtime/cluster';
+} from '../../src/runtime/cluster/cluster';
 import { ApiError, RESOURCES, ResourceType, SandboxApi } from '../../src/sandbox/api';
 import { VirtualClock } from '../../src/sandbox/clock';
 import { applyPatch } from '../../src/sandbox/patch';

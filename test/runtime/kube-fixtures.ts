@@ -1,7 +1,7 @@
 // Builders for the plain Kubernetes JSON the runtime's decision functions read, so each test states only what matters.
 import { RolloutKeys } from '../../src/keys';
-import { KubeContainerStatus, KubeDaemonSet, KubePod, KubePodCondition, KubeStatefulSet } from '../../src/runtime/kube-types';
-import { PROMOTION_STATE_VERSION, PromotionState } from '../../src/runtime/promotion-state';
+import { KubeContainerStatus, KubeDaemonSet, KubePod, KubePodCondition, KubeStatefulSet } from '../../src/runtime/kube/kube-types';
+import { PROMOTION_STATE_VERSION, PromotionState } from '../../src/runtime/promotion/promotion-state';
 
 /** A fixed "now" for tests: 2026-01-01T00:10:00Z. */
 export const NOW = Date.parse('2026-01-01T00:10:00Z');

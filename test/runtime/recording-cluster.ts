@@ -1,7 +1,7 @@
 // Every request a command makes, as the API server would authorize it, recorded at the Cluster boundary (beneath the
 // retrying layer, so a retried request is recorded each time it is sent).
-import { Cluster } from '../../src/runtime/cluster';
-import { ClusterDecorator, ClusterRequest } from '../../src/runtime/cluster-decorator';
+import { Cluster } from '../../src/runtime/cluster/cluster';
+import { ClusterDecorator, ClusterRequest } from '../../src/runtime/cluster/cluster-decorator';
 
 /** A {@link Cluster} that records each request it forwards. */
 export class RecordingCluster extends ClusterDecorator {

@@ -1,6 +1,6 @@
 // ControllerRevisions as the StatefulSet and DaemonSet controllers write them, for history and undo tests.
 import { RolloutKeys } from '../../src/keys';
-import { KubeControllerRevision, KubePodTemplate, KubeWorkload } from '../../src/runtime/kube-types';
+import { KubeControllerRevision, KubePodTemplate, KubeWorkload } from '../../src/runtime/kube/kube-types';
 
 /** A template running `image` in container `app`, shaped as the API server returns it. */
 export function template(image: string, extra: Record<string, unknown> = {}): KubePodTemplate {

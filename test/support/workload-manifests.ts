@@ -1,6 +1,6 @@
 // Workload manifests as a user writes them, for the scenario tier: plain rolling updates, nothing staged. They are the
 // unit tests' builders (test/runtime) with those defaults.
-import type { KubeDaemonSetUpdateStrategy } from '../../src/runtime/kube-types';
+import type { KubeDaemonSetUpdateStrategy } from '../../src/runtime/kube/kube-types';
 import type { KubeObject } from '../../src/sandbox/api';
 import { daemonSetManifest } from '../runtime/daemonset-fixtures';
 import { statefulSetManifest } from '../runtime/promotion-fixture';

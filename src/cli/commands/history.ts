@@ -6,9 +6,9 @@ import { parseInteger } from './parse-integer';
 import { NAME_ARGUMENT, WORKLOAD_ARGUMENT, workloadText } from './workload-argument';
 import {
   NO_ROLLOUT_HISTORY, revisionRows, revisionTemplate, selectHistoryRevision,
-} from '../../runtime/revision-history';
-import { readRolloutSnapshot } from '../../runtime/rollout-snapshot';
-import { parseWorkloadRef } from '../../runtime/workload-ref';
+} from '../../runtime/kube/revision-history';
+import { parseWorkloadRef } from '../../runtime/kube/workload-ref';
+import { readRolloutSnapshot } from '../../runtime/rollout/rollout-snapshot';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { helpExamples } from '../help-examples';

@@ -2,11 +2,11 @@
 import { Command } from 'commander';
 import { parseOutputFormat } from './output-format';
 import { NAME_ARGUMENT, WORKLOAD_ARGUMENT, workloadText } from './workload-argument';
-import { ClusterError } from '../../runtime/cluster';
-import { readWorkload } from '../../runtime/rollout-snapshot';
+import { ClusterError } from '../../runtime/cluster/cluster';
+import { describeRef, parseWorkloadRef } from '../../runtime/kube/workload-ref';
+import { readWorkload } from '../../runtime/rollout/rollout-snapshot';
+import { decideStageOf } from '../../runtime/rollout/stage';
 import { RuntimeError } from '../../runtime/runtime-error';
-import { decideStageOf } from '../../runtime/stage';
-import { describeRef, parseWorkloadRef } from '../../runtime/workload-ref';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { helpExamples } from '../help-examples';

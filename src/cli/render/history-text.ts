@@ -1,9 +1,9 @@
 // The text of `kubectl-stage history`: kubectl's first line, then one row per revision with its change-cause, images
 // and the ordinals or nodes running it.
 import { alignTabs } from './tab-writer';
-import { statefulSetPodOrdinal } from '../../runtime/pod-facts';
-import { RevisionRow } from '../../runtime/revision-history';
-import { WorkloadRef } from '../../runtime/workload-ref';
+import { statefulSetPodOrdinal } from '../../runtime/kube/pod-facts';
+import { RevisionRow } from '../../runtime/kube/revision-history';
+import { WorkloadRef } from '../../runtime/kube/workload-ref';
 
 /** `statefulset.apps/kafka`, as kubectl's name printer writes an object. */
 export function kubectlObjectName(ref: WorkloadRef): string {

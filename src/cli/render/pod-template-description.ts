@@ -2,7 +2,7 @@
 // it: into a plain buffer, so the tabs stay tabs. It covers the fields our workloads and common pod templates use;
 // a volume type it does not know is printed as kubectl prints one it does not know, `<unknown>`.
 import { milliCpu, quantityValue } from '../../internal/quantity';
-import { KubePodTemplate } from '../../runtime/kube-types';
+import { KubePodTemplate } from '../../runtime/kube/kube-types';
 
 // kubectl's maxAnnotationLen and skipAnnotations.
 const MAX_ANNOTATION_LENGTH = 140;

@@ -1,8 +1,8 @@
 // One line per promotion event, for people and CI logs. `-o json` prints the events themselves instead.
 import { jsonLine } from './json-output';
 import { formatDuration } from '../../runtime/duration';
-import { PromotionEvent } from '../../runtime/promotion-engine';
-import { shortRef, WorkloadRef } from '../../runtime/workload-ref';
+import { shortRef, WorkloadRef } from '../../runtime/kube/workload-ref';
+import { PromotionEvent } from '../../runtime/statefulset/partition-promotion';
 
 /**
  * The event as a line of JSON (with its newline, times as RFC 3339), or undefined for the engine's internal conflict

@@ -1,8 +1,8 @@
 // The text of `kubectl-stage status`: the one-line message, the plan position, the pods grouped by revision (with
 // the blocking ones and why), and what `kubectl rollout status` would have said.
 import { alignTabs } from './tab-writer';
-import { formatProblem } from '../../runtime/pod-facts';
-import { ReportedPod, RolloutReport } from '../../runtime/rollout-report';
+import { formatProblem } from '../../runtime/kube/pod-facts';
+import { ReportedPod, RolloutReport } from '../../runtime/rollout/rollout-report';
 
 /** The multi-line status view of a report (ends with a newline). */
 export function renderReport(report: RolloutReport): string {

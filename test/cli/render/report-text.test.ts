@@ -1,6 +1,6 @@
 import { LiveView } from '../../../src/cli/render/live-view';
 import { renderReport } from '../../../src/cli/render/report-text';
-import { statefulSetReport } from '../../../src/runtime/rollout-report';
+import { statefulSetReport } from '../../../src/runtime/rollout/rollout-report';
 import { NOW, pod, statefulSet } from '../../runtime/kube-fixtures';
 
 describe('renderReport', () => {

@@ -1,8 +1,8 @@
 // The shared setup of the seed replays: one sandbox on the virtual clock and one kubectl session per test file,
 // started before its tests and stopped after them, plus the helpers that keep kubectl and the clock in step.
 import { BackgroundCommand, CommandResult, KubectlSession } from './kubectl-session';
-import type { KubeDaemonSet, KubeStatefulSet } from '../../../src/runtime/kube-types';
-import { kubectlDaemonSetStatus, kubectlStatefulSetStatus } from '../../../src/runtime/kubectl-rollout-status';
+import type { KubeDaemonSet, KubeStatefulSet } from '../../../src/runtime/kube/kube-types';
+import { kubectlDaemonSetStatus, kubectlStatefulSetStatus } from '../../../src/runtime/rollout/kubectl-rollout-status';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
 import { Sandbox, SandboxOptions, startSandbox } from '../../../src/sandbox/start-sandbox';
 
