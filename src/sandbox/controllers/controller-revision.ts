@@ -8,8 +8,12 @@ import { fnv32, fnv32a, safeEncodeString, utf8 } from './fnv-hash';
 import { newControllerRef } from './owner-references';
 import { goJson } from '../../internal/go-json';
 
-/** The label carrying a StatefulSet revision's hash (`history.ControllerRevisionHashLabel`). */
-export const CONTROLLER_REVISION_HASH_LABEL = 'controller.kubernetes.io/hash';
+/**
+ * The label on a StatefulSet's ControllerRevision carrying the hash of its data (pkg/controller/history
+ * `ControllerRevisionHashLabel`, `controller.kubernetes.io/hash`). Not the pod label `controller-revision-hash`
+ * naming the revision a pod was created from (`POD_REVISION_LABEL` in src/internal/well-known-labels.ts).
+ */
+export const REVISION_DATA_HASH_LABEL = 'controller.kubernetes.io/hash';
 
 // Upstream truncates the owner name so that `<prefix>-<hash>` stays a valid object name.
 const MAX_REVISION_NAME_PREFIX = 223;
@@ -124,8 +128,8 @@ export function nextRevision(sorted: readonly KubeObject[]): number {
  * `dataOf` gives a revision's data bytes; callers that remember them pass their own.
  */
 export function equalRevision(left: KubeObject, right: KubeObject, dataOf: (revision: KubeObject) => string = revisionData): boolean {
-  const leftHash = left.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL];
-  const rightHash = right.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL];
+  const leftHash = left.metadata.labels?.[REVISION_DATA_HASH_LABEL];
+  const rightHash = right.metadata.labels?.[REVISION_DATA_HASH_LABEL];
   if (leftHash !== undefined && rightHash !== undefined && leftHash !== rightHash) {
     return false;
   }

@@ -2,7 +2,7 @@
 // update bounded by maxUnavailable/maxSurge or OnDelete, revision history, and the status kubectl reads.
 // Node changes (a node added, labelled or tainted) trigger a sync of every DaemonSet.
 import { labelSelectorMatches } from '../../../internal/label-selector';
-import { RolloutKeys } from '../../../keys';
+import { POD_REVISION_LABEL, POD_TEMPLATE_GENERATION_LABEL } from '../../../internal/well-known-labels';
 import { ApiError, RESOURCES } from '../../api';
 import type { KubeObject, SandboxApi } from '../../api';
 import type { SandboxClock } from '../../clock';
@@ -111,7 +111,7 @@ export class DaemonSetController {
     }
     const nodes = [...this.nodes.all()].sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
     const { current, old } = this.history.construct(ds);
-    const hash = current.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] ?? '';
+    const hash = current.metadata.labels?.[POD_REVISION_LABEL] ?? '';
     this.manage(ds, nodes, hash);
     if (ds.spec?.updateStrategy?.type === 'RollingUpdate') {
       this.rollingUpdate(ds, nodes, hash);
@@ -195,7 +195,7 @@ export class DaemonSetController {
     let oldestNew: KubeObject | undefined;
     let oldestOld: KubeObject | undefined;
     for (const pod of running) {
-      if (pod.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] === hash) {
+      if (pod.metadata.labels?.[POD_REVISION_LABEL] === hash) {
         if (!oldestNew) {
           oldestNew = pod;
           continue;
@@ -266,10 +266,10 @@ export class DaemonSetController {
     const template = ds.spec?.template ?? {};
     const labels: Record<string, string> = { ...(template.metadata?.labels ?? {}) };
     if (generation !== undefined) {
-      labels[RolloutKeys.POD_TEMPLATE_GENERATION_LABEL] = generation;
+      labels[POD_TEMPLATE_GENERATION_LABEL] = generation;
     }
     if (hash) {
-      labels[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] = hash;
+      labels[POD_REVISION_LABEL] = hash;
     }
     const spec = withDaemonPodTolerations(template.spec ?? {});
     for (const nodeName of nodesNeedingPods.slice(0, BURST_REPLICAS)) {

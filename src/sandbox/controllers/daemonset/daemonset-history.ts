@@ -6,7 +6,7 @@
 // `kubectl rollout history`.
 import { goJson } from '../../../internal/go-json';
 import { labelSelectorMatches } from '../../../internal/label-selector';
-import { RolloutKeys } from '../../../keys';
+import { POD_REVISION_LABEL } from '../../../internal/well-known-labels';
 import { ApiError, RESOURCES } from '../../api';
 import type { KubeObject, SandboxApi } from '../../api';
 import { computeTemplateHash, newControllerRevision, revisionData, templatePatch } from '../controller-revision';
@@ -33,13 +33,13 @@ export class DaemonSetHistory {
     const currentCandidates: KubeObject[] = [];
     const old: KubeObject[] = [];
     for (let revision of this.controlled(ds)) {
-      if (revision.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] === undefined) {
+      if (revision.metadata.labels?.[POD_REVISION_LABEL] === undefined) {
         // Revisions from before the hash label existed get their name as the label.
         revision = this.api.update(RESOURCES.controllerRevisions, {
           ...revision,
           metadata: {
             ...revision.metadata,
-            labels: { ...(revision.metadata.labels ?? {}), [RolloutKeys.CONTROLLER_REVISION_HASH_LABEL]: revision.metadata.name! },
+            labels: { ...(revision.metadata.labels ?? {}), [POD_REVISION_LABEL]: revision.metadata.name! },
           },
         });
       }
@@ -67,7 +67,7 @@ export class DaemonSetHistory {
     }
     const liveHashes = new Set<string>();
     for (const pod of this.pods.byIndex(CONTROLLER_INDEX, ds.metadata.uid ?? '').values()) {
-      const hash = pod.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL];
+      const hash = pod.metadata.labels?.[POD_REVISION_LABEL];
       if (hash) {
         liveHashes.add(hash);
       }
@@ -77,7 +77,7 @@ export class DaemonSetHistory {
       if (remaining <= 0) {
         break;
       }
-      if (liveHashes.has(revision.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] ?? '')) {
+      if (liveHashes.has(revision.metadata.labels?.[POD_REVISION_LABEL] ?? '')) {
         continue;
       }
       this.api.delete(RESOURCES.controllerRevisions, revision.metadata.namespace, revision.metadata.name!);
@@ -108,7 +108,7 @@ export class DaemonSetHistory {
       data: templatePatch(ds.spec?.template),
       revision: revisionNumber,
       hash,
-      hashLabel: RolloutKeys.CONTROLLER_REVISION_HASH_LABEL,
+      hashLabel: POD_REVISION_LABEL,
       annotations: ds.metadata.annotations,
     });
     try {
@@ -136,10 +136,10 @@ export class DaemonSetHistory {
       return candidates[0];
     }
     const keep = candidates.reduce((best, candidate) => (candidate.revision >= best.revision ? candidate : best));
-    const keepHash = keep.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] ?? keep.metadata.name!;
+    const keepHash = keep.metadata.labels?.[POD_REVISION_LABEL] ?? keep.metadata.name!;
     for (const pod of [...this.pods.byIndex(CONTROLLER_INDEX, ds.metadata.uid ?? '').values()]) {
-      if (pod.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] !== keepHash) {
-        const labels = { ...(pod.metadata.labels ?? {}), [RolloutKeys.CONTROLLER_REVISION_HASH_LABEL]: keepHash };
+      if (pod.metadata.labels?.[POD_REVISION_LABEL] !== keepHash) {
+        const labels = { ...(pod.metadata.labels ?? {}), [POD_REVISION_LABEL]: keepHash };
         this.api.update(RESOURCES.pods, { ...pod, metadata: { ...pod.metadata, labels } });
       }
     }

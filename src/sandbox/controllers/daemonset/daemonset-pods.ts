@@ -2,12 +2,12 @@
 // current template, the old and new pod on a node during an update, and the maxUnavailable/maxSurge
 // budgets (percentages of the desired node count, rounded up).
 import { scaledValueFromIntOrPercent } from '../../../internal/int-or-percent';
-import { RolloutKeys } from '../../../keys';
+import { DAEMONSET_TEMPLATE_GENERATION_ANNOTATION, POD_REVISION_LABEL, POD_TEMPLATE_GENERATION_LABEL } from '../../../internal/well-known-labels';
 import type { KubeObject } from '../../api';
 
 /** The DaemonSet's template generation, if the API recorded one (`GetTemplateGeneration`). */
 export function templateGeneration(ds: KubeObject): string | undefined {
-  const annotation = ds.metadata.annotations?.[RolloutKeys.DAEMONSET_TEMPLATE_GENERATION_ANNOTATION];
+  const annotation = ds.metadata.annotations?.[DAEMONSET_TEMPLATE_GENERATION_ANNOTATION];
   if (annotation === undefined || !/^-?\d+$/.test(annotation)) {
     return undefined;
   }
@@ -17,8 +17,8 @@ export function templateGeneration(ds: KubeObject): string | undefined {
 /** Whether the pod runs the current template: same revision hash, or same template generation (`IsPodUpdated`). */
 export function isPodUpdated(pod: KubeObject, hash: string, generation: string | undefined): boolean {
   const labels = pod.metadata.labels ?? {};
-  const templateMatches = generation !== undefined && labels[RolloutKeys.POD_TEMPLATE_GENERATION_LABEL] === generation;
-  const hashMatches = hash.length > 0 && labels[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] === hash;
+  const templateMatches = generation !== undefined && labels[POD_TEMPLATE_GENERATION_LABEL] === generation;
+  const hashMatches = hash.length > 0 && labels[POD_REVISION_LABEL] === hash;
   return hashMatches || templateMatches;
 }
 

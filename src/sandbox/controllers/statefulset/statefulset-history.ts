@@ -9,11 +9,11 @@ import { ObjectMemo } from '../../../internal/object-memo';
 import { ApiError, RESOURCES } from '../../api';
 import type { KubeObject, SandboxApi } from '../../api';
 import {
-  CONTROLLER_REVISION_HASH_LABEL,
   equalRevision,
   hashControllerRevision,
   newControllerRevision,
   nextRevision,
+  REVISION_DATA_HASH_LABEL,
   revisionData,
   sortRevisions,
   templatePatch,
@@ -169,7 +169,7 @@ export class StatefulSetHistory {
       data,
       revision,
       hash,
-      hashLabel: CONTROLLER_REVISION_HASH_LABEL,
+      hashLabel: REVISION_DATA_HASH_LABEL,
       annotations: set.metadata.annotations,
     });
   }

@@ -1,7 +1,7 @@
 // StatefulSet pod identity (stateful_set_utils.go): ordinals parsed from pod names, stable names and
 // hostnames, the pod-name and pod-index labels, PVC-backed volumes, and the revision a new pod is
 // created at (`newVersionedStatefulSetPod`, which carries the partition and scale-up rules).
-import { RolloutKeys } from '../../../keys';
+import { POD_INDEX_LABEL, POD_REVISION_LABEL, STATEFULSET_POD_NAME_LABEL } from '../../../internal/well-known-labels';
 import type { KubeObject } from '../../api';
 import { newControllerRef } from '../owner-references';
 
@@ -66,7 +66,7 @@ export function persistentVolumeClaimName(set: KubeObject, claimTemplate: KubeOb
 
 /** The `controller-revision-hash` label of a pod, or ''. */
 export function podRevision(pod: KubeObject): string {
-  return pod.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] ?? '';
+  return pod.metadata.labels?.[POD_REVISION_LABEL] ?? '';
 }
 
 /** Whether the pod has the name, namespace and pod-name label of a member of the set. */
@@ -76,7 +76,7 @@ export function identityMatches(set: KubeObject, pod: KubeObject): boolean {
     && parent === set.metadata.name
     && pod.metadata.name === statefulPodName(set, ordinal)
     && pod.metadata.namespace === set.metadata.namespace
-    && pod.metadata.labels?.[RolloutKeys.STATEFULSET_POD_NAME_LABEL] === pod.metadata.name;
+    && pod.metadata.labels?.[STATEFULSET_POD_NAME_LABEL] === pod.metadata.name;
 }
 
 /**
@@ -111,7 +111,7 @@ export function withIdentity(set: KubeObject, pod: KubeObject): KubeObject {
       ...pod.metadata,
       name,
       namespace: set.metadata.namespace,
-      labels: { ...(pod.metadata.labels ?? {}), [RolloutKeys.STATEFULSET_POD_NAME_LABEL]: name, [RolloutKeys.POD_INDEX_LABEL]: String(ordinal) },
+      labels: { ...(pod.metadata.labels ?? {}), [STATEFULSET_POD_NAME_LABEL]: name, [POD_INDEX_LABEL]: String(ordinal) },
     },
   };
 }
@@ -173,6 +173,6 @@ export function newVersionedStatefulSetPod(
   const atCurrentRevision = (strategy.type === 'RollingUpdate' && rollingUpdate == null && ordinal < start + (currentSet.status?.currentReplicas ?? 0))
     || (rollingUpdate != null && ordinal < start + (rollingUpdate.partition ?? 0));
   const pod = newStatefulSetPod(atCurrentRevision ? currentSet : updateSet, ordinal);
-  pod.metadata.labels![RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] = atCurrentRevision ? currentRevision : updateRevision;
+  pod.metadata.labels![POD_REVISION_LABEL] = atCurrentRevision ? currentRevision : updateRevision;
   return pod;
 }

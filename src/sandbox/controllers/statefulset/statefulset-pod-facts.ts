@@ -3,7 +3,7 @@
 // the set several times, and the cached pods are immutable snapshots (a change arrives as a new
 // object), so the facts of an object never go stale; objects no longer referenced take theirs along.
 import { ObjectMemo } from '../../../internal/object-memo';
-import { RolloutKeys } from '../../../keys';
+import { POD_REVISION_LABEL, STATEFULSET_POD_NAME_LABEL } from '../../../internal/well-known-labels';
 import type { KubeObject } from '../../api';
 import { deepEqual } from '../../validation';
 import { controllerRefOf } from '../owner-references';
@@ -61,10 +61,10 @@ const factsByPod = new ObjectMemo<KubeObject, FactsRecord>((pod) => {
     ready,
     readySinceMs: ready ? transitionMs(podReadyCondition(pod).lastTransitionTime) : undefined,
     terminating: pod.metadata.deletionTimestamp !== undefined && pod.metadata.deletionTimestamp !== null,
-    revision: pod.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL] ?? '',
+    revision: pod.metadata.labels?.[POD_REVISION_LABEL] ?? '',
     parent,
     ordinal,
-    canonicalName: ordinal >= 0 && name === `${parent}-${ordinal}` && pod.metadata.labels?.[RolloutKeys.STATEFULSET_POD_NAME_LABEL] === name,
+    canonicalName: ordinal >= 0 && name === `${parent}-${ordinal}` && pod.metadata.labels?.[STATEFULSET_POD_NAME_LABEL] === name,
   };
 });
 
