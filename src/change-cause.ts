@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { RolloutKeys } from './keys';
+import { requireChangeCause } from './prop-validation';
 
 /**
  * Records why a workload changed in its `kubernetes.io/change-cause` annotation, the modern replacement for
@@ -19,10 +20,7 @@ export class ChangeCause {
    * @param text why it changes, shown by `kubectl rollout history`
    */
   public static apply(workload: IConstruct, text: string): void {
-    if (typeof text !== 'string' || text.trim() === '') {
-      throw new Error(`ChangeCause.apply: empty change-cause for "${workload.node.path}": describe the change, e.g. "kafka 3.9.1: raise num.io.threads"`);
-    }
-    ApiObject.of(workload).metadata.addAnnotation(RolloutKeys.CHANGE_CAUSE_ANNOTATION, text);
+    ApiObject.of(workload).metadata.addAnnotation(RolloutKeys.CHANGE_CAUSE_ANNOTATION, requireChangeCause(workload, 'text', text));
   }
 
   private constructor() {}

@@ -18,3 +18,4 @@ export * from './daemonset-rollout';
 export * from './change-cause';
 export * from './staged-rollout-runner';
 export { Errors } from './validation-error';
+export * from './warnings';

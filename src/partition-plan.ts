@@ -1,5 +1,6 @@
 // The one definition of a staged StatefulSet update's partition sequence, its string form and its pin.
 // Imports nothing from cdk8s: the runtime (not jsii, no cdk8s loaded) uses this file as it is.
+import { ValidationError } from './validation-error';
 
 /** One listed step of a plan, before it is resolved against a replica count. */
 type PlanStep =
@@ -89,7 +90,7 @@ export class PartitionPlan {
    */
   public static percentages(percents: number[]): PartitionPlan {
     if (!Array.isArray(percents)) {
-      throw new Error(`PartitionPlan.percentages: ${String(percents)} is not a list; give percentages such as [1, 10, 50, 100]`);
+      throw new ValidationError('PartitionPlan.percentages', 'percents', percents, 'give a list of percentages such as [1, 10, 50, 100]');
     }
     return PartitionPlan.fromSteps(percents.map((percent) => ({ kind: 'percent', percent })));
   }
@@ -102,7 +103,7 @@ export class PartitionPlan {
    */
   public static explicit(partitions: number[]): PartitionPlan {
     if (!Array.isArray(partitions)) {
-      throw new Error(`PartitionPlan.explicit: ${String(partitions)} is not a list; give partitions such as [100, 90, 50, 0]`);
+      throw new ValidationError('PartitionPlan.explicit', 'partitions', partitions, 'give a list of partitions such as [100, 90, 50, 0]');
     }
     return PartitionPlan.fromSteps(partitions.map((partition) => ({ kind: 'partition', partition })));
   }
@@ -114,7 +115,7 @@ export class PartitionPlan {
    */
   public static parse(text: string): PartitionPlan {
     if (typeof text !== 'string') {
-      throw new Error(`PartitionPlan.parse: ${String(text)} is not a plan; give its text form, e.g. "canary" or "canary,10%,50%,100%"`);
+      throw new ValidationError('PartitionPlan.parse', 'text', text, 'give the plan\'s text form, e.g. "canary" or "canary,10%,50%,100%"');
     }
     const trimmed = text.trim();
     const parametric = /^(linear|exponential):(.*)$/.exec(trimmed);

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { scaledValueFromIntOrPercent } from './internal/int-or-percent';
+import { ValidationError } from './validation-error';
 
 /**
  * A rolling-update budget (`maxUnavailable`, `maxSurge`): an absolute number of pods or a percentage of the
@@ -16,7 +17,7 @@ export class PercentOrCount {
    */
   public static count(n: number): PercentOrCount {
     if (!Number.isInteger(n) || n < 0 || n > 2147483647) {
-      throw new Error(`PercentOrCount.count: invalid count ${n}: use a non-negative integer such as 1`);
+      throw new ValidationError('PercentOrCount.count', 'n', n, 'use a whole number from 0 to 2147483647, such as 1');
     }
     return new PercentOrCount(n, false);
   }
@@ -27,7 +28,7 @@ export class PercentOrCount {
    */
   public static percent(p: number): PercentOrCount {
     if (!Number.isInteger(p) || p < 0 || p > 2147483647) {
-      throw new Error(`PercentOrCount.percent: invalid percentage ${p}: use a non-negative integer such as 25 (for "25%")`);
+      throw new ValidationError('PercentOrCount.percent', 'p', p, 'use a whole number from 0 to 2147483647, such as 25 (for "25%")');
     }
     return new PercentOrCount(p, true);
   }
@@ -39,7 +40,7 @@ export class PercentOrCount {
   public static parse(text: string): PercentOrCount {
     const match = /^\s*(\d+)(%?)\s*$/.exec(text);
     if (!match) {
-      throw new Error(`PercentOrCount.parse: invalid value "${text}": use a count such as "1" or a percentage such as "25%"`);
+      throw new ValidationError('PercentOrCount.parse', 'text', text, 'use a count such as "1" or a percentage such as "25%"');
     }
     const value = Number(match[1]);
     return match[2] === '%' ? PercentOrCount.percent(value) : PercentOrCount.count(value);
@@ -84,11 +85,13 @@ export class PercentOrCount {
   /**
    * Throws unless this budget is at most 100%, the limit upstream API validation puts on `maxUnavailable`
    * (and, for DaemonSets, on `maxSurge`).
+   * @param where the factory the budget was given to, e.g. `RolloutBudget.daemonSet`
+   * @param property the budget's name there, e.g. `maxSurge`
    * @internal
    */
-  public _requireAtMostHundredPercent(field: string): void {
+  public _requireAtMostHundredPercent(where: string, property: string): void {
     if (this.isPercent && this.value > 100) {
-      throw new Error(`${field}: invalid value "${this}": a percentage must not be greater than 100%`);
+      throw new ValidationError(where, property, this.toString(), 'a percentage must not be greater than 100%');
     }
   }
 }

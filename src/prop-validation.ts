@@ -157,6 +157,14 @@ export function requireAnnotations(scope: IConstruct, property: string, annotati
   }
 }
 
+/** Throws unless `text` says why a workload changed: a string that is not blank (`kubectl rollout history` shows it). */
+export function requireChangeCause(scope: IConstruct, property: string, text: string): string {
+  if (typeof text !== 'string' || text.trim() === '') {
+    throw new ValidationError(scope, property, text, 'describe the change, e.g. "kafka 3.9.1: raise num.io.threads"');
+  }
+  return text;
+}
+
 /** Throws unless `key` is a label key (a topology key, a toleration key). */
 export function requireQualifiedName(scope: IConstruct, property: string, key: string): string {
   const problems = typeof key === 'string' ? qualifiedNameProblems(key) : ['must be a string'];

@@ -1,4 +1,5 @@
 import { PercentOrCount } from './percent-or-count';
+import { ValidationError } from './validation-error';
 
 /** Budget options of a workload kind that can surge (Deployment, DaemonSet). */
 export interface SurgeBudgetOptions {
@@ -34,8 +35,8 @@ export interface ResolvedBudget {
 
 /** How one upstream controller turns its budget into pod counts. */
 interface BudgetRules {
-  /** The workload kind, used in messages. */
-  readonly kind: string;
+  /** The factory that builds the kind's budget, named in errors. */
+  readonly factory: string;
   /** The noun `describe` counts the workload's size in, singular. */
   readonly unit: string;
   readonly resolve: (maxSurge: PercentOrCount, maxUnavailable: PercentOrCount, total: number) => ResolvedBudget;
@@ -44,7 +45,7 @@ interface BudgetRules {
 // pkg/controller/deployment/util/deployment_util.go, ResolveFenceposts: surge rounds up, unavailable rounds
 // down, and if both come to 0 the controller allows 1 unavailable so the rollout can progress.
 const DEPLOYMENT_RULES: BudgetRules = {
-  kind: 'Deployment',
+  factory: 'RolloutBudget.deployment',
   unit: 'pod',
   resolve: (maxSurge, maxUnavailable, total) => {
     const surge = maxSurge._scale('maxSurge', total, true);
@@ -58,7 +59,7 @@ const DEPLOYMENT_RULES: BudgetRules = {
 // when both come to 0 on scheduled nodes, but rounding up cannot produce that from a budget that is not 0 and 0,
 // which the constructor already rejects, so the fallback has no case to handle here.
 const DAEMONSET_RULES: BudgetRules = {
-  kind: 'DaemonSet',
+  factory: 'RolloutBudget.daemonSet',
   unit: 'node',
   resolve: (maxSurge, maxUnavailable, total) => ({
     maxSurge: maxSurge._scale('maxSurge', total, true),
@@ -69,7 +70,7 @@ const DAEMONSET_RULES: BudgetRules = {
 // pkg/controller/statefulset/stateful_set_control.go, getStatefulSetMaxUnavailable: rounds down, then at
 // least 1 because a small percentage of a small set would otherwise block the update.
 const STATEFULSET_RULES: BudgetRules = {
-  kind: 'StatefulSet',
+  factory: 'RolloutBudget.statefulSet',
   unit: 'pod',
   resolve: (_maxSurge, maxUnavailable, total) => ({
     maxSurge: 0,
@@ -107,7 +108,7 @@ export class RolloutBudget {
       options.maxUnavailable ?? PercentOrCount.count(1),
     );
     // Upstream API validation caps both DaemonSet budgets at 100%, unlike a Deployment's maxSurge.
-    budget.maxSurge._requireAtMostHundredPercent('DaemonSet maxSurge');
+    budget.maxSurge._requireAtMostHundredPercent(DAEMONSET_RULES.factory, 'maxSurge');
     return budget;
   }
 
@@ -118,7 +119,8 @@ export class RolloutBudget {
   public static statefulSet(options: StatefulSetBudgetOptions = {}): RolloutBudget {
     const maxUnavailable = options.maxUnavailable ?? PercentOrCount.count(1);
     if (maxUnavailable.isZero) {
-      throw new Error(`StatefulSet maxUnavailable: invalid value "${maxUnavailable}": it must be at least 1 (or 1%); a StatefulSet cannot surge, so 0 would block the update`);
+      throw new ValidationError(STATEFULSET_RULES.factory, 'maxUnavailable', maxUnavailable.toString(),
+        'use at least 1 (or 1%): a StatefulSet cannot surge, so 0 would block the update');
     }
     return new RolloutBudget(STATEFULSET_RULES, PercentOrCount.count(0), maxUnavailable);
   }
@@ -131,9 +133,10 @@ export class RolloutBudget {
 
   private constructor(rules: BudgetRules, maxSurge: PercentOrCount, maxUnavailable: PercentOrCount) {
     if (maxSurge.isZero && maxUnavailable.isZero) {
-      throw new Error(`${rules.kind} rolling update: maxSurge and maxUnavailable are both 0, so no pod could ever be replaced; set maxUnavailable or maxSurge above 0`);
+      throw new ValidationError(rules.factory, 'maxUnavailable', maxUnavailable.toString(),
+        'maxSurge is 0 too, so no pod could ever be replaced; set maxUnavailable or maxSurge above 0');
     }
-    maxUnavailable._requireAtMostHundredPercent(`${rules.kind} maxUnavailable`);
+    maxUnavailable._requireAtMostHundredPercent(rules.factory, 'maxUnavailable');
     this.rules = rules;
     this.maxSurge = maxSurge;
     this.maxUnavailable = maxUnavailable;
@@ -145,7 +148,7 @@ export class RolloutBudget {
    */
   public resolve(total: number): ResolvedBudget {
     if (!Number.isInteger(total) || total < 0) {
-      throw new Error(`${this.rules.kind} rolling update: invalid total ${total}: use a non-negative integer pod count`);
+      throw new ValidationError('RolloutBudget.resolve', 'total', total, 'use a whole number of pods of 0 or more');
     }
     return this.rules.resolve(this.maxSurge, this.maxUnavailable, total);
   }

@@ -2,13 +2,17 @@ import { IConstruct } from 'constructs';
 
 /**
  * The error a construct throws for a prop the API server would reject or that would break at run time. Like
- * aws-cdk-lib's `ValidationError`, it says where (the construct path), which prop, the value given and what
- * would be valid, and carries each as a field so a program can tell a bad prop from any other failure. jsii cannot
- * export a subclass of `Error`; {@link Errors.isValidationError} is the public way to recognize one.
+ * aws-cdk-lib's `ValidationError`, it is attached to the construct it was thrown from (its path), says which prop,
+ * the value given and what would be valid, and carries each as a field so a program can tell a bad prop from any
+ * other failure. A value type (`PartitionPlan`, `PercentOrCount`, `RolloutBudget`) has no scope: its error names the
+ * factory instead, as aws-cdk-lib's `UnscopedValidationError` does. jsii cannot export a subclass of `Error`;
+ * {@link Errors.isValidationError} and {@link Errors.constructPathOf} are the public way to read one.
  */
 export class ValidationError extends Error {
   /** The construct path, or the value type's factory (`PartitionPlan.parse`) when no construct is involved. */
   public readonly path: string;
+  /** The path of the construct the error is attached to; undefined for a value type's error. */
+  public readonly constructPath?: string;
   /** The prop, as a path from the construct's props (`resources.cpu.limit`, `ports[0].name`). */
   public readonly property: string;
   /** The rejected value, rendered as text. */
@@ -27,6 +31,7 @@ export class ValidationError extends Error {
     Object.setPrototypeOf(this, ValidationError.prototype);
     this.name = 'ValidationError';
     this.path = typeof where === 'string' ? where : where.node.path;
+    this.constructPath = typeof where === 'string' ? undefined : where.node.path;
     this.property = property;
     this.value = renderValue(value);
     this.fix = fix;
@@ -41,6 +46,7 @@ export class ValidationError extends Error {
  *   new ZooKeeperEnsemble(chart, 'zk', { name: 'Zk' });
  * } catch (e) {
  *   if (Errors.isValidationError(e)) console.error(e.message); // test/zk: name: "Zk" is not valid; ...
+ *   Errors.constructPathOf(e); // 'test/zk'
  * }
  */
 export class Errors {
@@ -51,6 +57,19 @@ export class Errors {
    */
   public static isValidationError(x: any): boolean {
     return x instanceof ValidationError;
+  }
+
+  /**
+   * The path of the construct a validation error is attached to (`streaming/kafka/Servers/Budget`), to find the
+   * construct in the tree: undefined for a value type's error (`PartitionPlan.parse`) and for any other error.
+   *
+   * jsii hands a JavaScript error to Python, Java, .NET and Go as that language's runtime exception carrying only
+   * the message; there the message itself starts with the same path (`path: prop: value is not valid; fix`).
+   * @param x any thrown value
+   * @returns the construct path, or undefined
+   */
+  public static constructPathOf(x: any): string | undefined {
+    return x instanceof ValidationError ? x.constructPath : undefined;
   }
 
   private constructor() {}

@@ -10,8 +10,8 @@ import { dns1123LabelProblems } from './internal/kube-validation';
 import { RolloutKeys } from './keys';
 import { guardObjectCollisions } from './object-collisions';
 import {
-  DerivedName, NameRule, requireAnnotations, requireLabels, requireQualifiedName, requireResources, requireSubdomain, requireTolerations,
-  requireWholeNumber,
+  DerivedName, NameRule, requireAnnotations, requireChangeCause, requireLabels, requireQualifiedName, requireResources, requireSubdomain,
+  requireTolerations, requireWholeNumber,
 } from './prop-validation';
 import { ValidationError } from './validation-error';
 import { PodAntiAffinity, StatefulWorkloadOptions, WorkloadOptions } from './workload-options';
@@ -85,6 +85,9 @@ export function requireWorkloadOptions(scope: IConstruct, options: WorkloadOptio
   requireTolerations(scope, 'tolerations', options.tolerations);
   if (options.priorityClassName !== undefined) {
     requireSubdomain(scope, 'priorityClassName', options.priorityClassName);
+  }
+  if (options.changeCause !== undefined) {
+    requireChangeCause(scope, 'changeCause', options.changeCause);
   }
 }
 
@@ -243,21 +246,4 @@ export function annotateWorkload(workload: ApiObject, options: WorkloadOptions):
   if (options.changeCause !== undefined) {
     ChangeCause.apply(workload, options.changeCause);
   }
-}
-
-/** The metadata type of the warnings {@link addSynthWarning} records. */
-export const SYNTH_WARNING = 'cdk8s-staged-rollouts:warning';
-
-/**
- * Records a warning on the construct (metadata `SYNTH_WARNING`) and prints it when the app is synthesized;
- * constructs 10 has no `Annotations` API and cdk8s does not print metadata itself.
- */
-export function addSynthWarning(scope: IConstruct, message: string): void {
-  scope.node.addMetadata(SYNTH_WARNING, message);
-  scope.node.addValidation({
-    validate: () => {
-      console.warn(`[WARNING] ${message}`);
-      return [];
-    },
-  });
 }

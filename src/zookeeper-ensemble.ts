@@ -4,8 +4,9 @@ import { Construct } from 'constructs';
 import { NameRule, positiveMillis, requireImage, requireNames, requireWholeNumber, wholeMebibytes } from './prop-validation';
 import { StatefulService } from './stateful-service';
 import { ValidationError } from './validation-error';
+import { WarningId, Warnings } from './warnings';
 import {
-  addSynthWarning, annotateWorkload, memoryLimitMebibytes, namespaceOf, requireReplicas, requireStatefulOptions, resourceRequirements,
+  annotateWorkload, memoryLimitMebibytes, namespaceOf, requireReplicas, requireStatefulOptions, resourceRequirements,
   secureContainerSecurityContext, securePodSpec, statefulServiceNames, volumeClaimTemplate, workloadLabels,
 } from './workload-defaults';
 import { PodAntiAffinity, StatefulWorkloadOptions } from './workload-options';
@@ -117,8 +118,8 @@ export class ZooKeeperEnsemble extends Construct {
       throw new ValidationError(this, 'replicas', this.replicas, 'ZooKeeper server ids run from 1 to 255; use at most 255 servers');
     }
     if (this.replicas % 2 === 0) {
-      addSynthWarning(this,
-        `${this.node.path}: replicas: ${this.replicas} servers tolerate no more failures than ${this.replicas - 1}; use an odd number`);
+      Warnings.of(this)._add(WarningId.ZOOKEEPER_EVEN_ENSEMBLE,
+        `replicas: ${this.replicas} servers tolerate no more failures than ${this.replicas - 1}; use an odd number`);
     }
     const labels = workloadLabels('zookeeper', this.name, 'ensemble', props.labels);
     const domain = `${this.name}-hs.${this.namespace}.svc.${clusterDomain}`;

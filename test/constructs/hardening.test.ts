@@ -3,7 +3,7 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { find, Manifest, synthValid, testChart } from './manifest';
+import { find, Manifest, synthValid, testChart, thrownValidationError } from './manifest';
 import { ChangeCause } from '../../src/change-cause';
 import { DisruptionBudget } from '../../src/disruption-budget';
 import { KafkaCluster } from '../../src/kafka-cluster';
@@ -24,15 +24,11 @@ function env(object: Manifest): Record<string, string> {
 
 /** Builds in a fresh chart and returns the error it threw (a ValidationError), failing when none was thrown. */
 function rejection(build: (chart: Chart) => unknown, namespace?: string): ValidationError {
-  try {
+  return thrownValidationError(() => {
     const chart = testChart(namespace);
     build(chart);
     Testing.synth(chart);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return error as ValidationError;
-  }
-  throw new Error('expected the construct to reject its props');
+  });
 }
 
 describe('the Chart namespace is honoured by every object and every DNS name', () => {
@@ -280,8 +276,8 @@ describe('errors name the prop the user set, and only props the user set', () =>
   });
 
   test('PartitionPlan.parse of something that is not text says so', () => {
-    expect(() => PartitionPlan.parse(undefined as unknown as string))
-      .toThrow('PartitionPlan.parse: undefined is not a plan; give its text form, e.g. "canary" or "canary,10%,50%,100%"');
+    expect(thrownValidationError(() => PartitionPlan.parse(undefined as unknown as string)).message)
+      .toBe('PartitionPlan.parse: text: undefined is not valid; give the plan\'s text form, e.g. "canary" or "canary,10%,50%,100%"');
   });
 
   test('ValidationError carries the path, prop, value and fix', () => {
@@ -329,7 +325,8 @@ describe('the same defect classes beyond the issue\'s examples', () => {
   test('ChangeCause.apply of something that is not text says so', () => {
     const chart = testChart();
     const zk = new ZooKeeperEnsemble(chart, 'zk');
-    expect(() => ChangeCause.apply(zk.statefulService, undefined as unknown as string)).toThrow('ChangeCause.apply: empty change-cause');
+    expect(thrownValidationError(() => ChangeCause.apply(zk.statefulService, undefined as unknown as string)).message)
+      .toBe('test/zk/Servers: text: undefined is not valid; describe the change, e.g. "kafka 3.9.1: raise num.io.threads"');
   });
 
   test('an empty selector, which would select every pod of the namespace, is named', () => {

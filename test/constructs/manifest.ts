@@ -2,6 +2,7 @@
 // Kubernetes 1.28 schema (kubernetes-models), and look objects up by kind and name.
 import { Chart, Testing } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { Errors, ValidationError } from '../../src/validation-error';
 // kubernetes-models is CommonJS without a single entry type for every kind; require keeps the lookup table small.
 /* eslint-disable @typescript-eslint/no-require-imports */
 const MODELS: Record<string, new (data: unknown) => { validate(): void }> = {
@@ -50,6 +51,17 @@ export function find(objects: Manifest[], kind: string, name: string): Manifest 
 /** Whether every matchLabels entry of `selector` is among `labels`. */
 export function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
   return Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => labels[key] === value);
+}
+
+/** The ValidationError `act` throws; fails the test when it throws nothing or any other error. */
+export function thrownValidationError(act: () => unknown): ValidationError {
+  try {
+    act();
+  } catch (error) {
+    expect(Errors.isValidationError(error) ? 'ValidationError' : error).toBe('ValidationError');
+    return error as ValidationError;
+  }
+  throw new Error('expected a ValidationError, but nothing was thrown');
 }
 
 /** The validation errors of a construct tree (what synth would report), flattened. */

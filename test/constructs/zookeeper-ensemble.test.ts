@@ -4,7 +4,7 @@ import { find, Manifest, selects, synthValid, testChart, validationErrors } from
 import { RolloutKeys } from '../../src/keys';
 import { PartitionPlan } from '../../src/partition-plan';
 import { StatefulSetRollout } from '../../src/statefulset-rollout';
-import { SYNTH_WARNING } from '../../src/workload-defaults';
+import { WarningId, Warnings } from '../../src/warnings';
 import { PodAntiAffinity } from '../../src/workload-options';
 import { ZooKeeperEnsemble } from '../../src/zookeeper-ensemble';
 
@@ -113,8 +113,9 @@ describe('ZooKeeperEnsemble', () => {
   test('warns about an even ensemble', () => {
     const chart = testChart();
     const zk = new ZooKeeperEnsemble(chart, 'zk', { replicas: 4 });
-    expect(zk.node.metadata.filter((m) => m.type === SYNTH_WARNING).map((m) => m.data))
-      .toEqual(['test/zk: replicas: 4 servers tolerate no more failures than 3; use an odd number']);
+    expect(Warnings.of(zk).list()).toEqual([{
+      id: WarningId.ZOOKEEPER_EVEN_ENSEMBLE, path: 'test/zk', message: 'replicas: 4 servers tolerate no more failures than 3; use an odd number',
+    }]);
   });
 
   test('rejects a budget that breaks the quorum', () => {

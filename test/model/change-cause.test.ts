@@ -1,6 +1,8 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { ChangeCause } from '../../src/change-cause';
+import { Errors } from '../../src/validation-error';
+import { thrownValidationError } from '../constructs/manifest';
 
 describe('ChangeCause.apply', () => {
   test('annotates an ApiObject', () => {
@@ -18,9 +20,11 @@ describe('ChangeCause.apply', () => {
     expect(manifest.metadata.annotations).toEqual({ 'kubernetes.io/change-cause': 'nginx 1.27' });
   });
 
-  test('an empty text fails, naming the construct', () => {
+  test('an empty text is a ValidationError attached to the workload', () => {
     const chart = Testing.chart();
     const obj = new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap' });
-    expect(() => ChangeCause.apply(obj, '  ')).toThrow(`ChangeCause.apply: empty change-cause for "${obj.node.path}": describe the change`);
+    const error = thrownValidationError(() => ChangeCause.apply(obj, '  '));
+    expect(error.message).toBe(`${obj.node.path}: text: "  " is not valid; describe the change, e.g. "kafka 3.9.1: raise num.io.threads"`);
+    expect(Errors.constructPathOf(error)).toBe(obj.node.path);
   });
 });

@@ -49,14 +49,14 @@ describe('DaemonSetRollout.rollingUpdate', () => {
 
   test('both zero fails at once', () => {
     expect(() => DaemonSetRollout.rollingUpdate({ maxUnavailable: PercentOrCount.count(0) }))
-      .toThrow('DaemonSet rolling update: maxSurge and maxUnavailable are both 0, so no pod could ever be replaced; set maxUnavailable or maxSurge above 0');
+      .toThrow('RolloutBudget.daemonSet: maxUnavailable: "0" is not valid; maxSurge is 0 too, so no pod could ever be replaced; set maxUnavailable or maxSurge above 0');
     expect(() => DaemonSetRollout.rollingUpdate({ maxUnavailable: PercentOrCount.percent(0), maxSurge: PercentOrCount.percent(0) }))
-      .toThrow('DaemonSet rolling update: maxSurge and maxUnavailable are both 0');
+      .toThrow('RolloutBudget.daemonSet: maxUnavailable: "0%" is not valid; maxSurge is 0 too');
   });
 
   test('percentages above 100% fail at once', () => {
     expect(() => DaemonSetRollout.rollingUpdate({ maxSurge: PercentOrCount.percent(200) }))
-      .toThrow('DaemonSet maxSurge: invalid value "200%": a percentage must not be greater than 100%');
+      .toThrow('RolloutBudget.daemonSet: maxSurge: "200%" is not valid; a percentage must not be greater than 100%');
   });
 
   test('surge is rejected for pods that bind a hostPort', () => {

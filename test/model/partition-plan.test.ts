@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
 import { PartitionPlan } from '../../src/partition-plan';
+import { thrownValidationError } from '../constructs/manifest';
 
 describe('PartitionPlan factories resolve to logical partitions', () => {
   test.each([
@@ -130,11 +131,15 @@ describe('properties over random plans and replica counts', () => {
 });
 
 describe('inputs that are not plans', () => {
-  test('parse, percentages and explicit say what they expected instead of a TypeError', () => {
-    expect(() => PartitionPlan.parse(undefined as unknown as string)).toThrow('PartitionPlan.parse: undefined is not a plan');
-    expect(() => PartitionPlan.parse(7 as unknown as string)).toThrow('PartitionPlan.parse: 7 is not a plan');
-    expect(() => PartitionPlan.percentages(undefined as unknown as number[])).toThrow('PartitionPlan.percentages: undefined is not a list');
-    expect(() => PartitionPlan.explicit('90,0' as unknown as number[])).toThrow('PartitionPlan.explicit: 90,0 is not a list');
+  test('parse, percentages and explicit throw a ValidationError saying what they expected instead of a TypeError', () => {
+    expect(thrownValidationError(() => PartitionPlan.parse(undefined as unknown as string)).message)
+      .toBe('PartitionPlan.parse: text: undefined is not valid; give the plan\'s text form, e.g. "canary" or "canary,10%,50%,100%"');
+    expect(thrownValidationError(() => PartitionPlan.parse(7 as unknown as string)).message).toMatch(/^PartitionPlan.parse: text: 7 is not valid; /);
+    expect(thrownValidationError(() => PartitionPlan.percentages(undefined as unknown as number[])).message)
+      .toBe('PartitionPlan.percentages: percents: undefined is not valid; give a list of percentages such as [1, 10, 50, 100]');
+    const explicit = thrownValidationError(() => PartitionPlan.explicit('90,0' as unknown as number[]));
+    expect({ path: explicit.path, constructPath: explicit.constructPath, property: explicit.property, value: explicit.value })
+      .toEqual({ path: 'PartitionPlan.explicit', constructPath: undefined, property: 'partitions', value: '"90,0"' });
   });
 
   test('a set larger than the pin is held at its own size, never below it', () => {

@@ -1,4 +1,5 @@
 import { PercentOrCount } from '../../src/percent-or-count';
+import { thrownValidationError } from '../constructs/manifest';
 
 describe('PercentOrCount', () => {
   test('count(n) is an absolute number of pods', () => {
@@ -30,13 +31,16 @@ describe('PercentOrCount', () => {
     expect(PercentOrCount.parse(' 25% ').isPercent).toBe(true);
   });
 
-  test('invalid input names the value and what is valid', () => {
-    expect(() => PercentOrCount.count(-1)).toThrow('PercentOrCount.count: invalid count -1: use a non-negative integer such as 1');
-    expect(() => PercentOrCount.count(1.5)).toThrow('PercentOrCount.count: invalid count 1.5');
-    expect(() => PercentOrCount.percent(-5)).toThrow('PercentOrCount.percent: invalid percentage -5: use a non-negative integer such as 25 (for "25%")');
-    expect(() => PercentOrCount.percent(12.5)).toThrow('PercentOrCount.percent: invalid percentage 12.5');
+  test('invalid input is a ValidationError naming the factory, the parameter, the value and what is valid', () => {
+    expect(thrownValidationError(() => PercentOrCount.count(-1)).message).toBe(
+      'PercentOrCount.count: n: -1 is not valid; use a whole number from 0 to 2147483647, such as 1');
+    expect(thrownValidationError(() => PercentOrCount.count(1.5)).message).toMatch(/^PercentOrCount.count: n: 1.5 is not valid; /);
+    expect(thrownValidationError(() => PercentOrCount.percent(-5)).message).toBe(
+      'PercentOrCount.percent: p: -5 is not valid; use a whole number from 0 to 2147483647, such as 25 (for "25%")');
+    expect(thrownValidationError(() => PercentOrCount.percent(12.5)).message).toMatch(/^PercentOrCount.percent: p: 12.5 is not valid; /);
     for (const text of ['', 'abc', '-1', '2.5%', '25 %', '%']) {
-      expect(() => PercentOrCount.parse(text)).toThrow(`PercentOrCount.parse: invalid value "${text}": use a count such as "1" or a percentage such as "25%"`);
+      expect(thrownValidationError(() => PercentOrCount.parse(text)).message).toBe(
+        `PercentOrCount.parse: text: ${JSON.stringify(text)} is not valid; use a count such as "1" or a percentage such as "25%"`);
     }
   });
 
@@ -47,17 +51,17 @@ describe('PercentOrCount', () => {
   });
 
   test('_requireAtMostHundredPercent rejects percentages above 100 only', () => {
-    expect(() => PercentOrCount.percent(101)._requireAtMostHundredPercent('DaemonSet maxUnavailable'))
-      .toThrow('DaemonSet maxUnavailable: invalid value "101%": a percentage must not be greater than 100%');
-    expect(() => PercentOrCount.percent(100)._requireAtMostHundredPercent('x')).not.toThrow();
-    expect(() => PercentOrCount.count(500)._requireAtMostHundredPercent('x')).not.toThrow();
+    expect(thrownValidationError(() => PercentOrCount.percent(101)._requireAtMostHundredPercent('RolloutBudget.daemonSet', 'maxUnavailable')).message).toBe(
+      'RolloutBudget.daemonSet: maxUnavailable: "101%" is not valid; a percentage must not be greater than 100%');
+    expect(() => PercentOrCount.percent(100)._requireAtMostHundredPercent('x', 'y')).not.toThrow();
+    expect(() => PercentOrCount.count(500)._requireAtMostHundredPercent('x', 'y')).not.toThrow();
   });
 });
 
 describe('PercentOrCount stays within an int32', () => {
   test('as IntOrString requires', () => {
     expect(PercentOrCount.count(2147483647).value).toBe(2147483647);
-    expect(() => PercentOrCount.count(2 ** 31)).toThrow('invalid count 2147483648');
-    expect(() => PercentOrCount.percent(2 ** 31)).toThrow('invalid percentage 2147483648');
+    expect(() => PercentOrCount.count(2 ** 31)).toThrow('n: 2147483648 is not valid');
+    expect(() => PercentOrCount.percent(2 ** 31)).toThrow('p: 2147483648 is not valid');
   });
 });

@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { PercentOrCount } from '../../src/percent-or-count';
 import { RolloutBudget } from '../../src/rollout-budget';
+import { thrownValidationError } from '../constructs/manifest';
 
 const pct = PercentOrCount.percent;
 const count = PercentOrCount.count;
@@ -63,8 +64,10 @@ describe('RolloutBudget.daemonSet (SurgeCount / UnavailableCount: both up)', () 
   });
 
   test('both percentages are capped at 100%', () => {
-    expect(() => RolloutBudget.daemonSet({ maxSurge: pct(101) })).toThrow('DaemonSet maxSurge: invalid value "101%": a percentage must not be greater than 100%');
-    expect(() => RolloutBudget.daemonSet({ maxUnavailable: pct(150) })).toThrow('DaemonSet maxUnavailable: invalid value "150%": a percentage must not be greater than 100%');
+    expect(thrownValidationError(() => RolloutBudget.daemonSet({ maxSurge: pct(101) })).message)
+      .toBe('RolloutBudget.daemonSet: maxSurge: "101%" is not valid; a percentage must not be greater than 100%');
+    expect(thrownValidationError(() => RolloutBudget.daemonSet({ maxUnavailable: pct(150) })).message)
+      .toBe('RolloutBudget.daemonSet: maxUnavailable: "150%" is not valid; a percentage must not be greater than 100%');
   });
 });
 
@@ -89,27 +92,29 @@ describe('RolloutBudget.statefulSet (getStatefulSetMaxUnavailable: down, then at
   });
 
   test('zero and more than 100% are rejected', () => {
-    expect(() => RolloutBudget.statefulSet({ maxUnavailable: count(0) })).toThrow('StatefulSet maxUnavailable: invalid value "0": it must be at least 1 (or 1%); a StatefulSet cannot surge, so 0 would block the update');
-    expect(() => RolloutBudget.statefulSet({ maxUnavailable: pct(0) })).toThrow('StatefulSet maxUnavailable: invalid value "0%"');
-    expect(() => RolloutBudget.statefulSet({ maxUnavailable: pct(120) })).toThrow('StatefulSet maxUnavailable: invalid value "120%": a percentage must not be greater than 100%');
+    expect(thrownValidationError(() => RolloutBudget.statefulSet({ maxUnavailable: count(0) })).message).toBe('RolloutBudget.statefulSet: maxUnavailable: "0" is not valid; '
+      + 'use at least 1 (or 1%): a StatefulSet cannot surge, so 0 would block the update');
+    expect(thrownValidationError(() => RolloutBudget.statefulSet({ maxUnavailable: pct(0) })).message).toMatch(/^RolloutBudget.statefulSet: maxUnavailable: "0%" is not valid; /);
+    expect(thrownValidationError(() => RolloutBudget.statefulSet({ maxUnavailable: pct(120) })).message)
+      .toBe('RolloutBudget.statefulSet: maxUnavailable: "120%" is not valid; a percentage must not be greater than 100%');
   });
 });
 
 describe('RolloutBudget validation', () => {
-  test('both zero is rejected, naming the kind', () => {
-    expect(() => RolloutBudget.deployment({ maxSurge: count(0), maxUnavailable: pct(0) }))
-      .toThrow('Deployment rolling update: maxSurge and maxUnavailable are both 0, so no pod could ever be replaced; set maxUnavailable or maxSurge above 0');
-    expect(() => RolloutBudget.daemonSet({ maxUnavailable: count(0) }))
-      .toThrow('DaemonSet rolling update: maxSurge and maxUnavailable are both 0');
+  test('both zero is rejected, naming the kind\'s factory', () => {
+    expect(thrownValidationError(() => RolloutBudget.deployment({ maxSurge: count(0), maxUnavailable: pct(0) })).message).toBe('RolloutBudget.deployment: maxUnavailable: "0%" is not valid; '
+      + 'maxSurge is 0 too, so no pod could ever be replaced; set maxUnavailable or maxSurge above 0');
+    expect(thrownValidationError(() => RolloutBudget.daemonSet({ maxUnavailable: count(0) })).message)
+      .toMatch(/^RolloutBudget.daemonSet: maxUnavailable: "0" is not valid; maxSurge is 0 too/);
   });
 
   test('a Deployment\'s maxUnavailable is capped at 100%', () => {
-    expect(() => RolloutBudget.deployment({ maxUnavailable: pct(101) })).toThrow('Deployment maxUnavailable: invalid value "101%"');
+    expect(thrownValidationError(() => RolloutBudget.deployment({ maxUnavailable: pct(101) })).message).toMatch(/^RolloutBudget.deployment: maxUnavailable: "101%" is not valid; /);
   });
 
   test('an invalid total names the value', () => {
-    expect(() => RolloutBudget.deployment().resolve(-1)).toThrow('Deployment rolling update: invalid total -1: use a non-negative integer pod count');
-    expect(() => RolloutBudget.statefulSet().waves(2.5)).toThrow('StatefulSet rolling update: invalid total 2.5');
+    expect(thrownValidationError(() => RolloutBudget.deployment().resolve(-1)).message).toBe('RolloutBudget.resolve: total: -1 is not valid; use a whole number of pods of 0 or more');
+    expect(thrownValidationError(() => RolloutBudget.statefulSet().waves(2.5)).message).toMatch(/^RolloutBudget.resolve: total: 2.5 is not valid; /);
   });
 
   test('an empty workload takes no wave', () => {

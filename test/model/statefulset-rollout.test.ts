@@ -40,9 +40,9 @@ describe('StatefulSetRollout.rollingUpdate', () => {
       .toThrow('StatefulSetRollout.rollingUpdate: partition: -1 is not valid; use a non-negative integer (0 updates every pod)');
     expect(() => StatefulSetRollout.rollingUpdate({ partition: 1.5 })).toThrow('partition: 1.5 is not valid');
     expect(() => StatefulSetRollout.rollingUpdate({ maxUnavailable: PercentOrCount.count(0) }))
-      .toThrow('StatefulSet maxUnavailable: invalid value "0": it must be at least 1 (or 1%)');
+      .toThrow('RolloutBudget.statefulSet: maxUnavailable: "0" is not valid; use at least 1 (or 1%)');
     expect(() => StatefulSetRollout.rollingUpdate({ maxUnavailable: PercentOrCount.percent(101) }))
-      .toThrow('StatefulSet maxUnavailable: invalid value "101%": a percentage must not be greater than 100%');
+      .toThrow('RolloutBudget.statefulSet: maxUnavailable: "101%" is not valid; a percentage must not be greater than 100%');
     expect(() => StatefulSetRollout.rollingUpdate({ revisionHistoryLimit: -2 }))
       .toThrow('StatefulSetRollout: revisionHistoryLimit: -2 is not valid; use a non-negative integer');
   });
