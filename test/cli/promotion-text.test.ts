@@ -1,5 +1,5 @@
 import { promotionEventLine } from '../../src/cli/render/promotion-text';
-import { PromotionEvent } from '../../src/runtime/statefulset/partition-promotion';
+import { PromotionEvent } from '../../src/runtime/promotion/promotion-contract';
 
 const KAFKA = { kind: 'StatefulSet' as const, namespace: 'default', name: 'kafka' };
 const AGENT = { kind: 'DaemonSet' as const, namespace: 'default', name: 'agent' };

@@ -2,7 +2,7 @@
 import { jsonLine } from './json-output';
 import { formatDuration } from '../../runtime/duration';
 import { shortRef, WorkloadRef } from '../../runtime/kube/workload-ref';
-import { PromotionEvent } from '../../runtime/statefulset/partition-promotion';
+import { PromotionEvent } from '../../runtime/promotion/promotion-contract';
 
 /**
  * The event as a line of JSON (with its newline, times as RFC 3339), or undefined for the engine's internal conflict

@@ -1,5 +1,5 @@
 // The DaemonSet node canary's brain: one pure function from (observed DaemonSet, stored state, request, now) to the
-// next action, like `nextPromotionAction` for StatefulSets. The executor (daemonset-canary.ts) performs what this returns
+// next action, like `nextPromotionAction` for StatefulSets, sharing its walk after a step's gate (promotion/step-walk.ts). The executor (daemonset-canary.ts) performs what this returns
 // and calls it again on every change, so a crash at any point is recovered by reading the cluster and deciding again.
 import { NodeCanaryPlan, parseNodeCanaryPlan, resolveNodeCanarySteps, validateNodeCanaryPlan } from './daemonset-canary-plan';
 import {
@@ -16,9 +16,9 @@ import { controlledRevisions, liveRevision, revisionHash } from '../kube/revisio
 import { PROMOTION_STATE_VERSION, PromotionState, TERMINAL_PHASES } from '../promotion/promotion-state';
 import { PromotionTargetSpec, resolveTargetStep } from '../promotion/promotion-target';
 import {
-  afterStepGate, awaitGate, awaitStepGate, PromotionAction, PromotionFailureKind, soakAction, stepFailedToStart, stepFailure, stepGatePassed,
+  afterStepGate, awaitGate, awaitStepGate, PromotionFailureKind, soakAction, StepAction, stepFailedToStart, stepFailure, stepGatePassed,
   StepWalkRequest,
-} from '../statefulset/partition-decision';
+} from '../promotion/step-walk';
 
 /** What the executor has observed. */
 export interface ObservedCanary {
@@ -40,7 +40,7 @@ export interface CanaryRequest extends Omit<StepWalkRequest, 'targetStep'> {
 
 /** The next thing the executor does. Actions carrying `state` write it (with any patch) in one request. */
 export type CanaryAction =
-  | PromotionAction
+  | StepAction
   /** Hand the DaemonSet to the canary: switch it to OnDelete, record its strategy and the state, in one patch. */
   | { readonly type: 'begin'; readonly state: PromotionState }
   /** Write the state of the next step; its pods are deleted on the next decisions. */

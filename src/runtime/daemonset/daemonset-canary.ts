@@ -1,5 +1,6 @@
-// The DaemonSet node canary's loop: validate, lock, then observe -> decide (daemonset-canary-decision.ts) -> act, until
-// the decision is final. It drives a PromotionSession like the StatefulSet engine, so state writes, waits, gates,
+// The DaemonSet node canary: validate, then the session's loop of observe -> decide (daemonset-canary-decision.ts) ->
+// act, until the decision is final. It drives a PromotionSession like the StatefulSet run and performs only its own
+// actions (the OnDelete switch, pod deletions, the template and strategy restores), so state writes, waits, gates,
 // approvals, the Lease and interruption behave the same for both kinds. Every write carries the resourceVersion it was
 // decided on and the state travels with the change it explains, so a rerun after a kill resumes from the cluster.
 import { CanaryAction, CanaryRequest, nextCanaryAction } from './daemonset-canary-decision';
@@ -12,10 +13,10 @@ import { CountingCluster } from '../cluster/counting-cluster';
 import { KubeControllerRevision, KubeDaemonSet, KubeNode, KubePod } from '../kube/kube-types';
 import { revisionTemplate } from '../kube/revision-history';
 import { choosePlan } from '../promotion/plan-source';
+import type { PromotionOptions, PromotionOutcome } from '../promotion/promotion-contract';
 import { PromotionSession } from '../promotion/promotion-session';
 import { TERMINAL_PHASES } from '../promotion/promotion-state';
 import { RuntimeError } from '../runtime-error';
-import type { PromotionOptions, PromotionOutcome } from '../statefulset/partition-promotion';
 
 /**
  * Promotes a DaemonSet by a node canary: switches it to OnDelete (recording its strategy), deletes the old pods of each
@@ -55,7 +56,7 @@ class CanaryRun {
 
   public async execute(): Promise<PromotionOutcome> {
     const request = await this.validate();
-    return this.session.run(() => this.loop(request));
+    return this.session.run(() => this.decide(request), (action) => this.act(action, request));
   }
 
   // Everything that can be checked before the first write: the object, the plan, the gates.
@@ -79,7 +80,7 @@ class CanaryRun {
       throw new RuntimeError('bad-input', first.message);
     }
     const steps = resolveNodeCanarySteps(request.plan, canaryNodes(observation, daemonSetUpdateRevision(observation)));
-    this.session.emit({
+    this.session.announce({
       type: 'started',
       at: this.options.clock.now(),
       plan: request.plan.text,
@@ -98,21 +99,12 @@ class CanaryRun {
       + `--plan nodes=topology.kubernetes.io/zone=a), or write it in annotation ${RolloutKeys.PLAN_ANNOTATION}`).plan;
   }
 
-  private async loop(request: CanaryRequest): Promise<PromotionOutcome> {
-    for (;;) {
-      const stop = this.session.stopReason();
-      if (stop) {
-        return stop;
-      }
-      const snapshot = this.session.observer.snapshot();
-      const ds = snapshot.workload;
-      const observation = ds ? await this.observe(ds, snapshot.pods) : undefined;
-      const action = nextCanaryAction({ observation, lockHeld: this.session.lock.held }, this.session.state(), request, this.options.clock.now());
-      const outcome = await this.act(action, observation, request);
-      if (outcome) {
-        return outcome;
-      }
-    }
+  private async decide(request: CanaryRequest): Promise<CanaryDecision> {
+    const snapshot = this.session.observer.snapshot();
+    const ds = snapshot.workload;
+    const observation = ds ? await this.observe(ds, snapshot.pods) : undefined;
+    const action = nextCanaryAction({ observation, lockHeld: this.session.lock.held }, this.session.state(), request, this.options.clock.now());
+    return { action, observation };
   }
 
   // The DaemonSet with its pods, its revisions (listed again when the controller has observed a new generation) and nodes.
@@ -130,22 +122,12 @@ class CanaryRun {
     this.nodes = (await this.session.cluster.list<KubeNode>('Node', undefined)).items;
   }
 
-  // Performs one action; returns the outcome when the canary is over.
-  private async act(
-    action: CanaryAction, observation: DaemonSetObservation | undefined, request: CanaryRequest,
-  ): Promise<PromotionOutcome | undefined> {
+  // Performs one action on the DaemonSet the decision observed; returns the outcome when the canary is over.
+  private async act({ action, observation }: CanaryDecision, request: CanaryRequest): Promise<PromotionOutcome | undefined> {
     const { session } = this;
     const now = this.options.clock.now();
     const ds = observation?.ds;
     switch (action.type) {
-      case 'validate-failed':
-        throw new RuntimeError('bad-input', action.message);
-      case 'acquire':
-        await session.lock.acquire();
-        return undefined;
-      case 'done':
-        session.emit({ type: 'finished', at: now, phase: 'complete', message: action.message });
-        return session.outcome('complete', action.message, session.state()?.step ?? 0);
       case 'begin':
         if (await session.write(ds!, action.state, switchToOnDeletePatch(ds!))) {
           session.emit({ type: 'canary-step-started', at: now, step: action.state.step, nodes: stepNodes(observation!, request.plan, action.state.step) });
@@ -172,41 +154,6 @@ class CanaryRun {
         await session.waitForChange(deleted.length < pods.length ? now + 1000 : undefined);
         return undefined;
       }
-      case 'wait-gate':
-        session.emitWaiting(action.step, action.blocking, action.waitingForController);
-        await session.waitForChange(action.until);
-        return undefined;
-      case 'soak':
-        if (action.state) {
-          if (await session.write(ds!, action.state)) {
-            session.emit({ type: 'soak-started', at: now, step: action.step, until: action.until });
-          }
-          return undefined;
-        }
-        await session.waitForChange(action.until);
-        return undefined;
-      case 'run-gates':
-        await session.runGates(ds!, action.step, action.gates);
-        return undefined;
-      case 'await-approval':
-        if (action.state) {
-          if (await session.write(ds!, action.state)) {
-            session.emit({ type: 'awaiting-approval', at: now, step: action.step });
-          }
-          return undefined;
-        }
-        await session.awaitApproval(ds!, action.step);
-        return undefined;
-      case 'paused':
-        session.emitOnce('paused', { type: 'paused', at: now, step: action.step });
-        await session.waitForChange();
-        return undefined;
-      case 'fail':
-        // Only a failure that rolls back reaches here; the others end through restore-strategy or finish-on-delete.
-        if (await session.write(ds!, action.state)) {
-          session.emit({ type: 'failed', at: now, step: action.state.step, kind: action.kind, message: action.message });
-        }
-        return undefined;
       case 'restore-template':
         session.emit({ type: 'rolling-back', at: now, revision: String(action.revision.revision) });
         await session.write(ds!, action.state, { spec: { template: { ...revisionTemplate(action.revision), $patch: 'replace' } } }, 'strategic');
@@ -216,7 +163,7 @@ class CanaryRun {
       case 'finish-on-delete':
         return this.finish(action, await session.write(ds!, action.state));
       default:
-        throw new RuntimeError('api', `internal error: a DaemonSet node canary does not perform "${action.type}"`);
+        return session.act(action, ds);
     }
   }
 
@@ -234,6 +181,12 @@ class CanaryRun {
     this.session.emit({ type: 'finished', at: now, phase: action.phase, message });
     return this.session.outcome(action.phase, message, action.state.step, action.failure);
   }
+}
+
+// A decision with what it was decided on: the DaemonSet's revisions and nodes are read outside the observer.
+interface CanaryDecision {
+  readonly action: CanaryAction;
+  readonly observation: DaemonSetObservation | undefined;
 }
 
 /** The nodes a step of the plan covers, for the step's event. */

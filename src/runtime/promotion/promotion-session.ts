@@ -1,20 +1,25 @@
-// What one promotion run needs whatever the workload kind: the list+watch observer, the Lease, state writes guarded by
-// the resourceVersion, waits on the watch and the clock, extra gates, approvals and progress events. The StatefulSet
-// engine (promotion-engine.ts) and the DaemonSet node canary (daemonset-canary.ts) each drive one.
+// What one promotion run needs whatever the workload kind: the observe -> decide -> act loop, the list+watch observer,
+// the Lease, state writes guarded by the resourceVersion, waits on the watch and the clock, extra gates, approvals and
+// progress events, and the actions of the shared step walk (promotion/step-walk.ts), performed here once for both
+// kinds. The StatefulSet run (statefulset/partition-promotion.ts) and the DaemonSet node canary
+// (daemonset/daemonset-canary.ts) each drive one and perform only their own actions.
 import { GateResult, runGate } from './external-gates';
+import { PromotionEvent, PromotionOptions, PromotionOutcome } from './promotion-contract';
 import { PromotionLock } from './promotion-lock';
 import { decodePromotionState, encodePromotionState, PromotionState, TERMINAL_PHASES } from './promotion-state';
 import { readWorkload } from '../rollout/rollout-snapshot';
 import { RuntimeError } from '../runtime-error';
 import { BlockingPod } from './step-gate';
+import { PromotionFailureKind, StepAction, StepWalkRequest } from './step-walk';
 import { WorkloadEventRecorder } from './workload-events';
 import { RolloutKeys } from '../../keys';
 import { Cluster, ClusterError, PatchType } from '../cluster/cluster';
 import { WorkloadObserver } from '../cluster/workload-observer';
 import { KubeWorkload } from '../kube/kube-types';
 import { describeRef, WorkloadKind } from '../kube/workload-ref';
-import { PromotionFailureKind, PromotionRequest } from '../statefulset/partition-decision';
-import type { PromotionEvent, PromotionOptions, PromotionOutcome } from '../statefulset/partition-promotion';
+
+/** The event a run announces when it starts, once it holds the Lease. */
+export type StartedEvent = Extract<PromotionEvent, { readonly type: 'started' }>;
 
 /** How many writes in a row may conflict before a run gives up. */
 export const MAX_CONSECUTIVE_CONFLICTS = 10;
@@ -44,6 +49,8 @@ export class PromotionSession<W extends KubeWorkload> {
   private conflicts = 0;
   // Whether the last decision saw this promotion in progress.
   private running = false;
+  // The `started` event, until the Lease is held.
+  private started?: StartedEvent;
 
   public constructor(private readonly options: PromotionOptions, private readonly requests: () => number) {
     this.cluster = options.cluster;
@@ -89,7 +96,7 @@ export class PromotionSession<W extends KubeWorkload> {
   }
 
   /** The request fields both kinds take from the options as given (the plan and the target are each kind's own). */
-  public requestOptions(): Pick<PromotionRequest, 'where' | 'soakMs' | 'timeoutMs' | 'gates' | 'approveEach' | 'autoRollback' | 'holder'> {
+  public requestOptions(): Omit<StepWalkRequest, 'targetStep'> & { readonly holder: string } {
     const options = this.options;
     return {
       where: this.where,
@@ -103,17 +110,100 @@ export class PromotionSession<W extends KubeWorkload> {
   }
 
   /**
-   * Starts the observer, runs `loop`, then stops the observer, waits for the Events still being written and releases
-   * the Lease, whatever happened.
+   * The `started` event of this run, sent once the Lease is held, so that a promoter refused by another's Lease
+   * prints only why it was refused.
    */
-  public async run(loop: () => Promise<PromotionOutcome>): Promise<PromotionOutcome> {
+  public announce(started: StartedEvent): void {
+    this.started = started;
+  }
+
+  /**
+   * Runs the loop: starts the observer, then decides and performs actions until one gives the outcome or the run must
+   * stop; then stops the observer, waits for the Events still being written and releases the Lease, whatever happened.
+   *
+   * @param decide the kind's decision on what the observer holds now
+   * @param act performs one action of the kind (its own, or {@link act} for the shared ones); returns the outcome when
+   *   the promotion is over
+   */
+  public async run<A>(decide: () => Promise<A> | A, act: (action: A) => Promise<PromotionOutcome | undefined>): Promise<PromotionOutcome> {
     try {
       await this.observer.start();
-      return await loop();
+      for (;;) {
+        const stop = this.stopReason();
+        if (stop) {
+          return stop;
+        }
+        const outcome = await act(await decide());
+        if (outcome) {
+          return outcome;
+        }
+      }
     } finally {
       await this.observer.stop();
       await this.events.flush();
       await this.lock.release().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Performs an action of the shared walk on `workload` (as the decision observed it); returns the outcome when the
+   * promotion is over.
+   */
+  public async act(action: StepAction, workload: W | undefined): Promise<PromotionOutcome | undefined> {
+    const now = this.options.clock.now();
+    switch (action.type) {
+      case 'validate-failed':
+        throw new RuntimeError('bad-input', action.message);
+      case 'acquire':
+        await this.lock.acquire();
+        if (this.started) {
+          this.emit({ ...this.started, at: now });
+          this.started = undefined;
+        }
+        return undefined;
+      case 'done':
+        this.emit({ type: 'finished', at: now, phase: action.phase, message: action.message });
+        return this.outcome(action.phase, action.message, this.state()?.step ?? 0, action.failure);
+      case 'wait-gate':
+        this.emitWaiting(action.step, action.blocking, action.waitingForController);
+        await this.waitForChange(action.until);
+        return undefined;
+      case 'soak':
+        if (!action.state) {
+          await this.waitForChange(action.until);
+        } else if (await this.write(workload!, action.state)) {
+          this.emit({ type: 'soak-started', at: now, step: action.step, until: action.until });
+        }
+        return undefined;
+      case 'run-gates':
+        await this.runGates(workload!, action.step, action.gates);
+        return undefined;
+      case 'await-approval':
+        if (!action.state) {
+          await this.awaitApproval(workload!, action.step);
+        } else if (await this.write(workload!, action.state)) {
+          this.emit({ type: 'awaiting-approval', at: now, step: action.step });
+        }
+        return undefined;
+      case 'paused':
+        this.emitOnce('paused', { type: 'paused', at: now, step: action.step });
+        await this.waitForChange();
+        return undefined;
+      case 'complete':
+        if (await this.write(workload!, action.state)) {
+          this.emit({ type: 'finished', at: now, phase: 'complete', message: action.state.message ?? '' });
+          return this.outcome('complete', action.state.message ?? '', action.step);
+        }
+        return undefined;
+      case 'fail':
+        if (await this.write(workload!, action.state)) {
+          this.emit({ type: 'failed', at: now, step: action.state.step, kind: action.kind, message: action.message });
+          if (action.state.phase !== 'rolling-back') {
+            this.emit({ type: 'finished', at: now, phase: 'failed', message: action.message });
+            return this.outcome('failed', action.message, action.state.step, action.kind);
+          }
+        }
+        return undefined;
     }
   }
 
@@ -127,7 +217,7 @@ export class PromotionSession<W extends KubeWorkload> {
    * The outcome when the run must stop before deciding again: interrupted by the signal, or ended by someone else
    * (`kubectl-stage abort` without a reachable promoter) after this run saw it in progress; undefined otherwise.
    */
-  public stopReason(): PromotionOutcome | undefined {
+  private stopReason(): PromotionOutcome | undefined {
     const state = this.state();
     if (this.options.signal?.aborted) {
       return this.outcome('interrupted', `stopped at step ${state?.step ?? 0}; run the same command again to resume`, state?.step ?? 0);
@@ -158,7 +248,7 @@ export class PromotionSession<W extends KubeWorkload> {
   }
 
   /** Sends a write of the workload and feeds its answer to the observer; on a 409, re-reads it and returns false. */
-  public async patchFresh(send: () => Promise<W>): Promise<boolean> {
+  private async patchFresh(send: () => Promise<W>): Promise<boolean> {
     try {
       this.observer.observe(await send());
       this.conflicts = 0;
@@ -205,7 +295,7 @@ export class PromotionSession<W extends KubeWorkload> {
   }
 
   /** Runs the named extra gates for `step` and records their results in the state. */
-  public async runGates(workload: W, step: number, texts: readonly string[]): Promise<void> {
+  private async runGates(workload: W, step: number, texts: readonly string[]): Promise<void> {
     const specs = (this.options.gates ?? []).filter((gate) => texts.includes(gate.text));
     const results: GateResult[] = await Promise.all(specs.map((spec) => runGate(spec, this.options.gateIo!, {
       prometheusUrl: this.options.prometheusUrl,
@@ -220,7 +310,7 @@ export class PromotionSession<W extends KubeWorkload> {
   }
 
   /** Waits for `kubectl-stage resume` (seen through the watch) or the approval callback, whichever comes first. */
-  public async awaitApproval(workload: W, step: number): Promise<void> {
+  private async awaitApproval(workload: W, step: number): Promise<void> {
     const approve = this.options.approve;
     if (approve && this.approvalAsked !== step) {
       this.approvalAsked = step;
@@ -259,13 +349,13 @@ export class PromotionSession<W extends KubeWorkload> {
   }
 
   /** Reports a wait, once per distinct wait. */
-  public emitWaiting(step: number, blocking: readonly BlockingPod[], waitingForController?: string): void {
+  private emitWaiting(step: number, blocking: readonly BlockingPod[], waitingForController?: string): void {
     this.emitOnce(JSON.stringify([step, blocking.map((pod) => [pod.pod, pod.reason]), waitingForController]),
       { type: 'waiting', at: this.options.clock.now(), step, blocking, waitingForController });
   }
 
   /** Waiting events repeat on every change; only a different wait is news. */
-  public emitOnce(key: string, event: PromotionEvent): void {
+  private emitOnce(key: string, event: PromotionEvent): void {
     if (key !== this.lastWaiting) {
       this.lastWaiting = key;
       this.emit(event);

@@ -3,11 +3,11 @@
 // written is dropped, never failing the promotion. They are created through the Cluster boundary, so the retrying and
 // counting decorators apply to them like to any request.
 import { RuntimeClock } from '../clock';
+import type { PromotionEvent } from './promotion-contract';
 import { formatMicroTime } from './promotion-lock';
 import { Cluster } from '../cluster/cluster';
 import { KubeEvent, KubeWorkload } from '../kube/kube-types';
 import { WorkloadRef } from '../kube/workload-ref';
-import type { PromotionEvent } from '../statefulset/partition-promotion';
 
 /** The `reportingComponent` (and `source.component`) of every Event kubectl-stage writes. */
 export const EVENT_COMPONENT = 'kubectl-stage';

@@ -8,7 +8,7 @@ import { RetryingCluster } from '../../../src/runtime/cluster/retrying-cluster';
 import { promoteDaemonSet } from '../../../src/runtime/daemonset/daemonset-canary';
 import { decideStageDaemonSet } from '../../../src/runtime/daemonset/daemonset-canary-strategy';
 import { KubeDaemonSet, KubePod } from '../../../src/runtime/kube/kube-types';
-import { PromotionEvent, PromotionOptions } from '../../../src/runtime/statefulset/partition-promotion';
+import { PromotionEvent, PromotionOptions } from '../../../src/runtime/promotion/promotion-contract';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { VirtualClock } from '../../../src/sandbox/clock';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';

@@ -5,10 +5,10 @@ import { Cluster } from '../../../src/runtime/cluster/cluster';
 import { promoteDaemonSet } from '../../../src/runtime/daemonset/daemonset-canary';
 import { decideStageDaemonSet } from '../../../src/runtime/daemonset/daemonset-canary-strategy';
 import { KubeDaemonSet, KubePod } from '../../../src/runtime/kube/kube-types';
+import { PromotionEvent, PromotionOptions, PromotionOutcome } from '../../../src/runtime/promotion/promotion-contract';
 import { controlPromotion } from '../../../src/runtime/promotion/promotion-control';
 import { decodePromotionState } from '../../../src/runtime/promotion/promotion-state';
 import { RuntimeError } from '../../../src/runtime/runtime-error';
-import { PromotionEvent, PromotionOptions, PromotionOutcome } from '../../../src/runtime/statefulset/partition-promotion';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { KubeletOptions, PodFailureMode } from '../../../src/sandbox/controllers';
 import { daemonSetManifest } from '../daemonset-fixtures';
@@ -222,6 +222,23 @@ describe('promoteDaemonSet', () => {
     expect(Object.entries(imagesByNode()).filter(([, image]) => image === 'agent:2').map(([node]) => node).sort()).toEqual(['node-4', 'node-9']);
     // A partial target keeps OnDelete: the other nodes must not move.
     expect(ds().spec.updateStrategy?.type).toBe('OnDelete');
+  });
+
+  test('two canaries at once: the second is refused with lock-held before it announces anything, the first completes', async () => {
+    await stagedAgent('agent:2');
+    const first = startCanary({ plan: 'canary', holder: 'alice/1' });
+    await sandbox.runUntil(() => state() !== undefined);
+    const second = startCanary({ plan: 'canary', holder: 'bob/2' });
+    const refusal = second.promise.catch((error) => error);
+    await sandbox.runUntil(second.settled);
+    const error = await refusal;
+    expect(RuntimeError.is(error, 'lock-held')).toBe(true);
+    expect(error.message).toMatch(/^daemonset\/agent is being promoted by alice\/1 /);
+    // `started` comes after the Lease, as for a StatefulSet: the refused canary says nothing but why it was refused.
+    expect(second.events).toEqual([]);
+    await sandbox.runUntil(first.settled);
+    expect(await first.promise).toMatchObject({ phase: 'complete' });
+    expect(first.events[0]).toMatchObject({ type: 'started', plan: 'canary', resumed: false });
   });
 
   test('bad input fails before any change, naming the value', async () => {

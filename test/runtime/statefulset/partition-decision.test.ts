@@ -1,8 +1,7 @@
 import { PartitionPlan } from '../../../src/partition-plan';
 import { PromotionState } from '../../../src/runtime/promotion/promotion-state';
 import {
-  awaitGate, awaitStepGate, currentPlanStep, nextPromotionAction, ObservedPromotion, PromotionAction, promotionTargetStep, PromotionRequest,
-  stepFailedToStart, stepGatePassed,
+  currentPlanStep, nextPromotionAction, ObservedPromotion, PromotionAction, promotionTargetStep, PromotionRequest,
 } from '../../../src/runtime/statefulset/partition-decision';
 import { NOW, pod, PodShape, promotionState, secondsAgo, statefulSet, StatefulSetShape } from '../kube-fixtures';
 
@@ -309,60 +308,6 @@ describe('nextPromotionAction: rollback', () => {
   test('every pod back on the previous revision: rolled back, and the partition pinned again', () => {
     const action = decide(observe({ partition: 2, updateRevision: 'web-old' }, [old(0), old(1), old(2)]), rollingBack);
     expect(action).toMatchObject({ type: 'rolled-back', physical: STAGED, state: { phase: 'rolled-back', message: 'step 1 failed' } });
-  });
-});
-
-describe('the step gate walk shared with DaemonSet node canaries', () => {
-  const daemonPods = [
-    { pod: 'agent-x', node: 'node-1', reason: 'not Ready', problems: [] },
-    { pod: '', node: 'node-2', reason: 'no daemon pod yet', problems: [] },
-  ];
-
-  test('a step times out alike for both kinds, naming a DaemonSet pod by its node', () => {
-    const gate = { blocking: [...daemonPods, { pod: 'web-2', ordinal: 2, reason: 'not Ready', problems: [] }] };
-    const message = 'step 1 timed out after 1m0s waiting for agent-x on node-1 not Ready; the pod on node-2 no daemon pod yet; web-2 not Ready';
-    expect(awaitStepGate(state(), { timeoutMs: 60_000, autoRollback: false }, gate, NOW))
-      .toMatchObject({ type: 'fail', kind: 'timed-out', message, state: { phase: 'failed', gates: [{ step: 1, gate: 'timeout', passed: false, message }] } });
-    expect(awaitStepGate(state(), { timeoutMs: 60_000, autoRollback: true }, gate, NOW)).toMatchObject({ state: { phase: 'rolling-back' } });
-  });
-
-  test('pods that cannot start fail the step at once, every sign named, rolling back when asked', () => {
-    const signs = [
-      { pod: 'agent-new-1', reason: 'ImagePullBackOff', message: 'pod agent-new-1: ImagePullBackOff - Back-off pulling image "agent:bad"' },
-      { pod: 'web-2', reason: 'CrashLoopBackOff', message: 'pod web-2: CrashLoopBackOff - back-off 40s' },
-    ];
-    const message = 'step 1 failed: pod agent-new-1: ImagePullBackOff - Back-off pulling image "agent:bad"; pod web-2: CrashLoopBackOff - back-off 40s';
-    expect(stepFailedToStart(state(), { autoRollback: false }, signs, NOW))
-      .toMatchObject({ type: 'fail', kind: 'gate-failed', message, state: { phase: 'failed', gates: [{ step: 1, gate: 'built-in', passed: false, message }] } });
-    expect(stepFailedToStart(state(), { autoRollback: true }, signs, NOW)).toMatchObject({ state: { phase: 'rolling-back' } });
-  });
-
-  test('a controller that has not caught up is named instead of the pods', () => {
-    const gate = { blocking: daemonPods, waitingForController: 'the DaemonSet controller has not observed generation 3 yet' };
-    expect(awaitGate(state(), { timeoutMs: 60_000 }, gate, NOW, (waiting) => waiting))
-      .toBe('timed out after 1m0s waiting for the DaemonSet controller has not observed generation 3 yet');
-  });
-
-  test('before the deadline it waits until the earlier of the next minReadySeconds boundary and the deadline', () => {
-    const deadline = Date.parse(secondsAgo(120)) + 600_000;
-    const timedOut = () => 'timed out';
-    expect(awaitGate(state(), { timeoutMs: 600_000 }, { blocking: daemonPods, recheckAt: NOW + 5_000 }, NOW, timedOut))
-      .toEqual({ type: 'wait-gate', step: 1, blocking: daemonPods, waitingForController: undefined, until: NOW + 5_000 });
-    expect(awaitGate(state(), { timeoutMs: 600_000 }, { blocking: daemonPods, recheckAt: deadline + 1 }, NOW, timedOut))
-      .toMatchObject({ type: 'wait-gate', until: deadline });
-    expect(awaitGate(state(), {}, { blocking: daemonPods }, NOW, timedOut)).toMatchObject({ type: 'wait-gate', until: undefined });
-  });
-
-  test('a passed gate is recorded, then steps after the first soak and step 0 (or no soak) walks on', () => {
-    const pods = [updated(2, { restarts: 2 })];
-    const walkOn = (passed: PromotionState) => ({ walkedOnWith: passed.gates });
-    const record = { step: 1, gate: 'built-in', passed: true, message: '1 node on revision h2, Ready and Available', at: new Date(NOW).toISOString() };
-    expect(stepGatePassed(state(), { soakMs: 60_000 }, record.message, pods, NOW, walkOn)).toMatchObject({
-      type: 'soak', step: 1, until: NOW + 60_000, state: { phase: 'soaking', gates: [record], soakBaseline: { 'web-2': { uid: 'uid-web-2', restarts: 2 } } },
-    });
-    expect(stepGatePassed(state(), { soakMs: 0 }, record.message, pods, NOW, walkOn)).toEqual({ walkedOnWith: [record] });
-    expect(stepGatePassed(state({ step: 0 }), { soakMs: 60_000 }, 'no node to update', [], NOW, walkOn))
-      .toEqual({ walkedOnWith: [{ ...record, step: 0, message: 'no node to update' }] });
   });
 });
 
