@@ -1,17 +1,27 @@
-// The in-process API server: objects indexed by resource and namespace, one global resourceVersion counter, a
-// retained window of changes for watch resumption, and synchronous watch delivery. Every object handed out is a copy.
+// The in-process API server's CRUD: create, read, update and delete with upstream's defaulting, validation,
+// preconditions and graceful deletion, over an index of committed objects and one global resourceVersion counter.
+// Watches are the watch hub's (watch-hub.ts); uids, generated names and cluster IPs come from their allocators. Every
+// object handed out is a copy.
 import {
   ApiError, ApiEvent, apiVersionOf, DeleteOptions, KubeObject, ListOptions, RESOURCES, ResourceType, SandboxApi, WriteOptions,
 } from './api';
+import { notFound, qualifiedResource } from './api-errors';
 import type { SandboxClock } from './clock';
+import { ClusterIpAllocator } from './cluster-ip-allocator';
 import { applyDefaults, initialStatus } from './defaulting';
 import { assignGenerations } from './generations';
 import { dropOmittedEmpties } from './go-round-trip';
 import { FieldChanges, fieldChanges, recordUpdate } from './managed-fields';
+import { NameGenerator } from './name-generator';
+import { copy } from './object-copy';
+import { ObjectIndex } from './object-index';
+import { boundPod } from './pod-binding';
 import { canonicalizeQuantities, canonicalizeStatusQuantities } from './quantities';
-import { compileFilter, ObjectFilter } from './selectors';
+import { compileFilter } from './selectors';
 import { rfc3339 } from './timestamps';
+import { UidGenerator } from './uid-generator';
 import { deepEqual, validateObject } from './validation';
+import { WatchHub } from './watch-hub';
 
 /** Options of {@link createSandboxApi}. */
 export interface SandboxApiOptions {
@@ -27,25 +37,6 @@ export interface SandboxApiOptions {
 /** Namespaces every cluster starts with. */
 export const INITIAL_NAMESPACES: readonly string[] = ['default', 'kube-system'];
 
-// Characters of generated name suffixes, as apiserver's names.SimpleNameGenerator (no vowels, no confusable digits).
-const NAME_SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-
-interface Watcher {
-  readonly filter: ObjectFilter;
-  // Whether events carry the committed object itself (watchView) rather than a copy.
-  readonly shared: boolean;
-  readonly listener: (event: ApiEvent) => void;
-  active: boolean;
-}
-
-interface Change {
-  readonly typeKey: string;
-  readonly type: ApiEvent['type'];
-  readonly object: KubeObject;
-  readonly previous: KubeObject | undefined;
-  readonly resourceVersion: number;
-}
-
 /** Creates an empty in-process API server holding only the initial namespaces. */
 export function createSandboxApi(options: SandboxApiOptions): SandboxApi {
   return new SandboxStore(options);
@@ -54,22 +45,18 @@ export function createSandboxApi(options: SandboxApiOptions): SandboxApi {
 /** The in-process {@link SandboxApi}. */
 export class SandboxStore implements SandboxApi {
   private readonly clock: SandboxClock;
-  private readonly historyLimit: number;
-  // resource key -> namespace ('' for cluster-scoped) -> name -> object; stored objects are never handed out.
-  private readonly objects = new Map<string, Map<string, Map<string, KubeObject>>>();
-  private readonly watchers = new Map<string, Set<Watcher>>();
-  private readonly history: Change[] = [];
-  private readonly pending: Array<{ change: Change; watchers: Watcher[] }> = [];
-  private delivering = false;
+  // Stored objects are never handed out, only copies (and the read-only views).
+  private readonly objects = new ObjectIndex();
+  private readonly watches: WatchHub;
+  private readonly uids = new UidGenerator();
+  private readonly names = new NameGenerator();
+  private readonly clusterIps = new ClusterIpAllocator();
   private revision = 0;
-  private uidCounter = 0;
-  private nameCounter = 0;
-  private serviceIpCounter = 0;
 
   /** @param options the clock and the watch history window */
   constructor(options: SandboxApiOptions) {
     this.clock = options.clock;
-    this.historyLimit = options.historyLimit ?? 1000;
+    this.watches = new WatchHub({ historyLimit: options.historyLimit ?? 1000, index: this.objects, currentRevision: () => this.revision });
     for (const name of INITIAL_NAMESPACES) {
       this.create(RESOURCES.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     }
@@ -86,7 +73,7 @@ export class SandboxStore implements SandboxApi {
     this.checkKind(type, obj);
     const metadata = obj.metadata ??= {};
     if (!metadata.name && metadata.generateName) {
-      metadata.name = metadata.generateName + this.nameSuffix();
+      metadata.name = this.names.generate(metadata.generateName);
     }
     const namespace = this.namespaceOf(type, metadata.namespace);
     if (type.namespaced) {
@@ -105,15 +92,14 @@ export class SandboxStore implements SandboxApi {
       obj.status = status;
     }
     validateObject(type, obj);
-    const bucket = this.bucket(type, namespace, true);
-    if (bucket.has(metadata.name!)) {
+    if (this.objects.get(type, namespace, metadata.name!)) {
       throw new ApiError(409, 'AlreadyExists', `${qualifiedResource(type)} "${metadata.name}" already exists`,
         { name: metadata.name, group: type.group, kind: type.resource });
     }
     if (type.kind === 'Service') {
-      this.allocateClusterIp(obj);
+      this.clusterIps.allocate(obj.spec);
     }
-    metadata.uid = this.nextUid();
+    metadata.uid = this.uids.next();
     metadata.creationTimestamp = rfc3339(this.clock.now());
     if (options.fieldManager && changes) {
       metadata.managedFields = recordUpdate(undefined, type, options.fieldManager, metadata.creationTimestamp, undefined, changes);
@@ -126,7 +112,7 @@ export class SandboxStore implements SandboxApi {
 
   /** @inheritdoc */
   public get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
-    const stored = this.bucket(type, namespaceKey(type, namespace), false)?.get(name);
+    const stored = this.objects.get(type, namespaceKey(type, namespace), name);
     return stored && copy(stored);
   }
 
@@ -140,7 +126,7 @@ export class SandboxStore implements SandboxApi {
   public listView(type: ResourceType, options: ListOptions = {}): { items: readonly KubeObject[]; resourceVersion: string } {
     const filter = compileFilter(type, options);
     const items: KubeObject[] = [];
-    for (const bucket of this.bucketsFor(type, filter.namespace)) {
+    for (const bucket of this.objects.buckets(type, filter.namespace)) {
       for (const obj of bucket.values()) {
         if (filter.matches(obj)) {
           items.push(obj);
@@ -220,25 +206,13 @@ export class SandboxStore implements SandboxApi {
 
   /** @inheritdoc */
   public bind(namespace: string, name: string, nodeName: string): KubeObject {
-    const type = RESOURCES.pods;
-    const old = this.existing(type, namespace, name);
-    if (old.metadata.deletionTimestamp) {
-      throw new ApiError(409, 'Conflict', `pod ${name} is being deleted, cannot be assigned to a host`, { name, kind: 'pods' });
-    }
-    if (old.spec?.nodeName) {
-      throw new ApiError(409, 'Conflict', `pod ${name} is already assigned to node "${old.spec.nodeName}"`, { name, kind: 'pods' });
-    }
-    const obj = copy(old);
-    obj.spec.nodeName = nodeName;
-    const conditions: Array<Record<string, unknown>> = (obj.status.conditions ?? []).filter((c: { type: string }) => c.type !== 'PodScheduled');
-    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(this.clock.now()) });
-    obj.status.conditions = conditions;
-    return this.commit(type, 'MODIFIED', obj, old);
+    const old = this.existing(RESOURCES.pods, namespace, name);
+    return this.commit(RESOURCES.pods, 'MODIFIED', boundPod(old, nodeName, this.clock.now()), old);
   }
 
   /** @inheritdoc */
   public delete(type: ResourceType, namespace: string | undefined, name: string, options: DeleteOptions = {}): KubeObject | undefined {
-    const stored = this.bucket(type, namespaceKey(type, namespace), false)?.get(name);
+    const stored = this.objects.get(type, namespaceKey(type, namespace), name);
     if (!stored) {
       return undefined;
     }
@@ -268,90 +242,12 @@ export class SandboxStore implements SandboxApi {
 
   /** @inheritdoc */
   public watch(type: ResourceType, options: ListOptions & { resourceVersion?: string }, listener: (event: ApiEvent) => void): () => void {
-    return this.addWatcher(type, options, listener, false);
+    return this.watches.watch(type, options, listener, false);
   }
 
   /** @inheritdoc */
   public watchView(type: ResourceType, options: ListOptions & { resourceVersion?: string }, listener: (event: ApiEvent) => void): () => void {
-    return this.addWatcher(type, options, listener, true);
-  }
-
-  private addWatcher(
-    type: ResourceType, options: ListOptions & { resourceVersion?: string }, listener: (event: ApiEvent) => void, shared: boolean,
-  ): () => void {
-    const filter = compileFilter(type, options);
-    const watcher: Watcher = { filter, shared, listener, active: true };
-    const key = typeKey(type);
-    const replay = this.replayFor(type, watcher, options.resourceVersion);
-    let set = this.watchers.get(key);
-    if (!set) {
-      set = new Set();
-      this.watchers.set(key, set);
-    }
-    set.add(watcher);
-    for (const event of replay) {
-      if (!watcher.active) {
-        break;
-      }
-      listener(event);
-    }
-    return () => {
-      watcher.active = false;
-      this.watchers.get(key)?.delete(watcher);
-    };
-  }
-
-  // Unset or "0": synthetic ADDED events for the current state (as upstream); otherwise the retained changes after it.
-  private replayFor(type: ResourceType, watcher: Watcher, resourceVersion: string | undefined): ApiEvent[] {
-    const filter = watcher.filter;
-    if (resourceVersion === undefined || resourceVersion === '' || resourceVersion === '0') {
-      const events: ApiEvent[] = [];
-      for (const bucket of this.bucketsFor(type, filter.namespace)) {
-        for (const obj of bucket.values()) {
-          if (filter.matches(obj)) {
-            events.push({ type: 'ADDED', object: watcher.shared ? obj : copy(obj), resourceVersion: obj.metadata.resourceVersion! });
-          }
-        }
-      }
-      return events.sort((a, b) => Number(a.resourceVersion) - Number(b.resourceVersion));
-    }
-    const from = Number(resourceVersion);
-    if (!Number.isInteger(from) || from < 0) {
-      throw new ApiError(400, 'BadRequest', `invalid resourceVersion "${resourceVersion}": must be a non-negative integer or empty`);
-    }
-    const oldestRetained = this.history.length > 0 ? this.history[0].resourceVersion : this.revision + 1;
-    if (from < oldestRetained - 1) {
-      throw new ApiError(410, 'Expired', `too old resource version: ${from} (${oldestRetained - 1})`);
-    }
-    const key = typeKey(type);
-    const events: ApiEvent[] = [];
-    for (const change of this.history) {
-      if (change.resourceVersion > from && change.typeKey === key) {
-        const event = this.eventFor(change, watcher);
-        if (event) {
-          events.push(event);
-        }
-      }
-    }
-    return events;
-  }
-
-  // The event `watcher` sees: objects entering or leaving its selection appear as ADDED or DELETED.
-  private eventFor(change: Change, watcher: Watcher): ApiEvent | undefined {
-    const filter = watcher.filter;
-    const inNamespace = (obj: KubeObject | undefined): boolean => !!obj
-      && (filter.namespace === undefined || obj.metadata.namespace === filter.namespace) && filter.matches(obj);
-    const now = inNamespace(change.object);
-    const before = change.type === 'MODIFIED' && inNamespace(change.previous);
-    let type: ApiEvent['type'] | undefined;
-    if (change.type !== 'MODIFIED') {
-      type = now ? change.type : undefined;
-    } else if (now) {
-      type = before ? 'MODIFIED' : 'ADDED';
-    } else {
-      type = before ? 'DELETED' : undefined;
-    }
-    return type && { type, object: watcher.shared ? change.object : copy(change.object), resourceVersion: String(change.resourceVersion) };
+    return this.watches.watch(type, options, listener, true);
   }
 
   private commit(type: ResourceType, eventType: ApiEvent['type'], obj: KubeObject, previous: KubeObject | undefined): KubeObject {
@@ -359,47 +255,12 @@ export class SandboxStore implements SandboxApi {
     obj.metadata.resourceVersion = String(this.revision);
     const namespace = type.namespaced ? obj.metadata.namespace! : '';
     if (eventType === 'DELETED') {
-      this.bucket(type, namespace, false)?.delete(obj.metadata.name!);
+      this.objects.delete(type, namespace, obj.metadata.name!);
     } else {
-      this.bucket(type, namespace, true).set(obj.metadata.name!, obj);
+      this.objects.set(type, namespace, obj);
     }
-    const change: Change = { typeKey: typeKey(type), type: eventType, object: obj, previous, resourceVersion: this.revision };
-    this.history.push(change);
-    // shift, not splice: on a 1,000-entry window splice(0, 1) measured about 40 times slower than shift (Node 20).
-    while (this.history.length > this.historyLimit) {
-      this.history.shift();
-    }
-    this.deliver(change);
+    this.watches.publish({ resource: type, type: eventType, object: obj, previous, resourceVersion: this.revision });
     return copy(obj);
-  }
-
-  // Delivers synchronously; a listener that writes to the store queues its change behind the current one so every
-  // watcher sees changes in resourceVersion order. A throwing listener does not starve the others: the first error is
-  // rethrown to the writer once every queued change has been delivered.
-  private deliver(change: Change): void {
-    this.pending.push({ change, watchers: [...(this.watchers.get(change.typeKey) ?? [])] });
-    if (this.delivering) {
-      return;
-    }
-    this.delivering = true;
-    let failure: { error: unknown } | undefined;
-    while (this.pending.length > 0) {
-      const next = this.pending.shift()!;
-      for (const watcher of next.watchers) {
-        const event = watcher.active ? this.eventFor(next.change, watcher) : undefined;
-        try {
-          if (event) {
-            watcher.listener(event);
-          }
-        } catch (error) {
-          failure ??= { error };
-        }
-      }
-    }
-    this.delivering = false;
-    if (failure) {
-      throw failure.error;
-    }
   }
 
   private remove(type: ResourceType, obj: KubeObject): KubeObject {
@@ -434,7 +295,8 @@ export class SandboxStore implements SandboxApi {
   private removeNamespaceContents(namespace: string): void {
     for (const type of Object.values(RESOURCES)) {
       if (type.namespaced) {
-        for (const obj of [...(this.bucket(type, namespace, false)?.values() ?? [])]) {
+        // Collected first: each removal changes the bucket being read.
+        for (const obj of this.objects.buckets(type, namespace).flatMap((bucket) => [...bucket.values()])) {
           this.remove(type, copy(obj));
         }
       }
@@ -442,7 +304,7 @@ export class SandboxStore implements SandboxApi {
   }
 
   private existing(type: ResourceType, namespace: string | undefined, name: string | undefined): KubeObject {
-    const stored = name ? this.bucket(type, namespaceKey(type, namespace), false)?.get(name) : undefined;
+    const stored = name ? this.objects.get(type, namespaceKey(type, namespace), name) : undefined;
     if (!stored) {
       throw notFound(type, name ?? '');
     }
@@ -482,70 +344,10 @@ export class SandboxStore implements SandboxApi {
       return '';
     }
     const name = namespace || 'default';
-    if (!this.bucket(RESOURCES.namespaces, '', false)?.has(name)) {
+    if (!this.objects.get(RESOURCES.namespaces, '', name)) {
       throw notFound(RESOURCES.namespaces, name);
     }
     return name;
-  }
-
-  private bucket(type: ResourceType, namespace: string, create: true): Map<string, KubeObject>;
-  private bucket(type: ResourceType, namespace: string, create: false): Map<string, KubeObject> | undefined;
-  private bucket(type: ResourceType, namespace: string, create: boolean): Map<string, KubeObject> | undefined {
-    const key = typeKey(type);
-    let byNamespace = this.objects.get(key);
-    if (!byNamespace) {
-      if (!create) {
-        return undefined;
-      }
-      byNamespace = new Map();
-      this.objects.set(key, byNamespace);
-    }
-    let byName = byNamespace.get(namespace);
-    if (!byName && create) {
-      byName = new Map();
-      byNamespace.set(namespace, byName);
-    }
-    return byName;
-  }
-
-  private bucketsFor(type: ResourceType, namespace: string | undefined): Array<Map<string, KubeObject>> {
-    const byNamespace = this.objects.get(typeKey(type));
-    if (!byNamespace) {
-      return [];
-    }
-    if (namespace !== undefined) {
-      const bucket = byNamespace.get(namespace);
-      return bucket ? [bucket] : [];
-    }
-    return [...byNamespace.values()];
-  }
-
-  private nextUid(): string {
-    // Deterministic, UUID-shaped: tests and replays see the same uids run after run.
-    const hex = (++this.uidCounter).toString(16).padStart(12, '0');
-    return `00000000-0000-4000-8000-${hex}`;
-  }
-
-  private nameSuffix(): string {
-    let n = ++this.nameCounter * 7919;
-    let suffix = '';
-    for (let i = 0; i < 5; i++) {
-      suffix += NAME_SUFFIX_ALPHABET[n % NAME_SUFFIX_ALPHABET.length];
-      n = Math.floor(n / NAME_SUFFIX_ALPHABET.length);
-    }
-    return suffix;
-  }
-
-  private allocateClusterIp(svc: KubeObject): void {
-    const spec = svc.spec;
-    if (spec.type === 'ExternalName') {
-      return;
-    }
-    if (!spec.clusterIP) {
-      const n = ++this.serviceIpCounter;
-      spec.clusterIP = `10.96.${Math.floor(n / 254)}.${(n % 254) + 1}`;
-    }
-    spec.clusterIPs ??= [spec.clusterIP];
   }
 }
 
@@ -559,75 +361,14 @@ function withPropagationFinalizer(finalizers: string[], policy: DeleteOptions['p
   return [...others, wanted];
 }
 
-/** `statefulsets.apps`, or `pods` for the core group: how upstream names a resource in messages. */
-export function qualifiedResource(type: ResourceType): string {
-  return type.group ? `${type.resource}.${type.group}` : type.resource;
-}
-
-/** The 404 upstream returns for a missing object: `statefulsets.apps "zk" not found`. */
-export function notFound(type: ResourceType, name: string): ApiError {
-  return new ApiError(404, 'NotFound', `${qualifiedResource(type)} "${name}" not found`, { name, group: type.group, kind: type.resource });
-}
-
 // Where an object lives in the index: a namespaced object without a namespace is in `default`, as kubectl assumes.
 function namespaceKey(type: ResourceType, namespace: string | undefined): string {
   return type.namespaced ? namespace || 'default' : '';
 }
 
-function typeKey(type: ResourceType): string {
-  return `${type.group}/${type.resource}`;
-}
-
 function byNamespaceAndName(a: KubeObject, b: KubeObject): number {
   const ns = (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '');
   return ns !== 0 ? ns : (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
-}
-
-function copy<T>(value: T): T {
-  return value === undefined ? value : copyPlain(value, 0) as T;
-}
-
-// Deeper than any API object: past it (a cyclic structure) copying falls back to structuredClone.
-const MAX_PLAIN_DEPTH = 100;
-
-// What structuredClone makes of JSON-like data (plain objects, arrays, primitives), built directly: every write
-// copies its object in and out, and this is several times faster. Anything else (a Date, a class instance, a
-// function, which structuredClone rejects) goes to structuredClone itself.
-function copyPlain(value: unknown, depth: number): unknown {
-  if (typeof value !== 'object' || value === null) {
-    return typeof value === 'function' || typeof value === 'symbol' ? structuredClone(value) : value;
-  }
-  if (depth > MAX_PLAIN_DEPTH) {
-    return structuredClone(value);
-  }
-  if (Array.isArray(value)) {
-    const copied = new Array(value.length);
-    for (let i = 0; i < value.length; i++) {
-      if (i in value) {
-        copied[i] = copyPlain(value[i], depth + 1);
-      }
-    }
-    return copied;
-  }
-  const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) {
-    return structuredClone(value);
-  }
-  const copied: Record<string, unknown> = {};
-  // for-in rather than Object.keys, which allocates an array per object copied (same keys in the same order; the
-  // own-property check keeps out anything enumerable someone added to Object.prototype).
-  for (const key in value) {
-    if (!Object.prototype.hasOwnProperty.call(value, key)) {
-      continue;
-    }
-    const item = copyPlain((value as Record<string, unknown>)[key], depth + 1);
-    if (key === '__proto__') {
-      Object.defineProperty(copied, key, { value: item, enumerable: true, writable: true, configurable: true });
-    } else {
-      copied[key] = item;
-    }
-  }
-  return copied;
 }
 
 function dropUndefined(record: object): void {

@@ -1,7 +1,7 @@
 // DELETE of an object or a collection, with DeleteOptions from the body or the query (kubectl sends
 // `{"propagationPolicy":"Background"}`; client libraries may send gracePeriodSeconds and preconditions).
 import { ApiError, apiVersionOf, DeleteOptions, KubeObject, SandboxApi } from '../api';
-import { notFound } from '../store';
+import { notFound } from '../api-errors';
 import { decodeKubernetesProtobuf } from './protobuf/kube-protobuf';
 import { ApiRequest, ApiResponse, dryRunOf, isProtobuf, listOptionsOf, parseJsonBody } from './request';
 import { badRequest, methodNotAllowed, successStatus } from './status';

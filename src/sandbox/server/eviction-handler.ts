@@ -5,9 +5,9 @@
 // here reading the pod and the budget, deciding and writing run in one synchronous step of the single-threaded store,
 // so nothing can slip in between.
 import { ApiError, DeleteOptions, KubeObject, RESOURCES, SandboxApi } from '../api';
+import { notFound } from '../api-errors';
 import { isPodReady } from '../controllers/pod-status';
 import { budgetsCovering, withDisruptionAllowedCondition } from '../disruption-budgets';
-import { notFound } from '../store';
 import { rfc3339 } from '../timestamps';
 import { parseDeleteOptions } from './delete-handler';
 import { decodeKubernetesProtobuf } from './protobuf/kube-protobuf';

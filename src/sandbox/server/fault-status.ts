@@ -1,7 +1,7 @@
 // The Status an injected fault answers with, worded as the apiserver words a real conflict, throttle or failure,
 // so clients take the same retry paths they would against a cluster.
 import { ApiError } from '../api';
-import { qualifiedResource } from '../store';
+import { qualifiedResource } from '../api-errors';
 import type { ResourceRoute } from './routes';
 
 /** The error of an injected 409, 429 or 500 for a request to `route`. */

@@ -4,8 +4,8 @@
 // write can slip in and a patch without a resourceVersion never conflicts. A patch that sets metadata.resourceVersion
 // makes it a precondition, and a stale one is the client's 409, as upstream.
 import { apiVersionOf, KubeObject, SandboxApi, WriteOptions } from '../api';
+import { notFound } from '../api-errors';
 import { applyPatch } from '../patch';
-import { notFound } from '../store';
 import { ApiRequest, ApiResponse } from './request';
 import { scaleOf, withScale } from './scale';
 import { methodNotAllowed, notServed } from './status';

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ApiError, KubeObject, RESOURCES, SandboxApi } from '../api';
-import { notFound } from '../store';
+import { notFound } from '../api-errors';
 import { parseRoute } from './routes';
 import { badRequest, notServed, statusOfError } from './status';
 

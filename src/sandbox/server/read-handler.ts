@@ -1,6 +1,6 @@
 // GET of an object, a subresource or a collection, as JSON or as the meta.k8s.io/v1 Table kubectl asks for.
 import { apiVersionOf, SandboxApi } from '../api';
-import { notFound } from '../store';
+import { notFound } from '../api-errors';
 import { toTable } from '../tables';
 import { ListPages } from './list-pages';
 import { ApiRequest, ApiResponse, includeObjectOf, listOptionsOf, resourceVersionOf, wantsTable } from './request';

@@ -1,6 +1,6 @@
 // POST and PUT: create, replace, the status and scale subresources, and pod binding.
 import { SandboxApi } from '../api';
-import { notFound } from '../store';
+import { notFound } from '../api-errors';
 import {
   ApiRequest, ApiResponse, ensureNameMatches, ensureNamespaceMatches, objectBody, parseJsonBody,
 } from './request';

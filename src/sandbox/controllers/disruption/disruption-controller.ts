@@ -1,19 +1,19 @@
 // The disruption controller (pkg/controller/disruption/disruption.go): it keeps each PodDisruptionBudget's status
 // (expected pods, desired and current healthy, disruptions allowed, the DisruptionAllowed condition) up to date as
 // its pods change, so `kubectl get pdb` shows ALLOWED DISRUPTIONS and the Eviction API can decide.
+import {
+  buildDisruptedPodMap, ControllerScale, countHealthyPods, expectedPodCount, failSafeStatus, nextBudgetStatus,
+} from './disruption-status';
 import { labelSelectorMatches } from '../../../internal/label-selector';
 import { ApiError, RESOURCES } from '../../api';
 import type { KubeObject, OwnerReference, ResourceType, SandboxApi } from '../../api';
+import { qualifiedResource } from '../../api-errors';
 import type { SandboxClock } from '../../clock';
 import { budgetsCovering } from '../../disruption-budgets';
-import { qualifiedResource } from '../../store';
 import type { EventRecorder } from '../event-recorder';
 import type { CacheEvent, CacheSet, ObjectCache } from '../object-cache';
 import { keyOf } from '../owner-references';
 import { WorkQueue } from '../work-queue';
-import {
-  buildDisruptedPodMap, ControllerScale, countHealthyPods, expectedPodCount, failSafeStatus, nextBudgetStatus,
-} from './disruption-status';
 
 /** What the disruption controller needs from its host. */
 export interface DisruptionControllerOptions {
