@@ -68,6 +68,35 @@ for (const dir of ['examples', 'bench']) {
     compilerOptions: { noEmit: true, rootDir: '..' },
   });
 }
+// The borders of src/, kept by lint so that CI fails an import across them (issue 13):
+// - the constructs (src/*.ts) never reach the runtime, the CLI, the sandbox or the control plane;
+// - the runtime never reaches the sandbox, the CLI or the control plane (it talks to a cluster through its Cluster);
+// - the sandbox and the control plane never reach the runtime, the CLI or the constructs: both stand for Kubernetes;
+// - src/internal/ holds the upstream facts they share and reaches none of them.
+// The CLI is the one place that puts them together. No import cycles anywhere in src/.
+const constructs = './src/*.ts';
+const layers = { runtime: './src/runtime/**', cli: './src/cli/**', sandbox: './src/sandbox/**', controlPlane: './src/control-plane/**', internal: './src/internal/**' };
+const border = (target: string, from: string[], why: string) => ({ target, from, message: why });
+project.eslint?.addOverride({
+  files: ['src/**/*.ts'],
+  rules: {
+    'import/no-cycle': ['error'],
+    'import/no-restricted-paths': ['error', {
+      zones: [
+        border(constructs, [layers.runtime, layers.cli, layers.sandbox, layers.controlPlane],
+          'the constructs are the jsii API: they never import the runtime, the CLI, the sandbox or the control plane'),
+        border(layers.runtime, [layers.cli, layers.sandbox, layers.controlPlane],
+          'the runtime talks to a cluster only through its Cluster interface: it never imports the CLI, the sandbox or the control plane'),
+        border(layers.sandbox, [layers.runtime, layers.cli, layers.controlPlane, constructs],
+          'the sandbox stands for Kubernetes: it never imports the runtime, the CLI or the constructs (shared upstream facts live in src/internal)'),
+        border(layers.controlPlane, [layers.runtime, layers.cli, layers.sandbox, constructs],
+          'the control plane stands for Kubernetes: it never imports the runtime, the CLI, the sandbox or the constructs (shared upstream facts live in src/internal)'),
+        border(layers.internal, [layers.runtime, layers.cli, layers.sandbox, layers.controlPlane, constructs],
+          'src/internal holds upstream facts shared by every layer: it imports none of them'),
+      ],
+    }],
+  },
+});
 project.eslint?.addLintPattern('examples');
 project.eslint?.addLintPattern('bench');
 project.gitignore.exclude('/dist/');
