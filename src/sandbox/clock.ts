@@ -76,7 +76,15 @@ export interface RunUntilOptions {
    * @default drains the event loop a few macrotask turns
    */
   readonly idle?: () => Promise<void>;
+  /**
+   * Who is waiting, as the errors name it (`Sandbox.runUntil: condition still false ...`).
+   * @default 'VirtualClock.runUntil'
+   */
+  readonly caller?: string;
 }
+
+// Real time to give an out-of-process client (kubectl) when the virtual clock has nothing left to run.
+const EXTERNAL_CLIENT_POLL_MS = 5;
 
 interface VirtualTimer {
   readonly id: number;
@@ -148,21 +156,34 @@ export class VirtualClock implements SandboxClock {
   }
 
   /**
-   * Alternates between letting asynchronous work settle and advancing to the next timer until `predicate()` holds.
-   * Rejects when it still does not hold after `maxVirtualMs` of virtual time, or when no timer is left to advance to.
+   * Alternates between letting asynchronous work settle (`options.idle`) and advancing to the next timer until
+   * `until()` holds or the promise `until` settles (either way: the caller awaits the promise for its outcome).
+   * Rejects when the next timer is past `maxVirtualMs` of virtual time, or when no timer is left and `until` is a
+   * function. With a promise and no timer left it gives the client real time: a client in another process (kubectl)
+   * may still be starting up, and nothing happens in virtual time until it sends a request.
    */
-  public async runUntil(predicate: () => boolean, options: RunUntilOptions = {}): Promise<void> {
-    const deadline = this.current + (options.maxVirtualMs ?? 3_600_000);
+  public async runUntil(until: (() => boolean) | Promise<unknown>, options: RunUntilOptions = {}): Promise<void> {
+    const maxVirtualMs = options.maxVirtualMs ?? 3_600_000;
+    const deadline = this.current + maxVirtualMs;
     const idle = options.idle ?? drainEventLoop;
+    const caller = options.caller ?? 'VirtualClock.runUntil';
+    const condition = conditionOf(until);
     for (;;) {
       await idle();
-      if (predicate()) {
+      if (condition.holds()) {
         return;
       }
       const next = this.earliest();
-      if (!next || next.due > deadline) {
-        throw new Error(`VirtualClock.runUntil: condition still false at ${new Date(this.current).toISOString()} `
-          + (next ? `(next timer is past the ${options.maxVirtualMs ?? 3_600_000} ms limit)` : '(no timer pending)'));
+      if (!next) {
+        if (!condition.settling) {
+          throw new Error(`${caller}: condition still false at ${new Date(this.current).toISOString()} (no timer pending)`);
+        }
+        await Promise.race([condition.settling, new Promise((resolve) => setTimeout(resolve, EXTERNAL_CLIENT_POLL_MS))]);
+        continue;
+      }
+      if (next.due > deadline) {
+        throw new Error(`${caller}: condition still false after ${maxVirtualMs} ms of virtual time `
+          + `(at ${new Date(this.current).toISOString()}; the next timer is past the limit)`);
       }
       this.advanceToNextTimer();
     }
@@ -202,6 +223,16 @@ function sleepOn(clock: SandboxClock, ms: number, signal?: AbortSignal): Promise
     });
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+// A condition as a check, and for a promise also the promise itself (settled either way) to wait on in real time.
+function conditionOf(until: (() => boolean) | Promise<unknown>): { holds: () => boolean; settling?: Promise<void> } {
+  if (typeof until === 'function') {
+    return { holds: until };
+  }
+  let settled = false;
+  const settling = Promise.resolve(until).then(() => { settled = true; }, () => { settled = true; });
+  return { holds: () => settled, settling };
 }
 
 /** A few macrotask turns: enough for resolved promises and queued I/O callbacks of in-process clients to run. */

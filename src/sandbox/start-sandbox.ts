@@ -6,15 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeObject, RESOURCES, SandboxApi } from './api';
 import { RealClock, SandboxClock, VirtualClock } from './clock';
-import { KubeletOptions, KubeletSimulator, startControllers } from './controllers';
+import { Controllers, KubeletOptions, KubeletSimulator, startControllers } from './controllers';
 import { sandboxKubeconfig } from './kubeconfig';
 import { removeSandboxKubeconfig, writeSandboxKubeconfig } from './kubeconfig-file';
 import { makeNodes } from './nodes';
 import { SandboxStartError } from './sandbox-start-error';
 import { newBearerToken } from './server/access';
-import { ApiServer } from './server/api-server';
+import { ApiServer, ApiServerOptions } from './server/api-server';
 import { FaultInjector, FaultOptions } from './server/faults';
-import { selfSignedCertificate } from './server/self-signed-certificate';
+import { SelfSignedCertificate, selfSignedCertificate } from './server/self-signed-certificate';
 import { SandboxStore } from './store';
 
 /** Options of {@link startSandbox}. */
@@ -111,139 +111,180 @@ export interface Sandbox {
 
 // Consecutive event-loop turns without a request in flight that count as "HTTP has settled".
 const DEFAULT_IDLE_TURNS = 20;
-// Real time to wait for an out-of-process client (kubectl) when the virtual clock has nothing left to run.
-const EXTERNAL_CLIENT_POLL_MS = 5;
 
 /** Starts a sandbox: store, namespaces default and kube-system, nodes, controllers, HTTP server and kubeconfig. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const clockKind = options.clock ?? 'real';
-  if (clockKind !== 'virtual' && clockKind !== 'real') {
-    throw new Error(`startSandbox: clock must be 'virtual' or 'real', got ${JSON.stringify(clockKind)}`);
+  // Every option is checked before anything starts, so a bad one leaves no server listening.
+  const clock = newClock(options.clock ?? 'real');
+  const idleTurns = options.idleTurns ?? DEFAULT_IDLE_TURNS;
+  if (!Number.isInteger(idleTurns) || idleTurns < 1) {
+    throw new Error(`startSandbox: idleTurns must be an integer >= 1, got ${idleTurns}`);
   }
-  const clock = clockKind === 'virtual' ? new VirtualClock() : new RealClock();
+  const faults: FaultSwitch = { current: new FaultInjector(options.faults ?? {}) };
   const store = new SandboxStore({ clock });
   const nodes = options.nodes ?? 3;
   for (const node of typeof nodes === 'number' ? makeNodes(nodes, clock.now()) : nodes) {
     store.create(RESOURCES.nodes, node);
   }
-  let faults = new FaultInjector(options.faults ?? {});
   const controllers = startControllers(store, { clock, kubelet: options.kubelet });
   const token = newBearerToken();
   const tls = selfSignedCertificate();
-  let server: ApiServer;
+  const server = await listenOrStop(controllers, {
+    api: store,
+    clock,
+    currentResourceVersion: () => store.resourceVersion,
+    faults: () => faults.current,
+    token,
+    tls,
+    port: options.port ?? 0,
+  });
+  const kubeconfig = await writeKubeconfigOrStop(controllers, server, sandboxKubeconfig(server.url, tls.certificate, token), options.kubeconfigPath);
+  return new RunningSandbox({ store, clock, controllers, server, faults, token, tls, kubeconfig, idleTurns });
+}
+
+function newClock(kind: SandboxOptions['clock']): SandboxClock {
+  if (kind !== 'virtual' && kind !== 'real') {
+    throw new Error(`startSandbox: clock must be 'virtual' or 'real', got ${JSON.stringify(kind)}`);
+  }
+  return kind === 'virtual' ? new VirtualClock() : new RealClock();
+}
+
+// The faults in force: the server reads them per request, and setFaults replaces them.
+interface FaultSwitch {
+  current: FaultInjector;
+}
+
+async function listenOrStop(controllers: Controllers, options: ApiServerOptions): Promise<ApiServer> {
   try {
-    server = await ApiServer.listen({
-      api: store,
-      clock,
-      currentResourceVersion: () => store.resourceVersion,
-      faults: () => faults,
-      token,
-      tls,
-      port: options.port ?? 0,
-    });
+    return await ApiServer.listen(options);
   } catch (error) {
     controllers.stop();
-    throw new SandboxStartError(`cannot listen on 127.0.0.1:${options.port ?? 0} (${(error as Error).message}); choose another port, or 0 for a free one`);
+    throw new SandboxStartError(`cannot listen on 127.0.0.1:${options.port} (${(error as Error).message}); choose another port, or 0 for a free one`);
   }
-  const temporaryDir = options.kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'sandbox-'));
-  const kubeconfigPath = options.kubeconfigPath ?? join(temporaryDir!, 'kubeconfig');
-  const kubeconfig = sandboxKubeconfig(server.url, tls.certificate, token);
-  let kubeconfigText: string;
+}
+
+// The kubeconfig written, and how stop() cleans it up.
+interface KubeconfigFile {
+  readonly path: string;
+  readonly content: Record<string, unknown>;
+  // The text written, to tell whether the file changed since.
+  readonly text: string;
+  // The temporary directory holding the file when the caller named none, removed as a whole.
+  readonly temporaryDir: string | undefined;
+}
+
+async function writeKubeconfigOrStop(
+  controllers: Controllers, server: ApiServer, content: Record<string, unknown>, requestedPath: string | undefined,
+): Promise<KubeconfigFile> {
+  const temporaryDir = requestedPath ? undefined : mkdtempSync(join(tmpdir(), 'sandbox-'));
+  const path = requestedPath ?? join(temporaryDir!, 'kubeconfig');
   try {
-    kubeconfigText = writeSandboxKubeconfig(kubeconfigPath, kubeconfig);
+    return { path, content, text: writeSandboxKubeconfig(path, content), temporaryDir };
   } catch (error) {
     controllers.stop();
     await server.close();
     throw error;
   }
+}
 
-  const virtual = (operation: string): VirtualClock => {
-    if (!(clock instanceof VirtualClock)) {
+// What startSandbox started, for the RunningSandbox to control and stop.
+interface SandboxParts {
+  readonly store: SandboxStore;
+  readonly clock: SandboxClock;
+  readonly controllers: Controllers;
+  readonly server: ApiServer;
+  readonly faults: FaultSwitch;
+  readonly token: string;
+  readonly tls: SelfSignedCertificate;
+  readonly kubeconfig: KubeconfigFile;
+  readonly idleTurns: number;
+}
+
+// A started sandbox: the Sandbox controls over the parts startSandbox wired together.
+class RunningSandbox implements Sandbox {
+  public readonly url: string;
+  public readonly token: string;
+  public readonly certificate: string;
+  public readonly kubeconfigPath: string;
+  public readonly kubeconfig: Record<string, unknown>;
+  public readonly api: SandboxApi;
+  public readonly clock: SandboxClock;
+  public readonly kubelet: KubeletSimulator;
+
+  constructor(private readonly parts: SandboxParts) {
+    this.url = parts.server.url;
+    this.token = parts.token;
+    this.certificate = parts.tls.certificate;
+    this.kubeconfigPath = parts.kubeconfig.path;
+    this.kubeconfig = parts.kubeconfig.content;
+    this.api = parts.store;
+    this.clock = parts.clock;
+    this.kubelet = parts.controllers.kubelet;
+  }
+
+  public async runUntil(until: (() => boolean) | Promise<unknown>, options: SandboxRunOptions = {}): Promise<void> {
+    return this.virtualClock('runUntil').runUntil(until, { ...options, idle: () => this.settle(), caller: 'Sandbox.runUntil' });
+  }
+
+  public async advance(ms: number): Promise<void> {
+    const clock = this.virtualClock('advance');
+    if (!(ms >= 0)) {
+      throw new Error(`Sandbox.advance: ms must be a number >= 0, got ${ms}`);
+    }
+    // A marker timer at the target: stepping timer by timer until it fires runs exactly the timers due by then.
+    let reached = false;
+    clock.setTimer(ms, () => { reached = true; });
+    await clock.runUntil(() => reached, { maxVirtualMs: ms, idle: () => this.settle(), caller: 'Sandbox.advance' });
+  }
+
+  public addNode(node: KubeObject | string): KubeObject {
+    const { store, clock } = this.parts;
+    return store.create(RESOURCES.nodes, typeof node === 'string' ? nextDefaultNode(store, node, clock.now()) : node);
+  }
+
+  public taintNode(name: string, taint: { key: string; value?: string; effect: string }): void {
+    const store = this.parts.store;
+    const node = store.get(RESOURCES.nodes, undefined, name);
+    if (!node) {
+      throw new Error(`Sandbox.taintNode: node "${name}" not found; nodes: ${store.list(RESOURCES.nodes).items.map((item) => item.metadata.name).join(', ')}`);
+    }
+    const taints = (node.spec?.taints ?? []).filter((existing: any) => existing.key !== taint.key || existing.effect !== taint.effect);
+    store.update(RESOURCES.nodes, { ...node, spec: { ...node.spec, taints: [...taints, taint] } });
+  }
+
+  public setFaults(faults: FaultOptions): void {
+    this.parts.faults.current = new FaultInjector(faults);
+  }
+
+  public async restartApiServer(): Promise<void> {
+    return this.parts.server.restart();
+  }
+
+  public async stop(): Promise<void> {
+    const { controllers, server, kubeconfig } = this.parts;
+    controllers.stop();
+    await server.close();
+    if (kubeconfig.temporaryDir) {
+      rmSync(kubeconfig.temporaryDir, { recursive: true, force: true });
+    } else {
+      removeSandboxKubeconfig(kubeconfig.path, kubeconfig.text);
+    }
+  }
+
+  private virtualClock(operation: string): VirtualClock {
+    if (!(this.parts.clock instanceof VirtualClock)) {
       throw new Error(`Sandbox.${operation} needs a virtual clock: start the sandbox with { clock: 'virtual' }`);
     }
-    return clock;
-  };
-  const idleTurns = options.idleTurns ?? DEFAULT_IDLE_TURNS;
-  if (!Number.isInteger(idleTurns) || idleTurns < 1) {
-    throw new Error(`startSandbox: idleTurns must be an integer >= 1, got ${idleTurns}`);
+    return this.parts.clock;
   }
-  const settle = async () => {
-    for (let quiet = 0; quiet < idleTurns;) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      quiet = server.requestsInFlight === 0 ? quiet + 1 : 0;
-    }
-  };
 
-  return {
-    url: server.url,
-    token,
-    certificate: tls.certificate,
-    kubeconfigPath,
-    kubeconfig,
-    api: store,
-    clock,
-    kubelet: controllers.kubelet,
-    runUntil: async (until, runOptions = {}) => {
-      const virtualClock = virtual('runUntil');
-      const maxVirtualMs = runOptions.maxVirtualMs ?? 3_600_000;
-      const start = virtualClock.now();
-      let settled = false;
-      const promise = typeof until === 'function' ? undefined : Promise.resolve(until).then(() => { settled = true; }, () => { settled = true; });
-      const done = typeof until === 'function' ? until : () => settled;
-      for (;;) {
-        await settle();
-        if (done()) {
-          return;
-        }
-        if (virtualClock.pendingTimers() === 0) {
-          if (!promise) {
-            throw new Error(`Sandbox.runUntil: condition still false at ${new Date(virtualClock.now()).toISOString()} (no timer pending)`);
-          }
-          // Nothing runs in virtual time until the out-of-process client acts; give it real time.
-          await Promise.race([promise, new Promise((resolve) => setTimeout(resolve, EXTERNAL_CLIENT_POLL_MS))]);
-          continue;
-        }
-        virtualClock.advanceToNextTimer();
-        if (virtualClock.now() - start > maxVirtualMs) {
-          throw new Error(`Sandbox.runUntil: condition still false after ${maxVirtualMs} ms of virtual time (at ${new Date(virtualClock.now()).toISOString()})`);
-        }
-      }
-    },
-    advance: async (ms) => {
-      const virtualClock = virtual('advance');
-      if (!(ms >= 0)) {
-        throw new Error(`Sandbox.advance: ms must be a number >= 0, got ${ms}`);
-      }
-      // A marker timer at the target: stepping timer by timer until it fires runs exactly the timers due by then.
-      let reached = false;
-      virtualClock.setTimer(ms, () => { reached = true; });
-      while (!reached) {
-        await settle();
-        virtualClock.advanceToNextTimer();
-      }
-      await settle();
-    },
-    addNode: (node) => store.create(RESOURCES.nodes, typeof node === 'string' ? nextDefaultNode(store, node, clock.now()) : node),
-    taintNode: (name, taint) => {
-      const node = store.get(RESOURCES.nodes, undefined, name);
-      if (!node) {
-        throw new Error(`Sandbox.taintNode: node "${name}" not found; nodes: ${store.list(RESOURCES.nodes).items.map((item) => item.metadata.name).join(', ')}`);
-      }
-      const taints = (node.spec?.taints ?? []).filter((existing: any) => existing.key !== taint.key || existing.effect !== taint.effect);
-      store.update(RESOURCES.nodes, { ...node, spec: { ...node.spec, taints: [...taints, taint] } });
-    },
-    setFaults: (next) => { faults = new FaultInjector(next); },
-    restartApiServer: () => server.restart(),
-    stop: async () => {
-      controllers.stop();
-      await server.close();
-      if (temporaryDir) {
-        rmSync(temporaryDir, { recursive: true, force: true });
-      } else {
-        removeSandboxKubeconfig(kubeconfigPath, kubeconfigText);
-      }
-    },
-  };
+  // HTTP has settled: no request in flight for idleTurns consecutive event-loop turns.
+  private async settle(): Promise<void> {
+    for (let quiet = 0; quiet < this.parts.idleTurns;) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      quiet = this.parts.server.requestsInFlight === 0 ? quiet + 1 : 0;
+    }
+  }
 }
 
 // A default node named `name` numbered after the existing ones, so its address and pod CIDR are its own.

@@ -126,8 +126,18 @@ describe('startSandbox', () => {
     await expect(startSandbox({ clock: 'virtual', faults: { serverErrorRate: 2 } })).rejects.toThrow(/faults\.serverErrorRate/);
   });
 
+  test('an invalid idleTurns is refused before anything starts: the port stays free', async () => {
+    sandbox = await startSandbox({ clock: 'virtual', nodes: 0 });
+    const port = Number(new URL(sandbox.url).port);
+    await sandbox.stop();
+    await expect(startSandbox({ clock: 'virtual', nodes: 0, port, idleTurns: 0 })).rejects.toThrow('startSandbox: idleTurns must be an integer >= 1, got 0');
+    sandbox = await startSandbox({ clock: 'virtual', nodes: 0, port });
+    expect(sandbox.url).toBe(`https://127.0.0.1:${port}`);
+  });
+
   test('time controls need the virtual clock', async () => {
     sandbox = await startSandbox({ nodes: 0 });
     await expect(sandbox.advance(1)).rejects.toThrow("Sandbox.advance needs a virtual clock: start the sandbox with { clock: 'virtual' }");
+    await expect(sandbox.runUntil(() => true)).rejects.toThrow("Sandbox.runUntil needs a virtual clock: start the sandbox with { clock: 'virtual' }");
   });
 });
