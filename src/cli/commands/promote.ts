@@ -21,7 +21,7 @@ import { ExitCode } from '../exit-codes';
 import { helpExamples } from '../help-examples';
 import { newPromoter } from '../promoter-identity';
 import { jsonLine } from '../render/json-output';
-import { promotionEventJson, promotionEventLine } from '../render/promotion-text';
+import { promotionEventPrinter } from '../render/promotion-text';
 
 /** Flags of `promote`, as commander parses them. */
 interface PromoteFlags {
@@ -124,7 +124,11 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
         soakMs,
         timeoutMs,
         gates,
-        gateIo: { fetch: (url, init) => fetch(url, init), exec: execInShell, clock: context.clock },
+        gateIo: {
+          fetch: context.io.gateIo?.fetch ?? ((url, init) => fetch(url, init)),
+          exec: context.io.gateIo?.exec ?? execInShell,
+          clock: context.clock,
+        },
         prometheusUrl,
         gateTimeoutMs,
         approveEach: flags.approveEach ?? false,
@@ -132,12 +136,7 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
         holder: promoter.holder,
         holderGone: promoter.gone,
         signal: context.io.signal,
-        onEvent: (event) => {
-          const line = format === 'json' ? promotionEventJson(event) : promotionEventLine(event, ref);
-          if (line !== undefined) {
-            context.io.stdout(format === 'json' ? line : `${line}\n`);
-          }
-        },
+        onEvent: promotionEventPrinter(format, ref, (text) => context.io.stdout(text)),
       };
       const outcome = await (ref.kind === 'DaemonSet' ? promoteDaemonSet(options) : promoteStatefulSet(options));
       if (outcome.phase === 'interrupted') {

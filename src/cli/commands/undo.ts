@@ -17,7 +17,7 @@ import { helpExamples } from '../help-examples';
 import { newPromoter } from '../promoter-identity';
 import { kubectlObjectName } from '../render/history-text';
 import { jsonLine } from '../render/json-output';
-import { promotionEventJson, promotionEventLine } from '../render/promotion-text';
+import { promotionEventPrinter } from '../render/promotion-text';
 
 interface UndoOptions {
   readonly output?: string;
@@ -96,12 +96,7 @@ export function registerUndoCommand(program: Command, context: CliContext): void
         holder: promoter.holder,
         holderGone: promoter.gone,
         signal: context.io.signal,
-        onEvent: (event) => {
-          const line = format === 'json' ? promotionEventJson(event) : promotionEventLine(event, ref);
-          if (line !== undefined) {
-            context.io.stdout(format === 'json' ? line : `${line}\n`);
-          }
-        },
+        onEvent: promotionEventPrinter(format, ref, (text) => context.io.stdout(text)),
       });
       return exitCodeForOutcome(promotion);
     }));

@@ -5,6 +5,21 @@ import { shortRef, WorkloadRef } from '../../runtime/kube/workload-ref';
 import { PromotionEvent } from '../../runtime/promotion/promotion-contract';
 
 /**
+ * Prints each event as it comes: a line for people, or with `-o json` the event itself (what `promote` and `undo`,
+ * which promotes back through the plan, print alike).
+ *
+ * @param write where the text goes (the CLI's stdout)
+ */
+export function promotionEventPrinter(format: 'text' | 'json', ref: WorkloadRef, write: (text: string) => void): (event: PromotionEvent) => void {
+  return (event) => {
+    const line = format === 'json' ? promotionEventJson(event) : promotionEventLine(event, ref);
+    if (line !== undefined) {
+      write(format === 'json' ? line : `${line}\n`);
+    }
+  };
+}
+
+/**
  * The event as a line of JSON (with its newline, times as RFC 3339), or undefined for the engine's internal conflict
  * retries, which `-o json` does not report either.
  */
