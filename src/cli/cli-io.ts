@@ -1,6 +1,7 @@
 // Everything the CLI touches outside itself, passed in so tests run commands in-process against a sandbox.
 import { ExitCode } from './exit-codes';
 import { RuntimeClock, SystemClock } from '../runtime/clock';
+import { GateIo } from '../runtime/promotion/external-gates';
 
 /** The process around a CLI run. */
 export interface CliIo {
@@ -18,6 +19,12 @@ export interface CliIo {
   clock?: RuntimeClock;
   /** Aborts on Ctrl-C: watches and waits stop and the command returns. @default never */
   signal?: AbortSignal;
+  /**
+   * How `promote --gate` checks reach out: `http=`/`prom=` fetch, `exec=` runs a shell command. Both are real I/O the
+   * virtual clock cannot wait for, so in-process tests answer them.
+   * @default Node's global fetch and the shell
+   */
+  gateIo?: Pick<GateIo, 'fetch' | 'exec'>;
 }
 
 /**
