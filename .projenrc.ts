@@ -51,6 +51,7 @@ project.package.addField('exports', {
   './runtime': { types: './lib/runtime/index.d.ts', default: './lib/runtime/index.js' },
   './sandbox': { types: './lib/sandbox/index.d.ts', default: './lib/sandbox/index.js' },
   './control-plane': { types: './lib/control-plane/index.d.ts', default: './lib/control-plane/index.js' },
+  './rehearse': { types: './lib/rehearsal/index.d.ts', default: './lib/rehearsal/index.js' },
   './.jsii': './.jsii',
   './package.json': './package.json',
 });
@@ -72,10 +73,14 @@ for (const dir of ['examples', 'bench']) {
 // - the constructs (src/*.ts) never reach the runtime, the CLI, the sandbox or the control plane;
 // - the runtime never reaches the sandbox, the CLI or the control plane (it talks to a cluster through its Cluster);
 // - the sandbox and the control plane never reach the runtime, the CLI or the constructs: both stand for Kubernetes;
-// - src/internal/ holds the upstream facts they share and reaches none of them.
-// The CLI is the one place that puts them together. No import cycles anywhere in src/.
+// - src/internal/ holds the upstream facts they share and reaches none of them;
+// - src/rehearsal/ runs the runtime on the sandbox (as the CLI does, which serves it) and never reaches the CLI.
+// The CLI and the rehearsal are the places that put them together. No import cycles anywhere in src/.
 const constructs = './src/*.ts';
-const layers = { runtime: './src/runtime/**', cli: './src/cli/**', sandbox: './src/sandbox/**', controlPlane: './src/control-plane/**', internal: './src/internal/**' };
+const layers = {
+  runtime: './src/runtime/**', cli: './src/cli/**', sandbox: './src/sandbox/**', controlPlane: './src/control-plane/**', internal: './src/internal/**',
+  rehearsal: './src/rehearsal/**',
+};
 const border = (target: string, from: string[], why: string) => ({ target, from, message: why });
 project.eslint?.addOverride({
   files: ['src/**/*.ts'],
@@ -83,16 +88,18 @@ project.eslint?.addOverride({
     'import/no-cycle': ['error'],
     'import/no-restricted-paths': ['error', {
       zones: [
-        border(constructs, [layers.runtime, layers.cli, layers.sandbox, layers.controlPlane],
+        border(constructs, [layers.runtime, layers.cli, layers.sandbox, layers.controlPlane, layers.rehearsal],
           'the constructs are the jsii API: they never import the runtime, the CLI, the sandbox or the control plane'),
-        border(layers.runtime, [layers.cli, layers.sandbox, layers.controlPlane],
+        border(layers.runtime, [layers.cli, layers.sandbox, layers.controlPlane, layers.rehearsal],
           'the runtime talks to a cluster only through its Cluster interface: it never imports the CLI, the sandbox or the control plane'),
-        border(layers.sandbox, [layers.runtime, layers.cli, layers.controlPlane, constructs],
+        border(layers.sandbox, [layers.runtime, layers.cli, layers.controlPlane, layers.rehearsal, constructs],
           'the sandbox stands for Kubernetes: it never imports the runtime, the CLI or the constructs (shared upstream facts live in src/internal)'),
-        border(layers.controlPlane, [layers.runtime, layers.cli, layers.sandbox, constructs],
+        border(layers.controlPlane, [layers.runtime, layers.cli, layers.sandbox, layers.rehearsal, constructs],
           'the control plane stands for Kubernetes: it never imports the runtime, the CLI, the sandbox or the constructs (shared upstream facts live in src/internal)'),
-        border(layers.internal, [layers.runtime, layers.cli, layers.sandbox, layers.controlPlane, constructs],
+        border(layers.internal, [layers.runtime, layers.cli, layers.sandbox, layers.controlPlane, layers.rehearsal, constructs],
           'src/internal holds upstream facts shared by every layer: it imports none of them'),
+        border(layers.rehearsal, [layers.cli, layers.controlPlane],
+          'the rehearsal runs the runtime on the sandbox and is served by the CLI: it never imports the CLI or the control plane'),
       ],
     }],
   },
