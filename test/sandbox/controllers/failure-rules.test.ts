@@ -36,6 +36,16 @@ describe('containerFailure', () => {
     expect(failure).toEqual(expect.objectContaining({ mode: PodFailureMode.CRASH_LOOP, exitCode: 2 }));
   });
 
+  test('a rule on the node and the labels selects only the pods of one revision on that node', () => {
+    const rules = [{ mode: PodFailureMode.CRASH_LOOP, nodeName: 'node-2', labels: { 'controller-revision-hash': 'web-new' } }];
+    const onNode = (nodeName: string, revision: string): KubeObject => ({
+      ...pod(), metadata: { ...pod().metadata, labels: { 'app': 'web', 'controller-revision-hash': revision } }, spec: { nodeName },
+    });
+    expect(containerFailure(onNode('node-2', 'web-new'), { name: 'c', image: 'app:1' }, rules)?.mode).toBe(PodFailureMode.CRASH_LOOP);
+    expect(containerFailure(onNode('node-2', 'web-old'), { name: 'c', image: 'app:1' }, rules)).toBeUndefined();
+    expect(containerFailure(onNode('node-1', 'web-new'), { name: 'c', image: 'app:1' }, rules)).toBeUndefined();
+  });
+
   test('the pod annotation and the container env var request a mode', () => {
     expect(containerFailure(pod({ [POD_FAILURE_ANNOTATION]: 'NeverReady' }), { name: 'c', image: 'app:1' }, [])?.mode)
       .toBe(PodFailureMode.NEVER_READY);

@@ -34,6 +34,17 @@ export interface PodFailureRule {
    */
   readonly container?: string;
   /**
+   * The node the pod runs on.
+   * @default - any node
+   */
+  readonly nodeName?: string;
+  /**
+   * Labels the pod must carry (all of them), e.g. the `controller-revision-hash` of one revision, so that only the
+   * pods of a new release fail and a rolled-back pod of the same name runs again.
+   * @default - any labels
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
    * CrashLoop: the exit code.
    * @default 1
    */
@@ -119,7 +130,9 @@ function ruleMatches(rule: PodFailureRule, pod: KubeObject, container: any): boo
   return matches(rule.image, container.image ?? '')
     && matches(rule.podName, pod.metadata.name ?? '')
     && (rule.namespace === undefined || rule.namespace === pod.metadata.namespace)
-    && (rule.container === undefined || rule.container === container.name);
+    && (rule.container === undefined || rule.container === container.name)
+    && (rule.nodeName === undefined || rule.nodeName === pod.spec?.nodeName)
+    && Object.entries(rule.labels ?? {}).every(([key, value]) => pod.metadata.labels?.[key] === value);
 }
 
 function matches(pattern: string | RegExp | undefined, value: string): boolean {
