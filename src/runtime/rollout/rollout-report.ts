@@ -16,11 +16,10 @@ import { shortRef, WorkloadKind } from '../kube/workload-ref';
 import { resolvePartitionPlan } from '../promotion/plan-source';
 import { leaseExpiresAt } from '../promotion/promotion-lock';
 import { decodePromotionState, PromotionState, TERMINAL_PHASES } from '../promotion/promotion-state';
-import {
-  BlockingPod, blockingOrdinals, blockingReason, earliest, evaluateStepGate, podAvailableAt, statefulSetControllerLag,
-} from '../promotion/step-gate';
+import { BlockingPod, earliest, podAvailableAt } from '../promotion/step-gate';
 import { RuntimeError } from '../runtime-error';
 import { detectForcedRollbackTrap, ForcedRollbackTrap } from '../statefulset/forced-rollback-trap';
+import { blockingOrdinals, blockingReason, evaluateStepGate, statefulSetControllerLag } from '../statefulset/statefulset-step-gate';
 
 /**
  * Where a rollout stands.

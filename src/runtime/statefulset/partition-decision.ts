@@ -6,6 +6,7 @@
 import { PartitionPlan } from '../../partition-plan';
 import { formatDuration } from '../duration';
 import { detectForcedRollbackTrap, StuckPod } from './forced-rollback-trap';
+import { evaluateStepGate, statefulSetControllerLag } from './statefulset-step-gate';
 import { KubePod, KubeStatefulSet } from '../kube/kube-types';
 import {
   isGenerationObserved, isOnDelete, logicalPartition, physicalPartition, podsByOrdinal,
@@ -14,7 +15,6 @@ import {
 import { detectFailedStart } from '../promotion/infant-mortality';
 import { PROMOTION_STATE_VERSION, PromotionState, TERMINAL_PHASES } from '../promotion/promotion-state';
 import { PromotionTargetSpec, resolveTargetStep } from '../promotion/promotion-target';
-import { evaluateStepGate, statefulSetControllerLag } from '../promotion/step-gate';
 import {
   afterStepGate, awaitGate, awaitStepGate, soakAction, StepAction, stepFailedToStart, stepFailure, stepGatePassed, StepWalkRequest, waitForGate,
 } from '../promotion/step-walk';

@@ -1,8 +1,7 @@
 import { PartitionPlan } from '../../../src/partition-plan';
 import { podsByOrdinal } from '../../../src/runtime/kube/statefulset-facts';
-import {
-  blockingOrdinals, blockingReason, describeBlockingPod, evaluateStepGate, statefulSetControllerLag,
-} from '../../../src/runtime/promotion/step-gate';
+import { describeBlockingPod } from '../../../src/runtime/promotion/step-gate';
+import { blockingOrdinals, blockingReason, evaluateStepGate, statefulSetControllerLag } from '../../../src/runtime/statefulset/statefulset-step-gate';
 import { NOW, pod, PodShape, statefulSet } from '../kube-fixtures';
 
 const updated = (ordinal: number, shape: PodShape = {}) =>
