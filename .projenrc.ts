@@ -81,6 +81,8 @@ const layers = {
   runtime: './src/runtime/**', cli: './src/cli/**', sandbox: './src/sandbox/**', controlPlane: './src/control-plane/**', internal: './src/internal/**',
   rehearsal: './src/rehearsal/**',
 };
+const runtime = Object.fromEntries(['kube', 'cluster', 'promotion', 'statefulset', 'daemonset', 'rollout']
+  .map((folder) => [folder, `./src/runtime/${folder}/**`])) as Record<'kube' | 'cluster' | 'promotion' | 'statefulset' | 'daemonset' | 'rollout', string>;
 const border = (target: string, from: string[], why: string) => ({ target, from, message: why });
 project.eslint?.addOverride({
   files: ['src/**/*.ts'],
@@ -100,6 +102,17 @@ project.eslint?.addOverride({
           'src/internal holds upstream facts shared by every layer: it imports none of them'),
         border(layers.rehearsal, [layers.cli, layers.controlPlane],
           'the rehearsal runs the runtime on the sandbox and is served by the CLI: it never imports the CLI or the control plane'),
+        // Inside the runtime (docs/architecture.md): what both kinds share never reaches a kind.
+        border(runtime.kube, [runtime.cluster, runtime.promotion, runtime.statefulset, runtime.daemonset, runtime.rollout],
+          'runtime/kube holds Kubernetes shapes and facts: it never imports the cluster boundary, promotions or commands'),
+        border(runtime.cluster, [runtime.promotion, runtime.statefulset, runtime.daemonset, runtime.rollout],
+          'runtime/cluster is the I/O boundary: it never imports promotions or commands'),
+        border(runtime.promotion, [runtime.statefulset, runtime.daemonset, runtime.rollout],
+          'runtime/promotion is what both kinds share: it never imports a kind (statefulset/, daemonset/) or the commands (rollout/)'),
+        border(runtime.statefulset, [runtime.daemonset, runtime.rollout],
+          'runtime/statefulset never imports the other kind or the commands (rollout/)'),
+        border(runtime.daemonset, [runtime.statefulset, runtime.rollout],
+          'runtime/daemonset never imports the other kind or the commands (rollout/)'),
       ],
     }],
   },

@@ -15,6 +15,7 @@ export * from './cluster/cluster-decorator';
 export * from './cluster/counting-cluster';
 export * from './cluster/kube-cluster';
 export * from './cluster/retrying-cluster';
+export * from './cluster/rollout-snapshot';
 export * from './cluster/watch-until-change';
 export * from './cluster/workload-observer';
 // What a promotion is, whatever the kind: its contract, state, Lease, gates, the shared step walk and the session.
@@ -46,7 +47,6 @@ export * from './daemonset/daemonset-canary-strategy';
 // status, history, undo and stage: the kubectl-rollout-like commands over either kind.
 export * from './rollout/kubectl-rollout-status';
 export * from './rollout/rollout-report';
-export * from './rollout/rollout-snapshot';
 export * from './rollout/rollout-watch';
 export * from './rollout/stage';
 export * from './rollout/undo';

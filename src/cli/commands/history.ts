@@ -4,11 +4,11 @@ import { Command } from 'commander';
 import { parseOutputFormat } from './output-format';
 import { parseInteger } from './parse-integer';
 import { NAME_ARGUMENT, WORKLOAD_ARGUMENT, workloadText } from './workload-argument';
+import { readRolloutSnapshot } from '../../runtime/cluster/rollout-snapshot';
 import {
   NO_ROLLOUT_HISTORY, revisionRows, revisionTemplate, selectHistoryRevision,
 } from '../../runtime/kube/revision-history';
 import { parseWorkloadRef } from '../../runtime/kube/workload-ref';
-import { readRolloutSnapshot } from '../../runtime/rollout/rollout-snapshot';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { helpExamples } from '../help-examples';

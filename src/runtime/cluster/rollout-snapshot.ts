@@ -1,7 +1,7 @@
 // Reads one workload with what history, undo and status need: its pods and the ControllerRevisions it controls, found
 // by the workload's selector as kubectl finds them. Every list's resourceVersion is kept so a watch can start there.
+import { Cluster } from './cluster';
 import { labelSelectorToString } from '../../internal/label-selector';
-import { Cluster } from '../cluster/cluster';
 import { KubeControllerRevision, KubePod, KubeWorkload } from '../kube/kube-types';
 import { controlledRevisions } from '../kube/revision-history';
 import { WorkloadRef } from '../kube/workload-ref';

@@ -6,9 +6,9 @@ import { RuntimeClock } from '../clock';
 import { leaseExpiresAt, leaseNameFor } from './promotion-lock';
 import { decodePromotionState, encodePromotionState, PromotionState, TERMINAL_PHASES } from './promotion-state';
 import { Cluster, ClusterError } from '../cluster/cluster';
+import { readWorkload } from '../cluster/rollout-snapshot';
 import { KubeLease } from '../kube/kube-types';
 import { describeRef, shortRef, WorkloadRef } from '../kube/workload-ref';
-import { readWorkload } from '../rollout/rollout-snapshot';
 import { RuntimeError } from '../runtime-error';
 
 /** How many state writes in a row may conflict before pause, resume or abort gives up. */

@@ -7,7 +7,7 @@ import { GateResult, runGate } from './external-gates';
 import { PromotionEvent, PromotionOptions, PromotionOutcome } from './promotion-contract';
 import { PromotionLock } from './promotion-lock';
 import { decodePromotionState, encodePromotionState, PromotionState, TERMINAL_PHASES } from './promotion-state';
-import { readWorkload } from '../rollout/rollout-snapshot';
+import { readWorkload } from '../cluster/rollout-snapshot';
 import { RuntimeError } from '../runtime-error';
 import { BlockingPod } from './step-gate';
 import { PromotionFailureKind, StepAction, StepWalkRequest } from './step-walk';

@@ -4,10 +4,10 @@
 // progress, its Lease says whether a promoter is running it: a live one is followed to its end.
 import { RuntimeClock } from '../clock';
 import { daemonSetReport, PromoterPresence, promoterPresence, RolloutReport, statefulSetReport } from './rollout-report';
-import { readRolloutSnapshot, RolloutSnapshot } from './rollout-snapshot';
 import { labelSelectorToString } from '../../internal/label-selector';
 import { RolloutKeys } from '../../keys';
 import { Cluster } from '../cluster/cluster';
+import { readRolloutSnapshot, RolloutSnapshot } from '../cluster/rollout-snapshot';
 import { watchUntilChange } from '../cluster/watch-until-change';
 import { KubeDaemonSet, KubeLease, KubeStatefulSet } from '../kube/kube-types';
 import { describeRef, WorkloadRef } from '../kube/workload-ref';

@@ -3,11 +3,11 @@
 // the abandoned revision are named and deleted (only those, each with its uid as precondition) so the controller can
 // recreate them at the restored revision.
 import { RuntimeClock } from '../clock';
-import { readRolloutSnapshot, resourceName, RolloutSnapshot } from './rollout-snapshot';
 import { decideUndo, HeldPods, podsHeldFromRevision, UndoDecision, UndoMode } from './undo';
 import { labelSelectorToString } from '../../internal/label-selector';
 import { RolloutKeys } from '../../keys';
 import { Cluster, ClusterError } from '../cluster/cluster';
+import { readRolloutSnapshot, resourceName, RolloutSnapshot } from '../cluster/rollout-snapshot';
 import { watchUntilChange } from '../cluster/watch-until-change';
 import { KubePod, KubeStatefulSet } from '../kube/kube-types';
 import { isGenerationObserved, isOrderedReady, statefulSetReplicas } from '../kube/statefulset-facts';

@@ -1,6 +1,6 @@
 import { Cluster, ClusterKind, ClusterList, ListSelector } from '../../../src/runtime/cluster/cluster';
+import { readRolloutSnapshot } from '../../../src/runtime/cluster/rollout-snapshot';
 import { KubePod, KubeStatefulSet } from '../../../src/runtime/kube/kube-types';
-import { readRolloutSnapshot } from '../../../src/runtime/rollout/rollout-snapshot';
 import { revision } from '../revision-fixtures';
 
 const sts: KubeStatefulSet = {
