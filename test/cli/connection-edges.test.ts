@@ -2,7 +2,6 @@
 // line with exit code 6 and no retries; one Ctrl-C ends a command (exit code 130), even one stuck on a request.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { allOn, CliSandbox, startCliSandbox } from './cli-sandbox';
 import { ClusterConnector, INTERRUPT_GRACE_MS } from '../../src/cli/cli-context';
 import { CliIo, run } from '../../src/cli/main';
 import { RolloutKeys } from '../../src/keys';
@@ -10,6 +9,7 @@ import { Cluster } from '../../src/runtime/cluster/cluster';
 import { leaseNameFor } from '../../src/runtime/promotion/promotion-lock';
 import { RESOURCES } from '../../src/sandbox/api';
 import { VirtualClock } from '../../src/sandbox/clock';
+import { allOn, CliKit, startCliKit } from '../support/cli-kit';
 import { useSilentServer } from '../support/silent-server';
 
 
@@ -90,14 +90,14 @@ test('one Ctrl-C ends a command stuck on a request that never returns: exit code
 });
 
 describe('Ctrl-C during a promotion', () => {
-  let cli: CliSandbox;
+  let cli: CliKit;
   afterEach(() => cli.sandbox.stop());
 
   test('ends it with exit code 130, its state kept and its Lease released; a rerun resumes it', async () => {
-    cli = await startCliSandbox();
-    await cli.createStatefulSet('kafka', 3, 'kafka:1');
+    cli = await startCliKit();
+    await cli.createStatefulSet('kafka', { replicas: 3, image: 'kafka:1', updateStrategy: 'rolling' });
     expect((await cli.stage(['stage', 'sts/kafka'])).code).toBe(0);
-    cli.setImage('statefulSets', 'kafka', 'kafka:2');
+    cli.setImage('kafka', 'kafka:2');
     const interrupt = new AbortController();
     // A minute into the run: step 1's pod is on the new revision and its 10-minute soak has begun.
     (cli.sandbox.clock as VirtualClock).setTimer(60_000, () => interrupt.abort());

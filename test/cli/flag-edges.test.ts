@@ -1,8 +1,8 @@
 // Flag values at their edges: each is refused with one line and exit code 4 before the cluster is contacted, or read
 // as kubectl reads it (`--timeout 0s` is no limit).
-import { allOn, CliSandbox, startCliSandbox } from './cli-sandbox';
 import { ClusterConnector } from '../../src/cli/cli-context';
 import { run } from '../../src/cli/main';
+import { allOn, CliKit, startCliKit } from '../support/cli-kit';
 
 jest.setTimeout(30_000);
 
@@ -36,14 +36,14 @@ test.each([
 });
 
 describe('--timeout 0s is no limit, as kubectl rollout status --timeout has it', () => {
-  let cli: CliSandbox;
+  let cli: CliKit;
   afterEach(() => cli.sandbox.stop());
 
   test('promote --timeout 0s walks the whole plan', async () => {
-    cli = await startCliSandbox();
-    await cli.createStatefulSet('kafka', 3, 'kafka:1');
+    cli = await startCliKit();
+    await cli.createStatefulSet('kafka', { replicas: 3, image: 'kafka:1', updateStrategy: 'rolling' });
     expect((await cli.stage(['stage', 'sts/kafka'])).code).toBe(0);
-    cli.setImage('statefulSets', 'kafka', 'kafka:2');
+    cli.setImage('kafka', 'kafka:2');
     const result = await cli.stage(['promote', 'sts/kafka', '--plan', 'canary', '--timeout', '0s']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -51,9 +51,9 @@ describe('--timeout 0s is no limit, as kubectl rollout status --timeout has it',
   });
 
   test('status --watch --timeout 0 follows the rollout to its end', async () => {
-    cli = await startCliSandbox();
-    await cli.createStatefulSet('web', 3, 'web:1');
-    cli.setImage('statefulSets', 'web', 'web:2');
+    cli = await startCliKit();
+    await cli.createStatefulSet('web', { replicas: 3, image: 'web:1', updateStrategy: 'rolling' });
+    cli.setImage('web', 'web:2');
     const result = await cli.stage(['status', 'sts/web', '--watch', '--timeout', '0', '-o', 'json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

@@ -1,20 +1,20 @@
-import { allOn, CliSandbox, startCliSandbox } from './cli-sandbox';
 import { PodFailureMode } from '../../src/sandbox/controllers';
-import { isReady } from '../runtime/promotion-fixture';
+import { allOn, CliKit, startCliKit } from '../support/cli-kit';
+import { isReady } from '../support/pod-readiness';
 
 jest.setTimeout(60_000);
 
 describe('undo escapes the forced-rollback trap (kubernetes/kubernetes#67250)', () => {
-  let cli: CliSandbox;
+  let cli: CliKit;
   beforeAll(async () => {
-    cli = await startCliSandbox({ failureRules: [{ mode: PodFailureMode.IMAGE_PULL, image: 'web:bad' }] });
+    cli = await startCliKit({ kubelet: { failureRules: [{ mode: PodFailureMode.IMAGE_PULL, image: 'web:bad' }] } });
   });
   afterAll(() => cli.sandbox.stop());
 
   test('kubectl rollout undo leaves the broken pod; our undo names it, deletes only it, and the rollback completes', async () => {
-    await cli.createStatefulSet('trap', 3, 'web:1');
-    cli.setImage('statefulSets', 'trap', 'web:bad');
-    await cli.until(() => cli.pods('trap').some((pod) => pod.spec?.containers?.[0]?.image === 'web:bad'
+    await cli.createStatefulSet('trap', { replicas: 3, image: 'web:1', updateStrategy: 'rolling' });
+    cli.setImage('trap', 'web:bad');
+    await cli.runUntil(() => cli.pods('trap').some((pod) => pod.spec?.containers?.[0]?.image === 'web:bad'
       && pod.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff'));
 
     // kubectl's undo restores the template, but the controller keeps waiting for trap-2 to become Ready.
@@ -36,7 +36,7 @@ describe('undo escapes the forced-rollback trap (kubernetes/kubernetes#67250)', 
     expect(lines[0]).toBe('statefulset.apps/trap skipped rollback (current template already matches revision 3)');
     expect(lines[1]).toMatch(/^statefulset\/trap is in the forced-rollback trap \(kubernetes\/kubernetes#67250\): .*: trap-2 \(revision trap-[a-z0-9]+, not Ready, (ErrImagePull|ImagePullBackOff) - .*; recreated at trap-[a-z0-9]+\)\. Deleting it lets the controller recreate it at the right revision\.$/);
     expect(lines.slice(2)).toEqual(['pod/trap-2 deleted', '']);
-    await cli.until(() => allOn(cli, 'trap', 'web:1', 3));
+    await cli.runUntil(() => allOn(cli, 'trap', 'web:1', 3));
     const after = Object.fromEntries(cli.pods('trap').map((pod) => [pod.metadata.name, pod.metadata.uid]));
     expect(after['trap-0']).toBe(uids['trap-0']);
     expect(after['trap-1']).toBe(uids['trap-1']);
@@ -45,12 +45,12 @@ describe('undo escapes the forced-rollback trap (kubernetes/kubernetes#67250)', 
   });
 
   test('undo from the broken revision in one command: rolled back, then the stuck pod deleted', async () => {
-    await cli.createStatefulSet('again', 3, 'web:1');
-    cli.setImage('statefulSets', 'again', 'web:bad');
-    await cli.until(() => cli.pods('again').some((pod) => pod.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff'));
+    await cli.createStatefulSet('again', { replicas: 3, image: 'web:1', updateStrategy: 'rolling' });
+    cli.setImage('again', 'web:bad');
+    await cli.runUntil(() => cli.pods('again').some((pod) => pod.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff'));
     const ours = await cli.stage(['undo', 'sts/again']);
     expect(ours.code).toBe(0);
     expect(ours.stdout).toMatch(/^statefulset\.apps\/again rolled back\nstatefulset\/again is in the forced-rollback trap .*again-2 .*\npod\/again-2 deleted\n$/);
-    await cli.until(() => allOn(cli, 'again', 'web:1', 3));
+    await cli.runUntil(() => allOn(cli, 'again', 'web:1', 3));
   });
 });

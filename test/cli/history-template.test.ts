@@ -1,5 +1,5 @@
-import { CliSandbox, startCliSandbox } from './cli-sandbox';
 import { RESOURCES } from '../../src/sandbox/api';
+import { CliKit, startCliKit } from '../support/cli-kit';
 
 jest.setTimeout(60_000);
 
@@ -53,9 +53,9 @@ const richTemplate = {
 };
 
 describe('history --revision on a rich template', () => {
-  let cli: CliSandbox;
+  let cli: CliKit;
   beforeAll(async () => {
-    cli = await startCliSandbox({}, 1);
+    cli = await startCliKit({ nodes: 1 });
   });
   afterAll(() => cli.sandbox.stop());
 
@@ -70,7 +70,7 @@ describe('history --revision on a rich template', () => {
       spec: { ...(kind === 'StatefulSet' ? { replicas: 0, serviceName: name } : {}), selector: { matchLabels: { app: name } }, template },
     });
     const short = kind === 'StatefulSet' ? `sts/${name}` : `ds/${name}`;
-    await cli.until(() => cli.sandbox.api.list(RESOURCES.controllerRevisions, { namespace: 'default', labelSelector: `app=${name}` }).items.length > 0);
+    await cli.runUntil(() => cli.sandbox.api.list(RESOURCES.controllerRevisions, { namespace: 'default', labelSelector: `app=${name}` }).items.length > 0);
     const theirs = await cli.kubectl(['rollout', 'history', short, '--revision=1']);
     const ours = await cli.stage(['history', short, '--revision', '1']);
     expect(theirs.stderr).toBe('');

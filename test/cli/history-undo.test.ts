@@ -1,14 +1,14 @@
-import { allOn, CliSandbox, startCliSandbox } from './cli-sandbox';
+import { allOn, CliKit, startCliKit } from '../support/cli-kit';
 
 jest.setTimeout(60_000);
 
 describe('history and undo next to kubectl', () => {
-  let cli: CliSandbox;
+  let cli: CliKit;
   beforeAll(async () => {
-    cli = await startCliSandbox();
-    await cli.createStatefulSet('web', 2, 'web:1');
-    cli.setImage('statefulSets', 'web', 'web:2', 'set image web:2');
-    await cli.until(() => allOn(cli, 'web', 'web:2', 2));
+    cli = await startCliKit();
+    await cli.createStatefulSet('web', { replicas: 2, image: 'web:1', updateStrategy: 'rolling' });
+    cli.setImage('web', 'web:2', { changeCause: 'set image web:2' });
+    await cli.runUntil(() => allOn(cli, 'web', 'web:2', 2));
   });
   afterAll(() => cli.sandbox.stop());
 
@@ -51,7 +51,7 @@ describe('history and undo next to kubectl', () => {
 
     const kubectlUndo = await cli.kubectl(['rollout', 'undo', 'sts/web', '--to-revision=1']);
     expect(kubectlUndo.stdout).toBe('statefulset.apps/web rolled back\n');
-    await cli.until(() => allOn(cli, 'web', 'web:1', 2));
+    await cli.runUntil(() => allOn(cli, 'web', 'web:1', 2));
 
     const skipped = await cli.stage(['undo', 'sts/web', '--to-revision', '3']);
     const kubectlSkipped = await cli.kubectl(['rollout', 'undo', 'sts/web', '--to-revision=3']);
@@ -61,11 +61,11 @@ describe('history and undo next to kubectl', () => {
     const back = await cli.stage(['undo', 'sts/web']);
     expect(back.code).toBe(0);
     expect(back.stdout).toBe('statefulset.apps/web rolled back\n');
-    await cli.until(() => allOn(cli, 'web', 'web:2', 2));
+    await cli.runUntil(() => allOn(cli, 'web', 'web:2', 2));
   });
 
   test('no last revision to roll back to, as kubectl says', async () => {
-    await cli.createStatefulSet('solo', 1, 'solo:1');
+    await cli.createStatefulSet('solo', { replicas: 1, image: 'solo:1', updateStrategy: 'rolling' });
     const ours = await cli.stage(['undo', 'sts/solo']);
     const theirs = await cli.kubectl(['rollout', 'undo', 'sts/solo']);
     expect(ours.stderr).toBe('error: no last revision to roll back to\n');

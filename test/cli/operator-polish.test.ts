@@ -1,10 +1,11 @@
 // What users expect of a kubectl plugin: --version, examples and the connection flags in every command's help, hints
 // naming the program as it was invoked, kubectl's `TYPE NAME` form, and -o json (times as RFC 3339) on every command.
-import { CliSandbox, startCliSandbox } from './cli-sandbox';
 import { ClusterConnector } from '../../src/cli/cli-context';
 import { CliIo, run } from '../../src/cli/main';
 import { RESOURCES } from '../../src/sandbox/api';
-import { isReady, statefulSetManifest } from '../runtime/promotion-fixture';
+import { CliKit, startCliKit } from '../support/cli-kit';
+import { isReady } from '../support/pod-readiness';
+import { statefulSetManifest } from '../support/workload-manifests';
 
 jest.setTimeout(30_000);
 
@@ -54,10 +55,10 @@ test('a name after TYPE/NAME is refused with kubectl\'s message before the clust
 });
 
 describe('against a sandbox', () => {
-  let cli: CliSandbox;
+  let cli: CliKit;
   beforeAll(async () => {
-    cli = await startCliSandbox();
-    await cli.createStatefulSet('web', 3, 'web:1');
+    cli = await startCliKit();
+    await cli.createStatefulSet('web', { replicas: 3, image: 'web:1', updateStrategy: 'rolling' });
   });
   afterAll(() => cli.sandbox.stop());
 
@@ -83,7 +84,7 @@ describe('against a sandbox', () => {
     const staged = await cli.stage(['stage', 'sts/web', '-o', 'json']);
     expect(staged.code).toBe(0);
     expect(JSON.parse(staged.stdout)).toEqual({ workload: 'statefulset/web', action: 'patch', message: expect.stringMatching(/^staged/) });
-    cli.setImage('statefulSets', 'web', 'web:2');
+    cli.setImage('web', 'web:2');
     const promoted = await cli.stage(['promote', 'sts/web', '--plan', 'canary', '--soak', '10s', '-o', 'json']);
     expect(promoted.code).toBe(0);
     const events = promoted.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
@@ -101,9 +102,9 @@ describe('against a sandbox', () => {
 });
 
 describe('a fresh workload is not an "update staged"', () => {
-  let cli: CliSandbox;
+  let cli: CliKit;
   beforeEach(async () => {
-    cli = await startCliSandbox();
+    cli = await startCliKit();
   });
   afterEach(() => cli.sandbox.stop());
 
@@ -111,12 +112,12 @@ describe('a fresh workload is not an "update staged"', () => {
     ['pinned from the start', { type: 'RollingUpdate', rollingUpdate: { partition: 32767 } }],
     ['OnDelete', { type: 'OnDelete' }],
   ])('a StatefulSet %s whose pods are being created is rolling, and complete once they are Ready', async (_name, updateStrategy) => {
-    cli.sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('fresh', 3, 'fresh:1', { updateStrategy }));
-    await cli.until(() => cli.pods('fresh').length > 0 && !cli.pods('fresh').every(isReady));
+    cli.sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('fresh', { replicas: 3, image: 'fresh:1', spec: { updateStrategy } }));
+    await cli.runUntil(() => cli.pods('fresh').length > 0 && !cli.pods('fresh').every(isReady));
     const starting = JSON.parse((await cli.stage(['status', 'sts/fresh', '-o', 'json'])).stdout);
     expect(starting.phase).toBe('rolling');
     expect(starting.message).toMatch(/^statefulset\/fresh: rolling: \d of 3 pods on revision fresh-\w+; waiting for /);
-    await cli.until(() => cli.pods('fresh').length === 3 && cli.pods('fresh').every(isReady));
+    await cli.runUntil(() => cli.pods('fresh').length === 3 && cli.pods('fresh').every(isReady));
     const watched = await cli.stage(['status', 'sts/fresh', '--watch', '-o', 'json']);
     expect(JSON.parse(watched.stdout.trimEnd().split('\n').pop()!).phase).toBe('complete');
   });

@@ -1,29 +1,29 @@
 // `kubectl-stage promote | pause | resume | abort` in-process against the sandbox over HTTP: output and exit codes.
-import { CliSandbox, startCliSandbox } from './cli-sandbox';
 import { connectCluster } from '../../src/runtime/cluster/kube-cluster';
 import { decideStageDaemonSet } from '../../src/runtime/daemonset/daemonset-canary-strategy';
 import { KubeDaemonSet } from '../../src/runtime/kube/kube-types';
 import { formatMicroTime } from '../../src/runtime/promotion/promotion-lock';
 import { RESOURCES } from '../../src/sandbox/api';
-import { isReady } from '../runtime/promotion-fixture';
+import { CliKit, startCliKit } from '../support/cli-kit';
+import { isReady } from '../support/pod-readiness';
 
 jest.setTimeout(30_000);
 
-let cli: CliSandbox;
+let cli: CliKit;
 afterEach(async () => {
   await cli?.sandbox.stop();
 });
 
 async function stagedKafka(image: string): Promise<void> {
-  await cli.createStatefulSet('kafka', 3, 'kafka:1');
+  await cli.createStatefulSet('kafka', { replicas: 3, image: 'kafka:1', updateStrategy: 'rolling' });
   expect((await cli.stage(['stage', 'sts/kafka'])).code).toBe(0);
-  cli.setImage('statefulSets', 'kafka', image);
+  cli.setImage('kafka', image);
 }
 
 const images = () => cli.pods('kafka').map((pod) => pod.spec?.containers?.[0]?.image);
 
 test('promote --plan canary walks the plan and exits 0, one line per event', async () => {
-  cli = await startCliSandbox();
+  cli = await startCliKit();
   await stagedKafka('kafka:2');
   const result = await cli.stage(['promote', 'sts/kafka', '--plan', 'canary', '--soak', '10s']);
   expect(result.stderr).toBe('');
@@ -39,7 +39,7 @@ test('promote --plan canary walks the plan and exits 0, one line per event', asy
 });
 
 test('-o json prints the engine\'s events as NDJSON', async () => {
-  cli = await startCliSandbox();
+  cli = await startCliKit();
   await stagedKafka('kafka:2');
   const result = await cli.stage(['promote', 'sts/kafka', '--plan', 'canary', '--step', '-o', 'json']);
   expect(result.code).toBe(0);
@@ -50,7 +50,7 @@ test('-o json prints the engine\'s events as NDJSON', async () => {
 });
 
 test('a failed canary with --auto-rollback exits 2 with every pod back on the old image', async () => {
-  cli = await startCliSandbox();
+  cli = await startCliKit();
   await stagedKafka('kafka:bad');
   const result = await cli.stage(['promote', 'sts/kafka', '--plan', 'canary', '--auto-rollback', '--timeout', '5m']);
   expect(result.code).toBe(2);
@@ -61,7 +61,7 @@ test('a failed canary with --auto-rollback exits 2 with every pod back on the ol
 });
 
 test('bad flags exit 4 before the cluster is touched', async () => {
-  cli = await startCliSandbox();
+  cli = await startCliKit();
   await stagedKafka('kafka:2');
   expect(await cli.stage(['promote', 'sts/kafka', '--step', '--all'])).toEqual({
     stdout: '', stderr: 'error: --step and --all cannot be combined: pass one of --step, --to or --all\n', code: 4,
@@ -76,7 +76,7 @@ test('bad flags exit 4 before the cluster is touched', async () => {
 });
 
 test('a Lease held by another promoter exits 5 naming it', async () => {
-  cli = await startCliSandbox();
+  cli = await startCliKit();
   await stagedKafka('kafka:2');
   const now = formatMicroTime(cli.sandbox.clock.now());
   cli.sandbox.api.create(RESOURCES.leases, {
@@ -92,7 +92,7 @@ test('a Lease held by another promoter exits 5 naming it', async () => {
 });
 
 test('pause, resume and abort without a promotion in progress exit 4', async () => {
-  cli = await startCliSandbox();
+  cli = await startCliKit();
   await stagedKafka('kafka:2');
   for (const command of ['pause', 'resume', 'abort']) {
     expect(await cli.stage([command, 'sts/kafka'])).toEqual({
@@ -102,7 +102,7 @@ test('pause, resume and abort without a promotion in progress exit 4', async () 
 });
 
 test('promote ds/NAME runs the node canary on 10 nodes and restores the DaemonSet\'s strategy', async () => {
-  cli = await startCliSandbox({}, 10);
+  cli = await startCliKit({ nodes: 10 });
   const strategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
   cli.sandbox.api.create(RESOURCES.daemonSets, {
     apiVersion: 'apps/v1',
@@ -117,11 +117,11 @@ test('promote ds/NAME runs the node canary on 10 nodes and restores the DaemonSe
       },
     },
   });
-  await cli.until(() => cli.pods('agent').filter(isReady).length === 10);
+  await cli.runUntil(() => cli.pods('agent').filter(isReady).length === 10);
   const { cluster } = await connectCluster({ kubeconfig: cli.sandbox.kubeconfigPath, env: {} });
   const stage = decideStageDaemonSet(cli.sandbox.api.get(RESOURCES.daemonSets, 'default', 'agent') as unknown as KubeDaemonSet);
   await cluster.patch('DaemonSet', 'default', 'agent', (stage as { patch: unknown }).patch, 'merge');
-  cli.setImage('daemonSets', 'agent', 'agent:2');
+  cli.setImage('agent', 'agent:2', { kind: 'DaemonSet' });
   const result = await cli.stage(['promote', 'ds/agent', '--plan', '1,25%,100%']);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);

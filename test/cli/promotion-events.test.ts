@@ -1,16 +1,16 @@
 // A promotion's Events, written over HTTP through the CLI, are what `kubectl describe` lists for the StatefulSet.
-import { CliSandbox, startCliSandbox } from './cli-sandbox';
+import { CliKit, startCliKit } from '../support/cli-kit';
 
 jest.setTimeout(60_000);
 
-let cli: CliSandbox;
+let cli: CliKit;
 afterEach(() => cli?.sandbox.stop());
 
 test('kubectl describe shows each step and the completion, reported by kubectl-stage', async () => {
-  cli = await startCliSandbox();
-  await cli.createStatefulSet('kafka', 3, 'kafka:1');
+  cli = await startCliKit();
+  await cli.createStatefulSet('kafka', { replicas: 3, image: 'kafka:1', updateStrategy: 'rolling' });
   expect((await cli.stage(['stage', 'sts/kafka'])).code).toBe(0);
-  cli.setImage('statefulSets', 'kafka', 'kafka:2');
+  cli.setImage('kafka', 'kafka:2');
   expect((await cli.stage(['promote', 'sts/kafka', '--plan', 'canary'])).code).toBe(0);
   const describe = await cli.kubectl(['describe', 'sts', 'kafka']);
   expect(describe.code).toBe(0);

@@ -1,18 +1,18 @@
-import { allOn, CliSandbox, startCliSandbox } from './cli-sandbox';
+import { allOn, CliKit, startCliKit } from '../support/cli-kit';
 
 jest.setTimeout(60_000);
 
 describe('status --watch under API faults', () => {
-  let cli: CliSandbox;
+  let cli: CliKit;
   beforeAll(async () => {
-    cli = await startCliSandbox();
+    cli = await startCliKit();
   });
   afterAll(() => cli.sandbox.stop());
 
   test('dropped watches and 500s on reads still end in complete, reported once per change', async () => {
-    await cli.createStatefulSet('web', 3, 'web:1');
+    await cli.createStatefulSet('web', { replicas: 3, image: 'web:1', updateStrategy: 'rolling' });
     cli.sandbox.setFaults({ dropWatchAfterEvents: 1, serverErrorRate: 0.3, only: ['list pods', 'list controllerrevisions', 'get statefulsets'], seed: 7 });
-    cli.setImage('statefulSets', 'web', 'web:2');
+    cli.setImage('web', 'web:2');
     const watched = await cli.stage(['status', 'sts/web', '--watch', '-o', 'json']);
     cli.sandbox.setFaults({});
     expect(watched.stderr).toBe('');

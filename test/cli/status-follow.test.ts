@@ -1,31 +1,29 @@
 // `status --watch` beside a running promotion: it follows the promotion to its end and exits as promote does.
-import { CliSandbox, startCliSandbox } from './cli-sandbox';
 import { RolloutKeys } from '../../src/keys';
 import { connectCluster } from '../../src/runtime/cluster/kube-cluster';
 import { decodePromotionState } from '../../src/runtime/promotion/promotion-state';
 import { promoteStatefulSet } from '../../src/runtime/statefulset/partition-promotion';
 import { RESOURCES } from '../../src/sandbox/api';
-import { VirtualClock } from '../../src/sandbox/clock';
 import { PodFailureMode } from '../../src/sandbox/controllers';
-import { runtimeClockOf } from '../runtime/in-process-cluster';
+import { CliKit, startCliKit } from '../support/cli-kit';
 
 jest.setTimeout(60_000);
 
-let cli: CliSandbox;
+let cli: CliKit;
 afterEach(() => cli?.sandbox.stop());
 
 async function promoteBeside(image: string, options: { autoRollback?: boolean; timeoutMs?: number } = {}) {
-  cli = await startCliSandbox({ failureRules: [{ mode: PodFailureMode.IMAGE_PULL, image: 'kafka:bad' }] });
-  await cli.createStatefulSet('kafka', 3, 'kafka:1');
+  cli = await startCliKit({ kubelet: { failureRules: [{ mode: PodFailureMode.IMAGE_PULL, image: 'kafka:bad' }] } });
+  await cli.createStatefulSet('kafka', { replicas: 3, image: 'kafka:1', updateStrategy: 'rolling' });
   expect((await cli.stage(['stage', 'sts/kafka'])).code).toBe(0);
-  cli.setImage('statefulSets', 'kafka', image);
+  cli.setImage('kafka', image);
   const { cluster } = await connectCluster({ kubeconfig: cli.sandbox.kubeconfigPath, env: {} });
-  const clock = runtimeClockOf(cli.sandbox.clock as VirtualClock);
+  const clock = cli.runtimeClock;
   const workload = { kind: 'StatefulSet' as const, namespace: 'default', name: 'kafka' };
   const promotion = promoteStatefulSet({ cluster, clock, workload, plan: 'canary', soakMs: 60_000, holder: 'job/1/s/n', ...options });
   // The promoter has started: its state records step 1.
   const state = () => decodePromotionState(cli.sandbox.api.get(RESOURCES.statefulSets, 'default', 'kafka')?.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], 'kafka');
-  await cli.until(() => state()?.step === 1);
+  await cli.runUntil(() => state()?.step === 1);
   const status = await cli.stage(['status', 'sts/kafka', '--watch']);
   return { status, outcome: await promotion };
 }

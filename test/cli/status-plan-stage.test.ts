@@ -1,14 +1,14 @@
-import { allOn, CliSandbox, startCliSandbox } from './cli-sandbox';
 import { RESOURCES } from '../../src/sandbox/api';
 import { PodFailureMode } from '../../src/sandbox/controllers';
+import { allOn, CliKit, startCliKit } from '../support/cli-kit';
 
 jest.setTimeout(60_000);
 
 describe('plan, stage and status against the sandbox', () => {
-  let cli: CliSandbox;
+  let cli: CliKit;
   beforeAll(async () => {
-    cli = await startCliSandbox({ failureRules: [{ mode: PodFailureMode.IMAGE_PULL, image: 'kafka:bad' }] });
-    await cli.createStatefulSet('kafka', 3, 'kafka:1', { podManagementPolicy: 'Parallel' });
+    cli = await startCliKit({ kubelet: { failureRules: [{ mode: PodFailureMode.IMAGE_PULL, image: 'kafka:bad' }] } });
+    await cli.createStatefulSet('kafka', { replicas: 3, image: 'kafka:1', updateStrategy: 'rolling', spec: { podManagementPolicy: 'Parallel' } });
   });
   afterAll(() => cli.sandbox.stop());
 
@@ -36,7 +36,7 @@ describe('plan, stage and status against the sandbox', () => {
     const staged = await cli.stage(['stage', 'sts/kafka']);
     expect(staged).toEqual({ stdout: 'statefulset.apps/kafka staged (partition 32767): template changes roll no pod until promoted\n', stderr: '', code: 0 });
     expect((await cli.stage(['stage', 'sts/kafka'])).stdout).toBe('statefulset.apps/kafka already staged (partition 32767)\n');
-    cli.setImage('statefulSets', 'kafka', 'kafka:2');
+    cli.setImage('kafka', 'kafka:2');
     await cli.sandbox.advance(30_000);
     expect(allOn(cli, 'kafka', 'kafka:1', 3)).toBe(true);
 
@@ -55,13 +55,13 @@ describe('plan, stage and status against the sandbox', () => {
     sts.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { partition: 2 } };
     sts.spec.template.spec.containers[0].image = 'kafka:bad';
     cli.sandbox.api.update(RESOURCES.statefulSets, sts);
-    await cli.until(() => cli.pods('kafka').some((pod) => pod.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff'));
+    await cli.runUntil(() => cli.pods('kafka').some((pod) => pod.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff'));
     const stuck = JSON.parse((await cli.stage(['status', 'sts/kafka', '-o', 'json'])).stdout);
     expect(stuck.phase).toBe('rolling');
     expect(stuck.blocking.map((pod: { pod: string; reason: string }) => [pod.pod, pod.reason.split(' (')[0]])).toEqual([['kafka-2', 'not Ready']]);
     expect(stuck.blocking[0].problems[0].reason).toBe('ImagePullBackOff');
 
-    cli.setImage('statefulSets', 'kafka', 'kafka:2');
+    cli.setImage('kafka', 'kafka:2');
     const fixed = cli.sandbox.api.get(RESOURCES.statefulSets, 'default', 'kafka')!;
     fixed.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { partition: 0 } };
     cli.sandbox.api.update(RESOURCES.statefulSets, fixed);
@@ -87,7 +87,7 @@ describe('plan, stage and status against the sandbox', () => {
   });
 
   test('status --watch --timeout ends with exit code 3 while a pod stays broken, Ctrl-C with 130', async () => {
-    cli.setImage('statefulSets', 'kafka', 'kafka:bad');
+    cli.setImage('kafka', 'kafka:bad');
     const result = await cli.stage(['status', 'sts/kafka', '--watch', '--timeout', '2m']);
     expect(result.code).toBe(3);
     expect(result.stderr).toBe('error: timed out waiting for statefulset/kafka to settle after 2m\n');
@@ -99,9 +99,9 @@ describe('plan, stage and status against the sandbox', () => {
 });
 
 describe('DaemonSet history and status', () => {
-  let cli: CliSandbox;
+  let cli: CliKit;
   beforeAll(async () => {
-    cli = await startCliSandbox({}, 2);
+    cli = await startCliKit({ nodes: 2 });
   });
   afterAll(() => cli.sandbox.stop());
 
@@ -112,9 +112,9 @@ describe('DaemonSet history and status', () => {
       metadata: { name: 'agent', namespace: 'default' },
       spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } } },
     });
-    await cli.until(() => allOn(cli, 'agent', 'agent:1', 2));
-    cli.setImage('daemonSets', 'agent', 'agent:2', 'roll agent:2');
-    await cli.until(() => allOn(cli, 'agent', 'agent:2', 2));
+    await cli.runUntil(() => allOn(cli, 'agent', 'agent:1', 2));
+    cli.setImage('agent', 'agent:2', { kind: 'DaemonSet', changeCause: 'roll agent:2' });
+    await cli.runUntil(() => allOn(cli, 'agent', 'agent:2', 2));
     const ours = await cli.stage(['history', 'ds/agent']);
     const theirs = await cli.kubectl(['rollout', 'history', 'ds/agent']);
     const columns = (text: string) => text.trim().split('\n').slice(1).map((line) => line.split(/ {2,}/).slice(0, 2));
@@ -148,7 +148,7 @@ describe('DaemonSet history and status', () => {
     expect(staged.stdout).toBe('daemonset.apps/agent staged (OnDelete; RollingUpdate recorded in staged-rollouts.io/original-strategy): '
       + 'template changes roll no pod until promoted\n');
     expect((await cli.stage(['stage', 'ds/agent'])).stdout).toBe('daemonset.apps/agent already staged (OnDelete, original strategy recorded)\n');
-    cli.setImage('daemonSets', 'agent', 'agent:3');
+    cli.setImage('agent', 'agent:3', { kind: 'DaemonSet' });
     await cli.sandbox.advance(30_000);
     expect(allOn(cli, 'agent', 'agent:1', 2)).toBe(true);
     const report = JSON.parse((await cli.stage(['status', 'ds/agent', '-o', 'json'])).stdout);

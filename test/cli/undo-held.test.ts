@@ -1,18 +1,18 @@
 // `undo` on a StatefulSet whose partition is pinned: kubectl says "rolled back" and no pod moves. kubectl-stage says
 // which pods stay where and what moves them, and `undo --through-plan` then walks them down the plan.
-import { allOn, CliSandbox, startCliSandbox } from './cli-sandbox';
 import { RESOURCES } from '../../src/sandbox/api';
+import { allOn, CliKit, startCliKit } from '../support/cli-kit';
 
 jest.setTimeout(60_000);
 
-let cli: CliSandbox;
+let cli: CliKit;
 afterEach(() => cli?.sandbox.stop());
 
 test('undo of a staged StatefulSet names the pods it leaves and the command that moves them', async () => {
-  cli = await startCliSandbox();
-  await cli.createStatefulSet('kafka', 3, 'kafka:1');
-  cli.setImage('statefulSets', 'kafka', 'kafka:2');
-  await cli.until(() => allOn(cli, 'kafka', 'kafka:2', 3));
+  cli = await startCliKit();
+  await cli.createStatefulSet('kafka', { replicas: 3, image: 'kafka:1', updateStrategy: 'rolling' });
+  cli.setImage('kafka', 'kafka:2');
+  await cli.runUntil(() => allOn(cli, 'kafka', 'kafka:2', 3));
   // The staged manifest is applied again (as GitOps does after a complete rollout): the partition is pinned.
   expect((await cli.stage(['stage', 'sts/kafka'])).code).toBe(0);
   const before = cli.pods('kafka').map((pod) => pod.metadata.uid);
@@ -39,11 +39,11 @@ test('undo of a staged StatefulSet names the pods it leaves and the command that
 });
 
 test('an undo every pod follows says nothing more than kubectl', async () => {
-  cli = await startCliSandbox();
-  await cli.createStatefulSet('web', 2, 'web:1');
-  cli.setImage('statefulSets', 'web', 'web:2');
-  await cli.until(() => allOn(cli, 'web', 'web:2', 2));
+  cli = await startCliKit();
+  await cli.createStatefulSet('web', { replicas: 2, image: 'web:1', updateStrategy: 'rolling' });
+  cli.setImage('web', 'web:2');
+  await cli.runUntil(() => allOn(cli, 'web', 'web:2', 2));
   const undo = await cli.stage(['undo', 'sts/web']);
   expect(undo.stdout).toBe('statefulset.apps/web rolled back\n');
-  await cli.until(() => allOn(cli, 'web', 'web:1', 2));
+  await cli.runUntil(() => allOn(cli, 'web', 'web:1', 2));
 });

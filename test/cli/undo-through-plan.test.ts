@@ -1,19 +1,19 @@
-import { allOn, CliSandbox, startCliSandbox } from './cli-sandbox';
 import { PodFailureMode } from '../../src/sandbox/controllers';
+import { allOn, CliKit, startCliKit } from '../support/cli-kit';
 
 jest.setTimeout(60_000);
 
 describe('undo --through-plan', () => {
-  let cli: CliSandbox;
+  let cli: CliKit;
   beforeAll(async () => {
-    cli = await startCliSandbox({ failureRules: [{ mode: PodFailureMode.IMAGE_PULL, image: 'zk:bad' }] });
+    cli = await startCliKit({ kubelet: { failureRules: [{ mode: PodFailureMode.IMAGE_PULL, image: 'zk:bad' }] } });
   });
   afterAll(() => cli.sandbox.stop());
 
   test('restores the old template staged, then walks it down the plan one step at a time', async () => {
-    await cli.createStatefulSet('zk', 3, 'zk:1');
-    cli.setImage('statefulSets', 'zk', 'zk:2');
-    await cli.until(() => allOn(cli, 'zk', 'zk:2', 3));
+    await cli.createStatefulSet('zk', { replicas: 3, image: 'zk:1', updateStrategy: 'rolling' });
+    cli.setImage('zk', 'zk:2');
+    await cli.runUntil(() => allOn(cli, 'zk', 'zk:2', 3));
     const result = await cli.stage(['undo', 'sts/zk', '--through-plan', '--plan', 'canary']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -26,9 +26,9 @@ describe('undo --through-plan', () => {
   });
 
   test('a broken revision: the stuck pod is deleted first, then the plan restores every pod', async () => {
-    await cli.createStatefulSet('zk2', 3, 'zk:1');
-    cli.setImage('statefulSets', 'zk2', 'zk:bad');
-    await cli.until(() => cli.pods('zk2').some((pod) => pod.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff'));
+    await cli.createStatefulSet('zk2', { replicas: 3, image: 'zk:1', updateStrategy: 'rolling' });
+    cli.setImage('zk2', 'zk:bad');
+    await cli.runUntil(() => cli.pods('zk2').some((pod) => pod.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff'));
     const result = await cli.stage(['undo', 'sts/zk2', '--through-plan', '--plan', 'canary']);
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
@@ -37,7 +37,7 @@ describe('undo --through-plan', () => {
     expect(lines[2]).toBe('pod/zk2-2 deleted');
     expect(lines[lines.length - 1]).toMatch(/^promotion complete: /);
     // The deleted pod comes back below the pinned partition, at the restored (current) revision.
-    await cli.until(() => allOn(cli, 'zk2', 'zk:1', 3));
+    await cli.runUntil(() => allOn(cli, 'zk2', 'zk:1', 3));
   });
 
   test('through-plan is refused for DaemonSets and without a plan, before any change', async () => {

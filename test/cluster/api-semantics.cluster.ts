@@ -3,12 +3,12 @@
 // server stores them, empty lists an apply leaves out, claims bound to volumes, and a server-side dry run.
 import { differentialTest } from './differential';
 import { allReadyOn, ClusterSnapshot, livePods } from '../support/scenario-cluster';
-import { statefulSet } from '../support/workload-manifests';
+import { statefulSetManifest } from '../support/workload-manifests';
 
 const budget = (name: string, spec: Record<string, unknown>) => ({
   apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace: 'default' }, spec,
 });
-const zk = statefulSet('zk', 3, 'zk:1', { podManagementPolicy: 'Parallel' });
+const zk = statefulSetManifest('zk', { replicas: 3, image: 'zk:1', updateStrategy: 'rolling', spec: { podManagementPolicy: 'Parallel' } });
 const allZkReady = (s: ClusterSnapshot) => allReadyOn(s, 'zk', 3, 'zk:1');
 
 differentialTest('a PodDisruptionBudget\'s status, as kubectl get pdb shows it', { nodes: 3 }, async (cluster, trace) => {
@@ -57,8 +57,13 @@ differentialTest('kubectl drain is refused by a budget that allows no disruption
 });
 
 differentialTest('quantities are stored in canonical form, empty lists are left out, claims are bound', { nodes: 3 }, async (cluster, trace) => {
-  const web = statefulSet('web', 1, 'web:1', {
-    volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1024Mi' } } } }],
+  const web = statefulSetManifest('web', {
+    replicas: 1,
+    image: 'web:1',
+    updateStrategy: 'rolling',
+    spec: {
+      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1024Mi' } } } }],
+    },
   }) as any;
   web.spec.template.spec.containers[0].resources = { requests: { cpu: '0.5', memory: '1024Mi' }, limits: { cpu: '1.5', memory: '2048Mi' } };
   web.spec.template.spec.tolerations = [];
@@ -75,7 +80,7 @@ differentialTest('quantities are stored in canonical form, empty lists are left 
 });
 
 differentialTest('kubectl rollout undo --dry-run=server answers as the undo would and changes nothing', { nodes: 3 }, async (cluster, trace) => {
-  await cluster.apply([statefulSet('web', 2, 'web:1')]);
+  await cluster.apply([statefulSetManifest('web', { replicas: 2, image: 'web:1', updateStrategy: 'rolling' })]);
   await cluster.waitFor('web Ready', (s) => allReadyOn(s, 'web', 2, 'web:1'));
   expect((await cluster.kubectl(['set', 'image', 'sts/web', 'web=web:2'])).code).toBe(0);
   const rolled = await cluster.waitFor('web on web:2', (s) => allReadyOn(s, 'web', 2, 'web:2'));

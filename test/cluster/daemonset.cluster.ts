@@ -1,15 +1,20 @@
 // The DaemonSet node canary on both engines, over 10 nodes: a good release walked node by node, and a bad one that
 // fails on its canary node and is rolled back without touching the others. Plus the seed's kubectl history and undo.
 import { differentialTest } from './differential';
-import { ClusterSnapshot, livePods, podReady } from '../support/scenario-cluster';
-import { daemonSet } from '../support/workload-manifests';
+import { isReady } from '../support/pod-readiness';
+import { ClusterSnapshot, livePods } from '../support/scenario-cluster';
+import { daemonSetManifest } from '../support/workload-manifests';
 
-const withHostNetwork = daemonSet('node-exporter', 'prom/node-exporter:v0.14.0',
-  { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '20%', maxSurge: 0 } }, { hostNetwork: true });
+const withHostNetwork = daemonSetManifest('node-exporter', {
+  image: 'prom/node-exporter:v0.14.0',
+  updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '20%', maxSurge: 0 } },
+  hostPort: 9100,
+  podSpec: { hostNetwork: true },
+});
 
 const allOn = (image: string, count: number) => (s: ClusterSnapshot) => {
   const pods = livePods(s, 'node-exporter');
-  return pods.length === count && pods.every((pod) => podReady(pod) && pod.spec.containers[0].image === image);
+  return pods.length === count && pods.every((pod) => isReady(pod) && pod.spec.containers[0].image === image);
 };
 const templateObserved = (s: ClusterSnapshot) => s.daemonSets.every((set) => set.status?.observedGeneration === set.metadata.generation);
 const images = (s: ClusterSnapshot) => livePods(s, 'node-exporter').map((pod) => pod.spec.containers[0].image);

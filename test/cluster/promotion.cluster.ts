@@ -2,9 +2,9 @@
 // the canary plan, status and history beside kubectl's, and a bad canary rolled back.
 import { differentialTest } from './differential';
 import { allReadyOn, ClusterSnapshot, livePods } from '../support/scenario-cluster';
-import { statefulSet } from '../support/workload-manifests';
+import { statefulSetManifest } from '../support/workload-manifests';
 
-const kafka = (replicas: number, image: string) => statefulSet('kafka', replicas, image);
+const kafka = (replicas: number, image: string) => statefulSetManifest('kafka', { replicas, image, updateStrategy: 'rolling' });
 
 const images = (snapshot: ClusterSnapshot) => livePods(snapshot, 'kafka').map((pod) => pod.spec.containers[0].image);
 const templateChanged = (snapshot: ClusterSnapshot) => snapshot.statefulSets.some((set) => set.status?.observedGeneration === set.metadata.generation

@@ -8,7 +8,7 @@ import { Chart, Testing } from 'cdk8s';
 import { stringify } from 'yaml';
 import { StagedRolloutRunner, StagedRolloutRunnerProps } from '../../src/staged-rollout-runner';
 import { allReadyOn, livePods, ScenarioCluster, startScenarioCluster } from '../support/scenario-cluster';
-import { daemonSet, statefulSet } from '../support/workload-manifests';
+import { daemonSetManifest, statefulSetManifest } from '../support/workload-manifests';
 
 jest.setTimeout(300_000);
 
@@ -34,7 +34,7 @@ async function runnerKubeconfig(name: string, props: Omit<StagedRolloutRunnerPro
 }
 
 test('with the runner\'s token, stage, plan, promote, status, history and undo succeed', async () => {
-  await cluster.apply([statefulSet('kafka', 3, 'kafka:1')]);
+  await cluster.apply([statefulSetManifest('kafka', { replicas: 3, image: 'kafka:1', updateStrategy: 'rolling' })]);
   await cluster.waitFor('3 brokers Ready', (s) => allReadyOn(s, 'kafka', 3, 'kafka:1'));
   const kubeconfig = await runnerKubeconfig('runner', { allowUndo: true });
   const as = (args: string[]) => cluster.stage(args, { kubeconfig });
@@ -59,7 +59,7 @@ test('with the runner\'s token, stage, plan, promote, status, history and undo s
 });
 
 test('what the Role does not grant is refused with one line naming the fix, and nothing changes', async () => {
-  await cluster.apply([daemonSet('agent', 'agent:1')]);
+  await cluster.apply([daemonSetManifest('agent', { image: 'agent:1', updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } }, hostPort: 9100 })]);
   await cluster.waitFor('the agents Ready', (s) => allReadyOn(s, 'agent', 3, 'agent:1'));
   const kubeconfig = await runnerKubeconfig('plain', {});
   const before = (await cluster.snapshot()).daemonSets[0];
@@ -74,7 +74,7 @@ test('what the Role does not grant is refused with one line naming the fix, and 
     .toEqual([before.metadata.generation, before.metadata.annotations, before.spec.updateStrategy]);
 
   // A runner whose promotion Job names sts/kafka may touch that StatefulSet only (resourceNames): not web.
-  await cluster.apply([statefulSet('web', 1, 'web:1')]);
+  await cluster.apply([statefulSetManifest('web', { replicas: 1, image: 'web:1', updateStrategy: 'rolling' })]);
   const scoped = await runnerKubeconfig('scoped', { promotionJob: { image: 'example/kubectl-stage:1', workload: 'sts/kafka' } });
   const web = await cluster.stage(['stage', 'sts/web'], { kubeconfig: scoped });
   expect(web.code).toBe(6);

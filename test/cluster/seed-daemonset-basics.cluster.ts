@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { differentialTest } from './differential';
-import { ClusterSnapshot, CommandResult, podReady, ScenarioCluster } from '../support/scenario-cluster';
+import { isReady } from '../support/pod-readiness';
+import { ClusterSnapshot, CommandResult, ScenarioCluster } from '../support/scenario-cluster';
 
 const WORK_DIR = mkdtempSync(join(tmpdir(), 'seed-daemonset-basics-'));
 afterAll(() => rmSync(WORK_DIR, { recursive: true, force: true }));
@@ -39,7 +40,7 @@ const settled = (name: string, count: number, image: string) => (snapshot: Clust
   const set = snapshot.daemonSets.find((candidate) => candidate.metadata.name === name);
   const pods = daemonPods(snapshot, name);
   return set !== undefined && pods.length === count && new Set(pods.map((pod) => pod.spec.nodeName)).size === count
-    && pods.every((pod) => podReady(pod) && pod.spec.containers[0].image === image)
+    && pods.every((pod) => isReady(pod) && pod.spec.containers[0].image === image)
     && set.status?.desiredNumberScheduled === count && set.status?.currentNumberScheduled === count
     && set.status?.updatedNumberScheduled === count && set.status?.numberReady === count && set.status?.numberAvailable === count;
 };

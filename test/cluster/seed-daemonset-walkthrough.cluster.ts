@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { differentialTest } from './differential';
-import { ClusterSnapshot, CommandResult, livePods, podReady } from '../support/scenario-cluster';
+import { isReady } from '../support/pod-readiness';
+import { ClusterSnapshot, CommandResult, livePods } from '../support/scenario-cluster';
 
 const NODES = 4;
 
@@ -60,7 +61,7 @@ function anyNode(snapshot: ClusterSnapshot): ClusterSnapshot {
 const rolledOutOn = (image: string) => (snapshot: ClusterSnapshot) => {
   const set = exporter(snapshot);
   const pods = livePods(snapshot, 'node-exporter');
-  return pods.length === NODES && pods.every((pod) => podReady(pod) && pod.spec.containers[0].image === image)
+  return pods.length === NODES && pods.every((pod) => isReady(pod) && pod.spec.containers[0].image === image)
     && set.status?.updatedNumberScheduled === NODES && set.status?.numberReady === NODES && set.status?.numberAvailable === NODES;
 };
 
@@ -100,7 +101,7 @@ differentialTest('seed 000: node-exporter DaemonSet rolling update, a bad releas
     const pods = livePods(snapshot, 'node-exporter');
     const bad = pods.filter((pod) => pod.spec.containers[0].image === IMAGE.bad);
     return pods.length === NODES && bad.length === 1 && bad[0].status?.containerStatuses?.[0]?.state?.running !== undefined
-      && pods.filter((pod) => pod.spec.containers[0].image === IMAGE.v014 && podReady(pod)).length === NODES - 1
+      && pods.filter((pod) => pod.spec.containers[0].image === IMAGE.v014 && isReady(pod)).length === NODES - 1
       && exporter(snapshot).status?.updatedNumberScheduled === 1;
   };
   const halting = await cluster.waitFor('one node on the bad release', oneBad);

@@ -5,7 +5,8 @@
 // The commands are the post's; the sandbox-only replay of the same walk is test/sandbox/e2e/statefulset-blog.test.ts.
 import { join } from 'node:path';
 import { differentialTest } from './differential';
-import { allReadyOn, ClusterSnapshot, CommandResult, livePods, podReady } from '../support/scenario-cluster';
+import { isReady } from '../support/pod-readiness';
+import { allReadyOn, ClusterSnapshot, CommandResult, livePods } from '../support/scenario-cluster';
 
 const FIXTURES = join(__dirname, '..', 'sandbox', 'e2e', 'fixtures');
 const KAFKA_IMAGE = 'gcr.io/google_containers/kubernetes-kafka:1.0-10.2.1';
@@ -47,7 +48,7 @@ function reverseOrdinalOrder(): { check: (snapshot: ClusterSnapshot) => void; vi
     const touched = (ordinal: number) => pod(ordinal) === undefined || pod(ordinal).metadata.deletionTimestamp !== undefined || updated(ordinal);
     for (let ordinal = 0; ordinal < 3; ordinal++) {
       for (let higher = ordinal + 1; higher < 3; higher++) {
-        if (touched(ordinal) && !(updated(higher) && podReady(pod(higher)))) {
+        if (touched(ordinal) && !(updated(higher) && isReady(pod(higher)))) {
           result.violations.push(`kafka-${ordinal} touched while kafka-${higher} is not updated and Ready`);
         }
       }

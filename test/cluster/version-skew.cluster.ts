@@ -3,8 +3,9 @@
 // creationTimestamp (apimachinery's ObjectMeta became `omitzero`), and kubectl up to 1.33 encodes it: so `rollout undo
 // --to-revision=<the current revision>` answers `skipped rollback` from kubectl of the server's own version and `rolled
 // back` (a no-op patch) from kubectl 1.33 against 1.34+. kubectl-stage answers as the server's own kubectl would on both.
-import { allReadyOn, Engine, livePods, podReady, ScenarioCluster, startScenarioCluster } from '../support/scenario-cluster';
-import { daemonSet, statefulSet } from '../support/workload-manifests';
+import { isReady } from '../support/pod-readiness';
+import { allReadyOn, Engine, livePods, ScenarioCluster, startScenarioCluster } from '../support/scenario-cluster';
+import { daemonSetManifest, statefulSetManifest } from '../support/workload-manifests';
 
 jest.setTimeout(300_000);
 
@@ -28,9 +29,9 @@ describe.each<Engine>(['sandbox', 'kube'])('on the %s engine', (engine) => {
   let cluster: ScenarioCluster;
   beforeAll(async () => {
     cluster = await startScenarioCluster(engine, { nodes: 3 });
-    await cluster.apply([statefulSet('web', 2, 'web:1'), daemonSet('agent', 'agent:1')]);
+    await cluster.apply([statefulSetManifest('web', { replicas: 2, image: 'web:1', updateStrategy: 'rolling' }), daemonSetManifest('agent', { image: 'agent:1', updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } }, hostPort: 9100 })]);
     await cluster.waitFor('the pods Ready', (s) => allReadyOn(s, 'web', 2, 'web:1')
-      && livePods(s, 'agent').length === 3 && livePods(s, 'agent').every(podReady));
+      && livePods(s, 'agent').length === 3 && livePods(s, 'agent').every(isReady));
     expect((await cluster.kubectl(['set', 'image', 'sts/web', 'web=web:2'])).code).toBe(0);
     expect((await cluster.kubectl(['set', 'image', 'ds/agent', 'agent=agent:2'])).code).toBe(0);
     await cluster.waitFor('both rolled out', (s) => allReadyOn(s, 'web', 2, 'web:2') && allReadyOn(s, 'agent', 3, 'agent:2'));

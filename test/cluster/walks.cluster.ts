@@ -1,8 +1,9 @@
 // Promotions that walk a long plan or are steered while they run, on both engines: 100 replicas by 100,99,90,50,0;
 // pause, resume and abort from a second command; a promoter killed mid-step and resumed; two promoters at once.
 import { differentialTest } from './differential';
-import { allReadyOn, ClusterSnapshot, livePods, podReady } from '../support/scenario-cluster';
-import { statefulSet } from '../support/workload-manifests';
+import { isReady } from '../support/pod-readiness';
+import { allReadyOn, ClusterSnapshot, livePods } from '../support/scenario-cluster';
+import { statefulSetManifest } from '../support/workload-manifests';
 
 const onImage = (snapshot: ClusterSnapshot, app: string, image: string) => livePods(snapshot, app)
   .filter((pod) => pod.spec.containers[0].image === image).length;
@@ -10,9 +11,14 @@ const templateChanged = (name: string) => (snapshot: ClusterSnapshot) => snapsho
   && set.status?.observedGeneration === set.metadata.generation && set.status?.updateRevision !== set.status?.currentRevision);
 
 differentialTest('100 replicas promoted by 100,99,90,50,0 move exactly 1, 10, 50 and 100 pods', { nodes: 4 }, async (cluster, trace) => {
-  await cluster.apply([statefulSet('web', 100, 'web:1', {
-    podManagementPolicy: 'Parallel',
-    updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 10 } },
+  await cluster.apply([statefulSetManifest('web', {
+    replicas: 100,
+    image: 'web:1',
+    updateStrategy: 'rolling',
+    spec: {
+      podManagementPolicy: 'Parallel',
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 10 } },
+    },
   })]);
   await cluster.waitFor('100 pods Ready', (s) => allReadyOn(s, 'web', 100, 'web:1'));
   expect((await cluster.stage(['stage', 'sts/web'])).code).toBe(0);
@@ -30,7 +36,7 @@ differentialTest('100 replicas promoted by 100,99,90,50,0 move exactly 1, 10, 50
 }, 900_000);
 
 differentialTest('the forced-rollback trap: kubectl rollout undo stays stuck, kubectl-stage undo deletes only the stuck pod', { nodes: 3 }, async (cluster, trace) => {
-  await cluster.apply([statefulSet('trap', 3, 'web:1')]);
+  await cluster.apply([statefulSetManifest('trap', { replicas: 3, image: 'web:1', updateStrategy: 'rolling' })]);
   await cluster.waitFor('3 pods Ready', (s) => allReadyOn(s, 'trap', 3, 'web:1'));
   expect((await cluster.kubectl(['set', 'image', 'sts/trap', 'trap=web:bad'])).code).toBe(0);
   await cluster.waitFor('trap-2 in ImagePullBackOff', (s) => livePods(s, 'trap').some((pod) => pod.spec.containers[0].image === 'web:bad'
@@ -59,7 +65,7 @@ differentialTest('the forced-rollback trap: kubectl rollout undo stays stuck, ku
 });
 
 differentialTest('pause, resume and abort steer a running promotion from a second command', { nodes: 3 }, async (cluster, trace) => {
-  await cluster.apply([statefulSet('kafka', 3, 'kafka:1')]);
+  await cluster.apply([statefulSetManifest('kafka', { replicas: 3, image: 'kafka:1', updateStrategy: 'rolling' })]);
   await cluster.waitFor('3 brokers Ready', (s) => allReadyOn(s, 'kafka', 3, 'kafka:1'));
   expect((await cluster.stage(['stage', 'sts/kafka'])).code).toBe(0);
   expect((await cluster.kubectl(['set', 'image', 'sts/kafka', 'kafka=kafka:2'])).code).toBe(0);
@@ -84,7 +90,7 @@ differentialTest('pause, resume and abort steer a running promotion from a secon
 });
 
 differentialTest('a promoter killed mid-step is resumed by the next run, and a second promoter is refused by the Lease', { nodes: 3 }, async (cluster, trace) => {
-  await cluster.apply([statefulSet('kafka', 3, 'kafka:1')]);
+  await cluster.apply([statefulSetManifest('kafka', { replicas: 3, image: 'kafka:1', updateStrategy: 'rolling' })]);
   await cluster.waitFor('3 brokers Ready', (s) => allReadyOn(s, 'kafka', 3, 'kafka:1'));
   expect((await cluster.stage(['stage', 'sts/kafka'])).code).toBe(0);
   expect((await cluster.kubectl(['set', 'image', 'sts/kafka', 'kafka=kafka:2'])).code).toBe(0);
@@ -106,7 +112,7 @@ differentialTest('a promoter killed mid-step is resumed by the next run, and a s
 });
 
 differentialTest('infant mortality: a canary that loses readiness during its soak fails the step and is rolled back', { nodes: 3 }, async (cluster, trace) => {
-  await cluster.apply([statefulSet('kafka', 3, 'kafka:1')]);
+  await cluster.apply([statefulSetManifest('kafka', { replicas: 3, image: 'kafka:1', updateStrategy: 'rolling' })]);
   await cluster.waitFor('3 brokers Ready', (s) => allReadyOn(s, 'kafka', 3, 'kafka:1'));
   expect((await cluster.stage(['stage', 'sts/kafka'])).code).toBe(0);
   // The new revision's containers turn Ready, then flap (10 s Ready, 10 s not, on both engines).
@@ -118,6 +124,6 @@ differentialTest('infant mortality: a canary that loses readiness during its soa
   expect(promote.stdout).toMatch(/\nstep 1: gate passed; soaking for 1m/);
   expect(promote.stdout).toContain('\ninfant mortality during the soak of step 1: pod kafka-2 lost readiness during the soak\n');
   const after = await cluster.waitFor('every broker back on the old template', (s) => livePods(s, 'kafka').length === 3
-    && livePods(s, 'kafka').every((pod) => !(pod.spec.containers[0].env ?? []).length && podReady(pod)));
+    && livePods(s, 'kafka').every((pod) => !(pod.spec.containers[0].env ?? []).length && isReady(pod)));
   trace.record('rolled back', after, { promote });
 });

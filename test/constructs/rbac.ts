@@ -3,7 +3,7 @@
 // pkg/apis/rbac/v1/evaluation_helpers.go). A list or watch names an object only through a `metadata.name=` field
 // selector, and a create never names one: rules with resourceNames cannot allow those.
 import { ClusterRequest } from '../../src/runtime/cluster/cluster-decorator';
-import { CLUSTER_RESOURCES } from '../runtime/in-process-cluster';
+import { CLUSTER_RESOURCES } from '../support/in-process-cluster';
 
 /** An RBAC PolicyRule as synthesized. */
 export interface PolicyRule {

@@ -6,9 +6,9 @@ import { connectCluster } from '../../src/runtime/cluster/kube-cluster';
 import { RESOURCES } from '../../src/sandbox/api';
 import { PodFailureMode } from '../../src/sandbox/controllers';
 import { StagedRolloutRunner, StagedRolloutRunnerProps } from '../../src/staged-rollout-runner';
-import { CliSandbox, startCliSandbox } from '../cli/cli-sandbox';
-import { isReady } from '../runtime/promotion-fixture';
 import { RecordingCluster } from '../runtime/recording-cluster';
+import { CliKit, startCliKit } from '../support/cli-kit';
+import { isReady } from '../support/pod-readiness';
 
 // manifest.ts validates workload kinds; the runner's kinds are validated here against the same 1.28 schema package.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -192,9 +192,9 @@ describe('StagedRolloutRunner RBAC: exactly the requests the commands make', () 
 
   // Runs `commands` against a fresh sandbox and returns every request they made.
   async function recordRequests(
-    commands: (cli: CliSandbox, stage: (args: string[]) => Promise<void>) => Promise<void>,
+    commands: (cli: CliKit, stage: (args: string[]) => Promise<void>) => Promise<void>,
   ): Promise<RequestAttributes[]> {
-    const cli = await startCliSandbox({ failureRules: [{ mode: PodFailureMode.IMAGE_PULL, image: 'kafka:bad' }] });
+    const cli = await startCliKit({ kubelet: { failureRules: [{ mode: PodFailureMode.IMAGE_PULL, image: 'kafka:bad' }] } });
     const recorders: RecordingCluster[] = [];
     const connector: ClusterConnector = async (flags) => {
       const { cluster, namespace } = await connectCluster(flags);
@@ -217,9 +217,9 @@ describe('StagedRolloutRunner RBAC: exactly the requests the commands make', () 
 
   // A StatefulSet promoted, watched, listed: what every runner does.
   const promoteStatefulSet = () => recordRequests(async (cli, stage) => {
-    await cli.createStatefulSet('kafka', 3, 'kafka:1');
+    await cli.createStatefulSet('kafka', { replicas: 3, image: 'kafka:1', updateStrategy: 'rolling' });
     await stage(['stage', 'sts/kafka']);
-    cli.setImage('statefulSets', 'kafka', 'kafka:2');
+    cli.setImage('kafka', 'kafka:2');
     await stage(['promote', 'sts/kafka', '--plan', 'canary']);
     await stage(['status', 'sts/kafka']);
     await stage(['status', 'sts/kafka', '--watch']);
@@ -228,9 +228,9 @@ describe('StagedRolloutRunner RBAC: exactly the requests the commands make', () 
 
   // A bad canary rolled back automatically (the stuck pod deleted), then undone by hand.
   const rollBackStatefulSet = () => recordRequests(async (cli, stage) => {
-    await cli.createStatefulSet('kafka', 3, 'kafka:1');
+    await cli.createStatefulSet('kafka', { replicas: 3, image: 'kafka:1', updateStrategy: 'rolling' });
     await stage(['stage', 'sts/kafka']);
-    cli.setImage('statefulSets', 'kafka', 'kafka:bad');
+    cli.setImage('kafka', 'kafka:bad');
     await stage(['promote', 'sts/kafka', '--plan', 'canary', '--auto-rollback', '--timeout', '2m']);
     await stage(['undo', 'sts/kafka']);
   });
@@ -247,9 +247,9 @@ describe('StagedRolloutRunner RBAC: exactly the requests the commands make', () 
         template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } },
       },
     });
-    await cli.until(() => cli.pods('agent').filter(isReady).length === 3);
+    await cli.runUntil(() => cli.pods('agent').filter(isReady).length === 3);
     await stage(['stage', 'ds/agent']);
-    cli.setImage('daemonSets', 'agent', 'agent:2');
+    cli.setImage('agent', 'agent:2', { kind: 'DaemonSet' });
     await stage(['promote', 'ds/agent', '--plan', 'nodes=kubernetes.io/hostname=node-1,100%']);
     await stage(['status', 'ds/agent']);
     await stage(['history', 'ds/agent']);

@@ -4,7 +4,6 @@ import { pod, PodShape } from './kube-fixtures';
 import { RolloutKeys } from '../../src/keys';
 import { DaemonSetObservation } from '../../src/runtime/daemonset/daemonset-canary-step';
 import { KubeControllerRevision, KubeDaemonSet, KubeDaemonSetUpdateStrategy, KubePod } from '../../src/runtime/kube/kube-types';
-import { KubeObject } from '../../src/sandbox/api';
 
 const UID = 'ds-uid';
 const OWNER = [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: UID, controller: true }];
@@ -72,26 +71,4 @@ export function observe(pods: KubePod[], ds = daemonSet()): DaemonSetObservation
 /** Pods of revision `hash` on the given nodes (node-1..node-4 by default). */
 export function podsOn(hash: 'old' | 'new', nodes: readonly number[] = [1, 2, 3, 4]): KubePod[] {
   return nodes.map((n) => daemonPod(n, hash));
-}
-
-/**
- * A DaemonSet `name` selecting `app=<name>`, one container on `image` binding host port 9100 (as node-exporter does: two
- * of its pods can never share a node), with the given update strategy and extra pod spec fields.
- */
-export function daemonSetManifest(
-  name: string, image: string, strategy: KubeDaemonSetUpdateStrategy, podSpec: Record<string, unknown> = {},
-): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      selector: { matchLabels: { app: name } },
-      updateStrategy: strategy,
-      template: {
-        metadata: { labels: { app: name } },
-        spec: { ...podSpec, containers: [{ name, image, ports: [{ containerPort: 9100, hostPort: 9100 }] }] },
-      },
-    },
-  };
 }

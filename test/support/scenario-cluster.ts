@@ -6,13 +6,14 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { isReady } from './pod-readiness';
+import { startSandboxKit } from './sandbox-kit';
 import { run } from '../../src/cli/main';
 import { ControlPlaneApiClient } from '../../src/control-plane/api-client';
 import { KubeCluster, startKubeCluster } from '../../src/control-plane/start-kube-cluster';
 import type { RuntimeClock } from '../../src/runtime/clock';
 import { RESOURCES, ResourceType } from '../../src/sandbox/api';
-import { VirtualClock } from '../../src/sandbox/clock';
-import { Sandbox, startSandbox } from '../../src/sandbox/start-sandbox';
+import { Sandbox } from '../../src/sandbox/start-sandbox';
 
 /** Which engine a scenario runs on. */
 export type Engine = 'sandbox' | 'kube';
@@ -146,13 +147,11 @@ async function applyWith(cluster: Pick<ScenarioCluster, 'kubectl'>, objects: rea
 
 async function startSandboxEngine(options: ScenarioClusterOptions): Promise<ScenarioCluster> {
   const timing = options.timing ?? {};
-  const sandbox = await startSandbox({
-    clock: 'virtual',
+  const { sandbox, runtimeClock: clock } = await startSandboxKit({
+    transport: 'http',
     nodes: options.nodes ?? 3,
     kubelet: { imagePullMs: timing.imagePullMs ?? 200, containerStartMs: timing.containerStartMs ?? 300, terminationMs: timing.terminationMs ?? 300 },
   });
-  const virtual = sandbox.clock as VirtualClock;
-  const clock: RuntimeClock = { now: () => virtual.now(), sleep: (ms, signal) => virtual.sleep(ms, signal).catch(() => undefined) };
   const snapshotNow = (): ClusterSnapshot => Object.fromEntries(SNAPSHOT_TYPES.map(([key, type]) => [
     key, [...sandbox.api.list(type, type.namespaced ? { namespace: 'default' } : {}).items].sort(byName),
   ])) as unknown as ClusterSnapshot;
@@ -243,7 +242,7 @@ async function startKubeEngine(options: ScenarioClusterOptions): Promise<Scenari
 // A stable point: every workload's controller has observed its generation, and its status counts the Ready pods it owns
 // (the real controllers write status a moment after the pods change), and the scenario's own condition holds.
 function stable(snapshot: ClusterSnapshot, predicate: (snapshot: ClusterSnapshot) => boolean): boolean {
-  const readyOwned = (set: any) => snapshot.pods.filter((pod) => !pod.metadata.deletionTimestamp && podReady(pod)
+  const readyOwned = (set: any) => snapshot.pods.filter((pod) => !pod.metadata.deletionTimestamp && isReady(pod)
     && (pod.metadata.ownerReferences ?? []).some((ref: any) => ref.controller && ref.uid === set.metadata.uid)).length;
   const observed = (set: any) => set.status?.observedGeneration === set.metadata.generation;
   return snapshot.statefulSets.every((set) => observed(set) && (set.status?.readyReplicas ?? 0) === readyOwned(set))
@@ -252,13 +251,7 @@ function stable(snapshot: ClusterSnapshot, predicate: (snapshot: ClusterSnapshot
 }
 
 function describePod(pod: any): string {
-  const ready = (pod.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
-  return `${pod.metadata.name}(${pod.metadata.labels?.['controller-revision-hash'] ?? '-'},${pod.status?.phase}${ready ? ',Ready' : ''}${pod.metadata.deletionTimestamp ? ',Terminating' : ''})`;
-}
-
-/** Whether a pod's Ready condition is True. */
-export function podReady(pod: any): boolean {
-  return (pod.status?.conditions ?? []).some((condition: any) => condition.type === 'Ready' && condition.status === 'True');
+  return `${pod.metadata.name}(${pod.metadata.labels?.['controller-revision-hash'] ?? '-'},${pod.status?.phase}${isReady(pod) ? ',Ready' : ''}${pod.metadata.deletionTimestamp ? ',Terminating' : ''})`;
 }
 
 /** The pods of `app` that are not terminating. */
@@ -269,5 +262,5 @@ export function livePods(snapshot: ClusterSnapshot, app: string): any[] {
 /** Whether `count` pods of `app` exist, all Ready, all with the first container on `image`. */
 export function allReadyOn(snapshot: ClusterSnapshot, app: string, count: number, image?: string): boolean {
   const pods = livePods(snapshot, app);
-  return pods.length === count && pods.every((pod) => podReady(pod) && (image === undefined || pod.spec.containers[0].image === image));
+  return pods.length === count && pods.every((pod) => isReady(pod) && (image === undefined || pod.spec.containers[0].image === image));
 }

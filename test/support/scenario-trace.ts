@@ -1,8 +1,9 @@
 // A normalized trace of a scenario: at each checkpoint, which pods exist, on which revision (by number, not hash:
 // the engines may hash a template differently), Ready or not; the workloads' status counts; and what kubectl and
 // kubectl-stage printed, with hashes, ages and addresses taken out. Two engines that behave alike give equal traces.
+import { isReady } from './pod-readiness';
 import type { ClusterSnapshot, CommandResult } from './scenario-cluster';
-import { podReady } from './scenario-cluster';
+
 
 /** One checkpoint. */
 export interface TraceStep {
@@ -88,7 +89,7 @@ export function normalizedState(snapshot: ClusterSnapshot): Record<string, unkno
     pods: snapshot.pods.filter((pod) => !pod.metadata.deletionTimestamp).map((pod) => ({
       name: daemonPodKey(pod) ?? pod.metadata.name,
       revision: revision(pod.metadata.labels?.['controller-revision-hash']),
-      ready: podReady(pod),
+      ready: isReady(pod),
       image: pod.spec.containers[0].image,
       waiting: (pod.status?.containerStatuses ?? []).map((status: any) => status.state?.waiting?.reason).filter(Boolean)[0],
     })).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true })),

@@ -3,7 +3,7 @@ import { isTransientClusterError, retryDelayMs, RetryingCluster } from '../../..
 import { RESOURCES } from '../../../src/sandbox/api';
 import { VirtualClock } from '../../../src/sandbox/clock';
 import { createSandboxApi } from '../../../src/sandbox/store';
-import { InProcessCluster, runtimeClockOf } from '../in-process-cluster';
+import { InProcessCluster, runtimeClockOf } from '../../support/in-process-cluster';
 
 function setup() {
   const clock = new VirtualClock();

@@ -4,7 +4,7 @@ import { KubePod } from '../../../src/runtime/kube/kube-types';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
 import { VirtualClock } from '../../../src/sandbox/clock';
 import { createSandboxApi } from '../../../src/sandbox/store';
-import { InProcessCluster, runtimeClockOf } from '../in-process-cluster';
+import { InProcessCluster, runtimeClockOf } from '../../support/in-process-cluster';
 
 function pod(name: string, app: string): KubeObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { app } }, spec: { containers: [{ name: 'c', image: 'i' }] } };

@@ -2,7 +2,7 @@ import { isNewerVersion, WorkloadObserver } from '../../../src/runtime/cluster/w
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
 import { VirtualClock } from '../../../src/sandbox/clock';
 import { createSandboxApi } from '../../../src/sandbox/store';
-import { InProcessCluster, runtimeClockOf } from '../in-process-cluster';
+import { InProcessCluster, runtimeClockOf } from '../../support/in-process-cluster';
 
 const meta = (resourceVersion?: string) => ({ metadata: { resourceVersion } });
 

@@ -1,47 +1,32 @@
 // The DaemonSet node canary over real HTTP: @kubernetes/client-node 1.x (kube-cluster.ts) against the sandbox's API
 // server with 10 nodes, on the virtual clock, with and without injected faults.
 import { RolloutKeys } from '../../../src/keys';
-import { RuntimeClock } from '../../../src/runtime/clock';
-import { Cluster } from '../../../src/runtime/cluster/cluster';
-import { connectCluster } from '../../../src/runtime/cluster/kube-cluster';
-import { RetryingCluster } from '../../../src/runtime/cluster/retrying-cluster';
 import { promoteDaemonSet } from '../../../src/runtime/daemonset/daemonset-canary';
 import { decideStageDaemonSet } from '../../../src/runtime/daemonset/daemonset-canary-strategy';
 import { KubeDaemonSet, KubePod } from '../../../src/runtime/kube/kube-types';
 import { PromotionEvent, PromotionOptions } from '../../../src/runtime/promotion/promotion-contract';
 import { RESOURCES } from '../../../src/sandbox/api';
-import { VirtualClock } from '../../../src/sandbox/clock';
-import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
-import { daemonSetManifest } from '../daemonset-fixtures';
-import { runtimeClockOf } from '../in-process-cluster';
-import { isReady } from '../promotion-fixture';
+import { isReady } from '../../support/pod-readiness';
+import { HttpSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
+import { daemonSetManifest } from '../../support/workload-manifests';
 
 const STRATEGY = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '20%', maxSurge: 0 } };
 
 // Virtual time keeps these to a few seconds of wall time on an idle machine; the allowance is for a loaded runner.
 jest.setTimeout(30_000);
 
-let sandbox: Sandbox;
-let clock: RuntimeClock;
-let cluster: Cluster;
+let sandbox: HttpSandboxKit;
 
 beforeEach(async () => {
-  sandbox = await startSandbox({ clock: 'virtual', nodes: 10, kubelet: { imagePullMs: 500, containerStartMs: 1500, terminationMs: 500 } });
-  clock = runtimeClockOf(sandbox.clock as VirtualClock);
-  cluster = new RetryingCluster((await connectCluster({ kubeconfig: sandbox.kubeconfigPath })).cluster, clock);
-  sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('node-exporter', 'prom/node-exporter:v0.14.0', STRATEGY, { hostNetwork: true }));
+  sandbox = await startSandboxKit({ transport: 'http', nodes: 10 });
+  sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('node-exporter', {
+    image: 'prom/node-exporter:v0.14.0', updateStrategy: STRATEGY, hostPort: 9100, podSpec: { hostNetwork: true },
+  }));
   await sandbox.runUntil(() => pods().filter(isReady).length === 10);
   // `kubectl-stage stage ds/node-exporter`.
   const stage = decideStageDaemonSet(ds());
-  await sandbox.runUntil(cluster.patch('DaemonSet', 'default', 'node-exporter', (stage as { patch: unknown }).patch, 'merge'));
+  await sandbox.runUntil(sandbox.cluster.patch('DaemonSet', 'default', 'node-exporter', (stage as { patch: unknown }).patch, 'merge'));
 });
-
-/** The template change the staged DaemonSet keeps from rolling. */
-function setImage(image: string): void {
-  const staged = sandbox.api.get(RESOURCES.daemonSets, 'default', 'node-exporter')!;
-  staged.spec.template.spec.containers[0].image = image;
-  sandbox.api.update(RESOURCES.daemonSets, staged);
-}
 
 afterEach(async () => {
   await sandbox.stop();
@@ -54,8 +39,8 @@ const images = () => pods().filter((pod) => !pod.metadata.deletionTimestamp).map
 async function promote(options: Partial<PromotionOptions> = {}) {
   const events: PromotionEvent[] = [];
   const promotion = promoteDaemonSet({
-    cluster,
-    clock,
+    cluster: sandbox.cluster,
+    clock: sandbox.runtimeClock,
     workload: { kind: 'DaemonSet', namespace: 'default', name: 'node-exporter' },
     holder: 'http-test',
     onEvent: (event) => events.push(event),
@@ -69,7 +54,7 @@ const deletionsPerEvent = (events: readonly PromotionEvent[]) =>
   events.filter((event): event is Extract<PromotionEvent, { type: 'pods-deleted' }> => event.type === 'pods-deleted').map((event) => event.pods.length);
 
 test('a 10-node canary over HTTP: 1 node, 30%, then every node, two at a time (maxUnavailable 20%), strategy restored', async () => {
-  setImage('prom/node-exporter:v0.15.0');
+  sandbox.setImage('node-exporter', 'prom/node-exporter:v0.15.0', { kind: 'DaemonSet' });
   const { outcome, events } = await promote({ plan: 'canary,30%', soakMs: 10_000 });
   expect(outcome).toMatchObject({ phase: 'complete', step: 3 });
   expect(events.filter((event) => event.type === 'canary-step-started').map((event) => (event as { nodes: readonly string[] }).nodes.length))
@@ -85,14 +70,14 @@ test('a 10-node canary over HTTP: 1 node, 30%, then every node, two at a time (m
 });
 
 test('injected 409s, 500s and dropped watches: the canary still ends with every pod updated and the strategy back', async () => {
-  sandbox.setFaults({
+  sandbox.sandbox.setFaults({
     seed: 5,
     conflictRate: 0.3,
     serverErrorRate: 0.2,
     dropWatchAfterEvents: 4,
     only: ['patch daemonsets', 'delete pods', 'list controllerrevisions', 'get daemonsets', '* leases'],
   });
-  setImage('prom/node-exporter:v0.15.0');
+  sandbox.setImage('node-exporter', 'prom/node-exporter:v0.15.0', { kind: 'DaemonSet' });
   const { outcome, events } = await promote({ plan: 'canary,50%' });
   expect(outcome).toMatchObject({ phase: 'complete', step: 3 });
   expect(events.some((event) => event.type === 'conflict')).toBe(true);
@@ -103,7 +88,7 @@ test('injected 409s, 500s and dropped watches: the canary still ends with every 
 
 test('the seed\'s bad image halts at the first node and is rolled back over HTTP (strategic merge patch of its ControllerRevision)', async () => {
   const oldHash = pods()[0].metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL];
-  setImage('prom/node-exporter:bad');
+  sandbox.setImage('node-exporter', 'prom/node-exporter:bad', { kind: 'DaemonSet' });
   const { outcome, events } = await promote({ plan: 'canary,50%', autoRollback: true });
   expect(outcome.phase).toBe('rolled-back');
   expect(events.filter((event) => event.type === 'pods-deleted').flatMap((event) => (event as { pods: readonly { node: string }[] }).pods.map((pod) => pod.node)))

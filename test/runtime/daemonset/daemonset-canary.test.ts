@@ -11,13 +11,14 @@ import { decodePromotionState } from '../../../src/runtime/promotion/promotion-s
 import { RuntimeError } from '../../../src/runtime/runtime-error';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { KubeletOptions, PodFailureMode } from '../../../src/sandbox/controllers';
-import { daemonSetManifest } from '../daemonset-fixtures';
-import { FAST_KUBELET, isReady, PromotionSandbox, startPromotionSandbox } from '../promotion-fixture';
+import { isReady } from '../../support/pod-readiness';
+import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
+import { daemonSetManifest } from '../../support/workload-manifests';
 
 const AGENT = { kind: 'DaemonSet' as const, namespace: 'default', name: 'agent' };
 const ORIGINAL_STRATEGY = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
 
-let sandbox: PromotionSandbox;
+let sandbox: InProcessSandboxKit;
 afterEach(() => sandbox?.stop());
 
 const ds = () => sandbox.api.get(RESOURCES.daemonSets, 'default', 'agent') as unknown as KubeDaemonSet;
@@ -27,16 +28,14 @@ const imagesByNode = () => Object.fromEntries(pods().filter((pod) => !pod.metada
   .map((pod) => [pod.spec?.nodeName, pod.spec?.containers?.[0]?.image]));
 
 /** 10 nodes running agent:1, staged (OnDelete, strategy recorded), then the template changed to `image`. */
-async function stagedAgent(image: string, kubelet: KubeletOptions = FAST_KUBELET): Promise<void> {
-  sandbox = startPromotionSandbox(10, kubelet);
-  sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('agent', 'agent:1', ORIGINAL_STRATEGY));
+async function stagedAgent(image: string, kubelet: KubeletOptions = {}): Promise<void> {
+  sandbox = await startSandboxKit({ nodes: 10, kubelet });
+  sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('agent', { image: 'agent:1', updateStrategy: ORIGINAL_STRATEGY, hostPort: 9100 }));
   await sandbox.runUntil(() => pods().length === 10 && pods().every(isReady) && ds().status?.numberAvailable === 10);
   const stage = decideStageDaemonSet(ds());
   expect(stage.action).toBe('patch');
   await sandbox.cluster.patch('DaemonSet', 'default', 'agent', (stage as { patch: unknown }).patch, 'merge');
-  const staged = sandbox.api.get(RESOURCES.daemonSets, 'default', 'agent')!;
-  staged.spec.template.spec.containers[0].image = image;
-  sandbox.api.update(RESOURCES.daemonSets, staged);
+  sandbox.setImage('agent', image, { kind: 'DaemonSet' });
   await sandbox.runUntil(() => ds().status?.observedGeneration === ds().metadata.generation);
 }
 
@@ -138,7 +137,6 @@ describe('promoteDaemonSet', () => {
 
   test('a canary pod that loses readiness during the soak (infant mortality) is rolled back', async () => {
     await stagedAgent('agent:2', {
-      ...FAST_KUBELET,
       failureRules: [{ mode: PodFailureMode.FLAPPING_READINESS, image: 'agent:2', readyForMs: 20_000, unreadyForMs: 10_000 }],
     });
     const canary = startCanary({ plan: 'canary,50%', soakMs: 120_000, autoRollback: true });

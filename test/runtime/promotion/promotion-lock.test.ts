@@ -5,7 +5,7 @@ import { RuntimeError } from '../../../src/runtime/runtime-error';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { VirtualClock } from '../../../src/sandbox/clock';
 import { createSandboxApi } from '../../../src/sandbox/store';
-import { InProcessCluster, runtimeClockOf } from '../in-process-cluster';
+import { InProcessCluster, runtimeClockOf } from '../../support/in-process-cluster';
 
 const KAFKA = { kind: 'StatefulSet' as const, namespace: 'default', name: 'kafka' };
 const T0 = Date.UTC(2026, 0, 1);

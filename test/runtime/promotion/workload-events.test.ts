@@ -3,16 +3,17 @@
 import { KubeEvent } from '../../../src/runtime/kube/kube-types';
 import { eventNoteFor, workloadEvent } from '../../../src/runtime/promotion/workload-events';
 import { RESOURCES } from '../../../src/sandbox/api';
-import { PromotionSandbox, startPromotion, startPromotionSandbox } from '../promotion-fixture';
+import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
+import { startPromotion } from '../promotion-fixture';
 
-let sandbox: PromotionSandbox;
+let sandbox: InProcessSandboxKit;
 afterEach(() => sandbox?.stop());
 
 const KAFKA = { kind: 'StatefulSet' as const, namespace: 'default', name: 'kafka' };
 
 // Our Events on kafka, oldest first, as `kubectl describe` finds them (by the involved object's fields).
 function promotionEvents(): KubeEvent[] {
-  const uid = sandbox.sts('kafka').metadata.uid;
+  const uid = sandbox.statefulSet('kafka').metadata.uid;
   return (sandbox.api.list(RESOURCES.events, {
     namespace: 'default', fieldSelector: `involvedObject.kind=StatefulSet,involvedObject.name=kafka,involvedObject.uid=${uid}`,
   }).items as unknown as KubeEvent[]).filter((event) => event.reportingComponent === 'kubectl-stage')
@@ -20,13 +21,13 @@ function promotionEvents(): KubeEvent[] {
 }
 
 async function stagedKafka(image: string): Promise<void> {
-  await sandbox.createStaged('kafka', 3);
-  sandbox.stageImage('kafka', image);
-  await sandbox.runUntil(() => sandbox.sts('kafka').status?.observedGeneration === sandbox.sts('kafka').metadata.generation);
+  await sandbox.createStatefulSet('kafka', { replicas: 3, updateStrategy: 'staged' });
+  sandbox.setImage('kafka', image);
+  await sandbox.runUntil(() => sandbox.statefulSet('kafka').status?.observedGeneration === sandbox.statefulSet('kafka').metadata.generation);
 }
 
 test('a complete promotion records each step and the completion on the StatefulSet', async () => {
-  sandbox = startPromotionSandbox();
+  sandbox = await startSandboxKit();
   await stagedKafka('kafka:2');
   const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', holder: 'ci/7/s/n' });
   await sandbox.runUntil(promotion.settled);
@@ -42,7 +43,7 @@ test('a complete promotion records each step and the completion on the StatefulS
     apiVersion: 'v1',
     kind: 'Event',
     metadata: { namespace: 'default', name: expect.stringMatching(/^kafka\.[0-9a-f]+$/) },
-    involvedObject: { apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: 'default', name: 'kafka', uid: sandbox.sts('kafka').metadata.uid },
+    involvedObject: { apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: 'default', name: 'kafka', uid: sandbox.statefulSet('kafka').metadata.uid },
     action: 'Promote',
     source: { component: 'kubectl-stage' },
     reportingInstance: 'ci/7/s/n',
@@ -51,7 +52,7 @@ test('a complete promotion records each step and the completion on the StatefulS
 });
 
 test('a failed step, its rollback and the end are Warnings', async () => {
-  sandbox = startPromotionSandbox();
+  sandbox = await startSandboxKit();
   await stagedKafka('kafka:bad');
   const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', timeoutMs: 600_000, autoRollback: true });
   await sandbox.runUntil(promotion.settled);
@@ -67,7 +68,7 @@ test('a failed step, its rollback and the end are Warnings', async () => {
 });
 
 test('Events that cannot be written are dropped: the promotion completes all the same', async () => {
-  sandbox = startPromotionSandbox();
+  sandbox = await startSandboxKit();
   await stagedKafka('kafka:2');
   sandbox.cluster.inject({ verb: 'create', kind: 'Event', code: 403, times: 100 });
   const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary' });

@@ -7,17 +7,18 @@ import { encodePromotionState } from '../../../src/runtime/promotion/promotion-s
 import { RolloutReport } from '../../../src/runtime/rollout/rollout-report';
 import { watchRollout, WatchRolloutEnd } from '../../../src/runtime/rollout/rollout-watch';
 import { RESOURCES } from '../../../src/sandbox/api';
-import { PromotionSandbox, startPromotion, startPromotionSandbox } from '../promotion-fixture';
+import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
+import { startPromotion } from '../promotion-fixture';
 
-let sandbox: PromotionSandbox;
+let sandbox: InProcessSandboxKit;
 afterEach(() => sandbox?.stop());
 
 const KAFKA = { kind: 'StatefulSet' as const, namespace: 'default', name: 'kafka' };
 
 async function stagedKafka(): Promise<void> {
-  await sandbox.createStaged('kafka', 3);
-  sandbox.stageImage('kafka', 'kafka:2');
-  await sandbox.runUntil(() => sandbox.sts('kafka').status?.observedGeneration === sandbox.sts('kafka').metadata.generation);
+  await sandbox.createStatefulSet('kafka', { replicas: 3, updateStrategy: 'staged' });
+  sandbox.setImage('kafka', 'kafka:2');
+  await sandbox.runUntil(() => sandbox.statefulSet('kafka').status?.observedGeneration === sandbox.statefulSet('kafka').metadata.generation);
 }
 
 function startWatch(): { reports: RolloutReport[]; end: () => WatchRolloutEnd | undefined } {
@@ -29,11 +30,11 @@ function startWatch(): { reports: RolloutReport[]; end: () => WatchRolloutEnd | 
 }
 
 test('a watch started with the promotion follows it through staged and soaking steps to complete', async () => {
-  sandbox = startPromotionSandbox();
+  sandbox = await startSandboxKit();
   await stagedKafka();
   const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 60_000, holder: 'ci/7/s/n' });
   // The promoter holds its Lease and has written step 0 (still staged): the watch starts here.
-  await sandbox.runUntil(() => sandbox.state('kafka')?.phase === 'progressing' && sandbox.state('kafka')?.step === 1);
+  await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'progressing' && sandbox.promotionState('kafka')?.step === 1);
   const watch = startWatch();
   await sandbox.runUntil(() => watch.end() !== undefined);
   expect((await promotion.result()).phase).toBe('complete');
@@ -46,7 +47,7 @@ test('a watch started with the promotion follows it through staged and soaking s
 });
 
 test('a promotion whose promoter died is reported stopped once its Lease expires, advising the rerun that resumes it', async () => {
-  sandbox = startPromotionSandbox();
+  sandbox = await startSandboxKit();
   await stagedKafka();
   const sts = sandbox.api.get(RESOURCES.statefulSets, 'default', 'kafka')!;
   const now = sandbox.clock.now();

@@ -3,7 +3,7 @@ import { RuntimeError } from '../../../src/runtime/runtime-error';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
 import { VirtualClock } from '../../../src/sandbox/clock';
 import { createSandboxApi } from '../../../src/sandbox/store';
-import { InProcessCluster, runtimeClockOf } from '../in-process-cluster';
+import { InProcessCluster, runtimeClockOf } from '../../support/in-process-cluster';
 import { revision, template } from '../revision-fixtures';
 
 // A StatefulSet on app:2 with revisions 1 (app:1) and 2 (app:2), and no controller running: only the test moves

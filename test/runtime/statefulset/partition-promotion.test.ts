@@ -9,43 +9,45 @@ import { leaseNameFor } from '../../../src/runtime/promotion/promotion-lock';
 import { RuntimeError } from '../../../src/runtime/runtime-error';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { PodFailureMode, POD_FAILURE_ANNOTATION } from '../../../src/sandbox/controllers';
-import { InProcessCluster } from '../in-process-cluster';
-import { FAST_KUBELET, imagesOf, isReady, partitionsWritten, PromotionSandbox, startPromotion, startPromotionSandbox } from '../promotion-fixture';
+import { InProcessCluster } from '../../support/in-process-cluster';
+import { isReady } from '../../support/pod-readiness';
+import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
+import { imagesOf, partitionsWritten, startPromotion } from '../promotion-fixture';
 
 const KAFKA = { kind: 'StatefulSet' as const, namespace: 'default', name: 'kafka' };
 
-let sandbox: PromotionSandbox;
+let sandbox: InProcessSandboxKit;
 afterEach(() => sandbox?.stop());
 
 async function stagedKafka(replicas = 3, image = 'kafka:2', podAnnotations?: Record<string, string>): Promise<void> {
-  await sandbox.createStaged('kafka', replicas);
-  sandbox.stageImage('kafka', image, podAnnotations);
-  await sandbox.runUntil(() => sandbox.sts('kafka').status?.observedGeneration === sandbox.sts('kafka').metadata.generation);
+  await sandbox.createStatefulSet('kafka', { replicas, updateStrategy: 'staged' });
+  sandbox.setImage('kafka', image, { podAnnotations });
+  await sandbox.runUntil(() => sandbox.statefulSet('kafka').status?.observedGeneration === sandbox.statefulSet('kafka').metadata.generation);
 }
 
 describe('promoteStatefulSet', () => {
   test('the seed\'s Kafka walk with --plan canary: stage, kafka-2, then kafka-1 and kafka-0', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka();
-    const oldRevision = sandbox.sts('kafka').status!.currentRevision;
+    const oldRevision = sandbox.statefulSet('kafka').status!.currentRevision;
     const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 30_000 });
     await sandbox.runUntil(promotion.settled);
     const outcome = await promotion.result();
-    expect(outcome).toMatchObject({ phase: 'complete', step: 2, message: `every pod of statefulset/kafka is on revision ${sandbox.sts('kafka').status!.updateRevision}` });
+    expect(outcome).toMatchObject({ phase: 'complete', step: 2, message: `every pod of statefulset/kafka is on revision ${sandbox.statefulSet('kafka').status!.updateRevision}` });
     expect(partitionsWritten(promotion.events)).toEqual([3, 2, 0]);
     expect(promotion.events.filter((event) => event.type === 'soak-started').map((event) => (event as { step: number }).step)).toEqual([1, 2]);
     expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:2', 'kafka-1': 'kafka:2', 'kafka-2': 'kafka:2' });
-    expect(sandbox.state('kafka')).toMatchObject({ phase: 'complete', step: 2, plan: 'canary', previousRevision: oldRevision });
-    expect(sandbox.state('kafka')!.gates.map((record) => `${record.step}:${record.gate}:${record.passed}`))
+    expect(sandbox.promotionState('kafka')).toMatchObject({ phase: 'complete', step: 2, plan: 'canary', previousRevision: oldRevision });
+    expect(sandbox.promotionState('kafka')!.gates.map((record) => `${record.step}:${record.gate}:${record.passed}`))
       .toEqual(['0:built-in:true', '1:built-in:true', '1:soak:true', '2:built-in:true', '2:soak:true']);
     // The Lease is released for the next promoter.
     expect(sandbox.api.get(RESOURCES.leases, 'default', leaseNameFor(KAFKA))?.spec.holderIdentity).toBe('');
   });
 
   test('watch-driven: the next partition is written at the virtual instant the API server shows the last gating pod Ready', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka();
-    const updateRevision = sandbox.sts('kafka').status!.updateRevision;
+    const updateRevision = sandbox.statefulSet('kafka').status!.updateRevision;
     let canaryReadyAt: number | undefined;
     const stopWatching = sandbox.api.watch(RESOURCES.pods, { namespace: 'default' }, (event) => {
       const pod = event.object;
@@ -63,9 +65,9 @@ describe('promoteStatefulSet', () => {
   });
 
   test('a bad-image canary fails its step and is rolled back, escaping the forced-rollback trap', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka(3, 'kafka:bad');
-    const previous = sandbox.sts('kafka').status!.currentRevision;
+    const previous = sandbox.statefulSet('kafka').status!.currentRevision;
     const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 60_000, timeoutMs: 600_000, autoRollback: true });
     await sandbox.runUntil(promotion.settled);
     const outcome = await promotion.result();
@@ -76,12 +78,12 @@ describe('promoteStatefulSet', () => {
     expect(promotion.events.find((event) => event.type === 'deleting-stuck-pods')).toMatchObject({ pods: ['kafka-2'] });
     expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:1', 'kafka-1': 'kafka:1', 'kafka-2': 'kafka:1' });
     expect(sandbox.pods('kafka').map((pod) => pod.metadata.labels?.['controller-revision-hash'])).toEqual([previous, previous, previous]);
-    expect(sandbox.sts('kafka').spec.updateStrategy?.rollingUpdate?.partition).toBe(PartitionPlan.STAGED_PARTITION);
-    expect(sandbox.state('kafka')).toMatchObject({ phase: 'rolled-back', previousRevision: previous });
+    expect(sandbox.statefulSet('kafka').spec.updateStrategy?.rollingUpdate?.partition).toBe(PartitionPlan.STAGED_PARTITION);
+    expect(sandbox.promotionState('kafka')).toMatchObject({ phase: 'rolled-back', previousRevision: previous });
   });
 
   test('a crash-looping canary is detected before it is Ready and rolled back', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka(3, 'kafka:2', { [POD_FAILURE_ANNOTATION]: PodFailureMode.CRASH_LOOP });
     const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 60_000, autoRollback: true });
     await sandbox.runUntil(promotion.settled);
@@ -92,9 +94,11 @@ describe('promoteStatefulSet', () => {
   });
 
   test('a canary that loses readiness during the soak (infant mortality) is rolled back', async () => {
-    sandbox = startPromotionSandbox(3, {
-      ...FAST_KUBELET,
-      failureRules: [{ mode: PodFailureMode.FLAPPING_READINESS, image: 'kafka:2', readyForMs: 20_000, unreadyForMs: 10_000 }],
+    sandbox = await startSandboxKit({
+      nodes: 3,
+      kubelet: {
+        failureRules: [{ mode: PodFailureMode.FLAPPING_READINESS, image: 'kafka:2', readyForMs: 20_000, unreadyForMs: 10_000 }],
+      },
     });
     await stagedKafka();
     const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 120_000, autoRollback: true });
@@ -107,7 +111,7 @@ describe('promoteStatefulSet', () => {
   });
 
   test('--to 2 stops at the first step with two pods on the new revision; a later run goes on with the same plan', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka();
     const partial = startPromotion(sandbox, { name: 'kafka', plan: 'linear:1', target: { kind: 'to', value: '2' } });
     await sandbox.runUntil(partial.settled);
@@ -121,17 +125,17 @@ describe('promoteStatefulSet', () => {
   });
 
   test('without --auto-rollback a failed step stops where it is', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka(3, 'kafka:bad');
     const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary' });
     await sandbox.runUntil(promotion.settled);
     expect(await promotion.result()).toMatchObject({ phase: 'failed', failure: 'gate-failed', step: 1 });
-    expect(sandbox.sts('kafka').spec.updateStrategy?.rollingUpdate?.partition).toBe(2);
-    expect(sandbox.state('kafka')).toMatchObject({ phase: 'failed', step: 1 });
+    expect(sandbox.statefulSet('kafka').spec.updateStrategy?.rollingUpdate?.partition).toBe(2);
+    expect(sandbox.promotionState('kafka')).toMatchObject({ phase: 'failed', step: 1 });
   });
 
   test('a step that never becomes Ready times out', async () => {
-    sandbox = startPromotionSandbox(3, { ...FAST_KUBELET, failureRules: [{ mode: PodFailureMode.NEVER_READY, image: 'kafka:2' }] });
+    sandbox = await startSandboxKit({ nodes: 3, kubelet: { failureRules: [{ mode: PodFailureMode.NEVER_READY, image: 'kafka:2' }] } });
     await stagedKafka();
     const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', timeoutMs: 120_000 });
     await sandbox.runUntil(promotion.settled);
@@ -141,15 +145,15 @@ describe('promoteStatefulSet', () => {
   });
 
   test('bad input fails before any change', async () => {
-    sandbox = startPromotionSandbox();
-    await sandbox.createStaged('kafka', 3);
-    const before = sandbox.sts('kafka').metadata.resourceVersion;
+    sandbox = await startSandboxKit();
+    await sandbox.createStatefulSet('kafka', { replicas: 3, updateStrategy: 'staged' });
+    const before = sandbox.statefulSet('kafka').metadata.resourceVersion;
     await expect(startPromotion(sandbox, { name: 'kafka', plan: '5,2,0' }).result()).rejects.toThrow(
       'plan "5,2,0" from --plan does not fit statefulset/kafka with 3 replicas: PartitionPlan "5,2,0": partition 5 is above the 3 replicas (valid: 0 to 3)');
     await expect(startPromotion(sandbox, { name: 'zookeeper', plan: 'canary' }).result()).rejects.toThrow(
       'statefulsets.apps "zookeeper" not found');
     await expect(startPromotion(sandbox, { name: 'kafka' }).result()).rejects.toThrow(/has no partition plan: pass --plan/);
-    expect(sandbox.sts('kafka').metadata.resourceVersion).toBe(before);
+    expect(sandbox.statefulSet('kafka').metadata.resourceVersion).toBe(before);
     expect(sandbox.cluster.calls.filter((call) => /^(patch|create|replace|delete)/.test(call))).toEqual([]);
   });
 });
@@ -178,11 +182,11 @@ class KillableCluster extends ClusterDecorator {
 
 describe('promoteStatefulSet: crashes, concurrency and faults', () => {
   test('a promotion killed mid-step resumes from the state annotation when run again', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka();
     const doomed = new KillableCluster(sandbox.cluster);
     const first = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 60_000, cluster: doomed, holder: 'runner/100' });
-    await sandbox.runUntil(() => sandbox.state('kafka')?.phase === 'soaking');
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'soaking');
     doomed.kill();
     expect(first.settled()).toBe(false);
     // The dead promoter's Lease still stands: a new process is refused until it expires, then takes over.
@@ -201,11 +205,11 @@ describe('promoteStatefulSet: crashes, concurrency and faults', () => {
   });
 
   test('a rerun takes over at once when the killed promoter is known gone (same host, process exited)', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka();
     const doomed = new KillableCluster(sandbox.cluster);
     startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 60_000, cluster: doomed, holder: 'runner/100' });
-    await sandbox.runUntil(() => sandbox.state('kafka')?.phase === 'soaking');
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'soaking');
     doomed.kill();
     const rerun = startPromotion(sandbox, { name: 'kafka', holder: 'runner/200', holderGone: (holder) => holder === 'runner/100' });
     await sandbox.runUntil(rerun.settled);
@@ -214,10 +218,10 @@ describe('promoteStatefulSet: crashes, concurrency and faults', () => {
   });
 
   test('two promoters at once: the second is refused with lock-held, the first completes', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka();
     const first = startPromotion(sandbox, { name: 'kafka', plan: 'canary', holder: 'alice/1' });
-    await sandbox.runUntil(() => sandbox.state('kafka') !== undefined);
+    await sandbox.runUntil(() => sandbox.promotionState('kafka') !== undefined);
     const second = startPromotion(sandbox, { name: 'kafka', plan: 'canary', holder: 'bob/2' });
     const refusal = second.result().catch((error) => error);
     await sandbox.runUntil(second.settled);
@@ -231,7 +235,7 @@ describe('promoteStatefulSet: crashes, concurrency and faults', () => {
   });
 
   test('injected 409s, 500s and dropped watches: re-read, retried, resumed, and still correct', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka();
     const cluster: InProcessCluster = sandbox.cluster;
     cluster.inject({ verb: 'patch', kind: 'StatefulSet', code: 409, times: 2 });
@@ -240,10 +244,10 @@ describe('promoteStatefulSet: crashes, concurrency and faults', () => {
     cluster.inject({ verb: 'patch', kind: 'StatefulSet', code: 503, times: 1 });
     const retrying = new RetryingCluster(cluster, sandbox.runtimeClock);
     const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 20_000, cluster: retrying });
-    await sandbox.runUntil(() => sandbox.state('kafka')?.step === 1);
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.step === 1);
     cluster.dropWatches();
     cluster.inject({ verb: 'watch', code: 410, times: 1 });
-    await sandbox.runUntil(() => sandbox.state('kafka')?.phase === 'soaking');
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'soaking');
     cluster.dropWatches();
     await sandbox.runUntil(promotion.settled);
     expect((await promotion.result()).phase).toBe('complete');
@@ -255,7 +259,7 @@ describe('promoteStatefulSet: crashes, concurrency and faults', () => {
 
 describe('a writer that always wins', () => {
   test('ten conflicts in a row end the run with an API error instead of spinning', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka();
     sandbox.cluster.inject({ verb: 'patch', kind: 'StatefulSet', code: 409, times: 1000 });
     const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary' });
@@ -287,7 +291,7 @@ describe('extra gates and interruption', () => {
   };
 
   test('extra gates run once per step after the soak; their results are kept in the state', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka();
     const { io, asked } = gateIo({ 'http://exporter/healthz': [200, 204] });
     const gates = [parseGate('http=http://exporter/healthz'), parseGate('exec=true')];
@@ -304,12 +308,12 @@ describe('extra gates and interruption', () => {
       '2 http=http://exporter/healthz true GET http://exporter/healthz answered 204',
       '2 exec=true true "true" exited with status 0',
     ]);
-    expect(sandbox.state('kafka')!.gates.filter((record) => record.gate.startsWith('http=')).map((record) => [record.step, record.passed]))
+    expect(sandbox.promotionState('kafka')!.gates.filter((record) => record.gate.startsWith('http=')).map((record) => [record.step, record.passed]))
       .toEqual([[1, true], [2, true]]);
   });
 
   test('a failing extra gate fails the step and, with auto-rollback, restores the previous revision', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka();
     const { io } = gateIo({ 'http://exporter/healthz': [503] });
     const promotion = startPromotion(sandbox, {
@@ -323,15 +327,15 @@ describe('extra gates and interruption', () => {
   });
 
   test('an interrupted promotion (Ctrl-C) keeps its state, releases the Lease, and a rerun resumes at once', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka();
     const interrupt = new AbortController();
     const first = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 60_000, signal: interrupt.signal, holder: 'a/1' });
-    await sandbox.runUntil(() => sandbox.state('kafka')?.phase === 'soaking');
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'soaking');
     interrupt.abort();
     await sandbox.runUntil(first.settled);
     expect(await first.result()).toMatchObject({ phase: 'interrupted', step: 1, message: 'stopped at step 1; run the same command again to resume' });
-    expect(sandbox.state('kafka')?.phase).toBe('soaking');
+    expect(sandbox.promotionState('kafka')?.phase).toBe('soaking');
     expect(sandbox.api.get(RESOURCES.leases, 'default', leaseNameFor(KAFKA))?.spec.holderIdentity).toBe('');
     const rerun = startPromotion(sandbox, { name: 'kafka', soakMs: 60_000, holder: 'b/2' });
     await sandbox.runUntil(rerun.settled);
@@ -341,13 +345,13 @@ describe('extra gates and interruption', () => {
 
 describe('pause, resume, abort and --approve-each', () => {
   test('--approve-each waits for kubectl-stage resume before each step after the first', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka();
     const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', approveEach: true });
-    await sandbox.runUntil(() => sandbox.state('kafka')?.phase === 'awaiting-approval');
-    expect(sandbox.sts('kafka').spec.updateStrategy?.rollingUpdate?.partition).toBe(2);
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'awaiting-approval');
+    expect(sandbox.statefulSet('kafka').spec.updateStrategy?.rollingUpdate?.partition).toBe(2);
     sandbox.clock.advance(600_000);
-    expect(sandbox.state('kafka')?.phase).toBe('awaiting-approval');
+    expect(sandbox.promotionState('kafka')?.phase).toBe('awaiting-approval');
     const resumed = controlPromotion(sandbox.cluster, sandbox.runtimeClock, KAFKA, 'resume', 'carol');
     await sandbox.runUntil(promotion.settled);
     expect((await resumed).message).toBe('statefulset/kafka step 1 approved');
@@ -355,7 +359,7 @@ describe('pause, resume, abort and --approve-each', () => {
   });
 
   test('the approval callback approves like resume', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka();
     const asked: number[] = [];
     const promotion = startPromotion(sandbox, {
@@ -367,15 +371,15 @@ describe('pause, resume, abort and --approve-each', () => {
   });
 
   test('pause holds the next step until resume', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka();
     const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 60_000 });
-    await sandbox.runUntil(() => sandbox.state('kafka')?.phase === 'soaking');
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'soaking');
     const paused = controlPromotion(sandbox.cluster, sandbox.runtimeClock, KAFKA, 'pause', 'carol');
     await sandbox.runUntil(() => promotion.events.some((event) => event.type === 'paused'));
     expect((await paused).message).toBe('statefulset/kafka paused at step 1');
     sandbox.clock.advance(600_000);
-    expect(sandbox.sts('kafka').spec.updateStrategy?.rollingUpdate?.partition).toBe(2);
+    expect(sandbox.statefulSet('kafka').spec.updateStrategy?.rollingUpdate?.partition).toBe(2);
     const resumed = controlPromotion(sandbox.cluster, sandbox.runtimeClock, KAFKA, 'resume', 'carol');
     await sandbox.runUntil(promotion.settled);
     expect((await resumed).message).toBe('statefulset/kafka resumed at step 1');
@@ -383,10 +387,10 @@ describe('pause, resume, abort and --approve-each', () => {
   });
 
   test('abort asks the running promoter to stop; pods stay where they are', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka();
     const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 60_000 });
-    await sandbox.runUntil(() => sandbox.state('kafka')?.phase === 'soaking');
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'soaking');
     const aborted = controlPromotion(sandbox.cluster, sandbox.runtimeClock, KAFKA, 'abort', 'carol');
     await sandbox.runUntil(promotion.settled);
     expect((await aborted).message).toBe('statefulset/kafka: abort requested; the promoter stops at step 1');
@@ -395,30 +399,30 @@ describe('pause, resume, abort and --approve-each', () => {
   });
 
   test('a state write that conflicts every time ends pause with an API error', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka();
     const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', approveEach: true });
-    await sandbox.runUntil(() => sandbox.state('kafka')?.phase === 'awaiting-approval');
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'awaiting-approval');
     sandbox.cluster.inject({ verb: 'patch', kind: 'StatefulSet', code: 409, times: 10 });
     await expect(controlPromotion(sandbox.cluster, sandbox.runtimeClock, KAFKA, 'pause', 'carol')).rejects.toThrow(
       'statefulset/kafka kept changing: 10 writes of the pause request conflicted (last: injected 409 for patch StatefulSet)');
-    expect(sandbox.state('kafka')?.paused).toBe(false);
+    expect(sandbox.promotionState('kafka')?.paused).toBe(false);
     expect(promotion.settled()).toBe(false);
   });
 
   test('without a live promoter abort ends the promotion itself; with none in progress it says so', async () => {
-    sandbox = startPromotionSandbox();
+    sandbox = await startSandboxKit();
     await stagedKafka();
     await expect(controlPromotion(sandbox.cluster, sandbox.runtimeClock, KAFKA, 'pause', 'carol')).rejects.toThrow(
       'no promotion of statefulset/kafka is in progress; start one with "kubectl-stage promote sts/kafka"');
     const doomed = new KillableCluster(sandbox.cluster);
     startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 60_000, cluster: doomed });
-    await sandbox.runUntil(() => sandbox.state('kafka')?.phase === 'soaking');
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'soaking');
     doomed.kill();
     sandbox.clock.advance(30_000);
     const result = await controlPromotion(sandbox.cluster, sandbox.runtimeClock, KAFKA, 'abort', 'carol');
     expect(result.message).toBe('statefulset/kafka promotion aborted at step 1');
-    expect(sandbox.state('kafka')).toMatchObject({ phase: 'aborted', message: 'aborted by carol at step 1; pods stay where they are' });
+    expect(sandbox.promotionState('kafka')).toMatchObject({ phase: 'aborted', message: 'aborted by carol at step 1; pods stay where they are' });
     await expect(controlPromotion(sandbox.cluster, sandbox.runtimeClock, KAFKA, 'resume', 'carol')).rejects.toThrow(
       'no promotion of statefulset/kafka is in progress (the last one ended aborted at step 1); start one with "kubectl-stage promote sts/kafka"');
   });

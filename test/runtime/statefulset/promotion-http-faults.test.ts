@@ -2,24 +2,25 @@
 // against a second promoter.
 import { RuntimeError } from '../../../src/runtime/runtime-error';
 import { promoteStatefulSet } from '../../../src/runtime/statefulset/partition-promotion';
-import { HttpPromotionSandbox, startHttpPromotionSandbox } from '../http-promotion-fixture';
-import { imagesOf } from '../promotion-fixture';
+import { HttpSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
+import { imagesOf, promoteToEnd } from '../promotion-fixture';
 
 // Real HTTP round trips under injected faults: seconds of wall time on a busy machine.
 jest.setTimeout(30_000);
 
-let fixture: HttpPromotionSandbox;
+let fixture: HttpSandboxKit;
 beforeEach(async () => {
-  fixture = await startHttpPromotionSandbox();
+  fixture = await startSandboxKit({ transport: 'http' });
 });
 afterEach(async () => {
-  await fixture.sandbox.stop();
+  await fixture.stop();
 });
 
 test('409s, 500s, 429s and dropped watches: the promotion re-reads, backs off, re-watches and is still correct', async () => {
-  await fixture.stage('kafka', 3, 'kafka:2');
+  await fixture.createStatefulSet('kafka', { replicas: 3, updateStrategy: 'staged' });
+  fixture.setImage('kafka', 'kafka:2');
   fixture.sandbox.setFaults({ conflictRate: 0.25, serverErrorRate: 0.15, throttleRate: 0.1, dropWatchAfterEvents: 3, seed: 11 });
-  const { outcome, events } = await fixture.promote({ name: 'kafka', plan: 'canary', soakMs: 10_000 });
+  const { outcome, events } = await promoteToEnd(fixture, { name: 'kafka', plan: 'canary', soakMs: 10_000 });
   fixture.sandbox.setFaults({});
   expect(outcome.phase).toBe('complete');
   expect(events.some((event) => event.type === 'conflict')).toBe(true);
@@ -28,9 +29,10 @@ test('409s, 500s, 429s and dropped watches: the promotion re-reads, backs off, r
 });
 
 test('two promoters at once: one is refused with lock-held naming the other', async () => {
-  await fixture.stage('kafka', 3, 'kafka:2');
+  await fixture.createStatefulSet('kafka', { replicas: 3, updateStrategy: 'staged' });
+  fixture.setImage('kafka', 'kafka:2');
   const workload = { kind: 'StatefulSet' as const, namespace: 'default', name: 'kafka' };
-  const common = { cluster: fixture.cluster, clock: fixture.clock, workload, plan: 'canary', soakMs: 10_000 };
+  const common = { cluster: fixture.cluster, clock: fixture.runtimeClock, workload, plan: 'canary', soakMs: 10_000 };
   const first = promoteStatefulSet({ ...common, holder: 'alice/1' });
   const second = promoteStatefulSet({ ...common, holder: 'bob/2' });
   const settled = Promise.allSettled([first, second]);

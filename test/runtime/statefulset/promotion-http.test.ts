@@ -2,20 +2,22 @@
 import { PartitionPlan } from '../../../src/partition-plan';
 import { KubePod } from '../../../src/runtime/kube/kube-types';
 import { RESOURCES } from '../../../src/sandbox/api';
-import { HttpPromotionSandbox, startHttpPromotionSandbox } from '../http-promotion-fixture';
-import { imagesOf, isReady, partitionsWritten } from '../promotion-fixture';
+import { isReady } from '../../support/pod-readiness';
+import { HttpSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
+import { imagesOf, partitionsWritten, promoteToEnd } from '../promotion-fixture';
 
-let fixture: HttpPromotionSandbox;
+let fixture: HttpSandboxKit;
 beforeEach(async () => {
-  fixture = await startHttpPromotionSandbox();
+  fixture = await startSandboxKit({ transport: 'http' });
 });
 afterEach(async () => {
-  await fixture.sandbox.stop();
+  await fixture.stop();
 });
 
 test('the seed\'s Kafka walk with --plan canary: stage, kafka-2, then kafka-1 and kafka-0', async () => {
-  await fixture.stage('kafka', 3, 'kafka:2');
-  const { outcome, events } = await fixture.promote({ name: 'kafka', plan: 'canary', soakMs: 10_000 });
+  await fixture.createStatefulSet('kafka', { replicas: 3, updateStrategy: 'staged' });
+  fixture.setImage('kafka', 'kafka:2');
+  const { outcome, events } = await promoteToEnd(fixture, { name: 'kafka', plan: 'canary', soakMs: 10_000 });
   expect(outcome).toMatchObject({ phase: 'complete', step: 2 });
   expect(partitionsWritten(events)).toEqual([3, 2, 0]);
   expect(imagesOf(fixture.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:2', 'kafka-1': 'kafka:2', 'kafka-2': 'kafka:2' });
@@ -24,21 +26,23 @@ test('the seed\'s Kafka walk with --plan canary: stage, kafka-2, then kafka-1 an
 });
 
 test('a bad-image canary is rolled back over HTTP (strategic merge patch of the ControllerRevision), every pod on the old revision', async () => {
-  await fixture.stage('kafka', 3, 'kafka:bad');
-  const previous = fixture.sts('kafka').status?.currentRevision;
-  const { outcome, events } = await fixture.promote({ name: 'kafka', plan: 'canary', soakMs: 30_000, autoRollback: true });
+  await fixture.createStatefulSet('kafka', { replicas: 3, updateStrategy: 'staged' });
+  fixture.setImage('kafka', 'kafka:bad');
+  const previous = fixture.statefulSet('kafka').status?.currentRevision;
+  const { outcome, events } = await promoteToEnd(fixture, { name: 'kafka', plan: 'canary', soakMs: 30_000, autoRollback: true });
   expect(outcome.phase).toBe('rolled-back');
   expect(events.find((event) => event.type === 'deleting-stuck-pods')).toMatchObject({ pods: ['kafka-2'] });
   expect(imagesOf(fixture.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:1', 'kafka-1': 'kafka:1', 'kafka-2': 'kafka:1' });
   expect(fixture.pods('kafka').map((pod) => pod.metadata.labels?.['controller-revision-hash'])).toEqual([previous, previous, previous]);
-  expect(fixture.sts('kafka').spec.updateStrategy?.rollingUpdate?.partition).toBe(PartitionPlan.STAGED_PARTITION);
-  expect(fixture.sts('kafka').status?.updateRevision).toBe(previous);
+  expect(fixture.statefulSet('kafka').spec.updateStrategy?.rollingUpdate?.partition).toBe(PartitionPlan.STAGED_PARTITION);
+  expect(fixture.statefulSet('kafka').status?.updateRevision).toBe(previous);
 });
 
 test('watch-driven over HTTP: the next partition is written at the virtual instant the API server shows the canary Ready', async () => {
-  await fixture.stage('kafka', 3, 'kafka:2');
-  await fixture.sandbox.runUntil(() => fixture.sts('kafka').status?.updateRevision !== fixture.sts('kafka').status?.currentRevision);
-  const updateRevision = fixture.sts('kafka').status?.updateRevision;
+  await fixture.createStatefulSet('kafka', { replicas: 3, updateStrategy: 'staged' });
+  fixture.setImage('kafka', 'kafka:2');
+  await fixture.sandbox.runUntil(() => fixture.statefulSet('kafka').status?.updateRevision !== fixture.statefulSet('kafka').status?.currentRevision);
+  const updateRevision = fixture.statefulSet('kafka').status?.updateRevision;
   let canaryReadyAt: number | undefined;
   const stop = fixture.sandbox.api.watch(RESOURCES.pods, { namespace: 'default' }, (event) => {
     const pod = event.object as unknown as KubePod;
@@ -46,16 +50,17 @@ test('watch-driven over HTTP: the next partition is written at the virtual insta
       canaryReadyAt = fixture.sandbox.clock.now();
     }
   });
-  const { outcome, events } = await fixture.promote({ name: 'kafka', plan: 'canary' });
+  const { outcome, events } = await promoteToEnd(fixture, { name: 'kafka', plan: 'canary' });
   stop();
   expect(outcome.phase).toBe('complete');
   expect(events.find((event) => event.type === 'step-started' && event.step === 2)?.at).toBe(canaryReadyAt);
 });
 
 test('the 100-replica plan 100, 99, 90, 50, 0 over HTTP moves exactly 1, 10, 50 and 100 pods', async () => {
-  await fixture.stage('kafka', 100, 'kafka:2');
+  await fixture.createStatefulSet('kafka', { replicas: 100, updateStrategy: 'staged' });
+  fixture.setImage('kafka', 'kafka:2');
   const updatedAtEachStep: number[] = [];
-  const { outcome, events } = await fixture.promote({
+  const { outcome, events } = await promoteToEnd(fixture, {
     name: 'kafka',
     plan: '100,99,90,50,0',
     approveEach: true,

@@ -1,17 +1,20 @@
 // The issue's large plan on 100 replicas: its own file, since 100 pods rolling on virtual time take a few seconds of CPU.
 import { PartitionPlan } from '../../../src/partition-plan';
-import { imagesOf, startPromotion, startPromotionSandbox } from '../promotion-fixture';
+import { startSandboxKit } from '../../support/sandbox-kit';
+import { imagesOf, startPromotion } from '../promotion-fixture';
 
 test('the 100-replica plan 100, 99, 90, 50, 0 moves exactly 1, 10, 50 and 100 pods', async () => {
-  const sandbox = startPromotionSandbox(4);
+  const sandbox = await startSandboxKit({ nodes: 4 });
   try {
-    await sandbox.createStaged('kafka', 100, {
+    await sandbox.createStatefulSet('kafka', {
+      replicas: 100,
+      updateStrategy: 'staged',
       spec: {
         podManagementPolicy: 'Parallel',
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: PartitionPlan.STAGED_PARTITION, maxUnavailable: 10 } },
       },
     });
-    sandbox.stageImage('kafka', 'kafka:2');
+    sandbox.setImage('kafka', 'kafka:2');
     const updatedAtEachStep: number[] = [];
     const promotion = startPromotion(sandbox, {
       name: 'kafka',
@@ -30,6 +33,6 @@ test('the 100-replica plan 100, 99, 90, 50, 0 moves exactly 1, 10, 50 and 100 po
     expect(updatedAtEachStep).toEqual([1, 10, 50]);
     expect(new Set(Object.values(imagesOf(sandbox.pods('kafka'))))).toEqual(new Set(['kafka:2']));
   } finally {
-    sandbox.stop();
+    await sandbox.stop();
   }
 }, 60_000);

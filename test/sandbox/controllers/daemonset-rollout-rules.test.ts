@@ -1,20 +1,22 @@
 // DaemonSet rolling-update rules (pkg/controller/daemon/update.go): maxSurge, maxUnavailable as a
 // percentage, OnDelete, nodes added, tainted and untainted mid-rollout, and the status counts.
-import { isReady, startTestSandbox, TestSandbox } from './sandbox-fixture';
-import { daemonSetManifest, EventLog, getObject, updateObject } from './workload-helpers';
+import { EventLog, getObject, updateObject } from './workload-helpers';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
 import { makeNodes } from '../../../src/sandbox/nodes';
+import { isReady } from '../../support/pod-readiness';
+import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
+import { daemonSetManifest } from '../../support/workload-manifests';
 
-let sandbox: TestSandbox;
+let sandbox: InProcessSandboxKit;
 
-afterEach(() => sandbox.controllers.stop());
+afterEach(() => sandbox.stop());
 
 function ds(): KubeObject {
   return getObject(sandbox, RESOURCES.daemonSets, 'agent');
 }
 
 function pods(): KubeObject[] {
-  return sandbox.pods('app=agent');
+  return sandbox.pods('agent');
 }
 
 function live(): KubeObject[] {
@@ -54,9 +56,9 @@ function setTaints(nodeName: string, taints: unknown[]): void {
 }
 
 describe('DaemonSet RollingUpdate with maxSurge', () => {
-  test('a new pod starts next to the old one, which goes only once the new one is available; never more than maxSurge extra', () => {
-    sandbox = startTestSandbox(3);
-    sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('agent', { minReadySeconds: 5, ...rollingUpdate({ maxSurge: 1, maxUnavailable: 0 }) }));
+  test('a new pod starts next to the old one, which goes only once the new one is available; never more than maxSurge extra', async () => {
+    sandbox = await startSandboxKit({ nodes: 3, kubeletTiming: 'sandbox' });
+    sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('agent', { spec: { minReadySeconds: 5, ...rollingUpdate({ maxSurge: 1, maxUnavailable: 0 }) } }));
     sandbox.advanceUntil(settled);
 
     let mostPods = 0;
@@ -84,9 +86,9 @@ describe('DaemonSet RollingUpdate with maxSurge', () => {
     expect(pods().map((pod) => pod.spec.containers[0].image)).toEqual(['agent:2', 'agent:2', 'agent:2']);
   });
 
-  test('with a hostPort the surge pod cannot be scheduled next to the old one, so the rollout stalls (accepted, as upstream: kubernetes#106417)', () => {
-    sandbox = startTestSandbox(3);
-    const manifest = daemonSetManifest('agent', rollingUpdate({ maxSurge: 1, maxUnavailable: 0 }));
+  test('with a hostPort the surge pod cannot be scheduled next to the old one, so the rollout stalls (accepted, as upstream: kubernetes#106417)', async () => {
+    sandbox = await startSandboxKit({ nodes: 3, kubeletTiming: 'sandbox' });
+    const manifest = daemonSetManifest('agent', { spec: rollingUpdate({ maxSurge: 1, maxUnavailable: 0 }) });
     manifest.spec.template.spec.containers[0].ports = [{ containerPort: 9100, hostPort: 9100 }];
     sandbox.api.create(RESOURCES.daemonSets, manifest);
     sandbox.advanceUntil(settled);
@@ -112,9 +114,9 @@ describe('DaemonSet RollingUpdate with maxSurge', () => {
 });
 
 describe('DaemonSet RollingUpdate with maxUnavailable', () => {
-  test('a percentage is of the nodes that should run the pod, rounded up: 30% of 4 replaces two nodes at a time', () => {
-    sandbox = startTestSandbox(4);
-    sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('agent', rollingUpdate({ maxUnavailable: '30%' })));
+  test('a percentage is of the nodes that should run the pod, rounded up: 30% of 4 replaces two nodes at a time', async () => {
+    sandbox = await startSandboxKit({ nodes: 4, kubeletTiming: 'sandbox' });
+    sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('agent', { spec: rollingUpdate({ maxUnavailable: '30%' }) }));
     sandbox.advanceUntil(settled);
     const log = new EventLog(sandbox, RESOURCES.pods);
     setImage('agent:2');
@@ -127,9 +129,9 @@ describe('DaemonSet RollingUpdate with maxUnavailable', () => {
 });
 
 describe('DaemonSet OnDelete', () => {
-  test('pods are replaced only when deleted, and then at the new template', () => {
-    sandbox = startTestSandbox(3);
-    sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('agent', { updateStrategy: { type: 'OnDelete' } }));
+  test('pods are replaced only when deleted, and then at the new template', async () => {
+    sandbox = await startSandboxKit({ nodes: 3, kubeletTiming: 'sandbox' });
+    sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('agent', { spec: { updateStrategy: { type: 'OnDelete' } } }));
     sandbox.advanceUntil(settled);
     setImage('agent:2');
     sandbox.advanceUntil(() => ds().status?.observedGeneration === 2);
@@ -147,9 +149,9 @@ describe('DaemonSet OnDelete', () => {
 });
 
 describe('DaemonSet nodes changing mid-rollout', () => {
-  test('a NoExecute taint removes the pod, a new node and the untainted node get the new template', () => {
-    sandbox = startTestSandbox(3);
-    sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('agent', rollingUpdate({ maxUnavailable: 1 })));
+  test('a NoExecute taint removes the pod, a new node and the untainted node get the new template', async () => {
+    sandbox = await startSandboxKit({ nodes: 3, kubeletTiming: 'sandbox' });
+    sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('agent', { spec: rollingUpdate({ maxUnavailable: 1 }) }));
     sandbox.advanceUntil(settled);
     setImage('agent:2');
     sandbox.advanceUntil(() => pods().some((pod) => pod.metadata.deletionTimestamp));
@@ -175,9 +177,9 @@ describe('DaemonSet nodes changing mid-rollout', () => {
     }));
   });
 
-  test('a NoSchedule taint leaves the running pod in place until a rolling update deletes it, and nothing replaces it', () => {
-    sandbox = startTestSandbox(3);
-    sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('agent', rollingUpdate({ maxUnavailable: 1 })));
+  test('a NoSchedule taint leaves the running pod in place until a rolling update deletes it, and nothing replaces it', async () => {
+    sandbox = await startSandboxKit({ nodes: 3, kubeletTiming: 'sandbox' });
+    sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('agent', { spec: rollingUpdate({ maxUnavailable: 1 }) }));
     sandbox.advanceUntil(settled);
     setTaints('node-3', [{ key: 'dedicated', value: 'infra', effect: 'NoSchedule' }]);
     sandbox.clock.advance(60_000);
@@ -201,9 +203,9 @@ describe('DaemonSet nodes changing mid-rollout', () => {
 });
 
 describe('DaemonSet status counts', () => {
-  test('numberAvailable waits for minReadySeconds; numberUnavailable is desired minus available; observedGeneration follows the spec', () => {
-    sandbox = startTestSandbox(3);
-    sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('agent', { minReadySeconds: 30, ...rollingUpdate({ maxUnavailable: 1 }) }));
+  test('numberAvailable waits for minReadySeconds; numberUnavailable is desired minus available; observedGeneration follows the spec', async () => {
+    sandbox = await startSandboxKit({ nodes: 3, kubeletTiming: 'sandbox' });
+    sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('agent', { spec: { minReadySeconds: 30, ...rollingUpdate({ maxUnavailable: 1 }) } }));
     sandbox.advanceUntil(() => ds().status?.numberReady === 3);
     expect(ds().status).toEqual(expect.objectContaining({
       observedGeneration: 1,

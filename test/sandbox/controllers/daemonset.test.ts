@@ -1,13 +1,14 @@
-import { isReady, startTestSandbox, TestSandbox } from './sandbox-fixture';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
+import { isReady } from '../../support/pod-readiness';
+import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
 
-let sandbox: TestSandbox;
+let sandbox: InProcessSandboxKit;
 
-beforeEach(() => {
-  sandbox = startTestSandbox([{}, {}, {}, { controlPlane: true }]);
+beforeEach(async () => {
+  sandbox = await startSandboxKit({ nodes: [{}, {}, {}, { controlPlane: true }], kubeletTiming: 'sandbox' });
 });
 
-afterEach(() => sandbox.controllers.stop());
+afterEach(() => sandbox.stop());
 
 const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 
@@ -56,7 +57,7 @@ describe('DaemonSet controller (in-process)', () => {
   test('runs one pod per schedulable node (not on the tainted control plane), pinned and labelled', () => {
     sandbox.api.create(RESOURCES.daemonSets, daemonSet('prom/node-exporter:v0.13.0', 'v0.13'));
     sandbox.advanceUntil(settled);
-    const pods = sandbox.pods('app=node-exporter');
+    const pods = sandbox.pods('node-exporter');
     expect(pods.map((pod) => pod.spec.nodeName).sort()).toEqual(['node-1', 'node-2', 'node-3']);
     const [revision] = sandbox.api.list(RESOURCES.controllerRevisions, { namespace: 'default' }).items;
     for (const pod of pods) {
@@ -89,9 +90,9 @@ describe('DaemonSet controller (in-process)', () => {
     setImage('prom/node-exporter:bad', 'bad');
     sandbox.advanceUntil(() => getDs().status?.observedGeneration === 3);
     sandbox.clock.advance(600_000);
-    const images = sandbox.pods('app=node-exporter').map((pod) => pod.spec.containers[0].image).sort();
+    const images = sandbox.pods('node-exporter').map((pod) => pod.spec.containers[0].image).sort();
     expect(images).toEqual(['prom/node-exporter:bad', 'prom/node-exporter:v0.14.0', 'prom/node-exporter:v0.14.0']);
-    expect(sandbox.pods('app=node-exporter').filter(isReady)).toHaveLength(2);
+    expect(sandbox.pods('node-exporter').filter(isReady)).toHaveLength(2);
     expect(getDs().status).toEqual(expect.objectContaining({ updatedNumberScheduled: 1, numberUnavailable: 1, numberReady: 2 }));
     expect(history()).toEqual([[1, 'v0.13'], [2, 'v0.14'], [3, 'bad']]);
 
@@ -99,7 +100,7 @@ describe('DaemonSet controller (in-process)', () => {
     setImage('prom/node-exporter:v0.14.0', 'v0.14');
     sandbox.advanceUntil(settled);
     expect(history()).toEqual([[1, 'v0.13'], [3, 'bad'], [4, 'v0.14']]);
-    expect(sandbox.pods('app=node-exporter').every(isReady)).toBe(true);
+    expect(sandbox.pods('node-exporter').every(isReady)).toBe(true);
   });
 
   test('a node added at runtime gets a pod', () => {
@@ -107,7 +108,7 @@ describe('DaemonSet controller (in-process)', () => {
     sandbox.advanceUntil(settled);
     sandbox.api.create(RESOURCES.nodes, { ...makeExtraNode() });
     sandbox.advanceUntil(() => settled() && getDs().status.desiredNumberScheduled === 4);
-    expect(sandbox.pods('app=node-exporter').map((pod) => pod.spec.nodeName).sort()).toEqual(['node-1', 'node-2', 'node-3', 'node-5']);
+    expect(sandbox.pods('node-exporter').map((pod) => pod.spec.nodeName).sort()).toEqual(['node-1', 'node-2', 'node-3', 'node-5']);
   });
 });
 

@@ -1,10 +1,12 @@
-import { isReady, startTestSandbox, TestSandbox } from './sandbox-fixture';
-import { daemonSetManifest, getObject, statefulSetManifest, updateObject } from './workload-helpers';
+import { getObject, updateObject } from './workload-helpers';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
+import { isReady } from '../../support/pod-readiness';
+import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
+import { daemonSetManifest, statefulSetManifest } from '../../support/workload-manifests';
 
-let sandbox: TestSandbox | undefined;
+let sandbox: InProcessSandboxKit | undefined;
 
-afterEach(() => sandbox?.controllers.stop());
+afterEach(() => sandbox?.stop());
 
 function budget(name: string, app: string, spec: Record<string, unknown>): KubeObject {
   return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace: 'default' }, spec: { selector: { matchLabels: { app } }, ...spec } };
@@ -15,7 +17,7 @@ function status(name: string): Record<string, any> {
 }
 
 function allReady(app: string, count: number): boolean {
-  const pods = sandbox!.pods(`app=${app}`);
+  const pods = sandbox!.pods(app);
   return pods.length === count && pods.every(isReady);
 }
 
@@ -24,14 +26,14 @@ function events(name: string): KubeObject[] {
 }
 
 describe('disruption controller', () => {
-  test('a StatefulSet\'s budget: maxUnavailable 1 of 3 allows one disruption once all are Ready', () => {
-    sandbox = startTestSandbox(3);
+  test('a StatefulSet\'s budget: maxUnavailable 1 of 3 allows one disruption once all are Ready', async () => {
+    sandbox = await startSandboxKit({ nodes: 3, kubeletTiming: 'sandbox' });
     sandbox.api.create(RESOURCES.podDisruptionBudgets, budget('zk-pdb', 'zk', { maxUnavailable: 1 }));
     sandbox.clock.advance(0);
     expect(status('zk-pdb')).toEqual(expect.objectContaining({ disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0, observedGeneration: 1 }));
     expect(events('zk-pdb').map((event) => [event.reason, event.message, event.source.component])).toEqual([['NoPods', 'No matching pods found', 'controllermanager']]);
 
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('zk', { podManagementPolicy: 'Parallel' }));
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('zk', { spec: { podManagementPolicy: 'Parallel' } }));
     sandbox.advanceUntil(() => allReady('zk', 3) && status('zk-pdb').currentHealthy === 3);
     expect(status('zk-pdb')).toEqual({
       observedGeneration: 1,
@@ -43,9 +45,9 @@ describe('disruption controller', () => {
     });
   });
 
-  test('scaling the set changes the expected pods; minAvailable as a percent of the scale rounds up', () => {
-    sandbox = startTestSandbox(3);
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { podManagementPolicy: 'Parallel', replicas: 4 }));
+  test('scaling the set changes the expected pods; minAvailable as a percent of the scale rounds up', async () => {
+    sandbox = await startSandboxKit({ nodes: 3, kubeletTiming: 'sandbox' });
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { spec: { podManagementPolicy: 'Parallel', replicas: 4 } }));
     sandbox.api.create(RESOURCES.podDisruptionBudgets, budget('web-pdb', 'web', { minAvailable: '50%' }));
     sandbox.advanceUntil(() => allReady('web', 4) && status('web-pdb').currentHealthy === 4);
     expect(status('web-pdb')).toEqual(expect.objectContaining({ expectedPods: 4, desiredHealthy: 2, disruptionsAllowed: 2 }));
@@ -55,17 +57,17 @@ describe('disruption controller', () => {
     expect(status('web-pdb')).toEqual(expect.objectContaining({ expectedPods: 5, desiredHealthy: 3, disruptionsAllowed: 2 }));
   });
 
-  test('a pod that stops being Ready takes the allowed disruption away (InsufficientPods)', () => {
-    sandbox = startTestSandbox(3);
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('zk', { podManagementPolicy: 'Parallel' }));
+  test('a pod that stops being Ready takes the allowed disruption away (InsufficientPods)', async () => {
+    sandbox = await startSandboxKit({ nodes: 3, kubeletTiming: 'sandbox' });
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('zk', { spec: { podManagementPolicy: 'Parallel' } }));
     sandbox.api.create(RESOURCES.podDisruptionBudgets, budget('zk-pdb', 'zk', { minAvailable: 3 }));
     sandbox.advanceUntil(() => allReady('zk', 3) && status('zk-pdb').currentHealthy === 3);
     expect(status('zk-pdb')).toEqual(expect.objectContaining({ expectedPods: 3, desiredHealthy: 3, disruptionsAllowed: 0 }));
     expect(status('zk-pdb').conditions).toEqual([expect.objectContaining({ status: 'False', reason: 'InsufficientPods' })]);
   });
 
-  test('DaemonSet pods: an integer minAvailable counts the pods; a percentage fails as upstream (no scale subresource)', () => {
-    sandbox = startTestSandbox(3);
+  test('DaemonSet pods: an integer minAvailable counts the pods; a percentage fails as upstream (no scale subresource)', async () => {
+    sandbox = await startSandboxKit({ nodes: 3, kubeletTiming: 'sandbox' });
     sandbox.api.create(RESOURCES.daemonSets, daemonSetManifest('agent'));
     sandbox.api.create(RESOURCES.podDisruptionBudgets, budget('agent-pdb', 'agent', { minAvailable: 2 }));
     sandbox.advanceUntil(() => allReady('agent', 3) && status('agent-pdb').currentHealthy === 3);
@@ -81,9 +83,9 @@ describe('disruption controller', () => {
       'Failed to calculate the number of expected pods: daemonsets.apps does not implement the scale subresource');
   });
 
-  test('a pod recorded as disrupted stops counting, and counts again when it was not deleted within two minutes', () => {
-    sandbox = startTestSandbox(3);
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('zk', { podManagementPolicy: 'Parallel' }));
+  test('a pod recorded as disrupted stops counting, and counts again when it was not deleted within two minutes', async () => {
+    sandbox = await startSandboxKit({ nodes: 3, kubeletTiming: 'sandbox' });
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('zk', { spec: { podManagementPolicy: 'Parallel' } }));
     sandbox.api.create(RESOURCES.podDisruptionBudgets, budget('zk-pdb', 'zk', { maxUnavailable: 1 }));
     sandbox.advanceUntil(() => allReady('zk', 3) && status('zk-pdb').currentHealthy === 3);
     const pdb = getObject(sandbox, RESOURCES.podDisruptionBudgets, 'zk-pdb');
@@ -98,8 +100,8 @@ describe('disruption controller', () => {
     expect(events('zk-1').map((event) => event.reason)).toContain('NotDeleted');
   });
 
-  test('a pod two budgets cover is warned about, and the first budget by name syncs', () => {
-    sandbox = startTestSandbox(1);
+  test('a pod two budgets cover is warned about, and the first budget by name syncs', async () => {
+    sandbox = await startSandboxKit({ nodes: 1, kubeletTiming: 'sandbox' });
     sandbox.api.create(RESOURCES.podDisruptionBudgets, budget('a-pdb', 'web', { minAvailable: 1 }));
     sandbox.api.create(RESOURCES.podDisruptionBudgets, budget('b-pdb', 'web', { minAvailable: 1 }));
     sandbox.api.create(RESOURCES.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'solo', namespace: 'default', labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'c:1' }] } });

@@ -1,17 +1,18 @@
 // Deleting a StatefulSet or DaemonSet with each propagation policy (kubectl delete --cascade=
 // background|foreground|orphan): what happens to its pods and ControllerRevisions, and re-adoption
 // of orphans by a new owner with the same selector.
-import { startTestSandbox, TestSandbox } from './sandbox-fixture';
-import { daemonSetManifest, EventLog, getObject, names, statefulSetManifest } from './workload-helpers';
+import { EventLog, getObject, names } from './workload-helpers';
 import { KubeObject, RESOURCES, ResourceType } from '../../../src/sandbox/api';
+import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
+import { daemonSetManifest, statefulSetManifest } from '../../support/workload-manifests';
 
-let sandbox: TestSandbox;
+let sandbox: InProcessSandboxKit;
 
-beforeEach(() => {
-  sandbox = startTestSandbox(3);
+beforeEach(async () => {
+  sandbox = await startSandboxKit({ nodes: 3, kubeletTiming: 'sandbox' });
 });
 
-afterEach(() => sandbox.controllers.stop());
+afterEach(() => sandbox.stop());
 
 interface Workload {
   readonly kind: string;
@@ -20,12 +21,12 @@ interface Workload {
 }
 
 const WORKLOADS: Workload[] = [
-  { kind: 'StatefulSet', type: RESOURCES.statefulSets, manifest: () => statefulSetManifest('app', { podManagementPolicy: 'Parallel' }) },
+  { kind: 'StatefulSet', type: RESOURCES.statefulSets, manifest: () => statefulSetManifest('app', { spec: { podManagementPolicy: 'Parallel' } }) },
   { kind: 'DaemonSet', type: RESOURCES.daemonSets, manifest: () => daemonSetManifest('app') },
 ];
 
 function pods(): KubeObject[] {
-  return sandbox.pods('app=app');
+  return sandbox.pods('app');
 }
 
 function revisions(): KubeObject[] {

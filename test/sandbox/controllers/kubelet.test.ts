@@ -1,10 +1,11 @@
-import { isReady, startTestSandbox, TestSandbox } from './sandbox-fixture';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
 import { PodFailureMode } from '../../../src/sandbox/controllers';
+import { isReady } from '../../support/pod-readiness';
+import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
 
-let sandbox: TestSandbox | undefined;
+let sandbox: InProcessSandboxKit | undefined;
 
-afterEach(() => sandbox?.controllers.stop());
+afterEach(() => sandbox?.stop());
 
 function pod(name: string, image: string, extra: Record<string, unknown> = {}): KubeObject {
   return {
@@ -30,8 +31,8 @@ function reasons(name: string): string[] {
 }
 
 describe('kubelet simulation (in-process)', () => {
-  test('a pod goes ContainerCreating -> Running -> Ready with conditions, IPs and events', () => {
-    sandbox = startTestSandbox(1);
+  test('a pod goes ContainerCreating -> Running -> Ready with conditions, IPs and events', async () => {
+    sandbox = await startSandboxKit({ nodes: 1, kubeletTiming: 'sandbox' });
     sandbox.api.create(RESOURCES.pods, pod('web', 'web:1', { readinessProbe: { httpGet: { path: '/', port: 80 }, initialDelaySeconds: 5 } }));
     sandbox.clock.advance(0);
     sandbox.advanceUntil(() => waitingReason('web') === 'ContainerCreating');
@@ -49,8 +50,8 @@ describe('kubelet simulation (in-process)', () => {
     expect(reasons('web')).toEqual(expect.arrayContaining(['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started']));
   });
 
-  test('the seed\'s bad tag fails with ErrImagePull, then ImagePullBackOff, and never becomes Ready', () => {
-    sandbox = startTestSandbox(1);
+  test('the seed\'s bad tag fails with ErrImagePull, then ImagePullBackOff, and never becomes Ready', async () => {
+    sandbox = await startSandboxKit({ nodes: 1, kubeletTiming: 'sandbox' });
     sandbox.api.create(RESOURCES.pods, pod('exporter', 'prom/node-exporter:bad'));
     sandbox.advanceUntil(() => waitingReason('exporter') === 'ErrImagePull');
     sandbox.advanceUntil(() => waitingReason('exporter') === 'ImagePullBackOff');
@@ -60,8 +61,8 @@ describe('kubelet simulation (in-process)', () => {
     expect(reasons('exporter')).toEqual(expect.arrayContaining(['Failed', 'BackOff']));
   });
 
-  test('a crash-loop rule restarts the container with growing back-off', () => {
-    sandbox = startTestSandbox(1, { kubelet: { failureRules: [{ mode: PodFailureMode.CRASH_LOOP, image: 'app:crash' }] } });
+  test('a crash-loop rule restarts the container with growing back-off', async () => {
+    sandbox = await startSandboxKit({ nodes: 1, kubeletTiming: 'sandbox', kubelet: { failureRules: [{ mode: PodFailureMode.CRASH_LOOP, image: 'app:crash' }] } });
     sandbox.api.create(RESOURCES.pods, pod('app', 'app:crash'));
     sandbox.advanceUntil(() => waitingReason('app') === 'CrashLoopBackOff');
     const restartTimes: number[] = [];
@@ -79,8 +80,8 @@ describe('kubelet simulation (in-process)', () => {
     expect(isReady(getPod('app'))).toBe(false);
   });
 
-  test('a deleted pod is Terminating for its grace period and then removed', () => {
-    sandbox = startTestSandbox(1);
+  test('a deleted pod is Terminating for its grace period and then removed', async () => {
+    sandbox = await startSandboxKit({ nodes: 1, kubeletTiming: 'sandbox' });
     sandbox.api.create(RESOURCES.pods, pod('web', 'web:1'));
     sandbox.advanceUntil(() => getPod('web').status?.phase === 'Running');
     sandbox.api.delete(RESOURCES.pods, 'default', 'web');

@@ -1,9 +1,9 @@
-import { startTestSandbox, TestSandbox } from './sandbox-fixture';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
+import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
 
-let sandbox: TestSandbox | undefined;
+let sandbox: InProcessSandboxKit | undefined;
 
-afterEach(() => sandbox?.controllers.stop());
+afterEach(() => sandbox?.stop());
 
 function pod(name: string, spec: Record<string, unknown> = {}, cpu = '100m'): KubeObject {
   return {
@@ -23,8 +23,8 @@ function eventsFor(name: string): KubeObject[] {
 }
 
 describe('scheduler (in-process)', () => {
-  test('binds a pod that fits and records Scheduled', () => {
-    sandbox = startTestSandbox(3);
+  test('binds a pod that fits and records Scheduled', async () => {
+    sandbox = await startSandboxKit({ nodes: 3, kubeletTiming: 'sandbox' });
     sandbox.api.create(RESOURCES.pods, pod('web-a'));
     sandbox.clock.advance(0);
     const bound = sandbox.api.get(RESOURCES.pods, 'default', 'web-a')!;
@@ -33,8 +33,8 @@ describe('scheduler (in-process)', () => {
     expect(eventsFor('web-a').map((e) => e.reason)).toContain('Scheduled');
   });
 
-  test('a pod requesting more cpu than any node has is Unschedulable with the upstream message', () => {
-    sandbox = startTestSandbox([{ cpu: '1' }, { cpu: '1' }, { cpu: '1' }]);
+  test('a pod requesting more cpu than any node has is Unschedulable with the upstream message', async () => {
+    sandbox = await startSandboxKit({ nodes: [{ cpu: '1' }, { cpu: '1' }, { cpu: '1' }], kubeletTiming: 'sandbox' });
     sandbox.api.create(RESOURCES.pods, pod('big', {}, '2'));
     sandbox.clock.advance(0);
     expect(sandbox.api.get(RESOURCES.pods, 'default', 'big')!.spec.nodeName).toBeUndefined();
@@ -47,8 +47,8 @@ describe('scheduler (in-process)', () => {
     expect(failed).toEqual(expect.objectContaining({ type: 'Warning', message: '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling..' }));
   });
 
-  test('the control-plane taint, a nodeSelector and resources give a per-reason histogram', () => {
-    sandbox = startTestSandbox([{ controlPlane: true }, { cpu: '1' }, { labels: { disk: 'hdd' } }]);
+  test('the control-plane taint, a nodeSelector and resources give a per-reason histogram', async () => {
+    sandbox = await startSandboxKit({ nodes: [{ controlPlane: true }, { cpu: '1' }, { labels: { disk: 'hdd' } }], kubeletTiming: 'sandbox' });
     sandbox.api.create(RESOURCES.pods, pod('picky', { nodeSelector: { disk: 'ssd' } }));
     sandbox.clock.advance(0);
     expect(scheduledCondition('picky')?.message).toMatch(/^0\/3 nodes are available: /);
@@ -56,8 +56,8 @@ describe('scheduler (in-process)', () => {
     expect(scheduledCondition('picky')?.message).toContain('1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }');
   });
 
-  test('required pod anti-affinity on the hostname spreads replicas, the fourth stays pending', () => {
-    sandbox = startTestSandbox(3);
+  test('required pod anti-affinity on the hostname spreads replicas, the fourth stays pending', async () => {
+    sandbox = await startSandboxKit({ nodes: 3, kubeletTiming: 'sandbox' });
     const antiAffinity = {
       affinity: {
         podAntiAffinity: {
@@ -75,8 +75,8 @@ describe('scheduler (in-process)', () => {
     expect(scheduledCondition('w-3')?.message).toBe("0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod..");
   });
 
-  test('a pod without rules is kept off a node whose pod has anti-affinity against it', () => {
-    sandbox = startTestSandbox(1);
+  test('a pod without rules is kept off a node whose pod has anti-affinity against it', async () => {
+    sandbox = await startSandboxKit({ nodes: 1, kubeletTiming: 'sandbox' });
     const guard = pod('guard', {
       affinity: {
         podAntiAffinity: {

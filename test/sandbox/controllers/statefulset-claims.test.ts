@@ -1,16 +1,18 @@
 // PersistentVolumeClaims from volumeClaimTemplates and persistentVolumeClaimRetentionPolicy, as
 // stateful_pod_control.go and stateful_set_utils.go implement them.
-import { startTestSandbox, TestSandbox, isReady } from './sandbox-fixture';
-import { EventLog, getObject, names, statefulSetManifest, statefulSetRolledOut, updateObject } from './workload-helpers';
+import { EventLog, getObject, names, statefulSetRolledOut, updateObject } from './workload-helpers';
 import { KubeObject, OwnerReference, RESOURCES } from '../../../src/sandbox/api';
+import { isReady } from '../../support/pod-readiness';
+import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
+import { statefulSetManifest } from '../../support/workload-manifests';
 
-let sandbox: TestSandbox;
+let sandbox: InProcessSandboxKit;
 
-beforeEach(() => {
-  sandbox = startTestSandbox(3);
+beforeEach(async () => {
+  sandbox = await startSandboxKit({ nodes: 3, kubeletTiming: 'sandbox' });
 });
 
-afterEach(() => sandbox.controllers.stop());
+afterEach(() => sandbox.stop());
 
 const DATA_TEMPLATE = {
   metadata: { name: 'data', labels: { tier: 'storage', app: 'overridden-by-selector' }, annotations: { 'example.com/backup': 'daily' } },
@@ -18,7 +20,7 @@ const DATA_TEMPLATE = {
 };
 
 function webSet(spec: Record<string, unknown> = {}): KubeObject {
-  return statefulSetManifest('web', { volumeClaimTemplates: [DATA_TEMPLATE], ...spec });
+  return statefulSetManifest('web', { spec: { volumeClaimTemplates: [DATA_TEMPLATE], ...spec } });
 }
 
 function claim(name: string): KubeObject {

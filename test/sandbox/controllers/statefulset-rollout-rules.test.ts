@@ -1,17 +1,19 @@
 // StatefulSet rules beyond the basic rollout: maxUnavailable > 1, minReadySeconds, scale-down order,
 // and the revision new pods get when scaling up past a partition (stateful_set_control.go).
-import { isReady, startTestSandbox, TestSandbox } from './sandbox-fixture';
-import { EventLog, getObject, images, names, statefulSetManifest, statefulSetRolledOut, updateObject } from './workload-helpers';
+import { EventLog, getObject, images, names, statefulSetRolledOut, updateObject } from './workload-helpers';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
 import { PodFailureMode } from '../../../src/sandbox/controllers';
 import { parseTimestamp } from '../../../src/sandbox/timestamps';
+import { isReady } from '../../support/pod-readiness';
+import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
+import { statefulSetManifest } from '../../support/workload-manifests';
 
-let sandbox: TestSandbox;
+let sandbox: InProcessSandboxKit;
 
-afterEach(() => sandbox.controllers.stop());
+afterEach(() => sandbox.stop());
 
-function start(options: { maxUnavailableStatefulSet?: boolean } = {}): void {
-  sandbox = startTestSandbox(3, options);
+async function start(options: { maxUnavailableStatefulSet?: boolean } = {}): Promise<void> {
+  sandbox = await startSandboxKit({ nodes: 3, kubeletTiming: 'sandbox', ...options });
 }
 
 function set(): KubeObject {
@@ -37,7 +39,7 @@ function scale(replicas: number): void {
 
 /** Deletes the pod and lets the StatefulSet recreate it with a container that runs but never becomes Ready. */
 function recreateNeverReady(podName: string): void {
-  sandbox.controllers.kubelet.addFailureRule({ mode: PodFailureMode.NEVER_READY, podName });
+  sandbox.kubelet.addFailureRule({ mode: PodFailureMode.NEVER_READY, podName });
   sandbox.api.delete(RESOURCES.pods, 'default', podName);
   sandbox.advanceUntil(() => {
     const pod = sandbox.api.get(RESOURCES.pods, 'default', podName);
@@ -51,11 +53,13 @@ function readySince(podName: string): number {
 }
 
 describe('maxUnavailable (MaxUnavailableStatefulSet)', () => {
-  test('OrderedReady with maxUnavailable 2 replaces two pods at a time from the highest ordinal', () => {
-    start();
+  test('OrderedReady with maxUnavailable 2 replaces two pods at a time from the highest ordinal', async () => {
+    await start();
     sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', {
-      replicas: 5,
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2 } },
+      spec: {
+        replicas: 5,
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 2 } },
+      },
     }));
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
 
@@ -77,12 +81,14 @@ describe('maxUnavailable (MaxUnavailableStatefulSet)', () => {
     expect(images(sandbox, podNames())).toEqual(['web:2', 'web:2', 'web:2', 'web:2', 'web:2']);
   });
 
-  test('Parallel with maxUnavailable "50%" of 4 replaces two at a time', () => {
-    start();
+  test('Parallel with maxUnavailable "50%" of 4 replaces two at a time', async () => {
+    await start();
     sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', {
-      replicas: 4,
-      podManagementPolicy: 'Parallel',
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '50%' } },
+      spec: {
+        replicas: 4,
+        podManagementPolicy: 'Parallel',
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '50%' } },
+      },
     }));
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
     const deletions = new EventLog(sandbox, RESOURCES.pods);
@@ -92,12 +98,14 @@ describe('maxUnavailable (MaxUnavailableStatefulSet)', () => {
     expect(deletions.deletionBatches()).toEqual([['web-3', 'web-2'], ['web-1', 'web-0']]);
   });
 
-  test('Parallel replaces an outdated pod that is already unavailable first, even with the budget spent (kubernetes#137409)', () => {
-    start();
+  test('Parallel replaces an outdated pod that is already unavailable first, even with the budget spent (kubernetes#137409)', async () => {
+    await start();
     sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', {
-      replicas: 4,
-      podManagementPolicy: 'Parallel',
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
+      spec: {
+        replicas: 4,
+        podManagementPolicy: 'Parallel',
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
+      },
     }));
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
     recreateNeverReady('web-0');
@@ -108,18 +116,20 @@ describe('maxUnavailable (MaxUnavailableStatefulSet)', () => {
     setImage('web:2');
     sandbox.clock.advance(0);
     expect(pods.deletions()).toEqual(['web-0']);
-    sandbox.controllers.kubelet.clearFailureRules();
+    sandbox.kubelet.clearFailureRules();
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
     pods.stop();
     expect(pods.deletions()).toEqual(['web-0', 'web-3', 'web-2', 'web-1']);
   });
 
-  test('with the feature gate off, maxUnavailable is ignored and pods go one at a time', () => {
-    start({ maxUnavailableStatefulSet: false });
+  test('with the feature gate off, maxUnavailable is ignored and pods go one at a time', async () => {
+    await start({ maxUnavailableStatefulSet: false });
     sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', {
-      replicas: 3,
-      podManagementPolicy: 'Parallel',
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 3 } },
+      spec: {
+        replicas: 3,
+        podManagementPolicy: 'Parallel',
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 3 } },
+      },
     }));
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
     const deletions = new EventLog(sandbox, RESOURCES.pods);
@@ -131,9 +141,9 @@ describe('maxUnavailable (MaxUnavailableStatefulSet)', () => {
 });
 
 describe('minReadySeconds', () => {
-  test('a pod counts as available, and the next one is created, only once it has been Ready for minReadySeconds', () => {
-    start();
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { replicas: 2, minReadySeconds: 30 }));
+  test('a pod counts as available, and the next one is created, only once it has been Ready for minReadySeconds', async () => {
+    await start();
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { spec: { replicas: 2, minReadySeconds: 30 } }));
     sandbox.advanceUntil(() => set().status?.readyReplicas === 1);
     expect(set().status).toEqual(expect.objectContaining({ replicas: 1, readyReplicas: 1, availableReplicas: 0 }));
     const web0Ready = readySince('web-0');
@@ -153,9 +163,9 @@ describe('minReadySeconds', () => {
     expect(sandbox.clock.now() - readySince('web-1')).toBeLessThanOrEqual(31_000);
   });
 
-  test('a rolling update deletes the next pod only once the replaced one is available', () => {
-    start();
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { replicas: 2, minReadySeconds: 20, podManagementPolicy: 'Parallel' }));
+  test('a rolling update deletes the next pod only once the replaced one is available', async () => {
+    await start();
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { spec: { replicas: 2, minReadySeconds: 20, podManagementPolicy: 'Parallel' } }));
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
     setImage('web:2');
     sandbox.advanceUntil(() => {
@@ -172,9 +182,9 @@ describe('minReadySeconds', () => {
 });
 
 describe('scale-down', () => {
-  test('OrderedReady removes pods from the highest ordinal, each only after the previous one is gone', () => {
-    start();
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { replicas: 4 }));
+  test('OrderedReady removes pods from the highest ordinal, each only after the previous one is gone', async () => {
+    await start();
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { spec: { replicas: 4 } }));
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
     const stillPresentAtDeletion: string[][] = [];
     const order: string[] = [];
@@ -197,9 +207,9 @@ describe('scale-down', () => {
     expect(set().status).toEqual(expect.objectContaining({ replicas: 1, readyReplicas: 1, currentReplicas: 1, observedGeneration: 2 }));
   });
 
-  test('Parallel removes every condemned pod at once', () => {
-    start();
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { replicas: 4, podManagementPolicy: 'Parallel' }));
+  test('Parallel removes every condemned pod at once', async () => {
+    await start();
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { spec: { replicas: 4, podManagementPolicy: 'Parallel' } }));
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
     const deletions = new EventLog(sandbox, RESOURCES.pods);
     scale(1);
@@ -208,9 +218,9 @@ describe('scale-down', () => {
     expect(deletions.deletionBatches()).toEqual([['web-3', 'web-2', 'web-1']]);
   });
 
-  test('OrderedReady does not scale down while a remaining pod is unhealthy', () => {
-    start();
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { replicas: 3 }));
+  test('OrderedReady does not scale down while a remaining pod is unhealthy', async () => {
+    await start();
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { spec: { replicas: 3 } }));
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
     recreateNeverReady('web-0');
 
@@ -218,17 +228,17 @@ describe('scale-down', () => {
     sandbox.advanceUntil(() => set().status?.observedGeneration === 2);
     sandbox.clock.advance(600_000);
     expect(podNames()).toEqual(['web-0', 'web-1', 'web-2']);
-    expect(sandbox.pods('app=web').filter((pod) => pod.metadata.deletionTimestamp)).toEqual([]);
+    expect(sandbox.pods('web').filter((pod) => pod.metadata.deletionTimestamp)).toEqual([]);
 
-    sandbox.controllers.kubelet.clearFailureRules();
+    sandbox.kubelet.clearFailureRules();
     sandbox.api.delete(RESOURCES.pods, 'default', 'web-0');
     sandbox.advanceUntil(() => podNames().length === 1 && statefulSetRolledOut(sandbox, 'web'));
     expect(podNames()).toEqual(['web-0']);
   });
 
-  test('the lowest unavailable condemned pod may go even though it is not Ready', () => {
-    start();
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { replicas: 3 }));
+  test('the lowest unavailable condemned pod may go even though it is not Ready', async () => {
+    await start();
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { spec: { replicas: 3 } }));
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
     recreateNeverReady('web-2');
     expect(isReady(getObject(sandbox, RESOURCES.pods, 'web-2'))).toBe(false);
@@ -240,9 +250,9 @@ describe('scale-down', () => {
     expect(pods.deletions()).toEqual(['web-2', 'web-1']);
   });
 
-  test('a condemned pod that is Ready but not yet available for minReadySeconds is the first unavailable and goes at once', () => {
-    start();
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { replicas: 3, minReadySeconds: 60 }));
+  test('a condemned pod that is Ready but not yet available for minReadySeconds is the first unavailable and goes at once', async () => {
+    await start();
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { spec: { replicas: 3, minReadySeconds: 60 } }));
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
     sandbox.api.delete(RESOURCES.pods, 'default', 'web-2');
     sandbox.advanceUntil(() => {
@@ -258,9 +268,9 @@ describe('scale-down', () => {
 });
 
 describe('partition and scale-up', () => {
-  test('new ordinals at or above the partition get the update revision, those below it the current one', () => {
-    start();
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { replicas: 2 }));
+  test('new ordinals at or above the partition get the update revision, those below it the current one', async () => {
+    await start();
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { spec: { replicas: 2 } }));
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
     const currentRevision = set().status.currentRevision;
 
@@ -284,9 +294,9 @@ describe('partition and scale-up', () => {
 });
 
 describe('status.observedGeneration', () => {
-  test('follows every spec change, even one that changes no pod', () => {
-    start();
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { replicas: 1 }));
+  test('follows every spec change, even one that changes no pod', async () => {
+    await start();
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('web', { spec: { replicas: 1 } }));
     sandbox.advanceUntil(() => statefulSetRolledOut(sandbox, 'web'));
     expect(set().status.observedGeneration).toBe(1);
     updateObject(sandbox, RESOURCES.statefulSets, 'web', (object) => {

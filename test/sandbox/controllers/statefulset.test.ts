@@ -1,17 +1,18 @@
-import { isReady, startTestSandbox, TestSandbox } from './sandbox-fixture';
-import { statefulSetManifest } from './workload-helpers';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
+import { isReady } from '../../support/pod-readiness';
+import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
+import { statefulSetManifest } from '../../support/workload-manifests';
 
-let sandbox: TestSandbox;
+let sandbox: InProcessSandboxKit;
 
-beforeEach(() => {
-  sandbox = startTestSandbox(3);
+beforeEach(async () => {
+  sandbox = await startSandboxKit({ nodes: 3, kubeletTiming: 'sandbox' });
 });
 
-afterEach(() => sandbox.controllers.stop());
+afterEach(() => sandbox.stop());
 
 function pods(app: string): KubeObject[] {
-  return sandbox.pods(`app=${app}`);
+  return sandbox.pods(app);
 }
 
 function getSet(name: string): KubeObject {
@@ -93,13 +94,13 @@ describe('StatefulSet controller (in-process)', () => {
   });
 
   test('Parallel creates every pod at once', () => {
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { podManagementPolicy: 'Parallel' }));
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { spec: { podManagementPolicy: 'Parallel' } }));
     sandbox.clock.advance(0);
     expect(pods('kafka').map((p) => p.metadata.name)).toEqual(['kafka-0', 'kafka-1', 'kafka-2']);
   });
 
   test('a template change rolls pods in reverse ordinal order, one at a time', () => {
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { podManagementPolicy: 'Parallel' }));
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { spec: { podManagementPolicy: 'Parallel' } }));
     sandbox.advanceUntil(() => getSet('kafka').status?.readyReplicas === 3);
     const oldRevision = getSet('kafka').status.currentRevision;
 
@@ -133,7 +134,7 @@ describe('StatefulSet controller (in-process)', () => {
   });
 
   test('partition stages an update, a pod below it comes back at the old revision, lowering it rolls on', () => {
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { podManagementPolicy: 'Parallel' }));
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { spec: { podManagementPolicy: 'Parallel' } }));
     sandbox.advanceUntil(() => getSet('kafka').status?.readyReplicas === 3);
     const oldRevision = getSet('kafka').status.currentRevision;
 
@@ -172,7 +173,7 @@ describe('StatefulSet controller (in-process)', () => {
   });
 
   test('reverting the template reuses the old revision with a bumped number', () => {
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('zk', { podManagementPolicy: 'Parallel' }));
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('zk', { spec: { podManagementPolicy: 'Parallel' } }));
     sandbox.advanceUntil(() => getSet('zk').status?.readyReplicas === 3);
     const first = revisions('zk')[0].metadata.name!;
     patchTemplateImage('zk', 'zk:2');
@@ -187,7 +188,7 @@ describe('StatefulSet controller (in-process)', () => {
   });
 
   test('OnDelete never replaces pods; a deleted pod comes back at the update revision', () => {
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('zk', { podManagementPolicy: 'Parallel', updateStrategy: { type: 'OnDelete' } }));
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('zk', { spec: { podManagementPolicy: 'Parallel', updateStrategy: { type: 'OnDelete' } } }));
     sandbox.advanceUntil(() => getSet('zk').status?.readyReplicas === 3);
     const oldRevision = getSet('zk').status.currentRevision;
     patchTemplateImage('zk', 'zk:2');
@@ -219,7 +220,7 @@ describe('StatefulSet controller (in-process)', () => {
   });
 
   test('a status someone else writes is corrected by the sync it causes, and the correction settles', () => {
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { podManagementPolicy: 'Parallel' }));
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { spec: { podManagementPolicy: 'Parallel' } }));
     sandbox.advanceUntil(() => rolledOut('kafka'));
     const written = getSet('kafka');
     sandbox.api.updateStatus(RESOURCES.statefulSets, { ...written, status: { ...written.status, readyReplicas: 99, availableReplicas: 99 } });
@@ -231,7 +232,7 @@ describe('StatefulSet controller (in-process)', () => {
   });
 
   test('a status written by a watcher as it sees the controller\'s own status write is corrected too', () => {
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { podManagementPolicy: 'Parallel' }));
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { spec: { podManagementPolicy: 'Parallel' } }));
     let overwritten = false;
     const unwatch = sandbox.api.watch(RESOURCES.statefulSets, { namespace: 'default' }, (event) => {
       if (!overwritten && event.type === 'MODIFIED' && event.object.status?.readyReplicas === 3) {
@@ -246,7 +247,7 @@ describe('StatefulSet controller (in-process)', () => {
   });
 
   test('an owned pod that is not a member by name is released, as upstream\'s ClaimPods filter does', () => {
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { podManagementPolicy: 'Parallel' }));
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { spec: { podManagementPolicy: 'Parallel' } }));
     sandbox.advanceUntil(() => rolledOut('kafka'));
     const template = pods('kafka')[0];
     sandbox.api.create(RESOURCES.pods, {
@@ -260,7 +261,7 @@ describe('StatefulSet controller (in-process)', () => {
   });
 
   test('a pod its set no longer controls is dropped from the set\'s status at once, without waiting for another pod event', () => {
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { podManagementPolicy: 'Parallel' }));
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('kafka', { spec: { podManagementPolicy: 'Parallel' } }));
     sandbox.advanceUntil(() => rolledOut('kafka'));
     const pod = sandbox.api.get(RESOURCES.pods, 'default', 'kafka-1')!;
     sandbox.api.update(RESOURCES.pods, { ...pod, metadata: { ...pod.metadata, ownerReferences: [], labels: { ...pod.metadata.labels, app: 'elsewhere' } } });

@@ -1,10 +1,11 @@
-import { startTestSandbox, TestSandbox } from './sandbox-fixture';
-import { getObject, statefulSetManifest } from './workload-helpers';
+import { getObject } from './workload-helpers';
 import { RESOURCES } from '../../../src/sandbox/api';
+import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
+import { statefulSetManifest } from '../../support/workload-manifests';
 
-let sandbox: TestSandbox | undefined;
+let sandbox: InProcessSandboxKit | undefined;
 
-afterEach(() => sandbox?.controllers.stop());
+afterEach(() => sandbox?.stop());
 
 const claimTemplate = {
   metadata: { name: 'datadir' },
@@ -12,9 +13,9 @@ const claimTemplate = {
 };
 
 describe('volume provisioner and binding', () => {
-  test('each claim of a volumeClaimTemplate is Bound to a volume of its own, as the PersistentVolume controller binds', () => {
-    sandbox = startTestSandbox(3);
-    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('zk', { podManagementPolicy: 'Parallel', volumeClaimTemplates: [claimTemplate] }));
+  test('each claim of a volumeClaimTemplate is Bound to a volume of its own, as the PersistentVolume controller binds', async () => {
+    sandbox = await startSandboxKit({ nodes: 3, kubeletTiming: 'sandbox' });
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('zk', { spec: { podManagementPolicy: 'Parallel', volumeClaimTemplates: [claimTemplate] } }));
     sandbox.advanceUntil(() => ['zk-0', 'zk-1', 'zk-2'].every((pod) => sandbox!.api.get(RESOURCES.persistentVolumeClaims, 'default', `datadir-${pod}`)?.status?.phase === 'Bound'));
     const claim = getObject(sandbox, RESOURCES.persistentVolumeClaims, 'datadir-zk-0');
     const volumeName = `pv-${claim.metadata.uid}`;
@@ -34,8 +35,8 @@ describe('volume provisioner and binding', () => {
     expect(sandbox.api.list(RESOURCES.persistentVolumes).items).toHaveLength(3);
   });
 
-  test('a deleted claim leaves its volume Released (reclaim policy Retain)', () => {
-    sandbox = startTestSandbox(1);
+  test('a deleted claim leaves its volume Released (reclaim policy Retain)', async () => {
+    sandbox = await startSandboxKit({ nodes: 1, kubeletTiming: 'sandbox' });
     const claim = sandbox.api.create(RESOURCES.persistentVolumeClaims, {
       apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'default' }, spec: { ...claimTemplate.spec, storageClassName: 'fast' },
     });

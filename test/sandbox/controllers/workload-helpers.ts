@@ -1,46 +1,10 @@
-// Helpers shared by the StatefulSet and DaemonSet rule tests: manifests, reads, updates and a
-// recorder of pod/claim watch events, all against an in-process TestSandbox.
-import { TestSandbox } from './sandbox-fixture';
+// Helpers shared by the StatefulSet and DaemonSet rule tests: reads, updates and a recorder of pod/claim watch
+// events, all against the sandbox kit's store.
 import { ApiEvent, KubeObject, RESOURCES, ResourceType } from '../../../src/sandbox/api';
-
-/** A StatefulSet `name` selecting `app=<name>`, 3 replicas, image `<name>:1`, with `spec` merged in. */
-export function statefulSetManifest(name: string, spec: Record<string, unknown> = {}): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      replicas: 3,
-      serviceName: name,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: { containers: [{ name, image: `${name}:1` }] },
-      },
-      ...spec,
-    },
-  };
-}
-
-/** A DaemonSet `name` selecting `app=<name>`, image `<name>:1`, with `spec` merged in. */
-export function daemonSetManifest(name: string, spec: Record<string, unknown> = {}): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: { containers: [{ name, image: `${name}:1` }] },
-      },
-      ...spec,
-    },
-  };
-}
+import { SandboxKit } from '../../support/sandbox-kit';
 
 /** The object, which must exist. */
-export function getObject(sandbox: TestSandbox, type: ResourceType, name: string): KubeObject {
+export function getObject(sandbox: SandboxKit, type: ResourceType, name: string): KubeObject {
   const object = sandbox.api.get(type, 'default', name);
   if (!object) {
     throw new Error(`${type.resource} ${name} does not exist`);
@@ -49,24 +13,24 @@ export function getObject(sandbox: TestSandbox, type: ResourceType, name: string
 }
 
 /** Reads the latest object, lets `mutate` change it, and writes it back. */
-export function updateObject(sandbox: TestSandbox, type: ResourceType, name: string, mutate: (object: KubeObject) => void): KubeObject {
+export function updateObject(sandbox: SandboxKit, type: ResourceType, name: string, mutate: (object: KubeObject) => void): KubeObject {
   const object = getObject(sandbox, type, name);
   mutate(object);
   return sandbox.api.update(type, object);
 }
 
 /** Names of the default namespace's objects of `type` matching `labelSelector`, sorted. */
-export function names(sandbox: TestSandbox, type: ResourceType, labelSelector?: string): string[] {
+export function names(sandbox: SandboxKit, type: ResourceType, labelSelector?: string): string[] {
   return sandbox.api.list(type, { namespace: 'default', labelSelector }).items.map((object) => object.metadata.name!).sort();
 }
 
 /** Image of the first container of each named pod, in the order given. */
-export function images(sandbox: TestSandbox, podNames: readonly string[]): string[] {
+export function images(sandbox: SandboxKit, podNames: readonly string[]): string[] {
   return podNames.map((name) => getObject(sandbox, RESOURCES.pods, name).spec.containers[0].image);
 }
 
 /** Whether the StatefulSet's status reflects its generation and a finished rollout of all replicas. */
-export function statefulSetRolledOut(sandbox: TestSandbox, name: string): boolean {
+export function statefulSetRolledOut(sandbox: SandboxKit, name: string): boolean {
   const set = getObject(sandbox, RESOURCES.statefulSets, name);
   const status = set.status ?? {};
   const replicas = set.spec.replicas;
@@ -87,7 +51,7 @@ export class EventLog {
   public readonly events: LoggedEvent[] = [];
   private readonly unwatch: () => void;
 
-  constructor(sandbox: TestSandbox, type: ResourceType) {
+  constructor(sandbox: SandboxKit, type: ResourceType) {
     const { resourceVersion } = sandbox.api.list(type, { namespace: 'default' });
     this.unwatch = sandbox.api.watch(type, { namespace: 'default', resourceVersion }, (event) => this.events.push({ ...event, at: sandbox.clock.now() }));
   }

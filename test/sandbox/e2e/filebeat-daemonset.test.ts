@@ -4,8 +4,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandResult, tableRows } from './kubectl-session';
-import { isReadyPod, useSeedReplay } from './seed-replay';
+import { useSeedReplay } from './seed-replay';
 import { RESOURCES } from '../../../src/sandbox/api';
+import { isReady } from '../../support/pod-readiness';
 
 jest.setTimeout(120_000);
 
@@ -22,7 +23,7 @@ const settledOn = (nodes: number) => () => {
   const ds = filebeat();
   return ds.status?.observedGeneration === ds.metadata.generation && ds.status.desiredNumberScheduled === nodes
     && ds.status.updatedNumberScheduled === nodes && ds.status.numberAvailable === nodes
-    && filebeatPods().length === nodes && filebeatPods().every(isReadyPod);
+    && filebeatPods().length === nodes && filebeatPods().every((pod) => isReady(pod) && !pod.metadata.deletionTimestamp);
 };
 const nodeColumn = (result: CommandResult) => tableRows(result.stdout).map((row) => row[1]).sort();
 

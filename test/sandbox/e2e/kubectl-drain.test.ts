@@ -4,8 +4,9 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { tableRows } from './kubectl-session';
-import { isReadyPod, useSeedReplay } from './seed-replay';
+import { useSeedReplay } from './seed-replay';
 import { RESOURCES } from '../../../src/sandbox/api';
+import { isReady } from '../../support/pod-readiness';
 
 jest.setTimeout(180_000);
 
@@ -24,7 +25,7 @@ const PENDING_MESSAGE = "0/3 nodes are available: 1 node(s) were unschedulable, 
 describe.each(available)('kubectl %s drain', (_minor, binary) => {
   const replay = useSeedReplay({ nodes: 3 });
   const pod = (name: string) => replay.sandbox.api.get(RESOURCES.pods, 'default', name);
-  const zkReady = () => ['zk-0', 'zk-1', 'zk-2'].every((name) => pod(name) !== undefined && isReadyPod(pod(name)!));
+  const zkReady = () => ['zk-0', 'zk-1', 'zk-2'].every((name) => pod(name) !== undefined && isReady(pod(name)!) && !pod(name)!.metadata.deletionTimestamp);
   const kubectl = (args: string) => `${binary} ${args}`;
   // Resolves once the pod is marked for deletion: the clock must stay still until kubectl's eviction or DELETE has
   // arrived, and only then run the pod's termination.

@@ -1,10 +1,12 @@
-// The shared setup of the seed replays: one sandbox on the virtual clock and one kubectl session per test file,
-// started before its tests and stopped after them, plus the helpers that keep kubectl and the clock in step.
+// The seed replays' layer over the sandbox kit (served over HTTP, the seeds' kubelet timing): one sandbox and one
+// kubectl session per test file, started before its tests and stopped after them, and a way to run a blocking
+// command that holds the virtual clock until kubectl is ready for time to move.
 import { BackgroundCommand, CommandResult, KubectlSession } from './kubectl-session';
 import type { KubeDaemonSet, KubeStatefulSet } from '../../../src/runtime/kube/kube-types';
 import { kubectlDaemonSetStatus, kubectlStatefulSetStatus } from '../../../src/runtime/rollout/kubectl-rollout-status';
-import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
-import { Sandbox, SandboxOptions, startSandbox } from '../../../src/sandbox/start-sandbox';
+import { RESOURCES } from '../../../src/sandbox/api';
+import { Sandbox } from '../../../src/sandbox/start-sandbox';
+import { HttpSandboxKitOptions, startSandboxKit } from '../../support/sandbox-kit';
 
 /** The sandbox and session of one test file (available once its `beforeAll` has run). */
 export interface SeedReplay {
@@ -39,16 +41,16 @@ export function firstLine(process: BackgroundCommand): Promise<void> {
 }
 
 /**
- * Registers `beforeAll`/`afterAll` hooks that start a sandbox with `options` (always on the virtual clock) and a
- * session on it, and stop both.
+ * Registers `beforeAll`/`afterAll` hooks that start a sandbox kit over HTTP with `options` (the seeds' kubelet timing
+ * unless they say) and a session on it, and stop both.
  *
  * @param prepare runs after the sandbox starts and before the session opens (e.g. to add named nodes)
  */
-export function useSeedReplay(options: Omit<SandboxOptions, 'clock'>, prepare?: (sandbox: Sandbox) => void): SeedReplay {
+export function useSeedReplay(options: Omit<HttpSandboxKitOptions, 'transport'>, prepare?: (sandbox: Sandbox) => void): SeedReplay {
   let sandbox: Sandbox | undefined;
   let session: KubectlSession | undefined;
   beforeAll(async () => {
-    sandbox = await startSandbox({ ...options, clock: 'virtual' });
+    sandbox = (await startSandboxKit({ kubeletTiming: 'sandbox', ...options, transport: 'http' })).sandbox;
     prepare?.(sandbox);
     session = new KubectlSession(sandbox);
   });
@@ -118,12 +120,6 @@ function rolloutStatusDone(sandbox: Sandbox, command: string): () => boolean {
     return kind === 'sts' ? kubectlStatefulSetStatus(found[0] as unknown as KubeStatefulSet).done
       : kubectlDaemonSetStatus(found[0] as unknown as KubeDaemonSet).done;
   };
-}
-
-/** Whether the pod is Ready and not being deleted. */
-export function isReadyPod(pod: KubeObject): boolean {
-  return !pod.metadata.deletionTimestamp
-    && (pod.status?.conditions ?? []).some((condition: any) => condition.type === 'Ready' && condition.status === 'True');
 }
 
 /** The lines a repeating command (`rollout status`) printed, without the repeats of an unchanged line. */

@@ -2,8 +2,9 @@
 // ZooKeeper and Kafka StatefulSets, a rolling update, staging with a partition, a canary and the phased roll out.
 // Commands are the post's, verbatim; time moves only when the test drives the sandbox's virtual clock.
 import { tableRows, whenWatched } from './kubectl-session';
-import { isReadyPod, lastLine, useSeedReplay } from './seed-replay';
+import { lastLine, useSeedReplay } from './seed-replay';
 import { ApiEvent, KubeObject, RESOURCES } from '../../../src/sandbox/api';
+import { isReady } from '../../support/pod-readiness';
 
 jest.setTimeout(120_000);
 
@@ -14,7 +15,8 @@ const pod = (name: string) => replay.sandbox.api.get(RESOURCES.pods, 'default', 
 const kafka = () => replay.sandbox.api.get(RESOURCES.statefulSets, 'default', 'kafka')!;
 const cpuOf = (object: KubeObject | undefined) => object?.spec.containers[0].resources.requests.cpu;
 const revisionOf = (object: KubeObject | undefined) => object?.metadata.labels?.['controller-revision-hash'];
-const allReady = (app: string, count: number) => () => pods(app).length === count && pods(app).every(isReadyPod);
+const allReady = (app: string, count: number) => () => pods(app).length === count
+  && pods(app).every((each) => isReady(each) && !each.metadata.deletionTimestamp);
 const rolledOut = (sts: KubeObject, updated: number) => sts.status?.observedGeneration === sts.metadata.generation
   && sts.status?.updatedReplicas === updated && sts.status?.readyReplicas === sts.spec.replicas;
 
@@ -135,7 +137,7 @@ describe('seed 000: ZooKeeper and Kafka StatefulSets', () => {
     await Promise.race([whenWatched(replay.sandbox, RESOURCES.pods, (options) => options.fieldSelector === 'metadata.name=kafka-1'), watch.done]);
     await replay.sandbox.runUntil(() => {
       const recreated = pod('kafka-1');
-      return recreated !== undefined && recreated.metadata.uid !== oldUid && isReadyPod(recreated);
+      return recreated !== undefined && recreated.metadata.uid !== oldUid && isReady(recreated) && !recreated.metadata.deletionTimestamp;
     });
     await watch.waitForOutput((text) => tableRows(text).some((row) => row[1] === '1/1'));
     const states = tableRows((await watch.interrupt()).stdout).map((row) => `${row[1]} ${row[2]}`)

@@ -2,9 +2,10 @@
 // find the node without a DaemonSet pod with `kubectl get pods -o wide`, delete a non-DaemonSet pod there to make
 // room, and the rollout goes on. Nodes have one CPU; a busy pod takes 950m of node-1's.
 import { tableRows, whenWatched } from './kubectl-session';
-import { firstLine, isReadyPod, lastLine, useSeedReplay } from './seed-replay';
+import { firstLine, lastLine, useSeedReplay } from './seed-replay';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
 import { makeNodes } from '../../../src/sandbox/nodes';
+import { isReady } from '../../support/pod-readiness';
 
 jest.setTimeout(120_000);
 
@@ -21,7 +22,7 @@ describe('seed 001: a DaemonSet rollout stuck on a full node', () => {
   test('the new pod for the full node stays Pending and the rollout waits, until room is made', async () => {
     await replay.session.run('kubectl apply -f busy-pod.yaml');
     await replay.session.run('kubectl apply -f fluentd-daemonset.yaml --record=true');
-    await replay.sandbox.runUntil(() => fluentdPods().length === 3 && fluentdPods().every(isReadyPod));
+    await replay.sandbox.runUntil(() => fluentdPods().length === 3 && fluentdPods().every((pod) => isReady(pod) && !pod.metadata.deletionTimestamp));
 
     await replay.session.run('kubectl apply -f fluentd-daemonset-update.yaml --record=true');
     const status = replay.session.start('kubectl rollout status ds/fluentd-elasticsearch -n kube-system');

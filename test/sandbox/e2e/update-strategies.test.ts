@@ -2,8 +2,9 @@
 // replaces a pod only when the user deletes it, RollingUpdate is today's default (the post's "OnDelete is the
 // default" and "no DaemonSet history" describe Kubernetes 1.6), and a StatefulSet keeps a history it can roll back to.
 import { CommandResult, whenWatched } from './kubectl-session';
-import { isReadyPod, useSeedReplay } from './seed-replay';
+import { useSeedReplay } from './seed-replay';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
+import { isReady } from '../../support/pod-readiness';
 
 jest.setTimeout(120_000);
 
@@ -11,7 +12,8 @@ const replay = useSeedReplay({ nodes: 3 });
 
 const podsOf = (selector: string) => replay.sandbox.api.list(RESOURCES.pods, { namespace: 'default', labelSelector: selector }).items;
 const imageOf = (pod: KubeObject) => pod.spec.containers[0].image;
-const allReady = (selector: string, count: number) => () => podsOf(selector).length === count && podsOf(selector).every(isReadyPod);
+const allReady = (selector: string, count: number) => () => podsOf(selector).length === count
+  && podsOf(selector).every((pod) => isReady(pod) && !pod.metadata.deletionTimestamp);
 
 /** `kubectl delete pod` waits for the pod to be gone: keep the clock still until its watch is open, then run it. */
 function deletePod(name: string): Promise<CommandResult> {
