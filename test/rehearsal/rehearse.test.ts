@@ -1,0 +1,133 @@
+// rehearse() end to end on the blog app's constructs: the release's template diff, the steps of its plan with the pods
+// each moves and their simulated times, PodDisruptionBudget headroom, the rollback path of an injected failure, a
+// DaemonSet node canary, and the same report byte for byte from the same inputs.
+import { App, Chart } from 'cdk8s';
+import { KafkaCluster, NodeExporter, ZooKeeperEnsemble } from '../../src';
+import { PodFailureMode } from '../../src/internal/pod-failure-conventions';
+import { rehearse, RehearsalReport, RehearsedWorkload, synthYaml } from '../../src/rehearsal';
+import { RuntimeError } from '../../src/runtime/runtime-error';
+
+interface BlogRelease {
+  readonly kafkaImage?: string;
+  readonly exporterImage?: string;
+}
+
+// The blog app (examples/blog-app.ts) with the images a release changes.
+function blogApp(release: BlogRelease = {}): string {
+  const app = new App();
+  const chart = new Chart(app, 'blog');
+  const zk = new ZooKeeperEnsemble(chart, 'zk', { name: 'zk', replicas: 3 });
+  new KafkaCluster(chart, 'kafka', { name: 'kafka', replicas: 3, zooKeeper: zk, image: release.kafkaImage ?? 'apache/kafka:3.9.1' });
+  new NodeExporter(chart, 'node-exporter', { image: release.exporterImage ?? 'quay.io/prometheus/node-exporter:v1.12.1' });
+  return synthYaml(app);
+}
+
+const FROM = blogApp();
+const KAFKA_392 = blogApp({ kafkaImage: 'apache/kafka:3.9.2' });
+
+function only(report: RehearsalReport): RehearsedWorkload {
+  expect(report.workloads).toHaveLength(1);
+  return report.workloads[0];
+}
+
+describe('rehearse', () => {
+  test('a Kafka image change promoted by the default canary plan: kafka-2, then kafka-1 and kafka-0', async () => {
+    const report = await rehearse({ from: FROM, to: KAFKA_392, soakMs: 120_000 });
+    const kafka = only(report);
+    expect(kafka).toMatchObject({ kind: 'StatefulSet', namespace: 'default', name: 'kafka', plan: 'canary', planSource: 'default', outcome: 'complete' });
+    // The broker and its config init container run the same image.
+    expect(kafka.changes).toEqual([
+      { path: 'spec.containers[kafka].image', from: 'apache/kafka:3.9.1', to: 'apache/kafka:3.9.2' },
+      { path: 'spec.initContainers[config].image', from: 'apache/kafka:3.9.1', to: 'apache/kafka:3.9.2' },
+    ]);
+    expect(kafka.steps.map((step) => step.pods)).toEqual([[], ['kafka-2'], ['kafka-1', 'kafka-0']]);
+    expect(kafka.steps.map((step) => step.result)).toEqual(['passed', 'passed', 'passed']);
+    // A broker restarts in 16 s of simulated time: 1 s to stop, 2 s to pull, 8 s to start, then its readiness probe's
+    // initialDelaySeconds of 5; each step then soaks 120 s. The canary step restarts one broker, the next two, one by one.
+    expect(kafka.steps.map((step) => [step.startMs, step.durationMs])).toEqual([[0, 0], [0, 16_000 + 120_000], [136_000, 2 * 16_000 + 120_000]]);
+    expect(kafka.durationMs).toBe(288_000);
+    expect(report.durationMs).toBe(288_000);
+    // One broker down at a time: the budget (maxUnavailable 1 of 3) is met exactly, never broken.
+    expect(kafka.steps.map((step) => step.maxUnavailable)).toEqual([0, 1, 1]);
+    expect(kafka.maxUnavailable).toBe(1);
+    expect(kafka.steps[1].budgets).toEqual([{ budget: 'kafka-pdb', minHealthy: 2, desiredHealthy: 2, violated: false }]);
+    expect(kafka.message).toMatch(/^every pod of statefulset\/kafka is on revision kafka-\w+$/);
+    expect(report).toMatchObject({ otherChanges: [], failures: [], nodes: 3, succeeded: true, warnings: [] });
+  });
+
+  test('--fail kafka-2:CrashLoop fails the canary step and rolls Kafka back; kafka-1 and kafka-0 never move', async () => {
+    const report = await rehearse({ from: FROM, to: KAFKA_392, soakMs: 120_000, timeoutMs: 300_000, failures: [{ target: 'kafka-2', mode: PodFailureMode.CRASH_LOOP }] });
+    const kafka = only(report);
+    expect(kafka.outcome).toBe('rolled-back');
+    expect(kafka.steps.map((step) => step.result)).toEqual(['passed', 'failed', 'not-reached']);
+    expect(kafka.steps[2].pods).toEqual(['kafka-1', 'kafka-0']);
+    expect(kafka.steps[1].message).toMatch(/^step 1 failed: pod kafka-2: CrashLoopBackOff/);
+    expect(kafka.message).toMatch(/^rolled back to revision kafka-\w+: step 1 failed: pod kafka-2: CrashLoopBackOff/);
+    expect(report).toMatchObject({ succeeded: false, failures: [{ target: 'kafka-2', mode: 'CrashLoop' }] });
+  });
+
+  test('without autoRollback a failed canary stops where it is', async () => {
+    const report = await rehearse({
+      from: FROM, to: KAFKA_392, timeoutMs: 300_000, autoRollback: false, failures: [{ target: 'kafka-2', mode: PodFailureMode.IMAGE_PULL }],
+    });
+    const kafka = only(report);
+    expect(kafka.outcome).toBe('failed');
+    expect(kafka.steps.map((step) => step.result)).toEqual(['passed', 'failed', 'not-reached']);
+    expect(kafka.steps[1].message).toMatch(/pod kafka-2: ImagePullBackOff/);
+  });
+
+  test('a node-exporter release by a node canary, with node-2 failing: the canary node passes, node-2\'s step fails', async () => {
+    const report = await rehearse({
+      from: FROM,
+      to: blogApp({ exporterImage: 'quay.io/prometheus/node-exporter:v1.13.0' }),
+      plan: '1,100%',
+      timeoutMs: 300_000,
+      failures: [{ target: 'node-2', mode: PodFailureMode.NEVER_READY }],
+    });
+    const exporter = only(report);
+    expect(exporter).toMatchObject({ kind: 'DaemonSet', name: 'node-exporter', plan: '1,100%', planSource: 'option', outcome: 'rolled-back' });
+    expect(exporter.changes).toEqual([
+      { path: 'spec.containers[node-exporter].image', from: 'quay.io/prometheus/node-exporter:v1.12.1', to: 'quay.io/prometheus/node-exporter:v1.13.0' },
+    ]);
+    expect(exporter.steps.map((step) => step.nodes)).toEqual([[], ['node-1'], ['node-2', 'node-3']]);
+    // node-3's pod never moves: the canary replaces one daemon pod at a time (maxUnavailable 1), and node-2's never got Ready.
+    expect(exporter.steps.map((step) => step.pods.length)).toEqual([0, 1, 1]);
+    expect(exporter.steps.map((step) => step.result)).toEqual(['passed', 'passed', 'failed']);
+    // A daemon pod restarts in 11 s (1 s to stop, 2 s to pull, 8 s to start; no readiness probe); node-2's never gets
+    // Ready, so its step fails at the 5 minute timeout.
+    expect(exporter.steps[1].durationMs).toBe(11_000);
+    expect(exporter.steps[2].durationMs).toBe(300_000);
+    expect(exporter.steps[2].message).toMatch(/^step 2 timed out after 5m0s waiting for node-exporter-\w+ on node-2 not Ready/);
+    expect(exporter.message).toMatch(/^rolled back to revision \w+: step 2 timed out/);
+  });
+
+  test('the same inputs give the same report, byte for byte', async () => {
+    const options = { from: FROM, to: KAFKA_392, failures: [{ target: 'node-1', mode: PodFailureMode.CRASH_LOOP }] };
+    const first = JSON.stringify(await rehearse(options));
+    expect(JSON.stringify(await rehearse(options))).toBe(first);
+  });
+
+  test('a release that changes no pod template promotes nothing and lists the other changes', async () => {
+    const to = FROM.replace('maxUnavailable: 1', 'maxUnavailable: 2');
+    const report = await rehearse({ from: FROM, to });
+    expect(report).toEqual({ workloads: [], otherChanges: ['PodDisruptionBudget/default/zk-pdb'], failures: [], nodes: 3, durationMs: 0, succeeded: true, warnings: [] });
+  });
+
+  test.each([
+    [{ soakMs: -1 }, 'rehearse: soakMs must be a number of ms >= 0, got -1'],
+    [{ nodes: 0 }, 'rehearse: nodes must be an integer from 1 to 5000, got 0'],
+    [{ failures: [{ target: 'kafka-7', mode: PodFailureMode.CRASH_LOOP }] },
+      'failure kafka-7:CrashLoop: "kafka-7" is neither a node of the rehearsal (node-1, node-2, node-3) nor a pod of a StatefulSet the new release changes (kafka-0, kafka-1, kafka-2)'],
+    [{ failures: [{ target: 'node-1', mode: 'Explode' as PodFailureMode }] },
+      'failure node-1:Explode: unknown mode "Explode" (expected one of ImagePull, CrashLoop, NeverReady, FlappingReadiness)'],
+    [{ plan: '50%,10%' }, /plan "50%,10%"/],
+  ])('bad input %j is refused with a RuntimeError', async (options, message) => {
+    const rehearsal = rehearse({ from: FROM, to: KAFKA_392, ...options });
+    await expect(rehearsal).rejects.toThrow(RuntimeError);
+    await expect(rehearsal).rejects.toThrow(message);
+  });
+
+  test('a manifest that is not YAML is refused naming its source', async () => {
+    await expect(rehearse({ from: FROM, to: 'a: [', toSource: 'next.yaml' })).rejects.toThrow(/^next\.yaml: document 1 is not valid YAML/);
+  });
+});
