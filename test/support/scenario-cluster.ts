@@ -6,9 +6,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { CommandResult, runKubectlStage } from './kubectl-stage-run';
 import { isReady } from './pod-readiness';
 import { startSandboxKit } from './sandbox-kit';
-import { run } from '../../src/cli/main';
 import { ControlPlaneApiClient } from '../../src/control-plane/api-client';
 import { KubeCluster, startKubeCluster } from '../../src/control-plane/start-kube-cluster';
 import type { RuntimeClock } from '../../src/runtime/clock';
@@ -18,12 +18,7 @@ import { Sandbox } from '../../src/sandbox/start-sandbox';
 /** Which engine a scenario runs on. */
 export type Engine = 'sandbox' | 'kube';
 
-/** What a command printed and its exit code. */
-export interface CommandResult {
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly code: number;
-}
+export type { CommandResult } from './kubectl-stage-run';
 
 /** The objects of namespace `default` a scenario looks at, read at one moment. */
 export interface ClusterSnapshot {
@@ -119,25 +114,6 @@ function execKubectl(binary: string, kubeconfig: string, args: readonly string[]
   });
 }
 
-interface StageRunOptions {
-  readonly signal?: AbortSignal;
-  readonly env?: Record<string, string>;
-}
-
-function runStage(args: readonly string[], kubeconfig: string, clock: RuntimeClock | undefined, options: StageRunOptions) {
-  let stdout = '';
-  let stderr = '';
-  const code = run(['--kubeconfig', kubeconfig, ...args], {
-    stdout: (text) => { stdout += text; },
-    stderr: (text) => { stderr += text; },
-    isTTY: false,
-    env: options.env ?? {},
-    clock,
-    signal: options.signal,
-  });
-  return { done: code.then((exit) => ({ stdout, stderr, code: exit })) };
-}
-
 async function applyWith(cluster: Pick<ScenarioCluster, 'kubectl'>, objects: readonly object[]): Promise<void> {
   const result = await cluster.kubectl(['apply', '-f', '-'], { stdin: objects.map((object) => JSON.stringify(object)).join('\n') });
   if (result.code !== 0) {
@@ -169,9 +145,9 @@ async function startSandboxEngine(options: ScenarioClusterOptions): Promise<Scen
       return running;
     },
     async stage(args, stageOptions = {}) {
-      const { done } = runStage(args, stageOptions.kubeconfig ?? sandbox.kubeconfigPath, clock, stageOptions);
-      await sandbox.runUntil(done);
-      return done;
+      const running = runKubectlStage(args, { ...stageOptions, kubeconfig: stageOptions.kubeconfig ?? sandbox.kubeconfigPath, clock });
+      await sandbox.runUntil(running);
+      return running;
     },
     apply: (objects) => applyWith(cluster, objects),
     pause: (ms) => sandbox.advance(ms),
@@ -214,7 +190,7 @@ async function startKubeEngine(options: ScenarioClusterOptions): Promise<Scenari
       }),
     },
     kubectl: (args, kubectlOptions = {}) => execKubectl(kubectlOptions.binary ?? 'kubectl', kubectlOptions.kubeconfig ?? kube.kubeconfigPath, args, kubectlOptions.stdin),
-    stage: (args, stageOptions = {}) => runStage(args, stageOptions.kubeconfig ?? kube.kubeconfigPath, undefined, stageOptions).done,
+    stage: (args, stageOptions = {}) => runKubectlStage(args, { ...stageOptions, kubeconfig: stageOptions.kubeconfig ?? kube.kubeconfigPath }),
     apply: (objects) => applyWith(cluster, objects),
     pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     snapshot: snapshotNow,
