@@ -78,9 +78,10 @@ const DEFAULT_PLAN = 'canary';
  */
 export async function rehearse(options: RehearsalOptions): Promise<RehearsalReport> {
   const settings = validateOptions(options);
-  const from = parseRelease(options.from, options.fromSource ?? 'from');
-  const to = parseRelease(options.to, options.toSource ?? 'to');
-  const diff = diffReleases(from, to);
+  const sources = { from: options.fromSource ?? 'from', to: options.toSource ?? 'to' };
+  const from = parseRelease(options.from, sources.from);
+  const to = parseRelease(options.to, sources.to);
+  const diff = diffReleases(from, to, sources);
   const sandbox = RehearsalSandbox.start(settings.nodes, options.kubelet ?? {});
   try {
     validateFailures(settings.failures, sandbox.nodeNames(), diff.workloads);
@@ -245,8 +246,8 @@ class Rehearsal {
     const where = objectKey(live);
     for (const step of recorded.steps) {
       for (const budget of step.budgets.filter((candidate) => candidate.violated)) {
-        this.warnings.push(`${where} step ${step.step}: PodDisruptionBudget ${budget.budget} had ${budget.minHealthy} healthy pods `
-          + `of the ${budget.desiredHealthy} it requires, so a voluntary disruption (a node drain) would have been refused`);
+        this.warnings.push(`${where} step ${step.step}: PodDisruptionBudget ${budget.budget} was down to ${budget.minHealthy} healthy pods `
+          + `of the ${budget.desiredHealthy} it requires: a voluntary disruption (a node drain) would have been refused`);
       }
     }
     return {

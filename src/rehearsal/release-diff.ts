@@ -30,14 +30,22 @@ export interface ReleaseDiff {
   readonly removed: readonly ManifestObject[];
 }
 
+/** What the two releases are called in messages (their file names). */
+export interface ReleaseSources {
+  /** The old release. */
+  readonly from: string;
+  /** The new release. */
+  readonly to: string;
+}
+
 /**
  * Pairs the objects of both releases by kind, namespace and name, and tells what changed.
  *
  * @throws RuntimeError (`bad-input`) when a release holds the same object twice
  */
-export function diffReleases(from: readonly ManifestObject[], to: readonly ManifestObject[]): ReleaseDiff {
-  const old = byKey(from, '--from');
-  const next = byKey(to, '--to');
+export function diffReleases(from: readonly ManifestObject[], to: readonly ManifestObject[], sources: ReleaseSources): ReleaseDiff {
+  const old = byKey(from, sources.from);
+  const next = byKey(to, sources.to);
   const workloads: ChangedWorkload[] = [];
   const otherChanges: string[] = [];
   for (const [key, manifest] of next) {

@@ -2,7 +2,7 @@
 // each moves and their simulated times, PodDisruptionBudget headroom, the rollback path of an injected failure, a
 // DaemonSet node canary, and the same report byte for byte from the same inputs.
 import { App, Chart } from 'cdk8s';
-import { KafkaCluster, NodeExporter, ZooKeeperEnsemble } from '../../src';
+import { KafkaCluster, NodeExporter, PartitionPlan, StatefulSetRollout, ZooKeeperEnsemble } from '../../src';
 import { PodFailureMode } from '../../src/internal/pod-failure-conventions';
 import { rehearse, RehearsalReport, RehearsedWorkload, synthYaml } from '../../src/rehearsal';
 import { RuntimeError } from '../../src/runtime/runtime-error';
@@ -10,6 +10,7 @@ import { RuntimeError } from '../../src/runtime/runtime-error';
 interface BlogRelease {
   readonly kafkaImage?: string;
   readonly exporterImage?: string;
+  readonly kafkaRollout?: StatefulSetRollout;
 }
 
 // The blog app (examples/blog-app.ts) with the images a release changes.
@@ -17,7 +18,7 @@ function blogApp(release: BlogRelease = {}): string {
   const app = new App();
   const chart = new Chart(app, 'blog');
   const zk = new ZooKeeperEnsemble(chart, 'zk', { name: 'zk', replicas: 3 });
-  new KafkaCluster(chart, 'kafka', { name: 'kafka', replicas: 3, zooKeeper: zk, image: release.kafkaImage ?? 'apache/kafka:3.9.1' });
+  new KafkaCluster(chart, 'kafka', { name: 'kafka', replicas: 3, zooKeeper: zk, image: release.kafkaImage ?? 'apache/kafka:3.9.1', rollout: release.kafkaRollout });
   new NodeExporter(chart, 'node-exporter', { image: release.exporterImage ?? 'quay.io/prometheus/node-exporter:v1.12.1' });
   return synthYaml(app);
 }
@@ -125,6 +126,42 @@ describe('rehearse', () => {
     const rehearsal = rehearse({ from: FROM, to: KAFKA_392, ...options });
     await expect(rehearsal).rejects.toThrow(RuntimeError);
     await expect(rehearsal).rejects.toThrow(message);
+  });
+
+  test('a staged Kafka is promoted by its plan annotation, one broker a step', async () => {
+    const rollout = StatefulSetRollout.staged(PartitionPlan.linear(1));
+    const report = await rehearse({ from: blogApp({ kafkaRollout: rollout }), to: blogApp({ kafkaRollout: rollout, kafkaImage: 'apache/kafka:3.9.2' }) });
+    const kafka = only(report);
+    expect(kafka).toMatchObject({ planSource: 'annotation', plan: PartitionPlan.linear(1).toString(), outcome: 'complete' });
+    expect(kafka.steps.map((step) => step.pods)).toEqual([[], ['kafka-2'], ['kafka-1'], ['kafka-0']]);
+  });
+
+  test('objects other than the templates are applied too (a Service the API server gave a clusterIP), and listed', async () => {
+    const to = KAFKA_392.replace('port: 2181', 'port: 2182');
+    expect(to).not.toBe(KAFKA_392);
+    const report = await rehearse({ from: FROM, to });
+    expect(only(report).outcome).toBe('complete');
+    expect(report.otherChanges).toEqual(['Service/default/zk-cs']);
+  });
+
+  test('an old release that never gets Ready is a warning, and the new release is promoted from there', async () => {
+    const report = await rehearse({ from: blogApp({ kafkaImage: 'apache/kafka:bad' }), to: KAFKA_392, timeoutMs: 120_000 });
+    // Promoted from no broker Ready, every step is below the budget; the report says so too.
+    expect(report.warnings).toEqual([
+      'StatefulSet/default/kafka of the old release was not Ready after 120 s of simulated time (0 of 3 replicas Ready); it was promoted from there',
+      'StatefulSet/default/kafka step 0: PodDisruptionBudget kafka-pdb was down to 0 healthy pods of the 2 it requires: a voluntary disruption (a node drain) would have been refused',
+      'StatefulSet/default/kafka step 1: PodDisruptionBudget kafka-pdb was down to 0 healthy pods of the 2 it requires: a voluntary disruption (a node drain) would have been refused',
+      'StatefulSet/default/kafka step 2: PodDisruptionBudget kafka-pdb was down to 1 healthy pods of the 2 it requires: a voluntary disruption (a node drain) would have been refused',
+    ]);
+    expect(only(report).name).toBe('kafka');
+  });
+
+  test('synthYaml takes a Chart as well as an App', () => {
+    const app = new App();
+    const chart = new Chart(app, 'exporter');
+    new NodeExporter(chart, 'node-exporter');
+    expect(synthYaml(chart)).toBe(synthYaml(app));
+    expect(synthYaml(chart)).toMatch(/^kind: DaemonSet$/m);
   });
 
   test('a manifest that is not YAML is refused naming its source', async () => {
