@@ -8,6 +8,7 @@ import { CliIo, processIo } from './cli-io';
 import { registerHistoryCommand } from './commands/history';
 import { registerPlanCommand } from './commands/plan';
 import { registerPromoteCommands } from './commands/promote';
+import { registerRehearseCommand } from './commands/rehearse';
 import { registerSandboxCommand } from './commands/sandbox';
 import { registerStageCommand } from './commands/stage';
 import { registerStatusCommand } from './commands/status';
@@ -27,7 +28,7 @@ export type { CliIo } from './cli-io';
 export async function run(argv: string[], io: CliIo, connector?: ClusterConnector): Promise<number> {
   const context = new CliContext(io, connector);
   const program = new Command(context.name)
-    .description('Staged StatefulSet and DaemonSet rollouts: plan, stage, promote, status, history, undo')
+    .description('Staged StatefulSet and DaemonSet rollouts: plan, stage, promote, status, history, undo, and rehearse a release in a sandbox')
     .version(packageVersion(), '--version', 'print the version of kubectl-stage')
     // Subcommands copy these settings when they are added: each one's help lists the connection flags too.
     .configureHelp({ showGlobalOptions: true })
@@ -52,6 +53,7 @@ export async function run(argv: string[], io: CliIo, connector?: ClusterConnecto
   registerHistoryCommand(program, context);
   registerUndoCommand(program, context);
   registerSandboxCommand(program, context);
+  registerRehearseCommand(program, context);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

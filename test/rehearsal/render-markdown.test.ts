@@ -38,6 +38,11 @@ describe('rehearsalMarkdown', () => {
     expect(markdown).toContain('### :warning: Warnings\n\n- statefulset/kafka step 1: 1 healthy pod of the 2 PodDisruptionBudget kafka requires');
   });
 
+  test('a single workload that did not complete is the verdict itself', () => {
+    const markdown = rehearsalMarkdown({ ...rolledBackReport, workloads: [rolledBackKafka] });
+    expect(markdown.split('\n')[0]).toBe('## :x: Rollout rehearsal: statefulset/kafka rolled back at step 1');
+  });
+
   test('a DaemonSet step names its nodes; a field that is new says so; a namespace other than default is named', () => {
     const markdown = rehearsalMarkdown(rolledBackReport);
     expect(markdown).toContain('### :white_check_mark: daemonset/node-exporter (namespace monitoring): complete in 36s\n');

@@ -1,4 +1,5 @@
-// `-o/--output`: the text view or NDJSON; anything else is refused as kubectl refuses an unknown printer.
+// `-o/--output`: the text view or NDJSON (and, for `rehearse`, Markdown); anything else is refused as kubectl refuses
+// an unknown printer.
 import { RuntimeError } from '../../runtime/runtime-error';
 
 /** The output formats a command prints. */
@@ -10,11 +11,21 @@ export type OutputFormat = 'text' | 'json';
  * @throws RuntimeError (`bad-input`) naming the allowed formats
  */
 export function parseOutputFormat(value: string | undefined): OutputFormat {
-  if (value === undefined || value === 'text') {
-    return 'text';
+  return parseFormatOf(value, ['json', 'text']);
+}
+
+/**
+ * Reads `-o` for a command with its own set of printers; not given means `text`.
+ *
+ * @param allowed the formats the command prints, `text` among them
+ * @throws RuntimeError (`bad-input`) naming the allowed formats, sorted as kubectl lists them
+ */
+export function parseFormatOf<F extends string>(value: string | undefined, allowed: readonly F[]): F {
+  const format = value ?? 'text';
+  const known = allowed.find((candidate) => candidate === format);
+  if (known === undefined) {
+    throw new RuntimeError('bad-input',
+      `unable to match a printer suitable for the output format "${value}", allowed formats are: ${[...allowed].sort().join(',')}`);
   }
-  if (value === 'json') {
-    return 'json';
-  }
-  throw new RuntimeError('bad-input', `unable to match a printer suitable for the output format "${value}", allowed formats are: json,text`);
+  return known;
 }

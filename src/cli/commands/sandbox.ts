@@ -1,15 +1,15 @@
 // `kubectl-stage sandbox`: an in-process Kubernetes API server with simulated nodes, for trying the runtime and kubectl
 // without a cluster. Prints the kubeconfig to export and serves until Ctrl-C.
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command } from 'commander';
+import { firstLine, readManifestFile } from './manifest-file';
 import { parseOutputFormat } from './output-format';
 import { parseInteger } from './parse-integer';
 import { findControlPlaneBinaries } from '../../control-plane/binaries';
 import { startKubeCluster } from '../../control-plane/start-kube-cluster';
 import { RuntimeError } from '../../runtime/runtime-error';
 import { removeSandboxKubeconfig, writeSandboxKubeconfig } from '../../sandbox/kubeconfig-file';
-import { ManifestObject, parseManifests } from '../../sandbox/manifests';
+import { ManifestObject } from '../../sandbox/manifests';
 import { SandboxStartError } from '../../sandbox/sandbox-start-error';
 import { Sandbox, startSandbox } from '../../sandbox/start-sandbox';
 import { CliContext } from '../cli-context';
@@ -18,8 +18,8 @@ import { helpExamples } from '../help-examples';
 import { jsonLine } from '../render/json-output';
 
 const MAX_PORT = 65_535;
-// The largest cluster Kubernetes supports (https://kubernetes.io/docs/setup/best-practices/cluster-large/).
-const MAX_NODES = 5000;
+/** The most simulated nodes: the largest cluster Kubernetes supports (https://kubernetes.io/docs/setup/best-practices/cluster-large/). */
+export const MAX_NODES = 5000;
 
 interface SandboxOptions {
   readonly engine: string;
@@ -55,7 +55,7 @@ export function registerSandboxCommand(program: Command, context: CliContext): v
       const format = parseOutputFormat(options.output);
       const nodes = parseInteger(options.nodes, '--nodes', 1, MAX_NODES);
       const port = parseInteger(options.port, '--port', 0, MAX_PORT);
-      const manifests = (options.apply ?? []).flatMap(readManifests);
+      const manifests = (options.apply ?? []).flatMap((file) => readManifestFile(file, '--apply').objects);
       if (options.engine === 'kube') {
         if (port !== 0) {
           throw new RuntimeError('bad-input', '--port applies to --engine sandbox; the kube engine picks free ports on 127.0.0.1');
@@ -85,22 +85,6 @@ export function registerSandboxCommand(program: Command, context: CliContext): v
     }));
 }
 
-// Every object of a YAML file, with the sandbox resource it belongs to; fails before the sandbox starts.
-function readManifests(file: string): ManifestObject[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new RuntimeError('bad-input', `--apply ${file}: ${(error as Error).message}`);
-  }
-  try {
-    return parseManifests(text, file);
-  } catch (error) {
-    // A YAML error goes on with a code frame over several lines: its first line says what and where.
-    throw new RuntimeError('bad-input', `--apply ${firstLine(error)}`);
-  }
-}
-
 // The sandbox refuses an object as the API server would (a duplicate name, an invalid field): the file is at fault.
 function createManifest(sandbox: Sandbox, object: ManifestObject['object'], type: ManifestObject['type']): void {
   try {
@@ -108,10 +92,6 @@ function createManifest(sandbox: Sandbox, object: ManifestObject['object'], type
   } catch (error) {
     throw new RuntimeError('bad-input', `--apply: cannot create ${type.kind.toLowerCase()} "${object.metadata?.name}": ${firstLine(error)}`);
   }
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0].replace(/:$/, '');
 }
 
 // A port that is taken or a kubeconfig path holding another file is the user's to change: one line, exit code 4.

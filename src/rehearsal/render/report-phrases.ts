@@ -88,7 +88,8 @@ export function reportVerdict(report: RehearsalReport): string {
   if (unfinished.length === 0) {
     return `the rehearsal did not succeed: ${report.warnings[0] ?? 'see the workloads below'}`;
   }
-  return `${unfinished.length} of ${total} promotions did not complete: ${unfinished.map(workloadVerdict).join('; ')}`;
+  const verdicts = unfinished.map(workloadVerdict).join('; ');
+  return total === 1 ? verdicts : `${unfinished.length} of ${total} promotions did not complete: ${verdicts}`;
 }
 
 /** `3 nodes, 10m4s of simulated time, failures injected: kafka-2:ImagePull`. */
