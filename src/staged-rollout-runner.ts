@@ -5,6 +5,7 @@ import { RolloutKeys } from './keys';
 import { parseNodeCanaryPlanText } from './node-canary-plan';
 import { guardObjectCollisions } from './object-collisions';
 import { PartitionPlan } from './partition-plan';
+import { checkPromoteExtraArgs } from './promote-job-flags';
 import {
   DerivedName, NameRule, requireAnnotations, requireImage, requireLabels, requireLabelValue, requireNames, requireStrings,
   requireWholeNumber, wholeSeconds,
@@ -42,7 +43,9 @@ export interface PromotionJobOptions {
    */
   readonly autoRollback?: boolean;
   /**
-   * More arguments after the ones above, e.g. `['--gate', 'http=http://svc/healthz']`.
+   * More flags of `promote` after the ones above, e.g. `['--gate', 'http=http://svc/healthz', '--step']`. Flags a prop
+   * writes (`--plan`, `--soak`, `--timeout`, `--auto-rollback`, `--namespace`) and the connection's (`--kubeconfig`,
+   * `--context`) are refused: a repeat would override the prop, past its checks and the Role's scope.
    * @default - none
    */
   readonly extraArgs?: string[];
@@ -286,7 +289,11 @@ export class StagedRolloutRunner extends Construct {
       throw new ValidationError(this, 'promotionJob.runAsUser', options.runAsUser,
         'use a whole number from 1 to 2147483647: the pod must run as non-root (runAsNonRoot), which user 0 is not');
     }
-    requireStrings(this, 'promotionJob.extraArgs', options.extraArgs);
+    const extraArgs = requireStrings(this, 'promotionJob.extraArgs', options.extraArgs) ?? [];
+    const problem = checkPromoteExtraArgs(extraArgs);
+    if (problem) {
+      throw new ValidationError(this, `promotionJob.extraArgs[${problem.index}]`, extraArgs[problem.index], problem.fix);
+    }
     if (requireStrings(this, 'promotionJob.command', options.command)?.length === 0) {
       throw new ValidationError(this, 'promotionJob.command', options.command, 'name the program that starts the CLI, e.g. ["kubectl-stage"]');
     }
