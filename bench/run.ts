@@ -1,4 +1,4 @@
-// `npm run bench` (issues 6 and 11): runs every benchmark, prints the results and writes bench/results.md.
+// `npm run bench` (issues 6, 11 and 17): runs every benchmark, prints the results and writes bench/results.md.
 // `--quick` runs fewer sizes and repetitions and does not write results.md; `--only=<name>[,<name>]` runs
 // just those benchmarks (results.md is then not written either, so it always holds a complete run).
 import * as fs from 'fs';
@@ -7,6 +7,7 @@ import { controlPlaneSection } from './control-plane-section';
 import { kubectlGetSection } from './kubectl-get-section';
 import { loadAverage, machineDescription } from './machine';
 import { promotionSection } from './promotion-section';
+import { rehearseSection } from './rehearse-section';
 import { sandboxRolloutSection } from './sandbox-rollout-section';
 import { scaleSection } from './scale-section';
 import { BenchSection, SectionResult, TargetVerdict } from './section';
@@ -14,7 +15,7 @@ import { synthCostSection } from './synth-cost-section';
 
 /** Every benchmark, in the order results.md lists them. */
 const SECTIONS: readonly BenchSection[] = [
-  synthCostSection, promotionSection, scaleSection, sandboxRolloutSection, kubectlGetSection, controlPlaneSection,
+  synthCostSection, promotionSection, scaleSection, sandboxRolloutSection, kubectlGetSection, controlPlaneSection, rehearseSection,
 ];
 
 function verdictLines(verdicts: readonly TargetVerdict[]): string {
@@ -33,7 +34,7 @@ interface TimedResult {
 function resultsMarkdown(timed: readonly TimedResult[], startedAt: Date, loadAtStart: string, seconds: number): string {
   const results = timed.map((t) => t.result);
   const verdicts = results.flatMap((r) => r.verdicts);
-  return `# Benchmark results (issues 6 and 11)
+  return `# Benchmark results (issues 6, 11 and 17)
 
 - Machine: ${machineDescription()}; load average ${loadAtStart} at the start and ${loadAverage()} at the end (1/5/15 min)
 - Date: ${startedAt.toISOString()}; the whole run took ${seconds.toFixed(0)} s (${timed.map((t) => `${t.name} ${t.seconds.toFixed(0)} s`).join(', ')})

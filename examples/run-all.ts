@@ -1,11 +1,13 @@
 // Entry of `npm run example`: synthesizes every example app to dist/examples/<app>/, prints the files, then
-// rehearses a staged Kafka rollout of the blog app in the sandbox.
+// rehearses a staged Kafka rollout of the blog app in the sandbox, then rehearses its next release with
+// `kubectl-stage rehearse` and writes the pull-request reports to dist/rehearsal/.
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { buildBlogApp } from './blog-app';
 import { buildKafkaKraftApp } from './kafka-kraft';
 import { buildLogCollectorApp } from './log-collector';
+import { rehearseNextRelease } from './rehearse-next-release';
 import { EXPECTED_EXIT_CODES, rehearseStagedRollout } from './rehearse-staged-rollout';
 import { buildZooKeeperApp } from './zookeeper';
 
@@ -47,6 +49,14 @@ async function main(): Promise<void> {
   const unexpected = steps.filter((step, index) => step.code !== EXPECTED_EXIT_CODES[index]);
   if (unexpected.length > 0) {
     throw new Error(`the rehearsal went differently than expected: ${unexpected.map((step) => `kubectl-stage ${step.argv.join(' ')} exited ${step.code}`).join('; ')}`);
+  }
+  console.log('');
+  const { nextRelease, failedCanary } = await rehearseNextRelease(path.join('dist', 'rehearsal'));
+  for (const [rehearsal, expected] of [[nextRelease, 0], [failedCanary, 2]] as const) {
+    console.log(`$ kubectl-stage ${rehearsal.argv.join(' ')} > ${rehearsal.file}\n(exit ${rehearsal.code})`);
+    if (rehearsal.code !== expected) {
+      throw new Error(`kubectl-stage ${rehearsal.argv.join(' ')} exited ${rehearsal.code}, expected ${expected}; see ${rehearsal.file}`);
+    }
   }
 }
 

@@ -1,0 +1,39 @@
+// npm run example's release rehearsal: the blog app's next Kafka image walked canary first, and the same release with
+// a canary that cannot pull its image, rolled back; both Markdown reports as a pull request would show them.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { NEXT_KAFKA_IMAGE, rehearseNextRelease } from '../../examples/rehearse-next-release';
+
+jest.setTimeout(60_000);
+
+let outdir: string;
+beforeAll(() => {
+  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'next-release-'));
+});
+afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+test('the next release: the canary kafka-2 first, then kafka-1 and kafka-0, within the budget; the report is written', async () => {
+  const { nextRelease, failedCanary } = await rehearseNextRelease(outdir);
+
+  expect(nextRelease.code).toBe(0);
+  expect(fs.readFileSync(path.join(outdir, 'next-release.md'), 'utf8')).toBe(nextRelease.markdown);
+  const good = nextRelease.markdown;
+  expect(good.split('\n')[0]).toBe('## :white_check_mark: Rollout rehearsal: every promotion completed (1 workload)');
+  expect(good).toContain('### :white_check_mark: statefulset/kafka: complete in ');
+  expect(good).toContain(`- \`spec.containers[kafka].image\`: \`apache/kafka:3.9.1\` → \`${NEXT_KAFKA_IMAGE}\``);
+  // The canary step moves kafka-2 alone and soaks two minutes; the budget keeps two of three brokers up throughout.
+  expect(good).toMatch(/\n\| 1 \| kafka-2 \| 0ms \| 2m\d+s \| 1 \| kafka-pdb: 2 healthy, 2 required \| passed \|\n/);
+  expect(good).toMatch(/\n\| 2 \| kafka-1, kafka-0 \| 2m\d+s \| 2m\d+s \| 1 \| kafka-pdb: 2 healthy, 2 required \| passed \|\n/);
+  expect(good).not.toContain('violated');
+
+  // The rollback path: kafka-2 cannot pull the new image, its step fails, the rest is never reached, the update is undone.
+  expect(failedCanary.code).toBe(2);
+  expect(fs.readFileSync(path.join(outdir, 'failed-canary.md'), 'utf8')).toBe(failedCanary.markdown);
+  const bad = failedCanary.markdown;
+  expect(bad.split('\n')[0]).toBe('## :x: Rollout rehearsal: statefulset/kafka rolled back at step 1');
+  expect(bad).toContain('failures injected: kafka-2:ImagePull.');
+  expect(bad).toMatch(/\n\| 1 \| kafka-2 \| 0ms \| \d+s \| 1 \| kafka-pdb: 2 healthy, 2 required \| :x: failed: .*pod kafka-2: ImagePullBackOff/);
+  expect(bad).toContain('\n| 2 | kafka-1, kafka-0 | - | - | - | - | not reached |\n');
+  expect(bad).toMatch(/\n> rolled back to revision kafka-\w+: /);
+});
