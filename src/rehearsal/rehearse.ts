@@ -9,7 +9,7 @@ import { failureRulesFor, validateFailures } from './failure-injection';
 import { RehearsalFailure, RehearsalReport, RehearsedWorkload } from './rehearsal-report';
 import { RehearsalSandbox } from './rehearsal-sandbox';
 import { ChangedWorkload, diffReleases, objectKey } from './release-diff';
-import { StepRecorder } from './step-recorder';
+import { StepRecorder, withoutUids } from './step-recorder';
 import { promoteDaemonSet } from '../runtime/daemonset/daemonset-canary';
 import { daemonSetUpdateRevision } from '../runtime/daemonset/daemonset-canary-step';
 import { daemonSetStrategy } from '../runtime/daemonset/daemonset-canary-strategy';
@@ -259,9 +259,9 @@ class Rehearsal {
       planSource,
       steps: recorded.steps,
       outcome: outcome.phase === 'interrupted' ? 'aborted' : outcome.phase,
-      message: outcome.phase === 'interrupted'
+      message: withoutUids(outcome.phase === 'interrupted'
         ? `the rehearsal stopped the promotion after ${bound / 1000} s of simulated time: ${outcome.message}`
-        : outcome.message,
+        : outcome.message),
       durationMs: recorded.durationMs,
       maxUnavailable: recorded.maxUnavailable,
     };

@@ -76,10 +76,10 @@ export class StepRecorder {
         }
         return;
       case 'failed':
-        this.close(this.steps.get(event.step), event.at, 'failed', event.message);
+        this.close(this.steps.get(event.step), event.at, 'failed', withoutUids(event.message));
         return;
       case 'finished':
-        this.close(this.current, event.at, event.phase === 'complete' ? 'passed' : 'failed', event.phase === 'complete' ? undefined : event.message);
+        this.end(event.at, event.phase === 'complete', event.message);
         return;
       default:
     }
@@ -96,7 +96,7 @@ export class StepRecorder {
 
   /** The steps, the plan and the times, once the promotion ended at `endAt` with `outcome`. */
   public result(outcome: PromotionOutcome, endAt: number): RecordedPromotion {
-    this.close(this.current, endAt, outcome.phase === 'complete' ? 'passed' : 'failed', outcome.phase === 'complete' ? undefined : outcome.message);
+    this.end(endAt, outcome.phase === 'complete', outcome.message);
     const count = Math.max(this.partitions.length, ...[...this.steps.keys()].map((step) => step + 1));
     const steps: RehearsedStep[] = [];
     for (let step = 0; step < count; step++) {
@@ -141,6 +141,11 @@ export class StepRecorder {
     this.current = record;
   }
 
+  // The promotion is over: the step still open passed when it completed, else it failed with the final message.
+  private end(at: number, complete: boolean, message: string): void {
+    this.close(this.current, at, complete ? 'passed' : 'failed', complete ? undefined : withoutUids(message));
+  }
+
   private close(record: StepRecord | undefined, at: number, result: 'passed' | 'failed', message?: string): void {
     if (!record || record.result) {
       return;
@@ -180,4 +185,12 @@ function absorb(record: StepRecord, sample: DisruptionSample): void {
       record.budgets.set(budget, { ...seen, violated });
     }
   }
+}
+
+/**
+ * A message without the object uids the kubelet quotes (`pod=kafka-2_default(<uid>)`, as upstream writes it): a uid
+ * counts every object created before, so an unrelated object added to a release would change the report.
+ */
+export function withoutUids(message: string): string {
+  return message.replace(/\([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\)/g, '');
 }
