@@ -4,10 +4,9 @@ import { Command } from 'commander';
 import { CliIo } from './cli-io';
 import { ExitCode, exitCodeForError } from './exit-codes';
 import { invokedName, withInvokedName } from './invoked-name';
+import * as onUse from './on-use';
 import { RuntimeClock, SystemClock } from '../runtime/clock';
 import { Cluster, ClusterError } from '../runtime/cluster/cluster';
-import { connectCluster } from '../runtime/cluster/kube-cluster';
-import { RetryingCluster } from '../runtime/cluster/retrying-cluster';
 import { formatDuration, parseDuration } from '../runtime/duration';
 
 // What to do about a 403: the API server's message names the user, verb and resource; this says where the grant lives.
@@ -55,7 +54,7 @@ export class CliContext {
    * @param io the process around the run
    * @param connector how to reach a cluster @default connectCluster (kubectl's kubeconfig rules)
    */
-  public constructor(io: CliIo, private readonly connector: ClusterConnector = connectCluster) {
+  public constructor(io: CliIo, private readonly connector?: ClusterConnector) {
     this.clock = io.clock ?? new SystemClock();
     this.name = invokedName(io.env);
     // Every line printed names commands as the user invoked this one, runtime messages included.
@@ -65,12 +64,15 @@ export class CliContext {
   /** Connects with the global flags of `command` (`--kubeconfig`, `--context`, `-n/--namespace`, `--request-timeout`). */
   public async connect(command: Command): Promise<ClusterConnection> {
     const flags = command.optsWithGlobals() as Omit<ConnectionFlags, 'requestTimeoutMs'> & { requestTimeout?: string };
-    return this.connector({
+    const connectionFlags: ConnectionFlags = {
       kubeconfig: flags.kubeconfig,
       context: flags.context,
       namespace: flags.namespace,
       requestTimeoutMs: flags.requestTimeout === undefined ? undefined : parseDuration(flags.requestTimeout, '--request-timeout'),
-    });
+    };
+    // The client-node adapter is loaded only by a command that connects: `--help` and flag errors never pay for it.
+    const connector = this.connector ?? onUse.kubeCluster().connectCluster;
+    return connector(connectionFlags);
   }
 
   /**
@@ -79,6 +81,7 @@ export class CliContext {
    */
   public async connectWithRetries(command: Command): Promise<ClusterConnection> {
     const { cluster, namespace } = await this.connect(command);
+    const { RetryingCluster } = onUse.retryingCluster();
     return { cluster: new RetryingCluster(cluster, this.clock), namespace };
   }
 

@@ -15,7 +15,7 @@ import { registerStatusCommand } from './commands/status';
 import { registerUndoCommand } from './commands/undo';
 import { ExitCode } from './exit-codes';
 import { helpExamples } from './help-examples';
-import { DEFAULT_REQUEST_TIMEOUT_MS } from '../runtime/cluster/kube-cluster';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../runtime/cluster/cluster';
 import { formatDuration } from '../runtime/duration';
 
 export type { CliIo } from './cli-io';

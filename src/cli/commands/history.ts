@@ -4,17 +4,12 @@ import { Command } from 'commander';
 import { parseOutputFormat } from './output-format';
 import { parseInteger } from './parse-integer';
 import { NAME_ARGUMENT, WORKLOAD_ARGUMENT, workloadText } from './workload-argument';
-import { readRolloutSnapshot } from '../../runtime/cluster/rollout-snapshot';
-import {
-  NO_ROLLOUT_HISTORY, revisionRows, revisionTemplate, selectHistoryRevision,
-} from '../../runtime/kube/revision-history';
 import { parseWorkloadRef } from '../../runtime/kube/workload-ref';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { helpExamples } from '../help-examples';
-import { kubectlObjectName, renderHistory } from '../render/history-text';
+import * as onUse from '../on-use';
 import { jsonLine } from '../render/json-output';
-import { describePodTemplate } from '../render/pod-template-description';
 
 /** Registers `history`. */
 export function registerHistoryCommand(program: Command, context: CliContext): void {
@@ -36,6 +31,10 @@ export function registerHistoryCommand(program: Command, context: CliContext): v
       const refText = workloadText(workload, nameArgument);
       const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(refText, namespace, ['StatefulSet', 'DaemonSet']);
+      const { readRolloutSnapshot } = onUse.rolloutSnapshot();
+      const { NO_ROLLOUT_HISTORY, revisionRows, revisionTemplate, selectHistoryRevision } = onUse.revisionHistory();
+      const { kubectlObjectName, renderHistory } = onUse.historyText();
+      const { describePodTemplate } = onUse.podTemplateDescription();
       const snapshot = await readRolloutSnapshot(cluster, ref);
       const name = kubectlObjectName(ref);
       if (snapshot.revisions.length === 0) {

@@ -4,18 +4,13 @@ import { parseOutputFormat } from './output-format';
 import { checkPlanFlag } from './plan-flag';
 import { NAME_ARGUMENT, workloadText } from './workload-argument';
 import { RolloutKeys } from '../../keys';
-import { readWorkload } from '../../runtime/cluster/rollout-snapshot';
-import { KubeStatefulSet } from '../../runtime/kube/kube-types';
-import { statefulSetReplicas } from '../../runtime/kube/statefulset-facts';
+import type { KubeStatefulSet } from '../../runtime/kube/kube-types';
 import { describeRef, parseWorkloadRef } from '../../runtime/kube/workload-ref';
-import { resolvePartitionPlan } from '../../runtime/promotion/plan-source';
-import { decodePromotionState } from '../../runtime/promotion/promotion-state';
-import { previewPlan } from '../../runtime/statefulset/plan-preview';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { helpExamples } from '../help-examples';
+import * as onUse from '../on-use';
 import { jsonLine } from '../render/json-output';
-import { alignTabs } from '../render/tab-writer';
 
 const SOURCES = { flag: '--plan', state: 'the promotion in progress', annotation: `annotation ${RolloutKeys.PLAN_ANNOTATION}` };
 
@@ -38,6 +33,12 @@ export function registerPlanCommand(program: Command, context: CliContext): void
       const refText = workloadText(workload, nameArgument);
       const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(refText, namespace, ['StatefulSet']);
+      const { readWorkload } = onUse.rolloutSnapshot();
+      const { statefulSetReplicas } = onUse.statefulsetFacts();
+      const { resolvePartitionPlan } = onUse.planSource();
+      const { decodePromotionState } = onUse.promotionState();
+      const { previewPlan } = onUse.planPreview();
+      const { alignTabs } = onUse.tabWriter();
       const sts = await readWorkload(cluster, ref) as KubeStatefulSet;
       const where = describeRef(ref);
       const replicas = statefulSetReplicas(sts);

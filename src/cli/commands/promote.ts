@@ -6,22 +6,17 @@ import { parseOutputFormat } from './output-format';
 import { parseHttpUrl } from './parse-url';
 import { checkPlanFlag } from './plan-flag';
 import { NAME_ARGUMENT, WORKLOAD_ARGUMENT, workloadText } from './workload-argument';
-import { promoteDaemonSet } from '../../runtime/daemonset/daemonset-canary';
 import { parseDuration, parseTimeout } from '../../runtime/duration';
 import { describeRef, parseWorkloadRef } from '../../runtime/kube/workload-ref';
-import { execInShell } from '../../runtime/promotion/external-gates';
-import { parseGate } from '../../runtime/promotion/gate-spec';
-import { PromotionOptions, PromotionOutcome } from '../../runtime/promotion/promotion-contract';
-import { controlPromotion, PromotionCommand } from '../../runtime/promotion/promotion-control';
-import { PromotionTargetSpec } from '../../runtime/promotion/promotion-target';
+import type { PromotionOptions, PromotionOutcome } from '../../runtime/promotion/promotion-contract';
+import type { PromotionCommand } from '../../runtime/promotion/promotion-control';
+import type { PromotionTargetSpec } from '../../runtime/promotion/promotion-target';
 import { RuntimeError } from '../../runtime/runtime-error';
-import { promoteStatefulSet } from '../../runtime/statefulset/partition-promotion';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { helpExamples } from '../help-examples';
-import { newPromoter } from '../promoter-identity';
+import * as onUse from '../on-use';
 import { jsonLine } from '../render/json-output';
-import { promotionEventPrinter } from '../render/promotion-text';
 
 /** Flags of `promote`, as commander parses them. */
 interface PromoteFlags {
@@ -111,9 +106,13 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
       }
       const plan = checkPlanFlag(flags.plan);
       const prometheusUrl = flags.prometheus === undefined ? undefined : parseHttpUrl(flags.prometheus, '--prometheus', 'http://prometheus:9090');
+      const { parseGate } = onUse.gateSpec();
       const gates = flags.gate.map((text) => parseGate(text, { promCondition: flags.promCondition, prometheusUrl }));
       const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(refText, namespace, ['StatefulSet', 'DaemonSet']);
+      const { newPromoter } = onUse.promoterIdentity();
+      const { execInShell } = onUse.externalGates();
+      const { promotionEventPrinter } = onUse.promotionText();
       const promoter = newPromoter();
       const options: PromotionOptions = {
         cluster,
@@ -138,7 +137,9 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
         signal: context.io.signal,
         onEvent: promotionEventPrinter(format, ref, (text) => context.io.stdout(text)),
       };
-      const outcome = await (ref.kind === 'DaemonSet' ? promoteDaemonSet(options) : promoteStatefulSet(options));
+      const outcome = ref.kind === 'DaemonSet'
+        ? await onUse.daemonsetCanary().promoteDaemonSet(options)
+        : await onUse.partitionPromotion().promoteStatefulSet(options);
       if (outcome.phase === 'interrupted') {
         context.io.stderr(`${outcome.message}\n`);
       }
@@ -156,6 +157,8 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
       const refText = workloadText(workload, nameArgument);
       const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(refText, namespace, ['StatefulSet', 'DaemonSet']);
+      const { newPromoter } = onUse.promoterIdentity();
+      const { controlPromotion } = onUse.promotionControl();
       const promoter = newPromoter();
       const result = await controlPromotion(cluster, context.clock, ref, name, promoter.holder, promoter.gone);
       context.io.stdout(format === 'json' ? jsonLine({ workload: describeRef(ref), command: name, message: result.message, state: result.state })

@@ -3,14 +3,12 @@ import { Command } from 'commander';
 import { parseOutputFormat } from './output-format';
 import { NAME_ARGUMENT, WORKLOAD_ARGUMENT, workloadText } from './workload-argument';
 import { ClusterError } from '../../runtime/cluster/cluster';
-import { readWorkload } from '../../runtime/cluster/rollout-snapshot';
 import { describeRef, parseWorkloadRef } from '../../runtime/kube/workload-ref';
-import { decideStageOf } from '../../runtime/rollout/stage';
 import { RuntimeError } from '../../runtime/runtime-error';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { helpExamples } from '../help-examples';
-import { kubectlObjectName } from '../render/history-text';
+import * as onUse from '../on-use';
 import { jsonLine } from '../render/json-output';
 
 // A concurrent writer changed the StatefulSet between our read and our patch: read again and decide again.
@@ -32,6 +30,9 @@ export function registerStageCommand(program: Command, context: CliContext): voi
       const refText = workloadText(workload, nameArgument);
       const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(refText, namespace, ['StatefulSet', 'DaemonSet']);
+      const { readWorkload } = onUse.rolloutSnapshot();
+      const { decideStageOf } = onUse.rolloutStage();
+      const { kubectlObjectName } = onUse.historyText();
       for (let attempt = 0; ; attempt++) {
         const decision = decideStageOf(ref.kind, await readWorkload(cluster, ref));
         if (decision.action === 'patch') {

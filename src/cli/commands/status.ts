@@ -7,16 +7,14 @@ import { exitCodeForOutcome } from './promote';
 import { NAME_ARGUMENT, WORKLOAD_ARGUMENT, workloadText } from './workload-argument';
 import { parseTimeout } from '../../runtime/duration';
 import { describeRef, parseWorkloadRef } from '../../runtime/kube/workload-ref';
-import { PromotionOutcome } from '../../runtime/promotion/promotion-contract';
-import { RolloutReport } from '../../runtime/rollout/rollout-report';
-import { readRolloutReport, watchRollout } from '../../runtime/rollout/rollout-watch';
+import type { PromotionOutcome } from '../../runtime/promotion/promotion-contract';
+import type { RolloutReport } from '../../runtime/rollout/rollout-report';
 import { RuntimeError } from '../../runtime/runtime-error';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { helpExamples } from '../help-examples';
+import * as onUse from '../on-use';
 import { jsonLine } from '../render/json-output';
-import { LiveView } from '../render/live-view';
-import { renderReport } from '../render/report-text';
 
 interface StatusOptions {
   readonly watch?: boolean;
@@ -45,6 +43,7 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
       const timeoutMs = parseTimeout(options.timeout, '--timeout');
       const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(refText, namespace, ['StatefulSet', 'DaemonSet']);
+      const { readRolloutReport, watchRollout } = onUse.rolloutWatch();
       const print = reportPrinter(context, format);
       if (!options.watch) {
         print((await readRolloutReport(cluster, ref, context.clock)).report);
@@ -71,6 +70,8 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
 // Prints each report that differs from the previous one: NDJSON, a redrawn view on a terminal, or the message line.
 function reportPrinter(context: CliContext, format: OutputFormat): (report: RolloutReport) => void {
   const { io } = context;
+  const { LiveView } = onUse.liveView();
+  const { renderReport } = onUse.reportText();
   let last = '';
   const live = format === 'text' && io.isTTY ? new LiveView(io.stdout, io.columns) : undefined;
   let first = true;

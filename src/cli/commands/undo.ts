@@ -8,16 +8,13 @@ import { exitCodeForOutcome } from './promote';
 import { NAME_ARGUMENT, WORKLOAD_ARGUMENT, workloadText } from './workload-argument';
 import { parseTimeout } from '../../runtime/duration';
 import { describeRef, parseWorkloadRef, shortRef, WorkloadRef } from '../../runtime/kube/workload-ref';
-import { undoWorkload, UndoEvent } from '../../runtime/rollout/undo-workload';
+import type { UndoEvent } from '../../runtime/rollout/undo-workload';
 import { RuntimeError } from '../../runtime/runtime-error';
-import { promoteStatefulSet } from '../../runtime/statefulset/partition-promotion';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { helpExamples } from '../help-examples';
-import { newPromoter } from '../promoter-identity';
-import { kubectlObjectName } from '../render/history-text';
+import * as onUse from '../on-use';
 import { jsonLine } from '../render/json-output';
-import { promotionEventPrinter } from '../render/promotion-text';
 
 interface UndoOptions {
   readonly output?: string;
@@ -55,6 +52,8 @@ export function registerUndoCommand(program: Command, context: CliContext): void
       }
       const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(refText, namespace, ['StatefulSet', 'DaemonSet']);
+      const { undoWorkload } = onUse.undoWorkload();
+      const { kubectlObjectName } = onUse.historyText();
       const name = kubectlObjectName(ref);
       const print = (event: UndoEvent) => {
         if (format === 'json') {
@@ -86,6 +85,9 @@ export function registerUndoCommand(program: Command, context: CliContext): void
       if (format === 'text') {
         context.io.stdout(`promoting ${shortRef(ref)} back to the template of revision ${outcome.decision.revision.revision}, step by step\n`);
       }
+      const { newPromoter } = onUse.promoterIdentity();
+      const { promoteStatefulSet } = onUse.partitionPromotion();
+      const { promotionEventPrinter } = onUse.promotionText();
       const promoter = newPromoter();
       const promotion = await promoteStatefulSet({
         cluster,

@@ -51,6 +51,13 @@ export interface ClusterWatchOptions extends ListSelector {
   readonly allowBookmarks?: boolean;
 }
 
+/**
+ * The request timeout when none is given. kubectl has none by default (its dial timeout is 30 s); a command here must
+ * not hang on a server that accepts and never answers, so a request gets as long as kubectl gives a connection.
+ * (Defined here rather than in kube-cluster.ts so that the CLI's help can name it without loading the adapter.)
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
 /** The narrow I/O boundary of the runtime: everything the engine and commands do to a cluster. */
 export interface Cluster {
   /** Reads one object; `undefined` when it does not exist (404). */

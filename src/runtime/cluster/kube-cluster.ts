@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import type * as k8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { MAX_TIMER_MS } from '../clock';
 import {
-  Cluster, ClusterDeleteOptions, ClusterError, ClusterKind, ClusterList, ClusterWatchEvent, ClusterWatchOptions, ListSelector, PatchType,
+  Cluster, ClusterDeleteOptions, ClusterError, ClusterKind, ClusterList, ClusterWatchEvent, ClusterWatchOptions, DEFAULT_REQUEST_TIMEOUT_MS,
+  ListSelector, PatchType,
 } from './cluster';
 import { formatDuration } from '../duration';
 import { RuntimeError } from '../runtime-error';
@@ -37,12 +38,6 @@ export interface ConnectOptions {
    */
   readonly requestTimeoutMs?: number;
 }
-
-/**
- * The request timeout when none is given. kubectl has none by default (its dial timeout is 30 s); a command here must
- * not hang on a server that accepts and never answers, so a request gets as long as kubectl gives a connection.
- */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** A connected cluster and the namespace commands act in. */
 export interface ConnectedCluster {

@@ -1,0 +1,29 @@
+// What a command needs once it runs, loaded then rather than at start-up: every command module is loaded to register
+// its flags, so anything they imported statically would be paid by `--help`, `--version` and a flag error too (issue 16).
+// require() rather than import(): under the node16 module setting an import() is an ES import, which ts-node and
+// jest without --experimental-vm-modules cannot follow to a TypeScript file; a bundler keeps both lazy.
+/* eslint-disable @typescript-eslint/no-require-imports */
+
+export const daemonsetCanary = (): typeof import('../runtime/daemonset/daemonset-canary') => require('../runtime/daemonset/daemonset-canary');
+export const externalGates = (): typeof import('../runtime/promotion/external-gates') => require('../runtime/promotion/external-gates');
+export const gateSpec = (): typeof import('../runtime/promotion/gate-spec') => require('../runtime/promotion/gate-spec');
+export const historyText = (): typeof import('./render/history-text') => require('./render/history-text');
+export const kubeCluster = (): typeof import('../runtime/cluster/kube-cluster') => require('../runtime/cluster/kube-cluster');
+export const liveView = (): typeof import('./render/live-view') => require('./render/live-view');
+export const partitionPromotion = (): typeof import('../runtime/statefulset/partition-promotion') => require('../runtime/statefulset/partition-promotion');
+export const planPreview = (): typeof import('../runtime/statefulset/plan-preview') => require('../runtime/statefulset/plan-preview');
+export const planSource = (): typeof import('../runtime/promotion/plan-source') => require('../runtime/promotion/plan-source');
+export const podTemplateDescription = (): typeof import('./render/pod-template-description') => require('./render/pod-template-description');
+export const promoterIdentity = (): typeof import('./promoter-identity') => require('./promoter-identity');
+export const promotionControl = (): typeof import('../runtime/promotion/promotion-control') => require('../runtime/promotion/promotion-control');
+export const promotionState = (): typeof import('../runtime/promotion/promotion-state') => require('../runtime/promotion/promotion-state');
+export const promotionText = (): typeof import('./render/promotion-text') => require('./render/promotion-text');
+export const reportText = (): typeof import('./render/report-text') => require('./render/report-text');
+export const retryingCluster = (): typeof import('../runtime/cluster/retrying-cluster') => require('../runtime/cluster/retrying-cluster');
+export const revisionHistory = (): typeof import('../runtime/kube/revision-history') => require('../runtime/kube/revision-history');
+export const rolloutSnapshot = (): typeof import('../runtime/cluster/rollout-snapshot') => require('../runtime/cluster/rollout-snapshot');
+export const rolloutStage = (): typeof import('../runtime/rollout/stage') => require('../runtime/rollout/stage');
+export const rolloutWatch = (): typeof import('../runtime/rollout/rollout-watch') => require('../runtime/rollout/rollout-watch');
+export const statefulsetFacts = (): typeof import('../runtime/kube/statefulset-facts') => require('../runtime/kube/statefulset-facts');
+export const tabWriter = (): typeof import('./render/tab-writer') => require('./render/tab-writer');
+export const undoWorkload = (): typeof import('../runtime/rollout/undo-workload') => require('../runtime/rollout/undo-workload');
