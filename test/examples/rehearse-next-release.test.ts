@@ -1,9 +1,12 @@
 // npm run example's release rehearsal: the blog app's next Kafka image walked canary first, and the same release with
-// a canary that cannot pull its image, rolled back; both Markdown reports as a pull request would show them.
+// a canary that cannot pull its image, rolled back; both Markdown reports as a pull request would show them. And the
+// jest example of docs/rehearse.md, run as written.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { buildBlogApp } from '../../examples/blog-app';
 import { NEXT_KAFKA_IMAGE, rehearseNextRelease } from '../../examples/rehearse-next-release';
+import { rehearse, synthYaml } from '../../src/rehearsal';
 
 jest.setTimeout(60_000);
 
@@ -36,4 +39,19 @@ test('the next release: the canary kafka-2 first, then kafka-1 and kafka-0, with
   expect(bad).toMatch(/\n\| 1 \| kafka-2 \| 0ms \| \d+s \| 1 \| kafka-pdb: 2 healthy, 2 required \| :x: failed: .*pod kafka-2: ImagePullBackOff/);
   expect(bad).toContain('\n| 2 | kafka-1, kafka-0 | - | - | - | - | not reached |\n');
   expect(bad).toMatch(/\n> rolled back to revision kafka-\w+: /);
+});
+
+test('docs/rehearse.md\'s jest example: rehearse() on the blog app\'s next release', async () => {
+  const report = await rehearse({
+    from: synthYaml(buildBlogApp(path.join(outdir, 'api-current'))),
+    to: synthYaml(buildBlogApp(path.join(outdir, 'api-next'), { kafkaImage: NEXT_KAFKA_IMAGE })),
+    soakMs: 2 * 60_000,
+  });
+
+  expect(report.succeeded).toBe(true);
+  const [kafka] = report.workloads;
+  expect(kafka.steps).toHaveLength(3);
+  expect(kafka.steps[1].pods).toEqual(['kafka-2']);
+  expect(kafka.maxUnavailable).toBeLessThanOrEqual(1);
+  expect(kafka.steps.flatMap((step) => step.budgets).filter((budget) => budget.violated)).toEqual([]);
 });
