@@ -43,8 +43,9 @@ export interface RehearsalOptions {
   /** Soak time after each step, in ms. @default 0 */
   readonly soakMs?: number;
   /**
-   * How long one step (or the rollback, or the old release becoming Ready) may take in simulated time, in ms: a step
-   * whose pods never get Ready fails after it. @default 600000 (10 minutes)
+   * How long one step (or the rollback) may take in simulated time, in ms: a step whose pods never get Ready fails
+   * after it. The old release may take longer to get Ready, as long as no such span passes without progress.
+   * @default 600000 (10 minutes)
    */
   readonly timeoutMs?: number;
   /**
@@ -68,6 +69,8 @@ export interface RehearsalOptions {
 const REHEARSAL_HOLDER = 'kubectl-stage rehearse';
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_PLAN = 'canary';
+// The most simulated time the old release may take to get Ready while it still makes progress.
+const OLD_RELEASE_BOUND_MS = 24 * 3600_000;
 
 /**
  * Rehearses the rollout from one release to the next in an in-process sandbox on virtual time, and reports what
@@ -154,18 +157,33 @@ function parseRelease(yaml: string, source: string): ManifestObject[] {
 class Rehearsal {
   public constructor(private readonly sandbox: RehearsalSandbox, private readonly settings: RehearsalSettings, private readonly warnings: string[]) {}
 
-  /** Creates every object of the old release and waits (bounded) for its workloads to be Ready. */
+  /**
+   * Creates every object of the old release and waits for its workloads to be Ready, for as long as they make
+   * progress: a large OrderedReady StatefulSet takes long but gets there, a crash-looping one stops after timeoutMs
+   * without a pod more Ready (a warning, then it is promoted from there).
+   */
   public async loadOldRelease(from: readonly ManifestObject[]): Promise<void> {
     for (const manifest of from) {
       this.create(manifest);
     }
+    const { clock, api } = this.sandbox;
     const workloads = from.filter(({ type }) => type === RESOURCES.statefulSets || type === RESOURCES.daemonSets);
-    const live = () => workloads.map(({ type, object }) => this.sandbox.api.get(type, object.metadata.namespace, object.metadata.name!)!);
-    if (!await this.sandbox.runUntil(() => live().every(isWorkloadReady), this.settings.timeoutMs)) {
-      for (const workload of live().filter((candidate) => !isWorkloadReady(candidate))) {
-        this.warnings.push(`${objectKey(workload)} of the old release was not Ready after ${this.settings.timeoutMs / 1000} s of simulated time `
-          + `(${readiness(workload)}); it was promoted from there`);
+    const live = () => workloads.map(({ type, object }) => api.get(type, object.metadata.namespace, object.metadata.name!)!);
+    let progress = '';
+    let progressAt = clock.now();
+    const readyOrStuck = () => {
+      const current = live();
+      const seen = current.map(readiness).join();
+      if (seen !== progress) {
+        progress = seen;
+        progressAt = clock.now();
       }
+      return current.every(isWorkloadReady) || clock.now() - progressAt >= this.settings.timeoutMs;
+    };
+    await this.sandbox.runUntil(readyOrStuck, OLD_RELEASE_BOUND_MS);
+    for (const workload of live().filter((candidate) => !isWorkloadReady(candidate))) {
+      this.warnings.push(`${objectKey(workload)} of the old release did not get Ready (${readiness(workload)}, no progress for `
+        + `${this.settings.timeoutMs / 1000} s of simulated time); it was promoted from there`);
     }
   }
 

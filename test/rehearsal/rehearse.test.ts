@@ -149,12 +149,34 @@ describe('rehearse', () => {
     const report = await rehearse({ from: blogApp({ kafkaImage: 'apache/kafka:bad' }), to: KAFKA_392, timeoutMs: 120_000 });
     // Promoted from no broker Ready, every step is below the budget; the report says so too.
     expect(report.warnings).toEqual([
-      'StatefulSet/default/kafka of the old release was not Ready after 120 s of simulated time (0 of 3 replicas Ready); it was promoted from there',
+      'StatefulSet/default/kafka of the old release did not get Ready (0 of 3 replicas Ready, no progress for 120 s of simulated time); it was promoted from there',
       'StatefulSet/default/kafka step 0: PodDisruptionBudget kafka-pdb was down to 0 healthy pods of the 2 it requires: a voluntary disruption (a node drain) would have been refused',
       'StatefulSet/default/kafka step 1: PodDisruptionBudget kafka-pdb was down to 0 healthy pods of the 2 it requires: a voluntary disruption (a node drain) would have been refused',
       'StatefulSet/default/kafka step 2: PodDisruptionBudget kafka-pdb was down to 1 healthy pods of the 2 it requires: a voluntary disruption (a node drain) would have been refused',
     ]);
     expect(only(report).name).toBe('kafka');
+  });
+
+  test('an old release slower to get Ready than the step timeout, but progressing, is waited for', async () => {
+    const web = (image: string) => `
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: web }
+spec:
+  replicas: 12
+  podManagementPolicy: OrderedReady
+  selector: { matchLabels: { app: web } }
+  serviceName: web
+  template:
+    metadata: { labels: { app: web } }
+    spec: { containers: [{ name: web, image: "${image}" }] }
+`;
+    // Twelve pods one after another, 10 s each: 120 s, twice the timeout. The promotion moves one pod a step.
+    const onePodAStep = Array.from({ length: 13 }, (_, index) => 12 - index).join(',');
+    const report = await rehearse({ from: web('web:1'), to: web('web:2'), timeoutMs: 60_000, plan: onePodAStep });
+    expect(report.warnings).toEqual([]);
+    expect(only(report).outcome).toBe('complete');
+    expect(only(report).steps).toHaveLength(13);
   });
 
   test('synthYaml takes a Chart as well as an App', () => {
