@@ -6,6 +6,7 @@ import { formatMicroTime } from '../../src/runtime/promotion/promotion-lock';
 import { RESOURCES } from '../../src/sandbox/api';
 import { CliKit, startCliKit } from '../support/cli-kit';
 import { isReady } from '../support/pod-readiness';
+import { daemonSetManifest } from '../support/workload-manifests';
 
 jest.setTimeout(30_000);
 
@@ -104,19 +105,7 @@ test('pause, resume and abort without a promotion in progress exit 4', async () 
 test('promote ds/NAME runs the node canary on 10 nodes and restores the DaemonSet\'s strategy', async () => {
   cli = await startCliKit({ nodes: 10 });
   const strategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
-  cli.sandbox.api.create(RESOURCES.daemonSets, {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: { name: 'agent', namespace: 'default' },
-    spec: {
-      selector: { matchLabels: { app: 'agent' } },
-      updateStrategy: strategy,
-      template: {
-        metadata: { labels: { app: 'agent' } },
-        spec: { containers: [{ name: 'agent', image: 'agent:1', ports: [{ containerPort: 9100, hostPort: 9100 }] }] },
-      },
-    },
-  });
+  cli.api.create(RESOURCES.daemonSets, daemonSetManifest('agent', { image: 'agent:1', updateStrategy: strategy, hostPort: 9100 }));
   await cli.runUntil(() => cli.pods('agent').filter(isReady).length === 10);
   const { cluster } = await connectCluster({ kubeconfig: cli.sandbox.kubeconfigPath, env: {} });
   const stage = decideStageDaemonSet(cli.sandbox.api.get(RESOURCES.daemonSets, 'default', 'agent') as unknown as KubeDaemonSet);

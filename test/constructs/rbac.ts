@@ -2,8 +2,8 @@
 // request's authorization attributes and upstream's rule matching (plugin/pkg/auth/authorizer/rbac/rbac.go RuleAllows,
 // pkg/apis/rbac/v1/evaluation_helpers.go). A list or watch names an object only through a `metadata.name=` field
 // selector, and a create never names one: rules with resourceNames cannot allow those.
+import { CLUSTER_RESOURCES } from '../../src/rehearsal/sandbox-cluster';
 import { ClusterRequest } from '../../src/runtime/cluster/cluster-decorator';
-import { CLUSTER_RESOURCES } from '../support/in-process-cluster';
 
 /** An RBAC PolicyRule as synthesized. */
 export interface PolicyRule {

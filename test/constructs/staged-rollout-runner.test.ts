@@ -9,6 +9,7 @@ import { StagedRolloutRunner, StagedRolloutRunnerProps } from '../../src/staged-
 import { RecordingCluster } from '../runtime/recording-cluster';
 import { CliKit, startCliKit } from '../support/cli-kit';
 import { isReady } from '../support/pod-readiness';
+import { daemonSetManifest } from '../support/workload-manifests';
 
 // manifest.ts validates workload kinds; the runner's kinds are validated here against the same 1.28 schema package.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -237,16 +238,7 @@ describe('StagedRolloutRunner RBAC: exactly the requests the commands make', () 
 
   // A DaemonSet node canary with a node selector step, its status and history.
   const promoteDaemonSet = () => recordRequests(async (cli, stage) => {
-    cli.sandbox.api.create(RESOURCES.daemonSets, {
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      metadata: { name: 'agent', namespace: 'default' },
-      spec: {
-        selector: { matchLabels: { app: 'agent' } },
-        updateStrategy: { type: 'RollingUpdate' },
-        template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } },
-      },
-    });
+    cli.api.create(RESOURCES.daemonSets, daemonSetManifest('agent', { image: 'agent:1', updateStrategy: { type: 'RollingUpdate' } }));
     await cli.runUntil(() => cli.pods('agent').filter(isReady).length === 3);
     await stage(['stage', 'ds/agent']);
     cli.setImage('agent', 'agent:2', { kind: 'DaemonSet' });

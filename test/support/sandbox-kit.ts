@@ -2,10 +2,12 @@
 // moves, reached either in process (the store itself, and InProcessCluster as the runtime's Cluster) or over HTTP (the
 // sandbox's HTTPS API server, and the runtime's client-node Cluster connected through its kubeconfig, exactly as
 // kubectl-stage reaches a cluster), with the reads and writes the tests of every tier share.
-import { CLUSTER_RESOURCES, InProcessCluster, runtimeClockOf } from './in-process-cluster';
+import { InProcessCluster } from './in-process-cluster';
 import { isReady } from './pod-readiness';
 import { statefulSetManifest, StatefulSetManifestOptions } from './workload-manifests';
 import { RolloutKeys } from '../../src/keys';
+import { CLUSTER_RESOURCES } from '../../src/rehearsal/sandbox-cluster';
+import { runtimeClockOf } from '../../src/rehearsal/virtual-runtime-clock';
 import { RuntimeClock } from '../../src/runtime/clock';
 import { Cluster } from '../../src/runtime/cluster/cluster';
 import { connectCluster } from '../../src/runtime/cluster/kube-cluster';

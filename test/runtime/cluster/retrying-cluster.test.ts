@@ -1,9 +1,10 @@
+import { runtimeClockOf } from '../../../src/rehearsal/virtual-runtime-clock';
 import { ClusterError } from '../../../src/runtime/cluster/cluster';
 import { isTransientClusterError, retryDelayMs, RetryingCluster } from '../../../src/runtime/cluster/retrying-cluster';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { VirtualClock } from '../../../src/sandbox/clock';
 import { createSandboxApi } from '../../../src/sandbox/store';
-import { InProcessCluster, runtimeClockOf } from '../../support/in-process-cluster';
+import { InProcessCluster } from '../../support/in-process-cluster';
 
 function setup() {
   const clock = new VirtualClock();

@@ -1,10 +1,11 @@
+import { runtimeClockOf } from '../../../src/rehearsal/virtual-runtime-clock';
 import { Cluster, ClusterError, ClusterWatchEvent } from '../../../src/runtime/cluster/cluster';
 import { WatchedCollection, WatchRoundEnd, watchUntilChange } from '../../../src/runtime/cluster/watch-until-change';
 import { KubePod } from '../../../src/runtime/kube/kube-types';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
 import { VirtualClock } from '../../../src/sandbox/clock';
 import { createSandboxApi } from '../../../src/sandbox/store';
-import { InProcessCluster, runtimeClockOf } from '../../support/in-process-cluster';
+import { InProcessCluster } from '../../support/in-process-cluster';
 
 function pod(name: string, app: string): KubeObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { app } }, spec: { containers: [{ name: 'c', image: 'i' }] } };
@@ -75,7 +76,7 @@ describe('watchUntilChange', () => {
     const { clock, cluster, webPods, otherPods, round } = await setup();
     const dropped = round([webPods, otherPods]);
     await clock.runUntil(() => true);
-    cluster.dropWatches();
+    cluster.endWatches();
     await clock.runUntil(() => dropped.end !== undefined);
     expect(dropped.end).toBe('ended');
     cluster.inject({ verb: 'watch', kind: 'Pod', code: 410 });

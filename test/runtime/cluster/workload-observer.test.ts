@@ -1,8 +1,9 @@
+import { runtimeClockOf } from '../../../src/rehearsal/virtual-runtime-clock';
 import { isNewerVersion, WorkloadObserver } from '../../../src/runtime/cluster/workload-observer';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
 import { VirtualClock } from '../../../src/sandbox/clock';
 import { createSandboxApi } from '../../../src/sandbox/store';
-import { InProcessCluster, runtimeClockOf } from '../../support/in-process-cluster';
+import { InProcessCluster } from '../../support/in-process-cluster';
 
 const meta = (resourceVersion?: string) => ({ metadata: { resourceVersion } });
 
@@ -58,11 +59,11 @@ test('lists the StatefulSet and the pods its selector selects, then follows chan
 test('a dropped watch resumes from the last resourceVersion, and a 410 relists', async () => {
   const { clock, api, cluster, observer } = setup();
   await observer.start();
-  cluster.dropWatches();
+  cluster.endWatches();
   api.create(RESOURCES.pods, pod('web-1', { app: 'web' }));
   await clock.runUntil(() => observer.snapshot().pods.length === 2);
   cluster.inject({ verb: 'watch', kind: 'Pod', code: 410 });
-  cluster.dropWatches();
+  cluster.endWatches();
   api.create(RESOURCES.pods, pod('web-2', { app: 'web' }));
   await clock.runUntil(() => observer.snapshot().pods.length === 3);
   expect(observer.snapshot().pods.map((p) => p.metadata.name)).toEqual(['web-0', 'web-1', 'web-2']);

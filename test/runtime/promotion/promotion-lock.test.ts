@@ -1,3 +1,4 @@
+import { runtimeClockOf } from '../../../src/rehearsal/virtual-runtime-clock';
 import { KubeLease } from '../../../src/runtime/kube/kube-types';
 import { formatLeaseHolder, isLeaseHolderGone, PromoterProcess } from '../../../src/runtime/promotion/lease-holder';
 import { decideLease, formatMicroTime, leaseExpiresAt, leaseNameFor, PromotionLock } from '../../../src/runtime/promotion/promotion-lock';
@@ -5,7 +6,7 @@ import { RuntimeError } from '../../../src/runtime/runtime-error';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { VirtualClock } from '../../../src/sandbox/clock';
 import { createSandboxApi } from '../../../src/sandbox/store';
-import { InProcessCluster, runtimeClockOf } from '../../support/in-process-cluster';
+import { InProcessCluster } from '../../support/in-process-cluster';
 
 const KAFKA = { kind: 'StatefulSet' as const, namespace: 'default', name: 'kafka' };
 const T0 = Date.UTC(2026, 0, 1);

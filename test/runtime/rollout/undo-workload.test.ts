@@ -1,9 +1,10 @@
+import { runtimeClockOf } from '../../../src/rehearsal/virtual-runtime-clock';
 import { UndoOutcome, undoWorkload } from '../../../src/runtime/rollout/undo-workload';
 import { RuntimeError } from '../../../src/runtime/runtime-error';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
 import { VirtualClock } from '../../../src/sandbox/clock';
 import { createSandboxApi } from '../../../src/sandbox/store';
-import { InProcessCluster, runtimeClockOf } from '../../support/in-process-cluster';
+import { InProcessCluster } from '../../support/in-process-cluster';
 import { revision, template } from '../revision-fixtures';
 
 // A StatefulSet on app:2 with revisions 1 (app:1) and 2 (app:2), and no controller running: only the test moves
@@ -56,7 +57,7 @@ describe('undoWorkload waits for the controller to observe the restored template
     const start = clock.now();
     const result = run();
     await clock.runUntil(() => cluster.calls.includes('watch StatefulSet'));
-    cluster.dropWatches();
+    cluster.endWatches();
     await clock.runUntil(() => result.error !== undefined);
     expect(RuntimeError.is(result.error, 'timed-out')).toBe(true);
     expect((result.error as Error).message).toBe('the StatefulSet controller did not observe statefulset/web generation 2 within '

@@ -245,10 +245,10 @@ describe('promoteStatefulSet: crashes, concurrency and faults', () => {
     const retrying = new RetryingCluster(cluster, sandbox.runtimeClock);
     const promotion = startPromotion(sandbox, { name: 'kafka', plan: 'canary', soakMs: 20_000, cluster: retrying });
     await sandbox.runUntil(() => sandbox.promotionState('kafka')?.step === 1);
-    cluster.dropWatches();
+    cluster.endWatches();
     cluster.inject({ verb: 'watch', code: 410, times: 1 });
     await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'soaking');
-    cluster.dropWatches();
+    cluster.endWatches();
     await sandbox.runUntil(promotion.settled);
     expect((await promotion.result()).phase).toBe('complete');
     expect(promotion.events.filter((event) => event.type === 'conflict')).toHaveLength(2);
