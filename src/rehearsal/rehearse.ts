@@ -11,9 +11,11 @@ import { RehearsalSandbox } from './rehearsal-sandbox';
 import { ChangedWorkload, diffReleases, objectKey } from './release-diff';
 import { StepRecorder, withoutUids } from './step-recorder';
 import { promoteDaemonSet } from '../runtime/daemonset/daemonset-canary';
+import { parseNodeCanaryPlan } from '../runtime/daemonset/daemonset-canary-plan';
 import { daemonSetUpdateRevision } from '../runtime/daemonset/daemonset-canary-step';
 import { daemonSetStrategy } from '../runtime/daemonset/daemonset-canary-strategy';
 import { KubeControllerRevision, KubeDaemonSet, KubeWorkload } from '../runtime/kube/kube-types';
+import { choosePlan, resolvePartitionPlan } from '../runtime/promotion/plan-source';
 import { PromotionOptions, PromotionOutcome } from '../runtime/promotion/promotion-contract';
 import { decideStageOf } from '../runtime/rollout/stage';
 import { RuntimeError } from '../runtime/runtime-error';
@@ -85,6 +87,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   const from = parseRelease(options.from, sources.from);
   const to = parseRelease(options.to, sources.to);
   const diff = diffReleases(from, to, sources);
+  checkPlans(diff.workloads, settings.plan);
   const sandbox = RehearsalSandbox.start(settings.nodes, options.kubelet ?? {});
   try {
     validateFailures(settings.failures, sandbox.nodeNames(), diff.workloads);
@@ -143,6 +146,29 @@ function validateOptions(options: RehearsalOptions): RehearsalSettings {
     failures: [...(options.failures ?? [])],
     nodes: check('nodes', nodes, Number.isInteger(nodes) && nodes >= 1 && nodes <= 5000, 'an integer from 1 to 5000'),
   };
+}
+
+// The plan a workload is promoted by, and where it comes from: the option, its plan annotation, or the default.
+function planOf(workload: KubeObject, option: string | undefined): { readonly flag?: string; readonly source: RehearsedWorkload['planSource'] } {
+  const annotated = workload.metadata.annotations?.[RolloutKeys.PLAN_ANNOTATION];
+  if (option !== undefined) {
+    return { flag: option, source: 'option' };
+  }
+  return annotated !== undefined && annotated.trim() !== '' ? { source: 'annotation' } : { flag: DEFAULT_PLAN, source: 'default' };
+}
+
+// Every workload's plan parsed and fitted as the promotion will, before anything runs: a plan that cannot work is bad
+// input, not a rehearsal that fails halfway.
+function checkPlans(workloads: readonly ChangedWorkload[], option: string | undefined): void {
+  for (const { kind, name, to } of workloads) {
+    const { flag } = planOf(to.object, option);
+    const annotation = to.object.metadata.annotations?.[RolloutKeys.PLAN_ANNOTATION];
+    if (kind === 'StatefulSet') {
+      resolvePartitionPlan({ flag, annotation, replicas: to.object.spec?.replicas ?? 1, where: `statefulset/${name}` });
+    } else {
+      choosePlan({ flag, annotation }, parseNodeCanaryPlan, `daemonset/${name} has no node canary plan`);
+    }
+  }
 }
 
 function parseRelease(yaml: string, source: string): ManifestObject[] {
@@ -229,8 +255,7 @@ class Rehearsal {
   public async promote(workload: ChangedWorkload): Promise<RehearsedWorkload> {
     const { sandbox, settings } = this;
     const live = this.live(workload);
-    const annotated = live.metadata.annotations?.[RolloutKeys.PLAN_ANNOTATION];
-    const planSource = settings.plan !== undefined ? 'option' : annotated !== undefined && annotated.trim() !== '' ? 'annotation' : 'default';
+    const plan = planOf(live, settings.plan);
     const recorder = new StepRecorder(workload.kind, workload.name, sandbox.clock.now());
     const watch = new DisruptionWatch(sandbox.api, live, (sample) => recorder.sample(sample));
     const interrupt = new AbortController();
@@ -238,7 +263,7 @@ class Rehearsal {
       cluster: sandbox.cluster,
       clock: sandbox.runtimeClock,
       workload: { kind: workload.kind, namespace: workload.namespace, name: workload.name },
-      plan: settings.plan ?? (planSource === 'default' ? DEFAULT_PLAN : undefined),
+      plan: plan.flag,
       soakMs: settings.soakMs,
       timeoutMs: settings.timeoutMs,
       autoRollback: settings.autoRollback,
@@ -274,7 +299,7 @@ class Rehearsal {
       name: workload.name,
       changes: workload.changes,
       plan: recorded.plan,
-      planSource,
+      planSource: plan.source,
       steps: recorded.steps,
       outcome: outcome.phase === 'interrupted' ? 'aborted' : outcome.phase,
       message: withoutUids(outcome.phase === 'interrupted'

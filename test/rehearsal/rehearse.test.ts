@@ -123,6 +123,7 @@ describe('rehearse', () => {
     [{ failures: [{ target: 'node-1', mode: 'Explode' as PodFailureMode }] },
       'failure node-1:Explode: unknown mode "Explode" (expected one of ImagePull, CrashLoop, NeverReady, FlappingReadiness)'],
     [{ plan: '50%,10%' }, /plan "50%,10%"/],
+    [{ plan: '5,0' }, /^plan "5,0" from --plan does not fit statefulset\/kafka with 3 replicas/],
   ])('bad input %j is refused with a RuntimeError', async (options, message) => {
     const rehearsal = rehearse({ from: FROM, to: KAFKA_392, ...options });
     await expect(rehearsal).rejects.toThrow(RuntimeError);
@@ -185,6 +186,11 @@ spec:
     new NodeExporter(chart, 'node-exporter');
     expect(synthYaml(chart)).toBe(synthYaml(app));
     expect(synthYaml(chart)).toMatch(/^kind: DaemonSet$/m);
+  });
+
+  test('a node canary plan that does not parse is refused before anything runs', async () => {
+    const to = blogApp({ exporterImage: 'quay.io/prometheus/node-exporter:v1.13.0' });
+    await expect(rehearse({ from: FROM, to, plan: 'nodes=' })).rejects.toThrow(RuntimeError);
   });
 
   test('a manifest that is not YAML is refused naming its source', async () => {
