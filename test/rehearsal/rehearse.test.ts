@@ -56,6 +56,11 @@ describe('rehearse', () => {
     expect(report).toMatchObject({ otherChanges: [], failures: [], nodes: 3, succeeded: true, warnings: [] });
   });
 
+  test('the kubelet timing decides the simulated durations: a 10 s image pull makes each broker restart 8 s longer', async () => {
+    const kafka = only(await rehearse({ from: FROM, to: KAFKA_392, kubelet: { imagePullMs: 10_000 } }));
+    expect(kafka.steps.map((step) => step.durationMs)).toEqual([0, 24_000, 2 * 24_000]);
+  });
+
   test('--fail kafka-2:CrashLoop fails the canary step and rolls Kafka back; kafka-1 and kafka-0 never move', async () => {
     const report = await rehearse({ from: FROM, to: KAFKA_392, soakMs: 120_000, timeoutMs: 300_000, failures: [{ target: 'kafka-2', mode: PodFailureMode.CRASH_LOOP }] });
     const kafka = only(report);
