@@ -41,11 +41,11 @@ export async function rehearseNextRelease(outdir: string): Promise<NextReleaseRe
   };
 }
 
-// The app's one manifest file: the blog chart synthesizes to blog.k8s.yaml.
+// The directory cdk8s synthesizes the app into (a file per chart), which rehearse reads as kubectl apply -f does.
 function synth(dir: string, release: BlogRelease): string {
   fs.rmSync(dir, { recursive: true, force: true });
   buildBlogApp(dir, release).synth();
-  return path.join(dir, 'blog.k8s.yaml');
+  return dir;
 }
 
 async function rehearseTo(file: string, argv: string[]): Promise<RehearsalRun> {

@@ -19,6 +19,19 @@ const notObject = path.join(dir, 'not-object.yaml');
 fs.writeFileSync(good, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n');
 fs.writeFileSync(notYaml, 'apiVersion: v1\nkind: [ConfigMap\n');
 fs.writeFileSync(notObject, '- just\n- a list\n');
+// cdk8s synth output: a file per chart; kubectl apply -f DIR reads .json, .yaml and .yml files, in name order.
+const chartsDir = path.join(dir, 'dist');
+fs.mkdirSync(chartsDir);
+fs.writeFileSync(path.join(chartsDir, 'b.k8s.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n');
+fs.writeFileSync(path.join(chartsDir, 'a.k8s.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\n---\n');
+fs.writeFileSync(path.join(chartsDir, 'notes.txt'), 'not a manifest');
+fs.mkdirSync(path.join(chartsDir, 'nested.yaml'));
+const emptyDir = path.join(dir, 'empty');
+fs.mkdirSync(emptyDir);
+const badDir = path.join(dir, 'bad');
+fs.mkdirSync(badDir);
+fs.writeFileSync(path.join(badDir, 'a.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
+fs.writeFileSync(path.join(badDir, 'b.yaml'), '- not an object\n');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function rehearseCli(argv: string[]) {
@@ -35,10 +48,12 @@ async function rehearseCli(argv: string[]) {
 const MODES = 'ImagePull, CrashLoop, NeverReady, FlappingReadiness';
 
 test.each([
-  [['--to', good], 'error: required option \'--from <file>\' not specified\n'],
-  [['--from', good], 'error: required option \'--to <file>\' not specified\n'],
+  [['--to', good], 'error: required option \'--from <path>\' not specified\n'],
+  [['--from', good], 'error: required option \'--to <path>\' not specified\n'],
   [['--from', path.join(dir, 'missing.yaml'), '--to', good],
-    `error: --from ${path.join(dir, 'missing.yaml')}: ENOENT: no such file or directory, open '${path.join(dir, 'missing.yaml')}'\n`],
+    `error: --from ${path.join(dir, 'missing.yaml')}: ENOENT: no such file or directory, stat '${path.join(dir, 'missing.yaml')}'\n`],
+  [['--from', good, '--to', emptyDir], `error: --to ${emptyDir}: the directory holds no .json, .yaml or .yml file\n`],
+  [['--from', good, '--to', badDir], `error: --to ${path.join(badDir, 'b.yaml')}: document 1 is not a Kubernetes object: it needs string apiVersion and kind fields\n`],
   [['--from', good, '--to', notYaml], `error: --to ${notYaml}: document 1 is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 3, column 1\n`],
   [['--from', notObject, '--to', good], `error: --from ${notObject}: document 1 is not a Kubernetes object: it needs string apiVersion and kind fields\n`],
   [['--from', good, '--to', good, '--fail', 'kafka-2'],
@@ -86,6 +101,15 @@ test('a failure mode is read without regard to case and handed to the engine as 
     autoRollback: false,
     failures: [{ target: 'kafka-2', mode: 'ImagePull' }, { target: 'node-1', mode: 'FlappingReadiness' }],
     nodes: 2,
+  });
+});
+
+test('a directory is read as kubectl apply -f reads one: its manifest files in name order, as one YAML stream', async () => {
+  jest.mocked(rehearse).mockResolvedValueOnce(completedReport);
+  expect((await rehearseCli(['--from', good, '--to', chartsDir])).code).toBe(0);
+  expect(jest.mocked(rehearse).mock.calls[0][0]).toMatchObject({
+    to: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\n---\n\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n',
+    toSource: chartsDir,
   });
 });
 

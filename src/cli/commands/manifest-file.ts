@@ -1,24 +1,51 @@
-// A YAML manifest file named by a flag (`sandbox --apply`, `rehearse --from/--to`), read and parsed before anything
-// starts: a missing file or a document that is not a Kubernetes object is one line naming the flag and the file.
-import { readFileSync } from 'node:fs';
+// YAML manifests named by a flag (`sandbox --apply`, `rehearse --from/--to`): a file, or a directory of them as
+// `kubectl apply -f DIR` reads one (cdk8s synth writes a file per chart). Read and parsed before anything starts: a
+// missing file or a document that is not a Kubernetes object is one line naming the flag and the file.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { RuntimeError } from '../../runtime/runtime-error';
 import { ManifestObject, parseManifests } from '../../sandbox/manifests';
 
-/** A manifest file's text and its objects. */
+// The files kubectl reads from a directory given to -f, not descending into subdirectories without -R
+// (staging/src/k8s.io/cli-runtime/pkg/resource/visitor.go, FileExtensions).
+const MANIFEST_EXTENSIONS = /\.(json|yaml|yml)$/;
+
+/** Manifests' text and their objects. */
 export interface ManifestFile {
-  /** The file's text, as read. */
+  /** The text, as read; a directory's files in name order, joined as one multi-document YAML stream. */
   readonly text: string;
-  /** Its objects, in order, each with the sandbox resource it belongs to. */
+  /** Every object, in order, each with the sandbox resource it belongs to. */
   readonly objects: ManifestObject[];
 }
 
 /**
- * Reads and parses `file`.
+ * Reads and parses `path`: a manifest file, or every `.json`, `.yaml` and `.yml` file of a directory in name order.
  *
- * @param flag the flag that named the file, for the error message (`--apply`)
- * @throws RuntimeError (`bad-input`) naming the flag and the file: it cannot be read, or a document does not parse
+ * @param flag the flag that named the path, for the error message (`--apply`)
+ * @throws RuntimeError (`bad-input`) naming the flag and the file: it cannot be read, a document does not parse, or a
+ *   directory holds no manifest file
  */
-export function readManifestFile(file: string, flag: string): ManifestFile {
+export function readManifestFile(path: string, flag: string): ManifestFile {
+  const files = isDirectory(path, flag)
+    ? readdirSync(path).filter((name) => MANIFEST_EXTENSIONS.test(name)).sort().map((name) => join(path, name))
+      .filter((file) => statSync(file).isFile())
+    : [path];
+  if (files.length === 0) {
+    throw new RuntimeError('bad-input', `${flag} ${path}: the directory holds no .json, .yaml or .yml file`);
+  }
+  const read = files.map((file) => readOne(file, flag));
+  return { text: read.map((one) => one.text).join('\n---\n'), objects: read.flatMap((one) => one.objects) };
+}
+
+function isDirectory(path: string, flag: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch (error) {
+    throw new RuntimeError('bad-input', `${flag} ${path}: ${(error as Error).message}`);
+  }
+}
+
+function readOne(file: string, flag: string): ManifestFile {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -58,8 +58,9 @@ export function registerRehearseCommand(program: Command, context: CliContext): 
     .description('Rehearse a release in an in-process sandbox on virtual time: load OLD, apply NEW staged, promote every changed '
       + 'StatefulSet and DaemonSet by its plan, and report each step (pods moved, simulated time, PodDisruptionBudget headroom); '
       + 'needs no cluster')
-    .requiredOption('--from <file>', 'the current release: YAML manifests (cdk8s synth output)')
-    .requiredOption('--to <file>', 'the next release: YAML manifests')
+    .requiredOption('--from <path>', 'the current release: a YAML manifest file, or a directory of them as kubectl apply -f reads one '
+      + '(cdk8s synth output)')
+    .requiredOption('--to <path>', 'the next release: a YAML manifest file or a directory of them')
     .option('--plan <plan>', 'promote every changed workload by this plan instead of its own (sts: canary, linear:N, 10%,50%,100%; ds: 1,25%,100%)')
     .option('--soak <duration>', 'soak each step this long after its pods pass the gate', '0')
     .option('--timeout <duration>', 'how long a step (or the rollback) may take in simulated time before it fails (default 10m)')
@@ -70,7 +71,7 @@ export function registerRehearseCommand(program: Command, context: CliContext): 
     .option('--no-auto-rollback', 'leave a failed step where it stopped instead of restoring the previous revision')
     .option('-o, --output <format>', 'text, json (the report) or markdown (for a pull-request comment)')
     .addHelpText('after', helpExamples(context.name, [
-      ['Rehearse the next release of what cdk8s synthesized on the main branch and on this one', 'rehearse --from base/app.k8s.yaml --to pr/app.k8s.yaml'],
+      ['Rehearse the next release: what cdk8s synthesized on the main branch, then on this one', 'rehearse --from base-dist/ --to dist/'],
       ['Rehearse the rollback path: the canary cannot pull its image', 'rehearse --from base.yaml --to pr.yaml --fail kafka-2:ImagePull'],
       ['The report as a pull-request comment', 'rehearse --from base.yaml --to pr.yaml --soak 2m -o markdown > report.md'],
     ]))
