@@ -54,12 +54,27 @@ describe('rehearsalMarkdown', () => {
     const markdown = rehearsalMarkdown(linearReport());
     expect(markdown).toContain('<details><summary>61 steps</summary>\n\n| step | pods moved |');
     expect(markdown).toContain('| 60 | web-0 | 14m45s | 15s | 1 | no budget | passed |\n\n</details>');
+    expect(markdown).toContain('| 19 | web-41 | 4m30s | 15s | 1 | no budget | passed |\n'
+      + '| ... | 21 steps left out: `-o json` has every one | | | | | |\n'
+      + '| 41 | web-19 | 10m0s | 15s | 1 | no budget | passed |\n');
     expect(markdown).toContain('<details><summary>12 objects</summary>\n\n- `ConfigMap/default/web-00`');
     const wide: RehearsalReport = {
       ...completedReport,
       workloads: [{ ...rolledBackKafka, steps: [{ ...rolledBackKafka.steps[1], pods: Array.from({ length: 50 }, (_, i) => `web-${49 - i}`) }] }],
     };
     expect(rehearsalMarkdown(wide)).toContain('| 1 | web-49, web-48, web-47, ..., web-1, web-0 (50 pods) |');
+  });
+
+  test('a very long plan keeps its failed step among the first and last steps shown', () => {
+    const long = linearReport();
+    const [web] = long.workloads;
+    const steps = web.steps.map((step) => step.step === 30 ? { ...step, result: 'failed' as const, message: 'pod web-30: CrashLoopBackOff' } : step);
+    const markdown = rehearsalMarkdown({ ...long, workloads: [{ ...web, steps }] });
+    expect(markdown).toContain('| 19 | web-41 | 4m30s | 15s | 1 | no budget | passed |\n'
+      + '| ... | 10 steps left out: `-o json` has every one | | | | | |\n'
+      + '| 30 | web-30 | 7m15s | 15s | 1 | no budget | :x: failed: pod web-30: CrashLoopBackOff |\n'
+      + '| ... | 10 steps left out: `-o json` has every one | | | | | |\n'
+      + '| 41 | web-19 |');
   });
 
   test('text from the manifests cannot break the table or inject HTML', () => {

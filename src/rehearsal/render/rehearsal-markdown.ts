@@ -10,6 +10,8 @@ import { RehearsalReport, RehearsedStep, RehearsedWorkload, TemplateChange } fro
 
 /** A list or table longer than this many rows folds into a <details> block. */
 const FOLDED_ABOVE = 10;
+/** A workload with more steps than this shows its first and last halves, and any failed step. */
+const SHOWN_STEPS = 40;
 /** A template value longer than this is cut in the comment (the JSON report keeps it whole). */
 const VALUE_CHARS = 100;
 
@@ -47,7 +49,9 @@ function workloadSection(workload: RehearsedWorkload): string {
   if (workload.changes.length > 0) {
     lines.push(`**Template changes**\n\n${folded(`${workload.changes.length} changes`, workload.changes.map(changeLine))}`);
   }
-  const rows = workload.steps.map(stepRow);
+  const rows = shownSteps(workload.steps).map((step) => typeof step === 'number'
+    ? `| ... | ${step} steps left out: \`-o json\` has every one | | | | | |`
+    : stepRow(step));
   lines.push(folded(`${workload.steps.length} steps`, [
     '| step | pods moved | start | duration | max unavailable | PDB headroom | result |',
     '|---:|---|---:|---:|---:|---|---|',
@@ -55,6 +59,26 @@ function workloadSection(workload: RehearsedWorkload): string {
   ], rows.length));
   lines.push(`> ${text(workload.message)}`);
   return lines.join('\n\n');
+}
+
+// A step that failed, and the first and last steps, stay; the middle of a very long plan (linear:1 over hundreds of
+// replicas) becomes the count of steps left out, so the comment stays under GitHub's 65,536 characters.
+function shownSteps(steps: readonly RehearsedStep[]): (RehearsedStep | number)[] {
+  if (steps.length <= SHOWN_STEPS) {
+    return [...steps];
+  }
+  const kept = new Set([...steps.slice(0, SHOWN_STEPS / 2), ...steps.slice(-SHOWN_STEPS / 2), ...steps.filter((step) => step.result === 'failed')]);
+  const shown: (RehearsedStep | number)[] = [];
+  for (const step of steps) {
+    if (kept.has(step)) {
+      shown.push(step);
+    } else if (typeof shown[shown.length - 1] === 'number') {
+      shown[shown.length - 1] = (shown[shown.length - 1] as number) + 1;
+    } else {
+      shown.push(1);
+    }
+  }
+  return shown;
 }
 
 function changeLine(change: TemplateChange): string {
