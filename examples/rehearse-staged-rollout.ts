@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../src/cli/main';
 import { RolloutKeys } from '../src/keys';
-import { RuntimeClock } from '../src/runtime/clock';
+import { runtimeClockOf } from '../src/rehearsal/virtual-runtime-clock';
 import { KubeObject, parseManifests, RESOURCES, startSandbox, VirtualClock } from '../src/sandbox';
 import type { Sandbox } from '../src/sandbox';
 
@@ -66,9 +66,7 @@ export async function rehearseStagedRollout(manifestDir: string, print: Print): 
 
 async function kubectlStage(sandbox: Sandbox, argv: string[], print: Print): Promise<number> {
   print(`\n$ kubectl-stage ${argv.join(' ')}`);
-  const virtual = sandbox.clock as VirtualClock;
-  // kubectl-stage's waits resolve early on Ctrl-C; the sandbox's virtual sleeps reject on abort instead.
-  const clock: RuntimeClock = { now: () => virtual.now(), sleep: (ms, signal) => virtual.sleep(ms, signal).catch(() => undefined) };
+  const clock = runtimeClockOf(sandbox.clock as VirtualClock);
   const running = run(['--kubeconfig', sandbox.kubeconfigPath, ...argv], {
     stdout: (text) => print(text.replace(/\n$/, '')),
     stderr: (text) => print(text.replace(/\n$/, '')),
