@@ -39,6 +39,10 @@ test('the next release: the canary kafka-2 first, then kafka-1 and kafka-0, with
   expect(bad).toMatch(/\n\| 1 \| kafka-2 \| 0ms \| \d+s \| 1 \| kafka-pdb: 2 healthy, 2 required \| :x: failed: .*pod kafka-2: ImagePullBackOff/);
   expect(bad).toContain('\n| 2 | kafka-1, kafka-0 | - | - | - | - | not reached |\n');
   expect(bad).toMatch(/\n> rolled back to revision kafka-\w+: /);
+
+  // docs/rehearse.md shows this report as it is, not as it once was.
+  const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'rehearse.md'), 'utf8');
+  expect(/\n````markdown\n([\s\S]*?)````\n/.exec(docs)?.[1]).toBe(bad);
 });
 
 test('docs/rehearse.md\'s jest example: rehearse() on the blog app\'s next release', async () => {
