@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { kubectl } from './server/sandbox-clients';
 import { RESOURCES } from '../../src/sandbox/api';
 import { VirtualClock } from '../../src/sandbox/clock';
 import { Sandbox, startSandbox } from '../../src/sandbox/start-sandbox';
+import { kubectl } from '../support/sandbox-clients';
 
 jest.setTimeout(60_000);
 

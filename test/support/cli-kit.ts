@@ -2,8 +2,8 @@
 // kubeconfig on its virtual clock: kubectl-stage in process (`run(argv, io)`) and the real kubectl beside it.
 import { CommandResult, KubectlStageRunOptions, runKubectlStage } from './kubectl-stage-run';
 import { isReady } from './pod-readiness';
+import { kubectl } from './sandbox-clients';
 import { HttpSandboxKit, HttpSandboxKitOptions, SandboxKit, startSandboxKit } from './sandbox-kit';
-import { kubectl, KubectlResult } from '../sandbox/server/sandbox-clients';
 
 /** How {@link CliKit.stage} runs kubectl-stage: the kubeconfig and clock are the sandbox's. */
 export type StageRunOptions = Omit<KubectlStageRunOptions, 'kubeconfig' | 'clock' | 'env'>;
@@ -13,7 +13,7 @@ export interface CliKit extends HttpSandboxKit {
   /** Runs kubectl-stage with the sandbox's kubeconfig, moving virtual time until it returns. */
   stage(args: readonly string[], options?: StageRunOptions): Promise<CommandResult>;
   /** Runs the real kubectl. */
-  kubectl(args: readonly string[]): Promise<KubectlResult>;
+  kubectl(args: readonly string[]): Promise<CommandResult>;
 }
 
 /** Starts the sandbox kit over HTTP (fast kubelets unless the options say) with the command lines. */

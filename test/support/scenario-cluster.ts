@@ -2,12 +2,12 @@
 // plane (kube-apiserver, kube-controller-manager, kube-scheduler, etcd, kwok; real time). A scenario drives it only
 // through what a user has (kubectl, kubectl-stage, the API's objects), so the same script runs on both, and the
 // traces it records can be compared: where they differ, the real control plane is right.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { CommandResult, runKubectlStage } from './kubectl-stage-run';
 import { isReady } from './pod-readiness';
+import { execKubectl } from './sandbox-clients';
 import { startSandboxKit } from './sandbox-kit';
 import { ControlPlaneApiClient } from '../../src/control-plane/api-client';
 import { KubeCluster, startKubeCluster } from '../../src/control-plane/start-kube-cluster';
@@ -47,6 +47,18 @@ export interface ScenarioClusterOptions {
   readonly timing?: ScenarioTiming;
 }
 
+/** How {@link ScenarioCluster.kubectl} runs kubectl. */
+export interface KubectlOptions {
+  /** Written to kubectl's stdin. @default '' */
+  readonly stdin?: string;
+  /** Whether the command waits for the cluster to move (on the sandbox, virtual time runs while it does). @default false */
+  readonly blocking?: boolean;
+  /** The kubectl binary. @default the machine's `kubectl` */
+  readonly binary?: string;
+  /** The kubeconfig. @default the cluster's */
+  readonly kubeconfig?: string;
+}
+
 /** A cluster a scenario runs on. */
 export interface ScenarioCluster {
   readonly engine: Engine;
@@ -63,7 +75,7 @@ export interface ScenarioCluster {
    * Runs kubectl (the machine's, unless `binary` is given). `blocking` commands wait for the cluster to move
    * (`rollout status`, `rollout undo` then status): on the sandbox, virtual time runs while they do.
    */
-  kubectl(args: readonly string[], options?: { stdin?: string; blocking?: boolean; binary?: string; kubeconfig?: string }): Promise<CommandResult>;
+  kubectl(args: readonly string[], options?: KubectlOptions): Promise<CommandResult>;
   /** Runs kubectl-stage in-process (`run(argv, io)`), with time moving until it returns. */
   stage(args: readonly string[], options?: { signal?: AbortSignal; env?: Record<string, string>; kubeconfig?: string }): Promise<CommandResult>;
   /** `kubectl apply -f -` of the given objects; throws on failure. */
@@ -96,22 +108,9 @@ export async function startScenarioCluster(engine: Engine, options: ScenarioClus
   return engine === 'sandbox' ? startSandboxEngine(options) : startKubeEngine(options);
 }
 
-function execKubectl(binary: string, kubeconfig: string, args: readonly string[], stdin?: string): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    // No --request-timeout: `--record` would write it into change-causes; the process timeout bounds a hung call.
-    const child = execFile(binary, [...args], {
-      env: { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dirname(kubeconfig), 'kube-cache') },
-      timeout: 300_000,
-      maxBuffer: 64 * 1024 * 1024,
-    }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') {
-        reject(error);
-        return;
-      }
-      resolve({ stdout, stderr, code: error ? (error.code as number) : 0 });
-    });
-    child.stdin!.end(stdin ?? '');
-  });
+// No --request-timeout: `--record` would write it into change-causes; the process timeout bounds a hung call.
+function runKubectl(kubeconfig: string, args: readonly string[], options: KubectlOptions): Promise<CommandResult> {
+  return execKubectl(options.kubeconfig ?? kubeconfig, args, { binary: options.binary, stdin: options.stdin ?? '', timeoutMs: 300_000, maxBuffer: 64 * 1024 * 1024 });
 }
 
 async function applyWith(cluster: Pick<ScenarioCluster, 'kubectl'>, objects: readonly object[]): Promise<void> {
@@ -138,7 +137,7 @@ async function startSandboxEngine(options: ScenarioClusterOptions): Promise<Scen
     sandbox,
     clock,
     async kubectl(args, kubectlOptions = {}) {
-      const running = execKubectl(kubectlOptions.binary ?? 'kubectl', kubectlOptions.kubeconfig ?? sandbox.kubeconfigPath, args, kubectlOptions.stdin);
+      const running = runKubectl(sandbox.kubeconfigPath, args, kubectlOptions);
       if (kubectlOptions.blocking) {
         await sandbox.runUntil(running);
       }
@@ -189,7 +188,7 @@ async function startKubeEngine(options: ScenarioClusterOptions): Promise<Scenari
         signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
       }),
     },
-    kubectl: (args, kubectlOptions = {}) => execKubectl(kubectlOptions.binary ?? 'kubectl', kubectlOptions.kubeconfig ?? kube.kubeconfigPath, args, kubectlOptions.stdin),
+    kubectl: (args, kubectlOptions = {}) => runKubectl(kube.kubeconfigPath, args, kubectlOptions),
     stage: (args, stageOptions = {}) => runKubectlStage(args, { ...stageOptions, kubeconfig: stageOptions.kubeconfig ?? kube.kubeconfigPath }),
     apply: (objects) => applyWith(cluster, objects),
     pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

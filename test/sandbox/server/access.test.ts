@@ -2,11 +2,11 @@
 // only requests addressed to 127.0.0.1 or localhost at its port (no DNS rebinding).
 import { X509Certificate } from 'node:crypto';
 import { request } from 'node:https';
-import { authorization, clientOptions, http, kubectl, rawExchange } from './sandbox-clients';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { SandboxAccess } from '../../../src/sandbox/server/access';
 import { selfSignedCertificate } from '../../../src/sandbox/server/self-signed-certificate';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
+import { authorization, clientOptions, http, kubectl, rawExchange } from '../../support/sandbox-clients';
 
 jest.setTimeout(30_000);
 

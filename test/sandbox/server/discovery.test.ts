@@ -1,9 +1,9 @@
 import { request } from 'node:https';
-import { clientOptions, http, kubectl } from './sandbox-clients';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { apiResourceList } from '../../../src/sandbox/server/discovery';
 import { parseRoute } from '../../../src/sandbox/server/routes';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
+import { clientOptions, http, kubectl } from '../../support/sandbox-clients';
 
 // Each test runs the real kubectl a few times (about half a second per run).
 jest.setTimeout(60_000);

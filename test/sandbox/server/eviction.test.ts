@@ -1,6 +1,6 @@
-import { http } from './sandbox-clients';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
+import { http } from '../../support/sandbox-clients';
 
 jest.setTimeout(60_000);
 

@@ -1,9 +1,9 @@
 import { CONFIGMAPS, configMap } from './manifests';
-import { http, openWatch } from './sandbox-clients';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { VirtualClock } from '../../../src/sandbox/clock';
 import { FaultInjector } from '../../../src/sandbox/server/faults';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
+import { http, openWatch } from '../../support/sandbox-clients';
 
 jest.setTimeout(30_000);
 

@@ -1,7 +1,7 @@
 import { configMap, webStatefulSet } from './manifests';
-import { kubectl } from './sandbox-clients';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
+import { kubectl } from '../../support/sandbox-clients';
 
 // Each test runs the real kubectl a few times (about half a second per run).
 jest.setTimeout(60_000);

@@ -1,7 +1,7 @@
-import { http, kubectl } from './sandbox-clients';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { CONTINUE_EXPIRED_MESSAGE } from '../../../src/sandbox/server/list-pages';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
+import { http, kubectl } from '../../support/sandbox-clients';
 
 jest.setTimeout(60_000);
 

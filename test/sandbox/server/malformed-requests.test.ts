@@ -2,10 +2,10 @@
 // sandbox's own: deeply nested bodies and patches, bad escapes in the path, unreadable label selectors and
 // resourceVersions, and a strategic merge patch with an unknown `$patch` directive.
 import { CONFIGMAPS, configMap } from './manifests';
-import { http, rawExchange } from './sandbox-clients';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { MAX_JSON_DEPTH, nestingDepthError } from '../../../src/sandbox/server/json-depth';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
+import { http, rawExchange } from '../../support/sandbox-clients';
 
 jest.setTimeout(30_000);
 

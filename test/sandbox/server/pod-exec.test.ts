@@ -1,7 +1,7 @@
-import { kubectl } from './sandbox-clients';
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
 import { simulateCommand } from '../../../src/sandbox/server/pod-exec';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
+import { kubectl } from '../../support/sandbox-clients';
 
 jest.setTimeout(60_000);
 

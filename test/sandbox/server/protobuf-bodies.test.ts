@@ -1,7 +1,7 @@
-import { kubectl } from './sandbox-clients';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { decodeKubernetesProtobuf } from '../../../src/sandbox/server/protobuf/kube-protobuf';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
+import { kubectl } from '../../support/sandbox-clients';
 
 jest.setTimeout(60_000);
 

@@ -3,9 +3,9 @@
 // so a failure replays.
 import * as fc from 'fast-check';
 import { CONFIGMAPS, configMap, webStatefulSet } from './manifests';
-import { http, rawExchange } from './sandbox-clients';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
+import { http, rawExchange } from '../../support/sandbox-clients';
 
 jest.setTimeout(120_000);
 

@@ -3,7 +3,6 @@
 // stalls answered 504 instead of being held open.
 import { connect } from 'node:tls';
 import { CONFIGMAPS, configMap } from './manifests';
-import { http, rawExchange } from './sandbox-clients';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { VirtualClock } from '../../../src/sandbox/clock';
 import { ApiServer } from '../../../src/sandbox/server/api-server';
@@ -12,6 +11,7 @@ import { MAX_REQUEST_BODY_BYTES } from '../../../src/sandbox/server/request-body
 import { selfSignedCertificate } from '../../../src/sandbox/server/self-signed-certificate';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
 import { SandboxStore } from '../../../src/sandbox/store';
+import { http, rawExchange } from '../../support/sandbox-clients';
 
 jest.setTimeout(30_000);
 

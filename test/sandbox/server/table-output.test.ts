@@ -1,6 +1,6 @@
-import { http, kubectl } from './sandbox-clients';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
+import { http, kubectl } from '../../support/sandbox-clients';
 
 jest.setTimeout(60_000);
 

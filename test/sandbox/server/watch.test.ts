@@ -1,9 +1,9 @@
 import { CONFIGMAPS, configMap } from './manifests';
-import { http, kubectl, openWatch } from './sandbox-clients';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { VirtualClock } from '../../../src/sandbox/clock';
 import { BOOKMARK_INTERVAL_MS } from '../../../src/sandbox/server/watch-stream';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
+import { http, kubectl, openWatch } from '../../support/sandbox-clients';
 
 jest.setTimeout(30_000);
 

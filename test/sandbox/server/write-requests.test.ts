@@ -1,7 +1,7 @@
 import { CONFIGMAPS, configMap, webStatefulSet } from './manifests';
-import { http } from './sandbox-clients';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
+import { http } from '../../support/sandbox-clients';
 
 describe('writes over HTTP', () => {
   let sandbox: Sandbox;

@@ -1,27 +1,35 @@
-// Clients of a running sandbox for the server tests: the real kubectl (through execFile, never a shell), an HTTPS
-// request helper, a raw one that writes whatever bytes it is given, and a line reader for watch streams.
+// Clients of a running cluster for the tests: the real kubectl (through execFile, never a shell), an HTTPS request
+// helper, a raw one that writes whatever bytes it is given, and a line reader for watch streams.
 import { execFile } from 'node:child_process';
 import type { IncomingMessage } from 'node:http';
 import { request as httpsRequest, RequestOptions } from 'node:https';
 import { dirname, join } from 'node:path';
 import { connect } from 'node:tls';
-import type { Sandbox } from '../../../src/sandbox/start-sandbox';
+import type { CommandResult } from './kubectl-stage-run';
+import type { Sandbox } from '../../src/sandbox/start-sandbox';
 
-/** What a kubectl run printed and its exit code. */
-export interface KubectlResult {
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly code: number;
+/** How {@link execKubectl} runs kubectl. */
+export interface KubectlRunOptions {
+  /** The kubectl binary. @default 'kubectl' */
+  readonly binary?: string;
+  /** Written to kubectl's stdin, which is then closed. @default - stdin left open */
+  readonly stdin?: string;
+  /** How long the process may run before it is killed. */
+  readonly timeoutMs: number;
+  /** The most output kept, in bytes. @default Node's execFile default (1 MiB) */
+  readonly maxBuffer?: number;
 }
 
-/** Runs the real kubectl against the sandbox's kubeconfig. */
-export function kubectl(sandbox: Sandbox, args: readonly string[], stdin?: string): Promise<KubectlResult> {
+/**
+ * Runs kubectl with `args` against `kubeconfig`. kubectl's discovery cache sits beside the kubeconfig: nothing leaks
+ * between clusters that reuse a port, nor into the home directory.
+ */
+export function execKubectl(kubeconfig: string, args: readonly string[], options: KubectlRunOptions): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile('kubectl', ['--request-timeout=5s', ...args], {
-      // kubectl's discovery cache sits beside the sandbox's kubeconfig: nothing leaks between sandboxes that reuse a
-      // port, nor into the home directory.
-      env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath, KUBECACHEDIR: join(dirname(sandbox.kubeconfigPath), 'kube-cache') },
-      timeout: 20_000,
+    const child = execFile(options.binary ?? 'kubectl', [...args], {
+      env: { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dirname(kubeconfig), 'kube-cache') },
+      timeout: options.timeoutMs,
+      ...(options.maxBuffer === undefined ? {} : { maxBuffer: options.maxBuffer }),
     }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') {
         reject(error);
@@ -29,10 +37,15 @@ export function kubectl(sandbox: Sandbox, args: readonly string[], stdin?: strin
       }
       resolve({ stdout, stderr, code: error ? (error.code as number) : 0 });
     });
-    if (stdin !== undefined) {
-      child.stdin!.end(stdin);
+    if (options.stdin !== undefined) {
+      child.stdin!.end(options.stdin);
     }
   });
+}
+
+/** Runs the real kubectl against the sandbox's kubeconfig, each request bounded to 5 s. */
+export function kubectl(sandbox: Sandbox, args: readonly string[], stdin?: string): Promise<CommandResult> {
+  return execKubectl(sandbox.kubeconfigPath, ['--request-timeout=5s', ...args], { stdin, timeoutMs: 20_000 });
 }
 
 /** The Authorization header the sandbox requires (the bearer token of its kubeconfig). */
