@@ -87,7 +87,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
   const from = parseRelease(options.from, sources.from);
   const to = parseRelease(options.to, sources.to);
   const diff = diffReleases(from, to, sources);
-  checkPlans(diff.workloads, settings.plan);
+  checkWorkloads(diff.workloads, settings.plan);
   const sandbox = RehearsalSandbox.start(settings.nodes, options.kubelet ?? {});
   try {
     validateFailures(settings.failures, sandbox.nodeNames(), diff.workloads);
@@ -157,10 +157,11 @@ function planOf(workload: KubeObject, option: string | undefined): { readonly fl
   return annotated !== undefined && annotated.trim() !== '' ? { source: 'annotation' } : { flag: DEFAULT_PLAN, source: 'default' };
 }
 
-// Every workload's plan parsed and fitted as the promotion will, before anything runs: a plan that cannot work is bad
-// input, not a rehearsal that fails halfway.
-function checkPlans(workloads: readonly ChangedWorkload[], option: string | undefined): void {
-  for (const { kind, name, to } of workloads) {
+// Every workload checked before anything runs, as staging and the promotion will check it: one that cannot be staged
+// (an OnDelete StatefulSet) and a plan that does not parse or fit are bad input, not a rehearsal that fails halfway.
+function checkWorkloads(workloads: readonly ChangedWorkload[], option: string | undefined): void {
+  for (const { kind, name, from, to } of workloads) {
+    decideStageOf(kind, from.object as unknown as KubeWorkload);
     const { flag } = planOf(to.object, option);
     const annotation = to.object.metadata.annotations?.[RolloutKeys.PLAN_ANNOTATION];
     if (kind === 'StatefulSet') {

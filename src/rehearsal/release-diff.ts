@@ -16,6 +16,8 @@ export interface ChangedWorkload {
   readonly name: string;
   /** The template's changes, sorted by path. */
   readonly changes: readonly TemplateChange[];
+  /** The object in the old release. */
+  readonly from: ManifestObject;
   /** The object in the new release. */
   readonly to: ManifestObject;
 }
@@ -54,7 +56,7 @@ export function diffReleases(from: readonly ManifestObject[], to: readonly Manif
     if (before && (kind === 'StatefulSet' || kind === 'DaemonSet')) {
       const changes = templateChanges(before.object.spec?.template, manifest.object.spec?.template);
       if (changes.length > 0) {
-        workloads.push({ kind, namespace: manifest.object.metadata.namespace!, name: manifest.object.metadata.name!, changes, to: manifest });
+        workloads.push({ kind, namespace: manifest.object.metadata.namespace!, name: manifest.object.metadata.name!, changes, from: before, to: manifest });
       }
       if (!sameJson(withoutTemplate(before.object), withoutTemplate(manifest.object))) {
         otherChanges.push(key);

@@ -198,6 +198,12 @@ spec:
     await expect(rehearse({ from: FROM, to, plan: 'nodes=' })).rejects.toThrow(RuntimeError);
   });
 
+  test('an OnDelete StatefulSet, which has no partition to stage, is refused before anything runs', async () => {
+    const onDelete = (release: string) => release.replace(/(name: kafka\n[\s\S]*?updateStrategy:\n\s+)(rollingUpdate:[\s\S]*?\n\s+)?type: RollingUpdate/, '$1type: OnDelete');
+    expect(onDelete(FROM)).toMatch(/type: OnDelete/);
+    await expect(rehearse({ from: onDelete(FROM), to: onDelete(KAFKA_392) })).rejects.toThrow(/^statefulset\/kafka uses the OnDelete update strategy/);
+  });
+
   test('a manifest that is not YAML is refused naming its source', async () => {
     await expect(rehearse({ from: FROM, to: 'a: [', toSource: 'next.yaml' })).rejects.toThrow(/^next\.yaml: document 1 is not valid YAML/);
   });
