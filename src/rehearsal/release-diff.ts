@@ -56,7 +56,8 @@ export function diffReleases(from: readonly ManifestObject[], to: readonly Manif
     if (before && (kind === 'StatefulSet' || kind === 'DaemonSet')) {
       const changes = templateChanges(before.object.spec?.template, manifest.object.spec?.template);
       if (changes.length > 0) {
-        workloads.push({ kind, namespace: manifest.object.metadata.namespace!, name: manifest.object.metadata.name!, changes, from: before, to: manifest });
+        const { namespace, name } = manifest.object.metadata;
+        workloads.push({ kind, namespace: namespace!, name: name!, changes, from: before, to: manifest });
       }
       if (!sameJson(withoutTemplate(before.object), withoutTemplate(manifest.object))) {
         otherChanges.push(key);
