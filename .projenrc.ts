@@ -1,4 +1,5 @@
 import { cdk8s, javascript } from 'projen';
+import { bundleFile, bundleTypes, PUBLISHED_BUNDLES } from './projenrc/bundles';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-staged-rollouts',
@@ -20,10 +21,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   minNodeVersion: '20.19.0',
 
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
-  // Runtime and CLI dependencies are not jsii types, so they are bundled; none appears in src/index.ts.
-  bundledDeps: ['@kubernetes/client-node@^1.4.0', 'commander@^14', 'yaml@^2'],
-  devDeps: ['kubernetes-models@4.5.1', 'fast-check@^4'],
-  bin: { 'kubectl-stage': 'lib/cli/main.js' },
+  // The runtime's, the CLI's, the sandbox's and the control plane's dependencies are inlined by esbuild into
+  // lib/bundle/ (projenrc/bundle.ts), so the package depends on nothing at run time; none appears in src/index.ts.
+  devDeps: ['kubernetes-models@4.5.1', 'fast-check@^4', 'esbuild@^0.28', '@kubernetes/client-node@^1.4.0', 'commander@^14', 'yaml@^2'],
+  bin: { 'kubectl-stage': 'lib/bundle/kubectl-stage.js' },
 
   // Snapshot tests must be able to fail: projen's default runs `jest --updateSnapshot`.
   jestOptions: {
@@ -45,15 +46,39 @@ project.testTask.env('NODE_OPTIONS', '--experimental-vm-modules');
 project.tasks.tryFind('test:watch')?.env('NODE_OPTIONS', '--experimental-vm-modules');
 project.tasks.tryFind('test:update')?.env('NODE_OPTIONS', '--experimental-vm-modules');
 
-// Subpath exports: only the constructs are the jsii API; runtime and sandbox are plain Node entry points.
+// Subpath exports: only the constructs are the jsii API (jsii's per-file lib/); the runtime, the sandbox, the rehearsal
+// and the control plane are esbuild bundles (projenrc/bundle.ts, run after jsii's compile) with their dependencies
+// inlined, so the package has no run-time dependency and loads from CommonJS and jest without flags (issue 16).
+const librarySubpaths = Object.entries(PUBLISHED_BUNDLES)
+  .flatMap(([name, bundle]) => (bundle.subpath ? [{ name, subpath: bundle.subpath, types: bundleTypes(bundle) }] : []));
 project.package.addField('exports', {
   '.': { types: './lib/index.d.ts', default: './lib/index.js' },
-  './runtime': { types: './lib/runtime/index.d.ts', default: './lib/runtime/index.js' },
-  './sandbox': { types: './lib/sandbox/index.d.ts', default: './lib/sandbox/index.js' },
-  './control-plane': { types: './lib/control-plane/index.d.ts', default: './lib/control-plane/index.js' },
-  './rehearse': { types: './lib/rehearsal/index.d.ts', default: './lib/rehearsal/index.js' },
+  ...Object.fromEntries(librarySubpaths.map(({ name, subpath, types }) => [`./${subpath}`, { types: `./${types}`, default: `./${bundleFile(name)}` }])),
   './.jsii': './.jsii',
   './package.json': './package.json',
+});
+// TypeScript's node10 resolution (what `cdk8s init typescript-app` generates: module CommonJS) ignores `exports`.
+project.package.addField('typesVersions', { '*': Object.fromEntries(librarySubpaths.map(({ subpath, types }) => [subpath, [types]])) });
+const bundle = project.addTask('bundle', {
+  description: 'Bundle the runtime, the CLI, the sandbox, the rehearsal and the control plane into lib/bundle/ with a third-party notice',
+  exec: 'ts-node --project projenrc/tsconfig.json projenrc/bundle.ts',
+});
+project.postCompileTask.prependSpawn(bundle);
+// The bundles replace these layers' per-file JavaScript; their declarations stay (the subpaths' types). lib/internal/
+// stays whole: the constructs import it.
+project.npmignore?.exclude('/lib/runtime/**/*.js', '/lib/sandbox/**/*.js', '/lib/rehearsal/**/*.js', '/lib/control-plane/**/*.js', '/lib/cli/');
+// Their npm dependencies are devDependencies, inlined into the bundles; the constructs (src/*.ts) may import none.
+for (const layer of ['runtime', 'cli', 'sandbox', 'control-plane', 'rehearsal']) project.eslint?.allowDevDeps(`src/${layer}/**`);
+project.addTask('package:report', {
+  description: 'Print the packed tarball\'s size and file count and the installed size (needs compile and bundle first)',
+  exec: 'ts-node --project projenrc/tsconfig.json projenrc/package-report.ts',
+});
+// The package as a user's project sees it: the tarball type-checked under the `cdk8s init` tsconfig and node16, the
+// runtime loaded from plain node and from jest without flags. Not part of `npm test`, which runs before any build.
+project.addTask('test:package', {
+  description: 'Pack the built package and check it from a scratch consumer project (needs compile and bundle first)',
+  exec: 'jest --ci --runInBand --coverage=false --testMatch "<rootDir>/test/package/**/*.package.ts"',
+  receiveArgs: true,
 });
 
 // examples/: type-checked and linted like the rest, never published.

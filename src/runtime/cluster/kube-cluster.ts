@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as k8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { MAX_TIMER_MS } from '../clock';
+import { ClientNodePart } from './client-node-parts';
 import {
   Cluster, ClusterDeleteOptions, ClusterError, ClusterKind, ClusterList, ClusterWatchEvent, ClusterWatchOptions, DEFAULT_REQUEST_TIMEOUT_MS,
   ListSelector, PatchType,
@@ -13,7 +14,7 @@ import {
 import { formatDuration } from '../duration';
 import { RuntimeError } from '../runtime-error';
 
-type ClientModule = typeof k8s;
+type ClientModule = Pick<typeof k8s, ClientNodePart>;
 type Middleware = { pre(context: k8s.RequestContext): unknown; post(context: k8s.ResponseContext): unknown };
 type ObservableOf = (value: unknown) => unknown;
 type Serializer = {
@@ -74,7 +75,7 @@ const ROUTES: Record<ClusterKind, KindRoute> = {
  * @throws RuntimeError (`bad-input`) when no configuration is found or the context does not exist
  */
 export async function connectCluster(options: ConnectOptions = {}): Promise<ConnectedCluster> {
-  const client = await import('@kubernetes/client-node');
+  const client: ClientModule = await import('@kubernetes/client-node');
   const env = options.env ?? process.env;
   // kubectl skips KUBECONFIG entries that do not exist, but an explicit --kubeconfig must.
   const files = options.kubeconfig
@@ -178,12 +179,13 @@ function mergeFirstWins(kc: k8s.KubeConfig, next: k8s.KubeConfig): void {
 }
 
 /**
- * A Cluster over an already loaded KubeConfig.
+ * A Cluster over an already loaded KubeConfig. Not exported: the published package inlines client-node, so its public
+ * types cannot name client-node's KubeConfig.
  *
  * @param requestTimeoutMs how long one request may take; 0 means no limit @default DEFAULT_REQUEST_TIMEOUT_MS
  */
-export async function kubeCluster(kc: k8s.KubeConfig, requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<Cluster> {
-  const client = await import('@kubernetes/client-node');
+async function kubeCluster(kc: k8s.KubeConfig, requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<Cluster> {
+  const client: ClientModule = await import('@kubernetes/client-node');
   // The typed APIs hand out models (Date objects, renamed fields such as `_exec`); the serializer converts between
   // them and the API's own JSON, which is what the runtime reads and writes.
   const { ObjectSerializer } = await import('@kubernetes/client-node/dist/gen/models/ObjectSerializer.js') as { ObjectSerializer: Serializer };
