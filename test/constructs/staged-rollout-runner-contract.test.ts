@@ -9,24 +9,21 @@ import { join } from 'node:path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import { Manifest, testChart } from './manifest';
 import { allows, Grants, requestAttributes } from './rbac';
-import { ClusterConnector } from '../../src/cli/cli-context';
 import { CliIo } from '../../src/cli/main';
-import { RolloutKeys } from '../../src/keys';
 import { NodeAgent } from '../../src/node-agent';
 import { PartitionPlan } from '../../src/partition-plan';
 import { PROMOTE_JOB_FLAGS } from '../../src/promote-job-flags';
-import { connectCluster } from '../../src/runtime/cluster/kube-cluster';
 import { KubePod } from '../../src/runtime/kube/kube-types';
-import { decodePromotionState, PromotionState } from '../../src/runtime/promotion/promotion-state';
+import { PromotionState } from '../../src/runtime/promotion/promotion-state';
 import { RuntimeError } from '../../src/runtime/runtime-error';
 import { KubeObject, RESOURCES } from '../../src/sandbox/api';
 import { PodFailureMode } from '../../src/sandbox/controllers';
 import { StagedRolloutRunner, StagedRolloutRunnerProps } from '../../src/staged-rollout-runner';
 import { StatefulService } from '../../src/stateful-service';
 import { StatefulSetRollout } from '../../src/statefulset-rollout';
-import { RecordingCluster } from '../runtime/recording-cluster';
 import { CliKit, startCliKit } from '../support/cli-kit';
 import { runKubectlStage } from '../support/kubectl-stage-run';
+import { recordingConnector } from '../support/recording-cluster';
 
 const IMAGE = 'ghcr.io/example/kubectl-stage:1.0.0';
 
@@ -215,13 +212,7 @@ describe('the promotion Job\'s command line starts the promotion its props descr
   }
 
   async function runJob(job: JobCommandLine): Promise<JobRun> {
-    const recorders: RecordingCluster[] = [];
-    const connector: ClusterConnector = async (flags) => {
-      const { cluster, namespace } = await connectCluster(flags);
-      const recorder = new RecordingCluster(cluster);
-      recorders.push(recorder);
-      return { cluster: recorder, namespace };
-    };
+    const recording = recordingConnector();
     const gateCalls: string[] = [];
     const gateIo: CliIo['gateIo'] = {
       exec: async (command) => {
@@ -233,8 +224,8 @@ describe('the promotion Job\'s command line starts the promotion its props descr
         return { status: 200, text: async () => 'ok' };
       },
     };
-    const result = await cli.stage(job.args, { connector, gateIo });
-    const denied = recorders.flatMap((recorder) => recorder.requests.map(requestAttributes))
+    const result = await cli.stage(job.args, { connector: recording.connector, gateIo });
+    const denied = recording.requests().map(requestAttributes)
       .filter((request) => !allows(job.grants, request))
       .map((request) => `${request.verb} ${request.apiGroup}/${request.resource} ${request.namespace}/${request.name}`);
     return { ...result, denied: [...new Set(denied)], gateCalls };
@@ -262,16 +253,6 @@ describe('the promotion Job\'s command line starts the promotion its props descr
     return [...cli.api.list(RESOURCES.statefulSets).items, ...cli.api.list(RESOURCES.daemonSets).items];
   }
 
-  function setImage(kind: 'statefulSets' | 'daemonSets', namespace: string, name: string, image: string): void {
-    const object = cli.api.get(RESOURCES[kind], namespace, name) as KubeObject;
-    object.spec.template.spec.containers[0].image = image;
-    cli.api.update(RESOURCES[kind], object);
-  }
-
-  function stateOf(kind: 'statefulSets' | 'daemonSets', namespace: string, name: string): PromotionState {
-    const object = cli.api.get(RESOURCES[kind], namespace, name) as KubeObject;
-    return decodePromotionState(object.metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], `${kind}/${name}`)!;
-  }
 
   // Each gate result as `step gate passed: message`, in the order written, revision hashes left out.
   const gateRecords = (state: PromotionState) => state.gates
@@ -318,11 +299,11 @@ describe('the promotion Job\'s command line starts the promotion its props descr
       },
     });
     await createWorkloads(chart);
-    setImage('statefulSets', 'kafka', 'kafka', 'kafka:2');
+    cli.setImage('kafka', 'kafka:2', { namespace: 'kafka' });
 
     const job = await runJob(jobCommandLine(chart));
     expect({ code: job.code, stderr: job.stderr, denied: job.denied }).toEqual({ code: 0, stderr: '', denied: [] });
-    const state = stateOf('statefulSets', 'kafka', 'kafka');
+    const state = cli.promotionState('kafka', { namespace: 'kafka' })!;
     // --plan canary, not the annotation's linear:1: partitions 3, 2, 0, walked to the end (--all is the default).
     expect(state).toMatchObject({ kind: 'StatefulSet', plan: 'canary', step: 2, targetStep: 2, phase: 'complete' });
     expect(job.stdout).toMatch(/^promoting sts\/kafka with plan canary \(partitions 3, 2, 0\): step 0 -> 2\n/);
@@ -356,11 +337,11 @@ describe('the promotion Job\'s command line starts the promotion its props descr
       promotionJob: { image: IMAGE, workload: 'statefulset/kafka', plan: 'canary', timeout: Duration.minutes(2), autoRollback: true },
     });
     await createWorkloads(chart);
-    setImage('statefulSets', 'kafka', 'kafka', 'kafka:never');
+    cli.setImage('kafka', 'kafka:never', { namespace: 'kafka' });
 
     const job = await runJob(jobCommandLine(chart));
     expect({ code: job.code, stderr: job.stderr, denied: job.denied }).toEqual({ code: 2, stderr: '', denied: [] });
-    const state = stateOf('statefulSets', 'kafka', 'kafka');
+    const state = cli.promotionState('kafka', { namespace: 'kafka' })!;
     expect(state).toMatchObject({ kind: 'StatefulSet', plan: 'canary', step: 1, phase: 'rolled-back' });
     // --timeout 120s was the step's deadline; no soak or gate was asked for.
     expect(gateRecords(state)).toEqual(['0 built-in true: no pod to update', '1 timeout false: step 1 timed out after 2m0s waiting for kafka-2 not Ready']);
@@ -371,12 +352,12 @@ describe('the promotion Job\'s command line starts the promotion its props descr
     cli = await startCliKit();
     const chart = kafkaChart('default', { promotionJob: { image: IMAGE, workload: 'statefulsets/kafka', extraArgs: ['--step'] } });
     await createWorkloads(chart);
-    setImage('statefulSets', 'default', 'kafka', 'kafka:2');
+    cli.setImage('kafka', 'kafka:2', { namespace: 'default' });
 
     const job = await runJob(jobCommandLine(chart));
     expect({ code: job.code, stderr: job.stderr, denied: job.denied }).toEqual({ code: 0, stderr: '', denied: [] });
     // linear:1 on 3 replicas is partitions 3, 2, 1, 0; --step stops after the first; no --soak, no soak.
-    const state = stateOf('statefulSets', 'default', 'kafka');
+    const state = cli.promotionState('kafka', { namespace: 'default' })!;
     expect(state).toMatchObject({ plan: 'linear:1', step: 1, targetStep: 1, phase: 'complete' });
     expect(gateRecords(state)).toEqual(['0 built-in true: no pod to update', '1 built-in true: 1 pod on the new revision, Ready and Available']);
     expect(images('default', 'kafka').sort()).toEqual(['kafka:1', 'kafka:1', 'kafka:2']);
@@ -399,11 +380,11 @@ describe('the promotion Job\'s command line starts the promotion its props descr
       allowDaemonSetCanary: true,
       promotionJob: { image: IMAGE, workload: 'daemonset/agent', plan: 'nodes=kubernetes.io/hostname=node-2,50%,100%', soak: Duration.seconds(20) },
     });
-    setImage('daemonSets', 'monitoring', 'agent', 'agent:2');
+    cli.setImage('agent', 'agent:2', { kind: 'DaemonSet', namespace: 'monitoring' });
 
     const result = await runJob(job);
     expect({ code: result.code, stderr: result.stderr, denied: result.denied }).toEqual({ code: 0, stderr: '', denied: [] });
-    const state = stateOf('daemonSets', 'monitoring', 'agent');
+    const state = cli.promotionState('agent', { kind: 'DaemonSet', namespace: 'monitoring' })!;
     expect(state).toMatchObject({ kind: 'DaemonSet', plan: 'nodes=kubernetes.io/hostname=node-2,50%,100%', step: 3, targetStep: 3, phase: 'complete' });
     expect(result.stdout).toMatch(/\nstep 1: 1 node\(s\) to the new revision \(node-2\)\n/);
     expect(gateRecords(state)).toEqual([
@@ -426,11 +407,11 @@ describe('the promotion Job\'s command line starts the promotion its props descr
       allowDaemonSetCanary: true,
       promotionJob: { image: IMAGE, workload: 'ds/agent', plan: 'canary', timeout: Duration.minutes(3), autoRollback: true },
     });
-    setImage('daemonSets', 'monitoring', 'agent', 'agent:never');
+    cli.setImage('agent', 'agent:never', { kind: 'DaemonSet', namespace: 'monitoring' });
 
     const result = await runJob(job);
     expect({ code: result.code, stderr: result.stderr, denied: result.denied }).toEqual({ code: 2, stderr: '', denied: [] });
-    const state = stateOf('daemonSets', 'monitoring', 'agent');
+    const state = cli.promotionState('agent', { kind: 'DaemonSet', namespace: 'monitoring' })!;
     expect(state).toMatchObject({ kind: 'DaemonSet', plan: 'canary', step: 1, phase: 'rolled-back' });
     expect(gateRecords(state)).toEqual([
       '0 built-in true: no node to update',

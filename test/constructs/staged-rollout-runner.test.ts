@@ -1,14 +1,12 @@
 import { Duration, Testing } from 'cdk8s';
 import { find, Manifest, testChart } from './manifest';
 import { allows, Grants, RequestAttributes, requestAttributes, unusedPermissions } from './rbac';
-import { ClusterConnector } from '../../src/cli/cli-context';
-import { connectCluster } from '../../src/runtime/cluster/kube-cluster';
 import { RESOURCES } from '../../src/sandbox/api';
 import { PodFailureMode } from '../../src/sandbox/controllers';
 import { StagedRolloutRunner, StagedRolloutRunnerProps } from '../../src/staged-rollout-runner';
-import { RecordingCluster } from '../runtime/recording-cluster';
 import { CliKit, startCliKit } from '../support/cli-kit';
 import { isReady } from '../support/pod-readiness';
+import { recordingConnector } from '../support/recording-cluster';
 import { daemonSetManifest } from '../support/workload-manifests';
 
 // manifest.ts validates workload kinds; the runner's kinds are validated here against the same 1.28 schema package.
@@ -196,15 +194,9 @@ describe('StagedRolloutRunner RBAC: exactly the requests the commands make', () 
     commands: (cli: CliKit, stage: (args: string[]) => Promise<void>) => Promise<void>,
   ): Promise<RequestAttributes[]> {
     const cli = await startCliKit({ kubelet: { failureRules: [{ mode: PodFailureMode.IMAGE_PULL, image: 'kafka:bad' }] } });
-    const recorders: RecordingCluster[] = [];
-    const connector: ClusterConnector = async (flags) => {
-      const { cluster, namespace } = await connectCluster(flags);
-      const recorder = new RecordingCluster(cluster);
-      recorders.push(recorder);
-      return { cluster: recorder, namespace };
-    };
+    const recording = recordingConnector();
     const stage = async (args: string[]) => {
-      const result = await cli.stage(args, { connector });
+      const result = await cli.stage(args, { connector: recording.connector });
       // Rolled back (2) is how a failed canary with --auto-rollback ends; anything else is a broken scenario.
       expect({ args, code: result.code === 2 ? 0 : result.code, stderr: result.stderr }).toEqual({ args, code: 0, stderr: '' });
     };
@@ -213,7 +205,7 @@ describe('StagedRolloutRunner RBAC: exactly the requests the commands make', () 
     } finally {
       await cli.sandbox.stop();
     }
-    return recorders.flatMap((recorder) => recorder.requests.map(requestAttributes));
+    return recording.requests().map(requestAttributes);
   }
 
   // A StatefulSet promoted, watched, listed: what every runner does.

@@ -56,10 +56,16 @@ export interface HttpSandboxKitOptions extends SandboxKitCommonOptions {
   readonly nodes?: number;
 }
 
-/** What {@link SandboxKit.setImage} changes besides the image. */
-export interface SetImageOptions {
+/** Which workload a kit method reads or changes, besides its name. */
+export interface WorkloadOptions {
   /** The workload's kind. @default 'StatefulSet' */
   readonly kind?: 'StatefulSet' | 'DaemonSet';
+  /** The workload's namespace. @default 'default' */
+  readonly namespace?: string;
+}
+
+/** What {@link SandboxKit.setImage} changes besides the image. */
+export interface SetImageOptions extends WorkloadOptions {
   /** Annotations merged into the pod template. @default - none */
   readonly podAnnotations?: Record<string, string>;
   /** The workload's `kubernetes.io/change-cause` annotation (what `rollout history` shows). @default - unchanged */
@@ -92,8 +98,8 @@ export interface SandboxKit<C extends Cluster = Cluster> {
   pods(app: string): KubeObject[];
   /** The StatefulSet, which must exist. */
   statefulSet(name: string): KubeStatefulSet;
-  /** The promotion state annotated on StatefulSet `name`, if any. */
-  promotionState(name: string): PromotionState | undefined;
+  /** The promotion state annotated on workload `name`, if any. */
+  promotionState(name: string, options?: WorkloadOptions): PromotionState | undefined;
   /** Creates a StatefulSet and waits until all its pods are Ready. */
   createStatefulSet(name: string, options?: StatefulSetManifestOptions): Promise<void>;
   /** Changes the first container's image of workload `name` (the update a rollout rolls out). */
@@ -153,12 +159,13 @@ function kitOver<C extends Cluster>(
 ): SandboxKit<C> {
   const pods = (app: string) => api.list(RESOURCES.pods, { namespace: 'default', labelSelector: `app=${app}` }).items
     .sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!, 'en', { numeric: true }));
-  const statefulSet = (name: string) => {
-    const found = api.get(RESOURCES.statefulSets, 'default', name);
+  const workload = (name: string, options: WorkloadOptions = {}) => {
+    const type = CLUSTER_RESOURCES[options.kind ?? 'StatefulSet'];
+    const found = api.get(type, options.namespace ?? 'default', name);
     if (!found) {
-      throw new Error(`statefulset ${name} does not exist`);
+      throw new Error(`${type.resource} ${name} does not exist`);
     }
-    return found as unknown as KubeStatefulSet;
+    return found;
   };
   return {
     api,
@@ -176,28 +183,25 @@ function kitOver<C extends Cluster>(
       }
     },
     pods,
-    statefulSet,
-    promotionState: (name) => decodePromotionState(statefulSet(name).metadata.annotations?.[RolloutKeys.STATE_ANNOTATION], `statefulset/${name}`),
+    statefulSet: (name) => workload(name) as unknown as KubeStatefulSet,
+    promotionState: (name, options = {}) => decodePromotionState(workload(name, options).metadata.annotations?.[RolloutKeys.STATE_ANNOTATION],
+      `${(options.kind ?? 'StatefulSet').toLowerCase()}/${name}`),
     async createStatefulSet(name, manifestOptions = {}) {
       const manifest = api.create(RESOURCES.statefulSets, statefulSetManifest(name, manifestOptions));
       const replicas: number = manifest.spec.replicas;
       await transport.runUntil(() => pods(name).length === replicas && pods(name).every(isReady));
     },
     setImage(name, image, imageOptions = {}) {
-      const type = CLUSTER_RESOURCES[imageOptions.kind ?? 'StatefulSet'];
-      const workload = api.get(type, 'default', name);
-      if (!workload) {
-        throw new Error(`${type.resource} ${name} does not exist`);
-      }
-      const template = workload.spec.template;
+      const changed = workload(name, imageOptions);
+      const template = changed.spec.template;
       template.spec.containers[0].image = image;
       if (imageOptions.podAnnotations) {
         template.metadata.annotations = { ...template.metadata.annotations, ...imageOptions.podAnnotations };
       }
       if (imageOptions.changeCause) {
-        workload.metadata.annotations = { ...workload.metadata.annotations, 'kubernetes.io/change-cause': imageOptions.changeCause };
+        changed.metadata.annotations = { ...changed.metadata.annotations, 'kubernetes.io/change-cause': imageOptions.changeCause };
       }
-      api.update(type, workload);
+      api.update(CLUSTER_RESOURCES[imageOptions.kind ?? 'StatefulSet'], changed);
     },
     stop: transport.stop,
   };
