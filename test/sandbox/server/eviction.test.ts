@@ -1,25 +1,11 @@
 import { KubeObject, RESOURCES } from '../../../src/sandbox/api';
 import { Sandbox, startSandbox } from '../../../src/sandbox/start-sandbox';
 import { http } from '../../support/sandbox-clients';
+import { statefulSetManifest } from '../../support/workload-manifests';
 
 jest.setTimeout(60_000);
 
 const PODS = '/api/v1/namespaces/default/pods';
-
-function zookeeper(): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { name: 'zk', namespace: 'default' },
-    spec: {
-      replicas: 3,
-      serviceName: 'zk',
-      podManagementPolicy: 'Parallel',
-      selector: { matchLabels: { app: 'zk' } },
-      template: { metadata: { labels: { app: 'zk' } }, spec: { containers: [{ name: 'zk', image: 'zk:1' }] } },
-    },
-  };
-}
 
 const BUDGET: KubeObject = {
   apiVersion: 'policy/v1',
@@ -39,7 +25,7 @@ describe('the Eviction API (pods/eviction)', () => {
 
   beforeEach(async () => {
     sandbox = await startSandbox({ clock: 'virtual', nodes: 3 });
-    sandbox.api.create(RESOURCES.statefulSets, zookeeper());
+    sandbox.api.create(RESOURCES.statefulSets, statefulSetManifest('zk', { spec: { podManagementPolicy: 'Parallel' } }));
     sandbox.api.create(RESOURCES.podDisruptionBudgets, BUDGET);
     await sandbox.runUntil(() => budget().status.currentHealthy === 3);
   });
