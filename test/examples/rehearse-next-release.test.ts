@@ -1,23 +1,27 @@
 // npm run example's release rehearsal: the blog app's next Kafka image walked canary first, and the same release with
 // a canary that cannot pull its image, rolled back; both Markdown reports as a pull request would show them. And the
-// jest example of docs/rehearse.md, run as written.
+// docs/rehearse.md's examples (the Markdown report, the text view, the jest test), checked against real runs.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildBlogApp } from '../../examples/blog-app';
-import { NEXT_KAFKA_IMAGE, rehearseNextRelease } from '../../examples/rehearse-next-release';
+import { NEXT_KAFKA_IMAGE, NextReleaseRehearsals, rehearseNextRelease } from '../../examples/rehearse-next-release';
+import { run } from '../../src/cli/main';
 import { rehearse, synthYaml } from '../../src/rehearsal';
 
 jest.setTimeout(60_000);
 
+// The example runs once: it synthesizes both releases into outdir (current/, next/) and writes both reports there.
 let outdir: string;
-beforeAll(() => {
+let rehearsals: NextReleaseRehearsals;
+beforeAll(async () => {
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'next-release-'));
+  rehearsals = await rehearseNextRelease(outdir);
 });
 afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
-test('the next release: the canary kafka-2 first, then kafka-1 and kafka-0, within the budget; the report is written', async () => {
-  const { nextRelease, failedCanary } = await rehearseNextRelease(outdir);
+test('the next release: the canary kafka-2 first, then kafka-1 and kafka-0, within the budget; the report is written', () => {
+  const { nextRelease, failedCanary } = rehearsals;
 
   expect(nextRelease.code).toBe(0);
   expect(fs.readFileSync(path.join(outdir, 'next-release.md'), 'utf8')).toBe(nextRelease.markdown);
@@ -43,6 +47,16 @@ test('the next release: the canary kafka-2 first, then kafka-1 and kafka-0, with
   // docs/rehearse.md shows this report as it is, not as it once was.
   const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'rehearse.md'), 'utf8');
   expect(/\n````markdown\n([\s\S]*?)````\n/.exec(docs)?.[1]).toBe(bad);
+});
+
+test('docs/rehearse.md\'s text view is what kubectl-stage rehearse prints for the failed canary', async () => {
+  const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'rehearse.md'), 'utf8');
+  const [, command, shown] = /\n\$ kubectl-stage (rehearse [^\n]*)\n([\s\S]*?)\$ echo \$\?\n2\n/.exec(docs)!;
+  let stdout = '';
+  const argv = command.split(' ').map((arg) => arg.endsWith('/') ? path.join(outdir, arg) : arg);
+  const code = await run(argv, { stdout: (text) => { stdout += text; }, stderr: (text) => { stdout += text; }, isTTY: false, env: {} });
+  expect(code).toBe(2);
+  expect(stdout).toBe(shown);
 });
 
 test('docs/rehearse.md\'s jest example: rehearse() on the blog app\'s next release', async () => {
