@@ -38,6 +38,19 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   github: false,
   release: false,
   integrationTestAutoDiscover: false,
+
+  // jsii language targets (issue 16), named as Construct Hub lists cdk8s-plus-28 (PyPI `cdk8s-plus-28`/module
+  // `cdk8s_plus_28`, Maven `org.cdk8s:cdk8s-plus-28`/package `org.cdk8s.plus28`, Go `github.com/cdk8s-team/cdk8s-plus-go`).
+  // Java packages take `_` for the `-` of a domain (JLS 6.1). With release: false these only set package.json
+  // `jsii.targets` and the `package:<lang>` tasks; nothing is published. .NET is left out: no .NET SDK and no
+  // NuGet on our machines, so it could be neither built nor tested.
+  publishToPypi: { distName: 'cdk8s-staged-rollouts', module: 'cdk8s_staged_rollouts' },
+  publishToMaven: {
+    mavenGroupId: 'io.github.cdk8s-staged-rollouts',
+    mavenArtifactId: 'cdk8s-staged-rollouts',
+    javaPackage: 'io.github.cdk8s_staged_rollouts',
+  },
+  publishToGo: { moduleName: 'github.com/cdk8s-staged-rollouts/cdk8s-staged-rollouts-go' },
 });
 
 // client-node 1.x is ESM-only: the runtime loads it with `await import()`, which jest supports on Node 20
@@ -188,5 +201,23 @@ project.addTask('bench', {
   description: 'Run the benchmarks and write bench/results.md',
   exec: 'ts-node --project bench/tsconfig.json bench/run.ts',
 });
+
+// The language targets (issue 16), outside `npm test` because they need Python, Maven and Go. projen's package:java
+// and package:go cannot build here as they are: Maven Central and the Go module proxy lack cdk8s and cdk8s-plus-28,
+// so test/langs/run.sh generates those from node_modules with the same pacmak before building ours.
+project.tasks.tryFind('package:java')!.reset('bash test/langs/run.sh package-java');
+project.tasks.tryFind('package:go')!.reset('bash test/langs/run.sh package-go');
+const packageLangs = project.addTask('package:langs', {
+  description: 'Build the Python, Java and Go bindings with jsii-pacmak into dist/python, dist/java and dist/go (needs a compiled .jsii)',
+});
+for (const language of ['python', 'java', 'go']) {
+  packageLangs.spawn(project.tasks.tryFind(`package:${language}`)!);
+}
+const testLangs = project.addTask('test:langs', {
+  description: 'Compile, build the Python, Java and Go bindings, synthesize the blog app in each and compare its YAML with TypeScript\'s',
+});
+testLangs.spawn(project.compileTask);
+testLangs.spawn(packageLangs);
+testLangs.exec('bash test/langs/run.sh smoke');
 
 project.synth();
