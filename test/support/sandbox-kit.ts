@@ -22,7 +22,7 @@ import { Sandbox, startSandbox } from '../../src/sandbox/start-sandbox';
 import { createSandboxApi } from '../../src/sandbox/store';
 
 /** Fast kubelets: a pod runs 2 s after it is scheduled. */
-export const FAST_KUBELET: KubeletOptions = { imagePullMs: 500, containerStartMs: 1500, terminationMs: 500 };
+const FAST_KUBELET: KubeletOptions = { imagePullMs: 500, containerStartMs: 1500, terminationMs: 500 };
 
 /**
  * The kubelet timing the `kubelet` options are laid over: 'fast' ({@link FAST_KUBELET}) or 'sandbox' (the sandbox's own
@@ -108,7 +108,7 @@ export interface SandboxKit<C extends Cluster = Cluster> {
   stop(): Promise<void>;
 }
 
-/** An in-process sandbox: its Cluster can inject faults and drop watches. */
+/** An in-process sandbox: its Cluster records calls, injects faults and ends watches. */
 export type InProcessSandboxKit = SandboxKit<InProcessCluster>;
 
 /** A sandbox served over HTTP: its Cluster is the client-node one behind the retrying layer. */
