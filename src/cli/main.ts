@@ -2,6 +2,7 @@
 // kubectl-stage: staged StatefulSet and DaemonSet rollouts from the command line (also `kubectl stage` when on PATH).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getAsset, isSea } from 'node:sea';
 import { Command, CommanderError } from 'commander';
 import { CliContext, ClusterConnector } from './cli-context';
 import { CliIo, processIo } from './cli-io';
@@ -66,9 +67,11 @@ export async function run(argv: string[], io: CliIo, connector?: ClusterConnecto
   return context.exitCode;
 }
 
-// The version of the installed package: src/cli and lib/cli both sit two levels below the package root.
+// The version of the installed package: src/cli, lib/cli and lib/bundle all sit two levels below the package root. The
+// single executable (`npm run package:plugin`) has no package around it: it carries package.json as an asset.
 function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  const text = isSea() ? getAsset('package.json', 'utf8') : readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
 }
 
 if (require.main === module) {

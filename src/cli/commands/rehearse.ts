@@ -2,22 +2,18 @@
 // virtual time, reported as text, JSON or Markdown (for a pull-request comment). Needs no cluster and no kubeconfig;
 // writes nothing but standard output.
 import { Command, Option } from 'commander';
-import { readManifestFile } from './manifest-file';
 import { parseFormatOf } from './output-format';
 import { parseInteger } from './parse-integer';
 import { checkPlanFlag } from './plan-flag';
 import { parseFailureFlags } from './rehearse-failure-flag';
 import { MAX_NODES } from './sandbox';
-import { RehearsalReport } from '../../rehearsal/rehearsal-report';
-import { rehearse } from '../../rehearsal/rehearse';
-import { rehearsalJson } from '../../rehearsal/render/rehearsal-json';
-import { rehearsalMarkdown } from '../../rehearsal/render/rehearsal-markdown';
+import type { RehearsalReport } from '../../rehearsal/rehearsal-report';
 import { parseDuration } from '../../runtime/duration';
 import { RuntimeError } from '../../runtime/runtime-error';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { helpExamples } from '../help-examples';
-import { rehearsalText } from '../render/rehearsal-text';
+import * as onUse from '../on-use';
 
 /** Flags of `rehearse`, as commander parses them. */
 interface RehearseFlags {
@@ -32,11 +28,19 @@ interface RehearseFlags {
   readonly output?: string;
 }
 
-const PRINTERS = {
-  text: rehearsalText,
-  json: rehearsalJson,
-  markdown: rehearsalMarkdown,
-} as const;
+const FORMATS = ['text', 'json', 'markdown'] as const;
+
+// The renderer of each -o format, loaded once a rehearsal has run.
+function printerOf(format: typeof FORMATS[number]): (report: RehearsalReport) => string {
+  switch (format) {
+    case 'text':
+      return onUse.rehearsalText().rehearsalText;
+    case 'json':
+      return onUse.rehearsalJson().rehearsalJson;
+    case 'markdown':
+      return onUse.rehearsalMarkdown().rehearsalMarkdown;
+  }
+}
 
 /**
  * The exit code of a rehearsal, as `promote` would have ended (docs/runtime.md): 0 when every promotion completed,
@@ -77,7 +81,7 @@ export function registerRehearseCommand(program: Command, context: CliContext): 
     ]))
     .action(context.action(async (flags: RehearseFlags) => {
       // Every flag and both files are checked before the sandbox starts.
-      const format = parseFormatOf(flags.output, Object.keys(PRINTERS) as (keyof typeof PRINTERS)[]);
+      const format = parseFormatOf(flags.output, FORMATS);
       const plan = checkPlanFlag(flags.plan);
       const soakMs = parseDuration(flags.soak, '--soak');
       const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
@@ -88,9 +92,10 @@ export function registerRehearseCommand(program: Command, context: CliContext): 
       const failures = parseFailureFlags(flags.fail);
       const nodes = parseInteger(flags.nodes, '--nodes', 1, MAX_NODES);
       // Read and parsed here so a bad file is named by its flag; the engine parses the text again, it is cheap.
+      const { readManifestFile } = onUse.manifestFile();
       const from = readManifestFile(flags.from, '--from');
       const to = readManifestFile(flags.to, '--to');
-      const report = await rehearse({
+      const report = await onUse.rehearse().rehearse({
         from: from.text,
         to: to.text,
         fromSource: flags.from,
@@ -102,7 +107,7 @@ export function registerRehearseCommand(program: Command, context: CliContext): 
         failures,
         nodes,
       });
-      context.io.stdout(PRINTERS[format](report));
+      context.io.stdout(printerOf(format)(report));
       return exitCodeForRehearsal(report);
     }));
 }

@@ -2,19 +2,15 @@
 // without a cluster. Prints the kubeconfig to export and serves until Ctrl-C.
 import { dirname } from 'node:path';
 import { Command } from 'commander';
-import { firstLine, readManifestFile } from './manifest-file';
 import { parseOutputFormat } from './output-format';
 import { parseInteger } from './parse-integer';
-import { findControlPlaneBinaries } from '../../control-plane/binaries';
-import { startKubeCluster } from '../../control-plane/start-kube-cluster';
 import { RuntimeError } from '../../runtime/runtime-error';
-import { removeSandboxKubeconfig, writeSandboxKubeconfig } from '../../sandbox/kubeconfig-file';
-import { ManifestObject } from '../../sandbox/manifests';
-import { SandboxStartError } from '../../sandbox/sandbox-start-error';
-import { Sandbox, startSandbox } from '../../sandbox/start-sandbox';
+import type { ManifestObject } from '../../sandbox/manifests';
+import type { Sandbox, SandboxOptions as StartOptions } from '../../sandbox/start-sandbox';
 import { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { helpExamples } from '../help-examples';
+import * as onUse from '../on-use';
 import { jsonLine } from '../render/json-output';
 
 const MAX_PORT = 65_535;
@@ -55,6 +51,7 @@ export function registerSandboxCommand(program: Command, context: CliContext): v
       const format = parseOutputFormat(options.output);
       const nodes = parseInteger(options.nodes, '--nodes', 1, MAX_NODES);
       const port = parseInteger(options.port, '--port', 0, MAX_PORT);
+      const { readManifestFile } = onUse.manifestFile();
       const manifests = (options.apply ?? []).flatMap((file) => readManifestFile(file, '--apply').objects);
       if (options.engine === 'kube') {
         if (port !== 0) {
@@ -90,14 +87,16 @@ function createManifest(sandbox: Sandbox, object: ManifestObject['object'], type
   try {
     sandbox.api.create(type, object);
   } catch (error) {
-    throw new RuntimeError('bad-input', `--apply: cannot create ${type.kind.toLowerCase()} "${object.metadata?.name}": ${firstLine(error)}`);
+    throw new RuntimeError('bad-input',
+      `--apply: cannot create ${type.kind.toLowerCase()} "${object.metadata?.name}": ${onUse.manifestFile().firstLine(error)}`);
   }
 }
 
 // A port that is taken or a kubeconfig path holding another file is the user's to change: one line, exit code 4.
-async function start(options: Parameters<typeof startSandbox>[0]): Promise<Sandbox> {
+async function start(options: StartOptions): Promise<Sandbox> {
+  const { SandboxStartError } = onUse.sandboxStartError();
   try {
-    return await startSandbox(options);
+    return await onUse.startSandbox().startSandbox(options);
   } catch (error) {
     if (SandboxStartError.is(error)) {
       throw new RuntimeError('bad-input', error.message);
@@ -117,6 +116,10 @@ interface KubeServeOptions {
 // `--engine kube`: the same contract on a real control plane. Its kubeconfig is written (never over a file that is not
 // a sandbox's) where the user asked, objects are created through the API server, and everything stops on Ctrl-C.
 async function serveKubeCluster(context: CliContext, options: KubeServeOptions): Promise<number> {
+  const { findControlPlaneBinaries } = onUse.controlPlaneBinaries();
+  const { startKubeCluster } = onUse.startKubeCluster();
+  const { removeSandboxKubeconfig, writeSandboxKubeconfig } = onUse.kubeconfigFile();
+  const { SandboxStartError } = onUse.sandboxStartError();
   let binaries: string;
   try {
     binaries = dirname(findControlPlaneBinaries(options.binDir)['kube-apiserver']);
