@@ -81,7 +81,9 @@ project.postCompileTask.prependSpawn(bundle);
 // stays whole: the constructs import it.
 project.npmignore?.exclude('/lib/runtime/**/*.js', '/lib/sandbox/**/*.js', '/lib/rehearsal/**/*.js', '/lib/control-plane/**/*.js', '/lib/cli/');
 // Their npm dependencies are devDependencies, inlined into the bundles; the constructs (src/*.ts) may import none.
+// The benchmarks are never published.
 for (const layer of ['runtime', 'cli', 'sandbox', 'control-plane', 'rehearsal']) project.eslint?.allowDevDeps(`src/${layer}/**`);
+project.eslint?.allowDevDeps('bench/**');
 project.addTask('package:report', {
   description: 'Print the packed tarball\'s size and file count and the installed size (needs compile and bundle first)',
   exec: 'ts-node --project projenrc/tsconfig.json projenrc/package-report.ts',
