@@ -1,8 +1,9 @@
-// `npm run bench` (issues 6, 11 and 17): runs every benchmark, prints the results and writes bench/results.md.
+// `npm run bench` (issues 6, 11, 16 and 17): runs every benchmark, prints the results and writes bench/results.md.
 // `--quick` runs fewer sizes and repetitions and does not write results.md; `--only=<name>[,<name>]` runs
 // just those benchmarks (results.md is then not written either, so it always holds a complete run).
 import * as fs from 'fs';
 import * as path from 'path';
+import { cliStartupSection } from './cli-startup-section';
 import { controlPlaneSection } from './control-plane-section';
 import { kubectlGetSection } from './kubectl-get-section';
 import { loadAverage, machineDescription } from './machine';
@@ -15,7 +16,7 @@ import { synthCostSection } from './synth-cost-section';
 
 /** Every benchmark, in the order results.md lists them. */
 const SECTIONS: readonly BenchSection[] = [
-  synthCostSection, promotionSection, scaleSection, sandboxRolloutSection, kubectlGetSection, controlPlaneSection, rehearseSection,
+  synthCostSection, promotionSection, scaleSection, sandboxRolloutSection, kubectlGetSection, controlPlaneSection, rehearseSection, cliStartupSection,
 ];
 
 function verdictLines(verdicts: readonly TargetVerdict[]): string {
@@ -34,7 +35,7 @@ interface TimedResult {
 function resultsMarkdown(timed: readonly TimedResult[], startedAt: Date, loadAtStart: string, seconds: number): string {
   const results = timed.map((t) => t.result);
   const verdicts = results.flatMap((r) => r.verdicts);
-  return `# Benchmark results (issues 6, 11 and 17)
+  return `# Benchmark results (issues 6, 11, 16 and 17)
 
 - Machine: ${machineDescription()}; load average ${loadAtStart} at the start and ${loadAverage()} at the end (1/5/15 min)
 - Date: ${startedAt.toISOString()}; the whole run took ${seconds.toFixed(0)} s (${timed.map((t) => `${t.name} ${t.seconds.toFixed(0)} s`).join(', ')})
