@@ -1,7 +1,8 @@
 // The published package as a user's project sees it (issue 16): the packed tarball unpacked into a scratch project's
 // node_modules, its subpaths type-checked under the tsconfig `cdk8s init typescript-app` generates (node10 resolution)
 // and under node16, and the runtime loaded (client-node included) from plain node and from a ts-jest test, neither
-// given --experimental-vm-modules. Needs `npx projen compile && npx projen bundle` first (`npm run test:package`).
+// given --experimental-vm-modules; the jest test also synthesizes the blog app's workloads with the constructs.
+// Needs `npx projen compile && npx projen bundle` first (`npm run test:package`).
 import { execFileSync, ExecFileSyncOptions } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,8 +65,28 @@ export async function namespaceOf(kubeconfig: string): Promise<string> {
 }
 `;
 
+// The blog app's workloads, as a cdk8s app's main.ts would declare them with the constructs.
+const MAIN = `
+import { App, Chart } from 'cdk8s';
+import { KafkaCluster, NodeExporter, ZooKeeperEnsemble } from 'cdk8s-staged-rollouts';
+
+const app = new App();
+const chart = new Chart(app, 'blog');
+const zk = new ZooKeeperEnsemble(chart, 'zk', { name: 'zk', replicas: 3 });
+new KafkaCluster(chart, 'kafka', { name: 'kafka', replicas: 3, zooKeeper: zk });
+new NodeExporter(chart, 'node-exporter');
+
+export const manifests = app.synthYaml();
+`;
+
 const JEST_TEST = `
 import { namespaceOf } from './connect';
+import { manifests } from './main';
+
+test('the constructs synthesize', () => {
+  expect(manifests).toContain('kind: StatefulSet');
+  expect(manifests).toContain('kind: DaemonSet');
+});
 
 test('the runtime loads client-node without --experimental-vm-modules', async () => {
   expect(await namespaceOf(${JSON.stringify('kubeconfig.yaml')})).toBe('from-kubeconfig');
@@ -106,6 +127,7 @@ beforeAll(() => {
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
   writeFileSync(join(consumer, 'kubeconfig.yaml'), KUBECONFIG);
   writeFileSync(join(consumer, 'connect.ts'), CONNECT);
+  writeFileSync(join(consumer, 'main.ts'), MAIN);
   writeFileSync(join(consumer, 'connect.test.ts'), JEST_TEST);
   writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify(CDK8S_INIT_TSCONFIG, undefined, 2));
   writeFileSync(join(consumer, 'tsconfig.node10.json'), JSON.stringify({
@@ -153,9 +175,9 @@ test('plain node requires the runtime and connects through the inlined client-no
   }
 });
 
-test('a ts-jest test imports the runtime and connects, without --experimental-vm-modules', () => {
+test('a ts-jest test synthesizes with the constructs, imports the runtime and connects, without --experimental-vm-modules', () => {
   const results = JSON.parse(runInConsumer(process.execPath, [join(repo, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '--no-cache', '--json']));
-  expect(results).toMatchObject({ success: true, numPassedTests: 1, numFailedTests: 0 });
+  expect(results).toMatchObject({ success: true, numPassedTests: 2, numFailedTests: 0 });
 }, 120_000);
 
 test('the kubectl-stage bin runs from the bundle', () => {
