@@ -204,6 +204,20 @@ project.addTask('bench', {
   exec: 'ts-node --project bench/tsconfig.json bench/run.ts',
 });
 
+// `kubectl stage` as one file (issue 16): the CLI bundle as a Node single executable for linux/amd64, its krew archive
+// and manifest in dist/plugin/ (projenrc/package-plugin.ts), and the test that runs it as a kubectl plugin from a
+// folder with no Node project around it. Outside `npm test`: the executable is a 100 MB copy of Node.
+const packagePlugin = project.addTask('package:plugin', {
+  description: 'Build dist/plugin/kubectl-stage (a Node single executable of the CLI bundle), its krew archive and the krew manifest stage.yaml',
+});
+packagePlugin.spawn(bundle);
+packagePlugin.exec('ts-node --project projenrc/tsconfig.json projenrc/package-plugin.ts');
+project.addTask('test:plugin', {
+  description: 'Run dist/plugin/kubectl-stage as `kubectl stage` from a folder on PATH (needs package:plugin first)',
+  env: { NODE_OPTIONS: '--experimental-vm-modules' },
+  exec: 'jest --ci --runInBand --coverage=false --testMatch "<rootDir>/test/plugin/**/*.plugin.ts"',
+});
+
 // The language targets (issue 16), outside `npm test` because they need Python, Maven and Go. projen's package:java
 // and package:go cannot build here as they are: Maven Central and the Go module proxy lack cdk8s and cdk8s-plus-28,
 // so test/langs/run.sh generates those from node_modules with the same pacmak before building ours.
