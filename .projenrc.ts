@@ -97,7 +97,7 @@ project.addTask('test:package', {
 });
 
 // examples/: type-checked and linted like the rest, never published.
-project.npmignore?.exclude('/examples/', '/bench/', '/.ci/', '/cluster/');
+project.npmignore?.exclude('/examples/', '/bench/', '/.ci/', '/cluster/', '/Dockerfile', '/.dockerignore');
 project.tsconfigDev.addInclude('../examples/**/*.ts');
 project.tsconfigDev.addInclude('../bench/**/*.ts');
 // eslint's project service picks the nearest tsconfig.json, so examples/ and bench/ each need their own.

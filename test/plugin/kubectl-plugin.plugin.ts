@@ -30,7 +30,7 @@ afterAll(() => {
 
 // As a shell runs `kubectl stage ...` in an empty folder: PATH holds only the plugin and kubectl, `_` is kubectl's path.
 function kubectlStage(args: string[]): string {
-  return execFileSync(kubectl, ['stage', ...args], { cwd: bin, env: { PATH: bin, HOME: bin, _: kubectl }, encoding: 'utf8' });
+  return execFileSync(kubectl, ['stage', ...args], { cwd: bin, env: { PATH: bin, HOME: bin, _: kubectl }, encoding: 'utf8', stdio: 'pipe' });
 }
 
 test('the archive holds exactly the binary and the LICENSE, as the manifest\'s files name them', () => {
