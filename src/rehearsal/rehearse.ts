@@ -8,7 +8,7 @@ import { DisruptionWatch } from './disruption-watch';
 import { failureRulesFor, validateFailures } from './failure-injection';
 import { RehearsalFailure, RehearsalReport, RehearsedWorkload } from './rehearsal-report';
 import { RehearsalSandbox } from './rehearsal-sandbox';
-import { ChangedWorkload, diffReleases, objectKey } from './release-diff';
+import { ChangedWorkload, diffReleases, objectKey, unservedChanges } from './release-diff';
 import { StepRecorder, withoutUids } from './step-recorder';
 import { promoteDaemonSet } from '../runtime/daemonset/daemonset-canary';
 import { parseNodeCanaryPlan } from '../runtime/daemonset/daemonset-canary-plan';
@@ -22,7 +22,7 @@ import { RuntimeError } from '../runtime/runtime-error';
 import { promoteStatefulSet } from '../runtime/statefulset/partition-promotion';
 import { ApiError, KubeObject, RESOURCES } from '../sandbox/api';
 import type { KubeletOptions } from '../sandbox/controllers';
-import { ManifestObject, parseManifests } from '../sandbox/manifests';
+import { ManifestObject, ManifestRead, readManifests } from '../sandbox/manifests';
 
 /** The kubelet timings a rehearsal simulates (failures come from `failures`). */
 export type RehearsalKubeletTiming = Omit<KubeletOptions, 'failureRules'>;
@@ -84,14 +84,16 @@ const OLD_RELEASE_BOUND_MS = 24 * 3600_000;
 export async function rehearse(options: RehearsalOptions): Promise<RehearsalReport> {
   const settings = validateOptions(options);
   const sources = { from: options.fromSource ?? 'from', to: options.toSource ?? 'to' };
-  const from = parseRelease(options.from, sources.from);
-  const to = parseRelease(options.to, sources.to);
+  const fromRead = readRelease(options.from, sources.from);
+  const toRead = readRelease(options.to, sources.to);
+  const [from, to] = [[...fromRead.objects], [...toRead.objects]];
   const diff = diffReleases(from, to, sources);
+  const unserved = unservedChanges(fromRead.unserved.map(({ object }) => object), toRead.unserved.map(({ object }) => object));
   checkWorkloads(diff.workloads, settings.plan);
   const sandbox = RehearsalSandbox.start(settings.nodes, options.kubelet ?? {});
   try {
     validateFailures(settings.failures, sandbox.nodeNames(), diff.workloads);
-    const warnings: string[] = [];
+    const warnings: string[] = unservedWarning(toRead.unserved.map(({ object }) => object), unserved);
     const workloads: RehearsedWorkload[] = [];
     if (diff.workloads.length > 0) {
       const rehearsal = new Rehearsal(sandbox, settings, warnings);
@@ -103,7 +105,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalRepo
     }
     return {
       workloads,
-      otherChanges: diff.otherChanges,
+      otherChanges: [...diff.otherChanges, ...unserved].sort(),
       failures: settings.failures,
       nodes: settings.nodes,
       durationMs: workloads.reduce((total, workload) => total + workload.durationMs, 0),
@@ -172,12 +174,25 @@ function checkWorkloads(workloads: readonly ChangedWorkload[], option: string | 
   }
 }
 
-function parseRelease(yaml: string, source: string): ManifestObject[] {
+function readRelease(yaml: string, source: string): ManifestRead {
   try {
-    return parseManifests(yaml, source);
+    return readManifests(yaml, source);
   } catch (error) {
     throw new RuntimeError('bad-input', (error as Error).message);
   }
+}
+
+// Objects of kinds the sandbox does not serve (a Deployment, an Ingress, a custom resource) are not loaded, so a real
+// app's release can still be rehearsed: the report says which were left out, and lists their changes.
+function unservedWarning(next: readonly KubeObject[], changed: readonly string[]): string[] {
+  if (next.length === 0) {
+    return [];
+  }
+  const kinds = new Map<string, number>();
+  next.forEach((object) => kinds.set(`${object.apiVersion} ${object.kind}`, (kinds.get(`${object.apiVersion} ${object.kind}`) ?? 0) + 1));
+  const listed = [...kinds].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([kind, count]) => `${kind} (${count})`).join(', ');
+  return [`not rehearsed, as the sandbox does not serve their kinds: ${listed}; `
+    + `${changed.length === 0 ? 'none of them changed' : `their ${changed.length} change${changed.length === 1 ? ' is' : 's are'} listed under other changes but not applied`}`];
 }
 
 // One rehearsal's steps against its sandbox.

@@ -72,6 +72,18 @@ export function diffReleases(from: readonly ManifestObject[], to: readonly Manif
   return { workloads: workloads.sort(order), otherChanges: otherChanges.sort(compare), removed };
 }
 
+/**
+ * The objects of kinds the sandbox does not serve that were added, removed or changed between the releases, by key
+ * (they are not loaded, only reported).
+ */
+export function unservedChanges(from: readonly KubeObject[], to: readonly KubeObject[]): string[] {
+  const keyed = (objects: readonly KubeObject[]) => new Map(objects.map((object) => [objectKey(object), object]));
+  const [old, next] = [keyed(from), keyed(to)];
+  const changed = [...next].filter(([key, object]) => !old.has(key) || !sameJson(old.get(key)!, object)).map(([key]) => key);
+  const removed = [...old.keys()].filter((key) => !next.has(key));
+  return [...changed, ...removed].sort(compare);
+}
+
 /** `Kind/namespace/name`, or `Kind/name` for a cluster-scoped object: how the report names an object. */
 export function objectKey(object: KubeObject): string {
   const { namespace, name } = object.metadata;

@@ -76,7 +76,7 @@ export class StepRecorder {
         }
         return;
       case 'failed':
-        this.close(this.steps.get(event.step), event.at, 'failed', withoutUids(event.message));
+        this.close(this.steps.get(event.step), event.at, 'failed', stepProblem(withoutUids(event.message), event.step));
         return;
       case 'finished':
         this.end(event.at, event.phase === 'complete', event.message);
@@ -193,4 +193,12 @@ function absorb(record: StepRecord, sample: DisruptionSample): void {
  */
 export function withoutUids(message: string): string {
   return message.replace(/\([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\)/g, '');
+}
+
+/**
+ * What failed, without the step the report's row already names: the runtime's `step 1 failed: pod kafka-2: ...`
+ * becomes `pod kafka-2: ...`, `step 1 timed out after 5m0s ...` becomes `timed out after 5m0s ...`.
+ */
+export function stepProblem(message: string, step: number): string {
+  return message.replace(new RegExp(`^step ${step} (failed: )?`), '');
 }

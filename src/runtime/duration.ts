@@ -63,9 +63,12 @@ export function parseTimeout(text: string | undefined, flag: string): number | u
 
 /**
  * Formats milliseconds the way Go prints a `time.Duration` rounded to whole seconds (`1h2m3s`, `5m0s`, `45s`),
- * or in milliseconds below one second (`250ms`).
+ * or in milliseconds below one second (`250ms`); zero is `0s`, as Go prints it.
  */
 export function formatDuration(ms: number): string {
+  if (ms === 0) {
+    return '0s';
+  }
   if (ms < 0) {
     return `-${formatDuration(-ms)}`;
   }

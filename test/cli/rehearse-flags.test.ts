@@ -113,6 +113,14 @@ test('a directory is read as kubectl apply -f reads one: its manifest files in n
   });
 });
 
+test('a kind the sandbox does not serve reaches the engine, which reports it as not rehearsed, where sandbox --apply refuses it', async () => {
+  const withDeployment = path.join(dir, 'deployment.yaml');
+  fs.writeFileSync(withDeployment, 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n');
+  jest.mocked(rehearse).mockResolvedValueOnce(completedReport);
+  expect((await rehearseCli(['--from', good, '--to', withDeployment])).code).toBe(0);
+  expect(jest.mocked(rehearse).mock.calls[0][0]).toMatchObject({ to: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n' });
+});
+
 describe('what a report prints and exits with', () => {
   test.each([
     ['every promotion complete', completedReport, 0],

@@ -30,7 +30,7 @@ test('the next release: the canary kafka-2 first, then kafka-1 and kafka-0, with
   expect(good).toContain('### :white_check_mark: statefulset/kafka: complete in ');
   expect(good).toContain(`- \`spec.containers[kafka].image\`: \`apache/kafka:3.9.1\` → \`${NEXT_KAFKA_IMAGE}\``);
   // The canary step moves kafka-2 alone and soaks two minutes; the budget keeps two of three brokers up throughout.
-  expect(good).toMatch(/\n\| 1 \| kafka-2 \| 0ms \| 2m\d+s \| 1 \| kafka-pdb: 2 healthy, 2 required \| passed \|\n/);
+  expect(good).toMatch(/\n\| 1 \| kafka-2 \| 0s \| 2m\d+s \| 1 \| kafka-pdb: 2 healthy, 2 required \| passed \|\n/);
   expect(good).toMatch(/\n\| 2 \| kafka-1, kafka-0 \| 2m\d+s \| 2m\d+s \| 1 \| kafka-pdb: 2 healthy, 2 required \| passed \|\n/);
   expect(good).not.toContain('violated');
 
@@ -40,7 +40,7 @@ test('the next release: the canary kafka-2 first, then kafka-1 and kafka-0, with
   const bad = failedCanary.markdown;
   expect(bad.split('\n')[0]).toBe('## :x: Rollout rehearsal: statefulset/kafka rolled back at step 1');
   expect(bad).toContain('failures injected: kafka-2:ImagePull.');
-  expect(bad).toMatch(/\n\| 1 \| kafka-2 \| 0ms \| \d+s \| 1 \| kafka-pdb: 2 healthy, 2 required \| :x: failed: .*pod kafka-2: ImagePullBackOff/);
+  expect(bad).toMatch(/\n\| 1 \| kafka-2 \| 0s \| \d+s \| 1 \| kafka-pdb: 2 healthy, 2 required \| :x: failed: .*pod kafka-2: ImagePullBackOff/);
   expect(bad).toContain('\n| 2 | kafka-1, kafka-0 | - | - | - | - | not reached |\n');
   expect(bad).toMatch(/\n> rolled back to revision kafka-\w+: /);
 

@@ -68,7 +68,7 @@ describe('rehearse', () => {
     expect(kafka.steps.map((step) => step.result)).toEqual(['passed', 'failed', 'not-reached']);
     expect(kafka.steps[2].pods).toEqual(['kafka-1', 'kafka-0']);
     // The kubelet's message quotes the pod's uid, which the report leaves out: it counts every object created before.
-    expect(kafka.steps[1].message).toBe('step 1 failed: pod kafka-2: CrashLoopBackOff - back-off 10s restarting failed container=kafka pod=kafka-2_default');
+    expect(kafka.steps[1].message).toBe('pod kafka-2: CrashLoopBackOff - back-off 10s restarting failed container=kafka pod=kafka-2_default');
     expect(kafka.message).toMatch(/^rolled back to revision kafka-\w+: step 1 failed: pod kafka-2: CrashLoopBackOff/);
     expect(report).toMatchObject({ succeeded: false, failures: [{ target: 'kafka-2', mode: 'CrashLoop' }] });
   });
@@ -104,7 +104,7 @@ describe('rehearse', () => {
     // Ready, so its step fails at the 5 minute timeout.
     expect(exporter.steps[1].durationMs).toBe(11_000);
     expect(exporter.steps[2].durationMs).toBe(300_000);
-    expect(exporter.steps[2].message).toMatch(/^step 2 timed out after 5m0s waiting for node-exporter-\w+ on node-2 not Ready/);
+    expect(exporter.steps[2].message).toMatch(/^timed out after 5m0s waiting for node-exporter-\w+ on node-2 not Ready/);
     expect(exporter.message).toMatch(/^rolled back to revision \w+: step 2 timed out/);
   });
 
@@ -149,6 +149,33 @@ describe('rehearse', () => {
     const report = await rehearse({ from: FROM, to });
     expect(only(report).outcome).toBe('complete');
     expect(report.otherChanges).toEqual(['Service/default/zk-cs']);
+  });
+
+  test('objects of kinds the sandbox does not serve are left out and reported, so a real app can still be rehearsed', async () => {
+    const deployment = (image: string) => `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: default }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec: { containers: [{ name: web, image: ${image} }] }
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: web, namespace: default }
+spec: { defaultBackend: { service: { name: web, port: { number: 80 } } } }
+`;
+    const report = await rehearse({ from: FROM + deployment('web:1'), to: KAFKA_392 + deployment('web:2') });
+    expect(only(report)).toMatchObject({ name: 'kafka', outcome: 'complete' });
+    expect(report.otherChanges).toEqual(['Deployment/default/web']);
+    expect(report.warnings).toEqual(['not rehearsed, as the sandbox does not serve their kinds: apps/v1 Deployment (1), '
+      + 'networking.k8s.io/v1 Ingress (1); their 1 change is listed under other changes but not applied']);
+    const unchanged = await rehearse({ from: FROM + deployment('web:1'), to: FROM + deployment('web:1') });
+    expect(unchanged.workloads).toEqual([]);
+    expect(unchanged.warnings).toEqual(['not rehearsed, as the sandbox does not serve their kinds: apps/v1 Deployment (1), '
+      + 'networking.k8s.io/v1 Ingress (1); none of them changed']);
   });
 
   test('an old release that never gets Ready is a warning, and the new release is promoted from there', async () => {

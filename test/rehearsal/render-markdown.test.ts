@@ -16,8 +16,8 @@ describe('rehearsalMarkdown', () => {
     expect(markdown).toContain([
       '| step | pods moved | start | duration | max unavailable | PDB headroom | result |',
       '|---:|---|---:|---:|---:|---|---|',
-      '| 0 | - | 0ms | 0ms | 0 | kafka: 3 healthy, 2 required | passed |',
-      '| 1 | kafka-2 | 0ms | 2m10s | 1 | kafka: 2 healthy, 2 required | passed |',
+      '| 0 | - | 0s | 0s | 0 | kafka: 3 healthy, 2 required | passed |',
+      '| 1 | kafka-2 | 0s | 2m10s | 1 | kafka: 2 healthy, 2 required | passed |',
       '| 2 | kafka-1, kafka-0 | 2m10s | 4m10s | 1 | kafka: 2 healthy, 2 required | passed |',
     ].join('\n'));
     expect(markdown).toContain('> promotion complete: every pod of statefulset/kafka is on revision kafka-7d9f\n');
@@ -31,7 +31,7 @@ describe('rehearsalMarkdown', () => {
     expect(markdown.split('\n')[0]).toBe('## :x: Rollout rehearsal: 1 of 2 promotions did not complete: statefulset/kafka rolled back at step 1');
     expect(markdown).toContain('3 simulated nodes, 11m36s of simulated time, failures injected: kafka-2:ImagePull.');
     expect(markdown).toContain('### :x: statefulset/kafka: rolled back after 11m0s\n');
-    expect(markdown).toContain('| 1 | kafka-2 | 0ms | 10m0s | 2 | :warning: **kafka: 1 healthy, 2 required: violated** | '
+    expect(markdown).toContain('| 1 | kafka-2 | 0s | 10m0s | 2 | :warning: **kafka: 1 healthy, 2 required: violated** | '
       + ':x: failed: pod kafka-2: ImagePullBackOff |\n');
     expect(markdown).toContain('| 2 | kafka-1, kafka-0 | - | - | - | - | not reached |\n');
     expect(markdown).toContain('> step 1 failed: pod kafka-2: ImagePullBackOff; rolled back to revision kafka-7d9f\n');
@@ -98,7 +98,7 @@ describe('rehearsalMarkdown', () => {
     expect(rehearsalMarkdown(empty).split('\n').slice(0, 3)).toEqual([
       '## :white_check_mark: Rollout rehearsal: nothing to promote: no StatefulSet or DaemonSet pod template changed',
       '',
-      '1 simulated node, 0ms of simulated time, no failures injected.',
+      '1 simulated node, 0s of simulated time, no failures injected.',
     ]);
   });
 

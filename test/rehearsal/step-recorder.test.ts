@@ -1,4 +1,4 @@
-import { StepRecorder, withoutUids } from '../../src/rehearsal/step-recorder';
+import { StepRecorder, stepProblem, withoutUids } from '../../src/rehearsal/step-recorder';
 import { PromotionOutcome } from '../../src/runtime/promotion/promotion-contract';
 
 const T0 = 1_000_000;
@@ -31,7 +31,7 @@ describe('StepRecorder', () => {
     const recorded = recorder.result(outcome('rolled-back', 'rolled back'), T0 + 8000);
     expect(recorded.steps.map((step) => [step.step, step.result, step.message, step.pods, step.durationMs])).toEqual([
       [0, 'passed', undefined, [], 0],
-      [1, 'failed', 'step 1 failed: pod web-2 crashed', ['web-2'], 3000],
+      [1, 'failed', 'pod web-2 crashed', ['web-2'], 3000],
       [2, 'not-reached', undefined, ['web-1', 'web-0'], 0],
     ]);
     expect(recorded.durationMs).toBe(8000);
@@ -86,5 +86,15 @@ describe('withoutUids', () => {
   test('drops the uid the kubelet quotes after a pod', () => {
     expect(withoutUids('back-off 10s restarting failed container=kafka pod=kafka-2_default(00000000-0000-4000-8000-0000000000a0)'))
       .toBe('back-off 10s restarting failed container=kafka pod=kafka-2_default');
+  });
+});
+
+describe('stepProblem', () => {
+  test('drops the step the row already names, keeping what failed', () => {
+    expect(stepProblem('step 1 failed: pod kafka-2: ImagePullBackOff', 1)).toBe('pod kafka-2: ImagePullBackOff');
+    expect(stepProblem('step 2 timed out after 5m0s waiting for web-2 not Ready', 2)).toBe('timed out after 5m0s waiting for web-2 not Ready');
+    expect(stepProblem('step 1 failed gate http=http://svc/healthz: 503', 1)).toBe('failed gate http=http://svc/healthz: 503');
+    expect(stepProblem('infant mortality during the soak of step 1: web-2 restarted', 1)).toBe('infant mortality during the soak of step 1: web-2 restarted');
+    expect(stepProblem('step 12 failed: x', 1)).toBe('step 12 failed: x');
   });
 });

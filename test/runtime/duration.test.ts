@@ -49,6 +49,7 @@ describe('parseTimeout', () => {
 
 describe('formatDuration', () => {
   test.each([
+    [0, '0s'],
     [250, '250ms'],
     [45_000, '45s'],
     [300_000, '5m0s'],

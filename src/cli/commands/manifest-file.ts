@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RuntimeError } from '../../runtime/runtime-error';
-import { ManifestObject, parseManifests } from '../../sandbox/manifests';
+import { ManifestObject, parseManifests, readManifests } from '../../sandbox/manifests';
 
 // The files kubectl reads from a directory given to -f, not descending into subdirectories without -R
 // (staging/src/k8s.io/cli-runtime/pkg/resource/visitor.go, FileExtensions).
@@ -22,10 +22,12 @@ export interface ManifestFile {
  * Reads and parses `path`: a manifest file, or every `.json`, `.yaml` and `.yml` file of a directory in name order.
  *
  * @param flag the flag that named the path, for the error message (`--apply`)
- * @throws RuntimeError (`bad-input`) naming the flag and the file: it cannot be read, a document does not parse, or a
- *   directory holds no manifest file
+ * @param unserved what to do with an object of a kind the sandbox does not serve: refuse it (`sandbox --apply`), or
+ *   leave it out of `objects` and keep it in `text` (`rehearse`, which reports it as not rehearsed)
+ * @throws RuntimeError (`bad-input`) naming the flag and the file: it cannot be read, a document does not parse, a
+ *   directory holds no manifest file, or (unless kept) a kind the sandbox does not serve
  */
-export function readManifestFile(path: string, flag: string): ManifestFile {
+export function readManifestFile(path: string, flag: string, unserved: 'refuse' | 'keep' = 'refuse'): ManifestFile {
   const files = isDirectory(path, flag)
     ? readdirSync(path).filter((name) => MANIFEST_EXTENSIONS.test(name)).sort().map((name) => join(path, name))
       .filter((file) => statSync(file).isFile())
@@ -33,7 +35,7 @@ export function readManifestFile(path: string, flag: string): ManifestFile {
   if (files.length === 0) {
     throw new RuntimeError('bad-input', `${flag} ${path}: the directory holds no .json, .yaml or .yml file`);
   }
-  const read = files.map((file) => readOne(file, flag));
+  const read = files.map((file) => readOne(file, flag, unserved));
   return { text: read.map((one) => one.text).join('\n---\n'), objects: read.flatMap((one) => one.objects) };
 }
 
@@ -45,7 +47,7 @@ function isDirectory(path: string, flag: string): boolean {
   }
 }
 
-function readOne(file: string, flag: string): ManifestFile {
+function readOne(file: string, flag: string, unserved: 'refuse' | 'keep'): ManifestFile {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -53,7 +55,7 @@ function readOne(file: string, flag: string): ManifestFile {
     throw new RuntimeError('bad-input', `${flag} ${file}: ${(error as Error).message}`);
   }
   try {
-    return { text, objects: parseManifests(text, file) };
+    return { text, objects: unserved === 'refuse' ? parseManifests(text, file) : [...readManifests(text, file).objects] };
   } catch (error) {
     throw new RuntimeError('bad-input', `${flag} ${firstLine(error)}`);
   }

@@ -93,8 +93,8 @@ export function registerRehearseCommand(program: Command, context: CliContext): 
       const nodes = parseInteger(flags.nodes, '--nodes', 1, MAX_NODES);
       // Read and parsed here so a bad file is named by its flag; the engine parses the text again, it is cheap.
       const { readManifestFile } = onUse.manifestFile();
-      const from = readManifestFile(flags.from, '--from');
-      const to = readManifestFile(flags.to, '--to');
+      const from = readManifestFile(flags.from, '--from', 'keep');
+      const to = readManifestFile(flags.to, '--to', 'keep');
       const report = await onUse.rehearse().rehearse({
         from: from.text,
         to: to.text,
