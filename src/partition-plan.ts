@@ -122,7 +122,7 @@ export class PartitionPlan {
     if (parametric) {
       const value = Number(parametric[2]);
       if (parametric[2].trim() === '' || Number.isNaN(value)) {
-        throw new Error(`PartitionPlan "${text}": ${parametric[1]} needs a number after the colon, e.g. "${parametric[1]}:2"`);
+        throw new ValidationError('PartitionPlan.parse', 'text', text, `${parametric[1]} needs a number after the colon, e.g. "${parametric[1]}:2"`);
       }
       return parametric[1] === 'linear' ? PartitionPlan.linear(value) : PartitionPlan.exponential(value);
     }
@@ -174,9 +174,9 @@ export class PartitionPlan {
    * @param replicas the StatefulSet's replica count, an integer >= 0
    */
   public resolve(replicas: number): number[] {
-    const problems = this.validateFor(replicas);
-    if (problems.length > 0) {
-      throw new Error(problems.join('; '));
+    const rules = this.rulesBrokenFor(replicas);
+    if (rules.length > 0) {
+      throw new ValidationError('PartitionPlan.resolve', 'replicas', replicas, `plan "${this.toString()}": ${rules.join('; ')}`);
     }
     const partitions = [replicas];
     const push = (partition: number) => {
@@ -213,15 +213,7 @@ export class PartitionPlan {
    * @param replicas the StatefulSet's replica count
    */
   public validateFor(replicas: number): string[] {
-    if (!Number.isInteger(replicas) || replicas < 0) {
-      return [this.message(`replicas must be an integer >= 0, got ${replicas}`)];
-    }
-    if (this.shape.kind !== 'steps') {
-      return [];
-    }
-    return this.shape.steps
-      .filter((step): step is Extract<PlanStep, { kind: 'partition' }> => step.kind === 'partition' && step.partition > replicas)
-      .map((step) => this.message(`partition ${step.partition} is above the ${replicas} replicas (valid: 0 to ${replicas})`));
+    return this.rulesBrokenFor(replicas).map((rule) => this.message(rule));
   }
 
   /** The string form, which `PartitionPlan.parse` reads back. */
@@ -238,19 +230,32 @@ export class PartitionPlan {
     }
   }
 
+  // The rules this plan breaks for `replicas` pods, each as a phrase.
+  private rulesBrokenFor(replicas: number): string[] {
+    if (!Number.isInteger(replicas) || replicas < 0) {
+      return [`replicas must be an integer >= 0, got ${replicas}`];
+    }
+    if (this.shape.kind !== 'steps') {
+      return [];
+    }
+    return this.shape.steps
+      .filter((step): step is Extract<PlanStep, { kind: 'partition' }> => step.kind === 'partition' && step.partition > replicas)
+      .map((step) => `partition ${step.partition} is above the ${replicas} replicas (valid: 0 to ${replicas})`);
+  }
+
   private message(rule: string): string {
     return `PartitionPlan "${this.toString()}": ${rule}`;
   }
 
-  private error(rule: string): Error {
-    return new Error(this.message(rule));
+  private error(rule: string): ValidationError {
+    return new ValidationError('PartitionPlan', 'plan', this.toString(), rule);
   }
 }
 
 function parseStep(text: string, token: string, index: number): PlanStep {
   if (token === 'canary') {
     if (index !== 0) {
-      throw new Error(`PartitionPlan "${text}": "canary" can only be the first step`);
+      throw new ValidationError('PartitionPlan.parse', 'text', text, '"canary" can only be the first step');
     }
     return { kind: 'canary' };
   }
@@ -261,7 +266,8 @@ function parseStep(text: string, token: string, index: number): PlanStep {
   if (/^\d+$/.test(token)) {
     return { kind: 'partition', partition: Number(token) };
   }
-  throw new Error(`PartitionPlan "${text}": cannot read step "${token}" (valid: staged, canary, linear:N, exponential:F, a percentage such as 10%, or a partition such as 90)`);
+  throw new ValidationError('PartitionPlan.parse', 'text', text,
+    `cannot read step "${token}" (valid: staged, canary, linear:N, exponential:F, a percentage such as 10%, or a partition such as 90)`);
 }
 
 function formatStep(step: PlanStep): string {

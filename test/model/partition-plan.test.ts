@@ -45,31 +45,32 @@ describe('the string form', () => {
 
 describe('invalid plans name the plan and the rule', () => {
   test.each([
-    [() => PartitionPlan.explicit([3, 5, 0]), 'PartitionPlan "3,5,0": partitions must strictly decrease (5 follows 3)'],
-    [() => PartitionPlan.explicit([3, 3, 0]), 'PartitionPlan "3,3,0": partitions must strictly decrease (3 follows 3)'],
-    [() => PartitionPlan.explicit([3, -1]), 'PartitionPlan "3,-1": partition -1 is negative or not an integer (valid: integers >= 0)'],
-    [() => PartitionPlan.explicit([]), 'PartitionPlan "": a plan needs at least one step'],
-    [() => PartitionPlan.percentages([]), 'PartitionPlan "": a plan needs at least one step'],
-    [() => PartitionPlan.percentages([0, 50]), 'PartitionPlan "0%,50%": percentage 0% is outside (0, 100]'],
-    [() => PartitionPlan.percentages([50, 150]), 'PartitionPlan "50%,150%": percentage 150% is outside (0, 100]'],
-    [() => PartitionPlan.percentages([50, 10]), 'PartitionPlan "50%,10%": percentages must strictly increase (10% follows 50%)'],
-    [() => PartitionPlan.exponential(1), 'PartitionPlan "exponential:1": factor must be a number > 1, got 1'],
-    [() => PartitionPlan.linear(0), 'PartitionPlan "linear:0": step must be an integer >= 1, got 0'],
-    [() => PartitionPlan.linear(1.5), 'PartitionPlan "linear:1.5": step must be an integer >= 1, got 1.5'],
-    [() => PartitionPlan.parse(''), 'PartitionPlan "": a plan needs at least one step'],
-    [() => PartitionPlan.parse('10%,canary'), 'PartitionPlan "10%,canary": "canary" can only be the first step'],
-    [() => PartitionPlan.parse('10%,5'), 'PartitionPlan "10%,5": a plan lists either percentages or partitions, not both'],
-    [() => PartitionPlan.parse('fast'), 'PartitionPlan "fast": cannot read step "fast" (valid: staged, canary, linear:N, exponential:F, a percentage such as 10%, or a partition such as 90)'],
-    [() => PartitionPlan.parse('linear:'), 'PartitionPlan "linear:": linear needs a number after the colon, e.g. "linear:2"'],
+    [() => PartitionPlan.explicit([3, 5, 0]), 'PartitionPlan: plan: "3,5,0" is not valid; partitions must strictly decrease (5 follows 3)'],
+    [() => PartitionPlan.explicit([3, 3, 0]), 'PartitionPlan: plan: "3,3,0" is not valid; partitions must strictly decrease (3 follows 3)'],
+    [() => PartitionPlan.explicit([3, -1]), 'PartitionPlan: plan: "3,-1" is not valid; partition -1 is negative or not an integer (valid: integers >= 0)'],
+    [() => PartitionPlan.explicit([]), 'PartitionPlan: plan: "" is not valid; a plan needs at least one step'],
+    [() => PartitionPlan.percentages([]), 'PartitionPlan: plan: "" is not valid; a plan needs at least one step'],
+    [() => PartitionPlan.percentages([0, 50]), 'PartitionPlan: plan: "0%,50%" is not valid; percentage 0% is outside (0, 100]'],
+    [() => PartitionPlan.percentages([50, 150]), 'PartitionPlan: plan: "50%,150%" is not valid; percentage 150% is outside (0, 100]'],
+    [() => PartitionPlan.percentages([50, 10]), 'PartitionPlan: plan: "50%,10%" is not valid; percentages must strictly increase (10% follows 50%)'],
+    [() => PartitionPlan.exponential(1), 'PartitionPlan: plan: "exponential:1" is not valid; factor must be a number > 1, got 1'],
+    [() => PartitionPlan.linear(0), 'PartitionPlan: plan: "linear:0" is not valid; step must be an integer >= 1, got 0'],
+    [() => PartitionPlan.linear(1.5), 'PartitionPlan: plan: "linear:1.5" is not valid; step must be an integer >= 1, got 1.5'],
+    [() => PartitionPlan.parse(''), 'PartitionPlan: plan: "" is not valid; a plan needs at least one step'],
+    [() => PartitionPlan.parse('10%,canary'), 'PartitionPlan.parse: text: "10%,canary" is not valid; "canary" can only be the first step'],
+    [() => PartitionPlan.parse('10%,5'), 'PartitionPlan: plan: "10%,5" is not valid; a plan lists either percentages or partitions, not both'],
+    [() => PartitionPlan.parse('fast'), 'PartitionPlan.parse: text: "fast" is not valid; cannot read step "fast" (valid: staged, canary, linear:N, exponential:F, a percentage such as 10%, or a partition such as 90)'],
+    [() => PartitionPlan.parse('linear:'), 'PartitionPlan.parse: text: "linear:" is not valid; linear needs a number after the colon, e.g. "linear:2"'],
   ])('%#', (make, message) => {
-    expect(make).toThrow(message);
+    expect(thrownValidationError(make).message).toBe(message);
   });
 
   test('an explicit partition above replicas fails for that replica count only', () => {
     const plan = PartitionPlan.explicit([120, 50, 0]);
     expect(plan.validateFor(150)).toEqual([]);
     expect(plan.validateFor(100)).toEqual(['PartitionPlan "120,50,0": partition 120 is above the 100 replicas (valid: 0 to 100)']);
-    expect(() => plan.resolve(100)).toThrow('partition 120 is above the 100 replicas');
+    expect(thrownValidationError(() => plan.resolve(100)).message)
+      .toBe('PartitionPlan.resolve: replicas: 100 is not valid; plan "120,50,0": partition 120 is above the 100 replicas (valid: 0 to 100)');
   });
 
   test('replicas must be a non-negative integer', () => {

@@ -1,5 +1,6 @@
 import { RolloutKeys } from '../../keys';
 import { PartitionPlan } from '../../partition-plan';
+import { ValidationError } from '../../validation-error';
 import { RuntimeError } from '../runtime-error';
 
 /** Where the plan of a promotion came from. */
@@ -89,6 +90,8 @@ function parsePartitionPlan(text: string, origin: string): PartitionPlan {
   try {
     return PartitionPlan.parse(text);
   } catch (error) {
-    throw new RuntimeError('bad-input', `invalid plan "${text}" from ${origin}: ${(error as Error).message}`);
+    // The plan and its origin are named here, so only what is wrong with it is taken from the ValidationError.
+    const problem = error instanceof ValidationError ? error.fix : (error as Error).message;
+    throw new RuntimeError('bad-input', `invalid plan "${text}" from ${origin}: ${problem}`);
   }
 }

@@ -79,13 +79,13 @@ describe('resolvePartitionPlan', () => {
 
   test('a malformed --plan names the flag, the value and the parser\'s reason', () => {
     expect(badInput(() => resolvePartitionPlan({ flag: 'linear:', replicas: 3, where }))).toBe(
-      'invalid plan "linear:" from --plan: PartitionPlan "linear:": linear needs a number after the colon, e.g. "linear:2"');
+      'invalid plan "linear:" from --plan: linear needs a number after the colon, e.g. "linear:2"');
   });
 
   test('a malformed annotation names the annotation', () => {
     expect(badInput(() => resolvePartitionPlan({ annotation: '50%,canary', replicas: 3, where }))).toBe(
       `invalid plan "50%,canary" from annotation ${RolloutKeys.PLAN_ANNOTATION}: `
-      + 'PartitionPlan "50%,canary": "canary" can only be the first step');
+      + '"canary" can only be the first step');
   });
 
   test('a malformed state plan names the state annotation', () => {
