@@ -23,7 +23,10 @@ async function main(): Promise<void> {
   rmSync(outdir, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: root,
-    entryPoints: Object.fromEntries(Object.entries(PUBLISHED_BUNDLES).map(([name, bundle]) => [name, bundle.entry])),
+    entryPoints: {
+      ...Object.fromEntries(Object.entries(PUBLISHED_BUNDLES).map(([name, bundle]) => [name, bundle.entry])),
+      [CLIENT_NODE_BUNDLE]: CLIENT_NODE_ENTRY,
+    },
     outdir,
     bundle: true,
     platform: 'node',
@@ -31,6 +34,9 @@ async function main(): Promise<void> {
     format: 'cjs',
     external: PEERS,
     plugins: [clientNodeParts],
+    // The adapter's `await import()` of client-node becomes a require() of client-node.js: CommonJS-loadable without
+    // flags, as an inlined import() was.
+    supported: { 'dynamic-import': false },
     // Minified to keep the installed package small (issue 16: below 10 MB); keepNames keeps every class's and
     // function's `name`, which errors and `constructor.name` show.
     minify: true,
@@ -43,17 +49,27 @@ async function main(): Promise<void> {
 }
 
 /**
- * client-node's index re-exports every API group, and the adapter's `await import()` of it would keep them all: the
- * import is answered with a module that re-exports only the parts the adapter's types allow (client-node-parts.ts).
+ * client-node is most of the code of the CLI and the runtime, and only a command that connects needs it: it is a bundle
+ * of its own, lib/bundle/client-node.js, that the others require() when the adapter's `await import()` runs, so that
+ * `kubectl-stage --help` does not parse it (issue 16: start-up) and the package holds it once. Its entry re-exports
+ * only the parts the adapter's types allow (client-node-parts.ts), the models' serializer and the Observable helper the
+ * adapter imports by path, so the rest of client-node's API groups are shaken out.
  */
+const CLIENT_NODE_BUNDLE = 'client-node';
+const CLIENT_NODE_ENTRY = 'client-node-parts:entry';
 const clientNodeParts: Plugin = {
   name: 'client-node-parts',
   setup(bundle) {
     const namespace = 'client-node-parts';
-    bundle.onResolve({ filter: /^@kubernetes\/client-node$/ }, (args) =>
-      (args.namespace === namespace ? undefined : { path: args.path, namespace }));
+    bundle.onResolve({ filter: /^client-node-parts:entry$/ }, () => ({ path: CLIENT_NODE_ENTRY, namespace }));
+    bundle.onResolve({ filter: /^@kubernetes\/client-node(\/|$)/ }, (args) =>
+      (args.namespace === namespace ? undefined : { path: `./${CLIENT_NODE_BUNDLE}.js`, external: true }));
     bundle.onLoad({ filter: /.*/, namespace }, () => ({
-      contents: `export { ${CLIENT_NODE_PARTS.join(', ')} } from '@kubernetes/client-node';`,
+      contents: [
+        `export { ${CLIENT_NODE_PARTS.join(', ')} } from '@kubernetes/client-node';`,
+        'export { ObjectSerializer } from \'@kubernetes/client-node/dist/gen/models/ObjectSerializer.js\';',
+        'export { of } from \'@kubernetes/client-node/dist/gen/rxjsStub.js\';',
+      ].join('\n'),
       resolveDir: root,
     }));
   },

@@ -1,7 +1,8 @@
 // `npm run package:plugin` (issue 16): `kubectl stage` as one file a user installs. The CLI bundle (lib/bundle/
-// kubectl-stage.js, self-contained) becomes a Node single executable application for linux/amd64: a copy of this Node
-// binary with the bundle, its V8 code cache and package.json (for --version) injected by postject. The binary and the
-// LICENSE go into the tar.gz krew expects, and the krew plugin manifest is written beside it with the archive's sha256.
+// kubectl-stage.js, with the client-node.js it loads to connect) becomes a Node single executable application for
+// linux/amd64: a copy of this Node binary with the bundles, their V8 code cache and package.json (for --version)
+// injected by postject. The binary and the LICENSE go into the tar.gz krew expects, and the krew plugin manifest is
+// written beside it with the archive's sha256.
 // Everything lands in dist/plugin/, which is never committed.
 // https://nodejs.org/docs/latest-v20.x/api/single-executable-applications.html
 // https://krew.sigs.k8s.io/docs/developer-guide/plugin-manifest/
@@ -46,7 +47,8 @@ function main(): void {
   const seaConfig = join(outdir, 'sea-config.json');
   const blob = join(outdir, 'sea-prep.blob');
   const seaMainFile = join(outdir, 'sea-main.js');
-  writeFileSync(seaMainFile, seaMain(readFileSync(bundle, 'utf8')));
+  const clientNode = join(root, bundleFile('client-node'));
+  writeFileSync(seaMainFile, seaMain(readFileSync(bundle, 'utf8'), { './client-node.js': readFileSync(clientNode, 'utf8') }));
   writeFileSync(seaConfig, JSON.stringify({
     main: seaMainFile,
     output: blob,
@@ -88,16 +90,31 @@ function main(): void {
  */
 const OPTIONAL_PACKAGES = ['bufferutil', 'utf-8-validate', 'encoding'];
 
-/** The bundle as the executable's main script, its require() answering OPTIONAL_PACKAGES "not found" without a warning. */
-function seaMain(bundle: string): string {
-  const body = bundle.replace(/^#!.*\n/, '');
+/**
+ * The executable's main script: the CLI bundle, and the bundles beside it that it require()s by a relative path
+ * (`./client-node.js`, loaded when a command connects) as functions run on first require, since a single executable
+ * has no files beside it; its require() answers OPTIONAL_PACKAGES "not found" without SEA's warning.
+ */
+function seaMain(cli: string, siblings: Record<string, string>): string {
+  const withoutShebang = (source: string) => source.replace(/^#!.*\n/, '');
+  const modules = Object.entries(siblings)
+    .map(([id, source]) => `${JSON.stringify(id)}: function (module, exports, require) {\n${withoutShebang(source)}\n}`);
   // Object.assign keeps require.main, which main.ts compares with its module to know it is the program.
-  return `(function (require) {\n${body}\n})(((builtin) => Object.assign((id) => {
-  if (${JSON.stringify(OPTIONAL_PACKAGES)}.includes(id)) {
-    throw Object.assign(new Error(\`Cannot find module '\${id}'\`), { code: 'MODULE_NOT_FOUND' });
-  }
-  return builtin(id);
-}, builtin))(require));
+  return `(function (require) {\n${withoutShebang(cli)}\n})(((builtin) => {
+  const siblings = {\n${modules.join(',\n')}\n};
+  const loaded = {};
+  const wrapped = Object.assign((id) => {
+    if (${JSON.stringify(OPTIONAL_PACKAGES)}.includes(id)) {
+      throw Object.assign(new Error(\`Cannot find module '\${id}'\`), { code: 'MODULE_NOT_FOUND' });
+    }
+    if (siblings[id] && !loaded[id]) {
+      loaded[id] = { exports: {} };
+      siblings[id](loaded[id], loaded[id].exports, wrapped);
+    }
+    return loaded[id] ? loaded[id].exports : builtin(id);
+  }, builtin);
+  return wrapped;
+})(require));
 `;
 }
 
