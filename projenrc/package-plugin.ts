@@ -93,12 +93,14 @@ const OPTIONAL_PACKAGES = ['bufferutil', 'utf-8-validate', 'encoding'];
 /**
  * The executable's main script: the CLI bundle, and the bundles beside it that it require()s by a relative path
  * (`./client-node.js`, loaded when a command connects) as functions run on first require, since a single executable
- * has no files beside it; its require() answers OPTIONAL_PACKAGES "not found" without SEA's warning.
+ * has no files beside it; its require() answers OPTIONAL_PACKAGES "not found" without SEA's warning. Each function is
+ * parenthesized, which V8 takes as a hint to compile it eagerly, so the code cache holds client-node's top level too:
+ * measured here, `status` took about 25 ms less CPU and `--help` about 5 ms more.
  */
 function seaMain(cli: string, siblings: Record<string, string>): string {
   const withoutShebang = (source: string) => source.replace(/^#!.*\n/, '');
   const modules = Object.entries(siblings)
-    .map(([id, source]) => `${JSON.stringify(id)}: function (module, exports, require) {\n${withoutShebang(source)}\n}`);
+    .map(([id, source]) => `${JSON.stringify(id)}: (function (module, exports, require) {\n${withoutShebang(source)}\n})`);
   // Object.assign keeps require.main, which main.ts compares with its module to know it is the program.
   return `(function (require) {\n${withoutShebang(cli)}\n})(((builtin) => {
   const siblings = {\n${modules.join(',\n')}\n};
