@@ -118,7 +118,11 @@ for (const dir of ['examples', 'bench']) {
 // The CLI and the rehearsal are the places that put them together. No import cycles anywhere in src/.
 const constructs = './src/*.ts';
 const layers = {
-  runtime: './src/runtime/**', cli: './src/cli/**', sandbox: './src/sandbox/**', controlPlane: './src/control-plane/**', internal: './src/internal/**',
+  runtime: './src/runtime/**',
+  cli: './src/cli/**',
+  sandbox: './src/sandbox/**',
+  controlPlane: './src/control-plane/**',
+  internal: './src/internal/**',
   rehearsal: './src/rehearsal/**',
 };
 const runtime = Object.fromEntries(['kube', 'cluster', 'promotion', 'statefulset', 'daemonset', 'rollout']
