@@ -22,8 +22,6 @@ export const ARCHIVE = 'kubectl-stage-linux-amd64.tar.gz';
 const PLUGIN = 'stage';
 // Node's fixed sentinel for the SEA fuse (the docs' postject command line passes the same string).
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
-// The postject the Node 20 docs use; run through npx when it is not installed in node_modules.
-const POSTJECT = 'postject@1.0.0-alpha.6';
 
 interface PackageJson {
   readonly version: string;
@@ -120,13 +118,9 @@ function seaMain(cli: string, siblings: Record<string, string>): string {
 `;
 }
 
+// The postject the Node 20 docs use, a devDependency (.projenrc.ts).
 function postject(args: string[]): void {
-  const local = join(root, 'node_modules', '.bin', 'postject');
-  if (existsSync(local)) {
-    execFileSync(local, args, { stdio: 'inherit' });
-  } else {
-    execFileSync('npx', ['--yes', POSTJECT, ...args], { stdio: 'inherit' });
-  }
+  execFileSync(join(root, 'node_modules', '.bin', 'postject'), args, { stdio: 'inherit' });
 }
 
 /** The krew manifest: one platform (linux/amd64), the release archive's URL on the repository's releases page. */
