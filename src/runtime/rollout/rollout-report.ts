@@ -248,44 +248,19 @@ export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[]
   const partition = logicalPartition(sts);
   const position = planPosition(sts, base.promotion, partition, replicas);
   const at = position ? `step ${position.step} of ${position.steps}` : `partition ${partition}`;
+  // Where a partitioned rollout stands: the same fields whatever its phase.
+  const partitioned = (phase: 'staged' | 'step-complete' | 'rolling', blocking: readonly BlockingPod[], message: string): RolloutReport => (
+    { ...base, ...stuck, ...promoter, partition, position, phase, settled: phase === 'rolling' ? false : settled, blocking, message });
   if (partition >= replicas) {
-    return {
-      ...base,
-      ...stuck,
-      ...promoter,
-      partition,
-      position,
-      phase: 'staged',
-      settled,
-      blocking: [],
-      message: `${where}: update staged (${at}): ${onRevision}; ${advise('promote to roll it out')}`,
-    };
+    return partitioned('staged', [], `${where}: update staged (${at}): ${onRevision}; ${advise('promote to roll it out')}`);
   }
   const gate = evaluateStepGate(sts, owned, now);
   if (gate.passed) {
-    return {
-      ...base,
-      ...stuck,
-      ...promoter,
-      partition,
-      position,
-      phase: 'step-complete',
-      settled,
-      blocking: [],
-      message: `${where}: ${at} complete: ${onRevision}, Ready and Available; ${everyPod.length} to go, ${advise('promote to continue')}`,
-    };
+    return partitioned('step-complete', [],
+      `${where}: ${at} complete: ${onRevision}, Ready and Available; ${everyPod.length} to go, ${advise('promote to continue')}`);
   }
-  return {
-    ...base,
-    ...stuck,
-    ...promoter,
-    partition,
-    position,
-    phase: 'rolling',
-    settled: false,
-    blocking: gate.blocking,
-    message: `${where}: rolling (${at}): ${onRevision}; waiting for ${describeBlocking(gate.blocking)}${note ? `; ${note.text}` : ''}`,
-  };
+  return partitioned('rolling', gate.blocking,
+    `${where}: rolling (${at}): ${onRevision}; waiting for ${describeBlocking(gate.blocking)}${note ? `; ${note.text}` : ''}`);
 }
 
 /**
