@@ -30,7 +30,8 @@ export interface CliIo {
 /**
  * The real process: stdout, stderr, the environment, the wall clock, and an abort on SIGINT/SIGTERM. The first signal
  * aborts the command (it stops waiting, keeps a promotion's state and releases its Lease); a second one, for a command
- * that does not stop, exits at once, with the same exit code.
+ * that does not stop, exits at once, with the same exit code. A reader that goes away (`kubectl-stage --help | head`)
+ * stops the command the same way, quietly, as SIGPIPE stops kubectl, instead of an unhandled EPIPE with a stack trace.
  */
 export function processIo(): CliIo {
   const interrupted = new AbortController();
@@ -42,8 +43,16 @@ export function processIo(): CliIo {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  let readerGone = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') {
+      throw error;
+    }
+    readerGone = true;
+    interrupted.abort();
+  });
   return {
-    stdout: (text) => process.stdout.write(text),
+    stdout: (text) => readerGone || process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isTTY: Boolean(process.stdout.isTTY),
     columns: () => process.stdout.columns,
