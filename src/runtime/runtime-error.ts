@@ -1,3 +1,5 @@
+import { brandError, hasErrorBrand } from '../internal/error-brand';
+
 /**
  * What kind of failure a runtime error is. The CLI maps each kind to a documented exit code.
  *
@@ -11,9 +13,12 @@ export type RuntimeErrorKind = 'bad-input' | 'lock-held' | 'timed-out' | 'api';
 
 /** An error the runtime raises on purpose, with a message meant for the person running the command. */
 export class RuntimeError extends Error {
-  /** Whether `error` is a `RuntimeError` of the given kind. */
+  /**
+   * Whether `error` is a `RuntimeError` of the given kind, made by this copy of the class or by another bundle's
+   * (`rehearse()` throws its own copy's).
+   */
   public static is(error: unknown, kind?: RuntimeErrorKind): error is RuntimeError {
-    return error instanceof RuntimeError && (kind === undefined || error.kind === kind);
+    return hasErrorBrand(error, 'RuntimeError') && (kind === undefined || (error as RuntimeError).kind === kind);
   }
 
   /** The kind of failure. */
@@ -23,5 +28,6 @@ export class RuntimeError extends Error {
     super(message);
     this.name = 'RuntimeError';
     this.kind = kind;
+    brandError(this, 'RuntimeError');
   }
 }

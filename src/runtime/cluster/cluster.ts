@@ -1,6 +1,7 @@
 // The narrow I/O boundary of the runtime. The engine, the lock and the commands talk to a cluster only through
 // `Cluster`, so they run unchanged against a real API server (kube-cluster.ts), the sandbox over HTTP, or an
 // in-process fake in tests.
+import { brandError, hasErrorBrand } from '../../internal/error-brand';
 
 /** The kinds of object the runtime reads or writes. */
 export type ClusterKind = 'StatefulSet' | 'DaemonSet' | 'Pod' | 'ControllerRevision' | 'Lease' | 'Node' | 'Event';
@@ -87,9 +88,12 @@ export interface ClusterErrorOptions {
 
 /** An error answer of the API server (or a transport failure, code 0), with its HTTP code and Status reason. */
 export class ClusterError extends Error {
-  /** Whether `error` is a `ClusterError`, optionally with the given HTTP code. */
+  /**
+   * Whether `error` is a `ClusterError`, optionally with the given HTTP code, made by this copy of the class or by
+   * another bundle's.
+   */
   public static is(error: unknown, code?: number): error is ClusterError {
-    return error instanceof ClusterError && (code === undefined || error.code === code);
+    return hasErrorBrand(error, 'ClusterError') && (code === undefined || (error as ClusterError).code === code);
   }
 
   /** The HTTP status code; 0 when no answer arrived (connection refused, reset). */
@@ -104,6 +108,7 @@ export class ClusterError extends Error {
     super(message);
     this.name = 'ClusterError';
     this.code = code;
+    brandError(this, 'ClusterError');
     this.reason = options.reason;
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
