@@ -84,16 +84,15 @@ const OLD_RELEASE_BOUND_MS = 24 * 3600_000;
 export async function rehearse(options: RehearsalOptions): Promise<RehearsalReport> {
   const settings = validateOptions(options);
   const sources = { from: options.fromSource ?? 'from', to: options.toSource ?? 'to' };
-  const fromRead = readRelease(options.from, sources.from);
-  const toRead = readRelease(options.to, sources.to);
-  const [from, to] = [[...fromRead.objects], [...toRead.objects]];
+  const { objects: from, unserved: oldUnserved } = readRelease(options.from, sources.from);
+  const { objects: to, unserved: newUnserved } = readRelease(options.to, sources.to);
   const diff = diffReleases(from, to, sources);
-  const unserved = unservedChanges(fromRead.unserved.map(({ object }) => object), toRead.unserved.map(({ object }) => object));
+  const unserved = unservedChanges(oldUnserved.map(({ object }) => object), newUnserved.map(({ object }) => object));
   checkWorkloads(diff.workloads, settings.plan);
   const sandbox = RehearsalSandbox.start(settings.nodes, options.kubelet ?? {});
   try {
     validateFailures(settings.failures, sandbox.nodeNames(), diff.workloads);
-    const warnings: string[] = unservedWarning(toRead.unserved.map(({ object }) => object), unserved);
+    const warnings: string[] = unservedWarning(newUnserved.map(({ object }) => object), unserved);
     const workloads: RehearsedWorkload[] = [];
     if (diff.workloads.length > 0) {
       const rehearsal = new Rehearsal(sandbox, settings, warnings);

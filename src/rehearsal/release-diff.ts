@@ -1,21 +1,16 @@
 // What differs between two releases' manifests: the StatefulSets and DaemonSets whose pod template changed (the
 // workloads a rehearsal promotes) and every other object added, removed or changed. Pure.
-import { TemplateChange } from './rehearsal-report';
+import { RehearsedWorkload } from './rehearsal-report';
 import { sameJson, templateChanges } from './template-diff';
 import { RuntimeError } from '../runtime/runtime-error';
 import { KubeObject } from '../sandbox/api';
 import { ManifestObject } from '../sandbox/manifests';
 
-/** A StatefulSet or DaemonSet whose pod template differs between the releases. */
-export interface ChangedWorkload {
-  /** The kind. */
-  readonly kind: 'StatefulSet' | 'DaemonSet';
-  /** The namespace. */
-  readonly namespace: string;
-  /** The name. */
-  readonly name: string;
-  /** The template's changes, sorted by path. */
-  readonly changes: readonly TemplateChange[];
+/**
+ * A StatefulSet or DaemonSet whose pod template differs between the releases: the workload as the report names it
+ * (kind, namespace, name, the template's changes sorted by path), with its objects in both releases.
+ */
+export interface ChangedWorkload extends Pick<RehearsedWorkload, 'kind' | 'namespace' | 'name' | 'changes'> {
   /** The object in the old release. */
   readonly from: ManifestObject;
   /** The object in the new release. */
