@@ -23,7 +23,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   // The runtime's, the CLI's, the sandbox's and the control plane's dependencies are inlined by esbuild into
   // lib/bundle/ (projenrc/bundle.ts), so the package depends on nothing at run time; none appears in src/index.ts.
-  devDeps: ['kubernetes-models@4.5.1', 'fast-check@^4', 'esbuild@^0.28', '@kubernetes/client-node@^1.4.0', 'commander@^14', 'yaml@^2', 'postject@1.0.0-alpha.6'],
+  devDeps: ['kubernetes-models@4.5.1', '@kubernetes-models/prometheus-operator@4.4.4', 'fast-check@^4', 'esbuild@^0.28', '@kubernetes/client-node@^1.4.0', 'commander@^14', 'yaml@^2', 'postject@1.0.0-alpha.6'],
   bin: { 'kubectl-stage': 'lib/bundle/kubectl-stage.js' },
 
   // Snapshot tests must be able to fail: projen's default runs `jest --updateSnapshot`.

@@ -19,3 +19,4 @@ export * from './change-cause';
 export * from './staged-rollout-runner';
 export { Errors } from './validation-error';
 export * from './warnings';
+export * from './prometheus-monitor';

@@ -1,5 +1,6 @@
 // Test helpers shared by the construct tests: synthesize a chart, validate every object against the
-// Kubernetes 1.28 schema (kubernetes-models), and look objects up by kind and name.
+// Kubernetes 1.28 schema (kubernetes-models) or, for the Prometheus operator's objects, the openAPIV3Schema of
+// their CRDs (@kubernetes-models/prometheus-operator), and look objects up by kind and name.
 import { Chart, Testing } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Errors, ValidationError } from '../../src/validation-error';
@@ -10,6 +11,8 @@ const MODELS: Record<string, new (data: unknown) => { validate(): void }> = {
   DaemonSet: require('kubernetes-models/apps/v1').DaemonSet,
   Service: require('kubernetes-models/v1').Service,
   PodDisruptionBudget: require('kubernetes-models/policy/v1').PodDisruptionBudget,
+  PodMonitor: require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1').PodMonitor,
+  ServiceMonitor: require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1').ServiceMonitor,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
