@@ -229,6 +229,22 @@ export interface WriteOptions {
   fieldManager?: string;
 }
 
+/** Options of a server-side apply. */
+export interface ApplyOptions {
+  /** The applier, whose managedFields entry (operation Apply) owns exactly the fields of what it applies. */
+  fieldManager: string;
+  /**
+   * Take the fields the apply changes from the managers that own them, instead of answering 409 Conflict.
+   * @default false
+   */
+  force?: boolean;
+  /**
+   * `dryRun=All`: answer with the object the apply would store, storing nothing.
+   * @default false
+   */
+  dryRun?: boolean;
+}
+
 /** The in-process API server. */
 export interface SandboxApi {
   /** Creates an object after upstream defaulting and validation; assigns uid, resourceVersion, creationTimestamp, generation and generated names. */
@@ -245,6 +261,12 @@ export interface SandboxApi {
   listView(type: ResourceType, options?: ListOptions): { items: readonly KubeObject[]; resourceVersion: string };
   /** Replaces an object; 409 Conflict on a stale resourceVersion; spec changes bump generation; status is ignored when the type has a status subresource. */
   update(type: ResourceType, obj: KubeObject, options?: WriteOptions): KubeObject;
+  /**
+   * Server-side apply of `obj` (creating it when it does not exist): the configuration is merged into the stored
+   * object as structured-merge-diff merges it, fields this manager applied before and omits now are removed unless
+   * another manager owns them, and a change to a field another manager owns is a 409 Conflict unless `force`.
+   */
+  apply(type: ResourceType, obj: KubeObject, options: ApplyOptions): KubeObject;
   /** Replaces only the status of an object. */
   updateStatus(type: ResourceType, obj: KubeObject, options?: WriteOptions): KubeObject;
   /** Binds a pending pod to a node (the `pods/binding` subresource). */

@@ -92,7 +92,8 @@ function walkValue(value: unknown, field: string, path: string[], paths: Map<str
   paths.set(path.join(SEPARATOR), JSON.stringify(value));
 }
 
-function listKeys(field: string, items: unknown[]): readonly string[] | undefined {
+/** The map keys of list `field` (x-kubernetes-list-map-keys) holding `items`, or undefined for an atomic or set list. */
+export function listKeys(field: string, items: unknown[]): readonly string[] | undefined {
   const objects = items.every((item) => item !== null && typeof item === 'object' && !Array.isArray(item));
   if (!objects || items.length === 0) {
     return undefined;
@@ -103,10 +104,44 @@ function listKeys(field: string, items: unknown[]): readonly string[] | undefine
   return LIST_MAP_KEYS[field];
 }
 
-// A key element: the key fields present, by name, as compact JSON.
-function keyJson(item: Record<string, unknown>, keys: readonly string[]): string {
-  const present = [...keys].sort().filter((key) => item[key] !== undefined);
-  return `{${present.map((key) => `${JSON.stringify(key)}:${JSON.stringify(item[key])}`).join(',')}}`;
+// Key fields with a default in k8s.io/api's OpenAPI: structured-merge-diff keys an element that omits one (an applied
+// configuration, which is not defaulted) by the default, so `{containerPort: 80}` is the element `{80, "TCP"}`.
+const KEY_DEFAULTS: Readonly<Record<string, unknown>> = { protocol: 'TCP' };
+
+/** The value of key field `key` of list element `item`, its schema default when omitted. */
+export function keyValue(item: Record<string, unknown>, key: string): unknown {
+  return item[key] ?? KEY_DEFAULTS[key];
+}
+
+/** The element path (`k:{...}`) of `item` in a list keyed by `keys`. */
+export function keyJson(item: Record<string, unknown>, keys: readonly string[]): string {
+  const present = [...keys].sort().filter((key) => keyValue(item, key) !== undefined);
+  return `{${present.map((key) => `${JSON.stringify(key)}:${JSON.stringify(keyValue(item, key))}`).join(',')}}`;
+}
+
+/** Whether `field` is a list of scalars kept as a set (x-kubernetes-list-type: set). */
+export function isSetList(field: string): boolean {
+  return SET_LISTS.has(field);
+}
+
+/** The elements of a path (what {@link fieldPaths} joins). */
+export function pathElements(path: string): string[] {
+  return path.split(SEPARATOR);
+}
+
+/** A path as structured-merge-diff prints it (fieldpath.Path.String): `.spec.template.spec.containers[name="app"].image`. */
+export function pathText(path: string): string {
+  return pathElements(path).map((element) => {
+    const value = element.slice(2);
+    switch (element.slice(0, 2)) {
+      case 'f:':
+        return `.${value}`;
+      case 'k:':
+        return `[${Object.entries(JSON.parse(value) as Record<string, unknown>).map(([key, item]) => `${key}=${JSON.stringify(item)}`).join(',')}]`;
+      default:
+        return `[=${value}]`;
+    }
+  }).join('');
 }
 
 /** What an update changed: paths added or whose leaf value changed, and paths removed (typed.Comparison). */

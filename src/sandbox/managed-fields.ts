@@ -3,7 +3,7 @@
 // manager's last change and owning the fields it set: the fields a write added or changed join the writer's set and
 // leave every other manager's, removed fields leave all sets, and a manager left owning nothing is dropped. Entries
 // are ordered as upstream's sortEncodedManagedFields orders them (Apply before Update, then by time, then by manager).
-import type { ApiEvent, DeleteOptions, KubeObject, ListOptions, ManagedFieldsEntry, ResourceType, SandboxApi, WriteOptions } from './api';
+import type { ApiEvent, ApplyOptions, DeleteOptions, KubeObject, ListOptions, ManagedFieldsEntry, ResourceType, SandboxApi, WriteOptions } from './api';
 import { apiVersionOf } from './api';
 import { compareFields, FieldSet, fieldPaths, fromFieldsV1, isStrippedPath, isUnder, toFieldsV1 } from './field-sets';
 
@@ -89,17 +89,17 @@ export function recordUpdate(previous: readonly ManagedFieldsEntry[] | undefined
   return entries.sort(byOperationTimeManager);
 }
 
-// FieldsV1 of a set, remembering the set so the next write need not parse it back.
-function serialized(set: FieldSet): Record<string, unknown> {
+/** FieldsV1 of a set, remembering the set so the next write need not parse it back. */
+export function serialized(set: FieldSet): Record<string, unknown> {
   const fields = toFieldsV1(set);
   OWNED.set(fields, set);
   return fields;
 }
 
-// An entry's field set, parsed once per (never changed) fieldsV1 object.
 const OWNED = new WeakMap<object, FieldSet>();
 
-function ownedFields(entry: ManagedFieldsEntry | undefined): FieldSet {
+/** The fields an entry owns, parsed once per (never changed) fieldsV1 object. */
+export function ownedFields(entry: ManagedFieldsEntry | undefined): FieldSet {
   const fields = entry?.fieldsV1;
   if (!fields) {
     return new Set();
@@ -153,6 +153,10 @@ class ManagedApi implements SandboxApi {
     return this.api.update(type, obj, { fieldManager: this.manager, ...options });
   }
 
+  public apply(type: ResourceType, obj: KubeObject, options: ApplyOptions): KubeObject {
+    return this.api.apply(type, obj, options);
+  }
+
   public updateStatus(type: ResourceType, obj: KubeObject, options?: WriteOptions): KubeObject {
     return this.api.updateStatus(type, obj, { fieldManager: this.manager, ...options });
   }
@@ -174,7 +178,8 @@ class ManagedApi implements SandboxApi {
   }
 }
 
-function byOperationTimeManager(a: ManagedFieldsEntry, b: ManagedFieldsEntry): number {
+/** upstream's sortEncodedManagedFields: Apply before Update, then by time, then by manager. */
+export function byOperationTimeManager(a: ManagedFieldsEntry, b: ManagedFieldsEntry): number {
   if (a.operation !== b.operation) {
     return a.operation === 'Apply' ? -1 : 1;
   }

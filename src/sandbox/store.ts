@@ -3,7 +3,8 @@
 // Watches are the watch hub's (watch-hub.ts); uids, generated names and cluster IPs come from their allocators. Every
 // object handed out is a copy.
 import {
-  ApiError, ApiEvent, apiVersionOf, DeleteOptions, KubeObject, ListOptions, RESOURCES, ResourceType, SandboxApi, WriteOptions,
+  ApiError, ApiEvent, apiVersionOf, ApplyOptions, DeleteOptions, KubeObject, ListOptions, ManagedFieldsEntry, RESOURCES, ResourceType, SandboxApi,
+  WriteOptions,
 } from './api';
 import { notFound, qualifiedResource } from './api-errors';
 import type { SandboxClock } from './clock';
@@ -18,6 +19,7 @@ import { ObjectIndex } from './object-index';
 import { boundPod } from './pod-binding';
 import { canonicalizeQuantities, canonicalizeStatusQuantities } from './quantities';
 import { compileFilter } from './selectors';
+import { serverSideApply } from './server-side-apply';
 import { rfc3339 } from './timestamps';
 import { UidGenerator } from './uid-generator';
 import { deepEqual, validateObject } from './validation';
@@ -69,7 +71,24 @@ export class SandboxStore implements SandboxApi {
 
   /** @inheritdoc */
   public create(type: ResourceType, input: KubeObject, options: WriteOptions = {}): KubeObject {
-    const obj = copy(input);
+    return this.createObject(type, copy(input), options);
+  }
+
+  /** @inheritdoc */
+  public apply(type: ResourceType, input: KubeObject, options: ApplyOptions): KubeObject {
+    const config = copy(input);
+    this.checkKind(type, config);
+    const live = this.objects.get(type, namespaceKey(type, this.namespaceOf(type, config.metadata?.namespace)), config.metadata?.name ?? '');
+    const time = rfc3339(this.clock.now());
+    const applied = serverSideApply(type, live, config, { manager: options.fieldManager, force: options.force ?? false, time });
+    const writeOptions = { dryRun: options.dryRun };
+    return live
+      ? this.updateObject(type, applied.object, writeOptions, applied.managedFields)
+      : this.createObject(type, applied.object, writeOptions, applied.managedFields);
+  }
+
+  // A create, its managedFields recorded as an Update of its manager or, for an apply, as the apply computed them.
+  private createObject(type: ResourceType, obj: KubeObject, options: WriteOptions, appliedFields?: ManagedFieldsEntry[]): KubeObject {
     this.checkKind(type, obj);
     const metadata = obj.metadata ??= {};
     if (!metadata.name && metadata.generateName) {
@@ -101,7 +120,9 @@ export class SandboxStore implements SandboxApi {
     }
     metadata.uid = this.uids.next();
     metadata.creationTimestamp = rfc3339(this.clock.now());
-    if (options.fieldManager && changes) {
+    if (appliedFields) {
+      metadata.managedFields = appliedFields;
+    } else if (options.fieldManager && changes) {
       metadata.managedFields = recordUpdate(undefined, type, options.fieldManager, metadata.creationTimestamp, undefined, changes);
     }
     delete metadata.deletionTimestamp;
@@ -139,7 +160,10 @@ export class SandboxStore implements SandboxApi {
 
   /** @inheritdoc */
   public update(type: ResourceType, input: KubeObject, options: WriteOptions = {}): KubeObject {
-    const obj = copy(input);
+    return this.updateObject(type, copy(input), options);
+  }
+
+  private updateObject(type: ResourceType, obj: KubeObject, options: WriteOptions, appliedFields?: ManagedFieldsEntry[]): KubeObject {
     this.checkKind(type, obj);
     const old = this.existing(type, obj.metadata?.namespace, obj.metadata?.name);
     this.checkResourceVersion(type, old, obj.metadata.resourceVersion);
@@ -157,7 +181,7 @@ export class SandboxStore implements SandboxApi {
       deletionGracePeriodSeconds: old.metadata.deletionGracePeriodSeconds,
       generation: old.metadata.generation,
       resourceVersion: old.metadata.resourceVersion,
-      managedFields: old.metadata.managedFields,
+      managedFields: appliedFields ?? old.metadata.managedFields,
     };
     dropUndefined(obj.metadata);
     if (type.hasStatus) {
@@ -177,7 +201,9 @@ export class SandboxStore implements SandboxApi {
     if (deepEqual(old, obj)) {
       return copy(old);
     }
-    this.recordManager(type, obj, old, options, options.fieldManager ? fieldChanges(type, old, obj) : undefined);
+    if (!appliedFields) {
+      this.recordManager(type, obj, old, options, options.fieldManager ? fieldChanges(type, old, obj) : undefined);
+    }
     if (options.dryRun) {
       return copy(obj);
     }

@@ -18,6 +18,7 @@ const SUPPORTED: readonly string[] = [
   'application/json-patch+json',
   'application/merge-patch+json',
   'application/strategic-merge-patch+json',
+  'application/apply-patch+yaml',
 ];
 
 /**
@@ -28,7 +29,7 @@ const SUPPORTED: readonly string[] = [
  * @param body the request body
  * @param contentType the request's Content-Type (parameters such as `charset` are ignored)
  * @throws ApiError 400 BadRequest for a body that does not decode, 415 UnsupportedMediaType for another content type
- *   (server-side apply included), 422 Invalid when a JSON patch operation does not apply, and upstream's code for a
+ *   (server-side apply is the store's `apply`, not a patch of this module), 422 Invalid when a JSON patch operation does not apply, and upstream's code for a
  *   strategic merge patch it refuses
  */
 export function applyPatch(type: ResourceType, current: KubeObject, body: string, contentType: string): KubeObject {
@@ -41,10 +42,6 @@ export function applyPatch(type: ResourceType, current: KubeObject, body: string
         return mergePatch(current, body);
       case 'application/strategic-merge-patch+json':
         return strategicPatch(type, current, body);
-      case 'application/apply-patch+yaml':
-        throw new ApiError(415, 'UnsupportedMediaType',
-          'the sandbox does not implement server-side apply (application/apply-patch+yaml); '
-          + `use client-side apply (kubectl apply without --server-side) or one of: ${SUPPORTED.join(', ')}`);
       default:
         throw new ApiError(415, 'UnsupportedMediaType',
           `the body of the request was in an unknown format - accepted media types include: ${SUPPORTED.join(', ')}`);

@@ -1,11 +1,12 @@
 // PATCH of an object, its status or its scale: read, apply the patch (src/sandbox/patch), write back with the read
-// resourceVersion as the precondition. Upstream's patcher retries when another writer slips in between its read and
-// its write; here the read, the patch and the write run in one synchronous step of the single-threaded store, so no
+// resourceVersion as the precondition (server-side apply has its own handler, apply-handler.ts). Upstream's patcher
+// retries when another writer slips in between its read and its write; here the read, the patch and the write run in one synchronous step of the single-threaded store, so no
 // write can slip in and a patch without a resourceVersion never conflicts. A patch that sets metadata.resourceVersion
 // makes it a precondition, and a stale one is the client's 409, as upstream.
-import { apiVersionOf, KubeObject, SandboxApi, WriteOptions } from '../api';
+import { ApiError, KubeObject, SandboxApi, WriteOptions } from '../api';
 import { notFound } from '../api-errors';
 import { applyPatch } from '../patch';
+import { handleApply, isServerSideApply } from './apply-handler';
 import { ApiRequest, ApiResponse } from './request';
 import { scaleOf, withScale } from './scale';
 import { methodNotAllowed, notServed } from './status';
@@ -18,29 +19,23 @@ export function handlePatch(api: SandboxApi, request: ApiRequest): ApiResponse {
   if (route.name === undefined) {
     throw methodNotAllowed();
   }
+  if (isServerSideApply(request.contentType)) {
+    return handleApply(api, request);
+  }
+  if (request.query.has('force')) {
+    throw new ApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch', {
+      group: 'meta.k8s.io', kind: 'PatchOptions', causes: [{ reason: 'FieldValueForbidden', message: 'Forbidden: may not be specified for non-apply patch', field: 'force' }],
+    });
+  }
   const target = patchTarget(api, request, options);
   const current = api.get(route.type, route.namespace, route.name);
   if (!current) {
-    if (route.subresource === undefined && isServerSideApply(request.contentType)) {
-      return { status: 201, body: applyToCreate(api, request, options) };
-    }
     throw notFound(route.type, route.name);
   }
   const view = target.view(current);
   const patched = applyPatch(route.type, view, request.body, request.contentType);
   const precondition = patched.metadata?.resourceVersion || current.metadata.resourceVersion;
   return { status: 200, body: target.write(current, { ...patched, metadata: { ...patched.metadata, resourceVersion: precondition } }) };
-}
-
-// Server-side apply of an object that does not exist creates it (upstream's patcher with createOnUpdate).
-function isServerSideApply(contentType: string): boolean {
-  return contentType.split(';')[0].trim().toLowerCase() === 'application/apply-patch+yaml';
-}
-
-function applyToCreate(api: SandboxApi, request: ApiRequest, options: WriteOptions): KubeObject {
-  const { type, namespace, name } = request.route;
-  const skeleton: KubeObject = { apiVersion: apiVersionOf(type), kind: type.kind, metadata: { name, ...(type.namespaced ? { namespace } : {}) } };
-  return api.create(type, applyPatch(type, skeleton, request.body, request.contentType), options);
 }
 
 interface PatchTarget {

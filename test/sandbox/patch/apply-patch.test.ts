@@ -65,16 +65,11 @@ describe('applyPatch', () => {
     expect(error).toMatchObject({ code: 500, reason: '', message: 'map: map[image:x] does not contain declared merge key: name' });
   });
 
-  test('server-side apply and unknown content types are 415 with what is accepted', () => {
-    expect(apiError(() => applyPatch(sts, kafka(), 'spec: {}', 'application/apply-patch+yaml'))).toMatchObject({
-      code: 415,
-      reason: 'UnsupportedMediaType',
-      message: expect.stringContaining('does not implement server-side apply'),
-    });
+  test('unknown content types are 415 with what is accepted', () => {
     expect(apiError(() => applyPatch(sts, kafka(), '{}', 'text/plain'))).toMatchObject({
       code: 415,
       message: 'the body of the request was in an unknown format - accepted media types include: '
-        + 'application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json',
+        + 'application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml',
     });
   });
 

@@ -50,15 +50,6 @@ describe('writes over HTTP', () => {
     expect(stale.body.reason).toBe('Conflict');
   });
 
-  test('server-side apply is refused with the patch module\'s 415, for new and existing objects alike', async () => {
-    const apply = { 'Content-Type': 'application/apply-patch+yaml' };
-    const missing = await http(sandbox, 'PATCH', `${path}/fresh?fieldManager=me`, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fresh}\n', apply);
-    expect(missing.body).toMatchObject({ code: 415, reason: 'UnsupportedMediaType' });
-    await http(sandbox, 'POST', path, configMap('settings', {}));
-    const existing = await http(sandbox, 'PATCH', `${path}/settings?fieldManager=me`, 'data: {a: "1"}\n', apply);
-    expect(existing.body).toEqual(missing.body);
-  });
-
   test('dryRun=All validates and answers as upstream but stores nothing: create, update, patch and delete', async () => {
     const resourceVersion = () => sandbox.api.list(RESOURCES.configMaps).resourceVersion;
     const before = resourceVersion();
