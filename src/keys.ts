@@ -14,6 +14,11 @@ import {
 export class RolloutKeys {
   /** Annotation holding a staged StatefulSet's partition plan in its string form. */
   public static readonly PLAN_ANNOTATION = 'staged-rollouts.io/plan';
+  /**
+   * Annotation holding the gates `kubectl-stage promote` runs when no `--gate` flag is given: a JSON array of gates in
+   * the text `--gate` takes (`["kafka:min-isr","zookeeper"]`).
+   */
+  public static readonly GATES_ANNOTATION = 'staged-rollouts.io/gates';
   /** Annotation holding the runtime's promotion state (JSON). */
   public static readonly STATE_ANNOTATION = 'staged-rollouts.io/state';
   /** Annotation holding a DaemonSet's strategy before a canary replaced it (JSON). */

@@ -6,6 +6,7 @@ import {
 } from '../runtime/cluster/cluster';
 import { ApiError, RESOURCES, ResourceType, SandboxApi } from '../sandbox/api';
 import { applyPatch } from '../sandbox/patch';
+import { PodMetrics } from '../sandbox/pod-metrics';
 
 /** The sandbox resource of each kind the runtime works with (its API group, resource name and scope). */
 export const CLUSTER_RESOURCES: Record<ClusterKind, ResourceType> = {
@@ -29,8 +30,11 @@ const CONTENT_TYPES: Record<PatchType, string> = {
 export class SandboxCluster implements Cluster {
   private readonly watchEnds = new Set<() => void>();
 
-  /** @param api the sandbox store the controllers run against */
-  public constructor(private readonly api: SandboxApi) {}
+  /**
+   * @param api the sandbox store the controllers run against
+   * @param podMetrics the pods' simulated metrics endpoints, which podProxyGet reaches @default none: no pod listens
+   */
+  public constructor(private readonly api: SandboxApi, private readonly podMetrics: PodMetrics = new PodMetrics()) {}
 
   /** Ends every open watch stream, as an API server does when it shuts down or restarts. */
   public endWatches(): void {
@@ -73,6 +77,16 @@ export class SandboxCluster implements Cluster {
       if (!this.api.delete(CLUSTER_RESOURCES[kind], namespace, name, { preconditions, gracePeriodSeconds })) {
         throw new ApiError(404, 'NotFound', `${CLUSTER_RESOURCES[kind].resource} "${name}" not found`);
       }
+    });
+  }
+
+  public async podProxyGet(namespace: string, pod: string, port: number, path: string): Promise<string> {
+    return this.call('proxy', 'Pod', pod, () => {
+      const answer = this.podMetrics.proxy(this.api, namespace, `${pod}:${port}`, path);
+      if (answer.status < 200 || answer.status > 299) {
+        throw new ApiError(answer.status, 'InternalError', answer.body.trim());
+      }
+      return answer.body;
     });
   }
 

@@ -6,6 +6,8 @@ export type { SandboxApiOptions } from './store';
 export * from './start-sandbox';
 export * from './kubeconfig';
 export * from './manifests';
+export { PodMetrics, METRICS_PATH } from './pod-metrics';
+export type { MetricsPage, PodProxyAnswer } from './pod-metrics';
 export { KubeletSimulator, PodFailureMode, POD_FAILURE_ANNOTATION, CONTAINER_FAILURE_ENV } from './controllers';
 export type { KubeletOptions, PodFailureRule } from './controllers';
 export type { FaultOptions, FaultDecision } from './server/faults';

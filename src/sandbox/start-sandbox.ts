@@ -10,6 +10,7 @@ import { Controllers, KubeletOptions, KubeletSimulator, startControllers } from 
 import { sandboxKubeconfig } from './kubeconfig';
 import { removeSandboxKubeconfig, writeSandboxKubeconfig } from './kubeconfig-file';
 import { makeNodes } from './nodes';
+import { PodMetrics } from './pod-metrics';
 import { SandboxStartError } from './sandbox-start-error';
 import { newBearerToken } from './server/access';
 import { ApiServer, ApiServerOptions } from './server/api-server';
@@ -86,6 +87,8 @@ export interface Sandbox {
   readonly clock: SandboxClock;
   /** The simulated kubelets. */
   readonly kubelet: KubeletSimulator;
+  /** The pods' simulated metrics endpoints, reached through the pod proxy (`pods/<name>:<port>/proxy/metrics`). */
+  readonly podMetrics: PodMetrics;
   /**
    * Virtual clock only: alternates "let HTTP and promises settle (no request in flight for several event-loop
    * turns)" and "advance to the next timer" until `until()` is true or the promise settles; throws after
@@ -129,8 +132,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const controllers = startControllers(store, { clock, kubelet: options.kubelet });
   const token = newBearerToken();
   const tls = selfSignedCertificate();
+  const podMetrics = new PodMetrics();
   const server = await listenOrStop(controllers, {
     api: store,
+    podMetrics,
     clock,
     currentResourceVersion: () => store.resourceVersion,
     faults: () => faults.current,
@@ -139,7 +144,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port: options.port ?? 0,
   });
   const kubeconfig = await writeKubeconfigOrStop(controllers, server, sandboxKubeconfig(server.url, tls.certificate, token), options.kubeconfigPath);
-  return new RunningSandbox({ store, clock, controllers, server, faults, token, tls, kubeconfig, idleTurns });
+  return new RunningSandbox({ store, clock, controllers, server, faults, token, tls, kubeconfig, idleTurns, podMetrics });
 }
 
 function newClock(kind: SandboxOptions['clock']): SandboxClock {
@@ -198,6 +203,7 @@ interface SandboxParts {
   readonly tls: SelfSignedCertificate;
   readonly kubeconfig: KubeconfigFile;
   readonly idleTurns: number;
+  readonly podMetrics: PodMetrics;
 }
 
 // A started sandbox: the Sandbox controls over the parts startSandbox wired together.
@@ -210,6 +216,7 @@ class RunningSandbox implements Sandbox {
   public readonly api: SandboxApi;
   public readonly clock: SandboxClock;
   public readonly kubelet: KubeletSimulator;
+  public readonly podMetrics: PodMetrics;
 
   constructor(private readonly parts: SandboxParts) {
     this.url = parts.server.url;
@@ -220,6 +227,7 @@ class RunningSandbox implements Sandbox {
     this.api = parts.store;
     this.clock = parts.clock;
     this.kubelet = parts.controllers.kubelet;
+    this.podMetrics = parts.podMetrics;
   }
 
   public async runUntil(until: (() => boolean) | Promise<unknown>, options: SandboxRunOptions = {}): Promise<void> {

@@ -78,7 +78,7 @@ test('one Ctrl-C ends a command stuck on a request that never returns: exit code
     asked();
     return new Promise<never>(() => undefined);
   };
-  const cluster: Cluster = { get: never, list: never, create: never, replace: never, patch: never, delete: never, watch: never };
+  const cluster: Cluster = { get: never, list: never, create: never, replace: never, patch: never, delete: never, watch: never, podProxyGet: never };
   const connector: ClusterConnector = async () => ({ cluster, namespace: 'default' });
   const { out, io } = capture(interrupt.signal);
   const running = run(['status', 'sts/web'], io, connector);

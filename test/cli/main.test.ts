@@ -17,7 +17,7 @@ const failing: ClusterConnector = async () => {
   const fail = async (): Promise<never> => {
     throw new ClusterError(500, 'etcdserver: request timed out', { reason: 'InternalError' });
   };
-  const cluster: Cluster = { get: fail, list: fail, create: fail, replace: fail, patch: fail, delete: fail, watch: fail };
+  const cluster: Cluster = { get: fail, list: fail, create: fail, replace: fail, patch: fail, delete: fail, watch: fail, podProxyGet: fail };
   return { cluster, namespace: 'default' };
 };
 

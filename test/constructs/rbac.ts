@@ -24,9 +24,12 @@ export interface RequestAttributes {
   readonly name: string;
 }
 
-/** The RBAC verbs of the Cluster operations: a replace is an HTTP PUT, authorized as `update`. */
+/**
+ * The RBAC verbs of the Cluster operations: a replace is an HTTP PUT, authorized as `update`; a pod proxy request is a
+ * `get` of the `pods/proxy` subresource.
+ */
 const VERBS: Record<ClusterRequest['verb'], string> = {
-  get: 'get', list: 'list', watch: 'watch', create: 'create', replace: 'update', patch: 'patch', delete: 'delete',
+  get: 'get', list: 'list', watch: 'watch', create: 'create', replace: 'update', patch: 'patch', delete: 'delete', proxy: 'get',
 };
 
 /** The attributes of one recorded request (as the API server's RequestInfoFactory derives them). */
@@ -35,7 +38,8 @@ export function requestAttributes(request: ClusterRequest): RequestAttributes {
   const byName = /^metadata\.name=([^,]+)$/.exec(request.selector?.fieldSelector ?? '');
   const name = request.verb === 'list' || request.verb === 'watch' ? byName?.[1] ?? '' : request.name ?? '';
   const namespace = type.namespaced ? request.namespace : undefined;
-  return { verb: VERBS[request.verb], apiGroup: type.group, resource: type.resource, namespace, name };
+  const resource = request.verb === 'proxy' ? `${type.resource}/proxy` : type.resource;
+  return { verb: VERBS[request.verb], apiGroup: type.group, resource, namespace, name };
 }
 
 /** Whether `rule` allows `request` (RuleAllows: verb, API group, resource and resource name all match). */

@@ -3,10 +3,11 @@
 import { SandboxCluster } from '../../src/rehearsal/sandbox-cluster';
 import { ClusterError, ClusterKind } from '../../src/runtime/cluster/cluster';
 import { SandboxApi } from '../../src/sandbox/api';
+import { PodMetrics } from '../../src/sandbox/pod-metrics';
 
 /** A fault the test injects into the next matching calls. */
 export interface InjectedFault {
-  readonly verb: 'get' | 'list' | 'create' | 'replace' | 'patch' | 'delete' | 'watch';
+  readonly verb: 'get' | 'list' | 'create' | 'replace' | 'patch' | 'delete' | 'watch' | 'proxy';
   readonly kind?: ClusterKind;
   readonly code: number;
   /** How many calls fail. @default 1 */
@@ -19,8 +20,8 @@ export class InProcessCluster extends SandboxCluster {
   public readonly calls: string[] = [];
   private readonly faults: { verb: string; kind?: ClusterKind; code: number; left: number }[] = [];
 
-  public constructor(api: SandboxApi) {
-    super(api);
+  public constructor(api: SandboxApi, podMetrics?: PodMetrics) {
+    super(api, podMetrics);
   }
 
   /** Makes the next matching calls fail with `code`. */

@@ -18,6 +18,7 @@ import { KubeObject, RESOURCES, SandboxApi } from '../../src/sandbox/api';
 import { VirtualClock } from '../../src/sandbox/clock';
 import { KubeletOptions, KubeletSimulator, startControllers } from '../../src/sandbox/controllers';
 import { makeNodes, NodeSpecInput } from '../../src/sandbox/nodes';
+import { PodMetrics } from '../../src/sandbox/pod-metrics';
 import { Sandbox, startSandbox } from '../../src/sandbox/start-sandbox';
 import { createSandboxApi } from '../../src/sandbox/store';
 
@@ -84,6 +85,8 @@ export interface SandboxKit<C extends Cluster = Cluster> {
   readonly cluster: C;
   /** The simulated kubelets (to add or clear failure rules while the sandbox runs). */
   readonly kubelet: KubeletSimulator;
+  /** The pods' simulated metrics endpoints, which the runtime reaches through the pod proxy. */
+  readonly podMetrics: PodMetrics;
   /**
    * Advances virtual time, letting promises (and over HTTP, requests) settle between timers, until `until()` holds or
    * the promise settles.
@@ -133,7 +136,8 @@ function startInProcess(options: InProcessSandboxKitOptions, kubelet: KubeletOpt
     api.create(RESOURCES.nodes, node);
   }
   const controllers = startControllers(api, { clock, kubelet, maxUnavailableStatefulSet: options.maxUnavailableStatefulSet });
-  return kitOver(api, clock, new InProcessCluster(api), controllers.kubelet, {
+  const podMetrics = new PodMetrics();
+  return kitOver(api, clock, new InProcessCluster(api, podMetrics), controllers.kubelet, podMetrics, {
     runUntil: (until, maxVirtualMs) => clock.runUntil(until, { maxVirtualMs }),
     stop: async () => controllers.stop(),
   });
@@ -144,7 +148,7 @@ async function startOverHttp(options: HttpSandboxKitOptions, kubelet: KubeletOpt
   const clock = sandbox.clock as VirtualClock;
   const connected = await connectCluster({ kubeconfig: sandbox.kubeconfigPath });
   const cluster = new RetryingCluster(connected.cluster, runtimeClockOf(clock));
-  const kit = kitOver(sandbox.api, clock, cluster, sandbox.kubelet, {
+  const kit = kitOver(sandbox.api, clock, cluster, sandbox.kubelet, sandbox.podMetrics, {
     runUntil: (until, maxVirtualMs) => sandbox.runUntil(until, { maxVirtualMs }),
     stop: () => sandbox.stop(),
   });
@@ -155,7 +159,7 @@ async function startOverHttp(options: HttpSandboxKitOptions, kubelet: KubeletOpt
 type TransportParts = Pick<SandboxKit, 'runUntil' | 'stop'>;
 
 function kitOver<C extends Cluster>(
-  api: SandboxApi, clock: VirtualClock, cluster: C, kubelet: KubeletSimulator, transport: TransportParts,
+  api: SandboxApi, clock: VirtualClock, cluster: C, kubelet: KubeletSimulator, podMetrics: PodMetrics, transport: TransportParts,
 ): SandboxKit<C> {
   const pods = (app: string) => api.list(RESOURCES.pods, { namespace: 'default', labelSelector: `app=${app}` }).items
     .sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!, 'en', { numeric: true }));
@@ -173,6 +177,7 @@ function kitOver<C extends Cluster>(
     runtimeClock: runtimeClockOf(clock),
     cluster,
     kubelet,
+    podMetrics,
     runUntil: transport.runUntil,
     advanceUntil: (predicate, maxVirtualMs = 600_000) => {
       const start = clock.now();

@@ -17,6 +17,8 @@ export interface StatefulSetManifestOptions {
    * @default - none written (the API server defaults it)
    */
   readonly updateStrategy?: 'staged' | 'rolling';
+  /** The container's ports (a `metrics` port for the data-aware gates). @default none */
+  readonly ports?: readonly { readonly name?: string; readonly containerPort: number }[];
   /** Spec fields laid over the built spec. @default {} */
   readonly spec?: Record<string, unknown>;
 }
@@ -32,7 +34,10 @@ export function statefulSetManifest(name: string, options: StatefulSetManifestOp
       serviceName: name,
       selector: { matchLabels: { app: name } },
       ...(options.updateStrategy ? { updateStrategy: STATEFUL_SET_STRATEGIES[options.updateStrategy] } : {}),
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: options.image ?? `${name}:1` }] } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name, image: options.image ?? `${name}:1`, ...options.ports && { ports: options.ports } }] },
+      },
       ...options.spec,
     },
   };

@@ -5,7 +5,7 @@ import {
 } from './cluster';
 
 /** The operations of a {@link Cluster}, as a wrapper sees them. */
-export type ClusterVerb = 'get' | 'list' | 'create' | 'replace' | 'patch' | 'delete' | 'watch';
+export type ClusterVerb = 'get' | 'list' | 'create' | 'replace' | 'patch' | 'delete' | 'watch' | 'proxy';
 
 /** One call as a wrapper sees it: what is done to which objects (what an API server authorizes). */
 export interface ClusterRequest {
@@ -17,6 +17,8 @@ export interface ClusterRequest {
   readonly name?: string;
   /** The selectors of a list or watch. @default none */
   readonly selector?: ListSelector;
+  /** The port and path of a pod proxy request (`verb` 'proxy' on a Pod). @default none */
+  readonly proxy?: { readonly port: number; readonly path: string };
 }
 
 /** A {@link Cluster} that forwards every call to `inner` through {@link ClusterDecorator.around}. */
@@ -46,6 +48,11 @@ export abstract class ClusterDecorator implements Cluster {
 
   public delete(kind: ClusterKind, namespace: string, name: string, options?: ClusterDeleteOptions): Promise<void> {
     return this.around({ verb: 'delete', kind, namespace, name }, () => this.inner.delete(kind, namespace, name, options));
+  }
+
+  public podProxyGet(namespace: string, pod: string, port: number, path: string): Promise<string> {
+    return this.around({ verb: 'proxy', kind: 'Pod', namespace, name: pod, proxy: { port, path } },
+      () => this.inner.podProxyGet(namespace, pod, port, path));
   }
 
   public watch<T>(kind: ClusterKind, namespace: string | undefined, options: ClusterWatchOptions,

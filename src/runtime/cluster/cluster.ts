@@ -73,6 +73,12 @@ export interface Cluster {
   patch<T>(kind: ClusterKind, namespace: string, name: string, patch: unknown, type: PatchType): Promise<T>;
   /** Deletes an object; a missing object is a ClusterError with code 404. */
   delete(kind: ClusterKind, namespace: string, name: string, options?: ClusterDeleteOptions): Promise<void>;
+  /**
+   * `GET pods/<pod>:<port>/proxy/<path>`: what the pod answers on `port` at `path`, through the API server's pod proxy
+   * (RBAC: `get` on `pods/proxy`). A non-2xx answer, the pod's own or the proxy's (503 when nothing listens, 400 when
+   * the pod has no address yet), is a ClusterError with its code.
+   */
+  podProxyGet(namespace: string, pod: string, port: number, path: string): Promise<string>;
   /** Streams events until `signal` aborts (resolves) or the stream ends (resolves) or fails (rejects; 410 -> ClusterError code 410). */
   watch<T>(kind: ClusterKind, namespace: string | undefined, options: ClusterWatchOptions,
     onEvent: (event: ClusterWatchEvent<T>) => void, signal: AbortSignal): Promise<void>;

@@ -344,13 +344,21 @@ class KubeCluster implements Cluster {
     });
   }
 
+  public async podProxyGet(namespace: string, pod: string, port: number, target: string): Promise<string> {
+    return await this.request('CoreV1Api', 'connectGetNamespacedPodProxyWithPath', { name: `${pod}:${port}`, namespace, path: target }) as string;
+  }
+
   // Calls `<verb>[Namespaced]<Kind><suffix>` on the kind's typed API, e.g. patchNamespacedStatefulSet.
   // `contentType` is the patch type of a patch request.
   private async call(kind: ClusterKind, verb: string, suffix: string, params: Record<string, unknown>, contentType?: string): Promise<unknown> {
     const route = ROUTES[kind];
     const scope = route.namespaced && suffix === '' ? 'Namespaced' : '';
-    const method = `${verb}${scope}${kind}${suffix}`;
-    const api = this.apis[route.api];
+    return this.request(route.api, `${verb}${scope}${kind}${suffix}`, params, contentType);
+  }
+
+  // Calls `method` of a typed API within the request timeout, mapping a failure to a ClusterError.
+  private async request(apiName: KindRoute['api'], method: string, params: Record<string, unknown>, contentType?: string): Promise<unknown> {
+    const api = this.apis[apiName];
     const deadline = new AbortController();
     const timer = this.requestTimeoutMs > 0 ? setTimeout(() => deadline.abort(), this.timerMs()) : undefined;
     const withSignal: Middleware = {

@@ -51,18 +51,22 @@ export class RetryingCluster extends ClusterDecorator {
     return this.retry(() => this.inner.watch<T>(kind, namespace, options, track, signal), signal, () => delivered);
   }
 
-  protected around<T>(_request: ClusterRequest, call: () => Promise<T>): Promise<T> {
-    return this.retry(call);
+  protected around<T>(request: ClusterRequest, call: () => Promise<T>): Promise<T> {
+    // A 5xx through the pod proxy is the pod's answer, or nothing listening on its port: not the API server's to
+    // retry (a gate reading it polls again on its own schedule).
+    return request.verb === 'proxy' ? this.retry(call, undefined, () => false, (error) => error.code === 0 || error.code === 429) : this.retry(call);
   }
 
-  // `streamed` says the call already delivered watch events, so repeating it would replay them.
-  private async retry<T>(call: () => Promise<T>, signal?: AbortSignal, streamed: () => boolean = () => false): Promise<T> {
+  // `streamed` says the call already delivered watch events, so repeating it would replay them; `retried` narrows
+  // which transient errors are retried.
+  private async retry<T>(call: () => Promise<T>, signal?: AbortSignal, streamed: () => boolean = () => false,
+    retried: (error: ClusterError) => boolean = () => true): Promise<T> {
     const deadline = this.clock.now() + (this.policy.budgetMs ?? 30_000);
     for (let attempt = 1; ; attempt++) {
       try {
         return await call();
       } catch (error) {
-        if (!isTransientClusterError(error) || streamed() || signal?.aborted) {
+        if (!isTransientClusterError(error) || !retried(error) || streamed() || signal?.aborted) {
           throw error;
         }
         const delay = retryDelayMs(error, attempt, this.policy);

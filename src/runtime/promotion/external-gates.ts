@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import { RuntimeClock } from '../clock';
 import { formatDuration } from '../duration';
-import { formatCondition, GateSpec, PromGateSpec, satisfiesCondition } from './gate-spec';
+import { DataGateSpec, formatCondition, GateSpec, PromGateSpec, satisfiesCondition } from './gate-spec';
+
+/** The gates that ask something outside the cluster: `http=`, `prom=`, `exec=`. */
+export type ExternalGateSpec = Exclude<GateSpec, DataGateSpec>;
 
 /** The outcome of one gate. */
 export interface GateResult {
@@ -37,7 +40,7 @@ export interface GateRunOptions {
 }
 
 /** Runs one gate; never throws (a network or parse error is a failed gate with the error in its message). */
-export async function runGate(spec: GateSpec, io: GateIo, options: GateRunOptions): Promise<GateResult> {
+export async function runGate(spec: ExternalGateSpec, io: GateIo, options: GateRunOptions): Promise<GateResult> {
   const controller = new AbortController();
   const timeout = io.clock.sleep(options.timeoutMs, controller.signal).then(() => 'timeout' as const);
   try {
@@ -53,7 +56,7 @@ export async function runGate(spec: GateSpec, io: GateIo, options: GateRunOption
   }
 }
 
-async function evaluate(spec: GateSpec, io: GateIo, options: GateRunOptions, signal: AbortSignal): Promise<GateResult> {
+async function evaluate(spec: ExternalGateSpec, io: GateIo, options: GateRunOptions, signal: AbortSignal): Promise<GateResult> {
   switch (spec.type) {
     case 'http': {
       const response = await io.fetch(spec.url, { signal });
@@ -96,24 +99,40 @@ async function evaluateProm(spec: PromGateSpec, io: GateIo, prometheusUrl: strin
   };
 }
 
+/** One sample of a Prometheus instant query's answer: its labels (`__name__` included) and value. */
+export interface PromSample {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
 /**
- * The sample values of a Prometheus `/api/v1/query` answer (`vector` or `scalar`).
+ * The samples of a Prometheus `/api/v1/query` answer (`vector`, or `scalar` as one sample without labels).
  *
  * @throws Error when the answer is an error or of another result type
  */
-export function promSampleValues(answer: unknown): number[] {
+export function promSamples(answer: unknown): PromSample[] {
   const root = answer as { status?: string; error?: string; data?: { resultType?: string; result?: unknown } };
   if (root?.status !== 'success' || !root.data) {
     throw new Error(`Prometheus query failed: ${root?.error ?? 'unexpected answer'}`);
   }
   const { resultType, result } = root.data;
   if (resultType === 'scalar') {
-    return [Number((result as [number, string])[1])];
+    return [{ labels: {}, value: Number((result as [number, string])[1]) }];
   }
   if (resultType === 'vector') {
-    return (result as { value: [number, string] }[]).map((sample) => Number(sample.value[1]));
+    return (result as { metric?: Record<string, string>; value: [number, string] }[])
+      .map((sample) => ({ labels: sample.metric ?? {}, value: Number(sample.value[1]) }));
   }
   throw new Error(`Prometheus returned a ${resultType} result; a gate needs an instant vector or a scalar`);
+}
+
+/**
+ * The sample values of a Prometheus `/api/v1/query` answer (`vector` or `scalar`).
+ *
+ * @throws Error when the answer is an error or of another result type
+ */
+export function promSampleValues(answer: unknown): number[] {
+  return promSamples(answer).map((sample) => sample.value);
 }
 
 /** Runs a command with `/bin/sh -c`, keeping the last 500 characters of its output. */

@@ -49,13 +49,16 @@ export interface PromotionOptions {
   readonly soakMs?: number;
   /** How long one step (or the rollback) may wait for its pods, in ms. @default no limit */
   readonly timeoutMs?: number;
-  /** Extra gates run after each step's soak. @default none */
+  /**
+   * Extra gates run after each step's soak; the data-aware ones (`kafka`, `zookeeper`) also before the first step, and
+   * wait up to `gateTimeoutMs` for the cluster to be healthy. @default none
+   */
   readonly gates?: readonly GateSpec[];
   /** The I/O of the extra gates. Required when `gates` is not empty. */
   readonly gateIo?: GateIo;
   /** The Prometheus server of `prom=` gates. @default none */
   readonly prometheusUrl?: string;
-  /** How long one extra gate may run, in ms. @default 30000 */
+  /** How long one extra gate may run (a data-aware gate: wait for the cluster to be healthy), in ms. @default 30000 */
   readonly gateTimeoutMs?: number;
   /** Wait for an approval before each step after the first. @default false */
   readonly approveEach?: boolean;

@@ -3,7 +3,9 @@
 // progress events, and the actions of the shared step walk (promotion/step-walk.ts), performed here once for both
 // kinds. The StatefulSet run (statefulset/partition-promotion.ts) and the DaemonSet node canary
 // (daemonset/daemonset-canary.ts) each drive one and perform only their own actions.
+import { runDataGate } from './data-gates';
 import { GateResult, runGate } from './external-gates';
+import { isDataGate } from './gate-spec';
 import { PromotionEvent, PromotionOptions, PromotionOutcome } from './promotion-contract';
 import { PromotionLock } from './promotion-lock';
 import { decodePromotionState, encodePromotionState, PromotionState, TERMINAL_PHASES } from './promotion-state';
@@ -103,6 +105,7 @@ export class PromotionSession<W extends KubeWorkload> {
       soakMs: options.soakMs ?? 0,
       timeoutMs: options.timeoutMs,
       gates: (options.gates ?? []).map((gate) => gate.text),
+      dataGates: (options.gates ?? []).filter(isDataGate).map((gate) => gate.text),
       approveEach: options.approveEach ?? false,
       autoRollback: options.autoRollback ?? false,
       holder: options.holder,
@@ -297,10 +300,19 @@ export class PromotionSession<W extends KubeWorkload> {
   /** Runs the named extra gates for `step` and records their results in the state. */
   private async runGates(workload: W, step: number, texts: readonly string[]): Promise<void> {
     const specs = (this.options.gates ?? []).filter((gate) => texts.includes(gate.text));
-    const results: GateResult[] = await Promise.all(specs.map((spec) => runGate(spec, this.options.gateIo!, {
-      prometheusUrl: this.options.prometheusUrl,
-      timeoutMs: this.options.gateTimeoutMs ?? 30_000,
-    })));
+    const timeoutMs = this.options.gateTimeoutMs ?? 30_000;
+    const io = this.options.gateIo!;
+    const results: GateResult[] = await Promise.all(specs.map((spec) => (isDataGate(spec)
+      ? runDataGate(spec, {
+        cluster: this.cluster,
+        namespace: this.options.workload.namespace,
+        pods: () => this.observer.snapshot().pods,
+        io,
+        prometheusUrl: this.options.prometheusUrl,
+        timeoutMs,
+        signal: this.options.signal,
+      })
+      : runGate(spec, io, { prometheusUrl: this.options.prometheusUrl, timeoutMs }))));
     const at = new Date(this.options.clock.now()).toISOString();
     const state = this.state()!;
     const records = results.map((result) => ({ step, gate: result.gate, passed: result.passed, message: result.message, at }));

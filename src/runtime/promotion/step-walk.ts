@@ -25,8 +25,13 @@ export interface StepWalkRequest {
   readonly soakMs: number;
   /** How long one step (or the rollback) may wait for its pods, in ms. @default no limit */
   readonly timeoutMs?: number;
-  /** The extra gates (`http=...`, `prom=...`, `exec=...`) as written, run after the soak of every step. */
+  /** The extra gates (`http=...`, `prom=...`, `exec=...`, `kafka`, `zookeeper`) as written, run after the soak of every step. */
   readonly gates: readonly string[];
+  /**
+   * The data-aware gates among `gates` (`kafka`, `zookeeper`), which also run before the first step: a cluster that is
+   * already unhealthy is not rolled. @default none
+   */
+  readonly dataGates?: readonly string[];
   /** Whether every step after the first waits for an approval (`kubectl-stage resume`). */
   readonly approveEach: boolean;
   /** Whether a failed step restores the previous revision. */
@@ -143,6 +148,19 @@ export function afterStepGate<A>(
   state: PromotionState, request: StepWalkRequest, finalStep: number, now: number, advance: (next: PromotionState) => A,
 ): StepAction | A {
   const step = state.step;
+  const dataGates = request.dataGates ?? [];
+  if (step === 0 && step < request.targetStep && dataGates.length > 0) {
+    const records = recordsOf(state, 0);
+    const failed = records.find((record) => !record.passed && dataGates.includes(record.gate));
+    if (failed) {
+      // Nothing has moved: refusing leaves the cluster as it is, with no rollback.
+      return stepFailure(state, now, 'gate-failed', `refused before step 1: ${request.where} is not healthy: ${failed.message}`, false, failed.gate);
+    }
+    const missing = dataGates.filter((gate) => !records.some((record) => record.gate === gate));
+    if (missing.length > 0) {
+      return { type: 'run-gates', step, gates: missing };
+    }
+  }
   let passed = state;
   if (step > 0 && request.soakMs > 0 && !recordsOf(state, step).some((record) => record.gate === 'soak')) {
     passed = withRecord(state, { step, gate: 'soak', passed: true, message: `no infant mortality in ${formatDuration(request.soakMs)}`, at: iso(now) });

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { SandboxApi } from '../api';
+import { RESOURCES, SandboxApi } from '../api';
 import type { SandboxClock } from '../clock';
 import { SandboxAccess } from './access';
 import { handleDelete } from './delete-handler';
@@ -20,6 +20,7 @@ import { sizeLimited } from './object-size';
 import { openapiV2, openapiV3GroupVersion, openapiV3Root } from './openapi';
 import { handlePatch } from './patch-handler';
 import { handleUpgrade } from './pod-exec';
+import { PodMetrics } from '../pod-metrics';
 import { handleGet } from './read-handler';
 import { ApiRequest, ApiResponse, isWatch } from './request';
 import { MAX_REQUEST_BODY_BYTES, readRequestBody, REQUEST_TIMEOUT_MS } from './request-body';
@@ -37,6 +38,8 @@ export interface ApiServerOptions {
   readonly currentResourceVersion: () => string;
   /** The sandbox clock: fault latency, bookmarks, watch timeouts and Table ages run on it. */
   readonly clock: SandboxClock;
+  /** The pods' simulated metrics endpoints, which `pods/<name>/proxy/...` reaches. @default none: no pod listens */
+  readonly podMetrics?: PodMetrics;
   /** The fault policy in force; read per request so it can be replaced while the server runs. */
   readonly faults: () => FaultInjector;
   /** The bearer token every request must carry (`Authorization: Bearer <token>`). */
@@ -238,9 +241,24 @@ export class ApiServer {
       tracker.release();
       return;
     }
+    if (route.subresource === 'proxy' && route.type === RESOURCES.pods && route.name !== undefined) {
+      this.proxyToPod(apiRequest, response);
+      return;
+    }
     refuseDeepBody(apiRequest);
     const result = this.handle(apiRequest);
     send(response, result.status, result.body);
+  }
+
+  // GET pods/<name>[:<port>]/proxy/<path>: the pod's own answer (PodMetrics), passed through with its status and type.
+  private proxyToPod(request: ApiRequest, response: ServerResponse): void {
+    if (request.method !== 'GET') {
+      throw methodNotAllowed();
+    }
+    const { route } = request;
+    const answer = (this.options.podMetrics ?? new PodMetrics()).proxy(this.options.api, route.namespace!, route.name!, route.proxyPath ?? '');
+    response.writeHead(answer.status, { 'Content-Type': answer.contentType, 'Content-Length': Buffer.byteLength(answer.body) });
+    response.end(answer.body);
   }
 
   // Counts one request as in flight until released; acquire() counts it again after a wait on the clock.

@@ -43,6 +43,11 @@ export interface ResourceRoute {
   readonly subresource?: string;
   /** Whether the path used the legacy `/watch/` prefix. */
   readonly legacyWatch: boolean;
+  /**
+   * For a pod's `proxy` subresource: the path after `proxy/` that is sent on to the pod.
+   * @default none
+   */
+  readonly proxyPath?: string;
 }
 
 /** A path the server does not serve. */
@@ -162,10 +167,13 @@ function groupVersionRoute(group: string, version: string, rest: string[]): Rout
   // namespaces/<ns>/<resource>/... addresses a namespaced resource; namespaces/<name>[/status|finalize] a namespace.
   if (path[0] === 'namespaces' && path.length >= 3 && !['status', 'finalize'].includes(path[2])) {
     const type = findResourceType(group, version, path[2]);
-    if (!type || !type.namespaced || path.length > 5) {
+    // pods/<name>/proxy/<path...> sends the rest of the path on to the pod.
+    const proxy = type === RESOURCES.pods && path[4] === 'proxy' && !legacyWatch;
+    if (!type || !type.namespaced || (path.length > 5 && !proxy)) {
       return UNKNOWN;
     }
-    return { kind: 'resource', type, namespace: path[1], name: path[3], subresource: path[4], legacyWatch };
+    const route: ResourceRoute = { kind: 'resource', type, namespace: path[1], name: path[3], subresource: path[4], legacyWatch };
+    return proxy ? { ...route, proxyPath: path.slice(5).join('/') } : route;
   }
   const type = findResourceType(group, version, path[0]);
   // A namespaced resource is served across namespaces only as a collection (list and watch).

@@ -26,6 +26,7 @@ function fakeCluster(objects: Partial<Record<ClusterKind, unknown[]>>, selectors
     patch: unsupported,
     delete: unsupported,
     watch: unsupported,
+    podProxyGet: unsupported,
   };
 }
 
