@@ -2,7 +2,15 @@ import { createHash } from 'crypto';
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { requireImage, requireNames, requireWholeNumber, wholeMebibytes, wholeSeconds } from './prop-validation';
+import { certManagerCertificate } from './cert-manager-certificate';
+import { STATEFULSET_POD_NAME_LABEL } from './internal/well-known-labels';
+import { kafkaConfigEnvironment } from './kafka-config';
+import { KafkaListener } from './kafka-listener';
+import {
+  advertisedListenersLines, bindAddresses, certManagerSecretName, isIpv4, listenerPodConfig, ListenerPodConfig, ListenerSetup, needsHostIp,
+  protocolMap, resolveListeners, ResolvedListener,
+} from './kafka-listener-config';
+import { NameRule, nameProblems, requireImage, requireNames, requireWholeNumber, wholeMebibytes, wholeSeconds } from './prop-validation';
 import { StatefulService } from './stateful-service';
 import { ValidationError } from './validation-error';
 import {
@@ -83,13 +91,32 @@ export interface KafkaClusterProps extends StatefulWorkloadOptions {
    * @default - 1 (0 for a single broker); the quorum tolerance for KRaft voters (combined brokers, or the controllers)
    */
   readonly maxUnavailable?: number;
+  /**
+   * The broker listeners. The first listener without `external` is the one `bootstrapServers` and the probes use.
+   * @default - one PLAINTEXT listener named PLAINTEXT: port 9092 in KRaft mode, 9093 in ZooKeeper mode
+   */
+  readonly listeners?: KafkaListener[];
+  /**
+   * Name of the listener brokers replicate over (`inter.broker.listener.name`); SCRAM cannot be used there.
+   * @default - the first listener
+   */
+  readonly interBrokerListener?: string;
+  /**
+   * KRaft only: the listener of the controller quorum (`controller.listener.names`), on every controller.
+   * @default - { name: 'CONTROLLER', port: 9093 } (PLAINTEXT)
+   */
+  readonly controllerListener?: KafkaListener;
+  /**
+   * Broker properties (server.properties entries) for every node, e.g. `{ 'log.retention.hours': '168' }`. They
+   * reach the broker as the apache/kafka image's `KAFKA_*` variables; a property the construct sets itself (say
+   * `min.insync.replicas`) is rejected in favour of its prop (`minInsyncReplicas`).
+   * @default - none
+   */
+  readonly config?: { [key: string]: string };
 }
 
-/** The listener ports, shared by the containers, the Services and the configuration. */
-enum KafkaPort {
-  CLIENT = 9092,
-  CONTROLLER = 9093,
-}
+/** In KRaft mode the default client listener is on 9092 (the controller listener's default is 9093). */
+const KRAFT_CLIENT_PORT = 9092;
 
 /** In ZooKeeper mode the seed serves its single listener on 9093. */
 const ZOOKEEPER_MODE_CLIENT_PORT = 9093;
@@ -151,6 +178,8 @@ export class KafkaCluster extends Construct {
   private readonly props: KafkaClusterProps;
   private readonly clusterDomain: string;
   private readonly image: string;
+  private readonly listeners: ListenerSetup;
+  private readonly configEnv: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: KafkaClusterProps = {}) {
     super(scope, id);
@@ -174,7 +203,24 @@ export class KafkaCluster extends Construct {
     if (props.controllers !== undefined) {
       requireWholeNumber(this, 'controllers', props.controllers, 1, BROKER_ID_OFFSET);
     }
-    this.clientPort = zooKeeperMode ? ZOOKEEPER_MODE_CLIENT_PORT : KafkaPort.CLIENT;
+    this.listeners = resolveListeners(this, {
+      listeners: props.listeners,
+      interBrokerListener: props.interBrokerListener,
+      controllerListener: props.controllerListener,
+      zooKeeperMode,
+      defaultClientPort: zooKeeperMode ? ZOOKEEPER_MODE_CLIENT_PORT : KRAFT_CLIENT_PORT,
+      brokers: this.brokers,
+    });
+    this.configEnv = kafkaConfigEnvironment(this, props.config);
+    for (const listener of this.listeners.brokers.filter((candidate) => candidate.external !== undefined)) {
+      const longest = externalServiceName(this.name, this.brokers - 1, listener);
+      const problems = nameProblems(longest, NameRule.DNS1035);
+      if (problems.length > 0) {
+        throw new ValidationError(this, `${listener.property}.name`, listener.name, `the per-broker Service name "${longest}" derived from it and name: ${problems.join('; ')}`);
+      }
+    }
+    const clientListener = this.listeners.brokers.find((listener) => listener.external === undefined) ?? this.listeners.brokers[0];
+    this.clientPort = clientListener.port;
 
     const brokerPool: KafkaPool = props.controllers === undefined
       ? { name: this.name, component: 'broker', replicas: this.brokers, roles: zooKeeperMode ? undefined : 'broker,controller', nodeIdOffset: 0, quorum: !zooKeeperMode }
@@ -189,7 +235,7 @@ export class KafkaCluster extends Construct {
       }
       const voters = controllerPool ?? brokerPool;
       this.quorumVoters = Array.from({ length: voters.replicas }, (_, ordinal) =>
-        `${voters.nodeIdOffset + ordinal}@${this.podHost(voters.name, ordinal)}:${KafkaPort.CONTROLLER}`).join(',');
+        `${voters.nodeIdOffset + ordinal}@${this.podHost(voters.name, ordinal)}:${this.listeners.controller!.port}`).join(',');
     }
     this.bootstrapServers = Array.from({ length: this.brokers }, (_, ordinal) => `${this.podHost(this.name, ordinal)}:${this.clientPort}`).join(',');
     this.node.addValidation({ validate: () => this.validateReplication() });
@@ -198,6 +244,68 @@ export class KafkaCluster extends Construct {
       this.controllerService = this.statefulService('Controllers', controllerPool);
     }
     this.brokerService = this.statefulService('Brokers', brokerPool);
+    const pools = [brokerPool, ...controllerPool ? [controllerPool] : []];
+    for (const listener of [...this.listeners.brokers, ...this.listeners.controller ? [this.listeners.controller] : []]) {
+      this.certificate(listener, pools);
+      this.externalServices(listener);
+    }
+  }
+
+  /** The cert-manager Certificate of a listener whose TLS material the cluster creates. */
+  private certificate(listener: ResolvedListener, pools: KafkaPool[]): void {
+    const options = listener.tls?.certManagerOptions;
+    if (options === undefined) {
+      return;
+    }
+    const hosts = [
+      ...listener.external?.loadBalancerOptions?.advertisedHosts ?? [],
+      ...listener.external?.nodePortOptions?.advertisedHost === undefined ? [] : [listener.external.nodePortOptions.advertisedHost],
+    ];
+    const dnsNames = [
+      ...pools.flatMap((pool) => [
+        `${pool.name}-hs.${this.namespace}.svc.${this.clusterDomain}`,
+        ...Array.from({ length: pool.replicas }, (_, ordinal) => this.podHost(pool.name, ordinal)),
+      ]),
+      ...hosts.filter((host) => !isIpv4(host)),
+      ...options.extraDnsNames ?? [],
+    ];
+    const secretName = certManagerSecretName(this.name, listener);
+    certManagerCertificate(this, `Certificate${listener.name}`, {
+      name: secretName,
+      namespace: this.namespace,
+      labels: workloadLabels('kafka', this.name, 'broker', this.props.labels).all,
+      secretName,
+      issuerName: options.issuerName,
+      issuerKind: options.issuerKind ?? 'Issuer',
+      dnsNames: [...new Set(dnsNames)],
+      ipAddresses: hosts.filter(isIpv4),
+    });
+  }
+
+  /** A Service per broker for an external listener, selecting the one pod by its StatefulSet pod-name label. */
+  private externalServices(listener: ResolvedListener): void {
+    const external = listener.external;
+    if (external === undefined) {
+      return;
+    }
+    const labels = workloadLabels('kafka', this.name, 'broker', this.props.labels);
+    for (let ordinal = 0; ordinal < this.brokers; ordinal++) {
+      const pod = `${this.name}-${ordinal}`;
+      const nodePort = external.nodePortOptions === undefined ? undefined : external.nodePortOptions.basePort + ordinal;
+      new kplus.k8s.KubeService(this, `External${listener.name}${ordinal}`, {
+        metadata: {
+          name: externalServiceName(this.name, ordinal, listener),
+          namespace: this.namespace,
+          labels: labels.all,
+          annotations: external.loadBalancerOptions?.annotations === undefined ? undefined : { ...external.loadBalancerOptions.annotations },
+        },
+        spec: {
+          type: external.serviceType,
+          selector: { ...labels.selector, [STATEFULSET_POD_NAME_LABEL]: pod },
+          ports: [{ name: listener.portName, port: listener.port, targetPort: kplus.k8s.IntOrString.fromNumber(listener.port), nodePort }],
+        },
+      });
+    }
   }
 
   private requireZooKeeperMode(props: KafkaClusterProps): void {
@@ -254,10 +362,12 @@ export class KafkaCluster extends Construct {
     const props = this.props;
     const labels = workloadLabels('kafka', this.name, pool.component, props.labels);
     const isBroker = pool.roles !== 'controller';
-    const ports: kplus.ServicePort[] = [
-      ...isBroker ? [{ name: 'client', port: this.clientPort }] : [],
-      ...pool.roles?.includes('controller') ? [{ name: 'controller', port: KafkaPort.CONTROLLER }] : [],
+    const listeners: ResolvedListener[] = [
+      ...isBroker ? this.listeners.brokers : [],
+      ...pool.roles?.includes('controller') ? [this.listeners.controller!] : [],
     ];
+    const ports: kplus.ServicePort[] = listeners.map((listener) => ({ name: listener.portName, port: listener.port }));
+    const security = listenerPodConfig(this.listeners, this.name);
     const image = this.image;
     const uid = 1000;
     const service = new StatefulService(this, id, {
@@ -279,8 +389,8 @@ export class KafkaCluster extends Construct {
           antiAffinity: props.antiAffinity ?? PodAntiAffinity.REQUIRED,
           topologySpreadKey: props.topologySpreadKey,
           terminationGracePeriodSeconds: wholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.minutes(5)),
-          containers: [this.container(pool, image, ports, uid)],
-          volumes: [{ name: 'config', emptyDir: {} }, { name: 'logs', emptyDir: {} }, { name: 'tmp', emptyDir: {} }],
+          containers: [this.container(pool, image, ports, uid, security)],
+          volumes: [{ name: 'config', emptyDir: {} }, { name: 'logs', emptyDir: {} }, { name: 'tmp', emptyDir: {} }, ...security.volumes],
         }),
         // The image writes server.properties into its config dir at start; a non-root init container copies
         // the image's defaults (log4j configuration) into the writable emptyDir that replaces it.
@@ -302,7 +412,7 @@ export class KafkaCluster extends Construct {
     return service;
   }
 
-  private container(pool: KafkaPool, image: string, ports: kplus.ServicePort[], uid: number): kplus.k8s.Container {
+  private container(pool: KafkaPool, image: string, ports: kplus.ServicePort[], uid: number, security: ListenerPodConfig): kplus.k8s.Container {
     const props = this.props;
     const resources = props.resources ?? {
       cpu: { request: kplus.Cpu.millis(500) },
@@ -335,40 +445,45 @@ export class KafkaCluster extends Construct {
     }
     // Per-pod values come from the host name (<statefulset>-<ordinal>) in a small wrapper around the image's run script.
     const perPod: string[] = [];
+    const brokerListeners = this.listeners.brokers;
+    const controller = this.listeners.controller;
     if (props.zooKeeper) {
       Object.assign(env, {
         KAFKA_ZOOKEEPER_CONNECT: `${props.zooKeeper.connectString}${props.zooKeeperChroot ?? ''}`,
-        KAFKA_LISTENERS: `PLAINTEXT://:${this.clientPort}`,
+        KAFKA_LISTENERS: bindAddresses(brokerListeners),
       });
+      if (this.listeners.custom) {
+        env.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP = protocolMap(brokerListeners);
+        env.KAFKA_INTER_BROKER_LISTENER_NAME = this.listeners.interBroker.name;
+      }
       perPod.push('export KAFKA_BROKER_ID=${HOSTNAME##*-}');
     } else {
-      const listeners = [
-        ...isBroker ? [`PLAINTEXT://:${KafkaPort.CLIENT}`] : [],
-        ...pool.roles?.includes('controller') ? [`CONTROLLER://:${KafkaPort.CONTROLLER}`] : [],
-      ];
       Object.assign(env, {
         CLUSTER_ID: this.clusterId!,
         KAFKA_PROCESS_ROLES: pool.roles!,
         KAFKA_CONTROLLER_QUORUM_VOTERS: this.quorumVoters!,
-        KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
-        KAFKA_LISTENERS: listeners.join(','),
-        KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+        KAFKA_CONTROLLER_LISTENER_NAMES: controller!.name,
+        KAFKA_LISTENERS: bindAddresses([...isBroker ? brokerListeners : [], ...pool.roles!.includes('controller') ? [controller!] : []]),
+        KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: protocolMap([controller!, ...brokerListeners]),
       });
       if (isBroker) {
-        env.KAFKA_INTER_BROKER_LISTENER_NAME = 'PLAINTEXT';
+        env.KAFKA_INTER_BROKER_LISTENER_NAME = this.listeners.interBroker.name;
       }
       perPod.push(`export KAFKA_NODE_ID=$((\${HOSTNAME##*-} + ${pool.nodeIdOffset}))`);
     }
     if (isBroker) {
       // Controller-only nodes must not advertise listeners (the image rejects it).
-      perPod.push(`export KAFKA_ADVERTISED_LISTENERS=PLAINTEXT://\${HOSTNAME}.${domain}:${this.clientPort}`);
+      perPod.push(...advertisedListenersLines(brokerListeners, domain));
     }
-    const probePort = kplus.k8s.IntOrString.fromString(isBroker ? 'client' : 'controller');
+    Object.assign(env, security.env, this.configEnv);
+    const hostIp: kplus.k8s.EnvVar[] = isBroker && needsHostIp(brokerListeners) ? [{ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }] : [];
+    const probeListener = isBroker ? brokerListeners.find((listener) => listener.port === this.clientPort)! : controller!;
+    const probePort = kplus.k8s.IntOrString.fromString(probeListener.portName);
     return {
       name: 'kafka',
       image,
-      command: ['sh', '-c', [...perPod, 'exec /etc/kafka/docker/run'].join(' && ')],
-      env: Object.entries(env).map(([name, value]) => ({ name, value })),
+      command: ['sh', '-c', [...perPod, ...security.startup, 'exec /etc/kafka/docker/run'].join(' && ')],
+      env: [...Object.entries(env).map(([name, value]) => ({ name, value })), ...security.secretEnv, ...hostIp],
       ports: ports.map((port) => ({ name: port.name, containerPort: port.port })),
       resources: resourceRequirements(this, resources),
       readinessProbe: { tcpSocket: { port: probePort }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
@@ -379,6 +494,7 @@ export class KafkaCluster extends Construct {
         { name: 'config', mountPath: CONFIG_DIR },
         { name: 'logs', mountPath: '/opt/kafka/logs' },
         { name: 'tmp', mountPath: '/tmp' },
+        ...security.mounts,
       ],
     };
   }
@@ -411,6 +527,11 @@ function isZooKeeperPath(path: string): boolean {
     return false;
   }
   return path.slice(1).split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+
+/** The Service of broker `ordinal` for an external listener: `<name>-<ordinal>-<listener in lower case>`. */
+function externalServiceName(name: string, ordinal: number, listener: ResolvedListener): string {
+  return `${name}-${ordinal}-${listener.name.toLowerCase()}`;
 }
 
 /** A KRaft cluster id (16 bytes, base64url) derived from `seed`, so every synth produces the same one. */

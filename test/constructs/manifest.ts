@@ -1,8 +1,10 @@
 // Test helpers shared by the construct tests: synthesize a chart, validate every object against the
 // Kubernetes 1.28 schema (kubernetes-models) or, for the Prometheus operator's objects, the openAPIV3Schema of
-// their CRDs (@kubernetes-models/prometheus-operator), and look objects up by kind and name.
+// their CRDs (@kubernetes-models/prometheus-operator) and, for cert-manager's Certificate, its CRD's schema committed
+// under fixtures/ (crd-schema.ts), and look objects up by kind and name.
 import { Chart, Testing } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { crdModel } from './crd-schema';
 import { Errors, ValidationError } from '../../src/validation-error';
 // kubernetes-models is CommonJS without a single entry type for every kind; require keeps the lookup table small.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -13,6 +15,8 @@ const MODELS: Record<string, new (data: unknown) => { validate(): void }> = {
   PodDisruptionBudget: require('kubernetes-models/policy/v1').PodDisruptionBudget,
   PodMonitor: require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1').PodMonitor,
   ServiceMonitor: require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1').ServiceMonitor,
+  ConfigMap: require('kubernetes-models/v1').ConfigMap,
+  Certificate: crdModel('cert-manager-certificate-v1.schema.yaml'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
