@@ -3,9 +3,9 @@
 // pod, a pod without an address, a port nothing listens on, and the pod's own answer otherwise.
 import { ClusterError } from '../../../src/runtime/cluster/cluster';
 import { RESOURCES } from '../../../src/sandbox/api';
+import { VirtualClock } from '../../../src/sandbox/clock';
 import { PodMetrics } from '../../../src/sandbox/pod-metrics';
 import { createSandboxApi } from '../../../src/sandbox/store';
-import { VirtualClock } from '../../../src/sandbox/clock';
 import { HttpSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
 
 const PAGE = '# TYPE up gauge\nup 1\n';
@@ -48,7 +48,9 @@ describe('PodMetrics.proxy', () => {
   const metrics = new PodMetrics();
   const pod = (name: string, status: Record<string, unknown>) => {
     api.create(RESOURCES.pods, {
-      apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' },
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'default' },
       spec: { containers: [{ name: 'c', image: 'c:1', ports: [{ containerPort: 8080 }] }] },
     });
     const created = api.get(RESOURCES.pods, 'default', name)!;
