@@ -21,11 +21,6 @@ export interface LogCollectorProps extends DaemonWorkloadOptions {
    */
   readonly args?: string[];
   /**
-   * Environment variables (e.g. the log store's address).
-   * @default - none
-   */
-  readonly env?: { [key: string]: string };
-  /**
    * Host directory, mounted read-write at the same path, where the collector keeps its read positions
    * across restarts. A dedicated directory: the host root, top-level directories and the node's system,
    * kubelet and container-runtime directories are refused.
@@ -53,7 +48,7 @@ export interface LogCollectorProps extends DaemonWorkloadOptions {
  * @example
  * new LogCollector(chart, 'logs', {
  *   image: 'fluent/fluentd-kubernetes-daemonset:v1.17-debian-elasticsearch8-1',
- *   env: { FLUENT_ELASTICSEARCH_HOST: 'elasticsearch.logging.svc' },
+ *   env: { FLUENT_ELASTICSEARCH_HOST: EnvValue.fromValue('elasticsearch.logging.svc') },
  * });
  */
 export class LogCollector extends Construct {

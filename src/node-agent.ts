@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { DaemonSetRollout } from './daemonset-rollout';
 import { PercentOrCount } from './percent-or-count';
 import {
-  DerivedName, NameRule, requireAbsolutePath, requireAnnotations, requireEnv, requireImage, requireLabelValue, requireNames, requirePort,
+  DerivedName, NameRule, requireAbsolutePath, requireImage, requireLabelValue, requireNames, requirePort,
   requirePortName, requireProbe, requireStrings, requireUnique, requireUserId, wholeSeconds, writableHostPathProblems,
 } from './prop-validation';
 import { ValidationError } from './validation-error';
@@ -61,11 +61,6 @@ export interface NodeAgentProps extends DaemonWorkloadOptions {
    */
   readonly args?: string[];
   /**
-   * Environment variables.
-   * @default - none
-   */
-  readonly env?: { [key: string]: string };
-  /**
    * Container ports. With `hostNetwork` every port is also a host port.
    * @default - none
    */
@@ -121,11 +116,6 @@ export interface NodeAgentProps extends DaemonWorkloadOptions {
    * @default Duration.seconds(30)
    */
   readonly terminationGracePeriod?: Duration;
-  /**
-   * Annotations of the pod template.
-   * @default - none
-   */
-  readonly podAnnotations?: { [key: string]: string };
 }
 
 /**
@@ -163,10 +153,8 @@ export class NodeAgent extends Construct {
     this.namespace = namespaceOf(this);
     requireLabelValue(this, 'appName', props.appName ?? this.name);
     requireLabelValue(this, 'component', props.component ?? 'agent');
-    requireEnv(this, 'env', props.env);
     requireProbe(this, 'readinessProbe', props.readinessProbe);
     requireProbe(this, 'livenessProbe', props.livenessProbe);
-    requireAnnotations(this, 'podAnnotations', props.podAnnotations);
     const labels = workloadLabels(props.appName ?? this.name, this.name, props.component ?? 'agent', props.labels);
     this.selectorLabels = labels.selector;
     this.labels = labels.all;
@@ -183,7 +171,6 @@ export class NodeAgent extends Construct {
       image: requireImage(this, 'image', props.image),
       command: requireStrings(this, 'command', props.command),
       args: requireStrings(this, 'args', props.args),
-      env: props.env ? Object.entries(props.env).map(([name, value]) => ({ name, value })) : undefined,
       ports: ports.length > 0 ? ports.map((port) => ({
         name: port.name,
         containerPort: port.number,
@@ -208,7 +195,8 @@ export class NodeAgent extends Construct {
     const spec = securePodSpec({
       uid,
       selector: labels.selector,
-      options: { ...props, tolerations: this.tolerations(props) },
+      options: props,
+      tolerations: this.tolerations(props),
       containers: [container],
       hostNetwork: props.hostNetwork,
       hostPid: props.hostPid,
@@ -232,7 +220,7 @@ export class NodeAgent extends Construct {
       spec: {
         ...rollout._toSpec(),
         selector: { matchLabels: { ...this.selectorLabels } },
-        template: { metadata: { labels: this.labels, annotations: props.podAnnotations }, spec },
+        template: { metadata: { labels: this.labels }, spec },
       },
     });
     annotateWorkload(this.apiObject, props);

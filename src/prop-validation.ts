@@ -5,7 +5,7 @@ import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import {
-  annotationsProblems, dns1035LabelProblems, dns1123LabelProblems, dns1123SubdomainProblems, envVarNameProblems,
+  annotationsProblems, dns1035LabelProblems, dns1123LabelProblems, dns1123SubdomainProblems,
   labelValueProblems, portNameProblems, portNumberProblems, qualifiedNameProblems, userIdProblems,
 } from './internal/kube-validation';
 import { scaledQuantity } from './internal/quantity';
@@ -298,19 +298,6 @@ export function writableHostPathProblems(path: string): string[] {
   const clash = PROTECTED_HOST_PATHS.find((protectedPath) =>
     normalized === protectedPath || normalized.startsWith(`${protectedPath}/`) || protectedPath.startsWith(`${normalized}/`));
   return clash === undefined ? [] : [`a writable host mount here would let the pod change the node's "${clash}"; use a dedicated directory such as "/var/lib/<name>"`];
-}
-
-/** Throws unless every environment variable name is valid. */
-export function requireEnv(scope: IConstruct, property: string, env: Record<string, string> | undefined): void {
-  for (const [name, value] of Object.entries(env ?? {})) {
-    const problems = envVarNameProblems(name);
-    if (problems.length > 0) {
-      throw new ValidationError(scope, `${property} key`, name, problems.join('; '));
-    }
-    if (typeof value !== 'string') {
-      throw new ValidationError(scope, `${property}[${JSON.stringify(name)}]`, value, 'an environment variable value must be a string');
-    }
-  }
 }
 
 const TOLERATION_OPERATORS = ['Exists', 'Equal'];

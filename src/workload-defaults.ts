@@ -2,13 +2,14 @@
 // enableServiceLinks, priority class, PDBs) and applies the secure defaults every construct shares. The
 // constructs build L1 objects from these pieces instead of patching cdk8s-plus workloads, which would add a
 // hashed selector label, a startupProbe and resource defaults we do not want. Not part of the jsii API.
-import { ApiObject, Chart, Size, SizeRoundingBehavior } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { ChangeCause } from './change-cause';
 import { dns1123LabelProblems } from './internal/kube-validation';
 import { RolloutKeys } from './keys';
 import { guardObjectCollisions } from './object-collisions';
+import { addToPodSpec, podTemplateMetadata, requirePodOptions } from './pod-options';
 import {
   DerivedName, NameRule, requireAnnotations, requireChangeCause, requireLabels, requireQualifiedName, requireResources, requireSubdomain,
   requireTolerations, requireWholeNumber,
@@ -70,12 +71,16 @@ export function namespaceOf(scope: IConstruct): string {
   return namespace;
 }
 
+// The construct each options object was validated for, so securePodSpec can name it in a clash.
+const optionsOwners = new WeakMap<WorkloadOptions, IConstruct>();
+
 /**
  * Validates the options every workload shares and registers the app's object-collision check; every workload
- * construct calls it first.
+ * construct calls it first, with the same options object it later gives {@link securePodSpec}.
  */
 export function requireWorkloadOptions(scope: IConstruct, options: WorkloadOptions): void {
   guardObjectCollisions(scope);
+  optionsOwners.set(options, scope);
   // cdk8s writes the Chart's labels on every object too.
   const chart = Chart.of(scope);
   requireLabels(chart, 'labels', chart.labels);
@@ -89,6 +94,7 @@ export function requireWorkloadOptions(scope: IConstruct, options: WorkloadOptio
   if (options.changeCause !== undefined) {
     requireChangeCause(scope, 'changeCause', options.changeCause);
   }
+  requirePodOptions(scope, options);
 }
 
 /** {@link requireWorkloadOptions} plus the options of workloads with per-pod storage; returns the cluster domain. */
@@ -195,16 +201,25 @@ export interface PodSpecInput {
   readonly terminationGracePeriodSeconds?: number;
   readonly hostNetwork?: boolean;
   readonly hostPid?: boolean;
+  /** Tolerations in place of `options.tolerations` (a construct that adds its own). */
+  readonly tolerations?: kplus.k8s.Toleration[];
+  /** Variables the main container's start script reads or sets, which the user's `env` must not replace. */
+  readonly scriptEnv?: string[];
 }
 
 /**
  * A pod spec with the secure defaults: no service-account token (none of these workloads calls the API),
  * no service-link variables (the Kafka image turns every `KAFKA_*` variable into a broker property), and a
- * numeric non-root user.
+ * numeric non-root user; plus the user's pod options (env, extra volumes and mounts, affinity) on the first
+ * container, which is the main one.
  */
 export function securePodSpec(input: PodSpecInput): kplus.k8s.PodSpec {
   const options = input.options;
-  return {
+  const owner = optionsOwners.get(options);
+  if (owner === undefined) {
+    throw new Error('securePodSpec: validate the options with requireWorkloadOptions first, and pass the same object');
+  }
+  return addToPodSpec(owner, {
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     hostNetwork: input.hostNetwork,
@@ -216,12 +231,12 @@ export function securePodSpec(input: PodSpecInput): kplus.k8s.PodSpec {
       ? [{ maxSkew: 1, topologyKey: input.topologySpreadKey, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { ...input.selector } } }]
       : undefined,
     nodeSelector: options.nodeSelector,
-    tolerations: options.tolerations,
+    tolerations: input.tolerations ?? options.tolerations,
     priorityClassName: options.priorityClassName,
     terminationGracePeriodSeconds: input.terminationGracePeriodSeconds,
     containers: input.containers,
     volumes: input.volumes,
-  };
+  }, options, { env: input.scriptEnv });
 }
 
 /** A ReadWriteOnce volume claim template of `size`, which cdk8s-plus-28's StatefulSet cannot express. */
@@ -238,12 +253,21 @@ export function volumeClaimTemplate(
   };
 }
 
-/** Writes the user's annotations and change-cause (through {@link ChangeCause}) on a workload object; validated by requireWorkloadOptions. */
+/**
+ * Writes the user's annotations and change-cause (through {@link ChangeCause}) on a workload object, and the
+ * user's pod labels and annotations on its pod template; validated by requireWorkloadOptions.
+ */
 export function annotateWorkload(workload: ApiObject, options: WorkloadOptions): void {
   for (const [key, value] of Object.entries(options.annotations ?? {})) {
     workload.metadata.addAnnotation(key, value);
   }
   if (options.changeCause !== undefined) {
     ChangeCause.apply(workload, options.changeCause);
+  }
+  if (options.podLabels !== undefined || options.podAnnotations !== undefined) {
+    // The L1 object's props are private: read the template as it will be written, and replace its metadata.
+    const template = workload.toJson().spec.template.metadata ?? {};
+    const owner = optionsOwners.get(options) ?? workload;
+    workload.addJsonPatch(JsonPatch.add('/spec/template/metadata', podTemplateMetadata(owner, template, options)));
   }
 }

@@ -21,31 +21,71 @@ export enum PodAntiAffinity {
 export interface WorkloadOptions {
   /**
    * Extra labels for every object and pod (the `app.kubernetes.io/*` labels are always set and cannot be overridden).
+   * A change rolls the pods, since they are on the pod template too.
    * @default - none
    */
   readonly labels?: { [key: string]: string };
   /**
-   * Extra annotations for the workload object.
+   * Extra annotations for the workload object (the StatefulSet or DaemonSet), not its pods: see `podAnnotations`.
    * @default - none
    */
   readonly annotations?: { [key: string]: string };
+  /**
+   * Extra labels for the pods only (on the pod template), e.g. `sidecar.istio.io/inject`. A key the construct sets
+   * on its pods, or one of `labels`, is refused.
+   * @default - none
+   */
+  readonly podLabels?: { [key: string]: string };
+  /**
+   * Extra annotations for the pods only (on the pod template), e.g. a checksum of a mounted ConfigMap so a change of
+   * it rolls the pods. A key the construct sets on its pods is refused.
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
   /**
    * Resource requests and limits of the main container.
    * @default - the construct's documented defaults
    */
   readonly resources?: kplus.ContainerResources;
   /**
-   * Node labels the pods must match (`nodeSelector`).
+   * Extra environment variables of the main container: plain values (`EnvValue.fromValue`) or references to a
+   * Secret or ConfigMap key (`EnvValue.fromSecretValue`, `EnvValue.fromConfigMap`) or a pod field
+   * (`EnvValue.fromFieldRef`). A variable the construct sets (or its start script reads, like `HOSTNAME`) is
+   * refused, naming the construct's value: change that one through its prop.
+   * @default - none
+   */
+  readonly env?: { [name: string]: kplus.EnvValue };
+  /**
+   * Extra volumes of the pods (L1 `Volume`s: a Secret, ConfigMap, projected, emptyDir, persistentVolumeClaim, csi...
+   * source; host directories are refused). A name the construct uses for its own volumes or claims is refused.
+   * @default - none
+   */
+  readonly extraVolumes?: kplus.k8s.Volume[];
+  /**
+   * Extra mounts of the main container, each of a volume of `extraVolumes`, at an absolute path the construct does
+   * not mount itself.
+   * @default - none
+   */
+  readonly extraVolumeMounts?: kplus.k8s.VolumeMount[];
+  /**
+   * Affinity of the pods (`nodeAffinity`, `podAffinity`, `podAntiAffinity`). Node and pod affinity are taken as
+   * given; pod anti-affinity terms are added to the ones the `antiAffinity` option produces (set it to
+   * `PodAntiAffinity.NONE` to keep only yours). `topologySpreadKey` is a separate field and unaffected.
+   * @default - only the anti-affinity of the `antiAffinity` option
+   */
+  readonly affinity?: kplus.k8s.Affinity;
+  /**
+   * Node labels the pods must match (`nodeSelector` of the pod template).
    * @default - none
    */
   readonly nodeSelector?: { [key: string]: string };
   /**
-   * Tolerations of the pods.
+   * Tolerations of the pods (on the pod template).
    * @default - none
    */
   readonly tolerations?: kplus.k8s.Toleration[];
   /**
-   * `priorityClassName` of the pods.
+   * `priorityClassName` of the pods (on the pod template).
    * @default - none
    */
   readonly priorityClassName?: string;

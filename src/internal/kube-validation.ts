@@ -156,3 +156,22 @@ export function envVarNameProblems(name: string): string[] {
   }
   return name === '.' || name === '..' ? [`must not be '${name}'`] : [];
 }
+
+const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** IsConfigMapKey: the key of a ConfigMap or Secret entry (also what a secretKeyRef or configMapKeyRef names). */
+export function configMapKeyProblems(key: string): string[] {
+  const problems: string[] = [];
+  if (key.length > DNS_SUBDOMAIN_MAX_LENGTH) {
+    problems.push(`must be no more than ${DNS_SUBDOMAIN_MAX_LENGTH} characters`);
+  }
+  if (!CONFIG_MAP_KEY.test(key)) {
+    problems.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", '[-._a-zA-Z0-9]+', 'key.name', 'KEY_NAME', 'key-name'));
+  }
+  if (key === '.' || key === '..') {
+    problems.push(`must not be '${key}'`);
+  } else if (key.startsWith('..')) {
+    problems.push("must not start with '..'");
+  }
+  return problems;
+}
