@@ -1,7 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { NameRule, positiveMillis, requireImage, requireNames, requireWholeNumber, wholeMebibytes } from './prop-validation';
+import { MonitorOptions, PrometheusMonitor } from './prometheus-monitor';
+import { NameRule, positiveMillis, requireImage, requireLabels, requireNames, requirePort, requireWholeNumber, wholeMebibytes } from './prop-validation';
 import { StatefulService } from './stateful-service';
 import { ValidationError } from './validation-error';
 import { WarningId, Warnings } from './warnings';
@@ -59,6 +60,36 @@ export interface ZooKeeperEnsembleProps extends StatefulWorkloadOptions {
    * @default - the quorum tolerance, replicas - (floor(replicas/2) + 1)
    */
   readonly maxUnavailable?: number;
+  /**
+   * Extra `zoo.cfg` entries, written after the ones the construct manages (e.g. `{ maxSessionTimeout: '60000' }`).
+   * A key a prop manages (`tickTime`, `initLimit`, `syncLimit`, `autopurge.*`, `metricsProvider.*`), or the
+   * construct itself (`server.<n>`, `dataDir`, `clientPort`, `4lw.commands.whitelist`...), is refused, naming
+   * the prop. Values are single lines without backslashes (zoo.cfg is read as Java properties); the kubelet
+   * expands `$(VAR)` in them as in any environment variable (write `$$(` for a literal `$(`).
+   * @default - none
+   */
+  readonly config?: { [key: string]: string };
+  /**
+   * Serve Prometheus metrics with ZooKeeper's built-in provider (ZooKeeper 3.6 or later): a container port and a
+   * ClusterIP Service `<name>-metrics`, both named `metrics`, and, when `metrics.monitor` is set, a PodMonitor or
+   * ServiceMonitor for the Prometheus operator.
+   * @default - no metrics endpoint
+   */
+  readonly metrics?: ZooKeeperMetrics;
+}
+
+/** The Prometheus endpoint of a {@link ZooKeeperEnsemble}. */
+export interface ZooKeeperMetrics {
+  /**
+   * Port of the metrics endpoint (`metricsProvider.httpPort`); not one of ZooKeeper's own ports.
+   * @default 7000
+   */
+  readonly port?: number;
+  /**
+   * A PodMonitor or ServiceMonitor (`monitoring.coreos.com/v1`) named like the ensemble, scraping `/metrics`.
+   * @default - no monitor object
+   */
+  readonly monitor?: MonitorOptions;
 }
 
 /** The ZooKeeper ports, shared by the container, the Services and the configuration. */
@@ -69,6 +100,26 @@ enum ZooKeeperPort {
 }
 
 const DATA_DIR = '/data';
+// The variable the start script appends to zoo.cfg, after the image's entrypoint has written it.
+const CONFIG_OVERRIDES_ENV = 'ZOOKEEPER_CONFIG_OVERRIDES';
+const PROMETHEUS_PROVIDER = 'org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider';
+// zoo.cfg keys the construct writes, with the prop a user changes them through.
+const MANAGED_CONFIG: Record<string, string> = {
+  'tickTime': 'tickTime',
+  'initLimit': 'initLimit',
+  'syncLimit': 'syncLimit',
+  'autopurge.purgeInterval': 'autopurgeIntervalHours',
+  'autopurge.snapRetainCount': 'autopurgeSnapRetainCount',
+  'standaloneEnabled': 'replicas',
+  'dynamicConfigFile': 'replicas (the server list is static)',
+  'dataDir': 'storageSize (the data volume)',
+  'dataLogDir': 'storageSize (the data volume)',
+  'clientPort': 'the construct (the client port is in the server list)',
+  'clientPortAddress': 'the construct (the client port is in the server list)',
+  '4lw.commands.whitelist': 'the construct (its probes need srvr and ruok)',
+  'admin.enableServer': 'the construct (the AdminServer has no authentication and stays off)',
+};
+const CONFIG_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 // A writable copy of the image's /conf (which holds logback.xml), on an emptyDir under the read-only root.
 const CONF_DIR = '/zookeeper-conf';
 
@@ -104,6 +155,12 @@ export class ZooKeeperEnsemble extends Construct {
   public readonly statefulService: StatefulService;
   /** The client Service (L1), as an escape hatch. */
   public readonly clientService: kplus.k8s.KubeService;
+  /** The metrics port, when `metrics` is set. */
+  public readonly metricsPort?: number;
+  /** The metrics Service `<name>-metrics` (L1), when `metrics` is set. */
+  public readonly metricsService?: kplus.k8s.KubeService;
+  /** The PodMonitor or ServiceMonitor, when `metrics.monitor` is set. */
+  public readonly monitor?: PrometheusMonitor;
 
   constructor(scope: Construct, id: string, props: ZooKeeperEnsembleProps = {}) {
     super(scope, id);
@@ -111,6 +168,7 @@ export class ZooKeeperEnsemble extends Construct {
     this.name = requireNames(this, 'name', props.name ?? 'zk', (name) => [
       ...statefulServiceNames(name),
       { kind: 'Service', name: `${name}-cs`, rule: NameRule.DNS1035 },
+      ...props.metrics ? [{ kind: 'Service', name: `${name}-metrics`, rule: NameRule.DNS1035 }] : [],
     ]);
     this.namespace = namespaceOf(this);
     this.replicas = requireReplicas(this, 'replicas', props.replicas ?? 3);
@@ -120,6 +178,10 @@ export class ZooKeeperEnsemble extends Construct {
     if (this.replicas % 2 === 0) {
       Warnings.of(this)._add(WarningId.ZOOKEEPER_EVEN_ENSEMBLE,
         `replicas: ${this.replicas} servers tolerate no more failures than ${this.replicas - 1}; use an odd number`);
+    }
+    this.metricsPort = props.metrics === undefined ? undefined : this.requireMetricsPort(props.metrics.port ?? 7000);
+    if (props.metrics !== undefined && /^(docker\.io\/)?(library\/)?zookeeper:3\.5(\.|$|-)/.test(props.image ?? '')) {
+      throw new ValidationError(this, 'metrics', props.metrics, `the Prometheus metrics provider needs ZooKeeper 3.6 or later, not ${props.image}`);
     }
     const labels = workloadLabels('zookeeper', this.name, 'ensemble', props.labels);
     const domain = `${this.name}-hs.${this.namespace}.svc.${clusterDomain}`;
@@ -149,6 +211,7 @@ export class ZooKeeperEnsemble extends Construct {
         antiAffinity: props.antiAffinity ?? PodAntiAffinity.REQUIRED,
         topologySpreadKey: props.topologySpreadKey,
         containers: [this.container(props)],
+        scriptEnv: ['ZOO_MY_ID', 'ZOO_CFG_EXTRA', 'ZOO_MAX_CLIENT_CNXNS', CONFIG_OVERRIDES_ENV],
         volumes: [
           { name: 'conf', emptyDir: {} },
           { name: 'logs', emptyDir: {} },
@@ -167,6 +230,72 @@ export class ZooKeeperEnsemble extends Construct {
         ports: [{ name: 'client', port: ZooKeeperPort.CLIENT, targetPort: kplus.k8s.IntOrString.fromString('client') }],
       },
     });
+
+    if (this.metricsPort !== undefined) {
+      this.metricsService = new kplus.k8s.KubeService(this, 'MetricsService', {
+        metadata: { name: `${this.name}-metrics`, namespace: this.namespace, labels: labels.all },
+        spec: {
+          type: 'ClusterIP',
+          selector: { ...labels.selector },
+          ports: [{ name: 'metrics', port: this.metricsPort, targetPort: kplus.k8s.IntOrString.fromString('metrics') }],
+        },
+      });
+    }
+    const monitor = props.metrics?.monitor;
+    if (monitor !== undefined) {
+      requireLabels(this, 'metrics.monitor.labels', monitor.labels);
+      // A ServiceMonitor selects the Services by these labels too; the operator keeps the endpoints of the port named `metrics`.
+      this.monitor = new PrometheusMonitor(this, 'Monitor', {
+        ...monitor,
+        name: this.name,
+        selector: labels.selector,
+        labels: { ...monitor.labels, ...labels.all },
+        port: 'metrics',
+      });
+    }
+  }
+
+  private requireMetricsPort(port: number): number {
+    requirePort(this, 'metrics.port', port);
+    if (Object.values(ZooKeeperPort).includes(port)) {
+      throw new ValidationError(this, 'metrics.port', port, `ZooKeeper itself listens on ${port}: pick another port, e.g. 7000`);
+    }
+    return port;
+  }
+
+  /** The zoo.cfg lines appended to the image's: the user's `config`, then the metrics provider. */
+  private configOverrides(props: ZooKeeperEnsembleProps): { lines: string[]; maxClientCnxns?: string } {
+    const config = props.config ?? {};
+    if (config === null || typeof config !== 'object') {
+      throw new ValidationError(this, 'config', config, 'use an object of zoo.cfg keys to string values');
+    }
+    const lines: string[] = [];
+    let maxClientCnxns: string | undefined;
+    for (const [key, value] of Object.entries(config)) {
+      if (!CONFIG_KEY.test(key)) {
+        throw new ValidationError(this, 'config key', key, 'a zoo.cfg key is letters, digits, ".", "_" and "-", e.g. "maxSessionTimeout"');
+      }
+      const owner = MANAGED_CONFIG[key]
+        ?? (/^server\.\d+$/.test(key) ? 'replicas (the server list)' : undefined)
+        ?? (key.startsWith('metricsProvider.') ? 'metrics' : undefined);
+      if (owner !== undefined) {
+        throw new ValidationError(this, `config[${JSON.stringify(key)}]`, value, `${key} is managed by ${owner}: set it there`);
+      }
+      if (typeof value !== 'string' || /[\u0000-\u001f\u007f\\]/.test(value)) {
+        throw new ValidationError(this, `config[${JSON.stringify(key)}]`, value,
+          'use a single-line string without control characters or backslashes (zoo.cfg is read as Java properties)');
+      }
+      // The image's entrypoint writes maxClientCnxns itself, from this variable: set it there, not twice.
+      if (key === 'maxClientCnxns') {
+        maxClientCnxns = value;
+      } else {
+        lines.push(`${key}=${value}`);
+      }
+    }
+    if (this.metricsPort !== undefined) {
+      lines.push(`metricsProvider.className=${PROMETHEUS_PROVIDER}`, `metricsProvider.httpPort=${this.metricsPort}`);
+    }
+    return { lines, maxClientCnxns };
   }
 
   private container(props: ZooKeeperEnsembleProps): kplus.k8s.Container {
@@ -201,6 +330,22 @@ export class ZooKeeperEnsemble extends Construct {
       ZOOCFGDIR: CONF_DIR,
       JVMFLAGS: `-Xms${heap} -Xmx${heap}`,
     };
+    const overrides = this.configOverrides(props);
+    if (overrides.maxClientCnxns !== undefined) {
+      env.ZOO_MAX_CLIENT_CNXNS = overrides.maxClientCnxns;
+    }
+    if (overrides.lines.length > 0) {
+      env[CONFIG_OVERRIDES_ENV] = overrides.lines.join('\n');
+    }
+    // With overrides, the entrypoint only writes zoo.cfg and myid (running `true`) and the script appends the
+    // overrides, once: a restarted container finds the file in its emptyDir. Without, the command stays as it
+    // was, so an upgrade of the library rolls no pod.
+    const start = overrides.lines.length > 0
+      ? [
+        `{ [ -f ${CONF_DIR}/zoo.cfg ] || { /docker-entrypoint.sh true && printf '%s\\n' "$${CONFIG_OVERRIDES_ENV}" >> ${CONF_DIR}/zoo.cfg; }; }`,
+        'exec zkServer.sh start-foreground',
+      ]
+      : ['exec /docker-entrypoint.sh zkServer.sh start-foreground'];
     return {
       name: 'zookeeper',
       image: requireImage(this, 'image', props.image ?? 'zookeeper:3.9.5'),
@@ -210,13 +355,14 @@ export class ZooKeeperEnsemble extends Construct {
         // Copying the image's logging configuration is best effort: without it ZooKeeper still logs to the console.
         `{ cp -r /conf/. ${CONF_DIR}/ 2>/dev/null || true; }`,
         'export ZOO_MY_ID=$((${HOSTNAME##*-} + 1))',
-        'exec /docker-entrypoint.sh zkServer.sh start-foreground',
+        ...start,
       ].join(' && ')],
       env: Object.entries(env).map(([name, value]) => ({ name, value })),
       ports: [
         { name: 'client', containerPort: ZooKeeperPort.CLIENT },
         { name: 'server', containerPort: ZooKeeperPort.SERVER },
         { name: 'leader-election', containerPort: ZooKeeperPort.LEADER_ELECTION },
+        ...this.metricsPort === undefined ? [] : [{ name: 'metrics', containerPort: this.metricsPort }],
       ],
       resources: resourceRequirements(this, resources),
       // bash's /dev/tcp avoids depending on nc in the image. srvr answers "Mode: ..." only while serving.

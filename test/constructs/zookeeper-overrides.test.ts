@@ -1,0 +1,162 @@
+import { spawnSync } from 'child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Duration } from 'cdk8s';
+import { find, Manifest, selects, synthValid, testChart, thrownValidationError } from './manifest';
+import { MonitorKind } from '../../src/prometheus-monitor';
+import { ZooKeeperEnsemble, ZooKeeperEnsembleProps } from '../../src/zookeeper-ensemble';
+
+function synth(props: ZooKeeperEnsembleProps = {}): { zk: ZooKeeperEnsemble; objects: Manifest[] } {
+  const chart = testChart('data');
+  const zk = new ZooKeeperEnsemble(chart, 'zk', props);
+  return { zk, objects: synthValid(chart) };
+}
+
+function container(objects: Manifest[]): Manifest {
+  return find(objects, 'StatefulSet', 'zk').spec.template.spec.containers[0];
+}
+
+function env(objects: Manifest[]): Record<string, string> {
+  return Object.fromEntries(container(objects).env.map((variable: Manifest) => [variable.name, variable.value]));
+}
+
+const PLAIN_START = 'exec /docker-entrypoint.sh zkServer.sh start-foreground';
+
+describe('ZooKeeperEnsemble config overrides', () => {
+  test('without overrides or metrics the start command is the one earlier releases wrote (no rolling restart on upgrade)', () => {
+    const { objects } = synth();
+    expect(container(objects).command[2].endsWith(` && ${PLAIN_START}`)).toBe(true);
+    expect(env(objects).ZOOKEEPER_CONFIG_OVERRIDES).toBeUndefined();
+  });
+
+  test('entries are appended to zoo.cfg once, after the entrypoint wrote it, and ZooKeeper started from the result', () => {
+    const { objects } = synth({ config: { 'maxSessionTimeout': '60000', 'quorum.cnxn.threads.size': '20', 'snapCount': '' } });
+    expect(env(objects).ZOOKEEPER_CONFIG_OVERRIDES).toBe('maxSessionTimeout=60000\nquorum.cnxn.threads.size=20\nsnapCount=');
+    const script: string = container(objects).command[2];
+    expect(script).toContain(' && { [ -f /zookeeper-conf/zoo.cfg ] || { /docker-entrypoint.sh true && '
+      + 'printf \'%s\\n\' "$ZOOKEEPER_CONFIG_OVERRIDES" >> /zookeeper-conf/zoo.cfg; }; } && exec zkServer.sh start-foreground');
+    expect(script).not.toContain(PLAIN_START);
+  });
+
+  test('the start script, run by bash against a stand-in entrypoint, writes zoo.cfg once, verbatim, across container restarts', () => {
+    const { objects } = synth({ config: { 'maxSessionTimeout': '60000', 'ssl.clientAuth': 'need $HOME * ; `x`' }, metrics: {} });
+    const dir = mkdtempSync(join(tmpdir(), 'zk-start-'));
+    try {
+      // The image's entrypoint, reduced to what the script relies on: write zoo.cfg when absent, then run its arguments.
+      writeFileSync(join(dir, 'entrypoint.sh'), '[ -f "$ZOO_CONF_DIR/zoo.cfg" ] || echo "tickTime=$ZOO_TICK_TIME" > "$ZOO_CONF_DIR/zoo.cfg"; exec "$@"\n');
+      const script = (container(objects).command[2] as string)
+        .replaceAll('/docker-entrypoint.sh', `bash ${dir}/entrypoint.sh`)
+        .replaceAll('/zookeeper-conf', dir)
+        .replace('cp -r /conf/.', `cp -r ${dir}/none/.`)
+        .replace('exec zkServer.sh start-foreground', 'true');
+      const environment = { ...env(objects), ZOO_CONF_DIR: dir, HOSTNAME: 'zk-2', PATH: process.env.PATH };
+      for (let start = 0; start < 2; start++) {
+        expect(spawnSync('bash', ['-c', script], { env: environment }).status).toBe(0);
+      }
+      expect(readFileSync(join(dir, 'zoo.cfg'), 'utf8')).toBe([
+        'tickTime=2000',
+        'maxSessionTimeout=60000',
+        'ssl.clientAuth=need $HOME * ; `x`',
+        'metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider',
+        'metricsProvider.httpPort=7000',
+        '',
+      ].join('\n'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('maxClientCnxns, which the entrypoint writes itself, is set through its variable instead of twice', () => {
+    const { objects } = synth({ config: { maxClientCnxns: '200' } });
+    expect(env(objects).ZOO_MAX_CLIENT_CNXNS).toBe('200');
+    expect(env(objects).ZOOKEEPER_CONFIG_OVERRIDES).toBeUndefined();
+    expect(container(objects).command[2]).toContain(PLAIN_START);
+  });
+
+  test.each<[string, Record<string, string>, string, string]>([
+    ['tickTime', { tickTime: '3000' }, 'config["tickTime"]', 'tickTime is managed by tickTime: set it there'],
+    ['autopurge.purgeInterval', { 'autopurge.purgeInterval': '1' }, 'config["autopurge.purgeInterval"]', 'managed by autopurgeIntervalHours'],
+    ['a server line', { 'server.4': 'zk-3:2888:3888' }, 'config["server.4"]', 'managed by replicas (the server list)'],
+    ['the metrics provider', { 'metricsProvider.httpPort': '9000' }, 'config["metricsProvider.httpPort"]', 'managed by metrics'],
+    ['the four-letter-word whitelist', { '4lw.commands.whitelist': '*' }, 'config["4lw.commands.whitelist"]', 'its probes need srvr and ruok'],
+    ['the AdminServer switch', { 'admin.enableServer': 'true' }, 'config["admin.enableServer"]', 'no authentication'],
+    ['dataDir', { dataDir: '/tmp' }, 'config["dataDir"]', 'storageSize'],
+    ['a key with a space', { 'max session': '1' }, 'config key', 'letters, digits'],
+    ['a key with "="', { 'a=b': '1' }, 'config key', 'letters, digits'],
+    ['a value with a newline', { maxSessionTimeout: '60000\nserver.9=evil:1:2' }, 'config["maxSessionTimeout"]', 'single-line'],
+    ['a value with a backslash', { 'ssl.keyStore.location': 'C:\\keys' }, 'config["ssl.keyStore.location"]', 'backslashes'],
+    ['a value that is no string', { snapCount: 100000 as unknown as string }, 'config["snapCount"]', 'single-line string'],
+  ])('refuses %s, naming the prop', (_, config, property, fix) => {
+    const error = thrownValidationError(() => synth({ config }));
+    expect(error.constructPath).toBe('test/zk');
+    expect(error.property).toBe(property);
+    expect(error.fix).toContain(fix);
+  });
+
+  test('the variables the start script reads cannot be set through env', () => {
+    for (const name of ['ZOO_MY_ID', 'ZOO_CFG_EXTRA', 'ZOOKEEPER_CONFIG_OVERRIDES', 'ZOO_MAX_CLIENT_CNXNS']) {
+      const error = thrownValidationError(() => synth({ env: { [name]: { value: 'x' } as any } }));
+      expect(error.property).toBe(`env[${JSON.stringify(name)}]`);
+    }
+  });
+});
+
+describe('ZooKeeperEnsemble metrics', () => {
+  test('off by default: no metrics port, Service or provider', () => {
+    const { zk, objects } = synth();
+    expect(zk.metricsPort).toBeUndefined();
+    expect(objects.map((object) => `${object.kind}/${object.metadata.name}`).sort())
+      .toEqual(['PodDisruptionBudget/zk-pdb', 'Service/zk-cs', 'Service/zk-hs', 'StatefulSet/zk']);
+  });
+
+  test('the built-in Prometheus provider on 7000: a container port and a ClusterIP Service, both named metrics, selecting the pods', () => {
+    const { zk, objects } = synth({ metrics: {} });
+    expect(zk.metricsPort).toBe(7000);
+    expect(env(objects).ZOOKEEPER_CONFIG_OVERRIDES).toBe(
+      'metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider\nmetricsProvider.httpPort=7000');
+    expect(container(objects).ports).toContainEqual({ name: 'metrics', containerPort: 7000 });
+    const service = find(objects, 'Service', 'zk-metrics');
+    expect(service.spec).toMatchObject({ type: 'ClusterIP', ports: [{ name: 'metrics', port: 7000, targetPort: 'metrics' }] });
+    expect(selects(service.spec.selector, find(objects, 'StatefulSet', 'zk').spec.template.metadata.labels)).toBe(true);
+    expect(objects.some((object) => object.kind === 'PodMonitor' || object.kind === 'ServiceMonitor')).toBe(false);
+  });
+
+  test('config entries come first, then the provider on the chosen port', () => {
+    const { objects } = synth({ config: { maxSessionTimeout: '60000' }, metrics: { port: 9141 } });
+    expect(env(objects).ZOOKEEPER_CONFIG_OVERRIDES.split('\n')).toEqual([
+      'maxSessionTimeout=60000',
+      'metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider',
+      'metricsProvider.httpPort=9141',
+    ]);
+    expect(find(objects, 'Service', 'zk-metrics').spec.ports[0].port).toBe(9141);
+  });
+
+  test('a PodMonitor scrapes the pods\' metrics port in the ensemble\'s namespace, with the labels Prometheus selects by', () => {
+    const { zk, objects } = synth({
+      metrics: { monitor: { labels: { release: 'kube-prometheus-stack' }, interval: Duration.seconds(30) } },
+    });
+    const monitor = find(objects, 'PodMonitor', 'zk');
+    expect(zk.monitor?.kind).toBe(MonitorKind.POD_MONITOR);
+    expect(monitor.metadata.labels).toMatchObject({ 'release': 'kube-prometheus-stack', 'app.kubernetes.io/instance': 'zk' });
+    expect(monitor.spec.namespaceSelector).toEqual({ matchNames: ['data'] });
+    expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s' }]);
+    expect(selects(monitor.spec.selector.matchLabels, find(objects, 'StatefulSet', 'zk').spec.template.metadata.labels)).toBe(true);
+  });
+
+  test('a ServiceMonitor selects the metrics Service and scrapes its port named metrics', () => {
+    const { objects } = synth({ metrics: { monitor: { kind: MonitorKind.SERVICE_MONITOR } } });
+    const monitor = find(objects, 'ServiceMonitor', 'zk');
+    expect(selects(monitor.spec.selector.matchLabels, find(objects, 'Service', 'zk-metrics').metadata.labels)).toBe(true);
+    expect(monitor.spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics' }]);
+  });
+
+  test.each<[string, ZooKeeperEnsembleProps, string]>([
+    ['a port ZooKeeper uses itself', { metrics: { port: 2181 } }, 'metrics.port'],
+    ['a port out of range', { metrics: { port: 70000 } }, 'metrics.port'],
+    ['ZooKeeper 3.5, which has no Prometheus provider', { image: 'zookeeper:3.5.10', metrics: {} }, 'metrics'],
+    ['a monitor label value with a space', { metrics: { monitor: { labels: { release: 'a b' } } } }, 'metrics.monitor.labels["release"]'],
+  ])('refuses %s', (_, props, property) => {
+    expect(thrownValidationError(() => synth(props)).property).toBe(property);
+  });
+});
