@@ -6,6 +6,7 @@
 
 export const controlPlaneBinaries = (): typeof import('../control-plane/binaries') => require('../control-plane/binaries');
 export const daemonsetCanary = (): typeof import('../runtime/daemonset/daemonset-canary') => require('../runtime/daemonset/daemonset-canary');
+export const declaredGates = (): typeof import('../runtime/promotion/declared-gates') => require('../runtime/promotion/declared-gates');
 export const externalGates = (): typeof import('../runtime/promotion/external-gates') => require('../runtime/promotion/external-gates');
 export const gateSpec = (): typeof import('../runtime/promotion/gate-spec') => require('../runtime/promotion/gate-spec');
 export const historyText = (): typeof import('./render/history-text') => require('./render/history-text');

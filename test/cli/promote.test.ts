@@ -71,9 +71,59 @@ test('bad flags exit 4 before the cluster is touched', async () => {
     stdout: '', stderr: 'error: invalid duration "5x" for --soak: use a number with a unit (ms, s, m, h), for example 30s, 5m or 1h30m\n', code: 4,
   });
   expect((await cli.stage(['promote', 'sts/kafka', '--gate', 'ftp=x'])).stderr)
-    .toBe('error: invalid gate "ftp=x": expected http=URL, prom=QUERY (with a condition such as >=3) or exec=COMMAND\n');
+    .toBe('error: invalid gate "ftp=x": expected http=URL, prom=QUERY (with a condition such as >=3), exec=COMMAND, '
+      + 'kafka[:min-isr][,port=PORT] or zookeeper[:port=PORT]\n');
+  expect((await cli.stage(['promote', 'sts/kafka', '--gate', 'kafka:min-isr=2'])).stderr)
+    .toBe('error: invalid gate "kafka:min-isr=2": unknown kafka option "min-isr=2"; the options are min-isr and port=PORT (for example kafka:min-isr,port=9404)\n');
   expect(await cli.stage(['promote', 'sts/kafka', '--step', '--to', '50%'])).toMatchObject({ code: 4 });
   expect(images()).toEqual(['kafka:1', 'kafka:1', 'kafka:1']);
+});
+
+describe('gates declared on the workload (staged-rollouts.io/gates)', () => {
+  const declare = (gates: string[]) => {
+    const sts = cli.api.get(RESOURCES.statefulSets, 'default', 'kafka')!;
+    cli.api.update(RESOURCES.statefulSets, { ...sts, metadata: { ...sts.metadata, annotations: { ...sts.metadata.annotations, 'staged-rollouts.io/gates': JSON.stringify(gates) } } });
+  };
+
+  test('run when no --gate is given: an unhealthy Kafka is refused before the first step, and status names the broker', async () => {
+    cli = await startCliKit();
+    await stagedKafka('kafka:2');
+    declare(['kafka:port=9404']);
+    for (const pod of cli.pods('kafka')) {
+      const underReplicated = pod.metadata.name === 'kafka-1' ? 2 : 0;
+      cli.sandbox.podMetrics.set('default', pod.metadata.name!, 9404, `kafka_server_replicamanager_underreplicatedpartitions ${underReplicated}\n`);
+    }
+    const result = await cli.stage(['promote', 'sts/kafka', '--plan', 'canary', '--gate-timeout', '10s']);
+    expect(result.code).toBe(1);
+    const refusal = 'refused before step 1: statefulset/kafka is not healthy: kafka:port=9404: kafka-1 reports 2 under-replicated partitions (still so after 10s)';
+    expect(result.stdout).toContain('step 0: gate kafka:port=9404 failed: kafka:port=9404: kafka-1 reports 2 under-replicated partitions (still so after 10s)\n');
+    expect(result.stdout).toContain(refusal);
+    expect(images()).toEqual(['kafka:1', 'kafka:1', 'kafka:1']);
+    expect((await cli.stage(['status', 'sts/kafka'])).stdout).toContain(`promotion failed: ${refusal}`);
+  });
+
+  test('--gate replaces them', async () => {
+    cli = await startCliKit();
+    await stagedKafka('kafka:2');
+    declare(['kafka']);
+    const result = await cli.stage(['promote', 'sts/kafka', '--plan', 'canary', '--gate', 'exec=true']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('kafka:');
+    expect(images()).toEqual(['kafka:2', 'kafka:2', 'kafka:2']);
+  });
+
+  test('an invalid declared gate is bad input naming the annotation', async () => {
+    cli = await startCliKit();
+    await stagedKafka('kafka:2');
+    declare(['kafka:fast']);
+    expect(await cli.stage(['promote', 'sts/kafka', '--plan', 'canary'])).toEqual({
+      stdout: '',
+      stderr: 'error: annotation staged-rollouts.io/gates on statefulset/kafka: invalid gate "kafka:fast": unknown kafka option "fast"; '
+        + 'the options are min-isr and port=PORT (for example kafka:min-isr,port=9404)\n',
+      code: 4,
+    });
+  });
 });
 
 test('a Lease held by another promoter exits 5 naming it', async () => {

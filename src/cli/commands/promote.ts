@@ -78,11 +78,13 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
     .option('--all', 'promote to the end of the plan (the default)')
     .option('--soak <duration>', 'watch each step\'s pods for infant mortality this long after they pass the gate', '0')
     .option('--timeout <duration>', 'how long a step (or the rollback) may wait for its pods; 0 means never (the default)')
-    .addOption(new Option('--gate <gate>', 'an extra gate after each soak: http=URL, prom=QUERY, exec=COMMAND (repeatable)')
+    .addOption(new Option('--gate <gate>', 'an extra gate after each soak: http=URL, prom=QUERY, exec=COMMAND, kafka[:min-isr][,port=PORT] '
+      + 'or zookeeper[:port=PORT] (repeatable; kafka and zookeeper also run before the first step); replaces the workload\'s '
+      + 'staged-rollouts.io/gates annotation')
       .argParser((value: string, previous: string[]) => [...previous, value]).default([]))
     .option('--prometheus <url>', 'the Prometheus server prom= gates query')
     .option('--prom-condition <condition>', 'the success condition of prom= gates whose query has none, e.g. ">=3"')
-    .option('--gate-timeout <duration>', 'how long one extra gate may run', '30s')
+    .option('--gate-timeout <duration>', 'how long one extra gate may run (kafka, zookeeper: wait for the cluster to be healthy)', '30s')
     .option('--approve-each', 'wait for "kubectl-stage resume" before each step after the first')
     .option('--auto-rollback', 'restore the previous revision when a step fails')
     .option('-o, --output <format>', 'text (one line per event) or json (NDJSON events)')
@@ -91,6 +93,10 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
       ['Promote one step of its plan, restoring the previous revision if the step fails', 'promote sts kafka --step --auto-rollback --timeout 10m'],
       ['Gate each step on a Prometheus query', 'promote sts/kafka --gate \'prom=sum(kafka_server_replicamanager_underreplicatedpartitions)==0\' '
         + '--prometheus http://prometheus:9090'],
+      ['Never roll a broker while partitions are under-replicated or under min.insync.replicas, waiting up to 5 minutes for them to recover',
+        'promote sts/kafka --gate kafka:min-isr --gate-timeout 5m --auto-rollback'],
+      ['Keep a ZooKeeper quorum: one leader, every follower synced, metrics read on port 7000 through the pod proxy',
+        'promote sts/zookeeper --gate zookeeper:port=7000'],
       ['Canary a DaemonSet on one node, then a quarter of them, then all', 'promote ds/node-exporter --plan 1,25%,100%'],
     ]))
     .action(context.action(async (workload: string, nameArgument: string | undefined, flags: PromoteFlags, command: Command) => {
@@ -107,9 +113,11 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
       const plan = checkPlanFlag(flags.plan);
       const prometheusUrl = flags.prometheus === undefined ? undefined : parseHttpUrl(flags.prometheus, '--prometheus', 'http://prometheus:9090');
       const { parseGate } = onUse.gateSpec();
-      const gates = flags.gate.map((text) => parseGate(text, { promCondition: flags.promCondition, prometheusUrl }));
+      const flagGates = flags.gate.map((text) => parseGate(text, { promCondition: flags.promCondition, prometheusUrl }));
       const { cluster, namespace } = await context.connectWithRetries(command);
       const ref = parseWorkloadRef(refText, namespace, ['StatefulSet', 'DaemonSet']);
+      // --gate flags replace the gates the workload declares.
+      const gates = flagGates.length > 0 ? flagGates : await onUse.declaredGates().readDeclaredGates(cluster, ref, { prometheusUrl });
       const { newPromoter } = onUse.promoterIdentity();
       const { execInShell } = onUse.externalGates();
       const { promotionEventPrinter } = onUse.promotionText();
