@@ -25,6 +25,9 @@ describe('examples', () => {
     expect(sts.spec).toMatchObject({ replicas: 3, podManagementPolicy: 'Parallel', serviceName: 'zk-hs' });
     expect(find(objects, 'Service', 'zk-cs').spec.ports[0].port).toBe(2181);
     expect(find(objects, 'PodDisruptionBudget', 'zk-pdb').spec.maxUnavailable).toBe(1);
+    expect(sts.spec.template.spec.containers[0].env).toContainEqual(expect.objectContaining({ name: 'ZOOKEEPER_CONFIG_OVERRIDES' }));
+    expect(find(objects, 'Service', 'zk-metrics').spec.ports[0]).toEqual({ name: 'metrics', port: 7000, targetPort: 'metrics' });
+    expect(find(objects, 'PodMonitor', 'zk').metadata.labels.release).toBe('kube-prometheus-stack');
   });
 
   test('blog-app: the seed\'s zk, kafka (ZooKeeper mode) and node-exporter', () => {
