@@ -238,7 +238,7 @@ class Rehearsal {
     for (const workload of workloads) {
       const decision = decideStageOf(workload.kind, this.live(workload) as unknown as KubeWorkload);
       if (decision.action === 'patch') {
-        await cluster.patch(workload.kind, workload.namespace, workload.name, decision.patch, 'merge');
+        await cluster.patch(workload.kind, workload.namespace, workload.name, decision.patch, decision.patchType);
       }
     }
     const old = new Map(from.map((manifest) => [objectKey(manifest.object), manifest]));

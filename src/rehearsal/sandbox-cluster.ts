@@ -1,10 +1,12 @@
 // The runtime's Cluster over the sandbox's in-process store (no HTTP, no TLS): a rehearsal promotes with the runtime's
 // own code against the sandbox's real controllers and kubelets on a VirtualClock. kube-cluster.ts is the same boundary
 // over HTTP, for a real API server or the sandbox's server.
+import { applyConfiguration } from '../runtime/cluster/apply-configuration';
 import {
-  Cluster, ClusterDeleteOptions, ClusterError, ClusterKind, ClusterList, ClusterWatchEvent, ClusterWatchOptions, ListSelector, PatchType,
+  Cluster, ClusterDeleteOptions, ClusterError, ClusterKind, ClusterList, ClusterWatchEvent, ClusterWatchOptions, FIELD_MANAGER, ListSelector,
+  PatchType,
 } from '../runtime/cluster/cluster';
-import { ApiError, RESOURCES, ResourceType, SandboxApi } from '../sandbox/api';
+import { ApiError, apiVersionOf, KubeObject, RESOURCES, ResourceType, SandboxApi } from '../sandbox/api';
 import { applyPatch } from '../sandbox/patch';
 import { PodMetrics } from '../sandbox/pod-metrics';
 
@@ -20,7 +22,7 @@ export const CLUSTER_RESOURCES: Record<ClusterKind, ResourceType> = {
 };
 
 // The content type the API server reads each patch body as.
-const CONTENT_TYPES: Record<PatchType, string> = {
+const CONTENT_TYPES: Record<Exclude<PatchType, 'apply'>, string> = {
   merge: 'application/merge-patch+json',
   strategic: 'application/strategic-merge-patch+json',
   json: 'application/json-patch+json',
@@ -61,13 +63,17 @@ export class SandboxCluster implements Cluster {
   }
 
   public async patch<T>(kind: ClusterKind, namespace: string, name: string, patch: unknown, type: PatchType): Promise<T> {
+    const resource = CLUSTER_RESOURCES[kind];
     return this.call('patch', kind, name, () => {
-      const current = this.api.get(CLUSTER_RESOURCES[kind], namespace, name);
-      if (!current) {
-        throw new ApiError(404, 'NotFound', `${CLUSTER_RESOURCES[kind].resource} "${name}" not found`);
+      if (type === 'apply') {
+        const config = applyConfiguration(apiVersionOf(resource), kind, namespace, name, patch) as KubeObject;
+        return this.api.apply(resource, config, { fieldManager: FIELD_MANAGER, force: true }) as T;
       }
-      const patched = applyPatch(CLUSTER_RESOURCES[kind], current, JSON.stringify(patch), CONTENT_TYPES[type]);
-      return this.api.update(CLUSTER_RESOURCES[kind], patched) as T;
+      const current = this.api.get(resource, namespace, name);
+      if (!current) {
+        throw new ApiError(404, 'NotFound', `${resource.resource} "${name}" not found`);
+      }
+      return this.api.update(resource, applyPatch(resource, current, JSON.stringify(patch), CONTENT_TYPES[type])) as T;
     });
   }
 

@@ -34,7 +34,7 @@ export function serverSideApply(type: ResourceType, live: KubeObject | undefined
   const entries = live?.metadata.managedFields ?? [];
   const mine = entries.find((entry) => isApplierEntry(entry, request.manager));
   const others = entries.filter((entry) => entry !== mine);
-  const applied: FieldSet = new Set(ownablePaths(type, config).keys());
+  const applied = appliedFields(ownablePaths(type, config));
   // A copy, since pruning changes the merged object in place and committed objects are never changed.
   const merged = mergeValue('', live ? copy({ ...live, metadata: { ...live.metadata, managedFields: undefined } }) : {}, config) as KubeObject;
 
@@ -63,6 +63,16 @@ export function serverSideApply(type: ResourceType, live: KubeObject | undefined
   const time = objectChanged || !mine ? request.time : mine.time;
   const entry: ManagedFieldsEntry = { manager: request.manager, operation: 'Apply', apiVersion: apiVersionOf(type), time, fieldsType: 'FieldsV1', fieldsV1: serialized(applied) };
   return { object: merged, managedFields: (applied.size > 0 ? [entry, ...kept] : kept).sort(byOperationTimeManager) };
+}
+
+// typed.ToFieldSet of a configuration: what fieldPaths gives, but a map with keys is not a member itself (an Update's
+// comparison counts a map it adds as added; an applied configuration owns only the map's keys).
+function appliedFields(paths: Map<string, unknown>): FieldSet {
+  const parents = new Set([...paths.keys()].map((path) => pathElements(path).slice(0, -1).join('\u0000')));
+  return new Set([...paths.keys()].filter((path) => {
+    const last = pathElements(path).pop()!;
+    return !(paths.get(path) === undefined && last.startsWith('f:') && parents.has(path));
+  }));
 }
 
 // An applier has one entry for the main resource whatever apiVersion it applied (upstream's manager identifier

@@ -37,7 +37,7 @@ export function registerStageCommand(program: Command, context: CliContext): voi
         const decision = decideStageOf(ref.kind, await readWorkload(cluster, ref));
         if (decision.action === 'patch') {
           try {
-            await cluster.patch(ref.kind, ref.namespace, ref.name, decision.patch, 'merge');
+            await cluster.patch(ref.kind, ref.namespace, ref.name, decision.patch, decision.patchType);
           } catch (error) {
             if (ClusterError.is(error, 409) && attempt < CONFLICT_RETRIES) {
               continue;

@@ -8,9 +8,19 @@ export type ClusterKind = 'StatefulSet' | 'DaemonSet' | 'Pod' | 'ControllerRevis
 
 /**
  * How a patch body is interpreted: `merge` is RFC 7386 (`application/merge-patch+json`), `strategic` is Kubernetes'
- * strategic merge patch, `json` is an RFC 6902 operation list.
+ * strategic merge patch, `json` is an RFC 6902 operation list, `apply` is server-side apply (the body is the runtime's
+ * whole intent for the object, sent as {@link FIELD_MANAGER} with `force`; the adapter adds apiVersion, kind, name
+ * and namespace).
  */
-export type PatchType = 'merge' | 'strategic' | 'json';
+export type PatchType = 'merge' | 'strategic' | 'json' | 'apply';
+
+/**
+ * The field manager of the runtime's server-side applies: managedFields show `kubectl-stage` owning what it applied
+ * (a StatefulSet's partition, the promotion state). Its applies are forced: while it promotes, the promoter is the
+ * authority on those fields, as `kubectl scale` and `kubectl rollout` are on theirs (their writes are patches, Update
+ * operations, which take fields from any manager without a conflict).
+ */
+export const FIELD_MANAGER = 'kubectl-stage';
 
 /** A list answer: the items and the collection's resourceVersion to start a watch from. */
 export interface ClusterList<T> {

@@ -6,10 +6,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as k8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { MAX_TIMER_MS } from '../clock';
+import { applyConfiguration } from './apply-configuration';
 import { ClientNodePart } from './client-node-parts';
 import {
   Cluster, ClusterDeleteOptions, ClusterError, ClusterKind, ClusterList, ClusterWatchEvent, ClusterWatchOptions, DEFAULT_REQUEST_TIMEOUT_MS,
-  ListSelector, PatchType,
+  FIELD_MANAGER, ListSelector, PatchType,
 } from './cluster';
 import { formatDuration } from '../duration';
 import { RuntimeError } from '../runtime-error';
@@ -242,8 +243,12 @@ class KubeCluster implements Cluster {
       merge: this.client.PatchStrategy.MergePatch,
       strategic: this.client.PatchStrategy.StrategicMergePatch,
       json: this.client.PatchStrategy.JsonPatch,
+      apply: this.client.PatchStrategy.ServerSideApply,
     }[type];
-    const result = await this.call(kind, 'patch', '', { name, namespace, body: patch }, strategy);
+    const params = type === 'apply'
+      ? { name, namespace, body: applyConfiguration(ROUTES[kind].prefix.replace(/^\/apis?\//, ''), kind, namespace, name, patch), fieldManager: FIELD_MANAGER, force: true }
+      : { name, namespace, body: patch };
+    const result = await this.call(kind, 'patch', '', params, strategy);
     return this.toJson<T>(kind, result);
   }
 

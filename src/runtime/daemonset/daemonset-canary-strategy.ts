@@ -95,7 +95,7 @@ export function canaryUnavailableBudget(strategy: KubeDaemonSetUpdateStrategy, d
 /** What staging a DaemonSet does. */
 export type DaemonSetStageDecision =
   | { readonly action: 'already-staged'; readonly message: string }
-  | { readonly action: 'patch'; readonly patch: Record<string, unknown>; readonly message: string };
+  | { readonly action: 'patch'; readonly patch: Record<string, unknown>; readonly patchType: 'merge'; readonly message: string };
 
 /**
  * Decides how to stage a DaemonSet (`kubectl-stage stage ds/NAME`): switch it to OnDelete with its strategy recorded, so
@@ -111,6 +111,7 @@ export function decideStageDaemonSet(ds: KubeDaemonSet): DaemonSetStageDecision 
   return {
     action: 'patch',
     patch: { ...patch, metadata: { ...(patch.metadata as object | undefined), resourceVersion: ds.metadata.resourceVersion } },
+    patchType: 'merge',
     message: `staged (OnDelete; ${daemonSetStrategy(ds).type} recorded in ${RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION}): `
       + 'template changes roll no pod until promoted',
   };

@@ -54,7 +54,14 @@ export class PromotionSession<W extends KubeWorkload> {
   // The `started` event, until the Lease is held.
   private started?: StartedEvent;
 
-  public constructor(private readonly options: PromotionOptions, private readonly requests: () => number) {
+  /**
+   * @param options the promotion's options
+   * @param requests how many API requests the run has made so far
+   * @param promoterFields the fields the promoter owns on this kind, as they stand on a workload: when given, every
+   *   write but a strategic patch is a server-side apply of these, its patch and the state (see partition-ownership.ts)
+   */
+  public constructor(private readonly options: PromotionOptions, private readonly requests: () => number,
+    private readonly promoterFields?: (workload: W) => Record<string, unknown>) {
     this.cluster = options.cluster;
     this.where = describeRef(options.workload);
     const { namespace, name, kind } = options.workload;
@@ -247,6 +254,10 @@ export class PromotionSession<W extends KubeWorkload> {
       },
     };
     const { kind, namespace, name } = this.options.workload;
+    if (this.promoterFields && type === 'merge') {
+      const applied = withFields(this.promoterFields(workload), body);
+      return this.patchFresh(() => this.cluster.patch<W>(kind, namespace, name, applied, 'apply'));
+    }
     return this.patchFresh(() => this.cluster.patch<W>(kind, namespace, name, body, type));
   }
 
@@ -387,4 +398,18 @@ export class PromotionSession<W extends KubeWorkload> {
   public outcome(phase: PromotionOutcome['phase'], message: string, step: number, failure?: PromotionFailureKind): PromotionOutcome {
     return { phase, message, step, failure, apiRequests: this.requests() };
   }
+}
+
+// `over` laid over `base`, objects merged field by field (what a merge patch of `over` does to `base`).
+function withFields(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const inner = result[key];
+    result[key] = isPlainObject(value) && isPlainObject(inner) ? withFields(inner, value) : value;
+  }
+  return result;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

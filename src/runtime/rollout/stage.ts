@@ -3,20 +3,23 @@
 // the current revision too. A DaemonSet is staged by switching it to OnDelete (daemonset-canary-strategy.ts).
 import { RolloutKeys } from '../../keys';
 import { PartitionPlan } from '../../partition-plan';
+import { PatchType } from '../cluster/cluster';
 import { decideStageDaemonSet } from '../daemonset/daemonset-canary-strategy';
 import { KubeDaemonSet, KubeStatefulSet, KubeWorkload } from '../kube/kube-types';
 import { isOnDelete, physicalPartition } from '../kube/statefulset-facts';
 import { WorkloadKind } from '../kube/workload-ref';
 import { decodePromotionState, TERMINAL_PHASES } from '../promotion/promotion-state';
 import { RuntimeError } from '../runtime-error';
+import { promoterFields } from '../statefulset/partition-ownership';
 
 /** What `stage` does. */
 export type StageDecision =
   | { readonly action: 'already-staged'; readonly message: string }
-  | { readonly action: 'patch'; readonly patch: unknown; readonly message: string };
+  | { readonly action: 'patch'; readonly patch: unknown; readonly patchType: PatchType; readonly message: string };
 
 /**
- * Decides how to stage a StatefulSet: a merge patch setting the pinned partition (with the read resourceVersion as
+ * Decides how to stage a StatefulSet: a server-side apply of the pinned partition as kubectl-stage, which from then on
+ * owns it, so a GitOps tool applying a manifest without a partition leaves it alone (with the read resourceVersion as
  * precondition, so a concurrent change is never overwritten), or nothing when it is pinned already.
  *
  * @throws RuntimeError (`bad-input`) for OnDelete StatefulSets and while a promotion is in progress
@@ -38,10 +41,8 @@ export function decideStage(sts: KubeStatefulSet): StageDecision {
     ? `; the rollout in progress stops where it is (${status.updatedReplicas} pods on revision ${status.updateRevision})` : '';
   return {
     action: 'patch',
-    patch: {
-      metadata: { resourceVersion: sts.metadata.resourceVersion },
-      spec: { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: pinned } } },
-    },
+    patch: withResourceVersion(promoterFields(sts, pinned), sts.metadata.resourceVersion),
+    patchType: 'apply',
     message: `staged (partition ${pinned}): template changes roll no pod until promoted${frozen}`,
   };
 }
@@ -59,6 +60,10 @@ export function decideStageOf(kind: WorkloadKind, workload: KubeWorkload): Stage
   const ds = workload as KubeDaemonSet;
   refuseDuringPromotion(ds, { kind, name: ds.metadata.name ?? '' });
   return decideStageDaemonSet(ds);
+}
+
+function withResourceVersion(fields: Record<string, unknown>, resourceVersion: string | undefined): Record<string, unknown> {
+  return { ...fields, metadata: { ...(fields.metadata as object | undefined), resourceVersion } };
 }
 
 // Staging while a promoter walks the plan would fight it.

@@ -15,6 +15,7 @@ import { PromotionSession } from '../promotion/promotion-session';
 import { PromotionState, TERMINAL_PHASES } from '../promotion/promotion-state';
 import { RuntimeError } from '../runtime-error';
 import { currentPlanStep, nextPromotionAction, ObservedPromotion, PromotionAction, promotionTargetStep, PromotionRequest } from './partition-decision';
+import { promoterFields } from './partition-ownership';
 
 /**
  * Promotes a staged StatefulSet along its partition plan. Safe to run again after a crash or `Ctrl-C`: it resumes from
@@ -41,7 +42,8 @@ class PromotionRun {
   private readonly session: PromotionSession<KubeStatefulSet>;
 
   public constructor(private readonly options: PromotionOptions, requests: () => number) {
-    this.session = new PromotionSession(options, requests);
+    // Each write is a server-side apply as kubectl-stage, so managedFields show the promoter owning the partition.
+    this.session = new PromotionSession<KubeStatefulSet>(options, requests, (sts) => promoterFields(sts));
     this.cluster = this.session.cluster;
     this.where = this.session.where;
   }

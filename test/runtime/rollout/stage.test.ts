@@ -16,6 +16,7 @@ describe('decideStage', () => {
     expect(decision).toEqual({
       action: 'patch',
       patch: { metadata: { resourceVersion: '42' }, spec: { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 32767 } } } },
+      patchType: 'apply',
       message: 'staged (partition 32767): template changes roll no pod until promoted',
     });
   });

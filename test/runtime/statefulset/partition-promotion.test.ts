@@ -38,6 +38,12 @@ describe('promoteStatefulSet', () => {
     expect(promotion.events.filter((event) => event.type === 'soak-started').map((event) => (event as { step: number }).step)).toEqual([1, 2]);
     expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:2', 'kafka-1': 'kafka:2', 'kafka-2': 'kafka:2' });
     expect(sandbox.promotionState('kafka')).toMatchObject({ phase: 'complete', step: 2, plan: 'canary', previousRevision: oldRevision });
+    // The partition and the state were server-side applies: the promoter's Apply entry owns them.
+    expect(sandbox.statefulSet('kafka').metadata.managedFields).toContainEqual(expect.objectContaining({
+      manager: 'kubectl-stage',
+      operation: 'Apply',
+      fieldsV1: expect.objectContaining({ 'f:spec': { 'f:updateStrategy': { 'f:rollingUpdate': { 'f:partition': {} }, 'f:type': {} } } }),
+    }));
     expect(sandbox.promotionState('kafka')!.gates.map((record) => `${record.step}:${record.gate}:${record.passed}`))
       .toEqual(['0:built-in:true', '1:built-in:true', '1:soak:true', '2:built-in:true', '2:soak:true']);
     // The Lease is released for the next promoter.

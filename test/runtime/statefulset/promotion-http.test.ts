@@ -1,4 +1,5 @@
 // The engine over real HTTP: @kubernetes/client-node 1.x (kube-cluster.ts) against the sandbox's API server.
+import { RolloutKeys } from '../../../src/keys';
 import { PartitionPlan } from '../../../src/partition-plan';
 import { KubePod } from '../../../src/runtime/kube/kube-types';
 import { RESOURCES } from '../../../src/sandbox/api';
@@ -23,6 +24,21 @@ test('the seed\'s Kafka walk with --plan canary: stage, kafka-2, then kafka-1 an
   expect(imagesOf(fixture.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:2', 'kafka-1': 'kafka:2', 'kafka-2': 'kafka:2' });
   // list+watch, not polling: a handful of requests per step, whatever the virtual time spent.
   expect(outcome.apiRequests).toBeLessThan(40);
+});
+
+test('the promoter writes with server-side apply over HTTP: managedFields show kubectl-stage owning the partition and its state', async () => {
+  await fixture.createStatefulSet('kafka', { replicas: 3, updateStrategy: 'staged' });
+  fixture.setImage('kafka', 'kafka:2');
+  const { outcome } = await promoteToEnd(fixture, { name: 'kafka', plan: 'canary', target: { kind: 'step' } });
+  expect(outcome).toMatchObject({ step: 1 });
+  const sts = fixture.statefulSet('kafka');
+  expect(sts.spec.updateStrategy?.rollingUpdate?.partition).toBe(2);
+  const promoter = (sts.metadata.managedFields ?? []).filter((entry) => entry.manager === 'kubectl-stage');
+  expect(promoter).toEqual([expect.objectContaining({ operation: 'Apply', apiVersion: 'apps/v1' })]);
+  expect(promoter[0].fieldsV1).toEqual({
+    'f:metadata': { 'f:annotations': { [`f:${RolloutKeys.STATE_ANNOTATION}`]: {} } },
+    'f:spec': { 'f:updateStrategy': { 'f:rollingUpdate': { 'f:partition': {} }, 'f:type': {} } },
+  });
 });
 
 test('a bad-image canary is rolled back over HTTP (strategic merge patch of the ControllerRevision), every pod on the old revision', async () => {
