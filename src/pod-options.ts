@@ -21,6 +21,9 @@ const ENV_FIELD_PATHS = [
 const ENV_FIELD_PATH_WITH_KEY = /^metadata\.(labels|annotations)\['[^']+'\]$/;
 const ENV_RESOURCES = /^(limits|requests)\.(cpu|memory|ephemeral-storage|hugepages-[a-zA-Z0-9]+)$/;
 const MOUNT_PROPAGATIONS = ['None', 'HostToContainer'];
+// The volume sources the Pod Security Standards' `restricted` level allows (restrictedVolumes in
+// k8s.io/pod-security-admission), as the L1 Volume names them: anything else would lower the pods' level.
+const RESTRICTED_VOLUME_SOURCES = ['configMap', 'csi', 'downwardApi', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
 
 /** Validates the pod additions of `options` on their own; clashes with the construct's pod are checked by {@link addToPodSpec}. */
 export function requirePodOptions(scope: IConstruct, options: WorkloadOptions): void {
@@ -239,11 +242,15 @@ function requireVolume(scope: IConstruct, at: string, volume: kplus.k8s.Volume):
   }
   const sources = Object.keys(volume).filter((key) => key !== 'name' && (volume as any)[key] !== undefined);
   if (sources.length !== 1) {
-    throw new ValidationError(scope, at, sources, 'give exactly one volume source (secret, configMap, emptyDir, projected, persistentVolumeClaim, csi...)');
+    throw new ValidationError(scope, at, sources, `give exactly one volume source: ${RESTRICTED_VOLUME_SOURCES.join(', ')}`);
   }
   if (volume.hostPath !== undefined) {
     throw new ValidationError(scope, `${at}.hostPath`, volume.hostPath.path,
       "a host directory gives the pod a way onto the node: use a NodeAgent's hostMounts for agents that need one, or a Secret, ConfigMap or claim");
+  }
+  if (!RESTRICTED_VOLUME_SOURCES.includes(sources[0])) {
+    throw new ValidationError(scope, `${at}.${sources[0]}`, volume.name,
+      `use one of ${RESTRICTED_VOLUME_SOURCES.join(', ')} (the Pod Security "restricted" level's sources); mount other storage through a PersistentVolumeClaim`);
   }
   if (volume.secret !== undefined) {
     requireSubdomain(scope, `${at}.secret.secretName`, volume.secret.secretName as string);

@@ -56,8 +56,9 @@ export interface WorkloadOptions {
    */
   readonly env?: { [name: string]: kplus.EnvValue };
   /**
-   * Extra volumes of the pods (L1 `Volume`s: a Secret, ConfigMap, projected, emptyDir, persistentVolumeClaim, csi...
-   * source; host directories are refused). A name the construct uses for its own volumes or claims is refused.
+   * Extra volumes of the pods (L1 `Volume`s), each with one source the Pod Security `restricted` level allows:
+   * secret, configMap, projected, downwardApi, emptyDir, ephemeral, persistentVolumeClaim or csi (a host directory
+   * is refused). A name the construct uses for its own volumes or claims is refused.
    * @default - none
    */
   readonly extraVolumes?: kplus.k8s.Volume[];

@@ -109,6 +109,7 @@ describe.each(WORKLOADS)('%s pod options', (_, build) => {
     ['a volume with two sources', () => ({ extraVolumes: [{ name: 'a', emptyDir: {}, secret: { secretName: 's' } }] }), 'extraVolumes[0]', 'exactly one'],
     ['a volume without a source', () => ({ extraVolumes: [{ name: 'a' }] }), 'extraVolumes[0]', 'exactly one'],
     ['a host directory', () => ({ extraVolumes: [{ name: 'a', hostPath: { path: '/etc' } }] }), 'extraVolumes[0].hostPath', 'onto the node'],
+    ['an NFS volume, outside the restricted level', () => ({ extraVolumes: [{ name: 'a', nfs: { server: 'nas', path: '/x' } }] }), 'extraVolumes[0].nfs', 'restricted'],
     ['a mount of an undeclared volume', () => ({ extraVolumeMounts: [{ name: 'tls', mountPath: '/tls' }] }), 'extraVolumeMounts[0].name', 'extraVolumes'],
     ['a relative mount path', () => ({ extraVolumes: [{ name: 'a', emptyDir: {} }], extraVolumeMounts: [{ name: 'a', mountPath: 'tls' }] }),
       'extraVolumeMounts[0].mountPath', 'absolute'],
