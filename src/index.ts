@@ -12,6 +12,7 @@ export * from './node-exporter';
 export * from './log-collector';
 export * from './kafka-cluster';
 export * from './kafka-listener';
+export * from './kafka-metrics';
 export * from './percent-or-count';
 export * from './rollout-budget';
 export * from './statefulset-rollout';

@@ -5,17 +5,21 @@ import { Construct } from 'constructs';
 import { certManagerCertificate } from './cert-manager-certificate';
 import { STATEFULSET_POD_NAME_LABEL } from './internal/well-known-labels';
 import { kafkaConfigEnvironment } from './kafka-config';
+import { DEFAULT_AGENT_IMAGE, DEFAULT_AGENT_JAR, DEFAULT_METRICS_PORT, jmxExporterPod, KAFKA_JMX_EXPORTER_RULES, JmxExporterPod } from './kafka-jmx-exporter';
 import { KafkaListener } from './kafka-listener';
 import {
   advertisedListenersLines, bindAddresses, certManagerSecretName, isIpv4, listenerPodConfig, ListenerPodConfig, ListenerSetup, needsHostIp,
   protocolMap, resolveListeners, ResolvedListener,
 } from './kafka-listener-config';
-import { NameRule, nameProblems, requireImage, requireNames, requireWholeNumber, wholeMebibytes, wholeSeconds } from './prop-validation';
+import { KafkaMetrics } from './kafka-metrics';
+import { RolloutKeys } from './keys';
+import { MonitorKind, MonitorOptions, PrometheusMonitor } from './prometheus-monitor';
+import { NameRule, nameProblems, requireImage, requireLabels, requireNames, requirePort, requireWholeNumber, wholeMebibytes, wholeSeconds } from './prop-validation';
 import { StatefulService } from './stateful-service';
 import { ValidationError } from './validation-error';
 import {
   annotateWorkload, invalidProp, memoryLimitMebibytes, namespaceOf, requireReplicas, requireStatefulOptions, resourceRequirements,
-  secureContainerSecurityContext, securePodSpec, statefulServiceNames, volumeClaimTemplate, workloadLabels,
+  secureContainerSecurityContext, securePodSpec, statefulServiceNames, volumeClaimTemplate, workloadLabels, WorkloadLabels,
 } from './workload-defaults';
 import { PodAntiAffinity, StatefulWorkloadOptions } from './workload-options';
 import { ZooKeeperEnsemble } from './zookeeper-ensemble';
@@ -113,6 +117,13 @@ export interface KafkaClusterProps extends StatefulWorkloadOptions {
    * @default - none
    */
   readonly config?: { [key: string]: string };
+  /**
+   * Serve Prometheus metrics with the JMX exporter's Java agent in every broker and controller: a container port
+   * and a ClusterIP Service `<name>-metrics`, both named `metrics`, the rules in a ConfigMap `<name>-metrics`, and,
+   * when `metrics.monitor` is set, a PodMonitor or ServiceMonitor for the Prometheus operator.
+   * @default - no metrics endpoint
+   */
+  readonly metrics?: KafkaMetrics;
 }
 
 /** In KRaft mode the default client listener is on 9092 (the controller listener's default is 9093). */
@@ -174,6 +185,12 @@ export class KafkaCluster extends Construct {
   public readonly brokerService: StatefulService;
   /** The separate controllers' StatefulSet, headless Service and budget, when `controllers` is set. */
   public readonly controllerService?: StatefulService;
+  /** Port of the metrics endpoint (undefined without `metrics`). */
+  public readonly metricsPort?: number;
+  /** The ClusterIP Service `<name>-metrics` over every broker and controller (undefined without `metrics`). */
+  public readonly metricsService?: kplus.k8s.KubeService;
+  /** The PodMonitor or ServiceMonitor, when `metrics.monitor` is set. */
+  public readonly monitor?: PrometheusMonitor;
 
   private readonly props: KafkaClusterProps;
   private readonly clusterDomain: string;
@@ -188,6 +205,10 @@ export class KafkaCluster extends Construct {
     this.name = requireNames(this, 'name', props.name ?? 'kafka', (name) => [
       ...statefulServiceNames(name),
       ...props.controllers === undefined ? [] : statefulServiceNames(`${name}-controller`),
+      ...props.metrics === undefined ? [] : [
+        { kind: 'Service', name: `${name}-metrics`, rule: NameRule.DNS1035 },
+        { kind: 'ConfigMap', name: `${name}-metrics`, rule: NameRule.SUBDOMAIN },
+      ],
     ]);
     this.namespace = namespaceOf(this);
     this.brokers = requireReplicas(this, 'replicas', props.replicas ?? 3);
@@ -219,6 +240,7 @@ export class KafkaCluster extends Construct {
         throw new ValidationError(this, `${listener.property}.name`, listener.name, `the per-broker Service name "${longest}" derived from it and name: ${problems.join('; ')}`);
       }
     }
+    this.metricsPort = props.metrics === undefined ? undefined : this.requireMetrics(props.metrics);
     const clientListener = this.listeners.brokers.find((listener) => listener.external === undefined) ?? this.listeners.brokers[0];
     this.clientPort = clientListener.port;
 
@@ -245,10 +267,68 @@ export class KafkaCluster extends Construct {
     }
     this.brokerService = this.statefulService('Brokers', brokerPool);
     const pools = [brokerPool, ...controllerPool ? [controllerPool] : []];
+    if (this.metricsPort !== undefined) {
+      this.metricsService = this.metricsServiceOf(this.metricsPort);
+      this.monitor = props.metrics!.monitor === undefined ? undefined : this.monitorOf(props.metrics!.monitor);
+    }
     for (const listener of [...this.listeners.brokers, ...this.listeners.controller ? [this.listeners.controller] : []]) {
       this.certificate(listener, pools);
       this.externalServices(listener);
     }
+  }
+
+  private requireMetrics(metrics: KafkaMetrics): number {
+    const port = requirePort(this, 'metrics.port', metrics.port ?? DEFAULT_METRICS_PORT);
+    const listeners = [...this.listeners.brokers, ...this.listeners.controller ? [this.listeners.controller] : []];
+    const listener = listeners.find((candidate) => candidate.port === port);
+    if (listener) {
+      throw new ValidationError(this, 'metrics.port', port, `the listener ${listener.name} (${listener.property}) uses ${port}: pick another port, e.g. ${DEFAULT_METRICS_PORT}`);
+    }
+    requireImage(this, 'metrics.agentImage', metrics.agentImage ?? DEFAULT_AGENT_IMAGE);
+    const jar = metrics.agentJar ?? DEFAULT_AGENT_JAR;
+    if (typeof jar !== 'string' || !/^\/[A-Za-z0-9._/*?[\]-]+\.jar$/.test(jar)) {
+      throw new ValidationError(this, 'metrics.agentJar', jar, 'use an absolute path of a .jar (letters, digits, "._-/", and the glob characters "*?[]"), e.g. "/opt/kafka/libs/jmx_prometheus_javaagent-*.jar"');
+    }
+    requireLabels(this, 'metrics.monitor.labels', metrics.monitor?.labels);
+    return port;
+  }
+
+  /** The labels of the metrics objects, and the selector of every pod of the cluster (brokers and controllers). */
+  private get metricsLabels(): { labels: WorkloadLabels; pods: Record<string, string> } {
+    return {
+      labels: workloadLabels('kafka', this.name, 'metrics', this.props.labels),
+      // Brokers and controllers share name and instance, and differ by component.
+      pods: { [RolloutKeys.NAME_LABEL]: 'kafka', [RolloutKeys.INSTANCE_LABEL]: this.name },
+    };
+  }
+
+  /** The rules ConfigMap and the metrics Service over every pool. */
+  private metricsServiceOf(port: number): kplus.k8s.KubeService {
+    const { labels, pods } = this.metricsLabels;
+    new kplus.k8s.KubeConfigMap(this, 'MetricsRules', {
+      metadata: { name: `${this.name}-metrics`, namespace: this.namespace, labels: labels.all },
+      data: { 'config.yaml': KAFKA_JMX_EXPORTER_RULES },
+    });
+    return new kplus.k8s.KubeService(this, 'MetricsService', {
+      metadata: { name: `${this.name}-metrics`, namespace: this.namespace, labels: labels.all },
+      spec: {
+        type: 'ClusterIP',
+        selector: pods,
+        ports: [{ name: 'metrics', port, targetPort: kplus.k8s.IntOrString.fromString('metrics') }],
+      },
+    });
+  }
+
+  /** A PodMonitor over every pod of the cluster, or a ServiceMonitor over the metrics Service. */
+  private monitorOf(options: MonitorOptions): PrometheusMonitor {
+    const { labels, pods } = this.metricsLabels;
+    return new PrometheusMonitor(this, 'Monitor', {
+      ...options,
+      name: this.name,
+      selector: options.kind === MonitorKind.SERVICE_MONITOR ? labels.selector : pods,
+      labels: { ...options.labels, ...labels.all },
+      port: 'metrics',
+    });
   }
 
   /** The cert-manager Certificate of a listener whose TLS material the cluster creates. */
@@ -367,9 +447,17 @@ export class KafkaCluster extends Construct {
       ...pool.roles?.includes('controller') ? [this.listeners.controller!] : [],
     ];
     const ports: kplus.ServicePort[] = listeners.map((listener) => ({ name: listener.portName, port: listener.port }));
-    const security = listenerPodConfig(this.listeners, this.name);
     const image = this.image;
     const uid = 1000;
+    const security = listenerPodConfig(this.listeners, this.name);
+    const exporter = this.metricsPort === undefined ? undefined : jmxExporterPod({
+      image: props.metrics!.agentImage ?? DEFAULT_AGENT_IMAGE,
+      jar: props.metrics!.agentJar ?? DEFAULT_AGENT_JAR,
+      port: this.metricsPort,
+      configMapName: `${this.name}-metrics`,
+      securityContext: secureContainerSecurityContext(uid),
+      resources: this.copyResources(),
+    });
     const service = new StatefulService(this, id, {
       name: pool.name,
       replicas: pool.replicas,
@@ -389,8 +477,10 @@ export class KafkaCluster extends Construct {
           antiAffinity: props.antiAffinity ?? PodAntiAffinity.REQUIRED,
           topologySpreadKey: props.topologySpreadKey,
           terminationGracePeriodSeconds: wholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.minutes(5)),
-          containers: [this.container(pool, image, ports, uid, security)],
-          volumes: [{ name: 'config', emptyDir: {} }, { name: 'logs', emptyDir: {} }, { name: 'tmp', emptyDir: {} }, ...security.volumes],
+          containers: [this.container(pool, image, ports, uid, security, exporter)],
+          volumes: [
+            { name: 'config', emptyDir: {} }, { name: 'logs', emptyDir: {} }, { name: 'tmp', emptyDir: {} }, ...security.volumes, ...exporter?.volumes ?? [],
+          ],
         }),
         // The image writes server.properties into its config dir at start; a non-root init container copies
         // the image's defaults (log4j configuration) into the writable emptyDir that replaces it.
@@ -398,21 +488,27 @@ export class KafkaCluster extends Construct {
           name: 'config',
           image,
           command: ['sh', '-c', `cp -r ${CONFIG_DIR}/. /mnt/config/`],
-          // A copy of a few files: small requests so the scheduler and quotas count it, limits against a runaway.
-          resources: resourceRequirements(this, {
-            cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(200) },
-            memory: { request: Size.mebibytes(32), limit: Size.mebibytes(64) },
-          }),
+          resources: this.copyResources(),
           securityContext: secureContainerSecurityContext(uid),
           volumeMounts: [{ name: 'config', mountPath: '/mnt/config' }],
-        }],
+        }, ...exporter ? [exporter.initContainer] : []],
       },
     });
     annotateWorkload(service.apiObject, props);
     return service;
   }
 
-  private container(pool: KafkaPool, image: string, ports: kplus.ServicePort[], uid: number, security: ListenerPodConfig): kplus.k8s.Container {
+  /** Resources of an init container that copies a few files: small requests so the scheduler and quotas count it, limits against a runaway. */
+  private copyResources(): kplus.k8s.ResourceRequirements {
+    return resourceRequirements(this, {
+      cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(200) },
+      memory: { request: Size.mebibytes(32), limit: Size.mebibytes(64) },
+    });
+  }
+
+  private container(
+    pool: KafkaPool, image: string, ports: kplus.ServicePort[], uid: number, security: ListenerPodConfig, exporter: JmxExporterPod | undefined,
+  ): kplus.k8s.Container {
     const props = this.props;
     const resources = props.resources ?? {
       cpu: { request: kplus.Cpu.millis(500) },
@@ -482,9 +578,9 @@ export class KafkaCluster extends Construct {
     return {
       name: 'kafka',
       image,
-      command: ['sh', '-c', [...perPod, ...security.startup, 'exec /etc/kafka/docker/run'].join(' && ')],
+      command: ['sh', '-c', [...perPod, ...security.startup, ...exporter ? [exporter.startup] : [], 'exec /etc/kafka/docker/run'].join(' && ')],
       env: [...Object.entries(env).map(([name, value]) => ({ name, value })), ...security.secretEnv, ...hostIp],
-      ports: ports.map((port) => ({ name: port.name, containerPort: port.port })),
+      ports: [...ports.map((port) => ({ name: port.name, containerPort: port.port })), ...exporter ? [exporter.port] : []],
       resources: resourceRequirements(this, resources),
       readinessProbe: { tcpSocket: { port: probePort }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
       livenessProbe: { tcpSocket: { port: probePort }, initialDelaySeconds: 60, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
@@ -495,6 +591,7 @@ export class KafkaCluster extends Construct {
         { name: 'logs', mountPath: '/opt/kafka/logs' },
         { name: 'tmp', mountPath: '/tmp' },
         ...security.mounts,
+        ...exporter?.mounts ?? [],
       ],
     };
   }
