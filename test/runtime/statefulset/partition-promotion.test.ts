@@ -7,7 +7,7 @@ import { parseGate } from '../../../src/runtime/promotion/gate-spec';
 import { controlPromotion } from '../../../src/runtime/promotion/promotion-control';
 import { leaseNameFor } from '../../../src/runtime/promotion/promotion-lock';
 import { RuntimeError } from '../../../src/runtime/runtime-error';
-import { RESOURCES } from '../../../src/sandbox/api';
+import { ManagedFieldsEntry, RESOURCES } from '../../../src/sandbox/api';
 import { PodFailureMode, POD_FAILURE_ANNOTATION } from '../../../src/sandbox/controllers';
 import { InProcessCluster } from '../../support/in-process-cluster';
 import { isReady } from '../../support/pod-readiness';
@@ -39,7 +39,7 @@ describe('promoteStatefulSet', () => {
     expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:2', 'kafka-1': 'kafka:2', 'kafka-2': 'kafka:2' });
     expect(sandbox.promotionState('kafka')).toMatchObject({ phase: 'complete', step: 2, plan: 'canary', previousRevision: oldRevision });
     // The partition and the state were server-side applies: the promoter's Apply entry owns them.
-    expect(sandbox.statefulSet('kafka').metadata.managedFields).toContainEqual(expect.objectContaining({
+    expect((sandbox.statefulSet('kafka').metadata as { managedFields?: ManagedFieldsEntry[] }).managedFields).toContainEqual(expect.objectContaining({
       manager: 'kubectl-stage',
       operation: 'Apply',
       fieldsV1: expect.objectContaining({ 'f:spec': { 'f:updateStrategy': { 'f:rollingUpdate': { 'f:partition': {} }, 'f:type': {} } } }),

@@ -2,7 +2,7 @@
 import { RolloutKeys } from '../../../src/keys';
 import { PartitionPlan } from '../../../src/partition-plan';
 import { KubePod } from '../../../src/runtime/kube/kube-types';
-import { RESOURCES } from '../../../src/sandbox/api';
+import { ManagedFieldsEntry, RESOURCES } from '../../../src/sandbox/api';
 import { isReady } from '../../support/pod-readiness';
 import { HttpSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
 import { imagesOf, partitionsWritten, promoteToEnd } from '../promotion-fixture';
@@ -33,7 +33,8 @@ test('the promoter writes with server-side apply over HTTP: managedFields show k
   expect(outcome).toMatchObject({ step: 1 });
   const sts = fixture.statefulSet('kafka');
   expect(sts.spec.updateStrategy?.rollingUpdate?.partition).toBe(2);
-  const promoter = (sts.metadata.managedFields ?? []).filter((entry) => entry.manager === 'kubectl-stage');
+  const managedFields = (sts.metadata as { managedFields?: ManagedFieldsEntry[] }).managedFields ?? [];
+  const promoter = managedFields.filter((entry) => entry.manager === 'kubectl-stage');
   expect(promoter).toEqual([expect.objectContaining({ operation: 'Apply', apiVersion: 'apps/v1' })]);
   expect(promoter[0].fieldsV1).toEqual({
     'f:metadata': { 'f:annotations': { [`f:${RolloutKeys.STATE_ANNOTATION}`]: {} } },
