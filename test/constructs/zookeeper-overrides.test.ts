@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { Duration } from 'cdk8s';
+import { Duration, JsonPatch } from 'cdk8s';
 import { find, Manifest, selects, synthValid, testChart, thrownValidationError } from './manifest';
 import { MonitorKind } from '../../src/prometheus-monitor';
 import { ZooKeeperEnsemble, ZooKeeperEnsembleProps } from '../../src/zookeeper-ensemble';
@@ -158,5 +158,19 @@ describe('ZooKeeperEnsemble metrics', () => {
     ['a monitor label value with a space', { metrics: { monitor: { labels: { release: 'a b' } } } }, 'metrics.monitor.labels["release"]'],
   ])('refuses %s', (_, props, property) => {
     expect(thrownValidationError(() => synth(props)).property).toBe(property);
+  });
+});
+
+describe('the escape hatch documented in docs/constructs.md', () => {
+  test('JSON patches on statefulService.apiObject reach the synthesized StatefulSet, after the construct\'s own pod options', () => {
+    const chart = testChart('data');
+    const zk = new ZooKeeperEnsemble(chart, 'zk', { podAnnotations: { 'checksum/tls': 'abc' } });
+    const sts = zk.statefulService.apiObject;
+    sts.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/lifecycle', { preStop: { exec: { command: ['sleep', '5'] } } }));
+    sts.addJsonPatch(JsonPatch.add('/spec/template/spec/terminationGracePeriodSeconds', 60));
+    const template = find(synthValid(chart), 'StatefulSet', 'zk').spec.template;
+    expect(template.spec.containers[0].lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+    expect(template.spec.terminationGracePeriodSeconds).toBe(60);
+    expect(template.metadata.annotations).toEqual({ 'checksum/tls': 'abc' });
   });
 });
