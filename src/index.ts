@@ -15,6 +15,7 @@ export * from './kafka-listener';
 export * from './kafka-metrics';
 export * from './percent-or-count';
 export * from './rollout-budget';
+export * from './rollout-gate';
 export * from './statefulset-rollout';
 export * from './daemonset-rollout';
 export * from './change-cause';

@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { isDataGate, isGateProblem, parseGateText } from './gate-grammar';
 import { RolloutKeys } from './keys';
 import { parseNodeCanaryPlanText } from './node-canary-plan';
 import { guardObjectCollisions } from './object-collisions';
@@ -118,6 +119,12 @@ export interface StagedRolloutRunnerProps {
    */
   readonly allowDaemonSetCanary?: boolean;
   /**
+   * Allow the data-aware gates (`kafka`, `zookeeper`, declared with `RolloutGate` on the workload or given as `--gate`)
+   * to read the workload's pods' metrics through the API server's pod proxy: grants `get` on `pods/proxy`.
+   * @default - true when `promotionJob.extraArgs` give a kafka or zookeeper `--gate`, false otherwise
+   */
+  readonly allowPodMetrics?: boolean;
+  /**
    * A Job that runs one promotion in the cluster, e.g. as a GitOps post-sync hook.
    * @default - no Job
    */
@@ -174,12 +181,13 @@ export class StagedRolloutRunner extends Construct {
     const labels = { ...props.labels, [RolloutKeys.NAME_LABEL]: 'kubectl-stage', [RolloutKeys.INSTANCE_LABEL]: this.name, [RolloutKeys.MANAGED_BY_LABEL]: MANAGED_BY };
     const metadata = { name: this.name, namespace: this.namespace, labels };
     this.canDeletePods = allowUndo || canaries;
+    const readsPodMetrics = props.allowPodMetrics ?? hasDataGate(job?.extraArgs ?? []);
 
     // The Job's pod opts in to the token; nothing else that borrows this account gets API credentials by accident.
     this.serviceAccount = new kplus.k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
     this.role = new kplus.k8s.KubeRole(this, 'Role', {
       metadata,
-      rules: roleRules({ allowUndo, canaries, canDeletePods: this.canDeletePods, workload }),
+      rules: roleRules({ allowUndo, canaries, canDeletePods: this.canDeletePods, readsPodMetrics, workload }),
     });
     const subjects = [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }];
     new kplus.k8s.KubeRoleBinding(this, 'RoleBinding', {
@@ -342,12 +350,23 @@ function runnerNames(name: string, namespace: string, canaries: boolean, job: bo
   ];
 }
 
+// Whether promote's flags give a kafka or zookeeper gate (`--gate kafka:min-isr` or `--gate=zookeeper`).
+function hasDataGate(args: readonly string[]): boolean {
+  const gates = args.flatMap((arg, index) => (arg === '--gate' ? [args[index + 1] ?? ''] : arg.startsWith('--gate=') ? [arg.slice('--gate='.length)] : []));
+  return gates.some((text) => {
+    const spec = parseGateText(text);
+    return !isGateProblem(spec) && isDataGate(spec);
+  });
+}
+
 /** What the Role must allow. */
 interface RoleNeeds {
   readonly allowUndo: boolean;
   /** Whether DaemonSets are promoted by node canaries. */
   readonly canaries: boolean;
   readonly canDeletePods: boolean;
+  /** Whether kafka or zookeeper gates read pods' metrics through the pod proxy. */
+  readonly readsPodMetrics: boolean;
   /** The one workload the account promotes, when a Job names it. */
   readonly workload?: JobWorkload;
 }
@@ -368,6 +387,8 @@ function roleRules(needs: RoleNeeds): kplus.k8s.PolicyRule[] {
     // history, undo, status of a DaemonSet and its canary list the revisions by the workload's selector.
     { apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: [...readsRevisionByName ? ['get'] : [], 'list'] },
     { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch', ...needs.canDeletePods ? ['delete'] : []] },
+    // The kafka and zookeeper gates read each pod's metrics page (pods/<name>:<port>/proxy/metrics).
+    ...needs.readsPodMetrics ? [{ apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] }] : [],
     ...workload
       ? [
         { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },

@@ -1,10 +1,12 @@
 import { Duration } from 'cdk8s';
 import { k8s, PodManagementPolicy } from 'cdk8s-plus-28';
+import { encodeGatesAnnotation } from './gate-grammar';
 import { RolloutKeys } from './keys';
 import { PartitionPlan } from './partition-plan';
 import { PercentOrCount } from './percent-or-count';
 import { wholeSeconds } from './prop-validation';
 import { RolloutBudget } from './rollout-budget';
+import { RolloutGate } from './rollout-gate';
 import { ValidationError } from './validation-error';
 
 /** The largest value of an int32 field such as `partition` or `revisionHistoryLimit`. */
@@ -54,6 +56,12 @@ export interface StatefulSetRolloutOptions {
    * @default - not written; the construct applies its own default
    */
   readonly persistentVolumeClaimRetentionPolicy?: PersistentVolumeClaimRetentionPolicy;
+  /**
+   * Gates every step of a staged promotion must pass (`kubectl-stage promote` runs them when given no `--gate` flag),
+   * written to the `staged-rollouts.io/gates` annotation. Only a staged rollout is promoted, so only it takes gates.
+   * @default - none
+   */
+  readonly gates?: RolloutGate[];
 }
 
 /** Options of a StatefulSet `RollingUpdate`. */
@@ -173,6 +181,10 @@ export class StatefulSetRollout {
         throw new ValidationError('StatefulSetRollout', `persistentVolumeClaimRetentionPolicy.${field}`, value, 'use PvcRetention.RETAIN or PvcRetention.DELETE');
       }
     }
+    if ((options.gates ?? []).length > 0 && strategy.type !== 'Staged') {
+      throw new ValidationError('StatefulSetRollout', 'gates', (options.gates ?? []).map((gate) => gate.text),
+        'gates run when kubectl-stage promotes a staged rollout: use StatefulSetRollout.staged(plan, { gates })');
+    }
     this.strategy = strategy;
     this.options = options;
     this.plan = strategy.type === 'Staged' ? strategy.plan : undefined;
@@ -213,11 +225,15 @@ export class StatefulSetRollout {
   }
 
   /**
-   * Annotations the workload must carry for this rollout: the plan of a staged rollout.
+   * Annotations the workload must carry for this rollout: the plan and the gates of a staged rollout.
    * @internal
    */
   public _annotations(): Record<string, string> {
-    return this.plan === undefined ? {} : { [RolloutKeys.PLAN_ANNOTATION]: this.plan.toString() };
+    const gates = this.options.gates ?? [];
+    return {
+      ...this.plan === undefined ? {} : { [RolloutKeys.PLAN_ANNOTATION]: this.plan.toString() },
+      ...gates.length === 0 ? {} : { [RolloutKeys.GATES_ANNOTATION]: encodeGatesAnnotation(gates.map((gate) => gate.text)) },
+    };
   }
 
   private updateStrategy(replicas: number): k8s.StatefulSetUpdateStrategy {

@@ -239,9 +239,25 @@ describe('StagedRolloutRunner RBAC: exactly the requests the commands make', () 
     await stage(['history', 'ds/agent']);
   });
 
-  let recorded: { statefulSet: RequestAttributes[]; rollBack: RequestAttributes[]; daemonSet: RequestAttributes[] };
+  // A promotion gated on Kafka's health, read from each broker's metrics through the pod proxy.
+  const promoteWithKafkaGate = () => recordRequests(async (cli, stage) => {
+    await cli.createStatefulSet('kafka', { replicas: 3, image: 'kafka:1', updateStrategy: 'rolling' });
+    await stage(['stage', 'sts/kafka']);
+    for (const pod of cli.pods('kafka')) {
+      cli.sandbox.podMetrics.set('default', pod.metadata.name!, 9404, 'kafka_server_replicamanager_underreplicatedpartitions 0\n');
+    }
+    cli.setImage('kafka', 'kafka:2');
+    await stage(['promote', 'sts/kafka', '--plan', 'canary', '--gate', 'kafka:port=9404']);
+  });
+
+  let recorded: { statefulSet: RequestAttributes[]; rollBack: RequestAttributes[]; daemonSet: RequestAttributes[]; kafkaGate: RequestAttributes[] };
   beforeAll(async () => {
-    recorded = { statefulSet: await promoteStatefulSet(), rollBack: await rollBackStatefulSet(), daemonSet: await promoteDaemonSet() };
+    recorded = {
+      statefulSet: await promoteStatefulSet(),
+      rollBack: await rollBackStatefulSet(),
+      daemonSet: await promoteDaemonSet(),
+      kafkaGate: await promoteWithKafkaGate(),
+    };
   });
 
   function grantsOf(props: StagedRolloutRunnerProps): Grants {
@@ -273,6 +289,16 @@ describe('StagedRolloutRunner RBAC: exactly the requests the commands make', () 
 
   test('allowDaemonSetCanary adds DaemonSets, pod deletion and listing nodes', () => {
     expectExactly(grantsOf({ allowDaemonSetCanary: true }), [...recorded.statefulSet, ...recorded.daemonSet]);
+  });
+
+  test('allowPodMetrics adds reading pods through the pod proxy, which the kafka and zookeeper gates do; a Job whose --gate is one gets it', () => {
+    expectExactly(grantsOf({ allowPodMetrics: true }), [...recorded.statefulSet, ...recorded.kafkaGate]);
+    expect(recorded.kafkaGate).toContainEqual({ verb: 'get', apiGroup: '', resource: 'pods/proxy', namespace: 'default', name: 'kafka-0' });
+    expect(grantsOf({}).roleRules.some((rule) => rule.resources?.includes('pods/proxy'))).toBe(false);
+    const gated = grantsOf({ promotionJob: { ...JOB, extraArgs: ['--gate', 'kafka:port=9404'] } });
+    expectExactly(gated, [...recorded.statefulSet, ...recorded.kafkaGate]);
+    expect(grantsOf({ promotionJob: { ...JOB, extraArgs: ['--gate=zookeeper'] } }).roleRules).toContainEqual({ apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] });
+    expect(grantsOf({ promotionJob: { ...JOB, extraArgs: ['--gate', 'http=http://svc/healthz'] } }).roleRules.some((rule) => rule.resources?.includes('pods/proxy'))).toBe(false);
   });
 
   test('a promotion Job scopes the workload and its Lease by name', () => {
