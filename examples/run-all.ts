@@ -6,6 +6,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { buildBlogApp } from './blog-app';
 import { buildKafkaKraftApp } from './kafka-kraft';
+import { buildKafkaSecureApp } from './kafka-secure';
 import { buildLogCollectorApp } from './log-collector';
 import { rehearseNextRelease } from './rehearse-next-release';
 import { EXPECTED_EXIT_CODES, rehearseStagedRollout } from './rehearse-staged-rollout';
@@ -22,6 +23,7 @@ export const EXAMPLE_APPS: readonly ExampleApp[] = [
   { name: 'blog-app', build: buildBlogApp },
   { name: 'zookeeper', build: buildZooKeeperApp },
   { name: 'kafka-kraft', build: buildKafkaKraftApp },
+  { name: 'kafka-secure', build: buildKafkaSecureApp },
   { name: 'log-collector', build: buildLogCollectorApp },
 ];
 

@@ -55,6 +55,26 @@ describe('examples', () => {
     expect(brokers.spec.updateStrategy.rollingUpdate.partition).toBe(PartitionPlan.STAGED_PARTITION);
   });
 
+  test('kafka-secure: TLS listeners from cert-manager, SCRAM for clients, JMX metrics and a PodMonitor', () => {
+    const objects = synthApp('kafka-secure');
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'Certificate/events-client-tls', 'Certificate/events-controller-tls', 'Certificate/events-replication-tls', 'ConfigMap/events-metrics',
+      'PodDisruptionBudget/events-pdb', 'PodMonitor/events', 'Service/events-hs', 'Service/events-metrics', 'StatefulSet/events',
+    ]);
+    const container = find(objects, 'StatefulSet', 'events').spec.template.spec.containers[0];
+    const env = Object.fromEntries(container.env.map((e: Manifest) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:SSL,REPLICATION:SSL,CLIENT:SASL_SSL',
+      KAFKA_INTER_BROKER_LISTENER_NAME: 'REPLICATION',
+      KAFKA_LISTENER_NAME_CLIENT_SASL_ENABLED_MECHANISMS: 'SCRAM-SHA-512',
+      KAFKA_LISTENER_NAME_REPLICATION_SSL_CLIENT_AUTH: 'required',
+      KAFKA_LOG_RETENTION_HOURS: '168',
+    });
+    expect(container.ports.map((port: Manifest) => port.name)).toEqual(['replication', 'client', 'controller', 'metrics']);
+    expect(find(objects, 'Certificate', 'events-client-tls').spec.issuerRef).toEqual({ name: 'internal-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' });
+    expect(find(objects, 'PodMonitor', 'events').metadata.labels.release).toBe('kube-prometheus-stack');
+  });
+
   test('log-collector: fluentd with the node logs', () => {
     const ds = find(synthApp('log-collector'), 'DaemonSet', 'fluentd');
     expect(ds.spec.template.spec.containers[0].volumeMounts.map((m: Manifest) => m.mountPath)).toContain('/var/log');
