@@ -1,7 +1,7 @@
 // The walk both kinds share after a step's gate (src/runtime/promotion/step-walk.ts), tested once with the pod shapes of
 // both: StatefulSet pods by ordinal, DaemonSet pods by node.
 import { PromotionState } from '../../../src/runtime/promotion/promotion-state';
-import { awaitGate, awaitStepGate, stepFailedToStart, stepGatePassed } from '../../../src/runtime/promotion/step-walk';
+import { afterStepGate, awaitGate, awaitStepGate, stepFailedToStart, stepGatePassed, StepWalkRequest } from '../../../src/runtime/promotion/step-walk';
 import { NOW, pod, PodShape, promotionState as state, secondsAgo } from '../kube-fixtures';
 
 const updated = (ordinal: number, shape: PodShape = {}) => pod({ name: `web-${ordinal}`, revision: 'web-new', readyForSeconds: 60, ...shape });
@@ -57,5 +57,33 @@ describe('the step walk shared by StatefulSet promotions and DaemonSet node cana
     expect(stepGatePassed(state(), { soakMs: 0 }, record.message, pods, NOW, walkOn)).toEqual({ walkedOnWith: [record] });
     expect(stepGatePassed(state({ step: 0 }), { soakMs: 60_000 }, 'no node to update', [], NOW, walkOn))
       .toEqual({ walkedOnWith: [{ ...record, step: 0, message: 'no node to update' }] });
+  });
+
+  describe('data-aware gates also run before the first step', () => {
+    const request: StepWalkRequest = {
+      where: 'statefulset/kafka', targetStep: 2, soakMs: 0, gates: ['kafka', 'http=http://x/healthz'], dataGates: ['kafka'], approveEach: false, autoRollback: true,
+    };
+    const advance = (next: PromotionState) => ({ type: 'advance' as const, step: next.step });
+    const record = (step: number, gate: string, passed: boolean) => ({ step, gate, passed, message: `${gate}: ${passed ? 'healthy' : 'kafka-1 reports 2 under-replicated partitions'}`, at: new Date(NOW).toISOString() });
+
+    test('at step 0 only the data-aware gates run, then the walk goes on', () => {
+      expect(afterStepGate(state({ step: 0 }), request, 2, NOW, advance)).toEqual({ type: 'run-gates', step: 0, gates: ['kafka'] });
+      expect(afterStepGate(state({ step: 0, gates: [record(0, 'kafka', true)] }), request, 2, NOW, advance)).toEqual({ type: 'advance', step: 1 });
+      expect(afterStepGate(state({ step: 0 }), { ...request, dataGates: undefined }, 2, NOW, advance)).toEqual({ type: 'advance', step: 1 });
+    });
+
+    test('a failing one refuses the promotion without a rollback: nothing has moved', () => {
+      const action = afterStepGate(state({ step: 0, gates: [record(0, 'kafka', false)] }), request, 2, NOW, advance);
+      expect(action).toMatchObject({
+        type: 'fail',
+        kind: 'gate-failed',
+        message: 'refused before step 1: statefulset/kafka is not healthy: kafka: kafka-1 reports 2 under-replicated partitions',
+        state: { phase: 'failed' },
+      });
+    });
+
+    test('after step 0 every gate runs after the soak, as before', () => {
+      expect(afterStepGate(state({ step: 1 }), request, 2, NOW, advance)).toEqual({ type: 'run-gates', step: 1, gates: ['kafka', 'http=http://x/healthz'] });
+    });
   });
 });
