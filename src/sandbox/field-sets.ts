@@ -31,6 +31,8 @@ const CONTAINER_PORT_KEYS = ['containerPort', 'protocol'];
 const SERVICE_PORT_KEYS = ['port', 'protocol'];
 // x-kubernetes-list-type: set.
 const SET_LISTS: ReadonlySet<string> = new Set(['finalizers']);
+// Structs and maps owned whole (x-kubernetes-map-type: atomic): label selectors, a Service's selector, a node selector.
+const ATOMIC_OBJECTS: ReadonlySet<string> = new Set(['selector', 'labelSelector', 'namespaceSelector', 'requiredDuringSchedulingIgnoredDuringExecution']);
 
 /** A set of field paths, each path its serialized elements joined by a NUL. */
 export type FieldSet = Set<string>;
@@ -72,7 +74,7 @@ function walkValue(value: unknown, field: string, path: string[], paths: Map<str
     paths.set(path.join(SEPARATOR), JSON.stringify(value));
     return;
   }
-  if (value !== null && typeof value === 'object') {
+  if (value !== null && typeof value === 'object' && !ATOMIC_OBJECTS.has(field)) {
     const record = value as Record<string, unknown>;
     if (MAP_FIELDS.has(field)) {
       // A granular map is a member itself, and so is each of its keys.

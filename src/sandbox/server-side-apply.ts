@@ -38,9 +38,10 @@ export function serverSideApply(type: ResourceType, live: KubeObject | undefined
   // A copy, since pruning changes the merged object in place and committed objects are never changed.
   const merged = mergeValue('', live ? copy({ ...live, metadata: { ...live.metadata, managedFields: undefined } }) : {}, config) as KubeObject;
 
-  // Prune: what this manager applied last time and no manager (this apply included) owns any more.
+  // Prune: what this manager applied last time and no manager (this apply included) owns any more, with the struct
+  // fields above it that nothing owned is left under (fieldpath's EnsureNamedFieldsAreMembers).
   const owned = new Set([...applied, ...others.flatMap((entry) => [...ownedFields(entry)])]);
-  for (const dropped of [...ownedFields(mine)].filter((path) => !owned.has(path) && !ownsBelow(owned, path))) {
+  for (const dropped of [...withNamedAncestors(ownedFields(mine))].filter((path) => !owned.has(path) && !ownsBelow(owned, path))) {
     removePath(merged, pathElements(dropped));
   }
 
@@ -79,6 +80,20 @@ function appliedFields(paths: Map<string, unknown>): FieldSet {
 // leaves the apiVersion out for Apply).
 function isApplierEntry(entry: ManagedFieldsEntry, manager: string): boolean {
   return entry.manager === manager && entry.operation === 'Apply' && !entry.subresource;
+}
+
+// The set's paths and every field above them but the object's metadata itself (its name and uid are nobody's fields).
+function withNamedAncestors(set: FieldSet): FieldSet {
+  const result = new Set(set);
+  for (const path of set) {
+    const elements = pathElements(path);
+    for (let length = elements.length - 1; length > 0; length--) {
+      if (elements[length - 1].startsWith('f:') && !(length === 1 && elements[0] === 'f:metadata')) {
+        result.add(elements.slice(0, length).join('\u0000'));
+      }
+    }
+  }
+  return result;
 }
 
 function ownsBelow(owned: FieldSet, path: string): boolean {
@@ -167,7 +182,7 @@ interface Conflict {
 // internal/conflict.go: one cause per field, the message naming each manager (sorted) and its fields.
 function conflictError(conflicts: readonly Conflict[]): ApiError {
   const causes = conflicts.flatMap(({ entry, fields }) => fields.map((path) => ({
-    type: 'FieldManagerConflict', message: `conflict with ${managerText(entry)}`, field: pathText(path),
+    reason: 'FieldManagerConflict', message: `conflict with ${managerText(entry)}`, field: pathText(path),
   })));
   if (causes.length === 1) {
     return new ApiError(409, 'Conflict', `Apply failed with 1 conflict: conflict with ${managerText(conflicts[0].entry)}: ${causes[0].field}`, { causes });

@@ -26,7 +26,7 @@ export function handleApply(api: SandboxApi, request: ApiRequest): ApiResponse {
   const config = decodeConfiguration(request.body);
   const apiVersion = apiVersionOf(type);
   if (config.apiVersion !== apiVersion) {
-    throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${config.apiVersion ?? ''}, expected: ${apiVersion}`);
+    throw badRequest(`invalid object type: ${config.apiVersion ?? ''}, Kind=${config.kind ?? ''}`);
   }
   if (config.metadata?.managedFields !== undefined) {
     throw badRequest('metadata.managedFields must be nil');

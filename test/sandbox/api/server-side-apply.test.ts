@@ -58,7 +58,7 @@ describe('server-side apply (SandboxApi.apply)', () => {
 
     const one = apiError(() => store.apply(sts, partitionConfig(0), { fieldManager: 'gitops' }));
     expect(one).toMatchObject({ code: 409, reason: 'Conflict', message: 'Apply failed with 1 conflict: conflict with "kubectl-stage": .spec.updateStrategy.rollingUpdate.partition' });
-    expect(one.details).toEqual({ causes: [{ type: 'FieldManagerConflict', message: 'conflict with "kubectl-stage"', field: '.spec.updateStrategy.rollingUpdate.partition' }] });
+    expect(one.details).toEqual({ causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl-stage"', field: '.spec.updateStrategy.rollingUpdate.partition' }] });
 
     const config = zookeeperStatefulSet({ replicas: 3, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } } });
     expect(apiError(() => store.apply(sts, config, { fieldManager: 'gitops' })).message).toBe('Apply failed with 2 conflicts: '
