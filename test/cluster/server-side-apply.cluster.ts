@@ -48,7 +48,8 @@ function summary(answer: Answer): Record<string, unknown> {
   }
   // The strategy's type and partition only: whether rollingUpdate.maxUnavailable is defaulted is a feature gate's.
   const { replicas, updateStrategy } = answer.body.spec;
-  return { status: answer.status, replicas, strategy: updateStrategy?.type, partition: updateStrategy?.rollingUpdate?.partition, owners: owners(answer.body) };
+  const partition = updateStrategy?.rollingUpdate?.partition;
+  return { status: answer.status, replicas, strategy: updateStrategy?.type, partition, owners: owners(answer.body) };
 }
 
 const web = (spec: Record<string, unknown>) => {
