@@ -8,8 +8,8 @@ import { kafkaConfigEnvironment } from './kafka-config';
 import { DEFAULT_AGENT_IMAGE, DEFAULT_AGENT_JAR, DEFAULT_METRICS_PORT, jmxExporterPod, KAFKA_JMX_EXPORTER_RULES, JmxExporterPod } from './kafka-jmx-exporter';
 import { KafkaListener } from './kafka-listener';
 import {
-  advertisedListenersLines, bindAddresses, certManagerSecretName, isIpv4, listenerPodConfig, ListenerPodConfig, ListenerSetup, needsHostIp,
-  protocolMap, resolveListeners, ResolvedListener,
+  advertisedListenersLines, advertisedListenersVariables, bindAddresses, certManagerSecretName, isIpv4, listenerPodConfig, ListenerPodConfig,
+  ListenerSetup, needsHostIp, protocolMap, resolveListeners, ResolvedListener,
 } from './kafka-listener-config';
 import { KafkaMetrics } from './kafka-metrics';
 import { RolloutKeys } from './keys';
@@ -478,6 +478,11 @@ export class KafkaCluster extends Construct {
           topologySpreadKey: props.topologySpreadKey,
           terminationGracePeriodSeconds: wholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.minutes(5)),
           containers: [this.container(pool, image, ports, uid, security, exporter)],
+          scriptEnv: [
+            this.props.zooKeeper ? 'KAFKA_BROKER_ID' : 'KAFKA_NODE_ID',
+            ...isBroker ? advertisedListenersVariables(this.listeners.brokers) : [],
+            ...security.scriptVariables,
+          ],
           volumes: [
             { name: 'config', emptyDir: {} }, { name: 'logs', emptyDir: {} }, { name: 'tmp', emptyDir: {} }, ...security.volumes, ...exporter?.volumes ?? [],
           ],

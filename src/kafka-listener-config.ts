@@ -49,6 +49,8 @@ export interface ListenerPodConfig {
   readonly mounts: kplus.k8s.VolumeMount[];
   /** Shell lines run before the image's entry point. */
   readonly startup: string[];
+  /** Variables the start-up lines set, which a user's `env` must not name. */
+  readonly scriptVariables: string[];
 }
 
 /** Where the start-up lines write secret properties; the image appends its KAFKA_* properties to this file. */
@@ -345,6 +347,7 @@ export function listenerPodConfig(setup: ListenerSetup, clusterName: string): Li
   const volumes: kplus.k8s.Volume[] = [];
   const mounts: kplus.k8s.VolumeMount[] = [];
   const startup: string[] = [];
+  const scriptVariables: string[] = [];
   const listeners = [...setup.brokers, ...setup.controller ? [setup.controller] : []];
   for (const listener of listeners) {
     const lower = listener.name.toLowerCase();
@@ -394,6 +397,7 @@ export function listenerPodConfig(setup: ListenerSetup, clusterName: string): Li
         volumes.push({ name: `sasl-${lower}`, secret: { secretName: sasl.usersSecretName! } });
         mounts.push({ name: `sasl-${lower}`, mountPath: dir, readOnly: true });
         const variable = `LISTENER_${listener.name}_JAAS`;
+        scriptVariables.push(variable);
         const self = sasl.brokerUser === undefined ? ''
           : ` username=\\"${sasl.brokerUser}\\" password=\\"$(${JAAS_ESCAPE} < ${dir}/${sasl.brokerUser})\\"`;
         startup.push(`${variable}="org.apache.kafka.common.security.plain.PlainLoginModule required${self}"`);
@@ -413,7 +417,7 @@ export function listenerPodConfig(setup: ListenerSetup, clusterName: string): Li
     volumes.push({ name: 'shared-config', emptyDir: {} });
     mounts.push({ name: 'shared-config', mountPath: SHARED_CONFIG_DIR });
   }
-  return { env, secretEnv, volumes, mounts, startup };
+  return { env, secretEnv, volumes, mounts, startup, scriptVariables };
 }
 
 /**
@@ -437,6 +441,14 @@ export function advertisedListenersLines(listeners: ResolvedListener[], podDomai
     return `${listener.name}://\${HOSTNAME}.${podDomain}:${listener.port}`;
   });
   return [...lines, `export KAFKA_ADVERTISED_LISTENERS=${addresses.join(',')}`];
+}
+
+/** The variables the advertised-listener lines set (the load balancer hosts' case statement). */
+export function advertisedListenersVariables(listeners: ResolvedListener[]): string[] {
+  return [
+    'KAFKA_ADVERTISED_LISTENERS',
+    ...listeners.filter((listener) => listener.external?.loadBalancerOptions !== undefined).map((listener) => `${listener.name}_HOST`),
+  ];
 }
 
 /** Whether a broker pod needs its node's IP (a NodePort listener advertising the node it runs on). */

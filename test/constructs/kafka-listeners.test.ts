@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as kplus from 'cdk8s-plus-28';
 import { find, Manifest, synthValid, testChart, thrownValidationError } from './manifest';
 import { KafkaCluster, KafkaClusterProps } from '../../src/kafka-cluster';
 import { imagePropertyOf } from '../../src/kafka-config';
@@ -296,5 +297,34 @@ describe('the start-up lines, run by sh', () => {
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('KafkaCluster env next to listeners and config', () => {
+  test.each([
+    ['KAFKA_NODE_ID', 'its start script reads or sets it'],
+    ['KAFKA_ADVERTISED_LISTENERS', 'its start script reads or sets it'],
+    ['EXTERNAL_HOST', 'its start script reads or sets it'],
+    ['LISTENER_REPLICATION_JAAS', 'its start script reads or sets it'],
+    ['LISTENER_REPLICATION_TLS_PASSWORD', 'it sets it from a reference'],
+    ['KAFKA_LOG_RETENTION_HOURS', 'it sets it to "168"'],
+  ])('env %s is refused: the construct manages it', (name, why) => {
+    const error = thrownValidationError(() => new KafkaCluster(testChart(), 'kafka', {
+      replicas: 1,
+      config: { 'log.retention.hours': '168' },
+      listeners: [
+        {
+          name: 'REPLICATION',
+          port: 9094,
+          protocol: KafkaSecurityProtocol.SASL_SSL,
+          tls: KafkaTls.keystore({ secretName: 's', truststoreKey: 't.p12', password: { secretName: 's', key: 'p' } }),
+          sasl: { mechanism: KafkaSaslMechanism.PLAIN, usersSecretName: 'users', brokerUser: 'broker' },
+        },
+        { name: 'EXTERNAL', port: 9095, external: KafkaExternalAccess.loadBalancer({ advertisedHosts: ['kafka.example.com'] }) },
+      ],
+      env: { [name]: kplus.EnvValue.fromValue('x') },
+    }));
+    expect(error.property).toBe(`env[${JSON.stringify(name)}]`);
+    expect(error.fix).toContain(why);
   });
 });
