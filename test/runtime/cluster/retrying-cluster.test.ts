@@ -46,6 +46,21 @@ describe('RetryingCluster', () => {
     expect(inner.calls).toEqual(['get Lease l', 'get Lease l', 'get Lease l']);
   });
 
+  test('through the pod proxy a 5xx is the pod\'s answer and goes straight to the caller; a 429 is still retried', async () => {
+    const { clock, inner, cluster } = setup();
+    inner.inject({ verb: 'proxy', code: 503 });
+    await expect(cluster.podProxyGet('default', 'kafka-0', 9404, 'metrics')).rejects.toMatchObject({ code: 503 });
+    expect(inner.calls).toEqual(['proxy Pod kafka-0']);
+    inner.inject({ verb: 'proxy', code: 429 });
+    const answer = cluster.podProxyGet('default', 'kafka-0', 9404, 'metrics').catch((error) => error);
+    let done = false;
+    void answer.then(() => { done = true; });
+    await clock.runUntil(() => done);
+    // Retried once after the 429, then the pod proxy's own answer: no pod kafka-0.
+    expect(await answer).toMatchObject({ code: 404 });
+    expect(inner.calls).toEqual(['proxy Pod kafka-0', 'proxy Pod kafka-0', 'proxy Pod kafka-0']);
+  });
+
   test('a 409 goes straight to the caller', async () => {
     const { inner, cluster } = setup();
     inner.inject({ verb: 'patch', code: 409 });
