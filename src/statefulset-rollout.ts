@@ -20,6 +20,27 @@ export enum PvcRetention {
   DELETE = 'Delete',
 }
 
+/**
+ * Who owns a staged StatefulSet's partition once the StatefulSet exists: the manifest, or the promoter.
+ *
+ * A GitOps tool (Argo CD, Flux) or `kubectl apply` re-applies the synthesized manifest on every sync; a manifest that
+ * carries the partition resets it in the middle of a promotion. See docs/gitops.md.
+ */
+export enum PartitionOwner {
+  /**
+   * The manifest pins the partition at `PartitionPlan.STAGED_PARTITION`: every apply of it stages the StatefulSet
+   * again, the first creation included, and resets a promotion in progress unless the GitOps tool is told to leave the
+   * field alone (Argo CD's `ignoreDifferences` with `RespectIgnoreDifferences=true`).
+   */
+  MANIFEST = 'manifest',
+  /**
+   * The promoter owns the partition: the manifest leaves it out (`updateStrategy: {type: RollingUpdate}`), so an
+   * apply of it, client-side or server-side, never moves it. `kubectl-stage stage` pins it once the StatefulSet exists
+   * (the API server's default is 0) and `kubectl-stage promote` walks it, both as field manager `kubectl-stage`.
+   */
+  PROMOTER = 'promoter',
+}
+
 /** Whether a StatefulSet's PersistentVolumeClaims outlive it or its scale-down. */
 export interface PersistentVolumeClaimRetentionPolicy {
   /**
@@ -62,6 +83,12 @@ export interface StatefulSetRolloutOptions {
    * @default - none
    */
   readonly gates?: RolloutGate[];
+  /**
+   * Who owns the partition of a staged rollout once the StatefulSet exists. `PartitionOwner.PROMOTER` leaves it out of
+   * the manifest, for GitOps tools that re-apply the manifest mid-promotion. Only a staged rollout has a promoter.
+   * @default PartitionOwner.MANIFEST
+   */
+  readonly partitionOwner?: PartitionOwner;
 }
 
 /** Options of a StatefulSet `RollingUpdate`. */
@@ -185,6 +212,14 @@ export class StatefulSetRollout {
       throw new ValidationError('StatefulSetRollout', 'gates', (options.gates ?? []).map((gate) => gate.text),
         'gates run when kubectl-stage promotes a staged rollout: use StatefulSetRollout.staged(plan, { gates })');
     }
+    const owner = options.partitionOwner;
+    if (owner !== undefined && !Object.values(PartitionOwner).includes(owner)) {
+      throw new ValidationError('StatefulSetRollout', 'partitionOwner', owner, 'use PartitionOwner.MANIFEST or PartitionOwner.PROMOTER');
+    }
+    if (owner === PartitionOwner.PROMOTER && strategy.type !== 'Staged') {
+      throw new ValidationError('StatefulSetRollout', 'partitionOwner', owner,
+        'only a staged rollout has a promoter to own the partition: use StatefulSetRollout.staged(plan, { partitionOwner })');
+    }
     this.strategy = strategy;
     this.options = options;
     this.plan = strategy.type === 'Staged' ? strategy.plan : undefined;
@@ -241,7 +276,10 @@ export class StatefulSetRollout {
       case 'OnDelete':
         return { type: 'OnDelete' };
       case 'Staged':
-        return { type: 'RollingUpdate', rollingUpdate: { partition: PartitionPlan.toPhysicalPartition(replicas, replicas) } };
+        // The promoter's partition is not the manifest's to state: an apply that carried it would move it.
+        return this.options.partitionOwner === PartitionOwner.PROMOTER
+          ? { type: 'RollingUpdate' }
+          : { type: 'RollingUpdate', rollingUpdate: { partition: PartitionPlan.toPhysicalPartition(replicas, replicas) } };
       case 'RollingUpdate': {
         const { partition, budget } = this.strategy;
         if (partition === undefined && budget === undefined) {

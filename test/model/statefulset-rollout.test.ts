@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { k8s, PodManagementPolicy } from 'cdk8s-plus-28';
 import { PartitionPlan } from '../../src/partition-plan';
 import { PercentOrCount } from '../../src/percent-or-count';
-import { PvcRetention, StatefulSetRollout } from '../../src/statefulset-rollout';
+import { PartitionOwner, PvcRetention, StatefulSetRollout } from '../../src/statefulset-rollout';
 import { synthValid, testChart } from '../constructs/manifest';
 
 /** The spec as it appears in the manifest (IntOrString values unwrapped). */
@@ -87,6 +87,30 @@ describe('StatefulSetRollout.staged', () => {
   });
 });
 
+describe('StatefulSetRollout partitionOwner', () => {
+  test('MANIFEST (the default) pins the partition in the manifest', () => {
+    const pinned = { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: PartitionPlan.STAGED_PARTITION } } };
+    expect(StatefulSetRollout.staged(PartitionPlan.canary())._toSpec(3)).toEqual(pinned);
+    expect(StatefulSetRollout.staged(PartitionPlan.canary(), { partitionOwner: PartitionOwner.MANIFEST })._toSpec(3)).toEqual(pinned);
+  });
+
+  test('PROMOTER leaves the partition out of the manifest and keeps the plan annotation the promoter walks', () => {
+    const rollout = StatefulSetRollout.staged(PartitionPlan.canary(), { partitionOwner: PartitionOwner.PROMOTER });
+    expect(rollout._toSpec(3)).toEqual({ updateStrategy: { type: 'RollingUpdate' } });
+    expect(rollout._annotations()).toEqual({ 'staged-rollouts.io/plan': PartitionPlan.canary().toString() });
+    expect(rollout._validate(3)).toEqual([]);
+    expect(rollout._validate(40_000).length).toBeGreaterThan(0);
+  });
+
+  test('PROMOTER needs a staged rollout (a plan to promote), and unknown owners are named', () => {
+    expect(() => StatefulSetRollout.rollingUpdate({ partitionOwner: PartitionOwner.PROMOTER })).toThrow('StatefulSetRollout: partitionOwner: "promoter" is not valid; '
+      + 'only a staged rollout has a promoter to own the partition: use StatefulSetRollout.staged(plan, { partitionOwner })');
+    expect(() => StatefulSetRollout.onDelete({ partitionOwner: PartitionOwner.PROMOTER })).toThrow(/only a staged rollout has a promoter/);
+    expect(() => StatefulSetRollout.staged(PartitionPlan.canary(), { partitionOwner: 'gitops' as PartitionOwner }))
+      .toThrow('StatefulSetRollout: partitionOwner: "gitops" is not valid; use PartitionOwner.MANIFEST or PartitionOwner.PROMOTER');
+  });
+});
+
 describe('StatefulSetRollout options', () => {
   test('every option is written in Kubernetes shape', () => {
     const rollout = StatefulSetRollout.staged(PartitionPlan.linear(1), {
@@ -123,6 +147,7 @@ describe('StatefulSetRollout schema', () => {
     })],
     ['rolling update with a budget', StatefulSetRollout.rollingUpdate({ partition: 1, maxUnavailable: PercentOrCount.percent(50) })],
     ['on delete', StatefulSetRollout.onDelete()],
+    ['staged with the partition owned by the promoter', StatefulSetRollout.staged(PartitionPlan.canary(), { partitionOwner: PartitionOwner.PROMOTER })],
   ])('%s synthesizes a valid StatefulSet', (_name, rollout) => {
     const chart = testChart();
     new k8s.KubeStatefulSet(chart, 'sts', {
