@@ -23,3 +23,4 @@ export * from './staged-rollout-runner';
 export { Errors } from './validation-error';
 export * from './warnings';
 export * from './prometheus-monitor';
+export * from './zookeeper-client-tls';

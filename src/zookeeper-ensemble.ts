@@ -11,6 +11,7 @@ import {
   secureContainerSecurityContext, securePodSpec, statefulServiceNames, volumeClaimTemplate, workloadLabels,
 } from './workload-defaults';
 import { PodAntiAffinity, StatefulWorkloadOptions } from './workload-options';
+import { ClientTlsSettings, clientTlsSettings, isClientTlsConfigKey, ZooKeeperClientTls } from './zookeeper-client-tls';
 
 /** Props of {@link ZooKeeperEnsemble}. */
 export interface ZooKeeperEnsembleProps extends StatefulWorkloadOptions {
@@ -76,6 +77,13 @@ export interface ZooKeeperEnsembleProps extends StatefulWorkloadOptions {
    * @default - no metrics endpoint
    */
   readonly metrics?: ZooKeeperMetrics;
+  /**
+   * TLS on the client port (`secureClientPort`, ZooKeeper 3.8 or later), mutual by default. The client Service and
+   * `connectString` then use the TLS port, and the plaintext port listens on the pod's loopback only (for the
+   * probes) unless `allowPlaintextClients` is set.
+   * @default - plaintext clients on 2181
+   */
+  readonly clientTls?: ZooKeeperClientTls;
 }
 
 /** The Prometheus endpoint of a {@link ZooKeeperEnsemble}. */
@@ -143,13 +151,15 @@ export class ZooKeeperEnsemble extends Construct {
   public readonly namespace: string;
   /** Number of servers. */
   public readonly replicas: number;
-  /** The `server.<myid>=<host>:2888:3888;2181` entries, one per server. */
+  /** The `server.<myid>=<host>:2888:3888;2181` entries, one per server (`;127.0.0.1:2181` with client TLS only). */
   public readonly servers: string[];
   /** Name of the client Service. */
   public readonly clientServiceName: string;
-  /** The client port. */
-  public readonly clientPort: number = ZooKeeperPort.CLIENT;
-  /** `host:port` of the client Service, for `zookeeper.connect`. */
+  /** The port clients connect to: the TLS port with `clientTls`, else 2181. */
+  public readonly clientPort: number;
+  /** Whether clients connect with TLS (`clientTls` is set). */
+  public readonly clientTlsEnabled: boolean;
+  /** `host:port` of the client Service on `clientPort`, for `zookeeper.connect`. */
   public readonly connectString: string;
   /** The StatefulSet, headless Service and budget. */
   public readonly statefulService: StatefulService;
@@ -161,6 +171,7 @@ export class ZooKeeperEnsemble extends Construct {
   public readonly metricsService?: kplus.k8s.KubeService;
   /** The PodMonitor or ServiceMonitor, when `metrics.monitor` is set. */
   public readonly monitor?: PrometheusMonitor;
+  private readonly tls?: ClientTlsSettings;
 
   constructor(scope: Construct, id: string, props: ZooKeeperEnsembleProps = {}) {
     super(scope, id);
@@ -170,6 +181,16 @@ export class ZooKeeperEnsemble extends Construct {
       { kind: 'Service', name: `${name}-cs`, rule: NameRule.DNS1035 },
       ...props.metrics ? [{ kind: 'Service', name: `${name}-metrics`, rule: NameRule.DNS1035 }] : [],
     ]);
+    this.metricsPort = props.metrics === undefined ? undefined : this.requireMetricsPort(props.metrics.port ?? 7000);
+    this.tls = props.clientTls === undefined ? undefined
+      : clientTlsSettings(this, 'clientTls', props.clientTls, [ZooKeeperPort.CLIENT, ZooKeeperPort.SERVER, ZooKeeperPort.LEADER_ELECTION,
+        ...this.metricsPort === undefined ? [] : [this.metricsPort]]);
+    for (const [prop, minor, what] of [['metrics', 6, 'the Prometheus metrics provider'], ['clientTls', 8, 'reading TLS store passwords from files']] as const) {
+      const match = /^(docker\.io\/)?(library\/)?zookeeper:3\.(\d+)(\.|$|-)/.exec(props.image ?? '');
+      if (props[prop] !== undefined && match !== null && Number(match[3]) < minor) {
+        throw new ValidationError(this, prop, props[prop], `${what} needs ZooKeeper 3.${minor} or later, not ${props.image}`);
+      }
+    }
     this.namespace = namespaceOf(this);
     this.replicas = requireReplicas(this, 'replicas', props.replicas ?? 3);
     if (this.replicas > 255) {
@@ -179,16 +200,16 @@ export class ZooKeeperEnsemble extends Construct {
       Warnings.of(this)._add(WarningId.ZOOKEEPER_EVEN_ENSEMBLE,
         `replicas: ${this.replicas} servers tolerate no more failures than ${this.replicas - 1}; use an odd number`);
     }
-    this.metricsPort = props.metrics === undefined ? undefined : this.requireMetricsPort(props.metrics.port ?? 7000);
-    if (props.metrics !== undefined && /^(docker\.io\/)?(library\/)?zookeeper:3\.5(\.|$|-)/.test(props.image ?? '')) {
-      throw new ValidationError(this, 'metrics', props.metrics, `the Prometheus metrics provider needs ZooKeeper 3.6 or later, not ${props.image}`);
-    }
     const labels = workloadLabels('zookeeper', this.name, 'ensemble', props.labels);
     const domain = `${this.name}-hs.${this.namespace}.svc.${clusterDomain}`;
+    // With TLS only, the plaintext client port binds the loopback address, which the probes use.
+    const plaintextAddress = this.tls !== undefined && !this.tls.allowPlaintextClients ? '127.0.0.1:' : '';
     this.servers = Array.from({ length: this.replicas }, (_, ordinal) =>
-      `server.${ordinal + 1}=${this.name}-${ordinal}.${domain}:${ZooKeeperPort.SERVER}:${ZooKeeperPort.LEADER_ELECTION};${ZooKeeperPort.CLIENT}`);
+      `server.${ordinal + 1}=${this.name}-${ordinal}.${domain}:${ZooKeeperPort.SERVER}:${ZooKeeperPort.LEADER_ELECTION};${plaintextAddress}${ZooKeeperPort.CLIENT}`);
     this.clientServiceName = `${this.name}-cs`;
-    this.connectString = `${this.clientServiceName}.${this.namespace}.svc.${clusterDomain}:${ZooKeeperPort.CLIENT}`;
+    this.clientTlsEnabled = this.tls !== undefined;
+    this.clientPort = this.tls?.port ?? ZooKeeperPort.CLIENT;
+    this.connectString = `${this.clientServiceName}.${this.namespace}.svc.${clusterDomain}:${this.clientPort}`;
 
     this.statefulService = new StatefulService(this, 'Servers', {
       name: this.name,
@@ -216,6 +237,7 @@ export class ZooKeeperEnsemble extends Construct {
           { name: 'conf', emptyDir: {} },
           { name: 'logs', emptyDir: {} },
           { name: 'tmp', emptyDir: {} },
+          ...this.tls === undefined ? [] : [this.tls.volume],
         ],
       }),
     });
@@ -227,7 +249,11 @@ export class ZooKeeperEnsemble extends Construct {
       spec: {
         type: 'ClusterIP',
         selector: { ...labels.selector },
-        ports: [{ name: 'client', port: ZooKeeperPort.CLIENT, targetPort: kplus.k8s.IntOrString.fromString('client') }],
+        ports: [
+          ...this.tls === undefined || this.tls.allowPlaintextClients
+            ? [{ name: 'client', port: ZooKeeperPort.CLIENT, targetPort: kplus.k8s.IntOrString.fromString('client') }] : [],
+          ...this.tls === undefined ? [] : [{ name: 'client-tls', port: this.tls.port, targetPort: kplus.k8s.IntOrString.fromString('client-tls') }],
+        ],
       },
     });
 
@@ -263,7 +289,7 @@ export class ZooKeeperEnsemble extends Construct {
     return port;
   }
 
-  /** The zoo.cfg lines appended to the image's: the user's `config`, then the metrics provider. */
+  /** The zoo.cfg lines appended to the image's: the user's `config`, then client TLS, then the metrics provider. */
   private configOverrides(props: ZooKeeperEnsembleProps): { lines: string[]; maxClientCnxns?: string } {
     const config = props.config ?? {};
     if (config === null || typeof config !== 'object') {
@@ -277,7 +303,8 @@ export class ZooKeeperEnsemble extends Construct {
       }
       const owner = MANAGED_CONFIG[key]
         ?? (/^server\.\d+$/.test(key) ? 'replicas (the server list)' : undefined)
-        ?? (key.startsWith('metricsProvider.') ? 'metrics' : undefined);
+        ?? (key.startsWith('metricsProvider.') ? 'metrics' : undefined)
+        ?? (isClientTlsConfigKey(key) ? 'clientTls' : undefined);
       if (owner !== undefined) {
         throw new ValidationError(this, `config[${JSON.stringify(key)}]`, value, `${key} is managed by ${owner}: set it there`);
       }
@@ -292,6 +319,7 @@ export class ZooKeeperEnsemble extends Construct {
         lines.push(`${key}=${value}`);
       }
     }
+    lines.push(...this.tls?.configLines ?? []);
     if (this.metricsPort !== undefined) {
       lines.push(`metricsProvider.className=${PROMETHEUS_PROVIDER}`, `metricsProvider.httpPort=${this.metricsPort}`);
     }
@@ -362,6 +390,7 @@ export class ZooKeeperEnsemble extends Construct {
         { name: 'client', containerPort: ZooKeeperPort.CLIENT },
         { name: 'server', containerPort: ZooKeeperPort.SERVER },
         { name: 'leader-election', containerPort: ZooKeeperPort.LEADER_ELECTION },
+        ...this.tls === undefined ? [] : [{ name: 'client-tls', containerPort: this.tls.port }],
         ...this.metricsPort === undefined ? [] : [{ name: 'metrics', containerPort: this.metricsPort }],
       ],
       resources: resourceRequirements(this, resources),
@@ -386,6 +415,7 @@ export class ZooKeeperEnsemble extends Construct {
         { name: 'conf', mountPath: CONF_DIR },
         { name: 'logs', mountPath: '/logs' },
         { name: 'tmp', mountPath: '/tmp' },
+        ...this.tls === undefined ? [] : [this.tls.mount],
       ],
     };
   }

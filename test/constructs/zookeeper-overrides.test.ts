@@ -5,6 +5,7 @@ import { join } from 'path';
 import { Duration, JsonPatch } from 'cdk8s';
 import { find, Manifest, selects, synthValid, testChart, thrownValidationError } from './manifest';
 import { MonitorKind } from '../../src/prometheus-monitor';
+import { ZooKeeperClientAuth } from '../../src/zookeeper-client-tls';
 import { ZooKeeperEnsemble, ZooKeeperEnsembleProps } from '../../src/zookeeper-ensemble';
 
 function synth(props: ZooKeeperEnsembleProps = {}): { zk: ZooKeeperEnsemble; objects: Manifest[] } {
@@ -40,7 +41,7 @@ describe('ZooKeeperEnsemble config overrides', () => {
   });
 
   test('the start script, run by bash against a stand-in entrypoint, writes zoo.cfg once, verbatim, across container restarts', () => {
-    const { objects } = synth({ config: { 'maxSessionTimeout': '60000', 'ssl.clientAuth': 'need $HOME * ; `x`' }, metrics: {} });
+    const { objects } = synth({ config: { 'maxSessionTimeout': '60000', 'ssl.quorum.ciphersuites': 'need $HOME * ; `x`' }, metrics: {} });
     const dir = mkdtempSync(join(tmpdir(), 'zk-start-'));
     try {
       // The image's entrypoint, reduced to what the script relies on: write zoo.cfg when absent, then run its arguments.
@@ -57,7 +58,7 @@ describe('ZooKeeperEnsemble config overrides', () => {
       expect(readFileSync(join(dir, 'zoo.cfg'), 'utf8')).toBe([
         'tickTime=2000',
         'maxSessionTimeout=60000',
-        'ssl.clientAuth=need $HOME * ; `x`',
+        'ssl.quorum.ciphersuites=need $HOME * ; `x`',
         'metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider',
         'metricsProvider.httpPort=7000',
         '',
@@ -85,7 +86,7 @@ describe('ZooKeeperEnsemble config overrides', () => {
     ['a key with a space', { 'max session': '1' }, 'config key', 'letters, digits'],
     ['a key with "="', { 'a=b': '1' }, 'config key', 'letters, digits'],
     ['a value with a newline', { maxSessionTimeout: '60000\nserver.9=evil:1:2' }, 'config["maxSessionTimeout"]', 'single-line'],
-    ['a value with a backslash', { 'ssl.keyStore.location': 'C:\\keys' }, 'config["ssl.keyStore.location"]', 'backslashes'],
+    ['a value with a backslash', { 'ssl.quorum.keyStore.location': 'C:\\keys' }, 'config["ssl.quorum.keyStore.location"]', 'backslashes'],
     ['a value that is no string', { snapCount: 100000 as unknown as string }, 'config["snapCount"]', 'single-line string'],
   ])('refuses %s, naming the prop', (_, config, property, fix) => {
     const error = thrownValidationError(() => synth({ config }));
@@ -156,6 +157,66 @@ describe('ZooKeeperEnsemble metrics', () => {
     ['a port out of range', { metrics: { port: 70000 } }, 'metrics.port'],
     ['ZooKeeper 3.5, which has no Prometheus provider', { image: 'zookeeper:3.5.10', metrics: {} }, 'metrics'],
     ['a monitor label value with a space', { metrics: { monitor: { labels: { release: 'a b' } } } }, 'metrics.monitor.labels["release"]'],
+  ])('refuses %s', (_, props, property) => {
+    expect(thrownValidationError(() => synth(props)).property).toBe(property);
+  });
+});
+
+describe('ZooKeeperEnsemble client TLS', () => {
+  test('mutual TLS on 2281 from one Secret, passwords read from its files; plaintext only on the loopback for the probes', () => {
+    const { zk, objects } = synth({ clientTls: { secretName: 'zk-tls' } });
+    expect(zk.clientTlsEnabled).toBe(true);
+    expect(zk.clientPort).toBe(2281);
+    expect(zk.connectString).toBe('zk-cs.data.svc.cluster.local:2281');
+    expect(env(objects).ZOOKEEPER_CONFIG_OVERRIDES.split('\n')).toEqual([
+      'serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory',
+      'secureClientPort=2281',
+      'ssl.keyStore.location=/etc/zookeeper/client-tls/keystore.p12',
+      'ssl.keyStore.passwordPath=/etc/zookeeper/client-tls/keystore.password',
+      'ssl.trustStore.location=/etc/zookeeper/client-tls/truststore.p12',
+      'ssl.trustStore.passwordPath=/etc/zookeeper/client-tls/truststore.password',
+      'ssl.clientAuth=need',
+    ]);
+    expect(env(objects).ZOO_SERVERS.split(' ')[0]).toBe('server.1=zk-0.zk-hs.data.svc.cluster.local:2888:3888;127.0.0.1:2181');
+    expect(container(objects).ports).toContainEqual({ name: 'client-tls', containerPort: 2281 });
+    expect(container(objects).volumeMounts).toContainEqual({ name: 'client-tls', mountPath: '/etc/zookeeper/client-tls', readOnly: true });
+    const pod = find(objects, 'StatefulSet', 'zk').spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'client-tls', secret: { secretName: 'zk-tls', defaultMode: 0o440 } });
+    // Readable by the pod's fsGroup, which is ZooKeeper's group.
+    expect(pod.securityContext.fsGroup).toBe(pod.securityContext.runAsGroup);
+    expect(find(objects, 'Service', 'zk-cs').spec.ports).toEqual([{ name: 'client-tls', port: 2281, targetPort: 'client-tls' }]);
+    expect(container(objects).readinessProbe.exec.command[2]).toContain('/dev/tcp/127.0.0.1/2181');
+  });
+
+  test('allowPlaintextClients keeps 2181 on the network and in the Service; the stores and port are configurable', () => {
+    const { zk, objects } = synth({
+      clientTls: {
+        secretName: 'zk-tls',
+        keyStoreKey: 'server.pem',
+        keyStorePasswordKey: 'server.pass',
+        trustStoreKey: 'ca.pem',
+        trustStorePasswordKey: 'ca.pass',
+        port: 3181,
+        clientAuth: ZooKeeperClientAuth.WANT,
+        allowPlaintextClients: true,
+      },
+    });
+    expect(zk.connectString).toBe('zk-cs.data.svc.cluster.local:3181');
+    expect(env(objects).ZOO_SERVERS.split(' ')[2]).toBe('server.3=zk-2.zk-hs.data.svc.cluster.local:2888:3888;2181');
+    expect(env(objects).ZOOKEEPER_CONFIG_OVERRIDES).toContain('ssl.keyStore.location=/etc/zookeeper/client-tls/server.pem\n');
+    expect(env(objects).ZOOKEEPER_CONFIG_OVERRIDES).toContain('ssl.clientAuth=want');
+    expect(find(objects, 'Service', 'zk-cs').spec.ports.map((port: Manifest) => `${port.name}:${port.port}`)).toEqual(['client:2181', 'client-tls:3181']);
+  });
+
+  test.each<[string, ZooKeeperEnsembleProps, string]>([
+    ['a Secret name that is no subdomain', { clientTls: { secretName: 'ZK TLS' } }, 'clientTls.secretName'],
+    ['a key with a slash', { clientTls: { secretName: 'zk-tls', trustStoreKey: 'ca/ca.p12' } }, 'clientTls.trustStoreKey'],
+    ['the plaintext port', { clientTls: { secretName: 'zk-tls', port: 2181 } }, 'clientTls.port'],
+    ['the metrics port', { metrics: { port: 7000 }, clientTls: { secretName: 'zk-tls', port: 7000 } }, 'clientTls.port'],
+    ['an unknown clientAuth', { clientTls: { secretName: 'zk-tls', clientAuth: 'required' as ZooKeeperClientAuth } }, 'clientTls.clientAuth'],
+    ['ZooKeeper 3.7, which cannot read passwords from files', { image: 'zookeeper:3.7.2', clientTls: { secretName: 'zk-tls' } }, 'clientTls'],
+    ['a config entry for a key client TLS manages', { config: { secureClientPort: '2281' } }, 'config["secureClientPort"]'],
+    ['a config entry for the keystore', { config: { 'ssl.keyStore.password': 'changeit' } }, 'config["ssl.keyStore.password"]'],
   ])('refuses %s', (_, props, property) => {
     expect(thrownValidationError(() => synth(props)).property).toBe(property);
   });
