@@ -21,6 +21,15 @@ describe('Pod Security Standards level of each workload', () => {
     ['KafkaCluster (KRaft, separate controllers)', (chart: Chart) => new KafkaCluster(chart, 'kafka', { controllers: 3 })],
     ['KafkaCluster (ZooKeeper mode)', (chart: Chart) => new KafkaCluster(chart, 'kafka', { zooKeeper: new ZooKeeperEnsemble(chart, 'zk') })],
     ['NodeAgent without host access', (chart: Chart) => new NodeAgent(chart, 'agent', { name: 'agent', image: 'example/agent:1.0' })],
+    ['ZooKeeperEnsemble with client TLS, metrics and every extra volume source it accepts', (chart: Chart) => new ZooKeeperEnsemble(chart, 'zk', {
+      clientTls: { secretName: 'zk-tls' },
+      metrics: {},
+      extraVolumes: [
+        { name: 'a', secret: { secretName: 's' } }, { name: 'b', configMap: { name: 'c' } }, { name: 'c', emptyDir: {} },
+        { name: 'd', projected: { sources: [] } }, { name: 'e', downwardApi: { items: [] } }, { name: 'f', persistentVolumeClaim: { claimName: 'p' } },
+        { name: 'g', csi: { driver: 'secrets-store.csi.k8s.io' } }, { name: 'h', ephemeral: { volumeClaimTemplate: { spec: {} } } },
+      ],
+    })],
   ])('%s meets restricted', (_, build) => {
     const specs = podSpecs(build);
     expect(specs.length).toBeGreaterThan(0);
