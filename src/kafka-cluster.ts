@@ -6,12 +6,13 @@ import { certManagerCertificate } from './cert-manager-certificate';
 import { STATEFULSET_POD_NAME_LABEL } from './internal/well-known-labels';
 import { kafkaConfigEnvironment } from './kafka-config';
 import { DEFAULT_AGENT_IMAGE, DEFAULT_AGENT_JAR, DEFAULT_METRICS_PORT, jmxExporterPod, KAFKA_JMX_EXPORTER_RULES, JmxExporterPod } from './kafka-jmx-exporter';
-import { KafkaListener } from './kafka-listener';
+import { KafkaListener, KafkaZooKeeperTls } from './kafka-listener';
 import {
-  advertisedListenersLines, advertisedListenersVariables, bindAddresses, certManagerSecretName, isIpv4, listenerPodConfig, ListenerPodConfig,
-  ListenerSetup, needsHostIp, protocolMap, resolveListeners, ResolvedListener,
+  advertisedListenersLines, advertisedListenersVariables, bindAddresses, certManagerSecretName, isIpv4, listenerPodConfig, ListenerSetup,
+  mergeSecurityConfigs, needsHostIp, protocolMap, resolveListeners, ResolvedListener, SecurityPodConfig,
 } from './kafka-listener-config';
 import { KafkaMetrics } from './kafka-metrics';
+import { zooKeeperTlsPodConfig } from './kafka-zookeeper-tls';
 import { RolloutKeys } from './keys';
 import { MonitorKind, MonitorOptions, PrometheusMonitor } from './prometheus-monitor';
 import { NameRule, nameProblems, requireImage, requireLabels, requireNames, requirePort, requireWholeNumber, wholeMebibytes, wholeSeconds } from './prop-validation';
@@ -49,6 +50,13 @@ export interface KafkaClusterProps extends StatefulWorkloadOptions {
    * @default - the root
    */
   readonly zooKeeperChroot?: string;
+  /**
+   * ZooKeeper mode: connect to the ensemble with TLS (`zookeeper.ssl.client.enable`, the Netty client socket), and
+   * with a client certificate when `keystoreKey` is set. Set it when the ensemble serves TLS on its client port
+   * (its `connectString` then names the TLS port).
+   * @default - plaintext to ZooKeeper
+   */
+  readonly zooKeeperTls?: KafkaZooKeeperTls;
   /**
    * KRaft only: run this many dedicated controllers (at most 100, below the brokers' node ids) in a separate
    * StatefulSet (3 or 5 recommended) instead of giving every broker the controller role too.
@@ -197,6 +205,7 @@ export class KafkaCluster extends Construct {
   private readonly image: string;
   private readonly listeners: ListenerSetup;
   private readonly configEnv: Record<string, string>;
+  private readonly zooKeeperTls?: SecurityPodConfig;
 
   constructor(scope: Construct, id: string, props: KafkaClusterProps = {}) {
     super(scope, id);
@@ -218,7 +227,10 @@ export class KafkaCluster extends Construct {
       this.requireZooKeeperMode(props);
     } else if (props.zooKeeperChroot !== undefined) {
       throw new ValidationError(this, 'zooKeeperChroot', props.zooKeeperChroot, 'a chroot is a ZooKeeper-mode setting; drop it or set zooKeeper');
+    } else if (props.zooKeeperTls !== undefined) {
+      throw new ValidationError(this, 'zooKeeperTls', props.zooKeeperTls.secretName, 'TLS to ZooKeeper is a ZooKeeper-mode setting; drop it or set zooKeeper');
     }
+    this.zooKeeperTls = props.zooKeeperTls === undefined ? undefined : zooKeeperTlsPodConfig(this, props.zooKeeperTls);
     requireWholeNumber(this, 'replicas', this.brokers, 1,
       zooKeeperMode ? MAX_ZOOKEEPER_BROKER_ID + 1 : MAX_NODE_ID - (props.controllers === undefined ? 0 : BROKER_ID_OFFSET));
     if (props.controllers !== undefined) {
@@ -449,7 +461,7 @@ export class KafkaCluster extends Construct {
     const ports: kplus.ServicePort[] = listeners.map((listener) => ({ name: listener.portName, port: listener.port }));
     const image = this.image;
     const uid = 1000;
-    const security = listenerPodConfig(this.listeners, this.name);
+    const security = mergeSecurityConfigs([listenerPodConfig(this.listeners, this.name), ...this.zooKeeperTls ? [this.zooKeeperTls] : []]);
     const exporter = this.metricsPort === undefined ? undefined : jmxExporterPod({
       image: props.metrics!.agentImage ?? DEFAULT_AGENT_IMAGE,
       jar: props.metrics!.agentJar ?? DEFAULT_AGENT_JAR,
@@ -512,7 +524,7 @@ export class KafkaCluster extends Construct {
   }
 
   private container(
-    pool: KafkaPool, image: string, ports: kplus.ServicePort[], uid: number, security: ListenerPodConfig, exporter: JmxExporterPod | undefined,
+    pool: KafkaPool, image: string, ports: kplus.ServicePort[], uid: number, security: SecurityPodConfig, exporter: JmxExporterPod | undefined,
   ): kplus.k8s.Container {
     const props = this.props;
     const resources = props.resources ?? {

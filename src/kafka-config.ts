@@ -44,6 +44,7 @@ const MANAGED_PROPERTIES: Record<string, string> = {
 /** Property prefixes KafkaCluster owns: per-listener settings come from the listener's `tls` and `sasl`. */
 const MANAGED_PREFIXES: Record<string, string> = {
   'listener.name.': 'listeners (a listener\'s tls and sasl)',
+  'zookeeper.ssl.': 'zooKeeperTls',
 };
 
 /** The environment variable the image turns into `property`. */

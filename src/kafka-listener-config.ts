@@ -40,8 +40,8 @@ export interface ListenerSetup {
   readonly custom: boolean;
 }
 
-/** What the listeners add to a Kafka pod. */
-export interface ListenerPodConfig {
+/** What the listeners (or the ZooKeeper client's TLS) add to a Kafka pod. */
+export interface SecurityPodConfig {
   readonly env: Record<string, string>;
   /** Variables read from Secrets by the start-up lines (never KAFKA_*, so the image does not render them). */
   readonly secretEnv: kplus.k8s.EnvVar[];
@@ -336,12 +336,12 @@ const PROPERTIES_ESCAPE = 'sed -e \'s/\\\\/\\\\\\\\/g\'';
 const JAAS_ESCAPE = 'sed -e \'s/\\\\/\\\\\\\\/g\' -e \'s/"/\\\\"/g\'';
 
 /** The start-up line that appends `property=<value of $variable, escaped>` to the shared server.properties. */
-function secretPropertyLine(property: string, valueExpression: string): string {
+export function secretPropertyLine(property: string, valueExpression: string): string {
   return `printf '%s=%s\\n' '${property}' "$(printf '%s' "${valueExpression}" | ${PROPERTIES_ESCAPE})" >> ${SHARED_CONFIG_DIR}/server.properties`;
 }
 
 /** What every Kafka pod needs for the cluster's listeners: per-listener TLS and SASL settings. */
-export function listenerPodConfig(setup: ListenerSetup, clusterName: string): ListenerPodConfig {
+export function listenerPodConfig(setup: ListenerSetup, clusterName: string): SecurityPodConfig {
   const env: Record<string, string> = {};
   const secretEnv: kplus.k8s.EnvVar[] = [];
   const volumes: kplus.k8s.Volume[] = [];
@@ -412,12 +412,24 @@ export function listenerPodConfig(setup: ListenerSetup, clusterName: string): Li
   if (setup.controller?.sasl) {
     env.KAFKA_SASL_MECHANISM_CONTROLLER_PROTOCOL = setup.controller.sasl.mechanism;
   }
-  if (startup.some((line) => line.includes(SHARED_CONFIG_DIR))) {
-    startup.unshift(`: > ${SHARED_CONFIG_DIR}/server.properties`);
-    volumes.push({ name: 'shared-config', emptyDir: {} });
-    mounts.push({ name: 'shared-config', mountPath: SHARED_CONFIG_DIR });
-  }
   return { env, secretEnv, volumes, mounts, startup, scriptVariables };
+}
+
+/**
+ * The pieces of several security settings in one, with the shared server.properties (an emptyDir, emptied at each
+ * start so a restarted container does not append twice) when any start-up line writes to it.
+ */
+export function mergeSecurityConfigs(configs: SecurityPodConfig[]): SecurityPodConfig {
+  const startup = configs.flatMap((config) => config.startup);
+  const writesProperties = startup.some((line) => line.includes(SHARED_CONFIG_DIR));
+  return {
+    env: Object.assign({}, ...configs.map((config) => config.env)),
+    secretEnv: configs.flatMap((config) => config.secretEnv),
+    volumes: [...configs.flatMap((config) => config.volumes), ...writesProperties ? [{ name: 'shared-config', emptyDir: {} }] : []],
+    mounts: [...configs.flatMap((config) => config.mounts), ...writesProperties ? [{ name: 'shared-config', mountPath: SHARED_CONFIG_DIR }] : []],
+    startup: [...writesProperties ? [`: > ${SHARED_CONFIG_DIR}/server.properties`] : [], ...startup],
+    scriptVariables: configs.flatMap((config) => config.scriptVariables),
+  };
 }
 
 /**

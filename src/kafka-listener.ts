@@ -280,3 +280,26 @@ export interface KafkaListener {
    */
   readonly external?: KafkaExternalAccess;
 }
+
+/** TLS from the brokers to ZooKeeper, with the stores in a Secret. */
+export interface KafkaZooKeeperTls {
+  /** Secret holding the stores. */
+  readonly secretName: string;
+  /**
+   * Key of the truststore holding the CA of ZooKeeper's server certificate.
+   * @default 'truststore.p12'
+   */
+  readonly truststoreKey?: string;
+  /**
+   * Key of the brokers' keystore, presented to a ZooKeeper that requires client certificates (`ssl.clientAuth=need`).
+   * @default - no client certificate
+   */
+  readonly keystoreKey?: string;
+  /**
+   * Format of both stores.
+   * @default KafkaKeystoreType.PKCS12
+   */
+  readonly type?: KafkaKeystoreType;
+  /** Password of the stores. */
+  readonly password: KafkaSecretKeyRef;
+}

@@ -328,3 +328,55 @@ describe('KafkaCluster env next to listeners and config', () => {
     expect(error.fix).toContain(why);
   });
 });
+
+describe('KafkaCluster TLS to ZooKeeper', () => {
+  function build(): Manifest {
+    const chart = testChart();
+    const zk = new ZooKeeperEnsemble(chart, 'zk');
+    new KafkaCluster(chart, 'kafka', {
+      zooKeeper: zk,
+      zooKeeperTls: { secretName: 'kafka-zk-tls', keystoreKey: 'keystore.p12', password: { secretName: 'kafka-zk-tls', key: 'password' } },
+    });
+    return find(synthValid(chart), 'StatefulSet', 'kafka');
+  }
+
+  test('zookeeper.ssl.* from the Secret, the Netty socket and the passwords written at start', () => {
+    const sts = build();
+    expect(plainEnv(sts)).toMatchObject({
+      KAFKA_ZOOKEEPER_SSL_CLIENT_ENABLE: 'true',
+      KAFKA_ZOOKEEPER_SSL_TRUSTSTORE_LOCATION: '/etc/kafka/zookeeper-tls/truststore.p12',
+      KAFKA_ZOOKEEPER_SSL_TRUSTSTORE_TYPE: 'PKCS12',
+      KAFKA_ZOOKEEPER_SSL_KEYSTORE_LOCATION: '/etc/kafka/zookeeper-tls/keystore.p12',
+    });
+    for (const name of ['KAFKA_ZOOKEEPER_SSL_CLIENT_ENABLE', 'KAFKA_ZOOKEEPER_SSL_TRUSTSTORE_LOCATION', 'KAFKA_ZOOKEEPER_SSL_KEYSTORE_TYPE']) {
+      expect(imagePropertyOf(name)).toMatch(/^zookeeper\.ssl\./);
+    }
+    expect(container(sts).env).toContainEqual({ name: 'ZOOKEEPER_TLS_PASSWORD', valueFrom: { secretKeyRef: { name: 'kafka-zk-tls', key: 'password' } } });
+    expect(sts.spec.template.spec.volumes).toContainEqual({ name: 'zookeeper-tls', secret: { secretName: 'kafka-zk-tls' } });
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-zk-tls-'));
+    try {
+      fs.mkdirSync(`${root}/shared`);
+      const script = command(sts).split('/mnt/shared/config').join(`${root}/shared`).replace('exec /etc/kafka/docker/run', 'true');
+      execFileSync('sh', ['-c', script], { env: { PATH: process.env.PATH, HOSTNAME: 'kafka-0', ZOOKEEPER_TLS_PASSWORD: 'pw=1' } });
+      expect(fs.readFileSync(`${root}/shared/server.properties`, 'utf8').split('\n')).toEqual([
+        'zookeeper.clientCnxnSocket=org.apache.zookeeper.ClientCnxnSocketNetty',
+        'zookeeper.ssl.truststore.password=pw=1',
+        'zookeeper.ssl.keystore.password=pw=1',
+        '',
+      ]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('is a ZooKeeper-mode setting, and its keys are not config entries', () => {
+    const tls = { secretName: 's', password: { secretName: 's', key: 'p' } };
+    expect(thrownValidationError(() => new KafkaCluster(testChart(), 'kafka', { zooKeeperTls: tls })).property).toBe('zooKeeperTls');
+    const error = thrownValidationError(() => new KafkaCluster(testChart(), 'kafka', { config: { 'zookeeper.ssl.client.enable': 'true' } }));
+    expect(error.property).toBe('config["zookeeper.ssl.client.enable"]');
+    expect(error.fix).toContain('use the prop zooKeeperTls instead');
+    const chart = testChart();
+    const bad = thrownValidationError(() => new KafkaCluster(chart, 'kafka', { zooKeeper: new ZooKeeperEnsemble(chart, 'zk'), zooKeeperTls: { ...tls, truststoreKey: 'a/b' } }));
+    expect(bad.property).toBe('zooKeeperTls.truststoreKey');
+  });
+});
