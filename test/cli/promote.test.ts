@@ -98,6 +98,7 @@ describe('gates declared on the workload (staged-rollouts.io/gates)', () => {
     const refusal = 'refused before step 1: statefulset/kafka is not healthy: kafka:port=9404: kafka-1 reports 2 under-replicated partitions (still so after 10s)';
     expect(result.stdout).toContain('step 0: gate kafka:port=9404 failed: kafka:port=9404: kafka-1 reports 2 under-replicated partitions (still so after 10s)\n');
     expect(result.stdout).toContain(refusal);
+    expect(result.stdout).toContain('step 0: gate kafka:port=9404 waiting: kafka:port=9404: kafka-1 reports 2 under-replicated partitions\n');
     expect(images()).toEqual(['kafka:1', 'kafka:1', 'kafka:1']);
     expect((await cli.stage(['status', 'sts/kafka'])).stdout).toContain(`promotion failed: ${refusal}`);
   });

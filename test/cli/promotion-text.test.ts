@@ -19,6 +19,8 @@ test.each<[PromotionEvent, string | undefined]>([
   [{ type: 'soak-started', at: AT, step: 1, until: AT + 300_000 }, 'step 1: gate passed; soaking for 5m0s (until 2026-01-01T00:05:00.000Z)'],
   [{ type: 'gate-result', at: AT, step: 1, gate: 'exec=true', passed: true, message: '"true" exited with status 0' },
     'step 1: gate exec=true passed: "true" exited with status 0'],
+  [{ type: 'gate-waiting', at: AT, step: 1, gate: 'kafka', message: 'kafka: kafka-2 reports 3 under-replicated partitions' },
+    'step 1: gate kafka waiting: kafka: kafka-2 reports 3 under-replicated partitions'],
   [{ type: 'awaiting-approval', at: AT, step: 1 }, 'step 1 passed; waiting for approval: run "kubectl-stage resume sts/kafka"'],
   [{ type: 'paused', at: AT, step: 1 }, 'paused after step 1; run "kubectl-stage resume sts/kafka" to continue'],
   [{ type: 'failed', at: AT, step: 1, kind: 'timed-out', message: 'step 1 timed out after 1m0s waiting for kafka-2 not Ready' },

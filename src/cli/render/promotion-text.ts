@@ -56,6 +56,8 @@ export function promotionEventLine(event: PromotionEvent, ref: WorkloadRef): str
       return `step ${event.step}: gate passed; soaking for ${formatDuration(event.until - event.at)} (until ${new Date(event.until).toISOString()})`;
     case 'gate-result':
       return `step ${event.step}: gate ${event.gate} ${event.passed ? 'passed' : 'failed'}: ${event.message}`;
+    case 'gate-waiting':
+      return `step ${event.step}: gate ${event.gate} waiting: ${event.message}`;
     case 'awaiting-approval':
       return `step ${event.step} passed; waiting for approval: run "${resume}"`;
     case 'paused':

@@ -33,6 +33,8 @@ export interface DataGateContext {
   readonly timeoutMs: number;
   /** Stops the polls. @default never */
   readonly signal?: AbortSignal;
+  /** Told what a failing reading found before the gate reads again, when it differs from the last one. @default none */
+  readonly onWaiting?: (message: string) => void;
 }
 
 /**
@@ -42,6 +44,7 @@ export interface DataGateContext {
 export async function runDataGate(spec: DataGateSpec, context: DataGateContext): Promise<GateResult> {
   const { clock } = context.io;
   const start = clock.now();
+  let told = '';
   for (;;) {
     const remaining = start + context.timeoutMs - clock.now();
     const verdict = await readWithin(spec, context, Math.max(remaining, 1));
@@ -52,6 +55,10 @@ export async function runDataGate(spec: DataGateSpec, context: DataGateContext):
     const left = start + context.timeoutMs - clock.now();
     if (left <= 0 || context.signal?.aborted) {
       return { gate: spec.text, passed: false, message: `${spec.text}: ${verdict.message} (still so after ${formatDuration(context.timeoutMs)})` };
+    }
+    if (verdict.message !== told) {
+      told = verdict.message;
+      context.onWaiting?.(`${spec.text}: ${verdict.message}`);
     }
     await clock.sleep(Math.min(DATA_GATE_POLL_MS, left), context.signal).catch(() => undefined);
   }

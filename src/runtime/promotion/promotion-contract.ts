@@ -22,6 +22,8 @@ export type PromotionEvent =
   | { readonly type: 'waiting'; readonly at: number; readonly step: number; readonly blocking: readonly BlockingPod[]; readonly waitingForController?: string }
   | { readonly type: 'soak-started'; readonly at: number; readonly step: number; readonly until: number }
   | { readonly type: 'gate-result'; readonly at: number; readonly step: number; readonly gate: string; readonly passed: boolean; readonly message: string }
+  /** A data-aware gate (kafka, zookeeper) found the cluster not healthy yet and reads it again; sent when what it found changes. */
+  | { readonly type: 'gate-waiting'; readonly at: number; readonly step: number; readonly gate: string; readonly message: string }
   | { readonly type: 'awaiting-approval'; readonly at: number; readonly step: number }
   | { readonly type: 'paused'; readonly at: number; readonly step: number }
   | { readonly type: 'failed'; readonly at: number; readonly step: number; readonly kind: PromotionFailureKind; readonly message: string }

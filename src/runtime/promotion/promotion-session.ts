@@ -322,6 +322,7 @@ export class PromotionSession<W extends KubeWorkload> {
         prometheusUrl: this.options.prometheusUrl,
         timeoutMs,
         signal: this.options.signal,
+        onWaiting: (message) => this.emit({ type: 'gate-waiting', at: this.options.clock.now(), step, gate: spec.text, message }),
       })
       : runGate(spec, io, { prometheusUrl: this.options.prometheusUrl, timeoutMs }))));
     const at = new Date(this.options.clock.now()).toISOString();

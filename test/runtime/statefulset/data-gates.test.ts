@@ -54,6 +54,10 @@ describe('kafka gate', () => {
       expect.stringMatching(/^1 true kafka:min-isr: 3 brokers: no under-replicated, offline or under-min-ISR partitions \(after 3\d(\.\d+)?s\)$/),
       expect.stringMatching(/^2 true kafka:min-isr: 3 brokers: no under-replicated, offline or under-min-ISR partitions \(after 3\d(\.\d+)?s\)$/),
     ]);
+    // While it waited it said what it waited for, once (the reading did not change until it passed).
+    expect(promotion.events.filter((event) => event.type === 'gate-waiting' && event.step === 1)).toEqual([
+      expect.objectContaining({ gate: 'kafka:min-isr', message: 'kafka:min-isr: kafka-2 reports 3 under-replicated partitions (orders-0, orders-1, orders-2)' }),
+    ]);
     // The next step started only once kafka-2 had caught up.
     const step2 = promotion.events.find((event) => event.type === 'step-started' && event.step === 2)!;
     const canary = sandbox.pods('kafka').find((pod) => pod.metadata.name === 'kafka-2')!;
