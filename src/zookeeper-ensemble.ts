@@ -11,7 +11,8 @@ import {
   secureContainerSecurityContext, securePodSpec, statefulServiceNames, volumeClaimTemplate, workloadLabels,
 } from './workload-defaults';
 import { PodAntiAffinity, StatefulWorkloadOptions } from './workload-options';
-import { ClientTlsSettings, clientTlsSettings, isClientTlsConfigKey, ZooKeeperClientTls } from './zookeeper-client-tls';
+import { ZooKeeperClientTls } from './zookeeper-client-tls';
+import { ClientTlsSettings, clientTlsSettings, isClientTlsConfigKey } from './zookeeper-tls-settings';
 
 /** Props of {@link ZooKeeperEnsemble}. */
 export interface ZooKeeperEnsembleProps extends StatefulWorkloadOptions {
