@@ -4,6 +4,9 @@ import { Chart } from 'cdk8s';
 import { find, Manifest, synthValid, testChart } from './manifest';
 import { baselineViolations, podSecurityLevel, restrictedViolations } from './pod-security';
 import { KafkaCluster } from '../../src/kafka-cluster';
+import {
+  KafkaExternalAccess, KafkaSaslMechanism, KafkaSecurityProtocol, KafkaTls, KafkaTlsClientAuth,
+} from '../../src/kafka-listener';
 import { LogCollector } from '../../src/log-collector';
 import { NodeAgent } from '../../src/node-agent';
 import { NodeExporter } from '../../src/node-exporter';
@@ -20,6 +23,23 @@ describe('Pod Security Standards level of each workload', () => {
     ['ZooKeeperEnsemble', (chart: Chart) => new ZooKeeperEnsemble(chart, 'zk')],
     ['KafkaCluster (KRaft, separate controllers)', (chart: Chart) => new KafkaCluster(chart, 'kafka', { controllers: 3 })],
     ['KafkaCluster (ZooKeeper mode)', (chart: Chart) => new KafkaCluster(chart, 'kafka', { zooKeeper: new ZooKeeperEnsemble(chart, 'zk') })],
+    ['KafkaCluster with TLS and SASL listeners, external access, metrics and TLS to ZooKeeper', (chart: Chart) => new KafkaCluster(chart, 'kafka', {
+      zooKeeper: new ZooKeeperEnsemble(chart, 'zk'),
+      zooKeeperTls: { secretName: 'zk-tls', password: { secretName: 'zk-tls', key: 'password' } },
+      listeners: [
+        { name: 'INTERNAL', port: 9094, protocol: KafkaSecurityProtocol.SSL, tls: KafkaTls.certManager({ issuerName: 'ca' }), clientAuth: KafkaTlsClientAuth.REQUIRED },
+        {
+          name: 'CLIENT',
+          port: 9092,
+          protocol: KafkaSecurityProtocol.SASL_SSL,
+          tls: KafkaTls.pem({ secretName: 'tls' }),
+          sasl: { mechanism: KafkaSaslMechanism.PLAIN, usersSecretName: 'users' },
+          external: KafkaExternalAccess.nodePort({ basePort: 31000 }),
+        },
+      ],
+      interBrokerListener: 'INTERNAL',
+      metrics: {},
+    })],
     ['NodeAgent without host access', (chart: Chart) => new NodeAgent(chart, 'agent', { name: 'agent', image: 'example/agent:1.0' })],
     ['ZooKeeperEnsemble with client TLS, metrics and every extra volume source it accepts', (chart: Chart) => new ZooKeeperEnsemble(chart, 'zk', {
       clientTls: { secretName: 'zk-tls' },
