@@ -65,7 +65,7 @@ export interface GateProblem {
 }
 
 /** Every form a gate takes, for messages. */
-export const GATE_FORMS = 'http=URL, prom=QUERY (with a condition such as >=3), exec=COMMAND, kafka[:min-isr][,port=PORT] '
+export const GATE_FORMS = 'http=URL, prom=QUERY (with a condition such as >=3), exec=COMMAND, kafka[:OPTIONS] (min-isr, port=PORT; comma-separated) '
   + 'or zookeeper[:port=PORT]';
 
 /** The comparison operators of a Prometheus condition, longest first so `>=` is not read as `>`. */

@@ -72,7 +72,7 @@ test('bad flags exit 4 before the cluster is touched', async () => {
   });
   expect((await cli.stage(['promote', 'sts/kafka', '--gate', 'ftp=x'])).stderr)
     .toBe('error: invalid gate "ftp=x": expected http=URL, prom=QUERY (with a condition such as >=3), exec=COMMAND, '
-      + 'kafka[:min-isr][,port=PORT] or zookeeper[:port=PORT]\n');
+      + 'kafka[:OPTIONS] (min-isr, port=PORT; comma-separated) or zookeeper[:port=PORT]\n');
   expect((await cli.stage(['promote', 'sts/kafka', '--gate', 'kafka:min-isr=2'])).stderr)
     .toBe('error: invalid gate "kafka:min-isr=2": unknown kafka option "min-isr=2"; the options are min-isr and port=PORT (for example kafka:min-isr,port=9404)\n');
   expect(await cli.stage(['promote', 'sts/kafka', '--step', '--to', '50%'])).toMatchObject({ code: 4 });

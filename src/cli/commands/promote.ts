@@ -78,7 +78,7 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
     .option('--all', 'promote to the end of the plan (the default)')
     .option('--soak <duration>', 'watch each step\'s pods for infant mortality this long after they pass the gate', '0')
     .option('--timeout <duration>', 'how long a step (or the rollback) may wait for its pods; 0 means never (the default)')
-    .addOption(new Option('--gate <gate>', 'an extra gate after each soak: http=URL, prom=QUERY, exec=COMMAND, kafka[:min-isr][,port=PORT] '
+    .addOption(new Option('--gate <gate>', 'an extra gate after each soak: http=URL, prom=QUERY, exec=COMMAND, kafka[:OPTIONS] (min-isr, port=PORT; comma-separated) '
       + 'or zookeeper[:port=PORT] (repeatable; kafka and zookeeper also run before the first step); replaces the workload\'s '
       + 'staged-rollouts.io/gates annotation')
       .argParser((value: string, previous: string[]) => [...previous, value]).default([]))

@@ -20,7 +20,7 @@ export interface GateParseOptions {
 }
 
 /**
- * Parses one `--gate` value: `http=URL`, `prom=QUERY`, `exec=COMMAND`, `kafka[:min-isr][,port=PORT]` or
+ * Parses one `--gate` value: `http=URL`, `prom=QUERY`, `exec=COMMAND`, `kafka[:OPTIONS]` (min-isr, port=PORT; comma-separated) or
  * `zookeeper[:port=PORT]`.
  *
  * A Prometheus gate carries its success condition at the end of the query (`prom=sum(up{job="kafka"})>=3`), or takes it

@@ -28,7 +28,7 @@ describe('parseGate', () => {
 
   test.each([
     ['grpc=x', {}, 'invalid gate "grpc=x": expected http=URL, prom=QUERY (with a condition such as >=3), exec=COMMAND, '
-      + 'kafka[:min-isr][,port=PORT] or zookeeper[:port=PORT]'],
+      + 'kafka[:OPTIONS] (min-isr, port=PORT; comma-separated) or zookeeper[:port=PORT]'],
     ['http=', {}, 'invalid gate "http=": the http gate needs a value after "http="'],
     ['http=kafka:9308', {}, 'invalid gate "http=kafka:9308": the URL must use http or https, not kafka'],
     ['http=/healthz', {}, 'invalid gate "http=/healthz": "/healthz" is not an absolute URL (for example http://kafka-exporter:9308/healthz)'],
@@ -53,7 +53,7 @@ describe('data-aware gates', () => {
 
   test.each([
     ['kafka=min-isr', 'invalid gate "kafka=min-isr": expected http=URL, prom=QUERY (with a condition such as >=3), exec=COMMAND, '
-      + 'kafka[:min-isr][,port=PORT] or zookeeper[:port=PORT]'],
+      + 'kafka[:OPTIONS] (min-isr, port=PORT; comma-separated) or zookeeper[:port=PORT]'],
     ['kafka:', 'invalid gate "kafka:": unknown kafka option ""; the options are min-isr and port=PORT (for example kafka:min-isr,port=9404)'],
     ['kafka:min-isr=2', 'invalid gate "kafka:min-isr=2": unknown kafka option "min-isr=2"; the options are min-isr and port=PORT (for example kafka:min-isr,port=9404)'],
     ['kafka:min-isr,min-isr', 'invalid gate "kafka:min-isr,min-isr": the kafka option "min-isr" is given twice'],
