@@ -69,6 +69,14 @@ describe.each([
     expect((await cli.stage(['promote', 'sts/kafka'])).code).toBe(0);
     await cli.runUntil(() => allOn(cli, 'kafka', 'kafka:2', 3));
     expect(partition()).toBe(0);
+
+    // The next change: pinned again by the promoter (the manifest no longer does it), so its apply moves no pod.
+    await cli.runUntil(() => live().status?.currentRevision === live().status?.updateRevision);
+    expect((await cli.stage(['stage', 'sts/kafka'])).code).toBe(0);
+    expect((await apply(manifest('kafka:3', PartitionOwner.PROMOTER), flags)).code).toBe(0);
+    await cli.sandbox.advance(30_000);
+    expect(partition()).toBe(PartitionPlan.STAGED_PARTITION);
+    expect(images()).toEqual(['kafka:2', 'kafka:2', 'kafka:2']);
   });
 });
 
