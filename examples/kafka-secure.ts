@@ -9,14 +9,15 @@
 // --alter --add-config 'SCRAM-SHA-512=[password=...]' --entity-type users --entity-name orders-service`.
 import { App, Chart, Size } from 'cdk8s';
 import {
-  KafkaCluster, KafkaSaslMechanism, KafkaSecurityProtocol, KafkaTls, KafkaTlsClientAuth, MonitorKind, PartitionPlan, StatefulSetRollout,
+  CertManagerIssuerKind, KafkaCluster, KafkaSaslMechanism, KafkaSecurityProtocol, KafkaTls, KafkaTlsClientAuth, MonitorKind, PartitionPlan,
+  StatefulSetRollout,
 } from '../src';
 
 /** Builds the app into `outdir` (call `synth()` on the result to write it). */
 export function buildKafkaSecureApp(outdir: string): App {
   const app = new App({ outdir });
   const chart = new Chart(app, 'kafka-secure', { namespace: 'streaming' });
-  const issuer = { issuerName: 'internal-ca', issuerKind: 'ClusterIssuer' };
+  const issuer = { issuerName: 'internal-ca', issuerKind: CertManagerIssuerKind.CLUSTER_ISSUER };
   new KafkaCluster(chart, 'kafka', {
     name: 'events',
     replicas: 3,

@@ -6,7 +6,7 @@ import { certManagerCertificate } from './cert-manager-certificate';
 import { STATEFULSET_POD_NAME_LABEL } from './internal/well-known-labels';
 import { kafkaConfigEnvironment } from './kafka-config';
 import { DEFAULT_AGENT_IMAGE, DEFAULT_AGENT_JAR, DEFAULT_METRICS_PORT, jmxExporterPod, KAFKA_JMX_EXPORTER_RULES, JmxExporterPod } from './kafka-jmx-exporter';
-import { KafkaListener, KafkaZooKeeperTls } from './kafka-listener';
+import { CertManagerIssuerKind, KafkaListener, KafkaZooKeeperTls } from './kafka-listener';
 import {
   advertisedListenersLines, advertisedListenersVariables, bindAddresses, certManagerSecretName, isIpv4, listenerPodConfig, ListenerSetup,
   mergeSecurityConfigs, needsHostIp, protocolMap, resolveListeners, ResolvedListener, SecurityPodConfig,
@@ -368,7 +368,7 @@ export class KafkaCluster extends Construct {
       labels: workloadLabels('kafka', this.name, 'broker', this.props.labels).all,
       secretName,
       issuerName: options.issuerName,
-      issuerKind: options.issuerKind ?? 'Issuer',
+      issuerKind: options.issuerKind ?? CertManagerIssuerKind.ISSUER,
       dnsNames: [...new Set(dnsNames)],
       ipAddresses: hosts.filter(isIpv4),
     });

@@ -9,8 +9,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { kafkaPropertyVariable } from './kafka-config';
 import {
-  KafkaExternalAccess, KafkaKeystoreType, KafkaListener, KafkaSaslMechanism, KafkaSecurityProtocol,
-  KafkaTls, KafkaTlsClientAuth,
+  CertManagerIssuerKind, KafkaExternalAccess, KafkaKeystoreType, KafkaListener, KafkaSaslMechanism, KafkaSecurityProtocol, KafkaTls,
+  KafkaTlsClientAuth,
 } from './kafka-listener';
 import { requireAnnotations, requirePort, requireSubdomain } from './prop-validation';
 import { ValidationError } from './validation-error';
@@ -208,8 +208,8 @@ function requireTls(scope: IConstruct, property: string, tls: KafkaTls, clientAu
   const certManager = tls.certManagerOptions;
   if (certManager) {
     requireSecretName(scope, `${property}.issuerName`, certManager.issuerName);
-    if (certManager.issuerKind !== undefined && !['Issuer', 'ClusterIssuer'].includes(certManager.issuerKind)) {
-      throw new ValidationError(scope, `${property}.issuerKind`, certManager.issuerKind, 'use "Issuer" or "ClusterIssuer"');
+    if (certManager.issuerKind !== undefined && !Object.values(CertManagerIssuerKind).includes(certManager.issuerKind)) {
+      throw new ValidationError(scope, `${property}.issuerKind`, certManager.issuerKind, 'use CertManagerIssuerKind.ISSUER or CertManagerIssuerKind.CLUSTER_ISSUER');
     }
     if (certManager.secretName !== undefined) {
       requireSecretName(scope, `${property}.secretName`, certManager.secretName);

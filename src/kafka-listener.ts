@@ -99,15 +99,23 @@ export interface KafkaPemTlsOptions {
   readonly caKey?: string;
 }
 
+/** The kind of a cert-manager issuer. */
+export enum CertManagerIssuerKind {
+  /** An `Issuer` in the cluster's namespace. */
+  ISSUER = 'Issuer',
+  /** A `ClusterIssuer`, usable from every namespace. */
+  CLUSTER_ISSUER = 'ClusterIssuer',
+}
+
 /** A cert-manager `Certificate` the cluster creates for a listener; its Secret is then read as PEM. */
 export interface KafkaCertManagerTlsOptions {
   /** Name of the cert-manager issuer. */
   readonly issuerName: string;
   /**
-   * Kind of the issuer: `Issuer` (in the cluster's namespace) or `ClusterIssuer`.
-   * @default 'Issuer'
+   * Kind of the issuer.
+   * @default CertManagerIssuerKind.ISSUER
    */
-  readonly issuerKind?: string;
+  readonly issuerKind?: CertManagerIssuerKind;
   /**
    * Name of the Secret cert-manager writes (and of the Certificate).
    * @default - `<cluster name>-<listener name in lower case>-tls`

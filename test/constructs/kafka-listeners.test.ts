@@ -7,7 +7,7 @@ import { find, Manifest, synthValid, testChart, thrownValidationError } from './
 import { KafkaCluster, KafkaClusterProps } from '../../src/kafka-cluster';
 import { imagePropertyOf } from '../../src/kafka-config';
 import {
-  KafkaExternalAccess, KafkaKeystoreType, KafkaSaslMechanism, KafkaSecurityProtocol, KafkaTls, KafkaTlsClientAuth,
+  CertManagerIssuerKind, KafkaExternalAccess, KafkaKeystoreType, KafkaSaslMechanism, KafkaSecurityProtocol, KafkaTls, KafkaTlsClientAuth,
 } from '../../src/kafka-listener';
 import { ZooKeeperEnsemble } from '../../src/zookeeper-ensemble';
 
@@ -132,7 +132,7 @@ describe('KafkaCluster listeners', () => {
     const kafka = new KafkaCluster(chart, 'kafka', {
       replicas: 3,
       controllers: 3,
-      controllerListener: { name: 'QUORUM', port: 9095, protocol: KafkaSecurityProtocol.SSL, tls: KafkaTls.certManager({ issuerName: 'ca', issuerKind: 'ClusterIssuer' }) },
+      controllerListener: { name: 'QUORUM', port: 9095, protocol: KafkaSecurityProtocol.SSL, tls: KafkaTls.certManager({ issuerName: 'ca', issuerKind: CertManagerIssuerKind.CLUSTER_ISSUER }) },
     });
     const objects = synthValid(chart);
     expect(kafka.quorumVoters).toBe([0, 1, 2].map((i) => `${i}@kafka-controller-${i}.kafka-controller-hs.default.svc.cluster.local:9095`).join(','));
@@ -238,8 +238,8 @@ describe('KafkaCluster listener validation', () => {
       'listeners[1].external.advertisedHosts', '["a.example.com"]', 'give one address per broker: 3 addresses'],
     ['an advertised host with a space', { replicas: 1, listeners: [{ name: 'INTERNAL', port: 9092 }, { name: 'EXTERNAL', port: 9094, external: KafkaExternalAccess.loadBalancer({ advertisedHosts: ['a b'] }) }] },
       'listeners[1].external.advertisedHosts[0]', '"a b"', 'use a DNS name'],
-    ['an invalid issuer kind', { listeners: [{ name: 'CLIENT', port: 9092, protocol: KafkaSecurityProtocol.SSL, tls: KafkaTls.certManager({ issuerName: 'ca', issuerKind: 'Vault' }) }] },
-      'listeners[0].tls.issuerKind', '"Vault"', 'use "Issuer" or "ClusterIssuer"'],
+    ['an invalid issuer kind', { listeners: [{ name: 'CLIENT', port: 9092, protocol: KafkaSecurityProtocol.SSL, tls: KafkaTls.certManager({ issuerName: 'ca', issuerKind: 'Vault' as CertManagerIssuerKind }) }] },
+      'listeners[0].tls.issuerKind', '"Vault"', 'use CertManagerIssuerKind.ISSUER or CertManagerIssuerKind.CLUSTER_ISSUER'],
     ['an empty list', { listeners: [] }, 'listeners', '[]', 'list at least one listener'],
   ])('rejects %s', (_, props, property, value, fix) => {
     const error = thrownValidationError(() => new KafkaCluster(testChart(), 'kafka', props));
