@@ -285,6 +285,10 @@ function requireSubdomainQuietly(host: string): boolean {
 
 /** Brokers authenticate to each other over the inter-broker and controller listeners with what the pod holds. */
 function requireBrokerToBroker(scope: IConstruct, property: string, listener: ResolvedListener): void {
+  if (listener.external !== undefined) {
+    throw new ValidationError(scope, property, listener.name,
+      'brokers replicate over an in-cluster listener: name a listener without external (set interBrokerListener when the first listener is the external one)');
+  }
   const keystore = listener.tls?.keystoreOptions;
   if (keystore && keystore.truststoreKey === undefined) {
     throw new ValidationError(scope, `${listener.property}.tls.truststoreKey`, undefined,

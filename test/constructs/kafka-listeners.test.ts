@@ -241,6 +241,8 @@ describe('KafkaCluster listener validation', () => {
     ['an invalid issuer kind', { listeners: [{ name: 'CLIENT', port: 9092, protocol: KafkaSecurityProtocol.SSL, tls: KafkaTls.certManager({ issuerName: 'ca', issuerKind: 'Vault' as CertManagerIssuerKind }) }] },
       'listeners[0].tls.issuerKind', '"Vault"', 'use CertManagerIssuerKind.ISSUER or CertManagerIssuerKind.CLUSTER_ISSUER'],
     ['an empty list', { listeners: [] }, 'listeners', '[]', 'list at least one listener'],
+    ['an external inter-broker listener', { replicas: 1, listeners: [{ name: 'EXTERNAL', port: 9094, external: KafkaExternalAccess.nodePort({ basePort: 31000 }) }] },
+      'interBrokerListener', '"EXTERNAL"', 'brokers replicate over an in-cluster listener'],
   ])('rejects %s', (_, props, property, value, fix) => {
     const error = thrownValidationError(() => new KafkaCluster(testChart(), 'kafka', props));
     expect(error.path).toBe('test/kafka');
