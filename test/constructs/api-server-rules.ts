@@ -22,7 +22,7 @@ function labelProblems(field: string, labels: Record<string, string> | undefined
   ]);
 }
 
-function podSpecProblems(pod: Manifest): string[] {
+function podSpecProblems(pod: Manifest, claimNames: string[]): string[] {
   const problems: string[] = [];
   const hostPorts = new Set<string>();
   for (const id of [pod.securityContext?.runAsUser, pod.securityContext?.runAsGroup, pod.securityContext?.fsGroup]) {
@@ -80,8 +80,18 @@ function podSpecProblems(pod: Manifest): string[] {
       if (id !== undefined) problems.push(...userIdProblems(id).map((problem) => `${at} runAsUser ${id}: ${problem}`));
     }
   }
+  const volumeNames = new Set<string>();
   for (const volume of pod.volumes ?? []) {
     if (volume.hostPath && !volume.hostPath.path.startsWith('/')) problems.push(`hostPath ${volume.hostPath.path}`);
+    problems.push(...dns1123LabelProblems(volume.name).map((problem) => `volume name ${volume.name}: ${problem}`));
+    if (volumeNames.has(volume.name) || claimNames.includes(volume.name)) problems.push(`duplicate volume name ${volume.name}`);
+    volumeNames.add(volume.name);
+  }
+  for (const container of [...pod.initContainers ?? [], ...pod.containers]) {
+    for (const mount of container.volumeMounts ?? []) {
+      if (!volumeNames.has(mount.name) && !claimNames.includes(mount.name)) problems.push(`container ${container.name}: mount of unknown volume ${mount.name}`);
+      if (mount.mountPath.includes(':')) problems.push(`container ${container.name}: mount path ${mount.mountPath} contains ":"`);
+    }
   }
   problems.push(...labelProblems('nodeSelector', pod.nodeSelector));
   return problems;
@@ -110,7 +120,7 @@ export function apiServerProblems(object: Manifest): string[] {
   if (template) {
     problems.push(...labelProblems('template labels', template.metadata?.labels));
     problems.push(...annotationsProblems(template.metadata?.annotations ?? {}));
-    problems.push(...podSpecProblems(template.spec));
+    problems.push(...podSpecProblems(template.spec, (object.spec.volumeClaimTemplates ?? []).map((claim: Manifest) => claim.metadata.name)));
   }
   if (object.kind === 'StatefulSet') {
     // The pods' controller-revision-hash label is "<name>-<hash>", the hash up to 10 digits.
@@ -150,6 +160,14 @@ function runTimeProblems(container: Manifest): string[] {
     } else if (limit !== undefined && Number(heap[1]) * 1024 * 1024 >= scaledQuantity(limit, 1)) {
       problems.push(`heap ${heap[1]}m not below the memory limit ${limit}`);
     }
+  }
+  // zoo.cfg: the entrypoint writes these keys; an appended line repeating one, or that is no key=value line, breaks it.
+  const written = new Set(['dataDir', 'dataLogDir', 'tickTime', 'initLimit', 'syncLimit', 'autopurge.snapRetainCount', 'autopurge.purgeInterval',
+    'maxClientCnxns', 'standaloneEnabled', 'admin.enableServer', '4lw.commands.whitelist']);
+  for (const line of env.ZOOKEEPER_CONFIG_OVERRIDES?.split('\n') ?? []) {
+    const key = /^([A-Za-z0-9][A-Za-z0-9._-]*)=[^\\\r]*$/.exec(line)?.[1];
+    if (key === undefined || written.has(key) || /^server\.\d+$/.test(key)) problems.push(`zoo.cfg line ${JSON.stringify(line)}`);
+    if (key !== undefined) written.add(key);
   }
   const connect = env.KAFKA_ZOOKEEPER_CONNECT;
   if (connect !== undefined && !/^[^/,\s]+:\d+(\/[^/,\s]+)*$/.test(connect)) {

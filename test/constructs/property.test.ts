@@ -20,9 +20,12 @@ import { ZooKeeperEnsemble } from '../../src/zookeeper-ensemble';
 
 const RUNS = 400;
 
-/** Mostly the default or a plausible value, sometimes a hostile one, so both outcomes are common. */
-function mix<T>(plausible: fc.Arbitrary<T>, hostile: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
-  return fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: plausible, weight: 3 }, { arbitrary: hostile, weight: 1 });
+/**
+ * Mostly the default or a plausible value, sometimes a hostile one, so both outcomes are common; `absent` weighs the
+ * default against the plausible value's 3 (optional features get more, so a case with many stays often valid).
+ */
+function mix<T>(plausible: fc.Arbitrary<T>, hostile: fc.Arbitrary<T>, absent: number = 3): fc.Arbitrary<T | undefined> {
+  return fc.oneof({ arbitrary: fc.constant(undefined), weight: absent }, { arbitrary: plausible, weight: 3 }, { arbitrary: hostile, weight: 1 });
 }
 
 /** Names: plausible lowercase names of every length around the limits, or edge cases and arbitrary text. */
@@ -69,8 +72,22 @@ const cases: Record<string, fc.Arbitrary<Case>> = {
     syncLimit: whole(1, 20),
     clusterDomain: mix(fc.constantFrom('cluster.local', 'example.org'), fc.constantFrom('', 'example.org.', 'Example')),
     resources,
-  }).map(({ namespace: ns, heap, ...rest }) => {
-    const props = { ...rest, heap: size(heap) };
+    config: mix(
+      fc.dictionary(fc.constantFrom('maxSessionTimeout', 'snapCount', 'maxClientCnxns', 'ssl.quorum.protocol'), fc.stringMatching(/^[0-9a-zA-Z.]{0,8}$/)),
+      fc.dictionary(fc.constantFrom('tickTime', 'server.1', 'metricsProvider.httpPort', 'secureClientPort', 'a b', 'x=y', ''), fc.constantFrom('1', 'a\nb', 'C:\\x')), 9),
+    metrics: mix(fc.record({ port }), fc.constantFrom({ port: 2181 }, { port: 3888 }), 9),
+    env: mix(
+      fc.dictionary(fc.constantFrom('LOG_LEVEL', 'SERVER_JVMFLAGS', 'a.b-c'), fc.string({ maxLength: 20 }).map((value) => kplus.EnvValue.fromValue(value))),
+      fc.dictionary(fc.constantFrom('ZOO_TICK_TIME', 'HOSTNAME', 'ZOO_MY_ID', '1BAD', 'a=b', ''), fc.constant(kplus.EnvValue.fromValue('x'))), 9),
+    volume: mix(
+      fc.record({ name: fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/), mountPath: path.map((p) => p ?? '/extra') }),
+      fc.record({ name: fc.constantFrom('conf', 'datadir', 'tmp', 'Bad', ''), mountPath: fc.constantFrom('/data', '/tmp/', 'x', '/a:b', '/zookeeper-conf') }), 9),
+  }).map(({ namespace: ns, heap, volume, ...rest }) => {
+    const extra = volume === undefined ? {} : {
+      extraVolumes: [{ name: volume.name, emptyDir: {} }],
+      extraVolumeMounts: [{ name: volume.name, mountPath: volume.mountPath }],
+    };
+    const props = { ...rest, ...extra, heap: size(heap) };
     return { props, namespace: ns, build: (chart: Chart) => new ZooKeeperEnsemble(chart, 'zk', props) };
   }),
   KafkaCluster: fc.record({
