@@ -4,10 +4,11 @@
 // CommonJS app: client-node 1.x is ESM-only, and esbuild turns the runtime's `await import()` of it into a call of the
 // inlined module. The licenses of every inlined package go into one generated third-party notice beside the bundles.
 // The constructs (lib/index.js) stay jsii's per-file output: jsii loads them, and they import no npm dependency.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { build, Metafile, Plugin } from 'esbuild';
-import { bundleFile, PUBLISHED_BUNDLES } from './bundles';
+import { build, BuildOptions, Metafile, Plugin } from 'esbuild';
+import { BIN_BUNDLE, bundleFile, CLI_ACTIONS_BUNDLE, CLI_BUNDLE, CLIENT_NODE_BUNDLE, PUBLISHED_BUNDLES } from './bundles';
 import { CLIENT_NODE_PARTS } from '../src/runtime/cluster/client-node-parts';
 
 const root = join(__dirname, '..');
@@ -21,19 +22,15 @@ const NOTICE_FILE = 'THIRD-PARTY-NOTICES.md';
 
 async function main(): Promise<void> {
   rmSync(outdir, { recursive: true, force: true });
-  const result = await build({
+  const { [BIN_BUNDLE]: bin, [CLI_BUNDLE]: cli, ...others } = PUBLISHED_BUNDLES;
+  const options: BuildOptions = {
     absWorkingDir: root,
-    entryPoints: {
-      ...Object.fromEntries(Object.entries(PUBLISHED_BUNDLES).map(([name, bundle]) => [name, bundle.entry])),
-      [CLIENT_NODE_BUNDLE]: CLIENT_NODE_ENTRY,
-    },
     outdir,
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
     external: PEERS,
-    plugins: [clientNodeParts],
     // The adapter's `await import()` of client-node becomes a require() of client-node.js: CommonJS-loadable without
     // flags, as an inlined import() was.
     supported: { 'dynamic-import': false },
@@ -42,10 +39,33 @@ async function main(): Promise<void> {
     minify: true,
     keepNames: true,
     legalComments: 'external',
-    metafile: true,
     logLevel: 'warning',
+  };
+  // metafile in each call rather than in options, so that the result's type has one.
+  const libraries = await build({
+    ...options,
+    metafile: true,
+    entryPoints: {
+      ...Object.fromEntries(Object.entries(others).map(([name, bundle]) => [name, bundle.entry])),
+      [CLIENT_NODE_BUNDLE]: CLIENT_NODE_ENTRY,
+    },
+    plugins: [clientNodeParts, nodeFetchWithNodeUrl],
   });
-  writeFileSync(join(outdir, NOTICE_FILE), thirdPartyNotice(result.metafile, collectLegalComments()));
+  // The CLI on its own: in it, and only in it, on-use.ts becomes the forwarder to the actions bundle.
+  const cliBuild = await build({
+    ...options,
+    metafile: true,
+    entryPoints: { [CLI_BUNDLE]: cli.entry },
+    plugins: [onUseFromActionsBundle, commanderWithoutChildProcess],
+  });
+  // The bin last: it carries the content keys of the bundles it loads, which must exist by then.
+  const binBuild = await build({ ...options, metafile: true, entryPoints: { [BIN_BUNDLE]: bin.entry }, plugins: [bundleKeys] });
+  const builds = [libraries, cliBuild, binBuild];
+  const metafile: Metafile = {
+    inputs: Object.assign({}, ...builds.map((result) => result.metafile.inputs)),
+    outputs: Object.assign({}, ...builds.map((result) => result.metafile.outputs)),
+  };
+  writeFileSync(join(outdir, NOTICE_FILE), thirdPartyNotice(metafile, collectLegalComments()));
 }
 
 /**
@@ -55,7 +75,6 @@ async function main(): Promise<void> {
  * only the parts the adapter's types allow (client-node-parts.ts), the models' serializer and the Observable helper the
  * adapter imports by path, so the rest of client-node's API groups are shaken out.
  */
-const CLIENT_NODE_BUNDLE = 'client-node';
 const CLIENT_NODE_ENTRY = 'client-node-parts:entry';
 const clientNodeParts: Plugin = {
   name: 'client-node-parts',
@@ -71,6 +90,89 @@ const clientNodeParts: Plugin = {
         'export { of } from \'@kubernetes/client-node/dist/gen/rxjsStub.js\';',
       ].join('\n'),
       resolveDir: root,
+    }));
+  },
+};
+
+/**
+ * node-fetch 2 (client-node's HTTP) requires whatwg-url for a URL class and uses it only where Node has none
+ * (`Url.URL || whatwgUrl.URL`): every Node since 10 has one. whatwg-url and its tr46 tables were 283 KB of
+ * client-node.js, parsed and run by every command that connects (issue 16: start-up); node-fetch gets Node's URL.
+ */
+const nodeFetchWithNodeUrl: Plugin = {
+  name: 'node-fetch-with-node-url',
+  setup(bundle) {
+    const namespace = 'node-fetch-with-node-url';
+    bundle.onResolve({ filter: /^whatwg-url$/ }, (args) =>
+      (/[\\/]node_modules[\\/]node-fetch[\\/]/.test(args.importer) ? { path: 'whatwg-url', namespace } : undefined));
+    bundle.onLoad({ filter: /.*/, namespace }, () => ({ contents: 'exports.URL = URL;', loader: 'js' }));
+  },
+};
+
+/**
+ * In the CLI's bundle, src/cli/on-use.ts is replaced by a module with the same exports, each of which requires the
+ * actions bundle (built from on-use.ts itself) on first use and calls its own: the command modules keep calling
+ * `onUse.kubeCluster()` and the CLI's bundle holds none of what the thunks load. The export names are on-use.ts's,
+ * read by loading it (its thunks load nothing until called). The require() is the bundle loader's when the bin runs
+ * the CLI (src/cli/bundle-loader.ts), Node's when node runs kubectl-stage-cli.js itself.
+ */
+const onUseFromActionsBundle: Plugin = {
+  name: 'on-use-from-actions-bundle',
+  setup(bundle) {
+    const namespace = 'on-use-from-actions-bundle';
+    const onUse = join(root, PUBLISHED_BUNDLES[CLI_ACTIONS_BUNDLE].entry);
+    const actionsFile = `./${CLI_ACTIONS_BUNDLE}.js`;
+    bundle.onResolve({ filter: /\/on-use$/ }, (args) =>
+      (join(args.resolveDir, `${args.path}.ts`) === onUse ? { path: onUse, namespace } : undefined));
+    bundle.onResolve({ filter: /.*/, namespace }, (args) => (args.path === actionsFile ? { path: actionsFile, external: true } : undefined));
+    bundle.onLoad({ filter: /.*/, namespace }, () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const names = Object.keys(require(onUse) as object);
+      return {
+        contents: [
+          `const actions = (): typeof import('./on-use') => require(${JSON.stringify(actionsFile)});`,
+          ...names.map((name) => `export const ${name} = () => actions().${name}();`),
+        ].join('\n'),
+        loader: 'ts',
+        resolveDir: dirname(onUse),
+      };
+    });
+  },
+};
+
+/**
+ * In the bin's bundle, src/cli/bundle-keys.ts's empty table becomes the sha256 (its first 16 hex digits) of each
+ * bundle the bin loads, as written by the builds before, which names their code cache.
+ */
+const bundleKeys: Plugin = {
+  name: 'bundle-keys',
+  setup(bundle) {
+    const namespace = 'bundle-keys';
+    const keysModule = join(root, 'src', 'cli', 'bundle-keys.ts');
+    bundle.onResolve({ filter: /\/bundle-keys$/ }, (args) =>
+      (join(args.resolveDir, `${args.path}.ts`) === keysModule ? { path: keysModule, namespace } : undefined));
+    bundle.onLoad({ filter: /.*/, namespace }, () => {
+      const keys = Object.fromEntries([CLI_BUNDLE, CLI_ACTIONS_BUNDLE, CLIENT_NODE_BUNDLE].map((name) =>
+        [name, createHash('sha256').update(readFileSync(join(root, bundleFile(name)))).digest('hex').slice(0, 16)]));
+      return { contents: `export const BUNDLE_KEYS = ${JSON.stringify(keys)};`, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * commander requires node:child_process at its top for executable subcommands, which kubectl-stage has none of; Node
+ * loading it (and net, dgram...) was about 4 ms of `--help`'s CPU. In the bin's bundle, commander gets a stand-in whose
+ * spawn, the one function commander calls, loads the real module.
+ */
+const commanderWithoutChildProcess: Plugin = {
+  name: 'commander-without-child-process',
+  setup(bundle) {
+    const namespace = 'commander-child-process';
+    bundle.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      (/[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace } : undefined));
+    bundle.onLoad({ filter: /.*/, namespace }, () => ({
+      contents: 'exports.spawn = (...args) => require(\'node:child_process\').spawn(...args);',
+      loader: 'js',
     }));
   },
 };

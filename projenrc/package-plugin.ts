@@ -1,8 +1,9 @@
-// `npm run package:plugin` (issue 16): `kubectl stage` as one file a user installs. The CLI bundle (lib/bundle/
-// kubectl-stage.js, with the client-node.js it loads to connect) becomes a Node single executable application for
-// linux/amd64: a copy of this Node binary with the bundles, their V8 code cache and package.json (for --version)
-// injected by postject. The binary and the LICENSE go into the tar.gz krew expects, and the krew plugin manifest is
-// written beside it with the archive's sha256.
+// `npm run package:plugin` (issue 16): `kubectl stage` as one file a user installs. The bin's bundles become a Node
+// single executable application for linux/amd64: a copy of this Node binary with the bin (lib/bundle/kubectl-stage.js,
+// the bundle loader) as its main script, and as assets the bundles it loads (the CLI, the actions and client-node.js,
+// src/cli/bundle-loader.ts) and package.json (for --version), injected by postject. The binary
+// and the LICENSE go into the tar.gz krew expects, and the krew plugin manifest is written beside it with the
+// archive's sha256.
 // Everything lands in dist/plugin/, which is never committed.
 // https://nodejs.org/docs/latest-v20.x/api/single-executable-applications.html
 // https://krew.sigs.k8s.io/docs/developer-guide/plugin-manifest/
@@ -11,11 +12,11 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { bundleFile } from './bundles';
+import { BIN_BUNDLE, bundleFile, CLI_ACTIONS_BUNDLE, CLI_BUNDLE, CLIENT_NODE_BUNDLE } from './bundles';
 
 const root = join(__dirname, '..');
 const outdir = join(root, 'dist', 'plugin');
-const BINARY = 'kubectl-stage';
+const BINARY = BIN_BUNDLE;
 /** The archive krew downloads: the platform in its name, as krew-index plugins name theirs. */
 export const ARCHIVE = 'kubectl-stage-linux-amd64.tar.gz';
 /** The plugin's name in krew: `kubectl krew install stage`, then `kubectl stage`. */
@@ -40,19 +41,24 @@ function main(): void {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
 
-  // 1. The preparation blob: the bundle as the main script, compiled once here (useCodeCache) so that start-up
-  //    deserializes code instead of parsing 2 MB of JavaScript; package.json as the asset --version reads.
+  // 1. The preparation blob: the bin as the main script; the bundles it loads and package.json as assets. The bin
+  //    compiles them with the code cache of the user's cache folder, made after execution by the first run: the
+  //    code cache SEA makes at build time (useCodeCache) holds only what V8 compiles before running, the top level.
   const seaConfig = join(outdir, 'sea-config.json');
   const blob = join(outdir, 'sea-prep.blob');
   const seaMainFile = join(outdir, 'sea-main.js');
-  const clientNode = join(root, bundleFile('client-node'));
-  writeFileSync(seaMainFile, seaMain(readFileSync(bundle, 'utf8'), { './client-node.js': readFileSync(clientNode, 'utf8') }));
+  // Node reads a single executable's main script as it is, where a shebang line is no JavaScript.
+  writeFileSync(seaMainFile, readFileSync(bundle, 'utf8').replace(/^#!.*\n/, ''));
+  const loaded = [CLI_BUNDLE, CLI_ACTIONS_BUNDLE, CLIENT_NODE_BUNDLE];
   writeFileSync(seaConfig, JSON.stringify({
     main: seaMainFile,
     output: blob,
     disableExperimentalSEAWarning: true,
-    useCodeCache: true,
-    assets: { 'package.json': join(root, 'package.json') },
+    assets: {
+      'package.json': join(root, 'package.json'),
+      // Named as the loader asks for them: <bundle>.js.
+      ...Object.fromEntries(loaded.map((name) => [`${name}.js`, join(root, bundleFile(name))])),
+    },
   }, undefined, 2));
   execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { stdio: 'inherit' });
 
@@ -78,44 +84,6 @@ function main(): void {
   }
   process.stdout.write(`dist/plugin/${BINARY} (${(readFileSync(binary).length / 1024 ** 2).toFixed(0)} MiB), `
     + `dist/plugin/${ARCHIVE} (${(archive.length / 1024 ** 2).toFixed(1)} MiB, sha256 ${sha256}), dist/plugin/${PLUGIN}.yaml\n`);
-}
-
-/**
- * Optional packages the inlined dependencies try to load and do without (ws: bufferutil and utf-8-validate; node-fetch:
- * encoding). The bundle keeps their require() calls, and a single executable's require() loads only built-in modules: it
- * throws for them as Node does for a package that is not installed, but first prints a warning on every run that loads
- * client-node.
- */
-const OPTIONAL_PACKAGES = ['bufferutil', 'utf-8-validate', 'encoding'];
-
-/**
- * The executable's main script: the CLI bundle, and the bundles beside it that it require()s by a relative path
- * (`./client-node.js`, loaded when a command connects) as functions run on first require, since a single executable
- * has no files beside it; its require() answers OPTIONAL_PACKAGES "not found" without SEA's warning. Each function is
- * parenthesized, which V8 takes as a hint to compile it eagerly, so the code cache holds client-node's top level too:
- * measured here, `status` took about 25 ms less CPU and `--help` about 5 ms more.
- */
-function seaMain(cli: string, siblings: Record<string, string>): string {
-  const withoutShebang = (source: string) => source.replace(/^#!.*\n/, '');
-  const modules = Object.entries(siblings)
-    .map(([id, source]) => `${JSON.stringify(id)}: (function (module, exports, require) {\n${withoutShebang(source)}\n})`);
-  // Object.assign keeps require.main, which main.ts compares with its module to know it is the program.
-  return `(function (require) {\n${withoutShebang(cli)}\n})(((builtin) => {
-  const siblings = {\n${modules.join(',\n')}\n};
-  const loaded = {};
-  const wrapped = Object.assign((id) => {
-    if (${JSON.stringify(OPTIONAL_PACKAGES)}.includes(id)) {
-      throw Object.assign(new Error(\`Cannot find module '\${id}'\`), { code: 'MODULE_NOT_FOUND' });
-    }
-    if (siblings[id] && !loaded[id]) {
-      loaded[id] = { exports: {} };
-      siblings[id](loaded[id], loaded[id].exports, wrapped);
-    }
-    return loaded[id] ? loaded[id].exports : builtin(id);
-  }, builtin);
-  return wrapped;
-})(require));
-`;
 }
 
 // The postject the Node 20 docs use, a devDependency (.projenrc.ts).

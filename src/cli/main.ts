@@ -74,7 +74,8 @@ function packageVersion(): string {
   return (JSON.parse(text) as { version: string }).version;
 }
 
-if (require.main === module) {
+/** Runs kubectl-stage as the process: its arguments, standard output and error, signals and exit code. */
+export function runAsProgram(): void {
   void run(process.argv.slice(2), processIo()).then((code) => {
     process.exitCode = code;
     if (code === ExitCode.INTERRUPTED) {
@@ -82,4 +83,9 @@ if (require.main === module) {
       process.exit();
     }
   });
+}
+
+// Run by node itself (lib/cli/main.js, ts-node); the bin runs runAsProgram() from its bundle (bin.ts).
+if (require.main === module) {
+  runAsProgram();
 }

@@ -1,7 +1,9 @@
 // What kubectl-stage loads before a command runs (issue 16): every command module is loaded to register its flags, so
 // anything one imports statically is paid by `--help`, `--version` and a flag error. This file imports nothing but the
-// CLI's entry point and reads jest's module registry (require.cache) after each run.
+// CLI's entry point and on-use.ts (which main.ts loads anyway) and reads jest's module registry (require.cache) after
+// each run. The bundled bin is checked from the packed package (test/package: --help loads no actions bundle).
 import { run } from '../../src/cli/main';
+import * as onUse from '../../src/cli/on-use';
 
 // Folders and packages a start-up must not load: they serve commands once they run (src/cli/on-use.ts loads them).
 const LOADED_ON_USE = [
@@ -32,4 +34,11 @@ test.each([
 
 test('the registry read is jest\'s: it lists the command modules start-up does load', () => {
   expect(Object.keys(require.cache).filter((file) => file.includes('/src/cli/commands/status'))).toHaveLength(1);
+});
+
+test('every export of on-use.ts is a thunk: the CLI\'s bundle forwards each to the actions bundle as one', () => {
+  // projenrc/bundle.ts replaces on-use.ts in the CLI's bundle by `export const <name> = () => actions().<name>()`.
+  const exports = Object.entries(onUse);
+  expect(exports.length).toBeGreaterThan(0);
+  expect(exports.filter(([, value]) => typeof value !== 'function' || value.length !== 0).map(([name]) => name)).toEqual([]);
 });

@@ -3,8 +3,8 @@
 // and under node16, and the runtime loaded (client-node included) from plain node and from a ts-jest test, neither
 // given --experimental-vm-modules; the jest test also synthesizes the blog app's workloads with the constructs.
 // Needs `npx projen compile && npx projen bundle` first (`npm run test:package`).
-import { execFileSync, ExecFileSyncOptions } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, ExecFileSyncOptions, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PackedPackage, packPackage } from '../../projenrc/package-report';
@@ -152,7 +152,8 @@ afterAll(() => {
 test('the tarball carries no node_modules, the bundles and their third-party notice', () => {
   expect(packed.files.filter((file) => file.startsWith('node_modules/'))).toEqual([]);
   expect(packed.files).toEqual(expect.arrayContaining([
-    ...SUBPATHS.map((subpath) => `lib/bundle/${subpath}.js`), 'lib/bundle/kubectl-stage.js', 'lib/bundle/THIRD-PARTY-NOTICES.md',
+    ...SUBPATHS.map((subpath) => `lib/bundle/${subpath}.js`), 'lib/bundle/THIRD-PARTY-NOTICES.md',
+    'lib/bundle/kubectl-stage.js', 'lib/bundle/kubectl-stage-cli.js', 'lib/bundle/kubectl-stage-actions.js', 'lib/bundle/client-node.js',
   ]));
   // The layers' per-file JavaScript is in the bundles; their declarations stay.
   expect(packed.files.filter((file) => /^lib\/(runtime|sandbox|rehearsal|control-plane|cli)\/.*\.js$/.test(file))).toEqual([]);
@@ -183,4 +184,51 @@ test('a ts-jest test synthesizes with the constructs, imports the runtime and co
 test('the kubectl-stage bin runs from the bundle', () => {
   const manifest = JSON.parse(readFileSync(join(packed.installedDir, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
   expect(runInConsumer(process.execPath, [join(packed.installedDir, manifest.bin['kubectl-stage']), '--version']).trim()).toBe(manifest.version);
+});
+
+describe('the kubectl-stage bin\'s start-up (issue 16)', () => {
+  let cacheHome: string;
+
+  beforeEach(() => {
+    cacheHome = mkdtempSync(join(dir, 'cache-home-'));
+  });
+
+  /** Runs the bin with its code cache under XDG_CACHE_HOME `cache` and no cluster configuration; its exit code and output. */
+  function bin(args: string[], cache: string = cacheHome): { status: number; stdout: string; stderr: string } {
+    const manifest = JSON.parse(readFileSync(join(packed.installedDir, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    const { NODE_OPTIONS: _flags, KUBECONFIG: _cluster, ...env } = process.env;
+    const result = spawnSync(process.execPath, [join(packed.installedDir, manifest.bin['kubectl-stage']), ...args], {
+      cwd: consumer, encoding: 'utf8', env: { ...env, HOME: consumer, XDG_CACHE_HOME: cache },
+    });
+    return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  /** The bundles whose compiled code the runs so far kept: the bundles they loaded. */
+  function cachedBundles(): string[] {
+    return readdirSync(cacheHome, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile()).map((entry) => entry.name.split('.')[0]).sort();
+  }
+
+  test('--help loads the CLI\'s bundle only: what commands do, and client-node, are loaded on use', () => {
+    expect(bin(['--help'])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Usage: kubectl-stage /) });
+    expect(cachedBundles()).toEqual(['kubectl-stage-cli']);
+    expect(bin(['status', 'sts/kafka'])).toMatchObject({ status: 4, stderr: expect.stringMatching(/^error: no cluster configuration found/) });
+    expect(cachedBundles()).toEqual(['client-node', 'kubectl-stage-actions', 'kubectl-stage-cli']);
+  });
+
+  test('a second run uses the code the first kept, and the same output', () => {
+    const first = bin(['--help']);
+    const [cache] = readdirSync(cacheHome, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    const written = statSync(join(cache.parentPath, cache.name)).mtimeMs;
+    expect(bin(['--help'])).toEqual(first);
+    // V8 took the code: the bin rewrites a cache only when it compiled without one.
+    expect(statSync(join(cache.parentPath, cache.name)).mtimeMs).toBe(written);
+  });
+
+  test('a cache folder that cannot be made leaves the bin uncached, not failed', () => {
+    const blocked = join(cacheHome, 'a-file');
+    writeFileSync(blocked, '');
+    expect(bin(['--help'], blocked)).toMatchObject({ status: 0, stderr: '', stdout: expect.stringMatching(/^Usage: kubectl-stage /) });
+    expect(bin(['status', 'sts/kafka'], blocked)).toMatchObject({ status: 4, stderr: expect.stringMatching(/^error: no cluster configuration found/) });
+  });
 });

@@ -3,7 +3,7 @@
 // no node_modules anywhere it could look. Run by `npm run test:plugin` after `npm run package:plugin` (CI does both).
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -29,8 +29,8 @@ afterAll(() => {
 });
 
 // As a shell runs `kubectl stage ...` in an empty folder: PATH holds only the plugin and kubectl, `_` is kubectl's path.
-function kubectlStage(args: string[]): string {
-  return execFileSync(kubectl, ['stage', ...args], { cwd: bin, env: { PATH: bin, HOME: bin, _: kubectl }, encoding: 'utf8', stdio: 'pipe' });
+function kubectlStage(args: string[], home: string = bin): string {
+  return execFileSync(kubectl, ['stage', ...args], { cwd: bin, env: { PATH: bin, HOME: home, _: kubectl }, encoding: 'utf8', stdio: 'pipe' });
 }
 
 test('the archive holds exactly the binary and the LICENSE, as the manifest\'s files name them', () => {
@@ -76,6 +76,18 @@ test('kubectl stage status without a cluster configuration fails with kubectl\'s
   }
   expect(failure.status).toBe(4);
   expect(failure.stderr).toBe('error: no cluster configuration found: pass --kubeconfig, set KUBECONFIG, create ~/.kube/config, or run inside a cluster\n');
+});
+
+test('kubectl stage keeps the code it compiled in ~/.cache, for the bundles a command loaded, and runs from it next', () => {
+  const home = mkdtempSync(join(bin, 'home-'));
+  const cached = () => readdirSync(join(home, '.cache', 'kubectl-stage'), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile()).map((entry) => ({ bundle: entry.name.split('.')[0], mtimeMs: statSync(join(entry.parentPath, entry.name)).mtimeMs }));
+  const help = kubectlStage(['--help'], home);
+  expect(cached().map((entry) => entry.bundle)).toEqual(['kubectl-stage-cli']);
+  const written = cached();
+  expect(kubectlStage(['--help'], home)).toBe(help);
+  // Unchanged: the executable writes a cache only when it compiled without one.
+  expect(cached()).toEqual(written);
 });
 
 test('kubectl stage status reads a StatefulSet from a cluster: client-node runs inside the executable', async () => {
