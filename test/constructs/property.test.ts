@@ -10,6 +10,7 @@ import { Manifest } from './manifest';
 import { DisruptionBudget } from '../../src/disruption-budget';
 import { HeadlessService } from '../../src/headless-service';
 import { KafkaCluster } from '../../src/kafka-cluster';
+import { KafkaExternalAccess, KafkaSaslMechanism, KafkaSecurityProtocol, KafkaTls } from '../../src/kafka-listener';
 import { LogCollector } from '../../src/log-collector';
 import { NodeAgent } from '../../src/node-agent';
 import { NodeExporter } from '../../src/node-exporter';
@@ -61,6 +62,36 @@ interface Case {
   readonly build: (chart: Chart) => void;
 }
 
+/** Kafka listeners: an in-cluster first listener and up to two more (TLS, SASL, external), or hostile ones. */
+const LISTENER_PORTS: Record<string, number> = { INTERNAL: 9094, CLIENT: 9092, EXTERNAL: 9095, REPLICATION: 9096 };
+const kafkaListener = (names: string[], external: boolean) => fc.record({
+  name: fc.constantFrom(...names),
+  protocol: fc.constantFrom(KafkaSecurityProtocol.PLAINTEXT, KafkaSecurityProtocol.SSL, KafkaSecurityProtocol.SASL_SSL),
+  external: external ? mix(fc.oneof(
+    fc.integer({ min: 30000, max: 32767 }).map((basePort) => KafkaExternalAccess.nodePort({ basePort })),
+    fc.constantFrom(['a.example.com', 'b.example.com', '203.0.113.1']).map((hosts) => KafkaExternalAccess.loadBalancer({ advertisedHosts: hosts })),
+  ), fc.constant(KafkaExternalAccess.loadBalancer({ advertisedHosts: ['A B'] }))) : fc.constant(undefined),
+}).map(({ name: listenerName, protocol, external: access }) => ({
+  name: listenerName,
+  port: LISTENER_PORTS[listenerName],
+  protocol,
+  external: access,
+  tls: protocol === KafkaSecurityProtocol.PLAINTEXT ? undefined : KafkaTls.certManager({ issuerName: 'ca' }),
+  // SCRAM is for clients only: the first (inter-broker) listener authenticates brokers with TLS.
+  sasl: protocol === KafkaSecurityProtocol.SASL_SSL ? { mechanism: KafkaSaslMechanism.SCRAM_SHA_512 } : undefined,
+}));
+const kafkaListeners = mix(
+  fc.tuple(
+    kafkaListener(['INTERNAL', 'REPLICATION'], false).filter((listener) => listener.sasl === undefined),
+    fc.uniqueArray(kafkaListener(['CLIENT', 'EXTERNAL'], true), { selector: (listener) => listener.name, maxLength: 2 }),
+  ).map(([first, more]) => [first, ...more]),
+  fc.array(fc.record({
+    name: fc.constantFrom('client', 'X', 'CLIENTSSL', 'SASLX', 'A'.repeat(16), 'INTERNAL'),
+    port: fc.constantFrom(0, 9093, 70000, 9094),
+    protocol: fc.constantFrom(KafkaSecurityProtocol.SSL, KafkaSecurityProtocol.SASL_PLAINTEXT, 'TLS' as KafkaSecurityProtocol),
+  }), { maxLength: 2 }),
+  5);
+
 const cases: Record<string, fc.Arbitrary<Case>> = {
   ZooKeeperEnsemble: fc.record({
     namespace,
@@ -102,6 +133,12 @@ const cases: Record<string, fc.Arbitrary<Case>> = {
     image: mix(fc.constantFrom('apache/kafka:3.9.1', 'apache/kafka:4.1.0'), fc.constantFrom('apache/kafka', '', 'a b')),
     zooKeeperChroot: mix(fc.constantFrom('/kafka', '/a/b'), fc.constantFrom('kafka', '/a/', '//a')),
     staged: fc.boolean(),
+    listeners: kafkaListeners,
+    interBrokerListener: mix(fc.constantFrom('INTERNAL', 'REPLICATION'), fc.constantFrom('', 'internal', 'EXTERNAL'), 9),
+    config: mix(
+      fc.dictionary(fc.constantFrom('log.retention.hours', 'num.io.threads', 'auto.create.topics.enable'), fc.stringMatching(/^[0-9a-z.]{0,8}$/)),
+      fc.dictionary(fc.constantFrom('min.insync.replicas', 'a.b.c', 'Log.Dirs', 'opts', ''), fc.constantFrom('1', 'a\nb', 'x=y')), 9),
+    metrics: mix(fc.record({ port }), fc.constantFrom({ port: 9092 }, { agentJar: 'lib.jar' }), 9),
   }).map(({ namespace: ns, zooKeeperMode, heap, staged, ...rest }) => {
     const props = {
       ...rest,
