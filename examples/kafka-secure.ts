@@ -1,7 +1,8 @@
 // A KRaft Kafka cluster as a team moving from the Bitnami chart or Strimzi would run it: TLS everywhere with
 // certificates from cert-manager (mTLS between brokers and on the controller quorum), SCRAM-SHA-512 over TLS for
 // clients, a few server.properties overrides, and the JMX exporter's metrics with a PodMonitor that a
-// kube-prometheus-stack release named `kube-prometheus-stack` picks up. Its rollouts are staged.
+// kube-prometheus-stack release named `kube-prometheus-stack` picks up. Its rollouts are staged, each step gated on
+// the brokers' partition health as the JMX exporter reports it.
 //
 // Before applying: cert-manager with a ClusterIssuer `internal-ca` (a CA issuer; the listeners trust its ca.crt),
 // and the Prometheus operator's CRDs. After the brokers are up, create the clients' SCRAM users through the
@@ -10,7 +11,7 @@
 import { App, Chart, Size } from 'cdk8s';
 import {
   CertManagerIssuerKind, KafkaCluster, KafkaSaslMechanism, KafkaSecurityProtocol, KafkaTls, KafkaTlsClientAuth, MonitorKind, PartitionPlan,
-  StatefulSetRollout,
+  RolloutGate, StatefulSetRollout,
 } from '../src';
 
 /** Builds the app into `outdir` (call `synth()` on the result to write it). */
@@ -45,7 +46,8 @@ export function buildKafkaSecureApp(outdir: string): App {
     metrics: {
       monitor: { kind: MonitorKind.POD_MONITOR, labels: { release: 'kube-prometheus-stack' } },
     },
-    rollout: StatefulSetRollout.staged(PartitionPlan.canary()),
+    // Each step waits until no partition is under-replicated, offline or under min.insync.replicas.
+    rollout: StatefulSetRollout.staged(PartitionPlan.canary(), { gates: [RolloutGate.kafka({ minIsr: true })] }),
     changeCause: 'events: TLS, SCRAM and metrics',
   });
   return app;

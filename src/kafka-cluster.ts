@@ -3,6 +3,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { certManagerCertificate } from './cert-manager-certificate';
+import { decodeGatesAnnotation, isGateProblem, parseGateText } from './gate-grammar';
 import { STATEFULSET_POD_NAME_LABEL } from './internal/well-known-labels';
 import { kafkaConfigEnvironment } from './kafka-config';
 import { DEFAULT_AGENT_IMAGE, DEFAULT_AGENT_JAR, DEFAULT_METRICS_PORT, jmxExporterPod, KAFKA_JMX_EXPORTER_RULES, JmxExporterPod } from './kafka-jmx-exporter';
@@ -273,6 +274,7 @@ export class KafkaCluster extends Construct {
     }
     this.bootstrapServers = Array.from({ length: this.brokers }, (_, ordinal) => `${this.podHost(this.name, ordinal)}:${this.clientPort}`).join(',');
     this.node.addValidation({ validate: () => this.validateReplication() });
+    this.node.addValidation({ validate: () => this.validateGates() });
 
     if (controllerPool) {
       this.controllerService = this.statefulService('Controllers', controllerPool);
@@ -440,6 +442,29 @@ export class KafkaCluster extends Construct {
         `use 1 to ${Math.max(1, this.replicationFactor - 1)}, below the replication factor ${this.replicationFactor} so a replica may be down`));
     }
     return errors;
+  }
+
+  /** A data-aware gate of the rollout must be able to read this cluster's metrics. */
+  private validateGates(): string[] {
+    const annotation = this.props.rollout?._annotations()[RolloutKeys.GATES_ANNOTATION];
+    const texts = annotation === undefined ? [] : decodeGatesAnnotation(annotation);
+    if (isGateProblem(texts)) {
+      return [];
+    }
+    return texts.flatMap((text) => {
+      const gate = parseGateText(text);
+      if (isGateProblem(gate)) {
+        return [];
+      }
+      if (gate.type === 'zookeeper') {
+        return [invalidProp(this, 'rollout.gates', text, 'the zookeeper gate reads ZooKeeper\'s metrics: declare it on the ZooKeeperEnsemble\'s rollout, and RolloutGate.kafka here')];
+      }
+      if (gate.type === 'kafka' && gate.port === undefined && this.metricsPort === undefined) {
+        return [invalidProp(this, 'rollout.gates', text,
+          'the kafka gate reads each broker\'s container port named "metrics", which only `metrics` adds: set metrics (the JMX exporter), or give the gate the metricsPort of your own exporter')];
+      }
+      return [];
+    });
   }
 
   private get minInsyncReplicas(): number {

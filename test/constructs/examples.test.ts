@@ -73,6 +73,7 @@ describe('examples', () => {
     expect(container.ports.map((port: Manifest) => port.name)).toEqual(['replication', 'client', 'controller', 'metrics']);
     expect(find(objects, 'Certificate', 'events-client-tls').spec.issuerRef).toEqual({ name: 'internal-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' });
     expect(find(objects, 'PodMonitor', 'events').metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(find(objects, 'StatefulSet', 'events').metadata.annotations['staged-rollouts.io/gates']).toBe('["kafka:min-isr"]');
   });
 
   test('log-collector: fluentd with the node logs', () => {

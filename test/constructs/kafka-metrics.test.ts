@@ -1,11 +1,14 @@
 import { parse } from 'yaml';
-import { find, Manifest, selects, synthValid, testChart, thrownValidationError } from './manifest';
+import { find, Manifest, selects, synthValid, testChart, thrownValidationError, validationErrors } from './manifest';
 import { KafkaCluster } from '../../src/kafka-cluster';
 import { KAFKA_JMX_EXPORTER_RULES } from '../../src/kafka-jmx-exporter';
+import { PartitionPlan } from '../../src/partition-plan';
 import { MonitorKind } from '../../src/prometheus-monitor';
+import { RolloutGate } from '../../src/rollout-gate';
 import {
   OFFLINE_PARTITIONS, PARTITION_UNDER_MIN_ISR, PARTITION_UNDER_REPLICATED, UNDER_MIN_ISR, UNDER_REPLICATED,
 } from '../../src/runtime/promotion/kafka-health';
+import { StatefulSetRollout } from '../../src/statefulset-rollout';
 
 interface Rule {
   readonly pattern: string;
@@ -114,5 +117,28 @@ describe('KafkaCluster metrics', () => {
     expect(error.path).toBe('test/kafka');
     expect(error.property).toBe(property);
     expect(error.fix).toContain(fix);
+  });
+
+  describe('the rollout\'s data-aware gates', () => {
+    function errors(metrics: object | undefined, gate: RolloutGate): string[] {
+      const chart = testChart();
+      new KafkaCluster(chart, 'kafka', { replicas: 3, metrics, rollout: StatefulSetRollout.staged(PartitionPlan.canary(), { gates: [gate] }) });
+      return validationErrors(chart);
+    }
+
+    test('the kafka gate needs the metrics port it reads', () => {
+      expect(errors(undefined, RolloutGate.kafka())).toEqual([
+        'test/kafka: rollout.gates: "kafka" is not valid; the kafka gate reads each broker\'s container port named "metrics", which only `metrics` adds:'
+        + ' set metrics (the JMX exporter), or give the gate the metricsPort of your own exporter',
+      ]);
+      expect(errors({}, RolloutGate.kafka({ minIsr: true }))).toEqual([]);
+      expect(errors(undefined, RolloutGate.kafka({ metricsPort: 7071 }))).toEqual([]);
+    });
+
+    test('the zookeeper gate belongs on the ensemble', () => {
+      expect(errors({}, RolloutGate.zookeeper())).toEqual([
+        expect.stringContaining('test/kafka: rollout.gates: "zookeeper" is not valid; the zookeeper gate reads ZooKeeper\'s metrics'),
+      ]);
+    });
   });
 });
