@@ -304,6 +304,11 @@ export class KafkaCluster extends Construct {
       throw new ValidationError(this, 'metrics.agentJar', jar, 'use an absolute path of a .jar (letters, digits, "._-/", and the glob characters "*?[]"), e.g. "/opt/kafka/libs/jmx_prometheus_javaagent-*.jar"');
     }
     requireLabels(this, 'metrics.monitor.labels', metrics.monitor?.labels);
+    const config = metrics.config;
+    if (config !== undefined && (typeof config !== 'string' || config.trim() === '' || /^\t/m.test(config))) {
+      throw new ValidationError(this, 'metrics.config', config,
+        'give the exporter\'s YAML configuration, e.g. "rules:\\n- pattern: ...", indented with spaces (YAML forbids tabs)');
+    }
     return port;
   }
 
@@ -321,7 +326,7 @@ export class KafkaCluster extends Construct {
     const { labels, pods } = this.metricsLabels;
     new kplus.k8s.KubeConfigMap(this, 'MetricsRules', {
       metadata: { name: `${this.name}-metrics`, namespace: this.namespace, labels: labels.all },
-      data: { 'config.yaml': KAFKA_JMX_EXPORTER_RULES },
+      data: { 'config.yaml': this.props.metrics?.config ?? KAFKA_JMX_EXPORTER_RULES },
     });
     return new kplus.k8s.KubeService(this, 'MetricsService', {
       metadata: { name: `${this.name}-metrics`, namespace: this.namespace, labels: labels.all },
@@ -492,6 +497,7 @@ export class KafkaCluster extends Construct {
       jar: props.metrics!.agentJar ?? DEFAULT_AGENT_JAR,
       port: this.metricsPort,
       configMapName: `${this.name}-metrics`,
+      config: props.metrics!.config ?? KAFKA_JMX_EXPORTER_RULES,
       securityContext: secureContainerSecurityContext(uid),
       resources: this.copyResources(),
     });

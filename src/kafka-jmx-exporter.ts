@@ -89,6 +89,8 @@ export function jmxExporterPod(input: {
   readonly jar: string;
   readonly port: number;
   readonly configMapName: string;
+  /** The exporter's configuration, to roll the pods when it changes. */
+  readonly config: string;
   readonly securityContext: kplus.k8s.SecurityContext;
   readonly resources: kplus.k8s.ResourceRequirements;
 }): JmxExporterPod {
@@ -99,7 +101,7 @@ export function jmxExporterPod(input: {
       // The glob must name exactly one jar; copying it under a fixed name keeps KAFKA_OPTS independent of its version.
       command: ['sh', '-c', `set -- ${input.jar} && [ "$#" -eq 1 ] && [ -f "$1" ] && cp "$1" ${AGENT}`],
       // A change of the rules must reach the brokers: the ConfigMap is read at start only.
-      env: [{ name: 'JMX_EXPORTER_RULES_SHA256', value: createHash('sha256').update(KAFKA_JMX_EXPORTER_RULES).digest('hex') }],
+      env: [{ name: 'JMX_EXPORTER_RULES_SHA256', value: createHash('sha256').update(input.config).digest('hex') }],
       resources: input.resources,
       securityContext: input.securityContext,
       volumeMounts: [{ name: 'jmx-exporter', mountPath: AGENT_DIR }],

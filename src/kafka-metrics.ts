@@ -20,6 +20,14 @@ export interface KafkaMetrics {
    */
   readonly agentJar?: string;
   /**
+   * The exporter's configuration (YAML: `rules`, `includeObjectNames`...), in place of the built-in one. The `kafka`
+   * rollout gate reads `kafka_server_replicamanager_underreplicatedpartitions`,
+   * `kafka_controller_kafkacontroller_offlinepartitionscount` and `kafka_server_replicamanager_underminisrpartitioncount`:
+   * keep rules that produce them. A change rolls the pods (the agent reads it at start).
+   * @default - rules for partition health, ISR shrinks and expands, leader elections and request latency
+   */
+  readonly config?: string;
+  /**
    * A PodMonitor or ServiceMonitor (`monitoring.coreos.com/v1`) named like the cluster, scraping `/metrics` of
    * every broker and controller.
    * @default - no monitor object

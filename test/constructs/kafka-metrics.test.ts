@@ -82,6 +82,20 @@ describe('KafkaCluster metrics', () => {
     expect(find(objects, 'Service', 'kafka-metrics').spec.ports[0].port).toBe(7071);
   });
 
+  test('a configuration of the user\'s replaces the rules, and a change of it rolls the pods', () => {
+    const build = (config?: string) => {
+      const chart = testChart();
+      new KafkaCluster(chart, 'kafka', { replicas: 3, metrics: { config } });
+      const objects = synthValid(chart);
+      const init = find(objects, 'StatefulSet', 'kafka').spec.template.spec.initContainers.find((c: Manifest) => c.name === 'jmx-exporter');
+      return { rules: find(objects, 'ConfigMap', 'kafka-metrics').data['config.yaml'], hash: init.env[0].value };
+    };
+    const own = build('rules:\n- pattern: ".*"\n');
+    expect(own.rules).toBe('rules:\n- pattern: ".*"\n');
+    expect(own.hash).not.toBe(build().hash);
+    expect(build('rules: []\n').hash).not.toBe(own.hash);
+  });
+
   test('no metrics objects without metrics', () => {
     const chart = testChart();
     new KafkaCluster(chart, 'kafka', { replicas: 3 });
@@ -111,6 +125,8 @@ describe('KafkaCluster metrics', () => {
     ['a listener\'s port', { port: 9092 }, 'metrics.port', 'the listener PLAINTEXT (listeners) uses 9092'],
     ['a jar path with a space', { agentJar: '/opt/my agent.jar' }, 'metrics.agentJar', 'use an absolute path of a .jar'],
     ['an image with a space', { agentImage: 'a b' }, 'metrics.agentImage', 'name an image with its tag'],
+    ['a blank configuration', { config: ' ' }, 'metrics.config', 'give the exporter\'s YAML configuration'],
+    ['a configuration indented with tabs', { config: 'rules:\n\t- pattern: x' }, 'metrics.config', 'YAML forbids tabs'],
     ['a bad monitor label', { monitor: { labels: { 'a b': 'x' } } }, 'metrics.monitor.labels key', ''],
   ])('rejects %s', (_, metrics, property, fix) => {
     const error = thrownValidationError(() => new KafkaCluster(testChart(), 'kafka', { metrics }));
