@@ -124,6 +124,9 @@ function resolveListener(scope: IConstruct, property: string, listener: KafkaLis
     throw new ValidationError(scope, `${property}.name`, name,
       'use 2 to 15 upper-case letters and digits starting with a letter, e.g. "INTERNAL" (it also names the container port)');
   }
+  if (name === 'METRICS') {
+    throw new ValidationError(scope, `${property}.name`, name, 'the container port "metrics" is the JMX exporter\'s: pick another name');
+  }
   if (name.endsWith('SSL') || name.includes('SASL')) {
     throw new ValidationError(scope, `${property}.name`, name,
       'the apache/kafka image runs its own single-keystore SSL/SASL set-up for listener names ending in SSL or containing SASL; use a name such as "CLIENT" or "EXTERNAL" (the protocol is set by `protocol`)');

@@ -217,6 +217,7 @@ describe('KafkaCluster listener validation', () => {
   test.each<[string, KafkaClusterProps, string, unknown, string]>([
     ['a lower-case name', { listeners: [{ name: 'client', port: 9092 }] }, 'listeners[0].name', '"client"', 'use 2 to 15 upper-case letters'],
     ['a name the image treats as its SSL set-up', { listeners: [{ name: 'CLIENTSSL', port: 9092, protocol: KafkaSecurityProtocol.SSL, tls: pemTls }] }, 'listeners[0].name', '"CLIENTSSL"', 'single-keystore SSL/SASL set-up'],
+    ['the exporter\'s port name', { listeners: [{ name: 'METRICS', port: 9092 }] }, 'listeners[0].name', '"METRICS"', 'the container port "metrics" is the JMX exporter\'s'],
     ['a duplicate port', { listeners: [{ name: 'CLIENT', port: 9093 }] }, 'controllerListener', '"CONTROLLER"', 'the port 9093 is already used by listeners[0]'],
     ['SSL without tls', { listeners: [{ name: 'CLIENT', port: 9092, protocol: KafkaSecurityProtocol.SSL }] }, 'listeners[0].tls', 'undefined', 'a SSL listener needs TLS material'],
     ['SASL without sasl', { listeners: [{ name: 'CLIENT', port: 9092, protocol: KafkaSecurityProtocol.SASL_PLAINTEXT }] }, 'listeners[0].sasl', 'undefined', 'needs sasl'],
