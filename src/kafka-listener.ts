@@ -256,8 +256,8 @@ export class KafkaExternalAccess {
 export interface KafkaListener {
   /**
    * Listener name: 2 to 15 upper-case letters and digits, starting with a letter (it also names the container
-   * port, in lower case), not ending in `SSL` and without `SASL` (the apache/kafka image treats such names as its
-   * own single-keystore SSL and SASL setups).
+   * port, in lower case, so not `METRICS`), not ending in `SSL` and without `SASL` (the apache/kafka image treats
+   * such names as its own single-keystore SSL and SASL setups).
    */
   readonly name: string;
   /** Port the broker listens on. */
