@@ -161,14 +161,18 @@ export class KafkaTls {
     return new KafkaTls(undefined, undefined, options);
   }
 
-  private constructor(
-    /** The keystore options, when the material is a keystore. */
-    public readonly keystoreOptions?: KafkaKeystoreTlsOptions,
-    /** The PEM options, when the material is PEM files. */
-    public readonly pemOptions?: KafkaPemTlsOptions,
-    /** The cert-manager options, when the cluster creates a Certificate. */
-    public readonly certManagerOptions?: KafkaCertManagerTlsOptions,
-  ) {}
+  /** The keystore options, when the material is a keystore. */
+  public readonly keystoreOptions?: KafkaKeystoreTlsOptions;
+  /** The PEM options, when the material is PEM files. */
+  public readonly pemOptions?: KafkaPemTlsOptions;
+  /** The cert-manager options, when the cluster creates a Certificate. */
+  public readonly certManagerOptions?: KafkaCertManagerTlsOptions;
+
+  private constructor(keystoreOptions?: KafkaKeystoreTlsOptions, pemOptions?: KafkaPemTlsOptions, certManagerOptions?: KafkaCertManagerTlsOptions) {
+    this.keystoreOptions = keystoreOptions;
+    this.pemOptions = pemOptions;
+    this.certManagerOptions = certManagerOptions;
+  }
 }
 
 /** SASL settings of a listener. */
@@ -242,14 +246,18 @@ export class KafkaExternalAccess {
     return new KafkaExternalAccess(KafkaExternalServiceType.LOAD_BALANCER, undefined, options);
   }
 
-  private constructor(
-    /** The Service type. */
-    public readonly serviceType: KafkaExternalServiceType,
-    /** The NodePort options, for NodePort access. */
-    public readonly nodePortOptions?: KafkaNodePortOptions,
-    /** The LoadBalancer options, for LoadBalancer access. */
-    public readonly loadBalancerOptions?: KafkaLoadBalancerOptions,
-  ) {}
+  /** The Service type. */
+  public readonly serviceType: KafkaExternalServiceType;
+  /** The NodePort options, for NodePort access. */
+  public readonly nodePortOptions?: KafkaNodePortOptions;
+  /** The LoadBalancer options, for LoadBalancer access. */
+  public readonly loadBalancerOptions?: KafkaLoadBalancerOptions;
+
+  private constructor(serviceType: KafkaExternalServiceType, nodePortOptions?: KafkaNodePortOptions, loadBalancerOptions?: KafkaLoadBalancerOptions) {
+    this.serviceType = serviceType;
+    this.nodePortOptions = nodePortOptions;
+    this.loadBalancerOptions = loadBalancerOptions;
+  }
 }
 
 /** One Kafka listener. */
