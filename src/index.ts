@@ -24,3 +24,4 @@ export { Errors } from './validation-error';
 export * from './warnings';
 export * from './prometheus-monitor';
 export * from './zookeeper-client-tls';
+export { ApprovalPolicy } from './promotion-policy';

@@ -19,6 +19,14 @@ export class RolloutKeys {
    * the text `--gate` takes (`["kafka:min-isr","zookeeper"]`).
    */
   public static readonly GATES_ANNOTATION = 'staged-rollouts.io/gates';
+  /** Annotation holding the soak of each step of a staged promotion, in the duration text `--soak` takes (`5m`). */
+  public static readonly SOAK_ANNOTATION = 'staged-rollouts.io/soak';
+  /** Annotation holding how long a step may wait for its pods, in the duration text `--timeout` takes (`10m`). */
+  public static readonly STEP_TIMEOUT_ANNOTATION = 'staged-rollouts.io/step-timeout';
+  /** Annotation saying whether a failed step restores the previous revision: `true` or `false`. */
+  public static readonly AUTO_ROLLBACK_ANNOTATION = 'staged-rollouts.io/auto-rollback';
+  /** Annotation holding the approval policy of a staged promotion: `each-step` or `none` (see `ApprovalPolicy`). */
+  public static readonly APPROVAL_ANNOTATION = 'staged-rollouts.io/approval';
   /** Annotation holding the runtime's promotion state (JSON). */
   public static readonly STATE_ANNOTATION = 'staged-rollouts.io/state';
   /** Annotation holding a DaemonSet's strategy before a canary replaced it (JSON). */

@@ -4,6 +4,7 @@ import { encodeGatesAnnotation } from './gate-grammar';
 import { RolloutKeys } from './keys';
 import { PartitionPlan } from './partition-plan';
 import { PercentOrCount } from './percent-or-count';
+import { ApprovalPolicy, durationAnnotationText, readPromotionPolicy } from './promotion-policy';
 import { wholeSeconds } from './prop-validation';
 import { RolloutBudget } from './rollout-budget';
 import { RolloutGate } from './rollout-gate';
@@ -89,6 +90,31 @@ export interface StatefulSetRolloutOptions {
    * @default PartitionOwner.MANIFEST
    */
   readonly partitionOwner?: PartitionOwner;
+  /**
+   * How long each step's pods are watched for infant mortality after they pass the gate, written to the
+   * `staged-rollouts.io/soak` annotation (what `kubectl-stage controller` soaks; `promote --soak` for the CLI).
+   * Only a staged rollout is promoted.
+   * @default - no soak
+   */
+  readonly soak?: Duration;
+  /**
+   * How long a step (or the rollback) may wait for its pods, written to the `staged-rollouts.io/step-timeout` annotation.
+   * Only a staged rollout is promoted.
+   * @default - no limit
+   */
+  readonly stepTimeout?: Duration;
+  /**
+   * Whether a failed step restores the previous revision, written to the `staged-rollouts.io/auto-rollback` annotation.
+   * Only a staged rollout is promoted.
+   * @default false
+   */
+  readonly autoRollback?: boolean;
+  /**
+   * Whether each step after the first waits for `kubectl-stage resume`, written to the `staged-rollouts.io/approval`
+   * annotation. Only a staged rollout is promoted.
+   * @default ApprovalPolicy.NONE
+   */
+  readonly approval?: ApprovalPolicy;
 }
 
 /** Options of a StatefulSet `RollingUpdate`. */
@@ -220,6 +246,25 @@ export class StatefulSetRollout {
       throw new ValidationError('StatefulSetRollout', 'partitionOwner', owner,
         'only a staged rollout has a promoter to own the partition: use StatefulSetRollout.staged(plan, { partitionOwner })');
     }
+    const policyProps = (['soak', 'stepTimeout', 'autoRollback', 'approval'] as const).filter((prop) => options[prop] !== undefined);
+    if (policyProps.length > 0 && strategy.type !== 'Staged') {
+      throw new ValidationError('StatefulSetRollout', policyProps[0], options[policyProps[0]],
+        `the promotion policy applies when a staged rollout is promoted: use StatefulSetRollout.staged(plan, { ${policyProps[0]} })`);
+    }
+    const approval = options.approval;
+    if (approval !== undefined && !Object.values(ApprovalPolicy).includes(approval)) {
+      throw new ValidationError('StatefulSetRollout', 'approval', approval, 'use ApprovalPolicy.EACH_STEP or ApprovalPolicy.NONE');
+    }
+    for (const prop of ['soak', 'stepTimeout'] as const) {
+      const duration = options[prop];
+      const ms = duration?.toMilliseconds();
+      const unwritable = ms !== undefined
+        && (!Number.isInteger(ms) || ms < 0 || readPromotionPolicy({ [RolloutKeys.SOAK_ANNOTATION]: durationAnnotationText(ms) }).problems);
+      if (unwritable) {
+        throw new ValidationError('StatefulSetRollout', prop, duration!.toHumanString(),
+          'use a whole number of milliseconds from 0 up to the longest duration kubectl accepts (2562047h47m16s)');
+      }
+    }
     this.strategy = strategy;
     this.options = options;
     this.plan = strategy.type === 'Staged' ? strategy.plan : undefined;
@@ -260,7 +305,7 @@ export class StatefulSetRollout {
   }
 
   /**
-   * Annotations the workload must carry for this rollout: the plan and the gates of a staged rollout.
+   * Annotations the workload must carry for this rollout: the plan, the gates and the promotion policy of a staged rollout.
    * @internal
    */
   public _annotations(): Record<string, string> {
@@ -268,6 +313,18 @@ export class StatefulSetRollout {
     return {
       ...this.plan === undefined ? {} : { [RolloutKeys.PLAN_ANNOTATION]: this.plan.toString() },
       ...gates.length === 0 ? {} : { [RolloutKeys.GATES_ANNOTATION]: encodeGatesAnnotation(gates.map((gate) => gate.text)) },
+      ...this.policyAnnotations(),
+    };
+  }
+
+  // The promotion policy as the annotations the controller reads back with readPromotionPolicy.
+  private policyAnnotations(): Record<string, string> {
+    const { soak, stepTimeout, autoRollback, approval } = this.options;
+    return {
+      ...soak === undefined ? {} : { [RolloutKeys.SOAK_ANNOTATION]: durationAnnotationText(soak.toMilliseconds()) },
+      ...stepTimeout === undefined ? {} : { [RolloutKeys.STEP_TIMEOUT_ANNOTATION]: durationAnnotationText(stepTimeout.toMilliseconds()) },
+      ...autoRollback === undefined ? {} : { [RolloutKeys.AUTO_ROLLBACK_ANNOTATION]: String(autoRollback) },
+      ...approval === undefined ? {} : { [RolloutKeys.APPROVAL_ANNOTATION]: approval },
     };
   }
 

@@ -1,21 +1,5 @@
 import { RuntimeError } from './runtime-error';
-
-const UNIT_MS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-
-// The longest time.Duration Go can hold (int64 nanoseconds, 2562047h47m16.854775807s): time.ParseDuration refuses
-// anything longer as an overflow, so kubectl's flags do too.
-const MAX_DURATION_MS = 9_223_372_036_854.775;
-
-// Go's time.ParseDuration syntax (what kubectl's --timeout accepts): one or more "<number><unit>" terms.
-const TERM = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
+import { durationMsOfText, isDurationProblem } from '../duration-grammar';
 
 /**
  * Parses a duration the way kubectl's flags do (Go's `time.ParseDuration`): `30s`, `5m`, `1h30m`, `1.5h`, `500ms`,
@@ -26,25 +10,11 @@ const TERM = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
  * @throws RuntimeError (`bad-input`) naming the flag, the value and the valid form
  */
 export function parseDuration(text: string, flag: string): number {
-  const trimmed = text.trim();
-  if (trimmed === '0') {
-    return 0;
+  const ms = durationMsOfText(text);
+  if (isDurationProblem(ms)) {
+    throw new RuntimeError('bad-input', `invalid duration "${text}" for ${flag}: ${ms.problem}`);
   }
-  let total = 0;
-  let consumed = 0;
-  TERM.lastIndex = 0;
-  for (let match = TERM.exec(trimmed); match; match = TERM.exec(trimmed)) {
-    total += Number(match[1]) * UNIT_MS[match[2]];
-    consumed = TERM.lastIndex;
-  }
-  if (trimmed.length === 0 || consumed !== trimmed.length) {
-    throw new RuntimeError('bad-input',
-      `invalid duration "${text}" for ${flag}: use a number with a unit (ms, s, m, h), for example 30s, 5m or 1h30m`);
-  }
-  if (total > MAX_DURATION_MS) {
-    throw new RuntimeError('bad-input', `invalid duration "${text}" for ${flag}: longer than the longest duration kubectl accepts (2562047h47m16s)`);
-  }
-  return Math.round(total);
+  return ms;
 }
 
 /**
