@@ -48,6 +48,9 @@ export const CLI_VARIANTS: readonly CliVariant[] = [
   },
 ];
 
+/** How results.md marks the runs without a code cache (src/cli/code-cache-store.ts). */
+const FIRST_RUN = ' (first run: no code cache)';
+
 /** What one command's runs took. */
 export interface CommandRuns {
   /** The command, as results.md shows it. */
@@ -68,8 +71,17 @@ export interface CliStartupMeasurement {
   readonly kubectlHelp: CommandRuns;
   /** `kubectl rollout status sts/bench --watch=false` against the sandbox. */
   readonly kubectlStatus: CommandRuns;
-  /** Per variant present: `--help` and `status sts/bench` against the sandbox. */
-  readonly variants: { readonly name: string; readonly published: boolean; readonly help: CommandRuns; readonly status: CommandRuns }[];
+  /**
+   * Per variant present: `--help` and `status sts/bench` against the sandbox, with the code cache an earlier run wrote;
+   * for a published variant also without one (`firstRun`), as the first run after installing or upgrading compiles.
+   */
+  readonly variants: {
+    readonly name: string;
+    readonly published: boolean;
+    readonly help: CommandRuns;
+    readonly status: CommandRuns;
+    readonly firstRun?: { readonly help: CommandRuns; readonly status: CommandRuns };
+  }[];
   /** Variants not measured because their file is missing, with the file. */
   readonly skipped: string[];
 }
@@ -114,14 +126,19 @@ function runOnce(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<strin
 /** Starts a sandbox with one rolled-out StatefulSet and measures `rounds` paired runs of every command. */
 export async function measureCliStartup(rounds: number): Promise<CliStartupMeasurement> {
   const sandbox = await startSandbox({ clock: 'virtual', nodes: 1 });
-  // kubectl caches discovery per server; a private cache keeps runs independent of ~/.kube.
+  // kubectl caches discovery per server, kubectl-stage its compiled code: a private folder keeps runs independent of
+  // ~/.kube and ~/.cache.
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cli-startup-'));
   try {
     sandbox.api.create(RESOURCES.statefulSets, benchStatefulSet('bench', 3, 'app:1'));
     await sandbox.runUntil(() => rolledOut(sandbox.api.get(RESOURCES.statefulSets, 'default', 'bench')));
     // --help runs see no cluster: with KUBECONFIG set, the Google Cloud SDK's kubectl dispatcher doubled its CPU time.
+    // kubectl-stage keeps its code cache in a folder of this run (written by the warm-up runs), or, for the first-run
+    // rows, in a folder it cannot make, so that every run compiles its bundles and tries to keep their code.
     const { KUBECONFIG: _ignored, ...noCluster } = process.env;
-    const withCluster = { ...process.env, KUBECONFIG: sandbox.kubeconfigPath };
+    const withCluster = { ...noCluster, KUBECONFIG: sandbox.kubeconfigPath };
+    const cached = { XDG_CACHE_HOME: cacheDir };
+    const uncached = { XDG_CACHE_HOME: path.join(os.devNull, 'no-cache') };
     const present = CLI_VARIANTS.filter((variant) => fs.existsSync(variant.file));
     const commands: { label: string; argv: readonly string[]; env: NodeJS.ProcessEnv }[] = [
       { label: 'node -e 0', argv: [process.execPath, '-e', '0'], env: noCluster },
@@ -132,14 +149,19 @@ export async function measureCliStartup(rounds: number): Promise<CliStartupMeasu
         env: withCluster,
       },
       ...present.flatMap((variant) => [
-        { label: `${variant.name} --help`, argv: [...variant.command, '--help'], env: noCluster },
-        { label: `${variant.name} status sts/bench`, argv: [...variant.command, 'status', 'sts/bench'], env: withCluster },
+        { label: `${variant.name} --help`, argv: [...variant.command, '--help'], env: { ...noCluster, ...cached } },
+        { label: `${variant.name} status sts/bench`, argv: [...variant.command, 'status', 'sts/bench'], env: { ...withCluster, ...cached } },
+        ...(variant.published ? [
+          { label: `${variant.name} --help${FIRST_RUN}`, argv: [...variant.command, '--help'], env: { ...noCluster, ...uncached } },
+          { label: `${variant.name} status sts/bench${FIRST_RUN}`, argv: [...variant.command, 'status', 'sts/bench'], env: { ...withCluster, ...uncached } },
+        ] : []),
       ]),
     ];
-    // One warm-up run each (kubectl's discovery cache, the file cache), checking each prints what it should.
+    // One warm-up run each (kubectl's discovery cache, kubectl-stage's code cache, the file cache), in the order of the
+    // list (`--help` before `status`), checking each prints what it should.
     for (const { label, argv, env } of commands) {
       const out = await runOnce(argv, env);
-      const expected = label.endsWith('--help') ? /Usage|kubectl controls/ : label.includes('status') ? /bench|roll/ : /^$/;
+      const expected = label.includes('--help') ? /Usage|kubectl controls/ : label.includes('status') ? /bench|roll/ : /^$/;
       if (!expected.test(out)) {
         throw new Error(`${label} printed ${JSON.stringify(out.slice(0, 200))}, not ${expected}`);
       }
@@ -164,6 +186,10 @@ export async function measureCliStartup(rounds: number): Promise<CliStartupMeasu
         published: variant.published,
         help: runs.get(`${variant.name} --help`)!,
         status: runs.get(`${variant.name} status sts/bench`)!,
+        firstRun: variant.published ? {
+          help: runs.get(`${variant.name} --help${FIRST_RUN}`)!,
+          status: runs.get(`${variant.name} status sts/bench${FIRST_RUN}`)!,
+        } : undefined,
       })),
       skipped: CLI_VARIANTS.filter((variant) => !present.includes(variant)).map((variant) => `${variant.name}: no ${path.relative(ROOT, variant.file)}`),
     };

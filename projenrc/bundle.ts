@@ -1,8 +1,8 @@
-// The post-compile bundling step (issue 16): the runtime, the CLI, the sandbox, the rehearsal and the control plane
-// each become one CommonJS file under lib/bundle/ with their npm dependencies (client-node, commander, yaml and theirs)
-// inlined and tree-shaken, so the published package carries no node_modules tree and loads without flags in jest or a
-// CommonJS app: client-node 1.x is ESM-only, and esbuild turns the runtime's `await import()` of it into a call of the
-// inlined module. The licenses of every inlined package go into one generated third-party notice beside the bundles.
+// The post-compile bundling step (issue 16): the runtime, the sandbox, the rehearsal and the control plane each become
+// one CommonJS file under lib/bundle/, and the CLI three (the bin, the CLI, its actions: bundles.ts), with their npm
+// dependencies (client-node, commander, yaml and theirs) inlined and tree-shaken, so the published package carries no
+// node_modules tree and loads without flags in jest or a CommonJS app: client-node 1.x is ESM-only, and esbuild turns
+// the runtime's `await import()` of it into a call of the inlined module. The licenses of every inlined package go into one generated third-party notice beside the bundles.
 // The constructs (lib/index.js) stay jsii's per-file output: jsii loads them, and they import no npm dependency.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
