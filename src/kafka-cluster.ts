@@ -417,6 +417,15 @@ export class KafkaCluster extends Construct {
     if (!supportsZooKeeperMode(this.image)) {
       throw new ValidationError(this, 'image', this.image, 'Kafka 4 removed ZooKeeper mode: use a 3.x image such as "apache/kafka:3.9.1", or drop zooKeeper for KRaft');
     }
+    // The ensemble's connectString names its TLS port when it serves TLS: both ends must agree.
+    if (props.zooKeeper!.clientTlsEnabled && props.zooKeeperTls === undefined) {
+      throw new ValidationError(this, 'zooKeeperTls', undefined,
+        `the ensemble ${props.zooKeeper!.node.path} serves its clients over TLS (clientTls): set zooKeeperTls with a truststore of its CA`);
+    }
+    if (!props.zooKeeper!.clientTlsEnabled && props.zooKeeperTls !== undefined) {
+      throw new ValidationError(this, 'zooKeeperTls', props.zooKeeperTls.secretName,
+        `the ensemble ${props.zooKeeper!.node.path} serves plaintext only: drop zooKeeperTls, or set the ensemble's clientTls`);
+    }
     const chroot = props.zooKeeperChroot;
     if (chroot !== undefined && (typeof chroot !== 'string' || !isZooKeeperPath(chroot))) {
       throw new ValidationError(this, 'zooKeeperChroot', chroot,

@@ -335,7 +335,7 @@ describe('KafkaCluster env next to listeners and config', () => {
 describe('KafkaCluster TLS to ZooKeeper', () => {
   function build(): Manifest {
     const chart = testChart();
-    const zk = new ZooKeeperEnsemble(chart, 'zk');
+    const zk = new ZooKeeperEnsemble(chart, 'zk', { clientTls: { secretName: 'zk-tls' } });
     new KafkaCluster(chart, 'kafka', {
       zooKeeper: zk,
       zooKeeperTls: { secretName: 'kafka-zk-tls', keystoreKey: 'keystore.p12', password: { secretName: 'kafka-zk-tls', key: 'password' } },
@@ -379,7 +379,20 @@ describe('KafkaCluster TLS to ZooKeeper', () => {
     expect(error.property).toBe('config["zookeeper.ssl.client.enable"]');
     expect(error.fix).toContain('use the prop zooKeeperTls instead');
     const chart = testChart();
-    const bad = thrownValidationError(() => new KafkaCluster(chart, 'kafka', { zooKeeper: new ZooKeeperEnsemble(chart, 'zk'), zooKeeperTls: { ...tls, truststoreKey: 'a/b' } }));
+    const zk = new ZooKeeperEnsemble(chart, 'zk', { clientTls: { secretName: 'zk-tls' } });
+    const bad = thrownValidationError(() => new KafkaCluster(chart, 'kafka', { zooKeeper: zk, zooKeeperTls: { ...tls, truststoreKey: 'a/b' } }));
     expect(bad.property).toBe('zooKeeperTls.truststoreKey');
+  });
+
+  test('both ends agree: TLS to an ensemble that serves TLS, plaintext to one that does not', () => {
+    const tls = { secretName: 's', password: { secretName: 's', key: 'p' } };
+    const withTls = testChart();
+    const secure = new ZooKeeperEnsemble(withTls, 'zk', { clientTls: { secretName: 'zk-tls' } });
+    const missing = thrownValidationError(() => new KafkaCluster(withTls, 'kafka', { zooKeeper: secure }));
+    expect(missing.property).toBe('zooKeeperTls');
+    expect(missing.fix).toBe('the ensemble test/zk serves its clients over TLS (clientTls): set zooKeeperTls with a truststore of its CA');
+    const plain = testChart();
+    const extra = thrownValidationError(() => new KafkaCluster(plain, 'kafka', { zooKeeper: new ZooKeeperEnsemble(plain, 'zk'), zooKeeperTls: tls }));
+    expect(extra.fix).toContain('serves plaintext only');
   });
 });

@@ -24,7 +24,7 @@ describe('Pod Security Standards level of each workload', () => {
     ['KafkaCluster (KRaft, separate controllers)', (chart: Chart) => new KafkaCluster(chart, 'kafka', { controllers: 3 })],
     ['KafkaCluster (ZooKeeper mode)', (chart: Chart) => new KafkaCluster(chart, 'kafka', { zooKeeper: new ZooKeeperEnsemble(chart, 'zk') })],
     ['KafkaCluster with TLS and SASL listeners, external access, metrics and TLS to ZooKeeper', (chart: Chart) => new KafkaCluster(chart, 'kafka', {
-      zooKeeper: new ZooKeeperEnsemble(chart, 'zk'),
+      zooKeeper: new ZooKeeperEnsemble(chart, 'zk', { clientTls: { secretName: 'zk-tls' } }),
       zooKeeperTls: { secretName: 'zk-tls', password: { secretName: 'zk-tls', key: 'password' } },
       listeners: [
         { name: 'INTERNAL', port: 9094, protocol: KafkaSecurityProtocol.SSL, tls: KafkaTls.certManager({ issuerName: 'ca' }), clientAuth: KafkaTlsClientAuth.REQUIRED },
