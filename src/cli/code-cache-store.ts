@@ -11,7 +11,7 @@
 // executable) has a folder of its own, since V8's cached code keeps the file names of the run that made it, which
 // stack traces show.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 /** Compiled code of bundles, by bundle name. */
 export interface CodeCacheStore {
@@ -21,10 +21,13 @@ export interface CodeCacheStore {
   write(name: string, data: Buffer): void;
 }
 
-/** The per-user cache folder of `env` (the XDG base directory rules), or undefined when the environment names no home. */
+/**
+ * The per-user cache folder of `env` by the XDG base directory rules (a relative path is ignored, as they say), or
+ * undefined when the environment names no home.
+ */
 export function codeCacheDir(env: Record<string, string | undefined>): string | undefined {
-  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'kubectl-stage');
-  return env.HOME ? join(env.HOME, '.cache', 'kubectl-stage') : undefined;
+  if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) return join(env.XDG_CACHE_HOME, 'kubectl-stage');
+  return env.HOME && isAbsolute(env.HOME) ? join(env.HOME, '.cache', 'kubectl-stage') : undefined;
 }
 
 /** A store of one file per bundle, for the bundles whose content key it is given. */

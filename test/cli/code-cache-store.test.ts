@@ -26,6 +26,11 @@ describe('codeCacheDir', () => {
     expect(codeCacheDir({ XDG_CACHE_HOME: '', HOME: '/home/u' })).toBe('/home/u/.cache/kubectl-stage');
   });
 
+  test('ignores a relative path, as the XDG rules say: it would name a folder under wherever the command runs', () => {
+    expect(codeCacheDir({ XDG_CACHE_HOME: 'cache', HOME: '/home/u' })).toBe('/home/u/.cache/kubectl-stage');
+    expect(codeCacheDir({ HOME: 'u' })).toBeUndefined();
+  });
+
   test('is none without a home: never a folder other users share', () => {
     expect(codeCacheDir({})).toBeUndefined();
     expect(codeCacheDir({ HOME: '' })).toBeUndefined();
