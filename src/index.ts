@@ -24,4 +24,5 @@ export { Errors } from './validation-error';
 export * from './warnings';
 export * from './prometheus-monitor';
 export * from './zookeeper-client-tls';
+export { RestartOrder } from './restart-order';
 export { ApprovalPolicy } from './promotion-policy';

@@ -27,9 +27,17 @@ export class RolloutKeys {
   public static readonly AUTO_ROLLBACK_ANNOTATION = 'staged-rollouts.io/auto-rollback';
   /** Annotation holding the approval policy of a staged promotion: `each-step` or `none` (see `ApprovalPolicy`). */
   public static readonly APPROVAL_ANNOTATION = 'staged-rollouts.io/approval';
+  /**
+   * Annotation holding the order in which `kubectl-stage promote` restarts a staged StatefulSet's pods
+   * (`zookeeper-leader-last`, `kraft-controller-last`; see `RestartOrder`).
+   */
+  public static readonly RESTART_ORDER_ANNOTATION = 'staged-rollouts.io/restart-order';
   /** Annotation holding the runtime's promotion state (JSON). */
   public static readonly STATE_ANNOTATION = 'staged-rollouts.io/state';
-  /** Annotation holding a DaemonSet's strategy before a canary replaced it (JSON). */
+  /**
+   * Annotation holding a workload's update strategy while a promotion has switched it to OnDelete (JSON): a DaemonSet's
+   * during a node canary, a StatefulSet's during an ordered restart.
+   */
   public static readonly ORIGINAL_STRATEGY_ANNOTATION = 'staged-rollouts.io/original-strategy';
   /** Upstream annotation describing why a workload changed (the replacement for `kubectl --record`). */
   public static readonly CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';

@@ -6,6 +6,7 @@ import { PartitionPlan } from './partition-plan';
 import { PercentOrCount } from './percent-or-count';
 import { ApprovalPolicy, durationAnnotationText, readPromotionPolicy } from './promotion-policy';
 import { wholeSeconds } from './prop-validation';
+import { RestartOrder } from './restart-order';
 import { RolloutBudget } from './rollout-budget';
 import { RolloutGate } from './rollout-gate';
 import { ValidationError } from './validation-error';
@@ -115,6 +116,14 @@ export interface StatefulSetRolloutOptions {
    * @default ApprovalPolicy.NONE
    */
   readonly approval?: ApprovalPolicy;
+  /**
+   * The pod a staged promotion restarts last (the ZooKeeper leader, the active KRaft controller), written to the
+   * `staged-rollouts.io/restart-order` annotation. The promoter then switches the StatefulSet to `OnDelete` for the
+   * promotion and restarts one pod at a time in that order, within the plan's steps. Only a staged rollout has a
+   * promoter.
+   * @default - the StatefulSet controller's order: highest ordinal first
+   */
+  readonly order?: RestartOrder;
 }
 
 /** Options of a StatefulSet `RollingUpdate`. */
@@ -246,6 +255,14 @@ export class StatefulSetRollout {
       throw new ValidationError('StatefulSetRollout', 'partitionOwner', owner,
         'only a staged rollout has a promoter to own the partition: use StatefulSetRollout.staged(plan, { partitionOwner })');
     }
+    const order = options.order;
+    if (order !== undefined && !Object.values(RestartOrder).includes(order)) {
+      throw new ValidationError('StatefulSetRollout', 'order', order, 'use RestartOrder.ZOOKEEPER_LEADER_LAST or RestartOrder.KRAFT_CONTROLLER_LAST');
+    }
+    if (order !== undefined && strategy.type !== 'Staged') {
+      throw new ValidationError('StatefulSetRollout', 'order', order,
+        'only a staged rollout is restarted by the promoter in an order: use StatefulSetRollout.staged(plan, { order })');
+    }
     const policyProps = (['soak', 'stepTimeout', 'autoRollback', 'approval'] as const).filter((prop) => options[prop] !== undefined);
     if (policyProps.length > 0 && strategy.type !== 'Staged') {
       throw new ValidationError('StatefulSetRollout', policyProps[0], options[policyProps[0]],
@@ -305,7 +322,8 @@ export class StatefulSetRollout {
   }
 
   /**
-   * Annotations the workload must carry for this rollout: the plan, the gates and the promotion policy of a staged rollout.
+   * Annotations the workload must carry for this rollout: the plan, the gates, the restart order and the promotion policy
+   * of a staged rollout.
    * @internal
    */
   public _annotations(): Record<string, string> {
@@ -313,6 +331,7 @@ export class StatefulSetRollout {
     return {
       ...this.plan === undefined ? {} : { [RolloutKeys.PLAN_ANNOTATION]: this.plan.toString() },
       ...gates.length === 0 ? {} : { [RolloutKeys.GATES_ANNOTATION]: encodeGatesAnnotation(gates.map((gate) => gate.text)) },
+      ...this.options.order === undefined ? {} : { [RolloutKeys.RESTART_ORDER_ANNOTATION]: this.options.order },
       ...this.policyAnnotations(),
     };
   }

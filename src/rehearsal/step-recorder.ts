@@ -75,6 +75,11 @@ export class StepRecorder {
           this.current.pods.push(...event.pods.map(({ pod }) => pod));
         }
         return;
+      case 'pod-restarting':
+        if (this.current !== undefined && this.current === this.steps.get(event.step)) {
+          this.current.pods.push(event.pod);
+        }
+        return;
       case 'failed':
         this.close(this.steps.get(event.step), event.at, 'failed', stepProblem(withoutUids(event.message), event.step));
         return;

@@ -49,10 +49,12 @@ export function kafkaBrokerPage(clock: VirtualClock, behaviour: (pod: KubeObject
 
 /**
  * A ZooKeeper server's Prometheus provider page in an ensemble of `pods()` led by `leader`: a server serves in the
- * quorum (`quorum_size`) from `syncMs` after it started; the leader reports the followers serving as synced.
+ * quorum (`quorum_size`) from `syncMs` after it started; the leader (asked at every scrape when a function, so a test
+ * can move leadership) reports the followers serving as synced.
  */
-export function zookeeperServerPage(clock: VirtualClock, pods: () => readonly KubeObject[], leader: string,
+export function zookeeperServerPage(clock: VirtualClock, pods: () => readonly KubeObject[], leader: string | (() => string),
   syncMs: (pod: KubeObject) => number): MetricsPage {
+  const leaderNow = typeof leader === 'string' ? () => leader : leader;
   const synced = (pod: KubeObject) => {
     const since = runningSince(pod);
     return since !== undefined && clock.now() - since >= syncMs(pod);
@@ -63,10 +65,23 @@ export function zookeeperServerPage(clock: VirtualClock, pods: () => readonly Ku
       return '# TYPE jvm_threads_current gauge\njvm_threads_current 40.0\n';
     }
     const lines = ['# TYPE quorum_size gauge', `quorum_size ${ensemble.length}.0`];
-    if (pod.metadata.name === leader) {
-      const followers = ensemble.filter((other) => other.metadata.name !== leader && synced(other)).length;
+    if (pod.metadata.name === leaderNow()) {
+      const followers = ensemble.filter((other) => other.metadata.name !== leaderNow() && synced(other)).length;
       lines.push('# TYPE synced_followers gauge', `synced_followers ${followers}.0`, '# TYPE learners gauge', `learners ${followers}.0`);
     }
     return `${lines.join('\n')}\n`;
   };
+}
+
+/**
+ * A KRaft controller's JMX exporter page: `kafka_controller_kafkacontroller_activecontrollercount` 1 on the pod
+ * `active()` names at the scrape, 0 on the others.
+ */
+export function kraftControllerPage(active: () => string): MetricsPage {
+  return (pod) => [
+    '# HELP kafka_controller_kafkacontroller_activecontrollercount Attribute exposed for management (kafka.controller<type=KafkaController, name=ActiveControllerCount><>Value)',
+    '# TYPE kafka_controller_kafkacontroller_activecontrollercount gauge',
+    `kafka_controller_kafkacontroller_activecontrollercount ${pod.metadata.name === active() ? 1 : 0}.0`,
+    '',
+  ].join('\n');
 }

@@ -37,7 +37,7 @@ export function registerPlanCommand(program: Command, context: CliContext): void
       const { statefulSetReplicas } = onUse.statefulsetFacts();
       const { resolvePartitionPlan } = onUse.planSource();
       const { decodePromotionState } = onUse.promotionState();
-      const { previewPlan } = onUse.planPreview();
+      const { previewPlan, previewRestartOrder } = onUse.planPreview();
       const { alignTabs } = onUse.tabWriter();
       const sts = await readWorkload(cluster, ref) as KubeStatefulSet;
       const where = describeRef(ref);
@@ -47,19 +47,22 @@ export function registerPlanCommand(program: Command, context: CliContext): void
         flag: planFlag, statePlan: state?.plan, annotation: sts.metadata.annotations?.[RolloutKeys.PLAN_ANNOTATION], replicas, where,
       });
       const steps = previewPlan(sts, resolved);
+      const order = previewRestartOrder(sts);
       if (format === 'json') {
-        context.io.stdout(jsonLine({ workload: where, plan: resolved.plan.toString(), source: resolved.source, replicas, steps }));
+        context.io.stdout(jsonLine({ workload: where, plan: resolved.plan.toString(), source: resolved.source, replicas, order, steps }));
         return ExitCode.SUCCESS;
       }
       const name = ref.name;
       const table = ['STEP\tPARTITION\tUPDATED\tMOVES'];
       for (const step of steps) {
         const partition = step.physicalPartition === step.partition ? `${step.partition}` : `${step.partition} (pinned ${step.physicalPartition})`;
-        const moves = step.step === 0 ? 'staged: no pod moves' : step.moves.map((ordinal) => `${name}-${ordinal}`).join(' ') || '-';
+        const moves = step.step === 0 ? 'staged: no pod moves'
+          : step.moves.map((ordinal) => `${name}-${ordinal}`).join(' ') || (step.restarts > 0 ? `${step.restarts} in order` : '-');
         table.push(`${step.step}\t${partition}\t${step.updatedPods}/${replicas}\t${moves}`);
       }
       context.io.stdout(`${where}: plan ${resolved.plan.toString()} (from ${SOURCES[resolved.source]}), ${replicas} replicas\n`
-        + `${alignTabs(table.join('\n'))}\n`);
+        + `${alignTabs(table.join('\n'))}\n`
+        + (order === undefined ? '' : `pods restart ${order}\n`));
       return ExitCode.SUCCESS;
     }));
 }

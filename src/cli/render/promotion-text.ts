@@ -47,6 +47,8 @@ export function promotionEventLine(event: PromotionEvent, ref: WorkloadRef): str
       return `step ${event.step}: ${event.nodes.length} node(s) to the new revision (${event.nodes.join(', ')})`;
     case 'pods-deleted':
       return `step ${event.step}: deleted ${event.pods.map((pod) => `${pod.pod} on ${pod.node}`).join(', ')}`;
+    case 'pod-restarting':
+      return `step ${event.step}: restarting ${event.pod} (${event.reason})`;
     case 'waiting':
       // The controller's reason is a sentence of its own; blocking pods read as what is waited for.
       return event.waitingForController !== undefined

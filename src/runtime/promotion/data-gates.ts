@@ -90,8 +90,12 @@ async function readOnce(spec: DataGateSpec, context: DataGateContext, signal: Ab
   return kafkaHealth(readings, spec.minIsr);
 }
 
-/** Each pod's metrics page, read through the API server's pod proxy on the gate's port or the pod's `metrics` port. */
-async function readThroughPodProxy(pods: readonly KubePod[], spec: DataGateSpec, context: DataGateContext): Promise<PodReading[]> {
+/**
+ * Each pod's metrics page, read through the API server's pod proxy on the gate's port or the pod's `metrics` port (also
+ * how an ordered restart finds the leader).
+ */
+export async function readThroughPodProxy(pods: readonly KubePod[], spec: Pick<DataGateSpec, 'type' | 'port'>,
+  context: Pick<DataGateContext, 'cluster' | 'namespace'>): Promise<PodReading[]> {
   return Promise.all(pods.map(async (pod): Promise<PodReading> => {
     const name = pod.metadata.name ?? '';
     const port = spec.port ?? metricsPortOf(pod);

@@ -19,6 +19,8 @@ export type PromotionEvent =
   | { readonly type: 'canary-step-started'; readonly at: number; readonly step: number; readonly nodes: readonly string[] }
   /** A DaemonSet node canary deleted these old pods; the controller recreates them from the update revision. */
   | { readonly type: 'pods-deleted'; readonly at: number; readonly step: number; readonly pods: readonly { readonly pod: string; readonly node: string }[] }
+  /** An ordered restart deleted this pod (the controller recreates it from the update revision); `reason` says why this one now. */
+  | { readonly type: 'pod-restarting'; readonly at: number; readonly step: number; readonly pod: string; readonly reason: string }
   | { readonly type: 'waiting'; readonly at: number; readonly step: number; readonly blocking: readonly BlockingPod[]; readonly waitingForController?: string }
   | { readonly type: 'soak-started'; readonly at: number; readonly step: number; readonly until: number }
   | { readonly type: 'gate-result'; readonly at: number; readonly step: number; readonly gate: string; readonly passed: boolean; readonly message: string }

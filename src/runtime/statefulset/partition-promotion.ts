@@ -14,17 +14,23 @@ import { PromotionOptions, PromotionOutcome } from '../promotion/promotion-contr
 import { PromotionSession } from '../promotion/promotion-session';
 import { PromotionState, TERMINAL_PHASES } from '../promotion/promotion-state';
 import { RuntimeError } from '../runtime-error';
+import { declaredRestartOrder, promoteStatefulSetInOrder } from './ordered-restart';
 import { currentPlanStep, nextPromotionAction, ObservedPromotion, PromotionAction, promotionTargetStep, PromotionRequest } from './partition-decision';
 import { promoterFields } from './partition-ownership';
 
 /**
- * Promotes a staged StatefulSet along its partition plan. Safe to run again after a crash or `Ctrl-C`: it resumes from
+ * Promotes a staged StatefulSet along its partition plan; one with a restart order (`staged-rollouts.io/restart-order`)
+ * is restarted pod by pod in that order instead (ordered-restart.ts). Safe to run again after a crash or `Ctrl-C`: it resumes from
  * the state annotation and the cluster.
  *
  * @throws RuntimeError `bad-input` (before any change), `lock-held`, or `api`
  */
 export async function promoteStatefulSet(options: PromotionOptions): Promise<PromotionOutcome> {
   const counting = new CountingCluster(options.cluster);
+  const order = await declaredRestartOrder(counting, options.workload);
+  if (order) {
+    return promoteStatefulSetInOrder({ ...options, cluster: counting }, order, () => counting.requests().total);
+  }
   const run = new PromotionRun({ ...options, cluster: counting }, () => counting.requests().total);
   return run.execute();
 }
