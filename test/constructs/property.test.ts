@@ -10,7 +10,8 @@ import { Manifest } from './manifest';
 import { DisruptionBudget } from '../../src/disruption-budget';
 import { HeadlessService } from '../../src/headless-service';
 import { KafkaCluster } from '../../src/kafka-cluster';
-import { KafkaExternalAccess, KafkaSaslMechanism, KafkaSecurityProtocol, KafkaTls } from '../../src/kafka-listener';
+import { KafkaExternalAccess, KafkaListener, KafkaSaslMechanism, KafkaSecurityProtocol, KafkaTls } from '../../src/kafka-listener';
+import { KafkaMetrics } from '../../src/kafka-metrics';
 import { LogCollector } from '../../src/log-collector';
 import { NodeAgent } from '../../src/node-agent';
 import { NodeExporter } from '../../src/node-exporter';
@@ -69,7 +70,7 @@ const kafkaListener = (names: string[], external: boolean) => fc.record({
   protocol: fc.constantFrom(KafkaSecurityProtocol.PLAINTEXT, KafkaSecurityProtocol.SSL, KafkaSecurityProtocol.SASL_SSL),
   external: external ? mix(fc.oneof(
     fc.integer({ min: 30000, max: 32767 }).map((basePort) => KafkaExternalAccess.nodePort({ basePort })),
-    fc.constantFrom(['a.example.com', 'b.example.com', '203.0.113.1']).map((hosts) => KafkaExternalAccess.loadBalancer({ advertisedHosts: hosts })),
+    fc.constant(KafkaExternalAccess.loadBalancer({ advertisedHosts: ['a.example.com', 'b.example.com', '203.0.113.1'] })),
   ), fc.constant(KafkaExternalAccess.loadBalancer({ advertisedHosts: ['A B'] }))) : fc.constant(undefined),
 }).map(({ name: listenerName, protocol, external: access }) => ({
   name: listenerName,
@@ -80,7 +81,7 @@ const kafkaListener = (names: string[], external: boolean) => fc.record({
   // SCRAM is for clients only: the first (inter-broker) listener authenticates brokers with TLS.
   sasl: protocol === KafkaSecurityProtocol.SASL_SSL ? { mechanism: KafkaSaslMechanism.SCRAM_SHA_512 } : undefined,
 }));
-const kafkaListeners = mix(
+const kafkaListeners = mix<KafkaListener[]>(
   fc.tuple(
     kafkaListener(['INTERNAL', 'REPLICATION'], false).filter((listener) => listener.sasl === undefined),
     fc.uniqueArray(kafkaListener(['CLIENT', 'EXTERNAL'], true), { selector: (listener) => listener.name, maxLength: 2 }),
@@ -138,7 +139,7 @@ const cases: Record<string, fc.Arbitrary<Case>> = {
     config: mix(
       fc.dictionary(fc.constantFrom('log.retention.hours', 'num.io.threads', 'auto.create.topics.enable'), fc.stringMatching(/^[0-9a-z.]{0,8}$/)),
       fc.dictionary(fc.constantFrom('min.insync.replicas', 'a.b.c', 'Log.Dirs', 'opts', ''), fc.constantFrom('1', 'a\nb', 'x=y')), 9),
-    metrics: mix(fc.record({ port }), fc.constantFrom({ port: 9092 }, { agentJar: 'lib.jar' }), 9),
+    metrics: mix<KafkaMetrics>(fc.record({ port }), fc.constantFrom<KafkaMetrics>({ port: 9092 }, { agentJar: 'lib.jar' }), 9),
   }).map(({ namespace: ns, zooKeeperMode, heap, staged, ...rest }) => {
     const props = {
       ...rest,
