@@ -6,6 +6,7 @@ import { getAsset, isSea } from 'node:sea';
 import { Command, CommanderError } from 'commander';
 import { CliContext, ClusterConnector } from './cli-context';
 import { CliIo, processIo } from './cli-io';
+import { registerControllerCommand } from './commands/controller';
 import { registerHistoryCommand } from './commands/history';
 import { registerPlanCommand } from './commands/plan';
 import { registerPromoteCommands } from './commands/promote';
@@ -55,6 +56,7 @@ export async function run(argv: string[], io: CliIo, connector?: ClusterConnecto
   registerUndoCommand(program, context);
   registerSandboxCommand(program, context);
   registerRehearseCommand(program, context);
+  registerControllerCommand(program, context);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

@@ -5,6 +5,9 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 
 export const controlPlaneBinaries = (): typeof import('../control-plane/binaries') => require('../control-plane/binaries');
+export const controllerLog = (): typeof import('../runtime/controller/controller-log') => require('../runtime/controller/controller-log');
+export const controllerProcess = (): typeof import('../runtime/controller/controller-process') => require('../runtime/controller/controller-process');
+export const controllerServer = (): typeof import('../runtime/controller/controller-server') => require('../runtime/controller/controller-server');
 export const daemonsetCanary = (): typeof import('../runtime/daemonset/daemonset-canary') => require('../runtime/daemonset/daemonset-canary');
 export const declaredGates = (): typeof import('../runtime/promotion/declared-gates') => require('../runtime/promotion/declared-gates');
 export const externalGates = (): typeof import('../runtime/promotion/external-gates') => require('../runtime/promotion/external-gates');
@@ -12,6 +15,7 @@ export const gateSpec = (): typeof import('../runtime/promotion/gate-spec') => r
 export const historyText = (): typeof import('./render/history-text') => require('./render/history-text');
 export const kubeCluster = (): typeof import('../runtime/cluster/kube-cluster') => require('../runtime/cluster/kube-cluster');
 export const kubeconfigFile = (): typeof import('../sandbox/kubeconfig-file') => require('../sandbox/kubeconfig-file');
+export const labelSelector = (): typeof import('../internal/label-selector') => require('../internal/label-selector');
 export const liveView = (): typeof import('./render/live-view') => require('./render/live-view');
 export const manifestFile = (): typeof import('./commands/manifest-file') => require('./commands/manifest-file');
 export const partitionPromotion = (): typeof import('../runtime/statefulset/partition-promotion') => require('../runtime/statefulset/partition-promotion');

@@ -2,13 +2,12 @@
 // the policy its annotations declare, through the same engine as `kubectl-stage promote`, and stages it again.
 import { RolloutKeys } from '../../../src/keys';
 import { PartitionPlan } from '../../../src/partition-plan';
-import { Cluster } from '../../../src/runtime/cluster/cluster';
-import { ClusterDecorator, ClusterRequest } from '../../../src/runtime/cluster/cluster-decorator';
 import { ControllerLogEntry } from '../../../src/runtime/controller/controller-log';
 import { PromotionController, PromotionControllerOptions } from '../../../src/runtime/controller/promotion-controller';
 import { controlPromotion } from '../../../src/runtime/promotion/promotion-control';
 import { formatMicroTime, leaseNameFor } from '../../../src/runtime/promotion/promotion-lock';
 import { RESOURCES } from '../../../src/sandbox/api';
+import { KillableCluster } from '../../support/killable-cluster';
 import { isReady } from '../../support/pod-readiness';
 import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
 import { statefulSetManifest } from '../../support/workload-manifests';
@@ -45,23 +44,6 @@ async function startController(log: ControllerLogEntry[], options: Partial<Promo
   controllers.push(controller);
   await sandbox.runUntil(controller.start());
   return controller;
-}
-
-/** A cluster that stops answering at `kill()`, as a process that died: its requests never complete. */
-class KillableCluster extends ClusterDecorator {
-  private killed = false;
-
-  public constructor(inner: Cluster) {
-    super(inner);
-  }
-
-  public kill(): void {
-    this.killed = true;
-  }
-
-  protected around<T>(_request: ClusterRequest, call: () => Promise<T>): Promise<T> {
-    return this.killed ? new Promise<T>(() => undefined) : call().then((value) => (this.killed ? new Promise<T>(() => undefined) : value));
-  }
 }
 
 const stepsStarted = (log: readonly ControllerLogEntry[], name: string) => log

@@ -1,0 +1,161 @@
+// Controller processes on the in-process sandbox (virtual clock): leader election among replicas, a leader killed
+// mid-step and the standby resuming, a graceful stop, and the HTTP endpoints after a promotion.
+import { RolloutKeys } from '../../../src/keys';
+import { ControllerLogEntry } from '../../../src/runtime/controller/controller-log';
+import { ControllerProcess, ControllerProcessOptions } from '../../../src/runtime/controller/controller-process';
+import { PROMETHEUS_TEXT_CONTENT_TYPE, startControllerServer } from '../../../src/runtime/controller/controller-server';
+import { leaseNameFor } from '../../../src/runtime/promotion/promotion-lock';
+import { RESOURCES } from '../../../src/sandbox/api';
+import { KillableCluster } from '../../support/killable-cluster';
+import { isReady } from '../../support/pod-readiness';
+import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
+import { statefulSetManifest } from '../../support/workload-manifests';
+import { imagesOf } from '../promotion-fixture';
+
+const ELECTION = { namespace: 'kube-system', name: 'kubectl-stage-controller' };
+const KAFKA = { kind: 'StatefulSet' as const, namespace: 'default', name: 'kafka' };
+
+let sandbox: InProcessSandboxKit;
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(stops.splice(0).map((stop) => stop()));
+  await sandbox?.stop();
+});
+
+interface Replica {
+  readonly process: ControllerProcess;
+  readonly log: ControllerLogEntry[];
+  readonly cluster: KillableCluster;
+  readonly stop: AbortController;
+  readonly done: Promise<void>;
+}
+
+function startReplica(identity: string, leaderElection = true, extra: Partial<ControllerProcessOptions> = {}): Replica {
+  const log: ControllerLogEntry[] = [];
+  const cluster = new KillableCluster(sandbox.cluster);
+  const process = new ControllerProcess({
+    cluster,
+    clock: sandbox.runtimeClock,
+    holder: identity,
+    namespace: 'default',
+    log: (entry) => log.push(entry),
+    retryDelayMs: 1000,
+    ...leaderElection ? { leaderElection: ELECTION } : {},
+    ...extra,
+  });
+  const stop = new AbortController();
+  const done = process.run(stop.signal);
+  stops.push(async () => {
+    stop.abort();
+    if (!cluster.killed) {
+      await sandbox.runUntil(done);
+    }
+  });
+  return { process, log, cluster, stop, done };
+}
+
+async function stagedKafka(soak = '60s', more: Record<string, string> = {}): Promise<void> {
+  const manifest = statefulSetManifest('kafka', { replicas: 3, updateStrategy: 'staged' });
+  const annotations = { [RolloutKeys.PLAN_ANNOTATION]: 'canary', [RolloutKeys.SOAK_ANNOTATION]: soak, ...more };
+  sandbox.api.create(RESOURCES.statefulSets, { ...manifest, metadata: { ...manifest.metadata, annotations } });
+  await sandbox.runUntil(() => sandbox.pods('kafka').length === 3 && sandbox.pods('kafka').every(isReady));
+}
+
+const stepsStarted = (log: readonly ControllerLogEntry[]) => log.filter((entry) => entry.msg === 'step-started').map((entry) => entry.step as number);
+const electionLease = () => sandbox.api.get(RESOURCES.leases, ELECTION.namespace, ELECTION.name);
+
+describe('ControllerProcess', () => {
+  test('two replicas: one leads and promotes, the other stands by ready', async () => {
+    sandbox = await startSandboxKit();
+    await stagedKafka('0');
+    const a = startReplica('replica-a');
+    const b = startReplica('replica-b');
+    await sandbox.runUntil(() => a.process.notReady() === undefined && b.process.notReady() === undefined);
+    expect([a.process.leading, b.process.leading]).toEqual([true, false]);
+    expect(electionLease()?.spec).toMatchObject({ holderIdentity: 'replica-a', leaseDurationSeconds: 15, leaseTransitions: 0 });
+    sandbox.setImage('kafka', 'kafka:2');
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'complete', 600_000);
+    expect(sandbox.promotionState('kafka')!.holder).toBe('replica-a');
+    expect(stepsStarted(b.log)).toEqual([]);
+    expect(a.process.metrics.value('staged_rollouts_leader')).toBe(1);
+    expect(b.process.metrics.value('staged_rollouts_leader')).toBe(0);
+  });
+
+  test('the leader killed mid-soak: the standby leads within the lease duration and resumes, no step repeated or skipped', async () => {
+    sandbox = await startSandboxKit();
+    await stagedKafka('60s');
+    const a = startReplica('replica-a');
+    await sandbox.runUntil(() => a.process.leading && a.process.notReady() === undefined);
+    const b = startReplica('replica-b');
+    await sandbox.runUntil(() => b.process.notReady() === undefined);
+    sandbox.setImage('kafka', 'kafka:2');
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'soaking' && sandbox.promotionState('kafka')?.step === 1);
+    a.cluster.kill();
+    const killedAt = sandbox.clock.now();
+    await sandbox.runUntil(() => b.process.leading, 60_000);
+    // client-go semantics: the standby takes an unchanged Lease leaseDurationSeconds after it saw it change.
+    // It saw the last renewal up to one retry period (2 s) before the kill, and tries every retry period.
+    expect(sandbox.clock.now() - killedAt).toBeLessThanOrEqual(15_000 + 2 * 2_000);
+    expect(electionLease()?.spec).toMatchObject({ holderIdentity: 'replica-b', leaseTransitions: 1 });
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'complete', 600_000);
+    expect(stepsStarted(a.log)).toEqual([0, 1]);
+    expect(stepsStarted(b.log)).toEqual([2]);
+    expect(b.log.find((entry) => entry.msg === 'started')).toMatchObject({ resumed: true, step: 1 });
+    expect(sandbox.promotionState('kafka')!.gates.map((record) => `${record.step}:${record.gate}`))
+      .toEqual(['0:built-in', '1:built-in', '1:soak', '2:built-in', '2:soak']);
+    expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:2', 'kafka-1': 'kafka:2', 'kafka-2': 'kafka:2' });
+  });
+
+  test('a graceful stop mid-soak releases both Leases and leaves the promotion resumable', async () => {
+    sandbox = await startSandboxKit();
+    await stagedKafka('60s');
+    const a = startReplica('replica-a');
+    await sandbox.runUntil(() => a.process.notReady() === undefined);
+    sandbox.setImage('kafka', 'kafka:2');
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'soaking');
+    a.stop.abort();
+    await sandbox.runUntil(a.done);
+    expect(electionLease()?.spec).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1 });
+    expect(sandbox.api.get(RESOURCES.leases, 'default', leaseNameFor(KAFKA))?.spec.holderIdentity).toBe('');
+    expect(sandbox.promotionState('kafka')).toMatchObject({ phase: 'soaking', step: 1 });
+    // The next replica leads at once (the Lease was released) and finishes it.
+    const b = startReplica('replica-b');
+    const restartedAt = sandbox.clock.now();
+    await sandbox.runUntil(() => b.process.leading);
+    expect(sandbox.clock.now() - restartedAt).toBeLessThan(3_000);
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'complete', 600_000);
+    expect(stepsStarted(b.log)).toEqual([2]);
+  });
+
+  test('/metrics after a promotion, /healthz and /readyz', async () => {
+    sandbox = await startSandboxKit();
+    await stagedKafka('30s', { [RolloutKeys.GATES_ANNOTATION]: '["http=http://health.test/ok"]' });
+    const gateIo = { fetch: async () => new Response('ok'), exec: async () => ({ exitCode: 0, output: '' }), clock: sandbox.runtimeClock };
+    const a = startReplica('replica-a', false, { gateIo });
+    const server = await startControllerServer('127.0.0.1', 0, { metrics: () => a.process.metrics.render(), notReady: () => a.process.notReady() });
+    stops.push(() => server.close());
+    await sandbox.runUntil(() => a.process.notReady() === undefined);
+    sandbox.setImage('kafka', 'kafka:2');
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'complete', 600_000);
+    const base = `http://127.0.0.1:${server.port}`;
+    const metrics = await fetch(`${base}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toBe(PROMETHEUS_TEXT_CONTENT_TYPE);
+    const text = await metrics.text();
+    const lines = text.split('\n');
+    expect(lines).toEqual(expect.arrayContaining([
+      '# TYPE staged_rollouts_promotions_total counter',
+      'staged_rollouts_promotions_total{kind="StatefulSet",phase="complete"} 1',
+      'staged_rollouts_promotions_in_progress 0',
+      '# TYPE staged_rollouts_step_duration_seconds histogram',
+      'staged_rollouts_step_duration_seconds_count{kind="StatefulSet"} 3',
+      'staged_rollouts_step_duration_seconds_bucket{kind="StatefulSet",le="+Inf"} 3',
+      'staged_rollouts_gate_results_total{gate="http=http://health.test/ok",result="passed"} 2',
+      'staged_rollouts_leader 1',
+    ]));
+    expect(lines.some((line) => line.startsWith('staged_rollouts_rollbacks_total{'))).toBe(false);
+    expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok\n');
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect((await fetch(`${base}/other`)).status).toBe(404);
+  });
+});
