@@ -17,6 +17,7 @@ import { zooKeeperTlsPodConfig } from './kafka-zookeeper-tls';
 import { RolloutKeys } from './keys';
 import { MonitorKind, MonitorOptions, PrometheusMonitor } from './prometheus-monitor';
 import { NameRule, nameProblems, requireImage, requireLabels, requireNames, requirePort, requireWholeNumber, wholeMebibytes, wholeSeconds } from './prop-validation';
+import { RestartOrder, restartOrderProblems } from './restart-order';
 import { StatefulService } from './stateful-service';
 import { ValidationError } from './validation-error';
 import {
@@ -275,6 +276,15 @@ export class KafkaCluster extends Construct {
     this.bootstrapServers = Array.from({ length: this.brokers }, (_, ordinal) => `${this.podHost(this.name, ordinal)}:${this.clientPort}`).join(',');
     this.node.addValidation({ validate: () => this.validateReplication() });
     this.node.addValidation({ validate: () => this.validateGates() });
+    this.node.addValidation({
+      validate: () => restartOrderProblems(this, props.rollout?.order, {
+        order: zooKeeperMode || props.controllers !== undefined ? undefined : RestartOrder.KRAFT_CONTROLLER_LAST,
+        metrics: this.metricsPort !== undefined,
+        otherwise: zooKeeperMode ? 'in ZooKeeper mode the leader to restart last is the ensemble\'s: declare the order on the ZooKeeperEnsemble\'s rollout'
+          : props.controllers !== undefined ? 'with separate controllers the rollout also restarts the brokers, none of which is the active controller: leave the order out'
+            : 'a KRaft cluster restarts its active controller last: use RestartOrder.KRAFT_CONTROLLER_LAST',
+      }),
+    });
 
     if (controllerPool) {
       this.controllerService = this.statefulService('Controllers', controllerPool);

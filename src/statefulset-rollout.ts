@@ -222,6 +222,8 @@ export class StatefulSetRollout {
   public readonly plan?: PartitionPlan;
   /** The pod management policy, when set. */
   public readonly podManagementPolicy?: PodManagementPolicy;
+  /** The pod a staged promotion restarts last, when set. */
+  public readonly order?: RestartOrder;
   private readonly strategy: StatefulSetStrategy;
   private readonly options: StatefulSetRolloutOptions;
 
@@ -285,6 +287,7 @@ export class StatefulSetRollout {
     this.strategy = strategy;
     this.options = options;
     this.plan = strategy.type === 'Staged' ? strategy.plan : undefined;
+    this.order = order;
     this.podManagementPolicy = options.podManagementPolicy;
   }
 

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MonitorOptions, PrometheusMonitor } from './prometheus-monitor';
 import { NameRule, positiveMillis, requireImage, requireLabels, requireNames, requirePort, requireWholeNumber, wholeMebibytes } from './prop-validation';
+import { RestartOrder, restartOrderProblems } from './restart-order';
 import { StatefulService } from './stateful-service';
 import { ValidationError } from './validation-error';
 import { WarningId, Warnings } from './warnings';
@@ -212,6 +213,13 @@ export class ZooKeeperEnsemble extends Construct {
     this.clientPort = this.tls?.port ?? ZooKeeperPort.CLIENT;
     this.connectString = `${this.clientServiceName}.${this.namespace}.svc.${clusterDomain}:${this.clientPort}`;
 
+    this.node.addValidation({
+      validate: () => restartOrderProblems(this, props.rollout?.order, {
+        order: RestartOrder.ZOOKEEPER_LEADER_LAST,
+        metrics: this.metricsPort !== undefined,
+        otherwise: 'an ensemble restarts its leader last: use RestartOrder.ZOOKEEPER_LEADER_LAST',
+      }),
+    });
     this.statefulService = new StatefulService(this, 'Servers', {
       name: this.name,
       replicas: this.replicas,
