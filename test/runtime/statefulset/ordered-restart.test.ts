@@ -5,6 +5,7 @@ import { PartitionPlan } from '../../../src/partition-plan';
 import { GateIo } from '../../../src/runtime/promotion/external-gates';
 import { parseGate } from '../../../src/runtime/promotion/gate-spec';
 import { PromotionEvent } from '../../../src/runtime/promotion/promotion-contract';
+import { statefulSetReport } from '../../../src/runtime/rollout/rollout-report';
 import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
 import { kraftControllerPage, runningSince, zookeeperServerPage } from '../../support/simulated-metrics';
 import { imagesOf, startPromotion } from '../promotion-fixture';
@@ -141,6 +142,49 @@ describe('ZooKeeper leader last', () => {
     ]);
     expect(imagesOf(sandbox.pods('zk'))).toEqual({ 'zk-0': 'zk:1', 'zk-1': 'zk:1', 'zk-2': 'zk:1' });
     expect(sandbox.statefulSet('zk').spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: PartitionPlan.STAGED_PARTITION } });
+  });
+
+  test('--step stops after one step, keeping OnDelete so no other pod moves; the next run resumes from the pods', async () => {
+    sandbox = await startSandboxKit();
+    await orderedWorkload('zk', 'zookeeper-leader-last');
+    serveZooKeeper(() => 'zk-2');
+    const first = startPromotion(sandbox, { name: 'zk', plan: 'linear:1', gateIo: gateIo(), target: { kind: 'step' } });
+    await sandbox.runUntil(first.settled);
+    expect(await first.result()).toMatchObject({ phase: 'complete', step: 1 });
+    expect((await first.result()).message).toBe('step 1 of 3 complete; statefulset/zk stays OnDelete until the last step, so no other pod moves');
+    expect(sandbox.statefulSet('zk').spec.updateStrategy).toEqual({ type: 'OnDelete' });
+    expect(imagesOf(sandbox.pods('zk'))).toEqual({ 'zk-0': 'zk:1', 'zk-1': 'zk:2', 'zk-2': 'zk:1' });
+    // kubectl-stage status says where it stands.
+    const revision = sandbox.statefulSet('zk').status!.updateRevision;
+    expect(statefulSetReport(sandbox.statefulSet('zk'), sandbox.pods('zk'), sandbox.clock.now()).message)
+      .toMatch(new RegExp(`^statefulset/zk: rolling \\(OnDelete: pods move to ${revision} only when deleted\\): 1 of 3 pods on revision ${revision}; `));
+
+    const rest = startPromotion(sandbox, { name: 'zk', plan: 'linear:1', gateIo: gateIo() });
+    await sandbox.runUntil(rest.settled);
+    expect(await rest.result()).toMatchObject({ phase: 'complete', step: 3 });
+    expect(rest.events.find((event) => event.type === 'started')).toMatchObject({ step: 1, targetStep: 3 });
+    expect(restarts(rest.events)).toEqual(['2 zk-0: zk-2 is the leader, restarted last', '3 zk-2: the leader, last']);
+    expect(sandbox.statefulSet('zk').spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 0 } });
+  });
+
+  test('a promoter stopped mid-step resumes in order from the state and the pods', async () => {
+    sandbox = await startSandboxKit();
+    await orderedWorkload('zk', 'zookeeper-leader-last');
+    serveZooKeeper(() => 'zk-2');
+    const stop = new AbortController();
+    const first = startPromotion(sandbox, { name: 'zk', plan: 'canary', gateIo: gateIo(), signal: stop.signal });
+    // Stopped right after step 2's first restart (zk-0), before zk-2's.
+    await sandbox.runUntil(() => restarts(first.events).length === 2);
+    stop.abort();
+    await sandbox.runUntil(first.settled);
+    expect(await first.result()).toMatchObject({ phase: 'interrupted', step: 2 });
+    expect(sandbox.statefulSet('zk').spec.updateStrategy).toEqual({ type: 'OnDelete' });
+
+    const rerun = startPromotion(sandbox, { name: 'zk', gateIo: gateIo() });
+    await sandbox.runUntil(rerun.settled);
+    expect(await rerun.result()).toMatchObject({ phase: 'complete', step: 2 });
+    expect(restarts(rerun.events)).toEqual(['2 zk-2: the leader, last']);
+    expect(imagesOf(sandbox.pods('zk'))).toEqual({ 'zk-0': 'zk:2', 'zk-1': 'zk:2', 'zk-2': 'zk:2' });
   });
 
   test('an unknown order in the annotation is refused before anything moves', async () => {
