@@ -1,0 +1,78 @@
+// StagedRolloutController's RBAC, measured: controller processes (leader election on) run on the sandbox promoting a
+// StatefulSet to the end, another whose canary fails and is rolled back, and a DaemonSet node canary; every request
+// they send must be allowed by the synthesized roles, and every permission the roles grant must be used by one.
+import { Testing } from 'cdk8s';
+import { Manifest, testChart } from './manifest';
+import { allows, Grants, requestAttributes, unusedPermissions } from './rbac';
+import { RolloutKeys } from '../../src/keys';
+import { ClusterRequest } from '../../src/runtime/cluster/cluster-decorator';
+import { ControllerProcess } from '../../src/runtime/controller/controller-process';
+import { RESOURCES } from '../../src/sandbox/api';
+import { StagedRolloutController } from '../../src/staged-rollout-controller';
+import { isReady } from '../support/pod-readiness';
+import { RecordingCluster } from '../support/recording-cluster';
+import { InProcessSandboxKit, startSandboxKit } from '../support/sandbox-kit';
+import { daemonSetManifest, statefulSetManifest } from '../support/workload-manifests';
+
+let sandbox: InProcessSandboxKit;
+afterEach(() => sandbox?.stop());
+
+/** The roles a controller in namespace `ops` watching `default` is bound to: the workloads', and the leader election's. */
+function synthesizedGrants(): { workloads: Grants; election: Grants } {
+  const chart = testChart('ops');
+  new StagedRolloutController(chart, 'controller', {
+    image: 'registry.example.com/kubectl-stage:1.0.0', watchNamespace: 'default', allowRollback: true, allowDaemonSetCanary: true,
+  });
+  const objects = Testing.synth(chart) as Manifest[];
+  const role = (name: string) => objects.find((object) => object.kind === 'Role' && object.metadata.name === name)!;
+  const clusterRules = objects.filter((object) => object.kind === 'ClusterRole').flatMap((object) => object.rules);
+  return {
+    workloads: { namespace: 'default', roleRules: role('kubectl-stage-controller').rules, clusterRules },
+    election: { namespace: 'ops', roleRules: role('kubectl-stage-controller-leader-election').rules, clusterRules: [] },
+  };
+}
+
+async function recordControllerRun(): Promise<ClusterRequest[]> {
+  sandbox = await startSandboxKit();
+  sandbox.api.create(RESOURCES.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ops' } });
+  const annotate = (manifest: ReturnType<typeof statefulSetManifest>, annotations: Record<string, string>) => ({
+    ...manifest, metadata: { ...manifest.metadata, annotations },
+  });
+  sandbox.api.create(RESOURCES.statefulSets, annotate(statefulSetManifest('kafka', { updateStrategy: 'staged' }), { [RolloutKeys.PLAN_ANNOTATION]: 'canary' }));
+  sandbox.api.create(RESOURCES.statefulSets, annotate(statefulSetManifest('zookeeper', { updateStrategy: 'staged' }), {
+    [RolloutKeys.PLAN_ANNOTATION]: 'canary', [RolloutKeys.STEP_TIMEOUT_ANNOTATION]: '2m', [RolloutKeys.AUTO_ROLLBACK_ANNOTATION]: 'true',
+  }));
+  // A nodes= step reads node labels: the canary's cluster-wide node listing is used.
+  const node = sandbox.api.get(RESOURCES.nodes, undefined, 'node-1')!;
+  sandbox.api.update(RESOURCES.nodes, { ...node, metadata: { ...node.metadata, labels: { ...node.metadata.labels, canary: 'yes' } } });
+  sandbox.api.create(RESOURCES.daemonSets, annotate(daemonSetManifest('node-exporter', { updateStrategy: { type: 'OnDelete' } }), {
+    [RolloutKeys.PLAN_ANNOTATION]: 'nodes=canary=yes,100%',
+  }));
+  await sandbox.runUntil(() => ['kafka', 'zookeeper'].every((name) => sandbox.pods(name).length === 3 && sandbox.pods(name).every(isReady))
+    && sandbox.pods('node-exporter').length === 3 && sandbox.pods('node-exporter').every(isReady));
+  const recording = new RecordingCluster(sandbox.cluster);
+  const process = new ControllerProcess({
+    cluster: recording, clock: sandbox.runtimeClock, holder: 'controller-a', namespace: 'default', leaderElection: { namespace: 'ops', name: 'kubectl-stage-controller' },
+  });
+  const stop = new AbortController();
+  const done = process.run(stop.signal);
+  await sandbox.runUntil(() => process.notReady() === undefined);
+  sandbox.setImage('kafka', 'kafka:2');
+  sandbox.setImage('zookeeper', 'zookeeper:bad');
+  sandbox.setImage('node-exporter', 'node-exporter:2', { kind: 'DaemonSet' });
+  await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'complete' && sandbox.promotionState('zookeeper')?.phase === 'rolled-back'
+    && sandbox.promotionState('node-exporter', { kind: 'DaemonSet' })?.phase === 'complete', 3_600_000);
+  stop.abort();
+  await sandbox.runUntil(done);
+  return recording.requests;
+}
+
+test('every request of a controller run is allowed by the synthesized roles, and every granted permission is used', async () => {
+  const requests = await recordControllerRun();
+  const grants = synthesizedGrants();
+  const attributes = requests.map(requestAttributes);
+  const refused = attributes.filter((request) => !allows(grants.workloads, request) && !allows(grants.election, request));
+  expect(refused).toEqual([]);
+  expect(unusedPermissions(grants.workloads, attributes)).toEqual([]);
+  expect(unusedPermissions(grants.election, attributes)).toEqual([]);
+});
