@@ -211,7 +211,7 @@ function progressing(sts: KubeStatefulSet, pods: readonly KubePod[], state: Prom
 }
 
 /**
- * The step whose restart found no leader: it fails (rolling back when asked), recorded as a failure of the order's
+ * The step whose next restart found no leader (or, for ZooKeeper, no whole ensemble) in time: it fails (rolling back when asked), recorded as a failure of the order's
  * gate so `kubectl-stage status` shows it.
  */
 export function leaderUnknownFailure(sts: KubeStatefulSet, pods: readonly KubePod[], state: PromotionState, request: OrderedRestartRequest,

@@ -17,13 +17,14 @@
 // The plan's step sizes still hold: step k brings `replicas - partitions[k]` pods to the update revision, one restart
 // at a time, each once every pod is Ready and Available; then the step's gates, soak and approval as usual
 // (promotion/step-walk.ts). Before every restart the leader is read afresh from the pods' metrics through the pod
-// proxy (leadership moves when pods restart): the others go by descending ordinal, the leader last. When the leader
+// proxy (leadership moves when pods restart): the others go by descending ordinal, the leader last; a ZooKeeper
+// ensemble must also be whole (every server synced), so a Ready follower still syncing is waited for. When the leader
 // cannot be told within the gate timeout (metrics unreachable, no leader, two leaders), the step fails: no guessing.
 import {
   leaderUnknownFailure, nextOrderedRestartAction, OrderedRestartAction, OrderedRestartRequest, reachedStep,
 } from './ordered-restart-decision';
 import { restoreStrategyPatch, switchToOnDeletePatch } from './ordered-restart-strategy';
-import { findLeader, LeaderVerdict, leaderRole, nextToRestart, restartOrderOf } from './restart-leader';
+import { LeaderVerdict, leaderRole, nextToRestart, restartOrderOf, restartReadiness } from './restart-leader';
 import { labelSelectorToString } from '../../internal/label-selector';
 import { RolloutKeys } from '../../keys';
 import { RestartOrder } from '../../restart-order';
@@ -187,8 +188,7 @@ class OrderedRestartRun {
       const found = await this.findLeader(sts, pods, action.step);
       if ('problem' in found) {
         const failure = leaderUnknownFailure(sts, pods, session.state()!, request,
-          `step ${action.step} failed: cannot tell which pod of ${this.where} is the ${role}, so none is restarted (${this.order}): ${found.problem}`,
-          this.options.clock.now());
+          `step ${action.step} failed: no pod of ${this.where} restarted (${this.order}): ${found.problem}`, this.options.clock.now());
         return this.act({ action: failure, sts, pods }, request);
       }
       pick = nextToRestart(action.candidates, found.leader)!;
@@ -202,7 +202,8 @@ class OrderedRestartRun {
     return undefined;
   }
 
-  // The leader among the live pods, read through the pod proxy every DATA_GATE_POLL_MS until the gate timeout.
+  // The leader among the live pods once the next restart may happen (restartReadiness), read through the pod proxy
+  // every DATA_GATE_POLL_MS until the gate timeout.
   private async findLeader(sts: KubeStatefulSet, pods: readonly KubePod[], step: number): Promise<LeaderVerdict> {
     const { clock } = this.options;
     const timeoutMs = this.options.gateTimeoutMs ?? LEADER_TIMEOUT_MS;
@@ -214,7 +215,7 @@ class OrderedRestartRun {
     let told = '';
     for (;;) {
       const readings = await readThroughPodProxy(live, { type }, { cluster: this.session.cluster, namespace: this.options.workload.namespace });
-      const verdict = findLeader(this.order, readings);
+      const verdict = restartReadiness(this.order, readings);
       if ('leader' in verdict) {
         return verdict;
       }
@@ -224,7 +225,7 @@ class OrderedRestartRun {
       }
       if (verdict.problem !== told) {
         told = verdict.problem;
-        this.session.emit({ type: 'gate-waiting', at: clock.now(), step, gate: this.order, message: `finding the ${leaderRole(this.order)}: ${verdict.problem}` });
+        this.session.emit({ type: 'gate-waiting', at: clock.now(), step, gate: this.order, message: verdict.problem });
       }
       await clock.sleep(Math.min(DATA_GATE_POLL_MS, left), this.options.signal).catch(() => undefined);
     }

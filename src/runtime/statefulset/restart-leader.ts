@@ -6,7 +6,7 @@ import { RolloutKeys } from '../../keys';
 import { parseRestartOrder, RestartOrder } from '../../restart-order';
 import { KubeStatefulSet } from '../kube/kube-types';
 import { PodReading } from '../promotion/pod-reading';
-import { SYNCED_FOLLOWERS } from '../promotion/zookeeper-health';
+import { SYNCED_FOLLOWERS, zookeeperHealth } from '../promotion/zookeeper-health';
 import { RuntimeError } from '../runtime-error';
 
 /**
@@ -73,6 +73,25 @@ export function findLeader(order: RestartOrder, readings: readonly PodReading[])
     return { problem: `no pod reports being ${role} (${metric}${order === RestartOrder.KRAFT_CONTROLLER_LAST ? ' = 1' : ''})` };
   }
   return { problem: `${leaders.length} pods report being ${role} (${leaders.map((reading) => reading.pod).join(', ')})` };
+}
+
+/**
+ * Whether the next restart may happen, and which pod leads: the leader must be known and, for ZooKeeper, the ensemble
+ * whole (the `zookeeper` gate's verdict: every server in the quorum and synced with the leader), so a follower that is
+ * Ready but still syncing is waited for before the next server goes down.
+ */
+export function restartReadiness(order: RestartOrder, readings: readonly PodReading[]): LeaderVerdict {
+  const found = findLeader(order, readings);
+  if ('problem' in found) {
+    return { problem: `cannot tell which pod is the ${leaderRole(order)}: ${found.problem}` };
+  }
+  if (order === RestartOrder.ZOOKEEPER_LEADER_LAST) {
+    const health = zookeeperHealth(readings);
+    if (!health.passed) {
+      return { problem: `the ensemble is not ready for the next restart: ${health.message}` };
+    }
+  }
+  return found;
 }
 
 /**
