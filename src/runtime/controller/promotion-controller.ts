@@ -206,6 +206,10 @@ export class PromotionController {
     if (decision.type === 'ignore') {
       return;
     }
+    if (decision.type === 'stage') {
+      await this.stage(ref, workload);
+      return;
+    }
     if (decision.type === 'invalid') {
       // Once per set of problems: status changes and resyncs must not repeat the Event; a new mistake is reported.
       const problems = decision.problems.join('\n');
@@ -241,9 +245,8 @@ export class PromotionController {
     this.metrics.add('staged_rollouts_promotions_total', { kind: ref.kind, phase: outcome.phase });
     this.finished.set(key, decision.revision);
     this.log(outcome.phase === 'complete' ? 'info' : 'warning', 'promotion finished', { workload: keyOf(ref), phase: outcome.phase, message: outcome.message });
-    if (outcome.phase === 'complete' || outcome.phase === 'rolled-back') {
-      await this.repin(ref);
-    }
+    // Decided again with what the promotion left: a complete or rolled-back workload is staged for its next change.
+    this.again.add(key);
   }
 
   private promote(ref: WorkloadRef, decision: Extract<ReturnType<typeof decideWorkload>, { type: 'promote' }>): Promise<PromotionOutcome> {
@@ -303,20 +306,20 @@ export class PromotionController {
     this.log(type === 'failed' ? 'warning' : 'info', type, { workload: keyOf(ref), ...fields });
   }
 
-  // Pins the workload again so the next change waits for the controller (kubectl-stage stage's decision).
-  private async repin(ref: WorkloadRef): Promise<void> {
+  // Pins the workload so the next change waits for the controller (kubectl-stage stage's decision), with the version
+  // observed as precondition: a conflict means a newer version is on its way through the watch, decided again then.
+  private async stage(ref: WorkloadRef, workload: KubeWorkload): Promise<void> {
     try {
-      const workload = await this.options.cluster.get<KubeWorkload>(ref.kind, ref.namespace, ref.name);
-      if (!workload) {
-        return;
-      }
       const decision = decideStageOf(ref.kind, workload);
       if (decision.action === 'patch') {
         await this.options.cluster.patch(ref.kind, ref.namespace, ref.name, decision.patch, decision.patchType);
+        this.log('info', 'staged', { workload: keyOf(ref), message: decision.message });
       }
-      this.log('info', 'staged', { workload: keyOf(ref), message: decision.message });
     } catch (error) {
-      this.log('error', 'could not stage again', { workload: keyOf(ref), error: (error as Error).message });
+      if (ClusterError.is(error, 409) || this.stopping.signal.aborted) {
+        return;
+      }
+      this.log('error', 'could not stage', { workload: keyOf(ref), error: (error as Error).message });
       this.retryLater(keyOf(ref));
     }
   }

@@ -78,6 +78,21 @@ describe('PromotionController', () => {
     expect(log.filter((entry) => entry.msg === 'staged').length).toBe(3);
   });
 
+  test('a StatefulSet whose manifest leaves the partition out (PartitionOwner.PROMOTER) is staged at once, so its first change waits', async () => {
+    sandbox = await startSandboxKit();
+    const manifest = statefulSetManifest('kafka', { replicas: 3, updateStrategy: 'rolling' });
+    sandbox.api.create(RESOURCES.statefulSets, { ...manifest, metadata: { ...manifest.metadata, annotations: { [RolloutKeys.PLAN_ANNOTATION]: 'canary' } } });
+    await sandbox.runUntil(() => sandbox.pods('kafka').length === 3 && sandbox.pods('kafka').every(isReady));
+    const log: ControllerLogEntry[] = [];
+    await startController(log);
+    await sandbox.runUntil(() => partitionOf('kafka') === PartitionPlan.STAGED_PARTITION);
+    sandbox.setImage('kafka', 'kafka:2');
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'complete' && partitionOf('kafka') === PartitionPlan.STAGED_PARTITION, 600_000);
+    // The canary went first: the change was held by the pin, not rolled by the StatefulSet controller.
+    expect(stepsStarted(log, 'kafka')).toEqual([0, 1, 2]);
+    expect(log.filter((entry) => entry.msg === 'staged').length).toBe(2);
+  });
+
   test('bad annotations: the workload is untouched, a Warning Event names the problems and a metric counts it', async () => {
     sandbox = await startSandboxKit();
     await stagedStatefulSet('kafka', {
