@@ -35,11 +35,17 @@ describe('a restart order on the command line', () => {
     cli.setImage('zk', 'zk:2');
     const promote = await cli.stage(['promote', 'sts/zk']);
     expect(promote.code).toBe(0);
-    const lines = promote.stdout.split('\n').filter((line) => line.includes('restarting'));
+    const lines = promote.stdout.split('\n').filter((line) => !line.includes('waiting'));
     expect(lines).toEqual([
+      'promoting sts/zk with plan canary (partitions 3, 2, 0): step 0 -> 2',
+      'step 0: staged (OnDelete while promoting, pods restarted in order)',
+      'step 1: 1 pod to the new revision, one at a time in order',
       'step 1: restarting zk-1 (zk-2 is the leader, restarted last)',
+      'step 2: 2 pods to the new revision, one at a time in order',
       'step 2: restarting zk-0 (zk-2 is the leader, restarted last)',
       'step 2: restarting zk-2 (the leader, last)',
+      expect.stringMatching(/^promotion complete: every pod of statefulset\/zk is on revision zk-\w+$/),
+      '',
     ]);
     expect(allOn(cli, 'zk', 'zk:2', 3)).toBe(true);
   });

@@ -3,6 +3,7 @@ import { jsonLine } from './json-output';
 import { formatDuration } from '../../runtime/duration';
 import { shortRef, WorkloadRef } from '../../runtime/kube/workload-ref';
 import { PromotionEvent } from '../../runtime/promotion/promotion-contract';
+import { orderedStepText } from '../../runtime/promotion/workload-events';
 
 /**
  * Prints each event as it comes: a line for people, or with `-o json` the event itself (what `promote` and `undo`,
@@ -41,6 +42,9 @@ export function promotionEventLine(event: PromotionEvent, ref: WorkloadRef): str
       return `${event.resumed ? 'resuming' : 'promoting'} ${shortRef(ref)} with plan ${event.plan} `
         + `(${ref.kind === 'DaemonSet' ? 'nodes' : 'partitions'} ${event.partitions.join(', ')}): step ${event.step} -> ${event.targetStep}`;
     case 'step-started':
+      if (event.restarts !== undefined) {
+        return `step ${event.step}: ${orderedStepText(event.restarts)}`;
+      }
       return `step ${event.step}: partition ${event.partition}`
         + (event.ordinals.length > 0 ? ` (${event.ordinals.map((ordinal) => `${ref.name}-${ordinal}`).join(', ')} on the new revision)` : ' (staged)');
     case 'canary-step-started':

@@ -14,7 +14,18 @@ import { WorkloadRef } from '../kube/workload-ref';
 /** Something a promotion did or saw, for the CLI to render (a line, a live view, or NDJSON). */
 export type PromotionEvent =
   | { readonly type: 'started'; readonly at: number; readonly plan: string; readonly partitions: readonly number[]; readonly step: number; readonly targetStep: number; readonly resumed: boolean }
-  | { readonly type: 'step-started'; readonly at: number; readonly step: number; readonly partition: number; readonly ordinals: readonly number[] }
+  /**
+   * A StatefulSet step started: the partition and the ordinals it moves; in an ordered restart `restarts` says how many
+   * pods the step restarts, one at a time (which ones is decided as it runs, so `ordinals` is empty).
+   */
+  | {
+    readonly type: 'step-started';
+    readonly at: number;
+    readonly step: number;
+    readonly partition: number;
+    readonly ordinals: readonly number[];
+    readonly restarts?: number;
+  }
   /** A DaemonSet node canary started a step: these nodes move to the update revision. */
   | { readonly type: 'canary-step-started'; readonly at: number; readonly step: number; readonly nodes: readonly string[] }
   /** A DaemonSet node canary deleted these old pods; the controller recreates them from the update revision. */

@@ -27,6 +27,12 @@ export interface EventNote {
   readonly message: string;
 }
 
+/** What a step of an ordered restart does (`restarts` pods, chosen as it runs), for progress lines and Events. */
+export function orderedStepText(restarts: number): string {
+  return restarts === 0 ? 'staged (OnDelete while promoting, pods restarted in order)'
+    : `${restarts} pod${restarts === 1 ? '' : 's'} to the new revision, one at a time in order`;
+}
+
 /**
  * The Event a promotion event becomes (pure): a step started, a step failed, a rollback began, the promotion ended.
  * Waits, soaks, gates and conflicts are progress, not news: undefined.
@@ -41,7 +47,7 @@ export function eventNoteFor(event: PromotionEvent, ref: WorkloadRef): EventNote
         // Step 0 writes the staged partition: the promotion begins.
         reason: event.step === 0 ? 'PromotionStarted' : 'PromotionStep',
         action: 'Promote',
-        message: `step ${event.step}: partition ${event.partition}`
+        message: event.restarts !== undefined ? `step ${event.step}: ${orderedStepText(event.restarts)}` : `step ${event.step}: partition ${event.partition}`
           + (event.ordinals.length > 0 ? `, ${event.ordinals.map((ordinal) => `${ref.name}-${ordinal}`).join(', ')} on the update revision` : ' (staged)'),
       };
     case 'canary-step-started':

@@ -25,6 +25,7 @@ import {
 } from './ordered-restart-decision';
 import { restoreStrategyPatch, switchToOnDeletePatch } from './ordered-restart-strategy';
 import { LeaderVerdict, leaderRole, nextToRestart, restartOrderOf, restartReadiness } from './restart-leader';
+import { statefulSetControllerLag } from './statefulset-step-gate';
 import { labelSelectorToString } from '../../internal/label-selector';
 import { RolloutKeys } from '../../keys';
 import { RestartOrder } from '../../restart-order';
@@ -112,7 +113,8 @@ class OrderedRestartRun {
     });
     const partitions = resolved.partitions;
     const pods = (await this.session.cluster.list<KubePod>('Pod', workload.namespace, { labelSelector: labelSelectorToString(sts.spec.selector) })).items;
-    const current = inProgress ? state.step : reachedStep(sts, pods, partitions);
+    // Until the controller has observed the template, status.updateRevision is the old one, on which every pod runs.
+    const current = inProgress ? state.step : statefulSetControllerLag(sts) === undefined ? reachedStep(sts, pods, partitions) : 0;
     const spec = this.options.target ?? { kind: 'all' };
     const targetStep = inProgress && spec.kind === 'step'
       ? Math.min(state.targetStep, partitions.length - 1)
@@ -155,7 +157,8 @@ class OrderedRestartRun {
       case 'start-step':
         if (await session.write(sts!, action.state, action.type === 'begin' ? switchToOnDeletePatch(sts!) : {})) {
           const step = action.state.step;
-          session.emit({ type: 'step-started', at: now, step, partition: request.partitions[step], ordinals: [] });
+          const restarts = step === 0 ? 0 : request.partitions[step - 1] - request.partitions[step];
+          session.emit({ type: 'step-started', at: now, step, partition: request.partitions[step], ordinals: [], restarts });
         }
         return undefined;
       case 'restart-next':

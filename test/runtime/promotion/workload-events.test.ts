@@ -97,6 +97,13 @@ describe('eventNoteFor', () => {
     expect(eventNoteFor({ type: 'finished', at: 0, phase: 'failed', message: 'timed out' }, KAFKA)?.reason).toBe('PromotionFailed');
   });
 
+  test('a step of an ordered restart says how many pods it restarts, not a partition', () => {
+    expect(eventNoteFor({ type: 'step-started', at: 0, step: 2, partition: 0, ordinals: [], restarts: 2 }, KAFKA))
+      .toEqual({ type: 'Normal', reason: 'PromotionStep', action: 'Promote', message: 'step 2: 2 pods to the new revision, one at a time in order' });
+    expect(eventNoteFor({ type: 'step-started', at: 0, step: 0, partition: 3, ordinals: [], restarts: 0 }, KAFKA)?.message)
+      .toBe('step 0: staged (OnDelete while promoting, pods restarted in order)');
+  });
+
   test('upstream\'s field limits hold: the message is cut at 1024 characters, the reporting instance at 128', () => {
     const event = workloadEvent(KAFKA, undefined, { type: 'Normal', reason: 'PromotionStep', action: 'Promote', message: 'x'.repeat(2000) },
       Date.UTC(2026, 0, 1), 5n, 'h'.repeat(300));
