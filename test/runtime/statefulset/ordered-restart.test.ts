@@ -5,6 +5,7 @@ import { PartitionPlan } from '../../../src/partition-plan';
 import { GateIo } from '../../../src/runtime/promotion/external-gates';
 import { parseGate } from '../../../src/runtime/promotion/gate-spec';
 import { PromotionEvent } from '../../../src/runtime/promotion/promotion-contract';
+import { controlPromotion } from '../../../src/runtime/promotion/promotion-control';
 import { statefulSetReport } from '../../../src/runtime/rollout/rollout-report';
 import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
 import { kraftControllerPage, runningSince, zookeeperServerPage } from '../../support/simulated-metrics';
@@ -194,6 +195,21 @@ describe('ZooKeeper leader last', () => {
     expect(await rerun.result()).toMatchObject({ phase: 'complete', step: 2 });
     expect(restarts(rerun.events)).toEqual(['2 zk-2: the leader, last']);
     expect(imagesOf(sandbox.pods('zk'))).toEqual({ 'zk-0': 'zk:2', 'zk-1': 'zk:2', 'zk-2': 'zk:2' });
+  });
+
+  test('kubectl-stage abort after a restart stops there, OnDelete kept so the pods stay where they are', async () => {
+    sandbox = await startSandboxKit();
+    await orderedWorkload('zk', 'zookeeper-leader-last');
+    serveZooKeeper(() => 'zk-2');
+    const promotion = startPromotion(sandbox, { name: 'zk', plan: 'linear:1', gateIo: gateIo(), soakMs: 60_000 });
+    await sandbox.runUntil(() => promotion.events.some((event) => event.type === 'soak-started'));
+    await controlPromotion(sandbox.cluster, sandbox.runtimeClock, { kind: 'StatefulSet', namespace: 'default', name: 'zk' }, 'abort', 'someone');
+    await sandbox.runUntil(promotion.settled);
+    const outcome = await promotion.result();
+    expect(outcome).toMatchObject({ phase: 'aborted', step: 1 });
+    expect(outcome.message).toMatch(/^aborted at step 1 of 3; pods stay where they are; statefulset\/zk stays OnDelete so no more pods move: /);
+    expect(imagesOf(sandbox.pods('zk'))).toEqual({ 'zk-0': 'zk:1', 'zk-1': 'zk:2', 'zk-2': 'zk:1' });
+    expect(sandbox.statefulSet('zk').spec.updateStrategy).toEqual({ type: 'OnDelete' });
   });
 
   test('an unknown order in the annotation is refused before anything moves', async () => {
