@@ -10,6 +10,7 @@ export const controllerProcess = (): typeof import('../runtime/controller/contro
 export const controllerServer = (): typeof import('../runtime/controller/controller-server') => require('../runtime/controller/controller-server');
 export const daemonsetCanary = (): typeof import('../runtime/daemonset/daemonset-canary') => require('../runtime/daemonset/daemonset-canary');
 export const declaredGates = (): typeof import('../runtime/promotion/declared-gates') => require('../runtime/promotion/declared-gates');
+export const declaredPolicy = (): typeof import('../runtime/promotion/declared-policy') => require('../runtime/promotion/declared-policy');
 export const externalGates = (): typeof import('../runtime/promotion/external-gates') => require('../runtime/promotion/external-gates');
 export const gateSpec = (): typeof import('../runtime/promotion/gate-spec') => require('../runtime/promotion/gate-spec');
 export const historyText = (): typeof import('./render/history-text') => require('./render/history-text');

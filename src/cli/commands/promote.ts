@@ -76,8 +76,10 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
     .option('--step', 'promote one step of the plan')
     .option('--to <target>', 'promote until this share (50%) or number (3) of pods runs the new revision')
     .option('--all', 'promote to the end of the plan (the default)')
-    .option('--soak <duration>', 'watch each step\'s pods for infant mortality this long after they pass the gate', '0')
-    .option('--timeout <duration>', 'how long a step (or the rollback) may wait for its pods; 0 means never (the default)')
+    .option('--soak <duration>', 'watch each step\'s pods for infant mortality this long after they pass the gate '
+      + '(default: the workload\'s staged-rollouts.io/soak annotation, else 0)')
+    .option('--timeout <duration>', 'how long a step (or the rollback) may wait for its pods; 0 means never '
+      + '(default: the workload\'s staged-rollouts.io/step-timeout annotation, else never)')
     .addOption(new Option('--gate <gate>', 'an extra gate after each soak: http=URL, prom=QUERY, exec=COMMAND, kafka[:OPTIONS] (min-isr, port=PORT; comma-separated) '
       + 'or zookeeper[:port=PORT] (repeatable; kafka and zookeeper also run before the first step); replaces the workload\'s '
       + 'staged-rollouts.io/gates annotation')
@@ -85,8 +87,9 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
     .option('--prometheus <url>', 'the Prometheus server prom= gates query')
     .option('--prom-condition <condition>', 'the success condition of prom= gates whose query has none, e.g. ">=3"')
     .option('--gate-timeout <duration>', 'how long one extra gate may run (kafka, zookeeper: wait for the cluster to be healthy)', '30s')
-    .option('--approve-each', 'wait for "kubectl-stage resume" before each step after the first')
-    .option('--auto-rollback', 'restore the previous revision when a step fails')
+    .option('--approve-each', 'wait for "kubectl-stage resume" before each step after the first '
+      + '(also when the workload\'s staged-rollouts.io/approval annotation is each-step)')
+    .option('--auto-rollback', 'restore the previous revision when a step fails (also when the workload\'s staged-rollouts.io/auto-rollback is true)')
     .option('-o, --output <format>', 'text (one line per event) or json (NDJSON events)')
     .addHelpText('after', helpExamples(context.name, [
       ['Promote a staged StatefulSet one canary pod first, then the rest, soaking 5 minutes after each step', 'promote sts/kafka --plan canary --soak 5m'],
@@ -104,8 +107,9 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
       const format = parseOutputFormat(flags.output);
       const refText = workloadText(workload, nameArgument);
       const target = targetFromFlags(flags);
-      const soakMs = parseDuration(flags.soak ?? '0', '--soak');
-      const timeoutMs = parseTimeout(flags.timeout, '--timeout');
+      const flagSoakMs = flags.soak === undefined ? undefined : parseDuration(flags.soak, '--soak');
+      // `--timeout 0` says "never" even when the workload declares a step timeout.
+      const flagTimeoutMs = flags.timeout === undefined ? undefined : parseTimeout(flags.timeout, '--timeout') ?? 0;
       const gateTimeoutMs = parseDuration(flags.gateTimeout ?? '30s', '--gate-timeout');
       if (gateTimeoutMs === 0) {
         throw new RuntimeError('bad-input', `invalid --gate-timeout "${flags.gateTimeout}": a gate needs a time limit above 0, for example 30s`);
@@ -118,6 +122,9 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
       const ref = parseWorkloadRef(refText, namespace, ['StatefulSet', 'DaemonSet']);
       // --gate flags replace the gates the workload declares.
       const gates = flagGates.length > 0 ? flagGates : await onUse.declaredGates().readDeclaredGates(cluster, ref, { prometheusUrl });
+      // A flag given wins; otherwise the policy the workload declares (what kubectl-stage controller follows).
+      const policy = await onUse.declaredPolicy().readDeclaredPolicy(cluster, ref);
+      const timeoutMs = flagTimeoutMs ?? policy.timeoutMs;
       const { newPromoter } = onUse.promoterIdentity();
       const { execInShell } = onUse.externalGates();
       const { promotionEventPrinter } = onUse.promotionText();
@@ -128,8 +135,8 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
         workload: ref,
         plan,
         target,
-        soakMs,
-        timeoutMs,
+        soakMs: flagSoakMs ?? policy.soakMs,
+        timeoutMs: timeoutMs === 0 ? undefined : timeoutMs,
         gates,
         gateIo: {
           fetch: context.io.gateIo?.fetch ?? ((url, init) => fetch(url, init)),
@@ -138,8 +145,8 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
         },
         prometheusUrl,
         gateTimeoutMs,
-        approveEach: flags.approveEach ?? false,
-        autoRollback: flags.autoRollback ?? false,
+        approveEach: flags.approveEach ?? policy.approveEach,
+        autoRollback: flags.autoRollback ?? policy.autoRollback,
         holder: promoter.holder,
         holderGone: promoter.gone,
         signal: context.io.signal,
