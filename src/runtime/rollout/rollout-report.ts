@@ -234,15 +234,17 @@ export function statefulSetReport(sts: KubeStatefulSet, pods: readonly KubePod[]
     };
   }
   if (onDelete) {
+    // Also an ordered restart in progress (OnDelete while it promotes): its promoter is named and keeps it unsettled.
     const staged = base.updated === 0;
     return {
       ...base,
       ...stuck,
+      ...promoter,
       phase: staged ? 'staged' : 'rolling',
-      settled: staged,
+      settled: staged && settled,
       blocking: staged ? [] : everyPod,
       message: `${where}: ${staged ? 'update staged' : 'rolling'} (OnDelete: pods move to ${updateRevision} only when deleted): `
-        + `${onRevision}${staged ? '' : `; waiting for ${describeBlocking(everyPod)}`}`,
+        + `${onRevision}${staged ? '' : `; waiting for ${describeBlocking(everyPod)}`}${note ? `; ${note.text}` : ''}`,
     };
   }
   const partition = logicalPartition(sts);

@@ -57,6 +57,10 @@ describe('ZooKeeper leader last', () => {
     expect(sandbox.statefulSet('zk').spec.updateStrategy).toEqual({ type: 'OnDelete' });
     expect(JSON.parse(sandbox.statefulSet('zk').metadata.annotations![RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]))
       .toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: PartitionPlan.STAGED_PARTITION } });
+    // kubectl-stage status names the promoter and does not call the rollout settled.
+    const report = statefulSetReport(sandbox.statefulSet('zk'), sandbox.pods('zk'), sandbox.clock.now(), { holder: 'test-promoter', live: true });
+    expect(report).toMatchObject({ settled: false, promoter: 'test-promoter' });
+    expect(report.message).toMatch(/ \(OnDelete: pods move to \S+ only when deleted\): .*; promotion in progress by test-promoter: step 1 of 2 in progress$/);
     await sandbox.runUntil(promotion.settled);
 
     expect(await promotion.result()).toMatchObject({ phase: 'complete', step: 2 });
