@@ -7,6 +7,7 @@ import { RESOURCES, SandboxApi } from '../sandbox/api';
 import { VirtualClock } from '../sandbox/clock';
 import { Controllers, KubeletOptions, KubeletSimulator, startControllers } from '../sandbox/controllers';
 import { makeNodes } from '../sandbox/nodes';
+import { PodMetrics } from '../sandbox/pod-metrics';
 import { createSandboxApi } from '../sandbox/store';
 
 /** A started rehearsal sandbox. */
@@ -32,9 +33,11 @@ export class RehearsalSandbox {
   public readonly runtimeClock: RuntimeClock;
   /** The simulated kubelets. */
   public readonly kubelet: KubeletSimulator;
+  /** The pods' simulated metrics endpoints, which the cluster's pod proxy reaches. */
+  public readonly podMetrics = new PodMetrics();
 
   private constructor(public readonly clock: VirtualClock, public readonly api: SandboxApi, private readonly controllers: Controllers) {
-    this.cluster = new SandboxCluster(api);
+    this.cluster = new SandboxCluster(api, this.podMetrics);
     this.runtimeClock = runtimeClockOf(clock);
     this.kubelet = controllers.kubelet;
   }

@@ -9,6 +9,7 @@ import { failureRulesFor, validateFailures } from './failure-injection';
 import { RehearsalFailure, RehearsalReport, RehearsedWorkload } from './rehearsal-report';
 import { RehearsalSandbox } from './rehearsal-sandbox';
 import { ChangedWorkload, diffReleases, objectKey, unservedChanges } from './release-diff';
+import { serveSimulatedLeadership } from './simulated-leadership';
 import { StepRecorder, withoutUids } from './step-recorder';
 import { promoteDaemonSet } from '../runtime/daemonset/daemonset-canary';
 import { parseNodeCanaryPlan } from '../runtime/daemonset/daemonset-canary-plan';
@@ -286,6 +287,9 @@ class Rehearsal {
       onEvent: (event) => recorder.onEvent(event),
       signal: interrupt.signal,
     };
+    if (workload.kind === 'StatefulSet') {
+      serveSimulatedLeadership(sandbox.podMetrics, sandbox.api, live);
+    }
     const running = workload.kind === 'StatefulSet' ? promoteStatefulSet(promotion) : promoteDaemonSet(promotion);
     // Every step ends by its timeout at the latest; past this bound something waits on nothing, so stop it.
     const steps = workload.kind === 'StatefulSet' ? live.spec.replicas ?? 1 : sandbox.nodeNames().length;
