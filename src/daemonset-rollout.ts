@@ -1,6 +1,10 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { RolloutKeys } from './keys';
+import { parseNodeCanaryPlanText } from './node-canary-plan';
 import { PercentOrCount } from './percent-or-count';
+import { PROMOTION_POLICY_PROPS, promotionPolicyAnnotations } from './promotion-policy';
+import { PromotionPolicyOptions } from './promotion-policy-options';
 import { wholeSeconds } from './prop-validation';
 import { RolloutBudget } from './rollout-budget';
 import { ValidationError } from './validation-error';
@@ -33,6 +37,9 @@ export interface DaemonSetRollingUpdateOptions extends DaemonSetRolloutOptions {
    */
   readonly maxSurge?: PercentOrCount;
 }
+
+/** Options of a DaemonSet node canary: the rollout's options and the promotion policy. */
+export interface DaemonSetCanaryOptions extends DaemonSetRolloutOptions, PromotionPolicyOptions {}
 
 /** The parts of a DaemonSet's `spec` a rollout decides, in Kubernetes JSON shape. */
 export interface DaemonSetRolloutSpec {
@@ -77,8 +84,28 @@ export class DaemonSetRollout {
     return new DaemonSetRollout('OnDelete', options);
   }
 
+  /**
+   * A node canary: the DaemonSet is `OnDelete` (so a GitOps re-apply never changes its strategy), and
+   * `kubectl-stage controller` (or `kubectl-stage promote ds/NAME`) moves its nodes along `plan` as its template
+   * changes, by the policy given here. The plan and the policy are written to the `staged-rollouts.io/plan`, `soak`,
+   * `step-timeout`, `auto-rollback` and `approval` annotations.
+   * @param plan a node canary plan: `canary`, `1,25%,100%`, or steps `nodes=<label selector>`
+   * @param options the rollout's options and the promotion policy
+   */
+  public static canary(plan: string, options: DaemonSetCanaryOptions = {}): DaemonSetRollout {
+    try {
+      parseNodeCanaryPlanText(plan, 'DaemonSetRollout.canary');
+    } catch (error) {
+      throw new ValidationError('DaemonSetRollout.canary', 'plan', plan,
+        `${(error as Error).message}; use a node canary plan: canary, 1,25%,100% or nodes=<label selector>`);
+    }
+    return new DaemonSetRollout('OnDelete', options, undefined, plan);
+  }
+
   /** `RollingUpdate` or `OnDelete`. */
   public readonly type: string;
+  /** The node canary plan of `canary()`. */
+  public readonly plan?: string;
   /** The configured maxUnavailable, when set. */
   public readonly maxUnavailable?: PercentOrCount;
   /** The configured maxSurge, when set. */
@@ -87,7 +114,9 @@ export class DaemonSetRollout {
   public readonly budget?: RolloutBudget;
   private readonly options: DaemonSetRolloutOptions;
 
-  private constructor(type: string, options: DaemonSetRollingUpdateOptions, budget?: RolloutBudget) {
+  private readonly policyAnnotations: Record<string, string>;
+
+  private constructor(type: string, options: DaemonSetRollingUpdateOptions & DaemonSetCanaryOptions, budget?: RolloutBudget, plan?: string) {
     const limit = options.revisionHistoryLimit;
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 0 || limit > 2147483647)) {
       throw new ValidationError('DaemonSetRollout', 'revisionHistoryLimit', limit, 'use a non-negative integer');
@@ -95,7 +124,14 @@ export class DaemonSetRollout {
     if (options.minReady !== undefined) {
       wholeSeconds('DaemonSetRollout', 'minReady', options.minReady);
     }
+    const policyProps = PROMOTION_POLICY_PROPS.filter((prop) => options[prop] !== undefined);
+    if (policyProps.length > 0 && plan === undefined) {
+      throw new ValidationError('DaemonSetRollout', policyProps[0], options[policyProps[0]],
+        `the promotion policy applies when a node canary is promoted: use DaemonSetRollout.canary(plan, { ${policyProps[0]} })`);
+    }
+    this.policyAnnotations = promotionPolicyAnnotations('DaemonSetRollout.canary', options);
     this.type = type;
+    this.plan = plan;
     this.options = options;
     this.maxUnavailable = options.maxUnavailable;
     this.maxSurge = options.maxSurge;
@@ -113,6 +149,14 @@ export class DaemonSetRollout {
       ...(this.options.minReady === undefined ? {} : { minReadySeconds: wholeSeconds('DaemonSetRollout', 'minReady', this.options.minReady) }),
       ...(this.options.revisionHistoryLimit === undefined ? {} : { revisionHistoryLimit: this.options.revisionHistoryLimit }),
     };
+  }
+
+  /**
+   * Annotations the DaemonSet must carry for this rollout: a node canary's plan and promotion policy.
+   * @internal
+   */
+  public _annotations(): Record<string, string> {
+    return this.plan === undefined ? {} : { [RolloutKeys.PLAN_ANNOTATION]: this.plan, ...this.policyAnnotations };
   }
 
   /**

@@ -26,4 +26,4 @@ export * from './warnings';
 export * from './prometheus-monitor';
 export * from './zookeeper-client-tls';
 export { RestartOrder } from './restart-order';
-export { ApprovalPolicy } from './promotion-policy';
+export * from './promotion-policy-options';

@@ -223,6 +223,10 @@ export class NodeAgent extends Construct {
         template: { metadata: { labels: this.labels }, spec },
       },
     });
+    // A node canary's plan and promotion policy, which kubectl-stage controller promotes by.
+    for (const [key, value] of Object.entries(rollout._annotations())) {
+      this.apiObject.metadata.addAnnotation(key, value);
+    }
     annotateWorkload(this.apiObject, props);
   }
 

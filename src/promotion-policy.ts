@@ -2,15 +2,40 @@
 // cdk8s app and written as annotations that `kubectl-stage controller` promotes by. One grammar: the durations are the
 // ones `kubectl-stage promote --soak/--timeout` parse (duration-grammar.ts), and the annotations are read back here by
 // the runtime, so the constructs, the flags and the controller cannot drift apart.
+import { Duration } from 'cdk8s';
 import { durationMsOfText, isDurationProblem } from './duration-grammar';
 import { RolloutKeys } from './keys';
+import { ApprovalPolicy, PromotionPolicyOptions } from './promotion-policy-options';
+import { ValidationError } from './validation-error';
 
-/** Whether a promotion waits for a person before each step after the first. */
-export enum ApprovalPolicy {
-  /** Each step after the first waits for `kubectl-stage resume` (what `promote --approve-each` does). */
-  EACH_STEP = 'each-step',
-  /** Steps follow each other as soon as the previous one passed its gates and soak. */
-  NONE = 'none',
+/** The props of {@link PromotionPolicyOptions}, for a rollout that has no promoter and refuses them. */
+export const PROMOTION_POLICY_PROPS = ['soak', 'stepTimeout', 'autoRollback', 'approval'] as const;
+
+/**
+ * Validates a declared policy and returns the annotations it is written to (empty when nothing is declared).
+ * @param factory the value type's factory, for the error (`StatefulSetRollout.staged`)
+ * @throws ValidationError naming the prop, the value and what is valid
+ */
+export function promotionPolicyAnnotations(factory: string, options: PromotionPolicyOptions): Record<string, string> {
+  const { soak, stepTimeout, autoRollback, approval } = options;
+  if (approval !== undefined && !Object.values(ApprovalPolicy).includes(approval)) {
+    throw new ValidationError(factory, 'approval', approval, 'use ApprovalPolicy.EACH_STEP or ApprovalPolicy.NONE');
+  }
+  const durationText = (prop: string, duration: Duration): string => {
+    const ms = duration.toMilliseconds();
+    const text = durationAnnotationText(ms);
+    if (!Number.isInteger(ms) || ms < 0 || isDurationProblem(durationMsOfText(text))) {
+      throw new ValidationError(factory, prop, duration.toHumanString(),
+        'use a whole number of milliseconds from 0 up to the longest duration kubectl accepts (2562047h47m16s)');
+    }
+    return text;
+  };
+  return {
+    ...soak === undefined ? {} : { [RolloutKeys.SOAK_ANNOTATION]: durationText('soak', soak) },
+    ...stepTimeout === undefined ? {} : { [RolloutKeys.STEP_TIMEOUT_ANNOTATION]: durationText('stepTimeout', stepTimeout) },
+    ...autoRollback === undefined ? {} : { [RolloutKeys.AUTO_ROLLBACK_ANNOTATION]: String(autoRollback) },
+    ...approval === undefined ? {} : { [RolloutKeys.APPROVAL_ANNOTATION]: approval },
+  };
 }
 
 /** The policy of a promotion as the runtime takes it (the values of `PromotionOptions`). */

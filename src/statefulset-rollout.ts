@@ -4,7 +4,8 @@ import { encodeGatesAnnotation } from './gate-grammar';
 import { RolloutKeys } from './keys';
 import { PartitionPlan } from './partition-plan';
 import { PercentOrCount } from './percent-or-count';
-import { ApprovalPolicy, durationAnnotationText, readPromotionPolicy } from './promotion-policy';
+import { PROMOTION_POLICY_PROPS, promotionPolicyAnnotations } from './promotion-policy';
+import { PromotionPolicyOptions } from './promotion-policy-options';
 import { wholeSeconds } from './prop-validation';
 import { RestartOrder } from './restart-order';
 import { RolloutBudget } from './rollout-budget';
@@ -57,8 +58,11 @@ export interface PersistentVolumeClaimRetentionPolicy {
   readonly whenScaled?: PvcRetention;
 }
 
-/** Options every StatefulSet rollout accepts. */
-export interface StatefulSetRolloutOptions {
+/**
+ * Options every StatefulSet rollout accepts. The promotion policy (soak, stepTimeout, autoRollback, approval) applies to a
+ * staged rollout only.
+ */
+export interface StatefulSetRolloutOptions extends PromotionPolicyOptions {
   /**
    * Whether pods start and stop one at a time in ordinal order, or all at once.
    * @default - not written; the construct applies its own default
@@ -91,31 +95,6 @@ export interface StatefulSetRolloutOptions {
    * @default PartitionOwner.MANIFEST
    */
   readonly partitionOwner?: PartitionOwner;
-  /**
-   * How long each step's pods are watched for infant mortality after they pass the gate, written to the
-   * `staged-rollouts.io/soak` annotation (what `kubectl-stage controller` soaks; `promote --soak` for the CLI).
-   * Only a staged rollout is promoted.
-   * @default - no soak
-   */
-  readonly soak?: Duration;
-  /**
-   * How long a step (or the rollback) may wait for its pods, written to the `staged-rollouts.io/step-timeout` annotation.
-   * Only a staged rollout is promoted.
-   * @default - no limit
-   */
-  readonly stepTimeout?: Duration;
-  /**
-   * Whether a failed step restores the previous revision, written to the `staged-rollouts.io/auto-rollback` annotation.
-   * Only a staged rollout is promoted.
-   * @default false
-   */
-  readonly autoRollback?: boolean;
-  /**
-   * Whether each step after the first waits for `kubectl-stage resume`, written to the `staged-rollouts.io/approval`
-   * annotation. Only a staged rollout is promoted.
-   * @default ApprovalPolicy.NONE
-   */
-  readonly approval?: ApprovalPolicy;
   /**
    * The pod a staged promotion restarts last (the ZooKeeper leader, the active KRaft controller), written to the
    * `staged-rollouts.io/restart-order` annotation. The promoter then switches the StatefulSet to `OnDelete` for the
@@ -226,6 +205,7 @@ export class StatefulSetRollout {
   public readonly order?: RestartOrder;
   private readonly strategy: StatefulSetStrategy;
   private readonly options: StatefulSetRolloutOptions;
+  private readonly policyAnnotations: Record<string, string>;
 
   private constructor(strategy: StatefulSetStrategy, options: StatefulSetRolloutOptions) {
     const limit = options.revisionHistoryLimit;
@@ -265,25 +245,12 @@ export class StatefulSetRollout {
       throw new ValidationError('StatefulSetRollout', 'order', order,
         'only a staged rollout is restarted by the promoter in an order: use StatefulSetRollout.staged(plan, { order })');
     }
-    const policyProps = (['soak', 'stepTimeout', 'autoRollback', 'approval'] as const).filter((prop) => options[prop] !== undefined);
+    const policyProps = PROMOTION_POLICY_PROPS.filter((prop) => options[prop] !== undefined);
     if (policyProps.length > 0 && strategy.type !== 'Staged') {
       throw new ValidationError('StatefulSetRollout', policyProps[0], options[policyProps[0]],
         `the promotion policy applies when a staged rollout is promoted: use StatefulSetRollout.staged(plan, { ${policyProps[0]} })`);
     }
-    const approval = options.approval;
-    if (approval !== undefined && !Object.values(ApprovalPolicy).includes(approval)) {
-      throw new ValidationError('StatefulSetRollout', 'approval', approval, 'use ApprovalPolicy.EACH_STEP or ApprovalPolicy.NONE');
-    }
-    for (const prop of ['soak', 'stepTimeout'] as const) {
-      const duration = options[prop];
-      const ms = duration?.toMilliseconds();
-      const unwritable = ms !== undefined
-        && (!Number.isInteger(ms) || ms < 0 || readPromotionPolicy({ [RolloutKeys.SOAK_ANNOTATION]: durationAnnotationText(ms) }).problems);
-      if (unwritable) {
-        throw new ValidationError('StatefulSetRollout', prop, duration!.toHumanString(),
-          'use a whole number of milliseconds from 0 up to the longest duration kubectl accepts (2562047h47m16s)');
-      }
-    }
+    this.policyAnnotations = promotionPolicyAnnotations('StatefulSetRollout', options);
     this.strategy = strategy;
     this.options = options;
     this.plan = strategy.type === 'Staged' ? strategy.plan : undefined;
@@ -335,18 +302,7 @@ export class StatefulSetRollout {
       ...this.plan === undefined ? {} : { [RolloutKeys.PLAN_ANNOTATION]: this.plan.toString() },
       ...gates.length === 0 ? {} : { [RolloutKeys.GATES_ANNOTATION]: encodeGatesAnnotation(gates.map((gate) => gate.text)) },
       ...this.options.order === undefined ? {} : { [RolloutKeys.RESTART_ORDER_ANNOTATION]: this.options.order },
-      ...this.policyAnnotations(),
-    };
-  }
-
-  // The promotion policy as the annotations the controller reads back with readPromotionPolicy.
-  private policyAnnotations(): Record<string, string> {
-    const { soak, stepTimeout, autoRollback, approval } = this.options;
-    return {
-      ...soak === undefined ? {} : { [RolloutKeys.SOAK_ANNOTATION]: durationAnnotationText(soak.toMilliseconds()) },
-      ...stepTimeout === undefined ? {} : { [RolloutKeys.STEP_TIMEOUT_ANNOTATION]: durationAnnotationText(stepTimeout.toMilliseconds()) },
-      ...autoRollback === undefined ? {} : { [RolloutKeys.AUTO_ROLLBACK_ANNOTATION]: String(autoRollback) },
-      ...approval === undefined ? {} : { [RolloutKeys.APPROVAL_ANNOTATION]: approval },
+      ...this.policyAnnotations,
     };
   }
 

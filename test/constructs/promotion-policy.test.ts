@@ -1,9 +1,13 @@
 // The promotion policy declared with a staged StatefulSet (soak, step timeout, auto-rollback, approval): validated at
 // synth time, written as annotations, and read back by the one parser the runtime shares with the duration flags.
-import { Duration } from 'cdk8s';
+import { Duration, Testing } from 'cdk8s';
+import { find, Manifest, testChart } from './manifest';
+import { DaemonSetRollout } from '../../src/daemonset-rollout';
 import { RolloutKeys } from '../../src/keys';
+import { NodeAgent } from '../../src/node-agent';
 import { PartitionPlan } from '../../src/partition-plan';
-import { ApprovalPolicy, readPromotionPolicy } from '../../src/promotion-policy';
+import { readPromotionPolicy } from '../../src/promotion-policy';
+import { ApprovalPolicy } from '../../src/promotion-policy-options';
 import { parseDuration } from '../../src/runtime/duration';
 import { StatefulSetRollout } from '../../src/statefulset-rollout';
 import { ValidationError } from '../../src/validation-error';
@@ -56,6 +60,37 @@ describe('promotion policy', () => {
     [() => StatefulSetRollout.staged(PartitionPlan.canary(), { stepTimeout: Duration.days(200_000) }), 'stepTimeout',
       'up to the longest duration kubectl accepts'],
   ])('refuses a policy it cannot write, naming the prop and what is valid (%#)', (make, prop, fix) => {
+    let caught: unknown;
+    try {
+      make();
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ValidationError);
+    expect((caught as ValidationError).property).toBe(prop);
+    expect((caught as Error).message).toContain(fix);
+  });
+
+  test('DaemonSetRollout.canary: OnDelete, the node canary plan and the policy on a NodeAgent\'s DaemonSet', () => {
+    const chart = testChart();
+    new NodeAgent(chart, 'agent', {
+      name: 'agent',
+      image: 'registry.example.com/agent:1',
+      rollout: DaemonSetRollout.canary('1,25%,100%', { soak: Duration.minutes(2), autoRollback: true }),
+    });
+    const ds = find(Testing.synth(chart) as Manifest[], 'DaemonSet', 'agent');
+    expect(ds.spec.updateStrategy).toEqual({ type: 'OnDelete' });
+    expect(ds.metadata.annotations).toEqual({
+      [RolloutKeys.PLAN_ANNOTATION]: '1,25%,100%', [RolloutKeys.SOAK_ANNOTATION]: '120s', [RolloutKeys.AUTO_ROLLBACK_ANNOTATION]: 'true',
+    });
+    expect(readPromotionPolicy(ds.metadata.annotations).policy).toEqual({ soakMs: 120_000, autoRollback: true, approveEach: false });
+  });
+
+  test.each([
+    [() => DaemonSetRollout.canary('0%'), 'plan', 'use a node canary plan'],
+    [() => DaemonSetRollout.onDelete({ soak: Duration.minutes(1) } as object), 'soak', 'use DaemonSetRollout.canary(plan, { soak })'],
+    [() => DaemonSetRollout.canary('canary', { approval: 'later' as ApprovalPolicy }), 'approval', 'use ApprovalPolicy.EACH_STEP or ApprovalPolicy.NONE'],
+  ])('DaemonSetRollout refuses what it cannot write (%#)', (make, prop, fix) => {
     let caught: unknown;
     try {
       make();
