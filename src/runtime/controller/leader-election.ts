@@ -68,11 +68,15 @@ export class LeaderElector {
         break;
       }
       const leading = new AbortController();
-      const work = lead(leading.signal);
+      // A leader whose work fails stops leading and gives the Lease up, so a standby takes over; the error is rethrown.
+      let failure: { error: unknown } | undefined;
+      const work = lead(leading.signal).catch((error: unknown) => {
+        failure = { error };
+      });
       let renewedAt = clock.now();
-      while (!signal.aborted) {
+      while (!signal.aborted && !failure) {
         await clock.sleep(retry, signal);
-        if (signal.aborted) {
+        if (signal.aborted || failure) {
           break;
         }
         if (await this.tryAcquireOrRenew()) {
@@ -83,6 +87,10 @@ export class LeaderElector {
       }
       leading.abort();
       await work;
+      if (failure) {
+        await this.release();
+        throw failure.error;
+      }
     }
     await this.release();
   }

@@ -4,6 +4,7 @@ import { RolloutKeys } from '../../../src/keys';
 import { ControllerLogEntry } from '../../../src/runtime/controller/controller-log';
 import { ControllerProcess, ControllerProcessOptions } from '../../../src/runtime/controller/controller-process';
 import { PROMETHEUS_TEXT_CONTENT_TYPE, startControllerServer } from '../../../src/runtime/controller/controller-server';
+import { LeaderElector } from '../../../src/runtime/controller/leader-election';
 import { leaseNameFor } from '../../../src/runtime/promotion/promotion-lock';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { KillableCluster } from '../../support/killable-cluster';
@@ -157,5 +158,19 @@ describe('ControllerProcess', () => {
     expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok\n');
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     expect((await fetch(`${base}/other`)).status).toBe(404);
+  });
+});
+
+describe('LeaderElector', () => {
+  test('a leader whose work fails gives the Lease up and the error is its run\'s', async () => {
+    sandbox = await startSandboxKit();
+    const elector = new LeaderElector({ cluster: sandbox.cluster, clock: sandbox.runtimeClock, namespace: 'default', name: 'election', identity: 'replica-a' });
+    const run = elector.run(new AbortController().signal, async () => {
+      throw new Error('the workload cache could not be listed');
+    });
+    run.catch(() => undefined);
+    await sandbox.runUntil(run.then(() => undefined, () => undefined));
+    await expect(run).rejects.toThrow('the workload cache could not be listed');
+    expect(sandbox.api.get(RESOURCES.leases, 'default', 'election')?.spec).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1, leaseTransitions: 0 });
   });
 });
