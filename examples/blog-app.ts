@@ -1,7 +1,7 @@
 // The seed's blog setup: a 3-server `zk` ensemble, a 3-broker `kafka` in ZooKeeper mode (both Parallel) and
-// node-exporter on every node with a RollingUpdate.
+// node-exporter on every node with a RollingUpdate. blog-app-secure.ts builds the same shape with production settings.
 import { App, Chart } from 'cdk8s';
-import { KafkaCluster, NodeExporter, ZooKeeperEnsemble } from '../src';
+import { KafkaCluster, KafkaClusterProps, NodeExporter, ZooKeeperEnsemble, ZooKeeperEnsembleProps } from '../src';
 
 /** What changes from one release of the blog app to the next. */
 export interface BlogRelease {
@@ -9,12 +9,20 @@ export interface BlogRelease {
   readonly kafkaImage?: string;
 }
 
+/** Settings of the blog app's ensemble and brokers beyond the seed's shape (names, sizes, the ZooKeeper link). */
+export interface BlogAppOptions {
+  /** Props of the `zk` ensemble. @default - the seed's: none beyond its name and three servers */
+  readonly zooKeeper?: Omit<ZooKeeperEnsembleProps, 'name' | 'replicas'>;
+  /** Props of the `kafka` cluster. @default - the seed's: none beyond its name, three brokers and the ensemble */
+  readonly kafka?: Omit<KafkaClusterProps, 'name' | 'replicas' | 'zooKeeper' | 'image'>;
+}
+
 /** Builds the app into `outdir` (call `synth()` on the result to write it). */
-export function buildBlogApp(outdir: string, release: BlogRelease = {}): App {
+export function buildBlogApp(outdir: string, release: BlogRelease = {}, options: BlogAppOptions = {}): App {
   const app = new App({ outdir });
   const chart = new Chart(app, 'blog');
-  const zk = new ZooKeeperEnsemble(chart, 'zk', { name: 'zk', replicas: 3 });
-  new KafkaCluster(chart, 'kafka', { name: 'kafka', replicas: 3, zooKeeper: zk, image: release.kafkaImage });
+  const zk = new ZooKeeperEnsemble(chart, 'zk', { ...options.zooKeeper, name: 'zk', replicas: 3 });
+  new KafkaCluster(chart, 'kafka', { ...options.kafka, name: 'kafka', replicas: 3, zooKeeper: zk, image: release.kafkaImage });
   new NodeExporter(chart, 'node-exporter');
   return app;
 }

@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { buildBlogApp } from './blog-app';
+import { buildSecureBlogApp } from './blog-app-secure';
 import { buildKafkaKraftApp } from './kafka-kraft';
 import { buildKafkaSecureApp } from './kafka-secure';
 import { buildLogCollectorApp } from './log-collector';
@@ -21,6 +22,7 @@ export interface ExampleApp {
 /** Every example app, in the order they are synthesized. */
 export const EXAMPLE_APPS: readonly ExampleApp[] = [
   { name: 'blog-app', build: buildBlogApp },
+  { name: 'blog-app-secure', build: buildSecureBlogApp },
   { name: 'zookeeper', build: buildZooKeeperApp },
   { name: 'kafka-kraft', build: buildKafkaKraftApp },
   { name: 'kafka-secure', build: buildKafkaSecureApp },

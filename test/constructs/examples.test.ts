@@ -46,6 +46,46 @@ describe('examples', () => {
     expect(exporter.spec.template.spec.containers[0].ports[0]).toEqual({ name: 'scrape', containerPort: 9100, hostPort: 9100 });
   });
 
+  test('blog-app-secure: the blog app\'s shape with ZooKeeper mTLS, TLS and SCRAM listeners, metrics, PodMonitors and gates', () => {
+    const objects = synthApp('blog-app-secure');
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'Certificate/kafka-client-tls', 'Certificate/kafka-replication-tls', 'ConfigMap/kafka-metrics', 'DaemonSet/node-exporter',
+      'PodDisruptionBudget/kafka-pdb', 'PodDisruptionBudget/zk-pdb', 'PodMonitor/kafka', 'PodMonitor/zk',
+      'Service/kafka-hs', 'Service/kafka-metrics', 'Service/zk-cs', 'Service/zk-hs', 'Service/zk-metrics', 'StatefulSet/kafka', 'StatefulSet/zk',
+    ]);
+    const kafka = find(objects, 'StatefulSet', 'kafka');
+    const container = kafka.spec.template.spec.containers[0];
+    const env = Object.fromEntries(container.env.map((e: Manifest) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      KAFKA_ZOOKEEPER_CONNECT: 'zk-cs.default.svc.cluster.local:2281',
+      KAFKA_ZOOKEEPER_SSL_CLIENT_ENABLE: 'true',
+      KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'REPLICATION:SSL,CLIENT:SASL_SSL',
+      KAFKA_INTER_BROKER_LISTENER_NAME: 'REPLICATION',
+      KAFKA_LISTENER_NAME_REPLICATION_SSL_CLIENT_AUTH: 'required',
+      KAFKA_LISTENER_NAME_CLIENT_SASL_ENABLED_MECHANISMS: 'SCRAM-SHA-512',
+      KAFKA_LOG_RETENTION_HOURS: '168',
+      KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
+    });
+    expect([...container.command ?? [], ...container.args ?? []].join(' ')).toContain('-javaagent:/opt/jmx-exporter/jmx_prometheus_javaagent.jar=9404:');
+    expect(container.ports.map((port: Manifest) => port.name)).toEqual(['replication', 'client', 'metrics']);
+    for (const name of ['kafka-replication-tls', 'kafka-client-tls']) {
+      expect(find(objects, 'Certificate', name).spec.issuerRef).toEqual({ name: 'internal-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' });
+    }
+    expect(kafka.metadata.annotations).toMatchObject({ 'staged-rollouts.io/plan': PartitionPlan.canary().toString(), 'staged-rollouts.io/gates': '["kafka:min-isr"]' });
+    const zk = find(objects, 'StatefulSet', 'zk');
+    expect(zk.metadata.annotations).toMatchObject({
+      'staged-rollouts.io/plan': PartitionPlan.linear(1).toString(),
+      'staged-rollouts.io/gates': '["zookeeper"]',
+      'staged-rollouts.io/restart-order': 'zookeeper-leader-last',
+    });
+    expect(find(objects, 'Service', 'zk-cs').spec.ports).toEqual([{ name: 'client-tls', port: 2281, targetPort: 'client-tls' }]);
+    for (const name of ['kafka', 'zk']) {
+      expect(find(objects, 'PodMonitor', name).metadata.labels.release).toBe('kube-prometheus-stack');
+      expect(find(objects, 'StatefulSet', name).spec.podManagementPolicy).toBe('Parallel');
+    }
+    expect(find(objects, 'DaemonSet', 'node-exporter').spec.updateStrategy.type).toBe('RollingUpdate');
+  });
+
   test('kafka-kraft: separate controllers in the streaming namespace', () => {
     const objects = synthApp('kafka-kraft');
     expect(find(objects, 'StatefulSet', 'events-controller').spec.replicas).toBe(3);
