@@ -7,6 +7,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   author: 'cdk8s-staged-rollouts maintainers',
   authorAddress: 'maintainers@users.noreply.cdk8s-staged-rollouts.example',
   repositoryUrl: 'https://github.com/cdk8s-staged-rollouts/cdk8s-staged-rollouts.git',
+  homepage: 'https://github.com/cdk8s-staged-rollouts/cdk8s-staged-rollouts#readme',
+  // Construct Hub shows this on every type: the API may still change before 1.0.
+  stability: 'experimental',
   defaultReleaseBranch: 'main',
   projenrcTs: true,
   packageManager: javascript.NodePackageManager.NPM,
@@ -125,8 +128,8 @@ const layers = {
   internal: './src/internal/**',
   rehearsal: './src/rehearsal/**',
 };
-const runtime = Object.fromEntries(['kube', 'cluster', 'promotion', 'statefulset', 'daemonset', 'rollout']
-  .map((folder) => [folder, `./src/runtime/${folder}/**`])) as Record<'kube' | 'cluster' | 'promotion' | 'statefulset' | 'daemonset' | 'rollout', string>;
+const runtimeFolders = ['kube', 'cluster', 'promotion', 'statefulset', 'daemonset', 'rollout', 'controller'] as const;
+const runtime = Object.fromEntries(runtimeFolders.map((folder) => [folder, `./src/runtime/${folder}/**`])) as Record<typeof runtimeFolders[number], string>;
 const border = (target: string, from: string[], why: string) => ({ target, from, message: why });
 project.eslint?.addOverride({
   files: ['src/**/*.ts'],
@@ -147,16 +150,18 @@ project.eslint?.addOverride({
         border(layers.rehearsal, [layers.cli, layers.controlPlane],
           'the rehearsal runs the runtime on the sandbox and is served by the CLI: it never imports the CLI or the control plane'),
         // Inside the runtime (docs/architecture.md): what both kinds share never reaches a kind.
-        border(runtime.kube, [runtime.cluster, runtime.promotion, runtime.statefulset, runtime.daemonset, runtime.rollout],
+        border(runtime.kube, [runtime.cluster, runtime.promotion, runtime.statefulset, runtime.daemonset, runtime.rollout, runtime.controller],
           'runtime/kube holds Kubernetes shapes and facts: it never imports the cluster boundary, promotions or commands'),
-        border(runtime.cluster, [runtime.promotion, runtime.statefulset, runtime.daemonset, runtime.rollout],
+        border(runtime.cluster, [runtime.promotion, runtime.statefulset, runtime.daemonset, runtime.rollout, runtime.controller],
           'runtime/cluster is the I/O boundary: it never imports promotions or commands'),
-        border(runtime.promotion, [runtime.statefulset, runtime.daemonset, runtime.rollout],
-          'runtime/promotion is what both kinds share: it never imports a kind (statefulset/, daemonset/) or the commands (rollout/)'),
-        border(runtime.statefulset, [runtime.daemonset, runtime.rollout],
-          'runtime/statefulset never imports the other kind or the commands (rollout/)'),
-        border(runtime.daemonset, [runtime.statefulset, runtime.rollout],
-          'runtime/daemonset never imports the other kind or the commands (rollout/)'),
+        border(runtime.promotion, [runtime.statefulset, runtime.daemonset, runtime.rollout, runtime.controller],
+          'runtime/promotion is what both kinds share: it never imports a kind (statefulset/, daemonset/), the commands (rollout/) or the controller'),
+        border(runtime.statefulset, [runtime.daemonset, runtime.rollout, runtime.controller],
+          'runtime/statefulset never imports the other kind, the commands (rollout/) or the controller'),
+        border(runtime.daemonset, [runtime.statefulset, runtime.rollout, runtime.controller],
+          'runtime/daemonset never imports the other kind, the commands (rollout/) or the controller'),
+        border(runtime.rollout, [runtime.controller],
+          'runtime/rollout never imports the controller, which runs promotions and stages workloads with what the runtime offers'),
       ],
     }],
   },
