@@ -9,13 +9,14 @@ import { failureRulesFor, validateFailures } from './failure-injection';
 import { RehearsalFailure, RehearsalReport, RehearsedWorkload } from './rehearsal-report';
 import { RehearsalSandbox } from './rehearsal-sandbox';
 import { ChangedWorkload, diffReleases, objectKey, unservedChanges } from './release-diff';
-import { serveSimulatedLeadership } from './simulated-leadership';
+import { serveSimulatedMetrics } from './simulated-metrics';
 import { StepRecorder, withoutUids } from './step-recorder';
 import { promoteDaemonSet } from '../runtime/daemonset/daemonset-canary';
 import { parseNodeCanaryPlan } from '../runtime/daemonset/daemonset-canary-plan';
 import { daemonSetUpdateRevision } from '../runtime/daemonset/daemonset-canary-step';
 import { daemonSetStrategy } from '../runtime/daemonset/daemonset-canary-strategy';
 import { KubeControllerRevision, KubeDaemonSet, KubeWorkload } from '../runtime/kube/kube-types';
+import { DataGateSpec, gatesOfAnnotation, isDataGate } from '../runtime/promotion/gate-spec';
 import { choosePlan, resolvePartitionPlan } from '../runtime/promotion/plan-source';
 import { PromotionOptions, PromotionOutcome } from '../runtime/promotion/promotion-contract';
 import { decideStageOf } from '../runtime/rollout/stage';
@@ -165,6 +166,7 @@ function checkWorkloads(workloads: readonly ChangedWorkload[], option: string | 
   for (const { kind, name, from, to } of workloads) {
     decideStageOf(kind, from.object as unknown as KubeWorkload);
     const { flag } = planOf(to.object, option);
+    gatesOfAnnotation(to.object.metadata.annotations?.[RolloutKeys.GATES_ANNOTATION], `${kind.toLowerCase()}/${name}`);
     const annotation = to.object.metadata.annotations?.[RolloutKeys.PLAN_ANNOTATION];
     if (kind === 'StatefulSet') {
       resolvePartitionPlan({ flag, annotation, replicas: to.object.spec?.replicas ?? 1, where: `statefulset/${name}` });
@@ -173,6 +175,9 @@ function checkWorkloads(workloads: readonly ChangedWorkload[], option: string | 
     }
   }
 }
+
+// A rehearsal runs only the gates that read the sandbox's pods; nothing else is reached.
+const outsideTheSandbox = (): Promise<never> => Promise.reject(new Error('a rehearsal reaches nothing outside its sandbox'));
 
 function readRelease(yaml: string, source: string): ManifestRead {
   try {
@@ -267,6 +272,19 @@ class Rehearsal {
     }
   }
 
+  /**
+   * The gates the workload declares that a rehearsal runs, as promote would run them: the data-aware ones, on the
+   * pods' simulated metrics. The others ask outside the sandbox (a URL, Prometheus, a command): a warning says so.
+   */
+  private rehearsedGates(live: KubeObject): DataGateSpec[] {
+    const declared = gatesOfAnnotation(live.metadata.annotations?.[RolloutKeys.GATES_ANNOTATION], objectKey(live));
+    const outside = declared.filter((gate) => !isDataGate(gate)).map((gate) => gate.text);
+    if (outside.length > 0) {
+      this.warnings.push(`${objectKey(live)}: gates not rehearsed, as they ask outside the sandbox: ${outside.join(', ')}`);
+    }
+    return declared.filter(isDataGate);
+  }
+
   /** Promotes one workload with the runtime's promotion and records its steps. */
   public async promote(workload: ChangedWorkload): Promise<RehearsedWorkload> {
     const { sandbox, settings } = this;
@@ -275,6 +293,7 @@ class Rehearsal {
     const recorder = new StepRecorder(workload.kind, workload.name, sandbox.clock.now());
     const watch = new DisruptionWatch(sandbox.api, live, (sample) => recorder.sample(sample));
     const interrupt = new AbortController();
+    const gates = this.rehearsedGates(live);
     const promotion: PromotionOptions = {
       cluster: sandbox.cluster,
       clock: sandbox.runtimeClock,
@@ -283,12 +302,14 @@ class Rehearsal {
       soakMs: settings.soakMs,
       timeoutMs: settings.timeoutMs,
       autoRollback: settings.autoRollback,
+      gates,
+      gateIo: { fetch: outsideTheSandbox, exec: outsideTheSandbox, clock: sandbox.runtimeClock },
       holder: REHEARSAL_HOLDER,
       onEvent: (event) => recorder.onEvent(event),
       signal: interrupt.signal,
     };
     if (workload.kind === 'StatefulSet') {
-      serveSimulatedLeadership(sandbox.podMetrics, sandbox.api, live);
+      serveSimulatedMetrics(sandbox.podMetrics, sandbox.api, live, gates);
     }
     const running = workload.kind === 'StatefulSet' ? promoteStatefulSet(promotion) : promoteDaemonSet(promotion);
     // Every step ends by its timeout at the latest; past this bound something waits on nothing, so stop it.
