@@ -58,6 +58,9 @@ export interface StagedRolloutControllerProps {
   /**
    * Allow automatic rollbacks (a workload's `autoRollback`): grants `delete` on pods, to free pods stuck on a bad
    * revision (kubernetes/kubernetes#67250), and `get` on ControllerRevisions, to read the revision a rollback restores.
+   * The controller cannot see at synth which workloads declare `autoRollback`: without this, their rollback is refused
+   * by the API server midway, which the controller reports (a `PromotionForbidden` Warning Event on the workload,
+   * `staged_rollouts_promotions_forbidden_total`) and retries, leaving the workload where the refusal stopped it.
    * @default false
    */
   readonly allowRollback?: boolean;
@@ -71,6 +74,15 @@ export interface StagedRolloutControllerProps {
    * @default false
    */
   readonly allowPodMetrics?: boolean;
+  /**
+   * Allow ordered restarts (a StatefulSet whose rollout declares a `RestartOrder`): grants `delete` on pods, which the
+   * promoter restarts one at a time, and `get` on `pods/proxy`, through which it finds the pod to restart last. The
+   * controller cannot see at synth which workloads declare an order: without this, such a promotion is refused by the
+   * API server at its first restart, which the controller reports (a `PromotionForbidden` Warning Event on the
+   * workload, `staged_rollouts_promotions_forbidden_total`).
+   * @default false
+   */
+  readonly allowOrderedRestart?: boolean;
   /**
    * A PodMonitor or ServiceMonitor of the Prometheus operator scraping /metrics.
    * @default - none
@@ -174,6 +186,7 @@ export class StagedRolloutController extends Construct {
       allowRollback: props.allowRollback ?? false,
       canaries: props.allowDaemonSetCanary ?? false,
       podMetrics: props.allowPodMetrics ?? false,
+      orderedRestarts: props.allowOrderedRestart ?? false,
     });
     if (leaderElection) {
       this.grantLeaderElection(labels);
@@ -299,6 +312,7 @@ interface ControllerNeeds {
   readonly allowRollback: boolean;
   readonly canaries: boolean;
   readonly podMetrics: boolean;
+  readonly orderedRestarts: boolean;
 }
 
 // Each verb is one the controller sends (test/constructs/staged-rollout-controller-rbac.test.ts records them).
@@ -307,8 +321,9 @@ function controllerRules(needs: ControllerNeeds): kplus.k8s.PolicyRule[] {
     // The informer lists and watches the kinds; a promotion reads, watches and patches (server-side apply) its workload.
     { apiGroups: ['apps'], resources: ['statefulsets', ...needs.canaries ? ['daemonsets'] : []], verbs: ['get', 'list', 'watch', 'patch'] },
     { apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: [...needs.allowRollback ? ['get'] : [], 'list'] },
-    { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch', ...needs.allowRollback || needs.canaries ? ['delete'] : []] },
-    ...needs.podMetrics ? [{ apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] }] : [],
+    { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch', ...needs.allowRollback || needs.canaries || needs.orderedRestarts ? ['delete'] : []] },
+    // The data-aware gates, and an ordered restart finding its leader, read pods' metrics pages.
+    ...needs.podMetrics || needs.orderedRestarts ? [{ apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] }] : [],
     // Each workload's promotion Lease.
     { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
     { apiGroups: [''], resources: ['events'], verbs: ['create'] },

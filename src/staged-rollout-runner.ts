@@ -1,4 +1,4 @@
-import { Duration, Size } from 'cdk8s';
+import { ApiObject, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { isDataGate, isGateProblem, parseGateText } from './gate-grammar';
@@ -11,7 +11,7 @@ import {
   DerivedName, NameRule, requireAnnotations, requireImage, requireLabels, requireLabelValue, requireNames, requireStrings,
   requireWholeNumber, wholeSeconds,
 } from './prop-validation';
-import { ValidationError } from './validation-error';
+import { invalidProp, ValidationError } from './validation-error';
 import {
   MANAGED_BY, namespaceOf, resourceRequirements, secureContainerSecurityContext, securePodSecurityContext,
 } from './workload-defaults';
@@ -125,7 +125,16 @@ export interface StagedRolloutRunnerProps {
    */
   readonly allowPodMetrics?: boolean;
   /**
-   * A Job that runs one promotion in the cluster, e.g. as a GitOps post-sync hook.
+   * Allow ordered restarts (a StatefulSet whose rollout declares a `RestartOrder`): grants `delete` on pods, which
+   * the promoter restarts one at a time, and `get` on `pods/proxy`, through which it finds the pod to restart last.
+   * A `promotionJob` whose StatefulSet is in the same app and declares an order is refused at synth without it.
+   * @default false
+   */
+  readonly allowOrderedRestart?: boolean;
+  /**
+   * A Job that runs one promotion in the cluster, e.g. as a GitOps post-sync hook. When its workload is in the same
+   * app, the promotion policy that workload declares is checked at synth: a declared `autoRollback` needs `allowUndo`
+   * and a `RestartOrder` needs `allowOrderedRestart` (`promote` follows them, and the Role would refuse it midway).
    * @default - no Job
    */
   readonly promotionJob?: PromotionJobOptions;
@@ -180,8 +189,13 @@ export class StagedRolloutRunner extends Construct {
     requireLabels(this, 'labels', props.labels);
     const labels = { ...props.labels, [RolloutKeys.NAME_LABEL]: 'kubectl-stage', [RolloutKeys.INSTANCE_LABEL]: this.name, [RolloutKeys.MANAGED_BY_LABEL]: MANAGED_BY };
     const metadata = { name: this.name, namespace: this.namespace, labels };
-    this.canDeletePods = allowUndo || canaries;
-    const readsPodMetrics = props.allowPodMetrics ?? hasDataGate(job?.extraArgs ?? []);
+    const orderedRestarts = props.allowOrderedRestart ?? false;
+    this.canDeletePods = allowUndo || canaries || orderedRestarts;
+    const readsPodMetrics = orderedRestarts || (props.allowPodMetrics ?? hasDataGate(job?.extraArgs ?? []));
+    if (workload?.resource === 'statefulsets') {
+      // At synth, once every construct of the app exists: the workload may be declared after the runner.
+      this.node.addValidation({ validate: () => this.declaredPolicyProblems(workload, { allowUndo, orderedRestarts }) });
+    }
 
     // The Job's pod opts in to the token; nothing else that borrows this account gets API credentials by accident.
     this.serviceAccount = new kplus.k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
@@ -307,6 +321,28 @@ export class StagedRolloutRunner extends Construct {
     }
     requireAnnotations(this, 'promotionJob.annotations', options.annotations);
     return workload;
+  }
+
+  // What the Job's StatefulSet, when this app declares it, has `promote` do that the Role would refuse: `promote`
+  // follows the declared auto-rollback and restart order, and no Job flag turns either off.
+  private declaredPolicyProblems(workload: JobWorkload, allowed: { allowUndo: boolean; orderedRestarts: boolean }): string[] {
+    const declared = this.node.root.node.findAll().filter((construct): construct is ApiObject => construct instanceof ApiObject
+      && construct.kind === 'StatefulSet' && construct.name === workload.name && (construct.metadata.namespace ?? 'default') === this.namespace);
+    return declared.flatMap((statefulSet) => {
+      const annotations: Record<string, string> = statefulSet.toJson().metadata?.annotations ?? {};
+      const where = `StatefulSet ${this.namespace}/${workload.name} (${statefulSet.node.path})`;
+      return [
+        ...annotations[RolloutKeys.AUTO_ROLLBACK_ANNOTATION] === 'true' && !allowed.allowUndo
+          ? [invalidProp(this, 'allowUndo', false, `${where} declares autoRollback, which promote follows and which may delete pods `
+            + 'stuck on the bad revision and reads the revision it restores: set allowUndo: true, or leave autoRollback off the rollout')]
+          : [],
+        ...annotations[RolloutKeys.RESTART_ORDER_ANNOTATION] !== undefined && !allowed.orderedRestarts
+          ? [invalidProp(this, 'allowOrderedRestart', false, `${where} declares the restart order `
+            + `"${annotations[RolloutKeys.RESTART_ORDER_ANNOTATION]}", which deletes its pods one at a time and reads their metrics `
+            + 'through the pod proxy: set allowOrderedRestart: true, or leave the order off the rollout')]
+          : [],
+      ];
+    });
   }
 
   // The plan is parsed at synth by the parser `promote` uses, so a bad one fails here, not when the Job runs.

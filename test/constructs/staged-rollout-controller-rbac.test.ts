@@ -1,6 +1,7 @@
 // StagedRolloutController's RBAC, measured: controller processes (leader election on) run on the sandbox promoting a
-// StatefulSet to the end, another whose canary fails and is rolled back, and a DaemonSet node canary; every request
-// they send must be allowed by the synthesized roles, and every permission the roles grant must be used by one.
+// StatefulSet to the end, another whose canary fails and is rolled back, one by an ordered restart, and a DaemonSet
+// node canary; every request they send must be allowed by the synthesized roles, and every permission the roles grant
+// must be used by one.
 import { Testing } from 'cdk8s';
 import { Manifest, testChart } from './manifest';
 import { allows, Grants, requestAttributes, unusedPermissions } from './rbac';
@@ -12,6 +13,7 @@ import { StagedRolloutController } from '../../src/staged-rollout-controller';
 import { isReady } from '../support/pod-readiness';
 import { RecordingCluster } from '../support/recording-cluster';
 import { InProcessSandboxKit, startSandboxKit } from '../support/sandbox-kit';
+import { zookeeperServerPage } from '../support/simulated-metrics';
 import { daemonSetManifest, statefulSetManifest } from '../support/workload-manifests';
 
 let sandbox: InProcessSandboxKit;
@@ -21,7 +23,7 @@ afterEach(() => sandbox?.stop());
 function synthesizedGrants(): { workloads: Grants; election: Grants } {
   const chart = testChart('ops');
   new StagedRolloutController(chart, 'controller', {
-    image: 'registry.example.com/kubectl-stage:1.0.0', watchNamespace: 'default', allowRollback: true, allowDaemonSetCanary: true,
+    image: 'registry.example.com/kubectl-stage:1.0.0', watchNamespace: 'default', allowRollback: true, allowDaemonSetCanary: true, allowOrderedRestart: true,
   });
   const objects = Testing.synth(chart) as Manifest[];
   const role = (name: string) => objects.find((object) => object.kind === 'Role' && object.metadata.name === name)!;
@@ -42,14 +44,21 @@ async function recordControllerRun(): Promise<ClusterRequest[]> {
   sandbox.api.create(RESOURCES.statefulSets, annotate(statefulSetManifest('zookeeper', { updateStrategy: 'staged' }), {
     [RolloutKeys.PLAN_ANNOTATION]: 'canary', [RolloutKeys.STEP_TIMEOUT_ANNOTATION]: '2m', [RolloutKeys.AUTO_ROLLBACK_ANNOTATION]: 'true',
   }));
+  // An ordered restart: zk-2 leads by the pods' simulated ZooKeeper metrics and is restarted last.
+  sandbox.api.create(RESOURCES.statefulSets, annotate(statefulSetManifest('zk', { updateStrategy: 'staged', ports: [{ name: 'metrics', containerPort: 7000 }] }), {
+    [RolloutKeys.PLAN_ANNOTATION]: 'canary', [RolloutKeys.RESTART_ORDER_ANNOTATION]: 'zookeeper-leader-last',
+  }));
   // A nodes= step reads node labels: the canary's cluster-wide node listing is used.
   const node = sandbox.api.get(RESOURCES.nodes, undefined, 'node-1')!;
   sandbox.api.update(RESOURCES.nodes, { ...node, metadata: { ...node.metadata, labels: { ...node.metadata.labels, canary: 'yes' } } });
   sandbox.api.create(RESOURCES.daemonSets, annotate(daemonSetManifest('node-exporter', { updateStrategy: { type: 'OnDelete' } }), {
     [RolloutKeys.PLAN_ANNOTATION]: 'nodes=canary=yes,100%',
   }));
-  await sandbox.runUntil(() => ['kafka', 'zookeeper'].every((name) => sandbox.pods(name).length === 3 && sandbox.pods(name).every(isReady))
+  await sandbox.runUntil(() => ['kafka', 'zookeeper', 'zk'].every((name) => sandbox.pods(name).length === 3 && sandbox.pods(name).every(isReady))
     && sandbox.pods('node-exporter').length === 3 && sandbox.pods('node-exporter').every(isReady));
+  for (const pod of sandbox.pods('zk')) {
+    sandbox.podMetrics.set('default', pod.metadata.name!, 7000, zookeeperServerPage(sandbox.clock, () => sandbox.pods('zk'), 'zk-2', () => 0));
+  }
   const recording = new RecordingCluster(sandbox.cluster);
   const process = new ControllerProcess({
     cluster: recording, clock: sandbox.runtimeClock, holder: 'controller-a', namespace: 'default', leaderElection: { namespace: 'ops', name: 'kubectl-stage-controller' },
@@ -59,8 +68,10 @@ async function recordControllerRun(): Promise<ClusterRequest[]> {
   await sandbox.runUntil(() => process.notReady() === undefined);
   sandbox.setImage('kafka', 'kafka:2');
   sandbox.setImage('zookeeper', 'zookeeper:bad');
+  sandbox.setImage('zk', 'zk:2');
   sandbox.setImage('node-exporter', 'node-exporter:2', { kind: 'DaemonSet' });
   await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'complete' && sandbox.promotionState('zookeeper')?.phase === 'rolled-back'
+    && sandbox.promotionState('zk')?.phase === 'complete'
     && sandbox.promotionState('node-exporter', { kind: 'DaemonSet' })?.phase === 'complete', 3_600_000);
   stop.abort();
   await sandbox.runUntil(done);
@@ -73,6 +84,9 @@ test('every request of a controller run is allowed by the synthesized roles, and
   const attributes = requests.map(requestAttributes);
   const refused = attributes.filter((request) => !allows(grants.workloads, request) && !allows(grants.election, request));
   expect(refused).toEqual([]);
+  // The ordered restart deleted its pods one at a time and read their metrics through the pod proxy.
+  expect(attributes).toContainEqual({ verb: 'delete', apiGroup: '', resource: 'pods', namespace: 'default', name: 'zk-2' });
+  expect(attributes).toContainEqual({ verb: 'get', apiGroup: '', resource: 'pods/proxy', namespace: 'default', name: 'zk-0' });
   expect(unusedPermissions(grants.workloads, attributes)).toEqual([]);
   expect(unusedPermissions(grants.election, attributes)).toEqual([]);
 });

@@ -56,6 +56,18 @@ describe('StagedRolloutController', () => {
     ]);
   });
 
+  test('allowOrderedRestart adds pod deletion and reading pods through the pod proxy, and nothing else', () => {
+    const objects = synth({ image: IMAGE, allowOrderedRestart: true });
+    expect(find(objects, 'ClusterRole', 'ops-kubectl-stage-controller').rules).toEqual([
+      { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch', 'patch'] },
+      { apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch', 'delete'] },
+      { apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+      { apiGroups: [''], resources: ['events'], verbs: ['create'] },
+    ]);
+  });
+
   test('one watched namespace: a Role there, the node listing of DaemonSet canaries alone cluster-wide, and a ServiceMonitor', () => {
     const objects = synth({
       image: IMAGE,

@@ -1,12 +1,18 @@
 import { Duration, Testing } from 'cdk8s';
 import { find, Manifest, testChart } from './manifest';
 import { allows, Grants, RequestAttributes, requestAttributes, unusedPermissions } from './rbac';
+import { RolloutKeys } from '../../src/keys';
+import { PartitionPlan } from '../../src/partition-plan';
+import { RestartOrder } from '../../src/restart-order';
 import { RESOURCES } from '../../src/sandbox/api';
 import { PodFailureMode } from '../../src/sandbox/controllers';
 import { StagedRolloutRunner, StagedRolloutRunnerProps } from '../../src/staged-rollout-runner';
+import { StatefulService } from '../../src/stateful-service';
+import { StatefulSetRollout } from '../../src/statefulset-rollout';
 import { CliKit, startCliKit } from '../support/cli-kit';
 import { isReady } from '../support/pod-readiness';
 import { recordingConnector } from '../support/recording-cluster';
+import { zookeeperServerPage } from '../support/simulated-metrics';
 import { daemonSetManifest } from '../support/workload-manifests';
 
 // manifest.ts validates workload kinds; the runner's kinds are validated here against the same 1.28 schema package.
@@ -55,6 +61,62 @@ describe('StagedRolloutRunner', () => {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'kubectl-stage' },
       subjects: [{ kind: 'ServiceAccount', name: 'kubectl-stage', namespace: 'default' }],
     });
+  });
+
+  // promote follows the policy the workload declares, and no Job flag turns it off: a Role that would refuse it midway
+  // is refused at synth when the Job's StatefulSet is in the app (declared before or after the runner).
+  describe('the promotion policy the Job\'s StatefulSet declares', () => {
+    function chartWith(rollout: StatefulSetRollout, runner: StagedRolloutRunnerProps, runnerFirst = false): () => unknown {
+      const chart = testChart();
+      const build = () => new StatefulService(chart, 'zk', {
+        name: 'zk',
+        replicas: 3,
+        selector: { 'app.kubernetes.io/instance': 'zk' },
+        podSpec: { containers: [{ name: 'zk', image: 'zk:1', ports: [{ name: 'metrics', containerPort: 7000 }] }] },
+        peerPorts: [{ name: 'peer', port: 2888 }],
+        rollout,
+      });
+      if (!runnerFirst) {
+        build();
+      }
+      new StagedRolloutRunner(chart, 'runner', runner);
+      if (runnerFirst) {
+        build();
+      }
+      return () => Testing.synth(chart);
+    }
+    const zkJob = { ...JOB, workload: 'sts/zk' };
+
+    test('a declared autoRollback needs allowUndo', () => {
+      const rollout = () => StatefulSetRollout.staged(PartitionPlan.canary(), { autoRollback: true });
+      const fix = 'test/runner: allowUndo: false is not valid; StatefulSet default/zk (test/zk/Resource) declares autoRollback, which promote '
+        + 'follows and which may delete pods stuck on the bad revision and reads the revision it restores: set allowUndo: true, or leave autoRollback off the rollout';
+      expect(chartWith(rollout(), { promotionJob: zkJob })).toThrow(fix);
+      expect(chartWith(rollout(), { allowUndo: false, promotionJob: zkJob }, true)).toThrow(fix);
+      expect(chartWith(rollout(), { allowUndo: true, promotionJob: zkJob })).not.toThrow();
+      expect(chartWith(StatefulSetRollout.staged(PartitionPlan.canary(), { autoRollback: false }), { promotionJob: zkJob })).not.toThrow();
+      // Another workload's policy is not the Job's: the Job promotes sts/kafka.
+      expect(chartWith(rollout(), { promotionJob: JOB })).not.toThrow();
+    });
+
+    test('a declared restart order needs allowOrderedRestart', () => {
+      const rollout = () => StatefulSetRollout.staged(PartitionPlan.canary(), { order: RestartOrder.ZOOKEEPER_LEADER_LAST });
+      expect(chartWith(rollout(), { promotionJob: zkJob }, true)).toThrow('test/runner: allowOrderedRestart: false is not valid; StatefulSet default/zk '
+        + '(test/zk/Resource) declares the restart order "zookeeper-leader-last", which deletes its pods one at a time and reads their metrics '
+        + 'through the pod proxy: set allowOrderedRestart: true, or leave the order off the rollout');
+      expect(chartWith(rollout(), { allowOrderedRestart: true, promotionJob: zkJob })).not.toThrow();
+    });
+  });
+
+  test('allowOrderedRestart adds pod deletion and reading pods through the pod proxy', () => {
+    expect(rules(synth({ allowOrderedRestart: true }))).toEqual([
+      { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch', 'patch'] },
+      { apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch', 'delete'] },
+      { apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+      { apiGroups: [''], resources: ['events'], verbs: ['create'] },
+    ]);
   });
 
   test('undo adds pod deletion and reading a revision by name only', () => {
@@ -250,13 +312,34 @@ describe('StagedRolloutRunner RBAC: exactly the requests the commands make', () 
     await stage(['promote', 'sts/kafka', '--plan', 'canary', '--gate', 'kafka:port=9404']);
   });
 
-  let recorded: { statefulSet: RequestAttributes[]; rollBack: RequestAttributes[]; daemonSet: RequestAttributes[]; kafkaGate: RequestAttributes[] };
+  // An ordered restart: a staged StatefulSet declaring zookeeper-leader-last, its leader (zk-2) told by the pods'
+  // simulated ZooKeeper metrics, promoted by the order the workload declares.
+  const promoteOrderedRestart = () => recordRequests(async (cli, stage) => {
+    await cli.createStatefulSet('zk', { replicas: 3, updateStrategy: 'staged', ports: [{ name: 'metrics', containerPort: 7000 }] });
+    await cli.cluster.patch('StatefulSet', 'default', 'zk', { metadata: { annotations: { [RolloutKeys.RESTART_ORDER_ANNOTATION]: 'zookeeper-leader-last' } } }, 'merge');
+    for (const pod of cli.pods('zk')) {
+      cli.sandbox.podMetrics.set('default', pod.metadata.name!, 7000, zookeeperServerPage(cli.clock, () => cli.pods('zk'), 'zk-2', () => 0));
+    }
+    cli.setImage('zk', 'zk:2');
+    await stage(['promote', 'sts/zk', '--plan', 'canary']);
+    expect(cli.promotionState('zk')).toMatchObject({ phase: 'complete', step: 2 });
+    expect(cli.pods('zk').map((pod) => pod.spec.containers[0].image)).toEqual(['zk:2', 'zk:2', 'zk:2']);
+  });
+
+  let recorded: {
+    statefulSet: RequestAttributes[];
+    rollBack: RequestAttributes[];
+    daemonSet: RequestAttributes[];
+    kafkaGate: RequestAttributes[];
+    orderedRestart: RequestAttributes[];
+  };
   beforeAll(async () => {
     recorded = {
       statefulSet: await promoteStatefulSet(),
       rollBack: await rollBackStatefulSet(),
       daemonSet: await promoteDaemonSet(),
       kafkaGate: await promoteWithKafkaGate(),
+      orderedRestart: await promoteOrderedRestart(),
     };
   });
 
@@ -299,6 +382,19 @@ describe('StagedRolloutRunner RBAC: exactly the requests the commands make', () 
     expectExactly(gated, [...recorded.statefulSet, ...recorded.kafkaGate]);
     expect(grantsOf({ promotionJob: { ...JOB, extraArgs: ['--gate=zookeeper'] } }).roleRules).toContainEqual({ apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] });
     expect(grantsOf({ promotionJob: { ...JOB, extraArgs: ['--gate', 'http=http://svc/healthz'] } }).roleRules.some((rule) => rule.resources?.includes('pods/proxy'))).toBe(false);
+  });
+
+  test('allowOrderedRestart adds what an ordered restart uses: deleting pods one at a time, reading their metrics through the pod proxy', () => {
+    expectExactly(grantsOf({ allowOrderedRestart: true }), [...recorded.statefulSet, ...recorded.orderedRestart]);
+    expect(recorded.orderedRestart).toContainEqual({ verb: 'delete', apiGroup: '', resource: 'pods', namespace: 'default', name: 'zk-2' });
+    expect(recorded.orderedRestart).toContainEqual({ verb: 'get', apiGroup: '', resource: 'pods/proxy', namespace: 'default', name: 'zk-0' });
+    // The strategy switch and the recorded original strategy are patches of the StatefulSet, which every runner may send.
+    expect(recorded.orderedRestart.filter((request) => request.resource === 'statefulsets' && request.verb !== 'get' && request.verb !== 'list'
+      && request.verb !== 'watch').map((request) => request.verb)).toEqual(expect.arrayContaining(['patch']));
+    const denied = recorded.orderedRestart.filter((request) => !allows(grantsOf({}), request));
+    expect([...new Set(denied.map((request) => `${request.verb} ${request.resource}`))].sort()).toEqual(['delete pods', 'get pods/proxy']);
+    const jobGrants = grantsOf({ allowOrderedRestart: true, promotionJob: { ...JOB, workload: 'sts/zk' } });
+    expect(recorded.orderedRestart.filter((request) => !allows(jobGrants, request))).toEqual([]);
   });
 
   test('a promotion Job scopes the workload and its Lease by name', () => {
