@@ -69,6 +69,8 @@ export class PromotionController {
   private readonly again = new Set<string>();
   private readonly finished = new Map<string, string>();
   private readonly reported = new Map<string, string>();
+  /** The refusal last reported per workload, so a retry refused the same way is not reported again. */
+  private readonly forbidden = new Map<string, string>();
   private readonly stopping = new AbortController();
   private readonly loops: Promise<void>[] = [];
   private readonly retries = new Set<Promise<void>>();
@@ -158,6 +160,7 @@ export class PromotionController {
       this.observed.delete(key);
       this.finished.delete(key);
       this.reported.delete(key);
+      this.forbidden.delete(key);
       return;
     }
     this.observed.set(key, { ref, workload: event.object });
@@ -234,11 +237,16 @@ export class PromotionController {
       if (this.stopping.signal.aborted) {
         return;
       }
-      const held = error instanceof RuntimeError && error.kind === 'lock-held';
-      this.log(held ? 'info' : 'error', held ? 'waiting for the lease' : 'promotion failed to run', { workload: keyOf(ref), error: (error as Error).message });
+      if (ClusterError.is(error, 403)) {
+        await this.reportForbidden(ref, workload, error);
+      } else {
+        const held = error instanceof RuntimeError && error.kind === 'lock-held';
+        this.log(held ? 'info' : 'error', held ? 'waiting for the lease' : 'promotion failed to run', { workload: keyOf(ref), error: (error as Error).message });
+      }
       this.retryLater(key);
       return;
     }
+    this.forbidden.delete(key);
     if (outcome.phase === 'interrupted') {
       return;
     }
@@ -247,6 +255,26 @@ export class PromotionController {
     this.log(outcome.phase === 'complete' ? 'info' : 'warning', 'promotion finished', { workload: keyOf(ref), phase: outcome.phase, message: outcome.message });
     // Decided again with what the promotion left: a complete or rolled-back workload is staged for its next change.
     this.again.add(key);
+  }
+
+  // A request the account's RBAC refuses stops the promotion where it was sent, possibly midway (a rollback that may
+  // not read the revision it restores or delete a stuck pod): said once per refusal as a Warning Event on the workload,
+  // a metric and a log line, since only a grant (or a person) can finish it. The retry goes on, for the grant may come.
+  private async reportForbidden(ref: WorkloadRef, workload: KubeWorkload, error: ClusterError): Promise<void> {
+    const key = keyOf(ref);
+    this.log('error', 'promotion forbidden', { workload: key, error: error.message });
+    if (this.forbidden.get(key) === error.message) {
+      return;
+    }
+    this.forbidden.set(key, error.message);
+    this.metrics.add('staged_rollouts_promotions_forbidden_total', { kind: ref.kind });
+    const message = `promotion stopped midway, the workload left as the refusal found it: the API server refused a request: ${error.message}; `
+      + 'grant it to the controller\'s account (StagedRolloutController: allowRollback for autoRollback, allowOrderedRestart for a restart '
+      + 'order, allowPodMetrics for kafka and zookeeper gates), or finish by hand with kubectl-stage undo or abort';
+    const { cluster, clock, holder } = this.options;
+    const recorder = new WorkloadEventRecorder({ cluster, clock, ref, workload: () => workload, instance: holder });
+    recorder.note({ type: 'Warning', reason: 'PromotionForbidden', action: 'Promote', message });
+    await recorder.flush();
   }
 
   private promote(ref: WorkloadRef, decision: Extract<ReturnType<typeof decideWorkload>, { type: 'promote' }>): Promise<PromotionOutcome> {

@@ -5,7 +5,7 @@
 import { RuntimeClock } from '../clock';
 import type { PromotionEvent } from './promotion-contract';
 import { formatMicroTime } from './promotion-lock';
-import { Cluster } from '../cluster/cluster';
+import { Cluster, ClusterError } from '../cluster/cluster';
 import { KubeEvent, KubeWorkload } from '../kube/kube-types';
 import { WorkloadRef } from '../kube/workload-ref';
 
@@ -135,6 +135,9 @@ export interface WorkloadEventRecorderOptions {
   readonly instance: string;
 }
 
+/** How many names an Event tries before it is dropped. */
+const NAME_ATTEMPTS = 5;
+
 /** Writes a workload's Events one after another in the background; {@link flush} waits for the last. */
 export class WorkloadEventRecorder {
   private pending: Promise<void> = Promise.resolve();
@@ -157,10 +160,21 @@ export class WorkloadEventRecorder {
     // Several events in one millisecond still get distinct, increasing names.
     const nanos = BigInt(now) * 1_000_000n;
     this.lastNanos = nanos > this.lastNanos ? nanos : this.lastNanos + 1n;
-    const body = workloadEvent(ref, this.options.workload(), note, now, this.lastNanos, instance);
-    this.pending = this.pending
-      .then(() => cluster.create<KubeEvent>('Event', ref.namespace, body))
-      .then(() => undefined, () => undefined);
+    const workload = this.options.workload();
+    // Another recorder (the promotion's, the controller's) may have named an Event of the same nanosecond: a name
+    // taken (409) is retried with the next ones, so on a virtual clock, where many Events share a millisecond, none is lost.
+    const create = async (attempt: number): Promise<void> => {
+      const body = workloadEvent(ref, workload, note, now, this.lastNanos, instance);
+      try {
+        await cluster.create<KubeEvent>('Event', ref.namespace, body);
+      } catch (error) {
+        if (ClusterError.is(error, 409) && attempt < NAME_ATTEMPTS) {
+          this.lastNanos += 1n;
+          await create(attempt + 1);
+        }
+      }
+    };
+    this.pending = this.pending.then(() => create(1)).then(() => undefined, () => undefined);
   }
 
   /** Waits until every recorded Event was written or dropped. */

@@ -7,6 +7,8 @@ import { PromotionController, PromotionControllerOptions } from '../../../src/ru
 import { controlPromotion } from '../../../src/runtime/promotion/promotion-control';
 import { formatMicroTime, leaseNameFor } from '../../../src/runtime/promotion/promotion-lock';
 import { RESOURCES } from '../../../src/sandbox/api';
+import { PodFailureMode } from '../../../src/sandbox/controllers';
+import { ForbiddingCluster } from '../../support/forbidding-cluster';
 import { KillableCluster } from '../../support/killable-cluster';
 import { isReady } from '../../support/pod-readiness';
 import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
@@ -112,6 +114,35 @@ describe('PromotionController', () => {
     expect(events[0]).toMatchObject({ type: 'Warning', involvedObject: { kind: 'StatefulSet', name: 'kafka' } });
     expect(events[0].message).toContain('annotation staged-rollouts.io/soak has "5 minutes": use a number with a unit');
     expect(events[0].message).toContain('annotation staged-rollouts.io/gates');
+  });
+
+  test('a rollback the Role forbids (autoRollback declared, allowRollback not granted): a Warning Event and a metric say where it stopped', async () => {
+    sandbox = await startSandboxKit({ kubelet: { failureRules: [{ mode: PodFailureMode.NEVER_READY, image: 'kafka:bad' }] } });
+    await stagedStatefulSet('kafka', {
+      [RolloutKeys.PLAN_ANNOTATION]: 'canary', [RolloutKeys.STEP_TIMEOUT_ANNOTATION]: '2m', [RolloutKeys.AUTO_ROLLBACK_ANNOTATION]: 'true',
+    });
+    // What StagedRolloutController grants without allowRollback: no revision read by name, no pod deletion.
+    const cluster = new ForbiddingCluster(sandbox.cluster, (request) => (request.kind === 'ControllerRevision' && request.verb === 'get')
+      || (request.kind === 'Pod' && request.verb === 'delete'));
+    const log: ControllerLogEntry[] = [];
+    const controller = await startController(log, { cluster });
+    sandbox.setImage('kafka', 'kafka:bad');
+    await sandbox.runUntil(() => controller.metrics.value('staged_rollouts_promotions_forbidden_total', { kind: 'StatefulSet' }) === 1, 600_000);
+    // Retried (RBAC may be fixed) but said once: the same refusal adds no Event and no count.
+    await passTime(120_000);
+    // Retried every few seconds (the retry delay), not in a tight loop.
+    expect(cluster.refused.length).toBeGreaterThan(1);
+    expect(cluster.refused.length).toBeLessThan(100);
+    expect(controller.metrics.value('staged_rollouts_promotions_forbidden_total', { kind: 'StatefulSet' })).toBe(1);
+    const events = sandbox.api.list(RESOURCES.events, { namespace: 'default' }).items.filter((event) => event.reason === 'PromotionForbidden');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'Warning', involvedObject: { kind: 'StatefulSet', name: 'kafka' } });
+    expect(events[0].message).toMatch(/^promotion stopped midway, the workload left as the refusal found it: the API server refused a request: controllerrevisions\.apps "kafka-\w+" is forbidden: .* cannot get resource "controllerrevisions"/);
+    expect(events[0].message).toContain('grant it to the controller\'s account (StagedRolloutController: allowRollback for autoRollback, allowOrderedRestart for a restart order, allowPodMetrics for kafka and zookeeper gates), or finish by hand with kubectl-stage undo or abort');
+    expect(log).toContainEqual(expect.objectContaining({ level: 'error', msg: 'promotion forbidden', workload: 'default/statefulset/kafka' }));
+    // Half-changed, and said so: the bad canary is still there, and the state names the failed step.
+    expect(imagesOf(sandbox.pods('kafka'))['kafka-2']).toBe('kafka:bad');
+    expect(sandbox.promotionState('kafka')).toMatchObject({ step: 1, phase: 'rolling-back', message: 'step 1 timed out after 2m0s waiting for kafka-2 not Ready' });
   });
 
   test('a CLI promoter holding the workload\'s Lease: the controller waits, then promotes once the Lease is free', async () => {

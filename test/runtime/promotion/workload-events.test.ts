@@ -1,7 +1,7 @@
 // Promotions leave Kubernetes Events on the workload (what `kubectl describe` lists): each step, a failure, the
 // rollback, the end. Written through the Cluster boundary, best effort: an Event that cannot be written fails nothing.
 import { KubeEvent } from '../../../src/runtime/kube/kube-types';
-import { eventNoteFor, workloadEvent } from '../../../src/runtime/promotion/workload-events';
+import { eventNoteFor, workloadEvent, WorkloadEventRecorder } from '../../../src/runtime/promotion/workload-events';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
 import { startPromotion } from '../promotion-fixture';
@@ -76,6 +76,18 @@ test('Events that cannot be written are dropped: the promotion completes all the
   expect((await promotion.result()).phase).toBe('complete');
   expect(promotionEvents()).toEqual([]);
   expect(sandbox.cluster.calls.filter((call) => call === 'create Event')).toHaveLength(4);
+});
+
+test('two recorders noting in the same millisecond both get their Event: a taken name is retried with the next', async () => {
+  sandbox = await startSandboxKit();
+  const recorders = ['promoter', 'controller'].map((instance) => new WorkloadEventRecorder({
+    cluster: sandbox.cluster, clock: sandbox.runtimeClock, ref: KAFKA, workload: () => undefined, instance,
+  }));
+  recorders.forEach((recorder, index) => recorder.note({ type: 'Normal', reason: `Reason${index}`, action: 'Promote', message: 'same millisecond' }));
+  await Promise.all(recorders.map((recorder) => recorder.flush()));
+  const events = sandbox.api.list(RESOURCES.events, { namespace: 'default' }).items;
+  expect(events.map((event) => event.reason).sort()).toEqual(['Reason0', 'Reason1']);
+  expect(new Set(events.map((event) => event.metadata.name)).size).toBe(2);
 });
 
 describe('eventNoteFor', () => {
