@@ -11,7 +11,8 @@ import { formatDuration, parseDuration } from '../runtime/duration';
 
 // What to do about a 403: the API server's message names the user, verb and resource; this says where the grant lives.
 const FORBIDDEN_HINT = 'the kubeconfig\'s user may not make this request; grant it (a StagedRolloutRunner\'s Role deletes pods '
-  + 'only with allowUndo, reaches DaemonSets only with allowDaemonSetCanary, and only the workload its promotionJob names) '
+  + 'only with allowUndo, allowDaemonSetCanary or allowOrderedRestart, reaches DaemonSets only with allowDaemonSetCanary, reads pods '
+  + 'through the pod proxy only with allowPodMetrics or allowOrderedRestart, and only the workload its promotionJob names) '
   + 'or use a context that may';
 import { RuntimeError } from '../runtime/runtime-error';
 

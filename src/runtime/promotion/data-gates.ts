@@ -8,7 +8,7 @@ import { KAFKA_GATE_METRICS, kafkaHealth } from './kafka-health';
 import { HealthVerdict, PodReading } from './pod-reading';
 import { MetricSample, parsePrometheusText } from './prometheus-text';
 import { zookeeperHealth } from './zookeeper-health';
-import { Cluster } from '../cluster/cluster';
+import { Cluster, ClusterError } from '../cluster/cluster';
 import { formatDuration } from '../duration';
 import { KubePod } from '../kube/kube-types';
 
@@ -73,6 +73,9 @@ async function readWithin(spec: DataGateSpec, context: DataGateContext, ms: numb
     const verdict = await Promise.race([readOnce(spec, context, controller.signal), timeout]);
     return verdict ?? { passed: false, message: 'interrupted' };
   } catch (error) {
+    if (ClusterError.is(error, 403)) {
+      throw error;
+    }
     return { passed: false, message: (error as Error).message };
   } finally {
     controller.abort();
@@ -106,6 +109,11 @@ export async function readThroughPodProxy(pods: readonly KubePod[], spec: Pick<D
     try {
       text = await context.cluster.podProxyGet(context.namespace, name, port, 'metrics');
     } catch (error) {
+      // A refusal is the account's RBAC (no `get` on pods/proxy), not the pod's health: waiting changes nothing, and
+      // failing the gate would roll a healthy step back. It stops the promotion where it is, saying so.
+      if (ClusterError.is(error, 403)) {
+        throw error;
+      }
       return { pod: name, error: `metrics unreachable on port ${port} (${(error as Error).message})` };
     }
     try {

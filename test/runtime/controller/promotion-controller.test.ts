@@ -12,6 +12,7 @@ import { ForbiddingCluster } from '../../support/forbidding-cluster';
 import { KillableCluster } from '../../support/killable-cluster';
 import { isReady } from '../../support/pod-readiness';
 import { InProcessSandboxKit, startSandboxKit } from '../../support/sandbox-kit';
+import { zookeeperServerPage } from '../../support/simulated-metrics';
 import { statefulSetManifest } from '../../support/workload-manifests';
 import { imagesOf } from '../promotion-fixture';
 
@@ -143,6 +144,28 @@ describe('PromotionController', () => {
     // Half-changed, and said so: the bad canary is still there, and the state names the failed step.
     expect(imagesOf(sandbox.pods('kafka'))['kafka-2']).toBe('kafka:bad');
     expect(sandbox.promotionState('kafka')).toMatchObject({ step: 1, phase: 'rolling-back', message: 'step 1 timed out after 2m0s waiting for kafka-2 not Ready' });
+  });
+
+  test('an ordered restart the Role forbids (no allowOrderedRestart): said before any pod moves, the StatefulSet left OnDelete with its strategy recorded', async () => {
+    sandbox = await startSandboxKit();
+    const manifest = statefulSetManifest('zk', { replicas: 3, updateStrategy: 'staged', ports: [{ name: 'metrics', containerPort: 7000 }] });
+    sandbox.api.create(RESOURCES.statefulSets, {
+      ...manifest,
+      metadata: { ...manifest.metadata, annotations: { [RolloutKeys.PLAN_ANNOTATION]: 'canary', [RolloutKeys.RESTART_ORDER_ANNOTATION]: 'zookeeper-leader-last' } },
+    });
+    await sandbox.runUntil(() => sandbox.pods('zk').length === 3 && sandbox.pods('zk').every(isReady));
+    for (const pod of sandbox.pods('zk')) {
+      sandbox.podMetrics.set('default', pod.metadata.name!, 7000, zookeeperServerPage(sandbox.clock, () => sandbox.pods('zk'), 'zk-2', () => 0));
+    }
+    const cluster = new ForbiddingCluster(sandbox.cluster, (request) => (request.kind === 'Pod' && (request.verb === 'proxy' || request.verb === 'delete')));
+    const controller = await startController([], { cluster });
+    sandbox.setImage('zk', 'zk:2');
+    await sandbox.runUntil(() => controller.metrics.value('staged_rollouts_promotions_forbidden_total', { kind: 'StatefulSet' }) === 1, 600_000);
+    const events = sandbox.api.list(RESOURCES.events, { namespace: 'default' }).items.filter((event) => event.reason === 'PromotionForbidden');
+    expect(events.map((event) => event.message)).toEqual([expect.stringMatching(/the API server refused a request: pods "zk-\d" is forbidden: .* cannot get resource "pods\/proxy"/)]);
+    expect(imagesOf(sandbox.pods('zk'))).toEqual({ 'zk-0': 'zk:1', 'zk-1': 'zk:1', 'zk-2': 'zk:1' });
+    expect(sandbox.statefulSet('zk').spec.updateStrategy).toEqual({ type: 'OnDelete' });
+    expect(sandbox.statefulSet('zk').metadata.annotations?.[RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]).toBeDefined();
   });
 
   test('a CLI promoter holding the workload\'s Lease: the controller waits, then promotes once the Lease is free', async () => {

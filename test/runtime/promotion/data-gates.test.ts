@@ -1,6 +1,6 @@
 // runDataGate with its I/O faked: the kafka gate's Prometheus source, the metrics port, and polling on the clock.
 import { RuntimeClock } from '../../../src/runtime/clock';
-import { Cluster } from '../../../src/runtime/cluster/cluster';
+import { Cluster, ClusterError } from '../../../src/runtime/cluster/cluster';
 import { KubePod } from '../../../src/runtime/kube/kube-types';
 import { DATA_GATE_POLL_MS, runDataGate } from '../../../src/runtime/promotion/data-gates';
 import { KafkaGateSpec, ZooKeeperGateSpec } from '../../../src/runtime/promotion/gate-spec';
@@ -103,5 +103,20 @@ describe('runDataGate', () => {
     expect(result.passed).toBe(true);
     expect(result.message).toBe(`kafka: 1 broker: no under-replicated or offline partitions (no broker reports kafka_controller_kafkacontroller_offlinepartitionscount: offline partitions of a KRaft controller quorum are not checked) (after ${2 * DATA_GATE_POLL_MS / 1000}s)`);
     expect(clock.slept).toEqual([DATA_GATE_POLL_MS, DATA_GATE_POLL_MS]);
+  });
+
+  test('a pod proxy request the account may not make (403) is not a gate failure to wait out: it stops the gate at once; other errors are readings', async () => {
+    const clock = steppingClock();
+    const forbidden = new ClusterError(403, 'pods "kafka-0" is forbidden: User "u" cannot get resource "pods/proxy" in API group "" in the namespace "d"', { reason: 'Forbidden' });
+    const context = (error: Error) => ({
+      cluster: { podProxyGet: () => Promise.reject(error) } as unknown as Cluster,
+      namespace: 'd',
+      pods: () => [pod('kafka-0', 9404)],
+      io: { clock, fetch: () => Promise.reject(new Error('unused')) },
+      timeoutMs: 60_000,
+    });
+    await expect(runDataGate(kafka, context(forbidden))).rejects.toBe(forbidden);
+    expect(clock.slept).toEqual([]);
+    expect(await runDataGate(kafka, { ...context(new ClusterError(503, 'unavailable')), timeoutMs: 0 })).toMatchObject({ passed: false });
   });
 });
