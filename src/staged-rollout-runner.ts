@@ -107,7 +107,8 @@ export interface StagedRolloutRunnerProps {
   readonly labels?: { [key: string]: string };
   /**
    * Allow `kubectl-stage undo` and automatic rollback: grants `delete` on pods, to free pods stuck on a bad revision
-   * (kubernetes/kubernetes#67250), and `get` on ControllerRevisions, to read the revision a rollback restores.
+   * (kubernetes/kubernetes#67250), and `get` on ControllerRevisions, to read the revision a rollback restores. Needed
+   * too when the Job's workload declares `autoRollback`, which `promote` follows.
    * @default false
    */
   readonly allowUndo?: boolean;
@@ -147,8 +148,11 @@ const WORKLOAD = /^(sts|statefulset|statefulsets|ds|daemonset|daemonsets)\/([a-z
  * it. The Role grants, in one namespace, exactly what the enabled commands request (measured, not guessed:
  * `promote`, `status`, `history`, `pause`/`resume`/`abort`, and `undo` or DaemonSet canaries when allowed):
  * get/list/watch/patch on StatefulSets (and DaemonSets when canaries are allowed); list on ControllerRevisions (get
- * too when undo is allowed, for the rollback); list/watch on pods (delete when undo or canaries are allowed);
- * get/create/update on Leases (the promotion lock); create on events. When `promotionJob` names the workload, the
+ * too when undo is allowed, for the rollback); list/watch on pods (delete when undo, canaries or ordered restarts are
+ * allowed); get on pods/proxy for data-aware gates and ordered restarts; get/create/update on Leases (the promotion
+ * lock); create on events. A Job's StatefulSet declared in the same app is checked at synth against the policy it
+ * declares (`autoRollback` needs `allowUndo`, a `RestartOrder` needs `allowOrderedRestart`); nothing is granted for it
+ * implicitly. When `promotionJob` names the workload, the
  * workload and its Lease are scoped with `resourceNames`, so the account can patch no other pod template. Node
  * listing (a ClusterRole) only for DaemonSet canaries.
  *
