@@ -27,6 +27,7 @@ export class ControllerMetrics {
     this.family('staged_rollouts_api_errors_total', 'counter', 'API requests that failed, by verb and HTTP code (0: no answer).');
     this.family('staged_rollouts_invalid_annotations_total', 'counter', 'Workloads left untouched because their annotations could not be read.');
     this.family('staged_rollouts_promotions_forbidden_total', 'counter', 'Promotions stopped by a request the controller\'s RBAC refuses, by workload kind.');
+    this.family('staged_rollouts_notifications_failed_total', 'counter', 'Webhook notifications given up on after their retries.');
     this.family('staged_rollouts_leader', 'gauge', 'Whether this replica is the active controller (1) or a standby (0).');
   }
 

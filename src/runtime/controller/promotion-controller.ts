@@ -14,6 +14,8 @@ import { KubeWorkload } from '../kube/kube-types';
 import { describeRef, WorkloadKind, WorkloadRef } from '../kube/workload-ref';
 import { GateIo } from '../promotion/external-gates';
 import { PromotionEvent, PromotionOptions, PromotionOutcome } from '../promotion/promotion-contract';
+import { changeOf } from '../promotion/webhook-message';
+import { WebhookFetch, WebhookNotifier } from '../promotion/webhook-notifier';
 import { EVENT_COMPONENT, WorkloadEventRecorder } from '../promotion/workload-events';
 import { decideStageOf } from '../rollout/stage';
 import { RuntimeError } from '../runtime-error';
@@ -52,6 +54,8 @@ export interface PromotionControllerOptions {
   readonly metrics?: ControllerMetrics;
   /** Where log lines go. @default none */
   readonly log?: ControllerLog;
+  /** A chat webhook told of each step failure, rollback and completion (docs/gitops.md). @default none */
+  readonly notifyWebhook?: { readonly url: string; readonly fetch: WebhookFetch };
 }
 
 interface Observed {
@@ -74,10 +78,22 @@ export class PromotionController {
   private readonly stopping = new AbortController();
   private readonly loops: Promise<void>[] = [];
   private readonly retries = new Set<Promise<void>>();
+  private readonly notifier?: WebhookNotifier;
   private listed = 0;
 
   public constructor(private readonly options: PromotionControllerOptions) {
     this.metrics = options.metrics ?? new ControllerMetrics();
+    const webhook = options.notifyWebhook;
+    if (webhook) {
+      this.notifier = new WebhookNotifier({
+        ...webhook,
+        clock: options.clock,
+        onGiveUp: (failure) => {
+          this.metrics.add('staged_rollouts_notifications_failed_total');
+          this.log('warning', 'notification failed', { text: failure.message.text, attempts: failure.attempts, error: failure.error });
+        },
+      });
+    }
   }
 
   /** Whether the first list of every kind is in (the informer cache has synced). */
@@ -108,6 +124,7 @@ export class PromotionController {
   public async stop(): Promise<void> {
     this.stopping.abort();
     await Promise.all([...this.loops, ...this.running.values(), ...this.retries]);
+    await this.notifier?.flush();
     this.log('info', 'controller stopped', {});
   }
 
@@ -232,7 +249,7 @@ export class PromotionController {
     this.log('info', decision.resume ? 'resuming promotion' : 'promoting', { workload: keyOf(ref), revision: decision.revision });
     let outcome: PromotionOutcome;
     try {
-      outcome = await this.promote(ref, decision);
+      outcome = await this.promote(ref, workload, decision);
     } catch (error) {
       if (this.stopping.signal.aborted) {
         return;
@@ -277,10 +294,14 @@ export class PromotionController {
     await recorder.flush();
   }
 
-  private promote(ref: WorkloadRef, decision: Extract<ReturnType<typeof decideWorkload>, { type: 'promote' }>): Promise<PromotionOutcome> {
+  private promote(ref: WorkloadRef, workload: KubeWorkload, decision: Extract<ReturnType<typeof decideWorkload>, { type: 'promote' }>): Promise<PromotionOutcome> {
     const o = this.options;
     const steps = new Map<number, number>();
-    const onEvent = (event: PromotionEvent) => this.observe(ref, event, steps);
+    const notify = this.notifier?.listener({ ref, change: changeOf(workload, decision.revision) });
+    const onEvent = (event: PromotionEvent) => {
+      this.observe(ref, event, steps);
+      notify?.(event);
+    };
     const options: PromotionOptions = {
       cluster: o.cluster,
       clock: o.clock,
