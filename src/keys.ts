@@ -3,7 +3,8 @@ import {
 } from './internal/well-known-labels';
 
 /**
- * Every label and annotation key the project writes or reads, defined once so the constructs and the
+ * Every label and annotation key the project writes or reads (and the one environment variable the controller's
+ * Deployment and the CLI share), defined once so the constructs and the
  * runtime cannot drift apart. jsii cannot export top-level constants, hence a class of static members.
  * Keys Kubernetes itself defines take their values from src/internal/well-known-labels.ts, which the sandbox shares.
  *
@@ -63,6 +64,11 @@ export class RolloutKeys {
   public static readonly DAEMONSET_TEMPLATE_GENERATION_ANNOTATION = DAEMONSET_TEMPLATE_GENERATION_ANNOTATION;
   /** Upstream DaemonSet pod label carrying the template generation a pod was created from. */
   public static readonly POD_TEMPLATE_GENERATION_LABEL = POD_TEMPLATE_GENERATION_LABEL;
+  /**
+   * Environment variable holding the chat webhook `kubectl-stage promote` and `kubectl-stage controller` notify when
+   * no `--notify-webhook` is given; `StagedRolloutController` sets it from a Secret, since the URL is a credential.
+   */
+  public static readonly NOTIFY_WEBHOOK_ENV = 'KUBECTL_STAGE_NOTIFY_WEBHOOK';
 
   private constructor() {}
 }

@@ -43,3 +43,5 @@ export const startSandbox = (): typeof import('../sandbox/start-sandbox') => req
 export const statefulsetFacts = (): typeof import('../runtime/kube/statefulset-facts') => require('../runtime/kube/statefulset-facts');
 export const tabWriter = (): typeof import('./render/tab-writer') => require('./render/tab-writer');
 export const undoWorkload = (): typeof import('../runtime/rollout/undo-workload') => require('../runtime/rollout/undo-workload');
+export const webhookMessage = (): typeof import('../runtime/promotion/webhook-message') => require('../runtime/promotion/webhook-message');
+export const webhookNotifier = (): typeof import('../runtime/promotion/webhook-notifier') => require('../runtime/promotion/webhook-notifier');

@@ -1,6 +1,7 @@
 // `kubectl-stage controller`: flags in, a controller process out (src/runtime/controller), its /metrics, /healthz and
 // /readyz served, JSON log lines on stderr, until SIGTERM or Ctrl-C stops it gracefully.
 import { Command } from 'commander';
+import { notifyWebhookOption, notifyWebhookUrl } from './notify-webhook-flag';
 import { parseInteger } from './parse-integer';
 import { parseHttpUrl } from './parse-url';
 import { parseDuration } from '../../runtime/duration';
@@ -21,6 +22,7 @@ interface ControllerFlags {
   readonly maxConcurrent: string;
   readonly prometheus?: string;
   readonly gateTimeout: string;
+  readonly notifyWebhook?: string;
 }
 
 /** The default name of the leader election Lease. */
@@ -58,6 +60,7 @@ export function registerControllerCommand(program: Command, context: CliContext)
     .option('--max-concurrent <n>', 'how many workloads are promoted at once', '10')
     .option('--prometheus <url>', 'the Prometheus server prom= gates query')
     .option('--gate-timeout <duration>', 'how long one extra gate may run', '30s')
+    .addOption(notifyWebhookOption())
     .addHelpText('after', helpExamples(context.name, [
       ['Promote the annotated workloads of namespace kafka as they change, serving metrics on :8080', 'controller -n kafka'],
       ['Every namespace, only workloads labelled team=data, two replicas with one active', 'controller -A -l team=data --leader-elect'],
@@ -83,6 +86,7 @@ export function registerControllerCommand(program: Command, context: CliContext)
         throw new RuntimeError('bad-input', `invalid --gate-timeout "${flags.gateTimeout}": a gate needs a time limit above 0, for example 30s`);
       }
       const prometheusUrl = flags.prometheus === undefined ? undefined : parseHttpUrl(flags.prometheus, '--prometheus', 'http://prometheus:9090');
+      const webhookUrl = notifyWebhookUrl(flags.notifyWebhook, context.io.env);
       if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(flags.leaseName) || flags.leaseName.length > 253) {
         throw new RuntimeError('bad-input', `invalid --lease-name "${flags.leaseName}": use a DNS subdomain name (lower case letters, digits, '-' and '.')`);
       }
@@ -108,6 +112,7 @@ export function registerControllerCommand(program: Command, context: CliContext)
         },
         prometheusUrl,
         gateTimeoutMs,
+        notifyWebhook: webhookUrl === undefined ? undefined : { url: webhookUrl, fetch: (url, init) => fetch(url, init) },
         leaderElection: flags.leaderElect ? { namespace: flags.leaseNamespace ?? namespace, name: flags.leaseName } : undefined,
         log,
       });

@@ -2,11 +2,13 @@
 // DaemonSet node canaries) and control functions out, events rendered as lines (or NDJSON with -o json), outcomes
 // mapped to the documented exit codes.
 import { Command, Option } from 'commander';
+import { notifyWebhookOption, notifyWebhookUrl } from './notify-webhook-flag';
 import { parseOutputFormat } from './output-format';
 import { parseHttpUrl } from './parse-url';
 import { checkPlanFlag } from './plan-flag';
 import { NAME_ARGUMENT, WORKLOAD_ARGUMENT, workloadText } from './workload-argument';
 import { parseDuration, parseTimeout } from '../../runtime/duration';
+import type { KubeWorkload } from '../../runtime/kube/kube-types';
 import { describeRef, parseWorkloadRef } from '../../runtime/kube/workload-ref';
 import type { PromotionOptions, PromotionOutcome } from '../../runtime/promotion/promotion-contract';
 import type { PromotionCommand } from '../../runtime/promotion/promotion-control';
@@ -32,6 +34,7 @@ interface PromoteFlags {
   readonly prometheus?: string;
   readonly promCondition?: string;
   readonly autoRollback?: boolean;
+  readonly notifyWebhook?: string;
   readonly output?: string;
 }
 
@@ -90,6 +93,7 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
     .option('--approve-each', 'wait for "kubectl-stage resume" before each step after the first '
       + '(also when the workload\'s staged-rollouts.io/approval annotation is each-step)')
     .option('--auto-rollback', 'restore the previous revision when a step fails (also when the workload\'s staged-rollouts.io/auto-rollback is true)')
+    .addOption(notifyWebhookOption())
     .option('-o, --output <format>', 'text (one line per event) or json (NDJSON events)')
     .addHelpText('after', helpExamples(context.name, [
       ['Promote a staged StatefulSet one canary pod first, then the rest, soaking 5 minutes after each step', 'promote sts/kafka --plan canary --soak 5m'],
@@ -116,6 +120,7 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
       }
       const plan = checkPlanFlag(flags.plan);
       const prometheusUrl = flags.prometheus === undefined ? undefined : parseHttpUrl(flags.prometheus, '--prometheus', 'http://prometheus:9090');
+      const webhookUrl = notifyWebhookUrl(flags.notifyWebhook, context.io.env);
       const { parseGate } = onUse.gateSpec();
       const flagGates = flags.gate.map((text) => parseGate(text, { promCondition: flags.promCondition, prometheusUrl }));
       const { cluster, namespace } = await context.connectWithRetries(command);
@@ -129,6 +134,16 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
       const { execInShell } = onUse.externalGates();
       const { promotionEventPrinter } = onUse.promotionText();
       const promoter = newPromoter();
+      const printEvent = promotionEventPrinter(format, ref, (text) => context.io.stdout(text));
+      const { WebhookNotifier } = onUse.webhookNotifier();
+      const notifier = webhookUrl === undefined ? undefined : new WebhookNotifier({
+        url: webhookUrl,
+        fetch: (url, init) => fetch(url, init),
+        clock: context.clock,
+        onGiveUp: (failure) => context.io.stderr(`warning: notification not delivered after ${failure.attempts} attempt(s): ${failure.error}\n`),
+      });
+      const workloadRead = notifier && await cluster.get<KubeWorkload>(ref.kind, ref.namespace, ref.name);
+      const notify = notifier?.listener({ ref, change: workloadRead ? onUse.webhookMessage().changeOf(workloadRead) : undefined });
       const options: PromotionOptions = {
         cluster,
         clock: context.clock,
@@ -150,11 +165,15 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
         holder: promoter.holder,
         holderGone: promoter.gone,
         signal: context.io.signal,
-        onEvent: promotionEventPrinter(format, ref, (text) => context.io.stdout(text)),
+        onEvent: (event) => {
+          printEvent(event);
+          notify?.(event);
+        },
       };
       const outcome = ref.kind === 'DaemonSet'
         ? await onUse.daemonsetCanary().promoteDaemonSet(options)
         : await onUse.partitionPromotion().promoteStatefulSet(options);
+      await notifier?.flush();
       if (outcome.phase === 'interrupted') {
         context.io.stderr(`${outcome.message}\n`);
       }
