@@ -12,7 +12,7 @@ import {
   CertManagerIssuerKind, KafkaExternalAccess, KafkaKeystoreType, KafkaListener, KafkaSaslMechanism, KafkaSecurityProtocol, KafkaTls,
   KafkaTlsClientAuth,
 } from './kafka-listener';
-import { requireAnnotations, requirePort, requireSubdomain } from './prop-validation';
+import { requireAnnotations, requirePort, requireSecretKey, requireSubdomain } from './prop-validation';
 import { ValidationError } from './validation-error';
 
 /** A validated listener with everything derived from it. */
@@ -174,12 +174,6 @@ function resolveListener(scope: IConstruct, property: string, listener: KafkaLis
 
 function requireSecretName(scope: IConstruct, property: string, name: unknown): void {
   requireSubdomain(scope, property, name as string);
-}
-
-function requireSecretKey(scope: IConstruct, property: string, key: unknown): void {
-  if (typeof key !== 'string' || !/^[-._a-zA-Z0-9]{1,253}$/.test(key) || key === '.' || key === '..') {
-    throw new ValidationError(scope, property, key, 'a Secret key is letters, digits, "-", "_" and "." (e.g. "tls.crt")');
-  }
 }
 
 function requireTls(scope: IConstruct, property: string, tls: KafkaTls, clientAuth: KafkaTlsClientAuth): void {

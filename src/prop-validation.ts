@@ -84,6 +84,13 @@ export function requireSubdomain(scope: IConstruct, property: string, value: str
   return value;
 }
 
+/** Throws unless `key` is a valid key of a Secret (or ConfigMap): letters, digits, "-", "_" and ".", at most 253. */
+export function requireSecretKey(scope: IConstruct, property: string, key: unknown): void {
+  if (typeof key !== 'string' || !/^[-._a-zA-Z0-9]{1,253}$/.test(key) || key === '.' || key === '..') {
+    throw new ValidationError(scope, property, key, 'a Secret key is letters, digits, "-", "_" and "." (e.g. "tls.crt")');
+  }
+}
+
 /** Throws unless every key is a qualified name and every value a valid label value (labels, node selectors). */
 export function requireLabels(scope: IConstruct, property: string, labels: Record<string, string> | undefined): void {
   for (const [key, value] of Object.entries(labels ?? {})) {

@@ -6,12 +6,21 @@ import { RolloutKeys } from './keys';
 import { guardObjectCollisions } from './object-collisions';
 import { MonitorKind, MonitorOptions, PrometheusMonitor } from './prometheus-monitor';
 import {
-  NameRule, requireImage, requireLabels, requireLabelValue, requireNames, requirePort, requireStrings, requireWholeNumber,
+  NameRule, requireImage, requireLabels, requireLabelValue, requireNames, requirePort, requireSecretKey, requireStrings, requireSubdomain,
+  requireWholeNumber,
 } from './prop-validation';
 import { ValidationError } from './validation-error';
 import {
   MANAGED_BY, namespaceOf, resourceRequirements, secureContainerSecurityContext, securePodSecurityContext,
 } from './workload-defaults';
+
+/** The key of a Secret, in the controller's namespace, that holds the URL of a chat webhook. */
+export interface NotifyWebhookSecret {
+  /** Name of the Secret. */
+  readonly secretName: string;
+  /** Key in the Secret whose value is the webhook's URL. */
+  readonly key: string;
+}
 
 /** Props of {@link StagedRolloutController}. */
 export interface StagedRolloutControllerProps {
@@ -83,6 +92,13 @@ export interface StagedRolloutControllerProps {
    * @default false
    */
   readonly allowOrderedRestart?: boolean;
+  /**
+   * A Slack-compatible chat webhook told of each step failure, rollback and completion (`--notify-webhook`): its URL
+   * is read from this Secret key into the `KUBECTL_STAGE_NOTIFY_WEBHOOK` environment variable, never written into the
+   * manifest, since whoever has the URL may post to the channel. The pod does not start until the Secret exists.
+   * @default - no notifications
+   */
+  readonly notifyWebhookSecret?: NotifyWebhookSecret;
   /**
    * A PodMonitor or ServiceMonitor of the Prometheus operator scraping /metrics.
    * @default - none
@@ -166,6 +182,14 @@ export class StagedRolloutController extends Construct {
         throw new ValidationError(this, 'selector', props.selector, `${(error as Error).message}; use kubectl's -l syntax, e.g. team=data,tier!=test`);
       }
     }
+    const webhook = props.notifyWebhookSecret;
+    if (webhook !== undefined) {
+      if (typeof webhook !== 'object' || webhook === null) {
+        throw new ValidationError(this, 'notifyWebhookSecret', webhook, 'name the Secret key holding the webhook URL: { secretName, key }');
+      }
+      requireSubdomain(this, 'notifyWebhookSecret.secretName', webhook.secretName);
+      requireSecretKey(this, 'notifyWebhookSecret.key', webhook.key);
+    }
     if (requireStrings(this, 'command', props.command)?.length === 0) {
       throw new ValidationError(this, 'command', props.command, 'name the program that starts the CLI, e.g. ["kubectl-stage"]');
     }
@@ -228,6 +252,8 @@ export class StagedRolloutController extends Construct {
               image,
               command: props.command ?? ['kubectl-stage'],
               args,
+              env: webhook === undefined ? undefined
+                : [{ name: RolloutKeys.NOTIFY_WEBHOOK_ENV, valueFrom: { secretKeyRef: { name: webhook.secretName, key: webhook.key } } }],
               ports: [{ name: 'metrics', containerPort: port }],
               livenessProbe: probe('/healthz', 10),
               readinessProbe: probe('/readyz', 5),
