@@ -32,6 +32,8 @@ export * from './promotion/promotion-state';
 export * from './promotion/promotion-target';
 export * from './promotion/step-gate';
 export * from './promotion/step-walk';
+export * from './promotion/webhook-message';
+export * from './promotion/webhook-notifier';
 export * from './promotion/workload-events';
 // StatefulSet promotions along a partition plan.
 export * from './statefulset/forced-rollback-trap';
