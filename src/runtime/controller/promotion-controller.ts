@@ -4,6 +4,7 @@
 // reads the workload as last observed, and the promotion's own state annotation and per-workload Lease make a rerun
 // (another replica, a restart) resume where the last one stopped. pause, resume and abort steer it as they steer
 // the CLI, through the state annotation.
+import { setMaxListeners } from 'node:events';
 import { decideWorkload } from './controller-decision';
 import { ControllerLog } from './controller-log';
 import { ControllerMetrics } from './controller-metrics';
@@ -83,6 +84,10 @@ export class PromotionController {
 
   public constructor(private readonly options: PromotionControllerOptions) {
     this.metrics = options.metrics ?? new ControllerMetrics();
+    // Every running promotion and every retry waits on this one signal (each removes its listener when its wait
+    // ends), so it holds listeners in proportion to the workloads: past Node's default of 10 it would print a
+    // MaxListenersExceededWarning, a line that is not JSON, among the log lines on stderr.
+    setMaxListeners(0, this.stopping.signal);
     const webhook = options.notifyWebhook;
     if (webhook) {
       this.notifier = new WebhookNotifier({

@@ -1,5 +1,6 @@
 // The controller on the in-process sandbox (virtual clock): it promotes every annotated workload that changes, with
 // the policy its annotations declare, through the same engine as `kubectl-stage promote`, and stages it again.
+import { getEventListeners, getMaxListeners } from 'node:events';
 import { RolloutKeys } from '../../../src/keys';
 import { PartitionPlan } from '../../../src/partition-plan';
 import { ControllerLogEntry } from '../../../src/runtime/controller/controller-log';
@@ -80,6 +81,45 @@ describe('PromotionController', () => {
     // Staged again: the next change moves no pod until the controller promotes it.
     expect(log.filter((entry) => entry.msg === 'staged').length).toBe(3);
   });
+
+  test('more promotions at once than Node\'s default of 10 listeners per signal: no MaxListenersExceededWarning, a line that is not JSON, among the logs', async () => {
+    sandbox = await startSandboxKit();
+    const names = Array.from({ length: 12 }, (_, i) => `app-${i}`);
+    for (const name of names) {
+      await stagedStatefulSet(name, { [RolloutKeys.PLAN_ANNOTATION]: 'canary' }, 1);
+    }
+    const adds = jest.spyOn(EventTarget.prototype, 'addEventListener');
+
+    let mostOverLimit = 0;
+    // Node warns once a signal holds more abort listeners than its limit (0: none). Node 20's getMaxListeners throws
+    // for an EventTarget whose limit is 0 rather than returning it.
+    const limitOf = (target: EventTarget) => {
+      try {
+        return getMaxListeners(target);
+      } catch {
+        return 0;
+      }
+    };
+    const overLimit = () => {
+      for (const target of new Set(adds.mock.contexts)) {
+        const limit = target instanceof AbortSignal ? limitOf(target) : 0;
+        if (target instanceof AbortSignal && limit > 0) {
+          mostOverLimit = Math.max(mostOverLimit, getEventListeners(target, 'abort').length - limit);
+        }
+      }
+    };
+    try {
+      await startController([], { maxConcurrent: 12 });
+      names.forEach((name) => sandbox.setImage(name, 'app:2'));
+      await sandbox.runUntil(() => {
+        overLimit();
+        return names.every((name) => sandbox.promotionState(name)?.phase === 'complete');
+      }, 3_600_000);
+    } finally {
+      adds.mockRestore();
+    }
+    expect(mostOverLimit).toBeLessThanOrEqual(0);
+  }, 60_000);
 
   test('a StatefulSet whose manifest leaves the partition out (PartitionOwner.PROMOTER) is staged at once, so its first change waits', async () => {
     sandbox = await startSandboxKit();
