@@ -34,12 +34,23 @@ const SET_LISTS: ReadonlySet<string> = new Set(['finalizers']);
 // Structs and maps owned whole (x-kubernetes-map-type: atomic): label selectors, a Service's selector, a node selector.
 const ATOMIC_OBJECTS: ReadonlySet<string> = new Set(['selector', 'labelSelector', 'namespaceSelector', 'requiredDuringSchedulingIgnoredDuringExecution']);
 
+// The structs a kind's zero value already holds (non-pointer struct fields reached through non-pointer structs from the
+// root, which encoding/json always writes): an Update's comparison never finds them added, so no manager owns them as
+// members. Every other struct an object holds is a member too (an Update that adds it owns it, `.` in FieldsV1), as
+// the comparison's post-item hook records it. By path from the root, whatever the kind (a Pod's pointer
+// `spec.resources` aside, which the sandbox's pods never carry).
+const VALUE_STRUCTS: ReadonlySet<string> = new Set([
+  ['metadata'], ['spec'], ['status'], ['spec', 'template'], ['spec', 'template', 'metadata'], ['spec', 'template', 'spec'],
+  ['spec', 'updateStrategy'], ['spec', 'resources'], ['status', 'loadBalancer'], ['status', 'daemonEndpoints'],
+  ['status', 'daemonEndpoints', 'kubeletEndpoint'], ['status', 'nodeInfo'], ['involvedObject'], ['source'], ['roleRef'],
+].map((fields) => fields.map((field) => `f:${field}`).join('\u0000')));
+
 /** A set of field paths, each path its serialized elements joined by a NUL. */
 export type FieldSet = Set<string>;
 
 const SEPARATOR = '\u0000';
 
-/** Every member path of `value` (what typed.ToFieldSet gives), with the leaf values for comparison. */
+/** Every member path of `value` (what typed.ToFieldSet gives, with the structs an Update can add), with the leaf values for comparison. */
 export function fieldPaths(value: Record<string, unknown>): Map<string, unknown> {
   const paths = new Map<string, unknown>();
   walkStruct(value, [], paths);
@@ -87,6 +98,10 @@ function walkValue(value: unknown, field: string, path: string[], paths: Map<str
     if (Object.keys(record).length === 0) {
       paths.set(path.join(SEPARATOR), '{}');
       return;
+    }
+    const member = path.join(SEPARATOR);
+    if (!VALUE_STRUCTS.has(member)) {
+      paths.set(member, undefined);
     }
     walkStruct(record, path, paths);
     return;
@@ -151,7 +166,9 @@ export function compareFields(before: Map<string, unknown>, after: Map<string, u
   const changed: FieldSet = new Set();
   const removed: FieldSet = new Set();
   for (const [path, value] of after) {
-    if (!before.has(path) || before.get(path) !== value) {
+    // A struct or map that was there before is not changed by what happens inside it, nor by becoming empty (`{}`).
+    const previous = before.get(path);
+    if (!before.has(path) || (previous !== value && previous !== undefined && value !== undefined)) {
       changed.add(path);
     }
   }

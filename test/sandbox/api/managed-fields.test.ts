@@ -41,6 +41,21 @@ describe('recordUpdate (the field manager\'s Update entries)', () => {
     });
   });
 
+  test('a struct an Update adds is a member (a DaemonSet\'s rollingUpdate), not one the kind\'s zero value holds; removing it drops it', () => {
+    const ds = (updateStrategy: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'default' }, spec: { updateStrategy },
+    });
+    const created = ds({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '50%', maxSurge: 0 } });
+    // As kube-apiserver records kubectl's client-side apply (test/cluster/daemonset-strategy-apply.cluster.ts).
+    let entries = recordUpdate(undefined, RESOURCES.daemonSets, 'kubectl-client-side-apply', NOW, undefined, fieldChanges(RESOURCES.daemonSets, undefined, created));
+    expect(entries.map((entry) => entry.fieldsV1)).toEqual([{
+      'f:spec': { 'f:updateStrategy': { 'f:rollingUpdate': { '.': {}, 'f:maxSurge': {}, 'f:maxUnavailable': {} }, 'f:type': {} } },
+    }]);
+    const switched = ds({ type: 'OnDelete' });
+    entries = recordUpdate(entries, RESOURCES.daemonSets, 'kubectl-stage', NOW, undefined, fieldChanges(RESOURCES.daemonSets, created, switched));
+    expect(entries.map((entry) => [entry.manager, entry.fieldsV1])).toEqual([['kubectl-stage', { 'f:spec': { 'f:updateStrategy': { 'f:type': {} } } }]]);
+  });
+
   test('another manager\'s change moves the field to it; the first keeps the rest, and is dropped once it owns nothing', () => {
     const first = configMap({ a: '1', b: '1' });
     let entries = recordUpdate(undefined, RESOURCES.configMaps, 'kubectl-create', NOW, undefined, fieldChanges(RESOURCES.configMaps, undefined, first));
