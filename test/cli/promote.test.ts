@@ -160,7 +160,8 @@ test('promote ds/NAME runs the node canary on 10 nodes and restores the DaemonSe
   await cli.runUntil(() => cli.pods('agent').filter(isReady).length === 10);
   const { cluster } = await connectCluster({ kubeconfig: cli.sandbox.kubeconfigPath, env: {} });
   const stage = decideStageDaemonSet(cli.sandbox.api.get(RESOURCES.daemonSets, 'default', 'agent') as unknown as KubeDaemonSet);
-  await cluster.patch('DaemonSet', 'default', 'agent', (stage as { patch: unknown }).patch, 'merge');
+  const { patch, patchType } = stage as Extract<typeof stage, { action: 'patch' }>;
+  await cluster.patch('DaemonSet', 'default', 'agent', patch, patchType);
   cli.setImage('agent', 'agent:2', { kind: 'DaemonSet' });
   const result = await cli.stage(['promote', 'ds/agent', '--plan', '1,25%,100%']);
   expect(result.stderr).toBe('');

@@ -1,6 +1,7 @@
 // The update strategy a DaemonSet node canary borrows: it switches the DaemonSet to OnDelete (so only the promoter's
 // deletions move pods) and gives the original strategy back at the end. The original is kept in an annotation so a
-// promoter killed midway, or the next one, can still restore it. Pure: the patches are sent by the executor.
+// promoter killed midway, or the next one, can still restore it. Pure: the applies are sent by the executor, with
+// server-side apply as kubectl-stage, so managedFields show the promoter owning the strategy it set.
 import { scaledValueFromIntOrPercent } from '../../internal/int-or-percent';
 import { RolloutKeys } from '../../keys';
 import { KubeDaemonSet, KubeDaemonSetUpdateStrategy } from '../kube/kube-types';
@@ -39,43 +40,67 @@ export function recordedOriginalStrategy(ds: KubeDaemonSet, where: string): Kube
 }
 
 /**
- * The merge patch that hands the DaemonSet to the canary: `OnDelete`, with the original strategy recorded (unless an
- * earlier run already recorded it: the live strategy is then the canary's own OnDelete). The executor sends it with the
- * promotion state in one write guarded by the DaemonSet's resourceVersion.
+ * What the promoter owns on a DaemonSet, as it stands: the state and original-strategy annotations when present, and
+ * the update strategy (OnDelete alone: a `rollingUpdate` left beside it belongs to whoever set it). Every write of a
+ * canary is a server-side apply as kubectl-stage of these fields, changed by the write: an apply is the manager's
+ * whole intent, so a field it owns and leaves out is removed (the original-strategy record, when it is restored).
  */
-export function switchToOnDeletePatch(ds: KubeDaemonSet): Record<string, unknown> {
-  const recorded = ds.metadata.annotations?.[RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION];
+export function canaryFields(ds: KubeDaemonSet): Record<string, unknown> {
+  const live = ds.metadata.annotations ?? {};
+  const annotations = Object.fromEntries([RolloutKeys.STATE_ANNOTATION, RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]
+    .filter((key) => live[key] !== undefined).map((key) => [key, live[key]]));
+  const strategy = daemonSetStrategy(ds);
   return {
-    ...(recorded ? {} : { metadata: { annotations: { [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: JSON.stringify(daemonSetStrategy(ds)) } } }),
-    spec: { updateStrategy: { type: 'OnDelete', rollingUpdate: null } },
+    ...(Object.keys(annotations).length > 0 ? { metadata: { annotations } } : {}),
+    spec: { updateStrategy: strategy.type === 'OnDelete' ? { type: 'OnDelete' } : strategy },
   };
 }
 
 /**
- * The merge patch that gives the DaemonSet its original strategy back and drops the record of it (sent with the final
- * state, guarded by the resourceVersion). Only safe once no pod would move under the original strategy (every pod on
- * the live template), else a RollingUpdate would carry on the rollout the canary stopped.
+ * The apply that hands the DaemonSet to the canary: its fields with `OnDelete` and the original strategy recorded
+ * (unless an earlier run already recorded it: the live strategy is then the canary's own OnDelete). Forced, it takes
+ * the strategy type from whoever set it; their `rollingUpdate`, if any, stays beside OnDelete, where the API server
+ * allows it and the DaemonSet controller ignores it. The executor sends it with the promotion state in one write
+ * guarded by the DaemonSet's resourceVersion.
+ */
+export function switchToOnDeleteFields(ds: KubeDaemonSet): Record<string, unknown> {
+  const fields = canaryFields(ds) as { metadata?: { annotations: Record<string, string> } };
+  const annotations = { ...fields.metadata?.annotations };
+  annotations[RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION] ??= JSON.stringify(daemonSetStrategy(ds));
+  return { metadata: { annotations }, spec: { updateStrategy: { type: 'OnDelete' } } };
+}
+
+/**
+ * The apply that gives the DaemonSet its original strategy back and drops the record of it, by leaving it out (sent
+ * with the final state, guarded by the resourceVersion). Only safe once no pod would move under the original strategy
+ * (every pod on the live template), else a RollingUpdate would carry on the rollout the canary stopped.
  *
  * @throws RuntimeError (`bad-input`) when no original strategy is recorded
  */
-export function restoreStrategyPatch(ds: KubeDaemonSet, where: string): Record<string, unknown> {
+export function restoreStrategyFields(ds: KubeDaemonSet, where: string): Record<string, unknown> {
   const original = recordedOriginalStrategy(ds, where);
   if (!original) {
     throw new RuntimeError('bad-input', `${where} has no annotation ${RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION}: no strategy to restore`);
   }
+  const { [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: _recorded, ...annotations } = ds.metadata.annotations ?? {};
+  const state = annotations[RolloutKeys.STATE_ANNOTATION];
   return {
-    metadata: { annotations: { [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: null } },
-    // OnDelete has no rollingUpdate; a merge patch of the whole original strategy therefore restores it exactly.
+    ...(state === undefined ? {} : { metadata: { annotations: { [RolloutKeys.STATE_ANNOTATION]: state } } }),
     spec: { updateStrategy: original },
   };
 }
 
+/**
+ * The merge patch that removes the record of the original strategy whoever wrote it, for a record the restore's apply
+ * left because another manager also owns it.
+ */
+export function dropRecordPatch(): Record<string, unknown> {
+  return { metadata: { annotations: { [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: null } } };
+}
+
 /** The kubectl command that restores `strategy` by hand, for messages. */
 export function restoreStrategyCommand(where: string, strategy: KubeDaemonSetUpdateStrategy): string {
-  const patch = JSON.stringify({
-    metadata: { annotations: { [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: null } },
-    spec: { updateStrategy: strategy },
-  });
+  const patch = JSON.stringify({ ...dropRecordPatch(), spec: { updateStrategy: strategy } });
   return `kubectl patch ${where} --type merge -p '${patch}'`;
 }
 
@@ -95,23 +120,23 @@ export function canaryUnavailableBudget(strategy: KubeDaemonSetUpdateStrategy, d
 /** What staging a DaemonSet does. */
 export type DaemonSetStageDecision =
   | { readonly action: 'already-staged'; readonly message: string }
-  | { readonly action: 'patch'; readonly patch: Record<string, unknown>; readonly patchType: 'merge'; readonly message: string };
+  | { readonly action: 'patch'; readonly patch: Record<string, unknown>; readonly patchType: 'apply'; readonly message: string };
 
 /**
  * Decides how to stage a DaemonSet (`kubectl-stage stage ds/NAME`): switch it to OnDelete with its strategy recorded, so
- * the next template change moves no pod until a node canary promotes it. The patch carries the read resourceVersion
- * as precondition, so a concurrent change is never overwritten.
+ * the next template change moves no pod until a node canary promotes it: a server-side apply as kubectl-stage carrying
+ * the read resourceVersion as precondition, so a concurrent change is never overwritten.
  */
 export function decideStageDaemonSet(ds: KubeDaemonSet): DaemonSetStageDecision {
   const where = `daemonset/${ds.metadata.name ?? ''}`;
   if (recordedOriginalStrategy(ds, where) !== undefined && daemonSetStrategy(ds).type === 'OnDelete') {
     return { action: 'already-staged', message: 'already staged (OnDelete, original strategy recorded)' };
   }
-  const patch = switchToOnDeletePatch(ds);
+  const fields = switchToOnDeleteFields(ds);
   return {
     action: 'patch',
-    patch: { ...patch, metadata: { ...(patch.metadata as object | undefined), resourceVersion: ds.metadata.resourceVersion } },
-    patchType: 'merge',
+    patch: { ...fields, metadata: { ...(fields.metadata as object | undefined), resourceVersion: ds.metadata.resourceVersion } },
+    patchType: 'apply',
     message: `staged (OnDelete; ${daemonSetStrategy(ds).type} recorded in ${RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION}): `
       + 'template changes roll no pod until promoted',
   };

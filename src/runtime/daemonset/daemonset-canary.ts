@@ -6,7 +6,7 @@
 import { CanaryAction, CanaryRequest, nextCanaryAction } from './daemonset-canary-decision';
 import { NodeCanaryPlan, parseNodeCanaryPlan, resolveNodeCanarySteps } from './daemonset-canary-plan';
 import { canaryNodes, DaemonSetObservation, daemonSetUpdateRevision } from './daemonset-canary-step';
-import { restoreStrategyPatch, switchToOnDeletePatch } from './daemonset-canary-strategy';
+import { canaryFields, dropRecordPatch, restoreStrategyFields, switchToOnDeleteFields } from './daemonset-canary-strategy';
 import { labelSelectorToString } from '../../internal/label-selector';
 import { RolloutKeys } from '../../keys';
 import { CountingCluster } from '../cluster/counting-cluster';
@@ -50,7 +50,7 @@ class CanaryRun {
   private readonly deleted = new Set<string>();
 
   public constructor(private readonly options: PromotionOptions, requests: () => number) {
-    this.session = new PromotionSession(options, requests);
+    this.session = new PromotionSession(options, requests, canaryFields);
     this.where = this.session.where;
   }
 
@@ -129,7 +129,7 @@ class CanaryRun {
     const ds = observation?.ds;
     switch (action.type) {
       case 'begin':
-        if (await session.write(ds!, action.state, switchToOnDeletePatch(ds!))) {
+        if (await session.write(ds!, action.state, switchToOnDeleteFields(ds!), 'apply')) {
           session.emit({ type: 'canary-step-started', at: now, step: action.state.step, nodes: stepNodes(observation!, request.plan, action.state.step) });
         }
         return undefined;
@@ -158,13 +158,31 @@ class CanaryRun {
         session.emit({ type: 'rolling-back', at: now, revision: String(action.revision.revision) });
         await session.write(ds!, action.state, { spec: { template: { ...revisionTemplate(action.revision), $patch: 'replace' } } }, 'strategic');
         return undefined;
-      case 'restore-strategy':
-        return this.finish(action, await session.write(ds!, action.state, restoreStrategyPatch(ds!, this.where)));
+      case 'restore-strategy': {
+        const written = await session.write(ds!, action.state, restoreStrategyFields(ds!, this.where), 'apply');
+        if (written) {
+          await this.dropLeftRecord();
+        }
+        return this.finish(action, written);
+      }
       case 'finish-on-delete':
         return this.finish(action, await session.write(ds!, action.state));
       default:
         return session.act(action, ds);
     }
+  }
+
+  // The restore's apply removes the record of the original strategy only if kubectl-stage owned it alone: one another
+  // manager also wrote (a merge patch of an older kubectl-stage, a hand's `kubectl annotate`) would stay, and the next
+  // canary would take it for its own and restore a stale strategy. A merge patch removes it whoever owns it; the
+  // strategy is back, so no precondition is needed.
+  private async dropLeftRecord(): Promise<void> {
+    const ds = this.session.observer.snapshot().workload;
+    if (ds?.metadata.annotations?.[RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION] === undefined) {
+      return;
+    }
+    const { namespace, name } = this.options.workload;
+    this.session.observer.observe(await this.session.cluster.patch<KubeDaemonSet>('DaemonSet', namespace, name, dropRecordPatch(), 'merge'));
   }
 
   private finish(action: Extract<CanaryAction, { type: 'restore-strategy' | 'finish-on-delete' }>, written: boolean): PromotionOutcome | undefined {

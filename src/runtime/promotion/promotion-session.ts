@@ -58,7 +58,8 @@ export class PromotionSession<W extends KubeWorkload> {
    * @param options the promotion's options
    * @param requests how many API requests the run has made so far
    * @param promoterFields the fields the promoter owns on this kind, as they stand on a workload: when given, every
-   *   write but a strategic patch is a server-side apply of these, its patch and the state (see partition-ownership.ts)
+   *   merge write is a server-side apply of these, its patch and the state (see partition-ownership.ts); a write of
+   *   type `apply` states the promoter's fields itself, and a strategic patch is sent as it is
    */
   public constructor(private readonly options: PromotionOptions, private readonly requests: () => number,
     private readonly promoterFields?: (workload: W) => Record<string, unknown>) {

@@ -2,7 +2,7 @@
 // server with 10 nodes, on the virtual clock, with and without injected faults.
 import { RolloutKeys } from '../../../src/keys';
 import { promoteDaemonSet } from '../../../src/runtime/daemonset/daemonset-canary';
-import { decideStageDaemonSet } from '../../../src/runtime/daemonset/daemonset-canary-strategy';
+import { decideStageDaemonSet, switchToOnDeleteFields } from '../../../src/runtime/daemonset/daemonset-canary-strategy';
 import { KubeDaemonSet, KubePod } from '../../../src/runtime/kube/kube-types';
 import { PromotionEvent, PromotionOptions } from '../../../src/runtime/promotion/promotion-contract';
 import { RESOURCES } from '../../../src/sandbox/api';
@@ -25,7 +25,8 @@ beforeEach(async () => {
   await sandbox.runUntil(() => pods().filter(isReady).length === 10);
   // `kubectl-stage stage ds/node-exporter`.
   const stage = decideStageDaemonSet(ds());
-  await sandbox.runUntil(sandbox.cluster.patch('DaemonSet', 'default', 'node-exporter', (stage as { patch: unknown }).patch, 'merge'));
+  const { patch, patchType } = stage as Extract<typeof stage, { action: 'patch' }>;
+  await sandbox.runUntil(sandbox.cluster.patch('DaemonSet', 'default', 'node-exporter', patch, patchType));
 });
 
 afterEach(async () => {
@@ -97,4 +98,41 @@ test('the seed\'s bad image halts at the first node and is rolled back over HTTP
   expect(pods().map((pod) => pod.metadata.labels?.[RolloutKeys.CONTROLLER_REVISION_HASH_LABEL])).toEqual(Array(10).fill(oldHash));
   expect(ds().spec.template.spec?.containers?.[0].image).toBe('prom/node-exporter:v0.14.0');
   expect(ds().spec.updateStrategy).toEqual(STRATEGY);
+});
+
+// The strategy fields of each main-resource managedFields entry, by manager and operation.
+function strategyOwners(): Record<string, unknown> {
+  const entries = (ds().metadata as { managedFields?: any[] }).managedFields ?? [];
+  return Object.fromEntries(entries.filter((entry) => !entry.subresource && entry.fieldsV1?.['f:spec']?.['f:updateStrategy'])
+    .map((entry) => [`${entry.manager}/${entry.operation}`, entry.fieldsV1['f:spec']['f:updateStrategy']]));
+}
+
+test('the canary writes as kubectl-stage with server-side apply: it owns OnDelete and its state after a step, the original strategy at the end', async () => {
+  sandbox.setImage('node-exporter', 'prom/node-exporter:v0.15.0', { kind: 'DaemonSet' });
+  const { outcome } = await promote({ plan: 'canary,30%', target: { kind: 'step' }, soakMs: 1_000 });
+  expect(outcome).toMatchObject({ phase: 'complete', step: 1 });
+  // The rollingUpdate the creator set stays beside OnDelete: an apply removes only what its manager owned alone.
+  expect(ds().spec.updateStrategy).toEqual({ type: 'OnDelete', rollingUpdate: STRATEGY.rollingUpdate });
+  expect(strategyOwners()).toEqual({ 'kubectl-stage/Apply': { 'f:type': {} } });
+  const applied = ((ds().metadata as { managedFields?: any[] }).managedFields ?? []).find((entry) => entry.manager === 'kubectl-stage');
+  const annotations = { [`f:${RolloutKeys.STATE_ANNOTATION}`]: {}, [`f:${RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION}`]: {} };
+  expect(applied).toMatchObject({ operation: 'Apply', fieldsV1: { 'f:metadata': { 'f:annotations': annotations } } });
+
+  const rest = await promote({ plan: 'canary,30%', target: { kind: 'all' }, soakMs: 1_000 });
+  expect(rest.outcome).toMatchObject({ phase: 'complete' });
+  expect(ds().spec.updateStrategy).toEqual(STRATEGY);
+  expect(ds().metadata.annotations?.[RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]).toBeUndefined();
+  expect(strategyOwners()).toEqual({ 'kubectl-stage/Apply': { 'f:type': {}, 'f:rollingUpdate': { 'f:maxSurge': {}, 'f:maxUnavailable': {} } } });
+});
+
+test('a record of the original strategy another manager also wrote (an older kubectl-stage\'s merge patch) is still removed at the end', async () => {
+  // Staged as kubectl-stage did before it applied: the same fields, as a merge patch (an Update, owned apart from the applies).
+  await sandbox.runUntil(sandbox.cluster.patch('DaemonSet', 'default', 'node-exporter', { spec: { updateStrategy: { type: 'RollingUpdate' } } }, 'apply'));
+  await sandbox.runUntil(sandbox.cluster.patch('DaemonSet', 'default', 'node-exporter', switchToOnDeleteFields(ds()), 'merge'));
+  expect(ds().metadata.annotations?.[RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]).toBeDefined();
+  sandbox.setImage('node-exporter', 'prom/node-exporter:v0.15.0', { kind: 'DaemonSet' });
+  const { outcome } = await promote({ plan: 'canary', soakMs: 1_000 });
+  expect(outcome).toMatchObject({ phase: 'complete' });
+  expect(ds().spec.updateStrategy).toEqual(STRATEGY);
+  expect(ds().metadata.annotations?.[RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]).toBeUndefined();
 });

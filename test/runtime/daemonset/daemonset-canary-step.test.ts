@@ -2,7 +2,7 @@ import { RolloutKeys } from '../../../src/keys';
 import { parseNodeCanaryPlan } from '../../../src/runtime/daemonset/daemonset-canary-plan';
 import { daemonPodNode, evaluateCanaryStep, isDaemonPodUpdated } from '../../../src/runtime/daemonset/daemonset-canary-step';
 import {
-  canaryUnavailableBudget, recordedOriginalStrategy, restoreStrategyCommand, restoreStrategyPatch, switchToOnDeletePatch,
+  canaryFields, canaryUnavailableBudget, recordedOriginalStrategy, restoreStrategyCommand, restoreStrategyFields, switchToOnDeleteFields,
 } from '../../../src/runtime/daemonset/daemonset-canary-strategy';
 import { KubeDaemonSet, KubePod } from '../../../src/runtime/kube/kube-types';
 import { daemonPod, daemonSet, observe } from '../daemonset-fixtures';
@@ -121,29 +121,52 @@ describe('daemon pod facts', () => {
 describe('strategy hand-over', () => {
   const rolling: KubeDaemonSet = { ...daemonSet(), spec: { ...daemonSet().spec, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: 0 } } } };
 
-  test('switching records the original strategy once', () => {
-    expect(switchToOnDeletePatch(rolling)).toEqual({
+  test('switching applies OnDelete with the original strategy recorded once, and every field the promoter owns', () => {
+    expect(switchToOnDeleteFields(rolling)).toEqual({
       metadata: {
         annotations: {
           [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: '{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":"25%","maxSurge":0}}',
         },
       },
-      spec: { updateStrategy: { type: 'OnDelete', rollingUpdate: null } },
+      spec: { updateStrategy: { type: 'OnDelete' } },
     });
-    const switched: KubeDaemonSet = { ...daemonSet(), metadata: { ...daemonSet().metadata, annotations: { [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: '{"type":"RollingUpdate"}' } } };
-    expect(switchToOnDeletePatch(switched)).toEqual({ spec: { updateStrategy: { type: 'OnDelete', rollingUpdate: null } } });
-  });
-
-  test('restoring puts the recorded strategy back and drops the record', () => {
     const switched: KubeDaemonSet = {
       ...daemonSet(),
-      metadata: { ...daemonSet().metadata, annotations: { [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: '{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":1}}' } },
+      metadata: { ...daemonSet().metadata, annotations: { [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: '{"type":"RollingUpdate"}', [RolloutKeys.STATE_ANNOTATION]: '{}', other: 'x' } },
     };
-    expect(restoreStrategyPatch(switched, 'daemonset/agent')).toEqual({
-      metadata: { annotations: { [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: null } },
+    // An apply is the whole intent: the state it does not change is stated as it stands, so it is not removed.
+    expect(switchToOnDeleteFields(switched)).toEqual({
+      metadata: { annotations: { [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: '{"type":"RollingUpdate"}', [RolloutKeys.STATE_ANNOTATION]: '{}' } },
+      spec: { updateStrategy: { type: 'OnDelete' } },
+    });
+  });
+
+  test('the promoter\'s fields: its annotations, and OnDelete without the rollingUpdate another manager left beside it', () => {
+    const leftover: KubeDaemonSet = {
+      ...rolling,
+      metadata: { ...rolling.metadata, annotations: { [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: '{"type":"RollingUpdate"}', other: 'x' } },
+      spec: { ...rolling.spec, updateStrategy: { type: 'OnDelete', rollingUpdate: { maxUnavailable: '25%', maxSurge: 0 } } },
+    };
+    expect(canaryFields(leftover)).toEqual({
+      metadata: { annotations: { [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: '{"type":"RollingUpdate"}' } },
+      spec: { updateStrategy: { type: 'OnDelete' } },
+    });
+    expect(canaryFields(rolling)).toEqual({ spec: { updateStrategy: rolling.spec.updateStrategy } });
+  });
+
+  test('restoring applies the recorded strategy and leaves the record out, which removes it', () => {
+    const switched: KubeDaemonSet = {
+      ...daemonSet(),
+      metadata: {
+        ...daemonSet().metadata,
+        annotations: { [RolloutKeys.ORIGINAL_STRATEGY_ANNOTATION]: '{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":1}}', [RolloutKeys.STATE_ANNOTATION]: '{}' },
+      },
+    };
+    expect(restoreStrategyFields(switched, 'daemonset/agent')).toEqual({
+      metadata: { annotations: { [RolloutKeys.STATE_ANNOTATION]: '{}' } },
       spec: { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } } },
     });
-    expect(() => restoreStrategyPatch(daemonSet(), 'daemonset/agent'))
+    expect(() => restoreStrategyFields(daemonSet(), 'daemonset/agent'))
       .toThrow('daemonset/agent has no annotation staged-rollouts.io/original-strategy: no strategy to restore');
     expect(restoreStrategyCommand('daemonset/agent', { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } })).toBe(
       'kubectl patch daemonset/agent --type merge -p \'{"metadata":{"annotations":{"staged-rollouts.io/original-strategy":null}},"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":1}}}}\'');

@@ -34,7 +34,8 @@ async function stagedAgent(image: string, kubelet: KubeletOptions = {}): Promise
   await sandbox.runUntil(() => pods().length === 10 && pods().every(isReady) && ds().status?.numberAvailable === 10);
   const stage = decideStageDaemonSet(ds());
   expect(stage.action).toBe('patch');
-  await sandbox.cluster.patch('DaemonSet', 'default', 'agent', (stage as { patch: unknown }).patch, 'merge');
+  const { patch, patchType } = stage as Extract<typeof stage, { action: 'patch' }>;
+  await sandbox.cluster.patch('DaemonSet', 'default', 'agent', patch, patchType);
   sandbox.setImage('agent', image, { kind: 'DaemonSet' });
   await sandbox.runUntil(() => ds().status?.observedGeneration === ds().metadata.generation);
 }
