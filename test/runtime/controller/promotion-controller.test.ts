@@ -89,7 +89,6 @@ describe('PromotionController', () => {
       await stagedStatefulSet(name, { [RolloutKeys.PLAN_ANNOTATION]: 'canary' }, 1);
     }
     const adds = jest.spyOn(EventTarget.prototype, 'addEventListener');
-
     let mostOverLimit = 0;
     // Node warns once a signal holds more abort listeners than its limit (0: none). Node 20's getMaxListeners throws
     // for an EventTarget whose limit is 0 rather than returning it.
@@ -103,8 +102,8 @@ describe('PromotionController', () => {
     const overLimit = () => {
       for (const target of new Set(adds.mock.contexts)) {
         const limit = target instanceof AbortSignal ? limitOf(target) : 0;
-        if (target instanceof AbortSignal && limit > 0) {
-          mostOverLimit = Math.max(mostOverLimit, getEventListeners(target, 'abort').length - limit);
+        if (limit > 0) {
+          mostOverLimit = Math.max(mostOverLimit, getEventListeners(target as AbortSignal, 'abort').length - limit);
         }
       }
     };
