@@ -38,6 +38,11 @@ export const PROMOTE_JOB_FLAGS: readonly PromoteJobFlag[] = [
   { name: '--gate-timeout', takesValue: true },
   { name: '--approve-each', takesValue: false },
   { name: '--auto-rollback', takesValue: false, refused: PROP_DECIDES('promotionJob.autoRollback') },
+  {
+    name: '--notify-webhook',
+    takesValue: true,
+    refused: 'a webhook URL is a credential, kept out of manifests: set promotionJob.notifyWebhookSecret to the Secret key that holds it',
+  },
   { name: '--output', short: '-o', takesValue: true },
   { name: '--kubeconfig', takesValue: true, refused: IN_CLUSTER },
   { name: '--context', takesValue: true, refused: IN_CLUSTER },

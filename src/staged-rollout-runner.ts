@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { isDataGate, isGateProblem, parseGateText } from './gate-grammar';
 import { RolloutKeys } from './keys';
 import { parseNodeCanaryPlanText } from './node-canary-plan';
+import { NotifyWebhookSecret, notifyWebhookEnv } from './notify-webhook-secret';
 import { guardObjectCollisions } from './object-collisions';
 import { PartitionPlan } from './partition-plan';
 import { checkPromoteExtraArgs } from './promote-job-flags';
@@ -50,6 +51,13 @@ export interface PromotionJobOptions {
    * @default - none
    */
   readonly extraArgs?: string[];
+  /**
+   * A Slack-compatible chat webhook told of each step failure, rollback and completion (`--notify-webhook`): its URL
+   * is read from this Secret key into the `KUBECTL_STAGE_NOTIFY_WEBHOOK` environment variable, never written into the
+   * manifest, since whoever has the URL may post to the channel. The pod does not start until the Secret exists.
+   * @default - no notifications
+   */
+  readonly notifyWebhookSecret?: NotifyWebhookSecret;
   /**
    * The command that starts the CLI in the image.
    * @default ['kubectl-stage']
@@ -264,6 +272,7 @@ export class StagedRolloutRunner extends Construct {
               image: options.image,
               command: options.command ?? ['kubectl-stage'],
               args,
+              env: notifyWebhookEnv(this, 'promotionJob.notifyWebhookSecret', options.notifyWebhookSecret),
               resources: resourceRequirements(this, resources, 'promotionJob.resources'),
               securityContext: secureContainerSecurityContext(uid),
               // The root file system is read-only; client libraries may still want a writable temp directory.
@@ -324,6 +333,7 @@ export class StagedRolloutRunner extends Construct {
       throw new ValidationError(this, 'promotionJob.command', options.command, 'name the program that starts the CLI, e.g. ["kubectl-stage"]');
     }
     requireAnnotations(this, 'promotionJob.annotations', options.annotations);
+    notifyWebhookEnv(this, 'promotionJob.notifyWebhookSecret', options.notifyWebhookSecret);
     return workload;
   }
 

@@ -1,10 +1,12 @@
-// StagedRolloutController's notifyWebhookSecret: the webhook URL (a credential) reaches the controller only as an
-// environment variable read from a Secret key, never inline in the manifest, and the CLI reads that variable.
+// notifyWebhookSecret of StagedRolloutController and of StagedRolloutRunner's Job: the webhook URL (a credential)
+// reaches the promoter only as an environment variable read from a Secret key, never inline in the manifest, and the
+// CLI reads that variable.
 import { Testing } from 'cdk8s';
 import { find, Manifest, testChart } from './manifest';
 import { RolloutKeys } from '../../src/keys';
 import { RuntimeError } from '../../src/runtime/runtime-error';
 import { StagedRolloutController, StagedRolloutControllerProps } from '../../src/staged-rollout-controller';
+import { PromotionJobOptions, StagedRolloutRunner } from '../../src/staged-rollout-runner';
 import { ValidationError } from '../../src/validation-error';
 import { runKubectlStage } from '../support/kubectl-stage-run';
 
@@ -61,5 +63,39 @@ describe('StagedRolloutController notifyWebhookSecret', () => {
     expect(bad.code).toBe(4);
     expect(bad.stderr).toBe('error: invalid KUBECTL_STAGE_NOTIFY_WEBHOOK (value not shown: it is a credential): expected an absolute http or https URL, '
       + 'for example https://hooks.slack.com/services/T000/B000/XXXX\n');
+  });
+});
+
+describe('StagedRolloutRunner promotionJob.notifyWebhookSecret', () => {
+  function jobContainer(job: Partial<PromotionJobOptions>) {
+    const chart = testChart('ops');
+    new StagedRolloutRunner(chart, 'runner', { promotionJob: { image: IMAGE, workload: 'sts/kafka', ...job } });
+    return find(Testing.synth(chart) as Manifest[], 'Job', 'kubectl-stage-promote').spec.template.spec.containers[0];
+  }
+
+  test('sets KUBECTL_STAGE_NOTIFY_WEBHOOK from the Secret key; no argument carries the URL', () => {
+    const job = jobContainer({ notifyWebhookSecret: { secretName: 'slack-webhook', key: 'url' } });
+    expect(job.env).toEqual([
+      { name: 'KUBECTL_STAGE_NOTIFY_WEBHOOK', valueFrom: { secretKeyRef: { name: 'slack-webhook', key: 'url' } } },
+    ]);
+    expect(job.args.join(' ')).not.toContain('notify');
+    expect(jobContainer({}).env).toBeUndefined();
+  });
+
+  test.each([
+    [{ notifyWebhookSecret: { secretName: 'Slack_Webhook', key: 'url' } }, 'promotionJob.notifyWebhookSecret.secretName'],
+    [{ notifyWebhookSecret: { secretName: 'slack-webhook', key: 'web hook' } }, 'promotionJob.notifyWebhookSecret.key'],
+    [{ notifyWebhookSecret: 'https://hooks.slack.com/services/T/B/X' }, 'promotionJob.notifyWebhookSecret'],
+    // The URL inline in the Job's arguments would put the credential in the manifest.
+    [{ extraArgs: ['--notify-webhook', 'https://hooks.slack.com/services/T/B/X'] }, 'promotionJob.extraArgs[0]'],
+  ])('refuses %j naming %s', (job, property) => {
+    let caught: unknown;
+    try {
+      jobContainer(job as unknown as Partial<PromotionJobOptions>);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ValidationError);
+    expect((caught as ValidationError).property).toBe(property);
   });
 });
