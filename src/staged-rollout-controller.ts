@@ -74,7 +74,8 @@ export interface StagedRolloutControllerProps {
    */
   readonly allowRollback?: boolean;
   /**
-   * Allow DaemonSet node canaries: grants access to DaemonSets, `delete` on pods and, cluster-wide, `list` on nodes.
+   * Allow DaemonSet node canaries: grants `get` and `patch` on DaemonSets (which are always listed and watched), `delete`
+   * on pods and, cluster-wide, `list` on nodes.
    * @default false
    */
   readonly allowDaemonSetCanary?: boolean;
@@ -346,6 +347,9 @@ function controllerRules(needs: ControllerNeeds): kplus.k8s.PolicyRule[] {
   return [
     // The informer lists and watches the kinds; a promotion reads, watches and patches (server-side apply) its workload.
     { apiGroups: ['apps'], resources: ['statefulsets', ...needs.canaries ? ['daemonsets'] : []], verbs: ['get', 'list', 'watch', 'patch'] },
+    // The informer lists and watches both kinds whatever it may promote (refused, the controller cannot start): without
+    // the canary it sees DaemonSets and changes none.
+    ...needs.canaries ? [] : [{ apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['list', 'watch'] }],
     { apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: [...needs.allowRollback ? ['get'] : [], 'list'] },
     { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch', ...needs.allowRollback || needs.canaries || needs.orderedRestarts ? ['delete'] : []] },
     // The data-aware gates, and an ordered restart finding its leader, read pods' metrics pages.

@@ -45,10 +45,12 @@ describe('StagedRolloutController', () => {
     expect(container.resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } });
     expect(find(objects, 'Service', 'kubectl-stage-controller').spec.ports).toEqual([{ name: 'metrics', port: 8080, targetPort: 'metrics' }]);
     expect(find(objects, 'ServiceAccount', 'kubectl-stage-controller').automountServiceAccountToken).toBe(false);
-    // Least privilege by default: no pod deletion, no DaemonSets, no nodes, no pod proxy.
+    // Least privilege by default: no pod deletion, DaemonSets seen (the informer watches both kinds) but not changed, no
+    // nodes, no pod proxy.
     const rules = find(objects, 'ClusterRole', 'ops-kubectl-stage-controller').rules;
     expect(rules).toEqual([
       { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch', 'patch'] },
+      { apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['list', 'watch'] },
       { apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: ['list'] },
       { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
@@ -60,6 +62,7 @@ describe('StagedRolloutController', () => {
     const objects = synth({ image: IMAGE, allowOrderedRestart: true });
     expect(find(objects, 'ClusterRole', 'ops-kubectl-stage-controller').rules).toEqual([
       { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch', 'patch'] },
+      { apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['list', 'watch'] },
       { apiGroups: ['apps'], resources: ['controllerrevisions'], verbs: ['list'] },
       { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch', 'delete'] },
       { apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] },
