@@ -2,12 +2,10 @@
 // construct synthesizes succeeds for every command the Role is meant to allow, and is refused, in one line naming the
 // fix and before any change, for what it is not. RBAC is the real API server's alone (the sandbox has no authorizer),
 // so this runs on the real control plane only.
-import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
-import { stringify } from 'yaml';
 import { StagedRolloutRunner, StagedRolloutRunnerProps } from '../../src/staged-rollout-runner';
 import { allReadyOn, livePods, ScenarioCluster, startScenarioCluster } from '../support/scenario-cluster';
+import { serviceAccountKubeconfig } from '../support/service-account-kubeconfig';
 import { daemonSetManifest, statefulSetManifest } from '../support/workload-manifests';
 
 jest.setTimeout(300_000);
@@ -23,14 +21,7 @@ async function runnerKubeconfig(name: string, props: Omit<StagedRolloutRunnerPro
   const chart = new Chart(Testing.app(), name, { namespace: 'default' });
   const runner = new StagedRolloutRunner(chart, name, { name, ...props });
   await cluster.apply(Testing.synth(chart));
-  const token = await cluster.kubectl(['create', 'token', runner.serviceAccount.name, '--duration=1h']);
-  expect(token.code).toBe(0);
-  const config = JSON.parse(JSON.stringify(cluster.kube!.kubeconfig));
-  config.users = [{ name, user: { token: token.stdout.trim() } }];
-  config.contexts[0].context.user = name;
-  const path = join(dirname(cluster.kubeconfigPath), `${name}.kubeconfig`);
-  writeFileSync(path, stringify(config), { mode: 0o600 });
-  return path;
+  return serviceAccountKubeconfig(cluster, runner.serviceAccount.name);
 }
 
 test('with the runner\'s token, stage, plan, promote, status, history and undo succeed', async () => {

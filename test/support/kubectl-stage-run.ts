@@ -1,5 +1,8 @@
 // kubectl-stage run in process (`run(argv, io)`) against a kubeconfig, with its output captured: how the CLI kit and
-// the scenario tier run the command line a user types.
+// the scenario tier run the command line a user types; or as a process of its own, for signals and long runs.
+import { ChildProcessByStdio, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { ClusterConnector } from '../../src/cli/cli-context';
 import { CliIo, run } from '../../src/cli/main';
 import type { RuntimeClock } from '../../src/runtime/clock';
@@ -43,4 +46,34 @@ export function runKubectlStage(args: readonly string[], options: KubectlStageRu
     gateIo: options.gateIo,
   }, options.connector);
   return code.then((exit) => ({ stdout, stderr, code: exit }));
+}
+
+/** kubectl-stage started as a process of its own, as a user or a container starts it. */
+export interface KubectlStageProcess {
+  /** The process (its stdout is a pipe the caller may read or close). */
+  readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  /** Resolves once the process has ended and its output is closed: its exit code, or the signal that ended it. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** What it wrote on stderr so far. */
+  stderr(): string;
+}
+
+/**
+ * Starts `kubectl-stage [--kubeconfig <kubeconfig>] <args>` as a child process (`node src/cli/main.ts`, transpiled as it
+ * loads), for what a process alone shows: a signal (SIGTERM, SIGKILL), a closed pipe, a long-running command.
+ */
+export function spawnKubectlStage(args: readonly string[], options: { kubeconfig?: string } = {}): KubectlStageProcess {
+  const root = join(__dirname, '..', '..');
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'cli', 'main.ts'),
+    ...options.kubeconfig === undefined ? [] : ['--kubeconfig', options.kubeconfig], ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // jest's NODE_OPTIONS (--experimental-vm-modules) is not the CLI's.
+    env: { ...process.env, NODE_OPTIONS: '', TS_NODE_PROJECT: join(root, 'test', 'tsconfig.json') },
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal }));
+  });
+  return { child, exited, stderr: () => stderr };
 }
