@@ -19,6 +19,8 @@ export interface RequestCounts {
   readonly reads: number;
   /** POST, PUT, PATCH and DELETE. */
   readonly writes: number;
+  /** Every request by Kubernetes verb (get, list, watch, create, update, patch, delete; `discovery` for /api, /apis, /version, /openapi). */
+  readonly byVerb: Readonly<Record<string, number>>;
 }
 
 /** A running counting proxy. */
@@ -39,6 +41,26 @@ function isWatch(url: string): boolean {
   return /[?&]watch=(1|true)(&|$)/.test(url);
 }
 
+const VERB_OF_WRITE: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
+
+/**
+ * The Kubernetes verb of a request, as the API server's request info names it: a GET of a named object is `get`, of a
+ * collection `list` (or `watch`); a path that names no resource is `discovery`.
+ */
+function verbOf(method: string, url: string): string {
+  const segments = url.split('?')[0].split('/').filter((s) => s !== '');
+  const rest = segments[0] === 'api' ? segments.slice(2) : segments[0] === 'apis' ? segments.slice(3) : [];
+  // namespaces/NS/RESOURCE[/NAME[/SUBRESOURCE]], or RESOURCE[/NAME...] (namespaces/NS itself is a named namespace).
+  const resourcePath = rest[0] === 'namespaces' && rest.length >= 3 ? rest.slice(2) : rest;
+  if (resourcePath.length === 0) {
+    return 'discovery';
+  }
+  if (method !== 'GET') {
+    return VERB_OF_WRITE[method] ?? method.toLowerCase();
+  }
+  return isWatch(url) ? 'watch' : resourcePath.length >= 2 ? 'get' : 'list';
+}
+
 /** The server a proxy forwards to. */
 export interface ProxyUpstream {
   /** `https://HOST:PORT`. */
@@ -49,16 +71,19 @@ export interface ProxyUpstream {
 
 /** Starts a proxy on a free port of 127.0.0.1 that forwards every request to `upstream` and counts it. */
 export async function startRequestCounter(upstream: ProxyUpstream): Promise<RequestCounter> {
-  let counts = { total: 0, watches: 0, reads: 0, writes: 0 };
+  const zero = (): RequestCounts => ({ total: 0, watches: 0, reads: 0, writes: 0, byVerb: {} });
+  let counts = zero();
   const target = new URL(upstream.url);
   const tls = selfSignedCertificate();
   const server: Server = createServer({ cert: tls.certificate, key: tls.privateKey }, (req, res) => {
     const url = req.url ?? '/';
+    const verb = verbOf(req.method ?? 'GET', url);
     counts = {
       total: counts.total + 1,
       watches: counts.watches + (isWatch(url) ? 1 : 0),
       reads: counts.reads + (req.method === 'GET' && !isWatch(url) ? 1 : 0),
       writes: counts.writes + (req.method !== 'GET' ? 1 : 0),
+      byVerb: { ...counts.byVerb, [verb]: (counts.byVerb[verb] ?? 0) + 1 },
     };
     // The sandbox answers only requests addressed to itself: the Host header names the upstream, not the proxy.
     const headers = { ...req.headers, host: target.host };
@@ -79,7 +104,7 @@ export async function startRequestCounter(upstream: ProxyUpstream): Promise<Requ
     url,
     counts: () => counts,
     reset: () => {
-      counts = { total: 0, watches: 0, reads: 0, writes: 0 };
+      counts = zero();
     },
     writeKubeconfig: (kubeconfigPath, targetPath) => {
       const kubeconfig = parse(fs.readFileSync(kubeconfigPath, 'utf8'));

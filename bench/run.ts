@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { cliStartupSection } from './cli-startup-section';
 import { controlPlaneSection } from './control-plane-section';
+import { controllerSection } from './controller-section';
 import { kubectlGetSection } from './kubectl-get-section';
 import { loadAverage, machineDescription } from './machine';
 import { promotionSection } from './promotion-section';
@@ -17,6 +18,7 @@ import { synthCostSection } from './synth-cost-section';
 /** Every benchmark, in the order results.md lists them. */
 const SECTIONS: readonly BenchSection[] = [
   synthCostSection, promotionSection, scaleSection, sandboxRolloutSection, kubectlGetSection, controlPlaneSection, rehearseSection, cliStartupSection,
+  controllerSection,
 ];
 
 function verdictLines(verdicts: readonly TargetVerdict[]): string {
