@@ -20,6 +20,7 @@ export * from './statefulset-rollout';
 export * from './daemonset-rollout';
 export * from './change-cause';
 export * from './staged-rollout-runner';
+export * from './notify-webhook-secret';
 export * from './staged-rollout-controller';
 export { Errors } from './validation-error';
 export * from './warnings';

@@ -3,24 +3,16 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { parseLabelSelector } from './internal/label-selector';
 import { RolloutKeys } from './keys';
+import { NotifyWebhookSecret, notifyWebhookEnv } from './notify-webhook-secret';
 import { guardObjectCollisions } from './object-collisions';
 import { MonitorKind, MonitorOptions, PrometheusMonitor } from './prometheus-monitor';
 import {
-  NameRule, requireImage, requireLabels, requireLabelValue, requireNames, requirePort, requireSecretKey, requireStrings, requireSubdomain,
-  requireWholeNumber,
+  NameRule, requireImage, requireLabels, requireLabelValue, requireNames, requirePort, requireStrings, requireWholeNumber,
 } from './prop-validation';
 import { ValidationError } from './validation-error';
 import {
   MANAGED_BY, namespaceOf, resourceRequirements, secureContainerSecurityContext, securePodSecurityContext,
 } from './workload-defaults';
-
-/** The key of a Secret, in the controller's namespace, that holds the URL of a chat webhook. */
-export interface NotifyWebhookSecret {
-  /** Name of the Secret. */
-  readonly secretName: string;
-  /** Key in the Secret whose value is the webhook's URL. */
-  readonly key: string;
-}
 
 /** Props of {@link StagedRolloutController}. */
 export interface StagedRolloutControllerProps {
@@ -183,14 +175,7 @@ export class StagedRolloutController extends Construct {
         throw new ValidationError(this, 'selector', props.selector, `${(error as Error).message}; use kubectl's -l syntax, e.g. team=data,tier!=test`);
       }
     }
-    const webhook = props.notifyWebhookSecret;
-    if (webhook !== undefined) {
-      if (typeof webhook !== 'object' || webhook === null) {
-        throw new ValidationError(this, 'notifyWebhookSecret', webhook, 'name the Secret key holding the webhook URL: { secretName, key }');
-      }
-      requireSubdomain(this, 'notifyWebhookSecret.secretName', webhook.secretName);
-      requireSecretKey(this, 'notifyWebhookSecret.key', webhook.key);
-    }
+    const env = notifyWebhookEnv(this, 'notifyWebhookSecret', props.notifyWebhookSecret);
     if (requireStrings(this, 'command', props.command)?.length === 0) {
       throw new ValidationError(this, 'command', props.command, 'name the program that starts the CLI, e.g. ["kubectl-stage"]');
     }
@@ -253,8 +238,7 @@ export class StagedRolloutController extends Construct {
               image,
               command: props.command ?? ['kubectl-stage'],
               args,
-              env: webhook === undefined ? undefined
-                : [{ name: RolloutKeys.NOTIFY_WEBHOOK_ENV, valueFrom: { secretKeyRef: { name: webhook.secretName, key: webhook.key } } }],
+              env,
               ports: [{ name: 'metrics', containerPort: port }],
               livenessProbe: probe('/healthz', 10),
               readinessProbe: probe('/readyz', 5),
