@@ -1,7 +1,7 @@
 // One `kubectl-stage controller` process: the promotion controller, run directly or only while this replica leads
 // (leader election on a Lease), its API errors counted, and what its probes report. Runs until its signal aborts,
 // then stops starting steps, lets the running promotions stop where they are (state kept, Leases released) and gives
-// the leader Lease up.
+// the leader Lease up. A new leader takes the workload Leases of the replicas that led before it at once.
 import { ControllerLog } from './controller-log';
 import { ControllerMetrics, ErrorCountingCluster } from './controller-metrics';
 import { LeaderElector } from './leader-election';
@@ -86,7 +86,13 @@ export class ControllerProcess {
 
   private async lead(leading: AbortSignal): Promise<void> {
     this.metrics.set('staged_rollouts_leader', 1);
-    const controller = new PromotionController({ ...this.options, cluster: this.cluster, metrics: this.metrics, log: this.options.log });
+    const controller = new PromotionController({
+      ...this.options,
+      cluster: this.cluster,
+      metrics: this.metrics,
+      log: this.options.log,
+      holderGone: (holder) => this.holderGone(holder),
+    });
     this.controller = controller;
     try {
       await controller.start();
@@ -103,6 +109,15 @@ export class ControllerProcess {
         this.controller = undefined;
       }
     }
+  }
+
+  // A workload Lease held by a replica that led before this one is released: a replica promotes only while it leads,
+  // and stopped leading (and starting steps) before this one could take the leader Lease, so waiting its workload
+  // Leases out (30 s each) would only delay the takeover. Its state writes are preconditioned on the workload's
+  // resourceVersion, so one still in flight cannot land over a step this replica took. Any other holder (a CLI
+  // promoter) is waited for.
+  private holderGone(holder: string): boolean {
+    return (this.elector?.deposed(holder) ?? false) || (this.options.holderGone?.(holder) ?? false);
   }
 
   private log(level: 'info' | 'warning' | 'error', message: string, fields: Record<string, unknown>): void {

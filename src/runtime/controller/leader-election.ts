@@ -4,6 +4,8 @@
 // when it observed it (so clock skew between replicas does not matter); the leader renews every retry period and
 // stops leading when it could not renew within the renew deadline; leaseTransitions counts changes of holder; a
 // leader that stops gives the Lease up (holderIdentity empty, leaseDurationSeconds 1) so a standby takes over at once.
+// Because the renew deadline is shorter than the lease duration, a leader stops leading before any standby can take
+// its Lease; so once this replica leads, every replica it saw lead before has stopped (see {@link LeaderElector.deposed}).
 import { RuntimeClock } from '../clock';
 import { Cluster, ClusterError } from '../cluster/cluster';
 import { KubeLease } from '../kube/kube-types';
@@ -38,6 +40,7 @@ export class LeaderElector {
   private observedTime = 0;
   private reportedLeader?: string;
   private observedOnce = false;
+  private readonly formerLeaders = new Set<string>();
 
   public constructor(private readonly options: LeaderElectionOptions) {}
 
@@ -49,6 +52,15 @@ export class LeaderElector {
   /** Whether the Lease has been read at least once (a standby that knows who leads). */
   public get observed(): boolean {
     return this.observedOnce;
+  }
+
+  /**
+   * Whether `identity` is a replica this one saw hold the Lease before it, while this one leads: that replica stopped
+   * leading (its renew deadline is shorter than the lease duration this one waited out), so it no longer acts as the
+   * leader. False for any identity that never held this Lease.
+   */
+  public deposed(identity: string): boolean {
+    return this.isLeader && identity !== this.options.identity && this.formerLeaders.has(identity);
   }
 
   /**
@@ -174,6 +186,9 @@ export class LeaderElector {
       this.observedTime = this.options.clock.now();
     }
     const leader = spec?.holderIdentity ?? '';
+    if (leader !== '' && leader !== this.options.identity) {
+      this.formerLeaders.add(leader);
+    }
     if (leader !== this.reportedLeader) {
       this.reportedLeader = leader;
       this.options.onNewLeader?.(leader);

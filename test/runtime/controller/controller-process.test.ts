@@ -5,7 +5,8 @@ import { ControllerLogEntry } from '../../../src/runtime/controller/controller-l
 import { ControllerProcess, ControllerProcessOptions } from '../../../src/runtime/controller/controller-process';
 import { PROMETHEUS_TEXT_CONTENT_TYPE, startControllerServer } from '../../../src/runtime/controller/controller-server';
 import { LeaderElector } from '../../../src/runtime/controller/leader-election';
-import { leaseNameFor } from '../../../src/runtime/promotion/promotion-lock';
+import { formatLeaseHolder, isLeaseHolderGone, parseLeaseHolder } from '../../../src/runtime/promotion/lease-holder';
+import { formatMicroTime, leaseNameFor } from '../../../src/runtime/promotion/promotion-lock';
 import { RESOURCES } from '../../../src/sandbox/api';
 import { KillableCluster } from '../../support/killable-cluster';
 import { isReady } from '../../support/pod-readiness';
@@ -62,6 +63,10 @@ async function stagedKafka(soak = '60s', more: Record<string, string> = {}): Pro
   await sandbox.runUntil(() => sandbox.pods('kafka').length === 3 && sandbox.pods('kafka').every(isReady));
 }
 
+// A controller replica's identity on its own host (lease-holder.ts's format).
+const onHost = (host: string) => formatLeaseHolder({ host, pid: 1, scope: `boot-${host}`, nonce: host });
+// The CLI's liveness check of holders on this host, told that every pid is alive: no holder is ever found gone by it.
+const noPidEverGone = (self: string) => (holder: string) => isLeaseHolderGone(holder, parseLeaseHolder(self)!, () => true);
 const stepsStarted = (log: readonly ControllerLogEntry[]) => log.filter((entry) => entry.msg === 'step-started').map((entry) => entry.step as number);
 const electionLease = () => sandbox.api.get(RESOURCES.leases, ELECTION.namespace, ELECTION.name);
 
@@ -105,6 +110,62 @@ describe('ControllerProcess', () => {
     expect(sandbox.promotionState('kafka')!.gates.map((record) => `${record.step}:${record.gate}`))
       .toEqual(['0:built-in', '1:built-in', '1:soak', '2:built-in', '2:soak']);
     expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:2', 'kafka-1': 'kafka:2', 'kafka-2': 'kafka:2' });
+  });
+
+  test('replicas on different hosts: the new leader takes the killed leader\'s workload Lease at once and resumes within the leader Lease duration', async () => {
+    sandbox = await startSandboxKit();
+    await stagedKafka('300s');
+    const a = startReplica(onHost('node-a'), true, { holderGone: noPidEverGone(onHost('node-a')) });
+    await sandbox.runUntil(() => a.process.leading && a.process.notReady() === undefined);
+    const b = startReplica(onHost('node-b'), true, { holderGone: noPidEverGone(onHost('node-b')) });
+    await sandbox.runUntil(() => b.process.notReady() === undefined);
+    sandbox.setImage('kafka', 'kafka:2');
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'soaking' && sandbox.promotionState('kafka')?.step === 1);
+    const workloadLease = () => sandbox.api.get(RESOURCES.leases, 'default', leaseNameFor(KAFKA))?.spec;
+    expect(workloadLease()?.holderIdentity).toBe(onHost('node-a'));
+    a.cluster.kill();
+    const killedAt = sandbox.clock.now();
+    await sandbox.runUntil(() => b.log.some((entry) => entry.msg === 'started'), 60_000);
+    // The standby leads at most the lease duration (15 s) plus two retry periods (2 s) after the kill (see the test
+    // above), then takes the workload Lease of the replica that led before it without waiting its 30 s out.
+    expect(sandbox.clock.now() - killedAt).toBeLessThanOrEqual(15_000 + 2 * 2_000);
+    expect(b.log.find((entry) => entry.msg === 'started')).toMatchObject({ resumed: true, step: 1 });
+    expect(b.log.some((entry) => entry.msg === 'waiting for the lease')).toBe(false);
+    expect(workloadLease()).toMatchObject({ holderIdentity: onHost('node-b'), leaseTransitions: 1 });
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'complete', 1_200_000);
+    expect(stepsStarted(a.log)).toEqual([0, 1]);
+    expect(stepsStarted(b.log)).toEqual([2]);
+    expect(sandbox.promotionState('kafka')!.gates.map((record) => `${record.step}:${record.gate}`))
+      .toEqual(['0:built-in', '1:built-in', '1:soak', '2:built-in', '2:soak']);
+    expect(imagesOf(sandbox.pods('kafka'))).toEqual({ 'kafka-0': 'kafka:2', 'kafka-1': 'kafka:2', 'kafka-2': 'kafka:2' });
+  });
+
+  test('a new leader still waits for a workload Lease a CLI promoter holds', async () => {
+    sandbox = await startSandboxKit();
+    await stagedKafka('0');
+    const a = startReplica(onHost('node-a'), true, { holderGone: noPidEverGone(onHost('node-a')) });
+    await sandbox.runUntil(() => a.process.leading && a.process.notReady() === undefined);
+    const b = startReplica(onHost('node-b'), true, { holderGone: noPidEverGone(onHost('node-b')) });
+    await sandbox.runUntil(() => b.process.notReady() === undefined);
+    a.cluster.kill();
+    await sandbox.runUntil(() => b.process.leading, 60_000);
+    // A kubectl-stage promote on a laptop holds the workload's Lease (30 s from now), then the workload changes.
+    const cli = formatLeaseHolder({ host: 'laptop', pid: 4242, scope: 'boot-laptop', nonce: 'cli' });
+    const now = formatMicroTime(sandbox.clock.now());
+    sandbox.api.create(RESOURCES.leases, {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: leaseNameFor(KAFKA), namespace: 'default' },
+      spec: { holderIdentity: cli, leaseDurationSeconds: 30, acquireTime: now, renewTime: now, leaseTransitions: 0 },
+    });
+    const expiresAt = sandbox.clock.now() + 30_000;
+    sandbox.setImage('kafka', 'kafka:2');
+    await sandbox.runUntil(() => b.log.some((entry) => entry.msg === 'waiting for the lease'));
+    expect(b.log.find((entry) => entry.msg === 'waiting for the lease')?.error).toContain(cli);
+    await sandbox.runUntil(() => stepsStarted(b.log).length > 0, 120_000);
+    expect(sandbox.clock.now()).toBeGreaterThanOrEqual(expiresAt);
+    await sandbox.runUntil(() => sandbox.promotionState('kafka')?.phase === 'complete', 600_000);
+    expect(stepsStarted(b.log)).toEqual([0, 1, 2]);
   });
 
   test('a graceful stop mid-soak releases both Leases and leaves the promotion resumable', async () => {
@@ -172,5 +233,24 @@ describe('LeaderElector', () => {
     await sandbox.runUntil(run.then(() => undefined, () => undefined));
     await expect(run).rejects.toThrow('the workload cache could not be listed');
     expect(sandbox.api.get(RESOURCES.leases, 'default', 'election')?.spec).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1, leaseTransitions: 0 });
+  });
+
+  test('deposed: only a replica seen holding the Lease before, and only while this one leads', async () => {
+    sandbox = await startSandboxKit();
+    const elector = (identity: string) => new LeaderElector({ cluster: sandbox.cluster, clock: sandbox.runtimeClock, namespace: 'default', name: 'election', identity });
+    const attempt = async (replica: LeaderElector) => {
+      const acquired = replica.tryAcquireOrRenew();
+      await sandbox.runUntil(acquired);
+      return acquired;
+    };
+    const a = elector('replica-a');
+    const b = elector('replica-b');
+    expect(await attempt(a)).toBe(true);
+    expect(await attempt(b)).toBe(false);
+    // A standby deposes no one: the leader it saw is leading.
+    expect(b.deposed('replica-a')).toBe(false);
+    await sandbox.runUntil(sandbox.runtimeClock.sleep(15_000));
+    expect(await attempt(b)).toBe(true);
+    expect([b.deposed('replica-a'), b.deposed('replica-b'), b.deposed('laptop/4242/boot/cli')]).toEqual([true, false, false]);
   });
 });
