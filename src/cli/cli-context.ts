@@ -8,6 +8,7 @@ import * as onUse from './on-use';
 import { RuntimeClock, SystemClock } from '../runtime/clock';
 import { Cluster, ClusterError } from '../runtime/cluster/cluster';
 import { formatDuration, parseDuration } from '../runtime/duration';
+import type { GateIo } from '../runtime/promotion/external-gates';
 
 // What to do about a 403: the API server's message names the user, verb and resource; this says where the grant lives.
 const FORBIDDEN_HINT = 'the kubeconfig\'s user may not make this request; grant it (a StagedRolloutRunner\'s Role deletes pods '
@@ -84,6 +85,18 @@ export class CliContext {
     const { cluster, namespace } = await this.connect(command);
     const { RetryingCluster } = onUse.retryingCluster();
     return { cluster: new RetryingCluster(cluster, this.clock), namespace };
+  }
+
+  /**
+   * How the gates of a promotion reach out, on the context's clock: the process's `gateIo` (tests answer there), else
+   * Node's fetch and the shell. Loads the gate runner: call it from an action, not at registration.
+   */
+  public gateIo(): GateIo {
+    return {
+      fetch: this.io.gateIo?.fetch ?? ((url, init) => fetch(url, init)),
+      exec: this.io.gateIo?.exec ?? onUse.externalGates().execInShell,
+      clock: this.clock,
+    };
   }
 
   /**

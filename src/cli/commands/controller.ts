@@ -94,7 +94,6 @@ export function registerControllerCommand(program: Command, context: CliContext)
       const { ControllerProcess } = onUse.controllerProcess();
       const { startControllerServer } = onUse.controllerServer();
       const { jsonLineLog } = onUse.controllerLog();
-      const { execInShell } = onUse.externalGates();
       const promoter = onUse.promoterIdentity().newPromoter();
       const log = jsonLineLog((line) => context.io.stderr(line));
       const controller = new ControllerProcess({
@@ -105,11 +104,7 @@ export function registerControllerCommand(program: Command, context: CliContext)
         holder: promoter.holder,
         holderGone: promoter.gone,
         maxConcurrent,
-        gateIo: {
-          fetch: context.io.gateIo?.fetch ?? ((url, init) => fetch(url, init)),
-          exec: context.io.gateIo?.exec ?? execInShell,
-          clock: context.clock,
-        },
+        gateIo: context.gateIo(),
         prometheusUrl,
         gateTimeoutMs,
         notifyWebhook: webhookUrl === undefined ? undefined : { url: webhookUrl, fetch: (url, init) => fetch(url, init) },

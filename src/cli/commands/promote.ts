@@ -131,7 +131,6 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
       const policy = await onUse.declaredPolicy().readDeclaredPolicy(cluster, ref);
       const timeoutMs = flagTimeoutMs ?? policy.timeoutMs;
       const { newPromoter } = onUse.promoterIdentity();
-      const { execInShell } = onUse.externalGates();
       const { promotionEventPrinter } = onUse.promotionText();
       const promoter = newPromoter();
       const printEvent = promotionEventPrinter(format, ref, (text) => context.io.stdout(text));
@@ -153,11 +152,7 @@ export function registerPromoteCommands(program: Command, context: CliContext): 
         soakMs: flagSoakMs ?? policy.soakMs,
         timeoutMs: timeoutMs === 0 ? undefined : timeoutMs,
         gates,
-        gateIo: {
-          fetch: context.io.gateIo?.fetch ?? ((url, init) => fetch(url, init)),
-          exec: context.io.gateIo?.exec ?? execInShell,
-          clock: context.clock,
-        },
+        gateIo: context.gateIo(),
         prometheusUrl,
         gateTimeoutMs,
         approveEach: flags.approveEach ?? policy.approveEach,
