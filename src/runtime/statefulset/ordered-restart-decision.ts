@@ -7,6 +7,7 @@
 // decision only says "restart the next one of these". The StatefulSet is OnDelete for the whole promotion
 // (ordered-restart-strategy.ts) and gets its RollingUpdate strategy back once no pod would move under it.
 import { restoreStrategyCommand } from './ordered-restart-strategy';
+import { ObservedPromotion, PromotionRequest } from './partition-decision';
 import { statefulSetControllerLag } from './statefulset-step-gate';
 import { RolloutKeys } from '../../keys';
 import { PartitionPlan } from '../../partition-plan';
@@ -19,7 +20,6 @@ import { PROMOTION_STATE_VERSION, PromotionState, TERMINAL_PHASES } from '../pro
 import { BlockingPod, earliest, podAvailableAt, unavailableReason } from '../promotion/step-gate';
 import {
   afterStepGate, awaitGate, awaitStepGate, PromotionFailureKind, soakAction, StepAction, stepFailedToStart, stepFailure, stepGatePassed,
-  StepWalkRequest,
 } from '../promotion/step-walk';
 
 /** An old pod an ordered restart may delete next. */
@@ -34,24 +34,8 @@ export interface RestartCandidate {
   readonly notReady: boolean;
 }
 
-/** What the run has observed. */
-export interface ObservedOrderedRestart {
-  /** The StatefulSet, or undefined when it does not exist. */
-  readonly sts: KubeStatefulSet | undefined;
-  /** Its pods. */
-  readonly pods: readonly KubePod[];
-  /** Whether this promoter holds the workload's Lease. */
-  readonly lockHeld: boolean;
-}
-
-/** What the person asked for, parsed. */
-export interface OrderedRestartRequest extends StepWalkRequest {
-  /** The plan's string form, stored in the state. */
-  readonly plan: string;
-  /** The plan's logical partitions for the workload's replicas (`[replicas, ..., 0]`): step k has `replicas - partitions[k]` pods updated. */
-  readonly partitions: readonly number[];
-  /** The identity written into the state (the Lease holder). */
-  readonly holder: string;
+/** What the person asked for, parsed: a partition promotion's request, and the order. */
+export interface OrderedRestartRequest extends PromotionRequest {
   /** Which pod goes last. */
   readonly order: RestartOrder;
 }
@@ -79,7 +63,7 @@ export type OrderedRestartAction =
   | { readonly type: 'finish-on-delete'; readonly state: PromotionState; readonly phase: 'complete' | 'aborted' | 'failed'; readonly failure?: PromotionFailureKind };
 
 /** Decides the next action of an ordered restart. Level-triggered: it reads only its arguments. */
-export function nextOrderedRestartAction(observed: ObservedOrderedRestart, state: PromotionState | undefined, request: OrderedRestartRequest,
+export function nextOrderedRestartAction(observed: ObservedPromotion, state: PromotionState | undefined, request: OrderedRestartRequest,
   now: number): OrderedRestartAction {
   const sts = observed.sts;
   if (!sts) {
