@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { encodeGatesAnnotation, isDataGate, isGateProblem, parseGateText } from './gate-grammar';
 import { RolloutKeys } from './keys';
 import { parseNodeCanaryPlanText } from './node-canary-plan';
 import { PercentOrCount } from './percent-or-count';
@@ -7,6 +8,7 @@ import { PROMOTION_POLICY_PROPS, promotionPolicyAnnotations } from './promotion-
 import { PromotionPolicyOptions } from './promotion-policy-options';
 import { wholeSeconds } from './prop-validation';
 import { RolloutBudget } from './rollout-budget';
+import { RolloutGate } from './rollout-gate';
 import { ValidationError } from './validation-error';
 
 /** Options every DaemonSet rollout accepts. */
@@ -38,8 +40,16 @@ export interface DaemonSetRollingUpdateOptions extends DaemonSetRolloutOptions {
   readonly maxSurge?: PercentOrCount;
 }
 
-/** Options of a DaemonSet node canary: the rollout's options and the promotion policy. */
-export interface DaemonSetCanaryOptions extends DaemonSetRolloutOptions, PromotionPolicyOptions {}
+/** Options of a DaemonSet node canary: the rollout's options, the promotion policy and the gates. */
+export interface DaemonSetCanaryOptions extends DaemonSetRolloutOptions, PromotionPolicyOptions {
+  /**
+   * Gates every step of the canary must pass (`kubectl-stage promote` and the controller run them when given no
+   * `--gate` flag), written to the `staged-rollouts.io/gates` annotation: `RolloutGate.http` or `RolloutGate.prometheus`
+   * (the kafka and zookeeper gates read a StatefulSet's brokers or servers, not a DaemonSet's pods).
+   * @default - none
+   */
+  readonly gates?: RolloutGate[];
+}
 
 /** The parts of a DaemonSet's `spec` a rollout decides, in Kubernetes JSON shape. */
 export interface DaemonSetRolloutSpec {
@@ -87,10 +97,10 @@ export class DaemonSetRollout {
   /**
    * A node canary: the DaemonSet is `OnDelete` (so a GitOps re-apply never changes its strategy), and
    * `kubectl-stage controller` (or `kubectl-stage promote ds/NAME`) moves its nodes along `plan` as its template
-   * changes, by the policy given here. The plan and the policy are written to the `staged-rollouts.io/plan`, `soak`,
-   * `step-timeout`, `auto-rollback` and `approval` annotations.
+   * changes, by the policy and gates given here. The plan, the policy and the gates are written to the
+   * `staged-rollouts.io/plan`, `soak`, `step-timeout`, `auto-rollback`, `approval` and `gates` annotations.
    * @param plan a node canary plan: `canary`, `1,25%,100%`, or steps `nodes=<label selector>`
-   * @param options the rollout's options and the promotion policy
+   * @param options the rollout's options, the promotion policy and the gates
    */
   public static canary(plan: string, options: DaemonSetCanaryOptions = {}): DaemonSetRollout {
     try {
@@ -115,6 +125,7 @@ export class DaemonSetRollout {
   private readonly options: DaemonSetRolloutOptions;
 
   private readonly policyAnnotations: Record<string, string>;
+  private readonly gatesAnnotation: Record<string, string>;
 
   private constructor(type: string, options: DaemonSetRollingUpdateOptions & DaemonSetCanaryOptions, budget?: RolloutBudget, plan?: string) {
     const limit = options.revisionHistoryLimit;
@@ -130,6 +141,20 @@ export class DaemonSetRollout {
         `the promotion policy applies when a node canary is promoted: use DaemonSetRollout.canary(plan, { ${policyProps[0]} })`);
     }
     this.policyAnnotations = promotionPolicyAnnotations('DaemonSetRollout.canary', options);
+    const gates = (options.gates ?? []).map((gate) => gate.text);
+    if (gates.length > 0 && plan === undefined) {
+      throw new ValidationError('DaemonSetRollout', 'gates', gates,
+        'gates run when kubectl-stage promotes a node canary: use DaemonSetRollout.canary(plan, { gates })');
+    }
+    const dataGate = gates.find((text) => {
+      const spec = parseGateText(text);
+      return !isGateProblem(spec) && isDataGate(spec);
+    });
+    if (dataGate !== undefined) {
+      throw new ValidationError('DaemonSetRollout.canary', 'gates', gates,
+        `the ${dataGate} gate reads a StatefulSet's brokers or servers, not a DaemonSet's pods: use RolloutGate.http or RolloutGate.prometheus`);
+    }
+    this.gatesAnnotation = gates.length === 0 ? {} : { [RolloutKeys.GATES_ANNOTATION]: encodeGatesAnnotation(gates) };
     this.type = type;
     this.plan = plan;
     this.options = options;
@@ -152,11 +177,11 @@ export class DaemonSetRollout {
   }
 
   /**
-   * Annotations the DaemonSet must carry for this rollout: a node canary's plan and promotion policy.
+   * Annotations the DaemonSet must carry for this rollout: a node canary's plan, gates and promotion policy.
    * @internal
    */
   public _annotations(): Record<string, string> {
-    return this.plan === undefined ? {} : { [RolloutKeys.PLAN_ANNOTATION]: this.plan, ...this.policyAnnotations };
+    return this.plan === undefined ? {} : { [RolloutKeys.PLAN_ANNOTATION]: this.plan, ...this.gatesAnnotation, ...this.policyAnnotations };
   }
 
   /**

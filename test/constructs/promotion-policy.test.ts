@@ -8,7 +8,9 @@ import { NodeAgent } from '../../src/node-agent';
 import { PartitionPlan } from '../../src/partition-plan';
 import { readPromotionPolicy } from '../../src/promotion-policy';
 import { ApprovalPolicy } from '../../src/promotion-policy-options';
+import { RolloutGate } from '../../src/rollout-gate';
 import { parseDuration } from '../../src/runtime/duration';
+import { gatesOfAnnotation } from '../../src/runtime/promotion/gate-spec';
 import { StatefulSetRollout } from '../../src/statefulset-rollout';
 import { ValidationError } from '../../src/validation-error';
 
@@ -86,7 +88,21 @@ describe('promotion policy', () => {
     expect(readPromotionPolicy(ds.metadata.annotations).policy).toEqual({ soakMs: 120_000, autoRollback: true, approveEach: false });
   });
 
+  test('DaemonSetRollout.canary: its gates are written as the runtime reads them back', () => {
+    const chart = testChart();
+    const gates = [RolloutGate.http('http://agent-check.monitoring:8080/healthz'), RolloutGate.prometheus('sum(up{job="agent"})', '>= 3')];
+    new NodeAgent(chart, 'agent', { name: 'agent', image: 'registry.example.com/agent:1', rollout: DaemonSetRollout.canary('canary', { gates }) });
+    const ds = find(Testing.synth(chart) as Manifest[], 'DaemonSet', 'agent');
+    const read = gatesOfAnnotation(ds.metadata.annotations[RolloutKeys.GATES_ANNOTATION], 'ds/agent', { prometheusUrl: 'http://prometheus:9090' });
+    expect(read.map((gate) => [gate.type, gate.text])).toEqual([
+      ['http', 'http=http://agent-check.monitoring:8080/healthz'],
+      ['prom', 'prom=sum(up{job="agent"})>= 3'],
+    ]);
+  });
+
   test.each([
+    [() => DaemonSetRollout.canary('canary', { gates: [RolloutGate.kafka()] }), 'gates', 'not a DaemonSet\'s pods: use RolloutGate.http or RolloutGate.prometheus'],
+    [() => DaemonSetRollout.onDelete({ gates: [RolloutGate.http('http://x/healthz')] } as object), 'gates', 'use DaemonSetRollout.canary(plan, { gates })'],
     [() => DaemonSetRollout.canary('0%'), 'plan', 'use a node canary plan'],
     [() => DaemonSetRollout.onDelete({ soak: Duration.minutes(1) } as object), 'soak', 'use DaemonSetRollout.canary(plan, { soak })'],
     [() => DaemonSetRollout.canary('canary', { approval: 'later' as ApprovalPolicy }), 'approval', 'use ApprovalPolicy.EACH_STEP or ApprovalPolicy.NONE'],
