@@ -13,8 +13,8 @@ interface ControllerCase {
   readonly cliWalks: number;
 }
 
-// 1,000 StatefulSets of 3 replicas take about 15 minutes at the default concurrency here (100 take 90 s): 1,000 run
-// with 1 replica (plan 1,0: one step each), which keeps the informer's 1,000 objects and the queue, and halves the steps.
+// 1,000 StatefulSets of 3 replicas would take 7 to 15 minutes at the default concurrency here (100 took 44 to 88 s):
+// 1,000 run with 1 replica (plan 1,0: one step each), which keeps the informer's 1,000 objects and the queue.
 const FULL_CASES: readonly ControllerCase[] = [
   { statefulSets: 100, replicas: 3, maxConcurrent: 10, cliWalks: 3 },
   { statefulSets: 1000, replicas: 1, maxConcurrent: 10, cliWalks: 3 },
@@ -86,10 +86,10 @@ export const controllerSection: BenchSection = {
   from their change to the controller acting, CPU included, and with many clients in flight the virtual clock's idle
   rule runs ahead of requests still queued in a client (§3). Median / p99 (nearest rank).
 - Requests: every request at the proxy from the change until the last StatefulSet was staged again, divided by N,
-  by Kubernetes verb (watches and lists include the controller's own two informers, re-opened when the sandbox ends a
-  watch; creates include the Lease and the Events of each promotion). The CLI column is per walk, discovery and its two
-  watches included. Memory: heap used once the informer cache synced / the largest sampled (every 50 ms), and the
-  process's peak RSS; the baseline (after loading every module and connecting, before the controller starts) holds
+  by Kubernetes verb (each promotion lists and watches its StatefulSet and its pods, as the CLI's does; the controller's
+  two informers add two lists and two watches for all N together; creates include the Lease and the Events of each
+  promotion). The CLI column is per walk. Memory: heap used once the informer cache synced / the largest sampled every
+  50 ms (garbage not yet collected included), and the process's peak RSS; the baseline (after loading every module and connecting, before the controller starts) holds
   ts-node and the TypeScript compiler the bench runs under, so the controller's share is what is above it. CPU is the
   controller process's user + system time divided by N.
 - Target: every promotion completes. Not a latency target: with \`--max-concurrent 10\` (the default) the first write
