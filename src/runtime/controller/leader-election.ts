@@ -85,15 +85,18 @@ export class LeaderElector {
       const work = lead(leading.signal).catch((error: unknown) => {
         failure = { error };
       });
+      // client-go bounds each renewal round by the renew deadline (renew()'s timeoutCtx), so a leader whose request
+      // hangs stops leading when the deadline passes, before its Lease can expire for a standby.
+      const renewedBy = () => renewedAt + deadline - clock.now();
       let renewedAt = clock.now();
       while (!signal.aborted && !failure) {
-        await clock.sleep(retry, signal);
-        if (signal.aborted || failure) {
+        await clock.sleep(Math.min(retry, renewedBy()), signal);
+        if (signal.aborted || failure || renewedBy() <= 0) {
           break;
         }
-        if (await this.tryAcquireOrRenew()) {
+        if (await this.renewWithin(renewedBy(), signal)) {
           renewedAt = clock.now();
-        } else if (!this.isLeader || clock.now() - renewedAt >= deadline) {
+        } else if (!this.isLeader || renewedBy() <= 0) {
           break;
         }
       }
@@ -107,8 +110,11 @@ export class LeaderElector {
     await this.release();
   }
 
-  /** One attempt to take or renew the Lease; true when this replica holds it afterwards. */
-  public async tryAcquireOrRenew(): Promise<boolean> {
+  /**
+   * One attempt to take or renew the Lease; true when this replica holds it afterwards. Once `signal` aborts, the
+   * attempt's answers are ignored (it returns false without observing them), as a request whose context ended.
+   */
+  public async tryAcquireOrRenew(signal?: AbortSignal): Promise<boolean> {
     const { cluster, clock, namespace, name, identity } = this.options;
     const now = clock.now();
     const time = formatMicroTime(now);
@@ -116,14 +122,20 @@ export class LeaderElector {
     let lease: KubeLease | undefined;
     try {
       lease = await cluster.get<KubeLease>('Lease', namespace, name);
+      if (signal?.aborted) {
+        return false;
+      }
       if (!lease) {
         const spec = { holderIdentity: identity, leaseDurationSeconds: duration, acquireTime: time, renewTime: time, leaseTransitions: 0 };
         await cluster.create<KubeLease>('Lease', namespace, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace }, spec });
+        if (signal?.aborted) {
+          return false;
+        }
         this.observe(spec);
         return true;
       }
     } catch (error) {
-      if (!ClusterError.is(error)) {
+      if (!ClusterError.is(error) && !signal?.aborted) {
         throw error;
       }
       return false;
@@ -144,13 +156,28 @@ export class LeaderElector {
     try {
       await cluster.replace<KubeLease>('Lease', namespace, { ...lease, spec });
     } catch (error) {
-      if (!ClusterError.is(error)) {
+      if (!ClusterError.is(error) && !signal?.aborted) {
         throw error;
       }
       return false;
     }
+    if (signal?.aborted) {
+      return false;
+    }
     this.observe(spec);
     return true;
+  }
+
+  // One renewal bounded by `ms` (the Cluster takes no signal, so the attempt races the clock): false when the time ran
+  // out or `signal` aborted first, and the attempt's late answer is then ignored.
+  private async renewWithin(ms: number, signal: AbortSignal): Promise<boolean> {
+    const round = new AbortController();
+    const timedOut = this.options.clock.sleep(ms, AbortSignal.any([signal, round.signal])).then(() => false);
+    try {
+      return await Promise.race([this.tryAcquireOrRenew(round.signal), timedOut]);
+    } finally {
+      round.abort();
+    }
   }
 
   /** Gives the Lease up if this replica holds it, as client-go's ReleaseOnCancel does. */

@@ -1,6 +1,9 @@
 // Controller processes on the in-process sandbox (virtual clock): leader election among replicas, a leader killed
-// mid-step and the standby resuming, a graceful stop, and the HTTP endpoints after a promotion.
+// mid-step and the standby resuming, a leader whose renewal hangs, a graceful stop, and the HTTP endpoints after a
+// promotion.
 import { RolloutKeys } from '../../../src/keys';
+import { Cluster } from '../../../src/runtime/cluster/cluster';
+import { ClusterDecorator, ClusterRequest } from '../../../src/runtime/cluster/cluster-decorator';
 import { ControllerLogEntry } from '../../../src/runtime/controller/controller-log';
 import { ControllerProcess, ControllerProcessOptions } from '../../../src/runtime/controller/controller-process';
 import { PROMETHEUS_TEXT_CONTENT_TYPE, startControllerServer } from '../../../src/runtime/controller/controller-server';
@@ -222,7 +225,68 @@ describe('ControllerProcess', () => {
   });
 });
 
+// A replica whose Lease updates hang once told to: a renewal sent after that never answers (the API server accepts
+// the connection and stalls). Records when the last Lease update was answered.
+class HangingLeaseUpdates extends ClusterDecorator {
+  public hanging = false;
+  public lastAnsweredAt = 0;
+
+  public constructor(inner: Cluster, private readonly now: () => number) {
+    super(inner);
+  }
+
+  protected async around<T>(request: ClusterRequest, call: () => Promise<T>): Promise<T> {
+    if (request.verb !== 'replace' || request.kind !== 'Lease') {
+      return call();
+    }
+    if (this.hanging) {
+      return new Promise<T>(() => undefined);
+    }
+    const answer = await call();
+    this.lastAnsweredAt = this.now();
+    return answer;
+  }
+}
+
 describe('LeaderElector', () => {
+  test('a leader whose renewal hangs stops leading at the renew deadline, and the standby leads only after the Lease expired', async () => {
+    sandbox = await startSandboxKit();
+    const clock = sandbox.runtimeClock;
+    const hung = new HangingLeaseUpdates(sandbox.cluster, () => clock.now());
+    const terms: { identity: string; from: number; to?: number }[] = [];
+    let leadersAtOnce = 0;
+    let mostLeadersAtOnce = 0;
+    const campaign = (identity: string, cluster: Cluster, stop: AbortSignal) =>
+      new LeaderElector({ cluster, clock, namespace: 'default', name: 'election', identity }).run(stop, async (leading) => {
+        const term: { identity: string; from: number; to?: number } = { identity, from: clock.now() };
+        terms.push(term);
+        mostLeadersAtOnce = Math.max(mostLeadersAtOnce, ++leadersAtOnce);
+        await clock.sleep(Number.MAX_SAFE_INTEGER, leading);
+        leadersAtOnce--;
+        term.to = clock.now();
+      });
+    const stopA = new AbortController();
+    void campaign('replica-a', hung, stopA.signal);
+    await sandbox.runUntil(() => terms.length === 1);
+    const stopB = new AbortController();
+    const b = campaign('replica-b', sandbox.cluster, stopB.signal);
+    await sandbox.runUntil(clock.sleep(5_000));
+    hung.hanging = true;
+    await sandbox.runUntil(() => terms.length === 2, 60_000);
+    const lastRenewal = hung.lastAnsweredAt;
+    const [a, bTerm] = terms;
+    expect(a).toMatchObject({ identity: 'replica-a', to: lastRenewal + 10_000 });
+    expect(bTerm.identity).toBe('replica-b');
+    // The standby waits out the 15 s Lease duration from when it first saw the last renewal (it polls every 2 s).
+    expect(bTerm.from - lastRenewal).toBeGreaterThanOrEqual(15_000);
+    expect(bTerm.from - lastRenewal).toBeLessThanOrEqual(15_000 + 2 * 2_000);
+    expect(mostLeadersAtOnce).toBe(1);
+    // replica-a stays blocked on its hung request; replica-b gives the Lease up on the way out.
+    stopA.abort();
+    stopB.abort();
+    await sandbox.runUntil(b);
+  });
+
   test('a leader whose work fails gives the Lease up and the error is its run\'s', async () => {
     sandbox = await startSandboxKit();
     const elector = new LeaderElector({ cluster: sandbox.cluster, clock: sandbox.runtimeClock, namespace: 'default', name: 'election', identity: 'replica-a' });
