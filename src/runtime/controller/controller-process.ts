@@ -54,7 +54,7 @@ export class ControllerProcess {
 
   /** Whether this process is the active controller (always, without leader election). */
   public get leading(): boolean {
-    return this.elector?.isLeader ?? true;
+    return this.elector?.leading ?? true;
   }
 
   /** The workloads being promoted now. */

@@ -41,12 +41,21 @@ export class LeaderElector {
   private reportedLeader?: string;
   private observedOnce = false;
   private readonly formerLeaders = new Set<string>();
+  private leadingNow = false;
 
   public constructor(private readonly options: LeaderElectionOptions) {}
 
   /** Whether the Lease, as last observed, names this replica. */
   public get isLeader(): boolean {
     return this.observedSpec?.holderIdentity === this.options.identity;
+  }
+
+  /**
+   * Whether this replica is leading now: from winning the Lease until it stops (lost it, missed its renew deadline, or
+   * was stopped). Unlike {@link isLeader}, false once a renewal hung past the deadline, though the Lease still names it.
+   */
+  public get leading(): boolean {
+    return this.leadingNow;
   }
 
   /** Whether the Lease has been read at least once (a standby that knows who leads). */
@@ -60,7 +69,7 @@ export class LeaderElector {
    * leader. False for any identity that never held this Lease.
    */
   public deposed(identity: string): boolean {
-    return this.isLeader && identity !== this.options.identity && this.formerLeaders.has(identity);
+    return this.leadingNow && identity !== this.options.identity && this.formerLeaders.has(identity);
   }
 
   /**
@@ -80,6 +89,7 @@ export class LeaderElector {
         break;
       }
       const leading = new AbortController();
+      this.leadingNow = true;
       // A leader whose work fails stops leading and gives the Lease up, so a standby takes over; the error is rethrown.
       let failure: { error: unknown } | undefined;
       const work = lead(leading.signal).catch((error: unknown) => {
@@ -100,6 +110,7 @@ export class LeaderElector {
           break;
         }
       }
+      this.leadingNow = false;
       leading.abort();
       await work;
       if (failure) {
