@@ -59,7 +59,7 @@ test('forwards requests with their token, addressed to the upstream (the sandbox
   });
   await send('PATCH', '/apis/apps/v1/namespaces/default/statefulsets/kafka');
   await send('GET', '/apis/apps/v1');
-  expect(counter.counts()).toEqual({ total: 3, reads: 2, writes: 1, watches: 0 });
+  expect(counter.counts()).toEqual({ total: 3, reads: 2, writes: 1, watches: 0, byVerb: { list: 1, patch: 1, discovery: 1 } });
 });
 
 test('passes a watch\'s headers on before its first event, so a watching client is not held up', async () => {
@@ -72,7 +72,7 @@ test('passes a watch\'s headers on before its first event, so a watching client 
     req.on('error', reject);
   });
   expect(status).toBe(200);
-  expect(counter.counts()).toEqual({ total: 1, reads: 0, writes: 0, watches: 1 });
+  expect(counter.counts()).toEqual({ total: 1, reads: 0, writes: 0, watches: 1, byVerb: { watch: 1 } });
 });
 
 test('writes a kubeconfig that points at the proxy and trusts its certificate, keeping the user', () => {
